@@ -1,0 +1,1 @@
+"""Device drivers and links (installed as ``sirenctl.drivers``). Knows nothing of the registry."""

@@ -1,0 +1,1 @@
+"""Shipped schedule definitions and programmes (installed as ``sirenctl.schedules``)."""

@@ -1,0 +1,1 @@
+"""Simulated controllers and test benches (installed as ``sirenctl.simulators``)."""

@@ -1,0 +1,1 @@
+"""sirenctl command-line interface (click). Never imports Textual or pymodbus at import time."""
