@@ -1,5 +1,79 @@
-"""Entry point placeholder; replaced by the real CLI."""
+"""The ``sirenctl`` command. Subcommands are imported on first use so that ``--help`` and the
+commands cron runs stay fast and never import Textual or pymodbus."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from sirenctl import __version__
+from sirenctl.cli.common import EXIT_CODE_HELP, AppContext, CLIError, ExitCode
+
+# name -> (module:attribute, one-line help shown by `sirenctl --help`)
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("sirenctl.cli.cmd_db:init", "Create or upgrade the database."),
+    "demo": ("sirenctl.cli.cmd_demo:demo", "Seed and show the demo county (14 communities)."),
+    "site": ("sirenctl.cli.cmd_site:site", "Sites (communities): add, list, show, edit."),
+    "asset": ("sirenctl.cli.cmd_asset:asset", "Assets: add, list, show, edit, retire, import, export."),
+    "audit": ("sirenctl.cli.cmd_audit:audit", "The append-only audit log."),
+    "completion": ("sirenctl.cli.cmd_completion:completion", "Print a shell completion script."),
+}
 
 
-def main() -> None:
-    print("sirenctl")
+class LazyGroup(click.Group):
+    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            module_name, _, attr = self.lazy[cmd_name][0].partition(":")
+            return getattr(importlib.import_module(module_name), attr)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, self.lazy[name][1]) for name in sorted(self.lazy)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from sirenctl.cli.errors import translate_errors
+
+        with translate_errors():
+            return super().invoke(ctx)
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy=LAZY_COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=f"Exit codes:\n\n{EXIT_CODE_HELP}\n\nExample: sirenctl --db county.db asset list --kind hand_crank",
+)
+@click.option("--db", "db_option", metavar="URL|FILE", envvar="SIRENCTL_DB",
+              help="Database: SQLAlchemy URL or SQLite file path [env SIRENCTL_DB; default: a "
+                   "SQLite file in the per-user data directory].")
+@click.option("--operator", "operator_option", envvar="SIRENCTL_OPERATOR",
+              help="Name recorded in the audit log [env SIRENCTL_OPERATOR; default: OS user].")
+@click.version_option(__version__, prog_name="sirenctl")
+@click.pass_context
+def cli(ctx: click.Context, db_option: str | None, operator_option: str | None) -> None:
+    """sirenctl: registry, test scheduling and control of a community warning-siren network.
+
+    Data goes to stdout (tables, or JSON with --json); messages go to stderr.
+    """
+    app = AppContext(db_option=db_option, operator_option=operator_option)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv, prog_name="sirenctl")
+
+
+__all__ = ["CLIError", "ExitCode", "cli", "main"]

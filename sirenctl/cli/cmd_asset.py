@@ -1,0 +1,244 @@
+"""``sirenctl asset``: sirens, terminals and controllers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sirenctl.cli.common import (
+    AppContext,
+    echo_json,
+    echo_table,
+    info,
+    json_option,
+    pass_app,
+    yes_no,
+)
+from sirenctl.cli.field_options import field_options, parsed_fields
+from sirenctl.models.enums import AssetKind, AssetStatus
+from sirenctl.registry.fields import ASSET_FIELDS
+
+KINDS = click.Choice([k.value for k in AssetKind])
+STATUSES = click.Choice([s.value for s in AssetStatus])
+
+
+def filter_options(func: Any) -> Any:
+    for option in reversed([
+        click.option("--site", help="Only assets of this site code."),
+        click.option("--kind", type=KINDS, help="Only this kind."),
+        click.option("--status", type=STATUSES, help="Only this status."),
+        click.option("--tag", "tag_contains", help="Tag substring."),
+        click.option("--search", "text", help="Tag, name or site-name substring (CJK works)."),
+        click.option("--networked/--manual", default=None,
+                     help="Only assets with (or without) a controller."),
+    ]):
+        func = option(func)
+    return func
+
+
+def make_filter(kwargs: dict[str, Any]) -> Any:
+    from sirenctl.registry.assets import AssetFilter
+
+    return AssetFilter(site=kwargs.get("site"), kind=kwargs.get("kind"),
+                       status=kwargs.get("status"), tag_contains=kwargs.get("tag_contains"),
+                       text=kwargs.get("text"), networked=kwargs.get("networked"))
+
+
+@click.group()
+def asset() -> None:
+    """Sirens, terminals and controllers.
+
+    \b
+    Examples:
+      sirenctl asset list --kind hand_crank --site C01
+      sirenctl asset import sirens.csv
+      sirenctl asset export --format json > assets.json
+    """
+
+
+@asset.command("add")
+@field_options(ASSET_FIELDS)
+@pass_app
+def asset_add(app: AppContext, **kwargs: Any) -> None:
+    """Add an asset. Networked assets need --controller-transport and its endpoint.
+
+    \b
+    Examples:
+      sirenctl asset add --tag HC-C15 --site C15 --kind hand_crank --measured-db 96 \\
+          --measured-distance-m 30 --custodian 网格员
+      sirenctl asset add --tag T09 --site C02 --kind electronic --controller-transport modbus_tcp \\
+          --controller-host 10.1.2.9 --controller-port 502 --controller-unit-id 1
+    """
+    from sirenctl.registry.assets import add_asset
+
+    values = parsed_fields(ASSET_FIELDS, kwargs, require=True)
+    with app.db.transaction() as session:
+        added = add_asset(session, values, operator=app.operator)
+        info(f"added asset {added.tag} ({added.kind}) at {added.site.code}")
+
+
+@asset.command("edit")
+@click.argument("tag")
+@field_options(ASSET_FIELDS, skip=("tag",), mark_required=False)
+@pass_app
+def asset_edit(app: AppContext, tag: str, **kwargs: Any) -> None:
+    """Change fields of asset TAG (only the options given; '' clears a field).
+
+    \b
+    Example:
+      sirenctl asset edit HC-C01 --status faulty --notes "crank handle loose"
+    """
+    from sirenctl.registry.assets import edit_asset
+
+    changes = parsed_fields(ASSET_FIELDS, kwargs, require=False)
+    if not changes:
+        raise click.UsageError("nothing to change: give at least one field option")
+    with app.db.transaction() as session:
+        edit_asset(session, tag, changes, operator=app.operator)
+    info(f"updated asset {tag}")
+
+
+@asset.command("retire")
+@click.argument("tag")
+@click.option("--reason", help="Why it is retired (kept in the audit log).")
+@pass_app
+def asset_retire(app: AppContext, tag: str, reason: str | None) -> None:
+    """Retire asset TAG (kept in the registry with status retired).
+
+    \b
+    Example:
+      sirenctl asset retire HC-C07 --reason "replaced by electronic siren T08"
+    """
+    from sirenctl.registry.assets import retire_asset
+
+    with app.db.transaction() as session:
+        retire_asset(session, tag, operator=app.operator, reason=reason)
+    info(f"retired asset {tag}")
+
+
+@asset.command("list")
+@filter_options
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows.")
+@json_option
+@pass_app
+def asset_list(app: AppContext, limit: int | None, offset: int, as_json: bool, **kwargs: Any) -> None:
+    """List assets, filtered by site, kind, status and tag or name.
+
+    \b
+    Examples:
+      sirenctl asset list --kind hand_crank
+      sirenctl asset list --status faulty --json
+      sirenctl asset list --search 东风
+    """
+    from sirenctl.registry.assets import asset_to_dict, list_assets
+
+    with app.db.session() as session:
+        rows = [asset_to_dict(a) for a in list_assets(session, make_filter(kwargs),
+                                                         limit=limit, offset=offset)]
+    if as_json:
+        echo_json(rows)
+        return
+    echo_table(
+        ["tag", "site", "kind", "status", "name", "endpoint", "bench"],
+        [[r["tag"], r["site"], r["kind"], r["status"], r["name"], endpoint_text(r),
+          "bench" if r["is_bench"] else ""] for r in rows],
+    )
+    info(f"{len(rows)} asset(s)")
+
+
+def endpoint_text(row: dict[str, Any]) -> str:
+    transport = row.get("controller_transport")
+    if not transport:
+        return ""
+    if transport == "modbus_tcp":
+        where = f"{row['controller_host']}:{row['controller_port']}"
+    else:
+        where = f"{row['controller_device']} {row['controller_serial']}"
+    return f"{transport} {where} unit {row['controller_unit_id']}"
+
+
+@asset.command("show")
+@click.argument("tag")
+@json_option
+@pass_app
+def asset_show(app: AppContext, tag: str, as_json: bool) -> None:
+    """Show everything the registry holds about asset TAG.
+
+    \b
+    Example:
+      sirenctl asset show HC-C01
+    """
+    from sirenctl.registry.assets import asset_to_dict, get_asset
+
+    with app.db.session() as session:
+        data = asset_to_dict(get_asset(session, tag))
+    if as_json:
+        echo_json(data)
+        return
+    shown = [[k, yes_no(v) if isinstance(v, bool) else v] for k, v in data.items()]
+    echo_table(["field", "value"], shown, title=f"asset {tag}")
+
+
+@asset.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_app
+def asset_import(app: AppContext, file: Path) -> None:
+    """Import assets from a CSV (or a JSON export). All rows or none.
+
+    CSV must be UTF-8 (a BOM is fine). Headers may be English keys or Chinese names, e.g.
+    tag/标签, site/社区编码, kind/类型 (手摇, 电动, 电声, 多媒体 accepted), status/状态. See
+    docs/csv-import.md for the whole mapping. If any row is bad, nothing is imported and every bad
+    row is listed with its line number; the exit code is 3.
+
+    \b
+    Example:
+      sirenctl asset import sirens.csv
+    """
+    from sirenctl.registry.csv_io import import_assets, json_rows_to_csv, read_text
+
+    text = read_text(file)
+    if file.suffix.lower() == ".json":
+        try:
+            text = json_rows_to_csv(json.loads(text))
+        except (json.JSONDecodeError, AttributeError, TypeError) as exc:
+            from sirenctl.registry.errors import FieldProblem, ValidationFailed
+
+            raise ValidationFailed([FieldProblem("file", f"not a JSON asset export: {exc}")]) from None
+    with app.db.transaction() as session:
+        added = import_assets(session, text, operator=app.operator, source=file.name)
+        info(f"imported {len(added)} asset(s) from {file.name}")
+
+
+@asset.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
+              show_default=True)
+@click.option("--chinese-headers", is_flag=True, help="CSV headers in Chinese.")
+@click.option("--excel", is_flag=True, help="Start with a UTF-8 BOM so Excel shows Chinese text.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of stdout.")
+@filter_options
+@pass_app
+def asset_export(app: AppContext, fmt: str, chinese_headers: bool, excel: bool,
+                 out: Path | None, **kwargs: Any) -> None:
+    """Export assets as CSV or JSON; the output imports back unchanged.
+
+    \b
+    Examples:
+      sirenctl asset export > assets.csv
+      sirenctl asset export --format json --kind hand_crank --out crank.json
+    """
+    from sirenctl.registry.csv_io import export_assets
+
+    with app.db.session() as session:
+        text = export_assets(session, make_filter(kwargs), fmt, chinese_headers=chinese_headers)
+    if excel and fmt == "csv":
+        text = "\ufeff" + text
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        info(f"wrote {out}")

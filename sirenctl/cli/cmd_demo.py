@@ -1,0 +1,69 @@
+"""``sirenctl demo``: the demo county, ready to explore."""
+
+from __future__ import annotations
+
+import click
+
+from sirenctl.cli.common import AppContext, echo_table, info, pass_app
+
+
+@click.command()
+@click.option("--reset", is_flag=True, help="Delete the demo database and seed it again.")
+@pass_app
+def demo(app: AppContext, reset: bool) -> None:
+    """Create (or reuse) the demo database and show the demo county.
+
+    The demo database lives in the per-user data directory (demo.db) unless --db is given. It
+    holds 14 communities, each with a hand-crank siren, and networked terminals whose
+    controllers are served by `sirenctl sim run` on 127.0.0.1.
+
+    \b
+    Example:
+      sirenctl demo
+    """
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    from sirenctl.config import data_dir, demo_db_url
+    from sirenctl.registry.demo import demo_is_seeded, seed_demo
+
+    url = app.db_option or demo_db_url()
+    if reset:
+        database = make_url(url).database
+        if make_url(url).get_backend_name() != "sqlite" or not database:
+            raise click.UsageError("--reset only works on a SQLite demo database")
+        for suffix in ("", "-wal", "-shm"):
+            Path(database + suffix).unlink(missing_ok=True)
+    db = app.open_db(url)
+    with db.transaction() as session:
+        if not demo_is_seeded(session):
+            seed_demo(session, operator=app.operator, data_dir=data_dir())
+            info("seeded the demo county")
+    print_summary(app, url)
+
+
+def print_summary(app: AppContext, url: str) -> None:
+    from sirenctl.registry.assets import AssetFilter, endpoint_summary, list_assets
+    from sirenctl.registry.sites import list_sites, site_asset_counts
+
+    with app.db.session() as session:
+        sites = list_sites(session)
+        counts = site_asset_counts(session)
+        assets = list_assets(session)
+        networked = list_assets(session, AssetFilter(networked=True))
+        site_rows = [[s.code, s.name, s.subdistrict, s.population, counts.get(s.id, 0)]
+                     for s in sites]
+        by_kind: dict[tuple[str, str], int] = {}
+        for a in assets:
+            by_kind[(a.kind, a.status)] = by_kind.get((a.kind, a.status), 0) + 1
+        terminal_rows = [[a.tag, a.kind, a.site.name, endpoint_summary(a),
+                          "bench" if a.is_bench else ""] for a in networked]
+    echo_table(["code", "community", "subdistrict", "population", "assets"], site_rows,
+               title=f"Demo county: {len(site_rows)} communities")
+    echo_table(["kind", "status", "count"],
+               [[k, s, n] for (k, s), n in sorted(by_kind.items())], title="Assets")
+    echo_table(["tag", "kind", "community", "controller endpoint", ""], terminal_rows,
+               title="Networked terminals (simulated by `sirenctl sim run`)")
+    info(f"database: {url}")
+    info("explore it: sirenctl --db <that path> asset list   |   sirenctl --db <path> audit list")

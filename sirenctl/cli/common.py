@@ -1,0 +1,122 @@
+"""Shared CLI plumbing: exit codes, the per-invocation context, output and error mapping.
+
+Data goes to stdout (a table, or JSON with ``--json``); diagnostics go to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from sirenctl.db import Database
+
+
+class ExitCode(IntEnum):
+    """Documented process exit codes (README, `sirenctl --help`)."""
+
+    OK = 0
+    FAILURE = 1  # unexpected failure, database unreachable
+    USAGE = 2  # bad command line
+    INVALID_INPUT = 3  # bad data: field/line errors; nothing was written
+    NOT_FOUND = 4  # no such site / asset / record
+    CONFLICT = 5  # already exists, already retired
+    SCHEMA = 6  # database made by a newer sirenctl
+    REFUSED = 7  # refused for safety (no permit, not a bench unit, no approval)
+    DEVICE_FAULT = 8  # a device reported a fault / a test failed
+    UNREACHABLE = 9  # a device did not answer
+    MISSED = 10  # work orders were missed
+
+
+EXIT_CODE_HELP = "\n".join(
+    f"  {code.value:>2}  {code.name.lower().replace('_', ' ')}" for code in ExitCode
+)
+
+
+class CLIError(click.ClickException):
+    """An error shown to the user on stderr, with its exit code and optional detail lines."""
+
+    def __init__(self, message: str, code: ExitCode = ExitCode.FAILURE,
+                 details: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.exit_code = int(code)
+        self.details = list(details)
+
+    def show(self, file: Any = None) -> None:
+        stream = file or sys.stderr
+        click.echo(f"error: {self.message}", file=stream)
+        for line in self.details:
+            click.echo(f"  {line}", file=stream)
+
+
+@dataclass
+class AppContext:
+    db_option: str | None
+    operator_option: str | None
+    _db: Database | None = field(default=None, repr=False)
+
+    @property
+    def db_url(self) -> str:
+        from sirenctl.config import resolve_db_url
+
+        return resolve_db_url(self.db_option)
+
+    @property
+    def operator(self) -> str:
+        from sirenctl.config import resolve_operator
+
+        return resolve_operator(self.operator_option)
+
+    def open_db(self, url: str | None = None) -> Database:
+        if self._db is None:
+            from sirenctl.db import Database
+
+            self._db = Database(url or self.db_url)
+        return self._db
+
+    @property
+    def db(self) -> Database:
+        return self.open_db()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def info(message: str) -> None:
+    """A diagnostic line on stderr."""
+    click.echo(message, err=True)
+
+
+def echo_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None) -> None:
+    """A table on stdout; rich measures CJK characters as double width."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*["" if cell is None else str(cell) for cell in row])
+    Console(soft_wrap=False).print(table)
+
+
+def yes_no(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")

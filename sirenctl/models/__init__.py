@@ -1,0 +1,8 @@
+"""SQLAlchemy 2.0 typed models. Importing this package registers every table on ``Base.metadata``."""
+
+from sirenctl.models.audit import AuditEvent
+from sirenctl.models.base import Base
+from sirenctl.models.enums import AssetKind, AssetStatus, Transport
+from sirenctl.models.registry import Asset, Site
+
+__all__ = ["Asset", "AssetKind", "AssetStatus", "AuditEvent", "Base", "Site", "Transport"]

@@ -1,0 +1,1 @@
+"""Registry services: validated, audited changes to sites and assets."""

@@ -1,0 +1,232 @@
+"""Field definitions for sites and assets: parsing, validation and the CSV header names.
+
+One table drives the CLI options, CSV import/export headers (English and Chinese) and the error
+messages, so the three never disagree. Parsers take text and return a value or raise ValueError
+with a message fit for a technician.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sirenctl.models.enums import AssetKind, AssetStatus, Transport
+from sirenctl.registry.errors import FieldProblem
+
+Parser = Callable[[str], Any]
+
+
+def parse_text(raw: str) -> str:
+    return raw.strip()
+
+
+def parse_int(raw: str) -> int:
+    try:
+        return int(raw.strip().replace(",", ""))
+    except ValueError:
+        raise ValueError("not a whole number") from None
+
+
+def parse_non_negative_int(raw: str) -> int:
+    value = parse_int(raw)
+    if value < 0:
+        raise ValueError("must not be negative")
+    return value
+
+
+def parse_float(raw: str) -> float:
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        raise ValueError("not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError("not a finite number")
+    return value
+
+
+def _ranged_float(low: float, high: float, what: str) -> Parser:
+    def parse(raw: str) -> float:
+        value = parse_float(raw)
+        if not low <= value <= high:
+            raise ValueError(f"{what} must be between {low:g} and {high:g}")
+        return value
+
+    return parse
+
+
+def _ranged_int(low: int, high: int, what: str) -> Parser:
+    def parse(raw: str) -> int:
+        value = parse_int(raw)
+        if not low <= value <= high:
+            raise ValueError(f"{what} must be between {low} and {high}")
+        return value
+
+    return parse
+
+
+parse_latitude = _ranged_float(-90, 90, "latitude")
+parse_longitude = _ranged_float(-180, 180, "longitude")
+parse_sound_level = _ranged_float(0, 200, "sound level (dB)")
+parse_distance = _ranged_float(0.1, 100_000, "distance (m)")
+parse_port = _ranged_int(1, 65535, "TCP port")
+parse_unit_id = _ranged_int(0, 247, "Modbus unit id")
+
+_TRUE = {"1", "true", "yes", "y", "on", "是", "有", "t"}
+_FALSE = {"0", "false", "no", "n", "off", "否", "无", "f"}
+
+
+def parse_bool(raw: str) -> bool:
+    text = raw.strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError("expected yes/no (true/false, 1/0, 是/否)")
+
+
+def parse_date(raw: str) -> date:
+    text = raw.strip().replace("/", "-")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("expected a date as YYYY-MM-DD") from None
+
+
+def parse_timezone(raw: str) -> str:
+    text = raw.strip()
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("unknown time zone (use an IANA name such as Asia/Shanghai)") from None
+    return text
+
+
+def parse_serial_settings(raw: str) -> str:
+    """``9600 8N1`` style: baud rate, data bits, parity (N/E/O), stop bits."""
+    text = raw.strip().upper()
+    parts = text.split()
+    if len(parts) == 2 and parts[0].isdigit() and len(parts[1]) == 3:
+        bits, parity, stop = parts[1]
+        if bits in "5678" and parity in "NEO" and stop in "12":
+            return f"{int(parts[0])} {parts[1]}"
+    raise ValueError("expected serial settings such as '9600 8N1'")
+
+
+def _enum_parser(enum: type[StrEnum], aliases: dict[str, str] | None = None) -> Parser:
+    choices = ", ".join(v.value for v in enum)
+    aliases = aliases or {}
+
+    def parse(raw: str) -> str:
+        text = raw.strip()
+        key = aliases.get(text, text.lower().replace("-", "_").replace(" ", "_"))
+        try:
+            return enum(key).value
+        except ValueError:
+            raise ValueError(f"unknown value; expected one of: {choices}") from None
+
+    return parse
+
+
+KIND_ALIASES = {
+    "手摇": "hand_crank", "手摇警报器": "hand_crank", "电动": "motor", "电动警报器": "motor",
+    "电声": "electronic", "电声警报器": "electronic", "多媒体": "multimedia",
+    "多媒体警报器": "multimedia", "控制器": "controller", "其他": "other",
+}
+STATUS_ALIASES = {"在用": "in_service", "故障": "faulty", "维修中": "under_repair", "报废": "retired"}
+
+parse_kind = _enum_parser(AssetKind, KIND_ALIASES)
+parse_status = _enum_parser(AssetStatus, STATUS_ALIASES)
+parse_transport = _enum_parser(Transport)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str  # attribute on the model (and English CSV header)
+    zh: str  # Chinese CSV header
+    help: str
+    parse: Parser = parse_text
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+SITE_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("code", "编码", "Unique site code, e.g. C01", required=True, aliases=("社区编码", "site_code")),
+    FieldSpec("name", "名称", "Community name, e.g. 东风社区", required=True, aliases=("社区名称", "社区")),
+    FieldSpec("district", "区县", "District"),
+    FieldSpec("subdistrict", "街道", "Subdistrict / township", aliases=("乡镇",)),
+    FieldSpec("address", "地址", "Street address"),
+    FieldSpec("latitude", "纬度", "Latitude, decimal degrees (WGS-84)", parse_latitude),
+    FieldSpec("longitude", "经度", "Longitude, decimal degrees (WGS-84)", parse_longitude),
+    FieldSpec("population", "人口", "Residents", parse_non_negative_int),
+    FieldSpec("contact_person", "联系人", "Contact person"),
+    FieldSpec("contact_phone", "联系电话", "Contact phone", aliases=("电话",)),
+    FieldSpec("timezone", "时区", "IANA time zone used for scheduling", parse_timezone),
+)
+
+ASSET_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("tag", "标签", "Unique asset tag (the QR label text)", required=True, aliases=("编号", "二维码", "资产编号")),
+    FieldSpec("site", "社区编码", "Code of the site the asset belongs to", required=True, aliases=("site_code", "所属社区", "站点")),
+    FieldSpec("kind", "类型", "hand_crank, motor, electronic, multimedia, controller or other", parse_kind, required=True),
+    FieldSpec("name", "名称", "Display name"),
+    FieldSpec("make", "厂家", "Manufacturer", aliases=("生产厂家",)),
+    FieldSpec("model", "型号", "Model"),
+    FieldSpec("serial_no", "出厂编号", "Serial number", aliases=("序列号", "serial")),
+    FieldSpec("position", "安装位置", "Where it is mounted", aliases=("位置",)),
+    FieldSpec("latitude", "纬度", "Latitude of the asset", parse_latitude),
+    FieldSpec("longitude", "经度", "Longitude of the asset", parse_longitude),
+    FieldSpec("install_date", "安装日期", "Install date YYYY-MM-DD", parse_date),
+    FieldSpec("status", "状态", "in_service, faulty, under_repair or retired", parse_status),
+    FieldSpec("rated_dbc", "额定声级", "Rated level, dBC at 30 m", parse_sound_level, aliases=("额定声级dBC",)),
+    FieldSpec("measured_db", "实测声级", "Measured level, dB (hand-crank units)", parse_sound_level),
+    FieldSpec("measured_distance_m", "测量距离", "Distance of the measured level, m", parse_distance, aliases=("测量距离m",)),
+    FieldSpec("power_mains", "市电", "Mains powered (yes/no)", parse_bool),
+    FieldSpec("battery_backup", "备用电池", "Battery backup (yes/no)", parse_bool),
+    FieldSpec("custodian", "管护人", "Custodian", aliases=("责任人",)),
+    FieldSpec("custodian_phone", "管护人电话", "Custodian phone"),
+    FieldSpec("is_bench", "试验台", "Bench unit that may be sounded freely (yes/no)", parse_bool, aliases=("bench",)),
+    FieldSpec("controller_transport", "通信方式", "modbus_tcp, modbus_rtu or bench_serial", parse_transport, aliases=("transport",)),
+    FieldSpec("controller_model", "控制器型号", "Controller model (register map), e.g. sirenctl-generic"),
+    FieldSpec("controller_host", "控制器地址", "Controller IP address or host name", aliases=("host",)),
+    FieldSpec("controller_port", "控制器端口", "Controller TCP port", parse_port, aliases=("port",)),
+    FieldSpec("controller_device", "串口", "Serial device path, e.g. /dev/ttyUSB0", aliases=("device",)),
+    FieldSpec("controller_serial", "串口参数", "Serial settings, e.g. '9600 8N1'", parse_serial_settings),
+    FieldSpec("controller_unit_id", "从站地址", "Modbus unit id (0-247)", parse_unit_id, aliases=("unit_id",)),
+    FieldSpec("notes", "备注", "Free notes"),
+)
+
+
+def header_index(fields: tuple[FieldSpec, ...]) -> dict[str, FieldSpec]:
+    """Every accepted header (English key, Chinese, aliases; case-insensitive) to its field."""
+    index: dict[str, FieldSpec] = {}
+    for spec in fields:
+        for name in (spec.key, spec.zh, *spec.aliases):
+            index[name.strip().lower()] = spec
+    return index
+
+
+def parse_values(
+    fields: tuple[FieldSpec, ...], raw: dict[str, str | None], *, line: int | None = None,
+    require: bool = True,
+) -> tuple[dict[str, Any], list[FieldProblem]]:
+    """Parse text values by field key. Empty text means "not set" (None)."""
+    values: dict[str, Any] = {}
+    problems: list[FieldProblem] = []
+    by_key = {spec.key: spec for spec in fields}
+    for key, text in raw.items():
+        spec = by_key[key]
+        if text is None or str(text).strip() == "":
+            values[key] = None
+            continue
+        try:
+            values[key] = spec.parse(str(text))
+        except ValueError as exc:
+            problems.append(FieldProblem(key, str(exc), line, str(text)))
+    if require:
+        for spec in fields:
+            if spec.required and values.get(spec.key) in (None, ""):
+                problems.append(FieldProblem(spec.key, "is required", line))
+    return values, problems
