@@ -100,18 +100,24 @@ def current_revision(engine: Engine) -> str | None:
             return None
 
 
-def known_revisions() -> set[str]:
+MIGRATIONS_DIR = str(Path(__file__).with_name("migrations"))
+
+
+def script_directory() -> Any:
     from alembic.script import ScriptDirectory
 
-    script = ScriptDirectory("sirenctl:migrations")
-    return {rev.revision for rev in script.walk_revisions()}
+    return ScriptDirectory(MIGRATIONS_DIR)
+
+
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in script_directory().walk_revisions()}
 
 
 def _alembic_config(connection: Connection) -> Any:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", "sirenctl:migrations")
+    config.set_main_option("script_location", MIGRATIONS_DIR)
     config.attributes["connection"] = connection
     return config
 

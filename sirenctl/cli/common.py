@@ -115,7 +115,9 @@ def echo_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: 
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*["" if cell is None else str(cell) for cell in row])
-    Console(soft_wrap=False).print(table)
+    # Piped output is not wrapped at 80 columns: rows stay whole for grep and scripts.
+    width = None if sys.stdout.isatty() else 1000
+    Console(soft_wrap=False, width=width).print(table)
 
 
 def yes_no(value: bool | None) -> str:

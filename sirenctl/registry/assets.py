@@ -63,11 +63,12 @@ def asset_snapshot(asset: Asset) -> dict[str, Any]:
     return data
 
 
-def new_asset(session: Session, values: dict[str, Any]) -> Asset:
+def new_asset(session: Session, values: dict[str, Any],
+              sites: dict[str, Site] | None = None) -> Asset:
     """Build (not add) an asset from parsed values whose ``site`` is a site code."""
     values = {k: v for k, v in values.items() if v is not None}
     site_code = values.pop("site")
-    site = get_site(session, site_code)
+    site = sites[site_code] if sites is not None else get_site(session, site_code)
     values.setdefault("status", AssetStatus.IN_SERVICE.value)
     if values["status"] == AssetStatus.RETIRED:
         values.setdefault("retired_at", utcnow())

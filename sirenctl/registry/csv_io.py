@@ -87,7 +87,7 @@ def import_assets(session: Session, text: str, *, operator: str, source: str) ->
         elif tag:
             seen[tag] = line
     existing = set(session.scalars(select(Asset.tag).where(Asset.tag.in_(list(seen)))))
-    sites = set(session.scalars(select(Site.code)))
+    sites = {site.code: site for site in session.scalars(select(Site))}
     for line, values in rows:
         if values.get("tag") in existing:
             problems.append(FieldProblem("tag", "already in the registry", line, values["tag"]))
@@ -97,7 +97,7 @@ def import_assets(session: Session, text: str, *, operator: str, source: str) ->
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.field))
         raise ValidationFailed(problems)
-    assets = [new_asset(session, values) for _line, values in rows]
+    assets = [new_asset(session, values, sites) for _line, values in rows]
     session.add_all(assets)
     session.flush()
     for asset in assets:

@@ -1,0 +1,100 @@
+"""Fixtures shared by the whole suite: real database files, and a real PostgreSQL when available.
+
+PostgreSQL tests need ``SIRENCTL_TEST_PG_URL`` (an admin URL such as
+``postgresql+psycopg://postgres@127.0.0.1:55432/postgres``); `.ci/run` starts a throwaway cluster
+and sets it. Each test gets its own freshly created database, so tests run in parallel safely.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+PG_ADMIN_URL = os.environ.get("SIRENCTL_TEST_PG_URL")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real per-user data directory or a developer's SIRENCTL_DB."""
+    monkeypatch.setenv("SIRENCTL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("SIRENCTL_DB", raising=False)
+    monkeypatch.setenv("SIRENCTL_OPERATOR", "tester")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'registry.db'}"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    if not PG_ADMIN_URL:
+        pytest.skip("SIRENCTL_TEST_PG_URL not set (.ci/run starts PostgreSQL and sets it)")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"sirenctl_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """Run the test once on a SQLite file and once on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[object]:
+    from sirenctl.db import Database
+
+    database = Database(db_url)
+    yield database
+    database.dispose()
+
+
+class CLI:
+    """Runs the real ``sirenctl`` click entry point in-process against one database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, operator: str | None = None, input: str | None = None) -> Result:
+        from sirenctl.cli.main import cli
+
+        argv = ["--db", self.url]
+        if operator:
+            argv += ["--operator", operator]
+        return self.runner.invoke(cli, [*argv, *args], input=input, catch_exceptions=False)
+
+    def json(self, *args: str) -> object:
+        import json
+
+        result = self(*args, "--json")
+        assert result.exit_code == 0, result.output + result.stderr
+        return json.loads(result.stdout)
+
+
+@pytest.fixture
+def cli(db_url: str) -> CLI:
+    return CLI(db_url)
+
+
+@pytest.fixture
+def sqlite_cli(sqlite_url: str) -> CLI:
+    return CLI(sqlite_url)
