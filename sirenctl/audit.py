@@ -58,3 +58,12 @@ def record(
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in after.items() if before.get(k) != v}
+
+
+def record_edit(session: Session, *, operator: str, action: str, object_type: str,
+                object_ref: str, before: dict[str, Any], after: dict[str, Any]) -> None:
+    """Record only what changed between two snapshots; nothing when nothing changed."""
+    diff = changed_fields(before, after)
+    if diff:
+        record(session, operator=operator, action=action, object_type=object_type,
+               object_ref=object_ref, before={k: before.get(k) for k in diff}, after=diff)

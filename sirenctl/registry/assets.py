@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from sirenctl.audit import changed_fields, record, snapshot
+from sirenctl.audit import record, record_edit, snapshot
 from sirenctl.models import Asset, AssetKind, AssetStatus, Site, Transport
 from sirenctl.registry.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from sirenctl.registry.sites import get_site
@@ -111,11 +111,8 @@ def edit_asset(session: Session, tag: str, changes: dict[str, Any], *, operator:
     for key in CONTROLLER_FIELDS:  # defaults filled by check_asset
         setattr(asset, key, merged.get(key))
     session.flush()
-    after = asset_snapshot(asset)
-    diff = changed_fields(before, after)
-    if diff:
-        record(session, operator=operator, action="asset.edit", object_type="asset",
-               object_ref=asset.tag, before={k: before.get(k) for k in diff}, after=diff)
+    record_edit(session, operator=operator, action="asset.edit", object_type="asset",
+                object_ref=asset.tag, before=before, after=asset_snapshot(asset))
     return asset
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from sirenctl.audit import changed_fields, record, snapshot
+from sirenctl.audit import record, record_edit, snapshot
 from sirenctl.config import DEFAULT_TIMEZONE
 from sirenctl.models import Site
 from sirenctl.registry.errors import Conflict, FieldProblem, NotFound, ValidationFailed
@@ -44,11 +44,8 @@ def edit_site(session: Session, code: str, changes: dict[str, Any], *, operator:
     for key, value in changes.items():
         setattr(site, key, value)
     session.flush()
-    after = snapshot(site)
-    diff = changed_fields(before, after)
-    if diff:
-        record(session, operator=operator, action="site.edit", object_type="site",
-               object_ref=site.code, before={k: before[k] for k in diff}, after=diff)
+    record_edit(session, operator=operator, action="site.edit", object_type="site",
+                object_ref=site.code, before=before, after=snapshot(site))
     return site
 
 
