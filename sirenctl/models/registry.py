@@ -100,7 +100,7 @@ class Asset(Base):
             "controller_port IS NULL OR (controller_port BETWEEN 1 AND 65535)", name="port"
         ),
         CheckConstraint(
-            "controller_unit_id IS NULL OR (controller_unit_id BETWEEN 0 AND 247)", name="unit_id"
+            "controller_unit_id IS NULL OR (controller_unit_id BETWEEN 1 AND 247)", name="unit_id"
         ),
     )
 

@@ -73,7 +73,7 @@ parse_longitude = _ranged_float(-180, 180, "longitude")
 parse_sound_level = _ranged_float(0, 200, "sound level (dB)")
 parse_distance = _ranged_float(0.1, 100_000, "distance (m)")
 parse_port = _ranged_int(1, 65535, "TCP port")
-parse_unit_id = _ranged_int(0, 247, "Modbus unit id")
+parse_unit_id = _ranged_int(1, 247, "Modbus unit id")
 
 _TRUE = {"1", "true", "yes", "y", "on", "是", "有", "t"}
 _FALSE = {"0", "false", "no", "n", "off", "否", "无", "f"}
@@ -194,7 +194,7 @@ ASSET_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("controller_port", "控制器端口", "Controller TCP port", parse_port, aliases=("port",)),
     FieldSpec("controller_device", "串口", "Serial device path, e.g. /dev/ttyUSB0", aliases=("device",)),
     FieldSpec("controller_serial", "串口参数", "Serial settings, e.g. '9600 8N1'", parse_serial_settings),
-    FieldSpec("controller_unit_id", "从站地址", "Modbus unit id (0-247)", parse_unit_id, aliases=("unit_id",)),
+    FieldSpec("controller_unit_id", "从站地址", "Modbus unit id (1-247)", parse_unit_id, aliases=("unit_id",)),
     FieldSpec("notes", "备注", "Free notes"),
 )
 

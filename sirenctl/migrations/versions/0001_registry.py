@@ -134,7 +134,7 @@ def upgrade() -> None:
             name=op.f("ck_asset_port"),
         ),
         sa.CheckConstraint(
-            "controller_unit_id IS NULL OR (controller_unit_id BETWEEN 0 AND 247)",
+            "controller_unit_id IS NULL OR (controller_unit_id BETWEEN 1 AND 247)",
             name=op.f("ck_asset_unit_id"),
         ),
         sa.CheckConstraint(

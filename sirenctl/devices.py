@@ -1,0 +1,99 @@
+"""Bridge between the registry and the driver layer: endpoints, permits and command auditing.
+
+The driver layer knows nothing of the registry; this module turns registry assets into driver
+endpoints, decides who may get a sounding permit, and writes every driver command to the audit log.
+Import it lazily: it pulls in ``sirenctl.drivers``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sirenctl.audit import record
+from sirenctl.models import Asset, AssetStatus
+
+if TYPE_CHECKING:
+    from sirenctl.db import Database
+    from sirenctl.drivers.audit import CommandRecord
+    from sirenctl.drivers.endpoint import Endpoint
+    from sirenctl.drivers.permit import Permit
+
+
+class NotNetworked(ValueError):
+    pass
+
+
+class NotABenchUnit(PermissionError):
+    pass
+
+
+def endpoint_for(asset: Asset, *, timeout: float | None = None) -> Endpoint:
+    """The driver endpoint of a networked asset (ValueError names the bad field)."""
+    from sirenctl.drivers.endpoint import Endpoint
+
+    if not asset.controller_transport:
+        raise NotNetworked(f"asset {asset.tag} has no controller (it is {asset.kind})")
+    kwargs: dict[str, Any] = {
+        "transport": asset.controller_transport,
+        "model": asset.controller_model or "sirenctl-generic",
+        "unit_id": asset.controller_unit_id or 1,
+    }
+    if timeout is not None:
+        kwargs["timeout"] = timeout
+    if asset.controller_transport == "modbus_tcp":
+        kwargs.update(host=asset.controller_host, port=asset.controller_port)
+    else:
+        kwargs["device"] = asset.controller_device
+        kwargs.update(Endpoint.parse_serial_settings(asset.controller_serial or "9600 8N1"))
+    return Endpoint(**kwargs)
+
+
+def bench_permit(asset: Asset) -> Permit:
+    """A sounding permit for a bench unit; live sirens never get one here (DESIGN §5)."""
+    from sirenctl.drivers.permit import Permit
+
+    if not asset.is_bench:
+        raise NotABenchUnit(
+            f"{asset.tag} is a live siren, not a bench unit: bench commands only sound assets "
+            "flagged as bench units (asset edit --bench). Live soundings need an approved work order."
+        )
+    if asset.status == AssetStatus.RETIRED:
+        raise NotABenchUnit(f"{asset.tag} is retired")
+    return Permit.for_bench(asset.tag)
+
+
+class AuditWriter:
+    """Driver audit sink: every command and its outcome becomes an audit event, at once.
+
+    Each record is written in its own transaction so a command stays on record even when the
+    caller later fails.
+    """
+
+    def __init__(self, db: Database, operator: str) -> None:
+        self.db = db
+        self.operator = operator
+
+    def __call__(self, rec: CommandRecord) -> None:
+        after: dict[str, Any] = {"params": rec.params, "endpoint": rec.endpoint}
+        if rec.permit:
+            after["permit"] = rec.permit
+        if rec.details:
+            after["details"] = rec.details
+        if rec.error_kind:
+            after["error_kind"] = rec.error_kind
+        with self.db.transaction() as session:
+            record(session, operator=self.operator, action=f"command.{rec.what}",
+                   object_type="asset", object_ref=rec.target, after=_json_safe(after),
+                   outcome=rec.outcome, message=rec.error,
+                   at=datetime.fromtimestamp(rec.at, UTC))
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
