@@ -1,0 +1,188 @@
+"""The device-driver interface and the safety/audit logic shared by every driver.
+
+Subclasses implement the wire side (``_read_status``, ``_identify``, ``_activate``);
+this base class owns the rules: permit check before anything audible, no automatic
+retry, failed-to-sound detection from the last-function echo, and one audit record
+for every command, whatever its outcome.
+"""
+
+from __future__ import annotations
+
+import random
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+from .audit import AuditSink, CommandRecord, log_sink
+from .clock import Clock, RealClock
+from .endpoint import Endpoint
+from .errors import DriverError, FailedToSound, RefusedForSafety, VerificationFailed
+from .permit import Permit, require_permit
+from .signals import SILENT_TEST, STOP, SignalTable
+from .status import Identity, SoundRequest, SoundResult, Status
+
+
+@dataclass(frozen=True)
+class SilentTestResult:
+    result: str  # "pass" | "fail" | "none" (controller reported no result)
+    status: Status
+    activation: SoundResult
+
+    @property
+    def passed(self) -> bool:
+        return self.result == "pass"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"result": self.result, "status": self.status.to_dict(),
+                "activation": self.activation.to_dict()}
+
+
+class SirenDriver(ABC):
+    """One controller. Drivers know nothing of the registry: ``tag`` is only a name."""
+
+    driver_name = "abstract"
+    echo_tolerance = 5.0
+    echo_delay = 0.0
+
+    def __init__(self, tag: str, endpoint: Endpoint, *, signals: SignalTable,
+                 audit: AuditSink | None = None, clock: Clock | None = None) -> None:
+        self.tag = tag
+        self.endpoint = endpoint
+        self.signals = signals
+        self.audit: AuditSink = audit or log_sink
+        self.clock: Clock = clock or RealClock()
+        self._token = random.randint(1, 60000)
+
+    # ---- wire side (subclasses) ----------------------------------------------------------
+    @abstractmethod
+    async def _read_status(self, *, priority: int) -> Status: ...
+
+    @abstractmethod
+    async def _identify(self) -> Identity: ...
+
+    @abstractmethod
+    async def _send_command(self, code: int, cycles: int, token: int | None) -> None:
+        """Write the command once (absolute values) and verify it by read-back."""
+
+    @property
+    def uses_token(self) -> bool:
+        return True
+
+    # ---- public interface ----------------------------------------------------------------
+    async def read_status(self) -> Status:
+        from .link import POLL
+
+        return await self._read_status(priority=POLL)
+
+    async def identify(self) -> Identity:
+        return await self._identify()
+
+    async def sound(self, request: SoundRequest, permit: Permit | None) -> SoundResult:
+        """Play ``request`` once. Audible: needs a permit for this target. Never retried."""
+        params = {"signal_code": request.signal_code, "cycles": request.cycles}
+        what = "sound"
+        try:
+            if request.signal_code == SILENT_TEST:
+                what = "silent_test"
+            else:
+                require_permit(permit, self.tag, f"sound signal {request.signal_code}",
+                               now=self.clock.now())
+            if request.signal_code not in self.signals:
+                raise RefusedForSafety(
+                    f"signal code {request.signal_code} is not configured on model "
+                    f"{self.endpoint.model}", target=self.tag)
+            result = await self._activate(request.signal_code, request.cycles)
+        except DriverError as exc:
+            self._audit(what, params, exc, permit)
+            raise
+        self._audit(what, params, None, permit, details=result.to_dict())
+        return result
+
+    async def silent_test(self) -> SilentTestResult:
+        """Run the controller's silent self-test and wait (clock time) for its result."""
+        params = {"signal_code": SILENT_TEST, "cycles": 1}
+        try:
+            act = await self._activate(SILENT_TEST, 1)
+            await self.clock.sleep(self.signals.get(SILENT_TEST).duration(1) + 0.5)
+            st = await self._read_status(priority=0)
+        except DriverError as exc:
+            self._audit("silent_test", params, exc, None)
+            raise
+        res = SilentTestResult(st.self_test or "none", st, act)
+        self._audit("silent_test", params, None, None, details={"result": res.result})
+        return res
+
+    async def cancel(self) -> Status:
+        """Stop any sounding now. Needs no permit (cancel must always be one step away)."""
+        params = {"signal_code": STOP}
+        try:
+            token = self._next_token()
+            await self._send_command(STOP, 0, token)
+            st = await self._read_status(priority=0)
+            if st.sounding or st.current_signal not in (0, STOP):
+                raise VerificationFailed(
+                    f"still sounding signal {st.current_signal} after cancel", target=self.tag)
+        except DriverError as exc:
+            exc.target = exc.target or self.tag
+            self._audit("cancel", params, exc, None)
+            raise
+        self._audit("cancel", params, None, None)
+        return st
+
+    # ---- shared logic ----------------------------------------------------------------------
+    def _next_token(self) -> int:
+        self._token = self._token % 65535 + 1
+        return self._token
+
+    async def _activate(self, code: int, cycles: int) -> SoundResult:
+        try:
+            before = await self._read_status(priority=0)
+            token = self._next_token() if self.uses_token else None
+            if token is not None and token == before.last_token:
+                token = self._next_token()
+            sent_at = self.clock.now()
+            await self._send_command(code, cycles, token)
+            if self.echo_delay:
+                await self.clock.sleep(self.echo_delay)
+            after = await self._read_status(priority=0)
+        except DriverError as exc:
+            exc.target = exc.target or self.tag
+            raise
+        result = SoundResult(
+            signal_code=code, cycles=cycles, token=token, sent_at=sent_at,
+            device_clock_before=before.device_clock, echo_function=after.last_function,
+            echo_time=after.last_function_time, echo_token=after.last_token,
+            sounding=after.sounding,
+        )
+        self._check_echo(result)
+        return result
+
+    def _check_echo(self, r: SoundResult) -> None:
+        problems = []
+        if r.echo_function != r.signal_code:
+            problems.append(f"last function {r.echo_function} != sent {r.signal_code}")
+        if r.token is not None and r.echo_token != r.token:
+            problems.append(f"echo token {r.echo_token} != sent {r.token}")
+        if r.device_clock_before is not None and (
+            r.echo_time is None or r.echo_time < r.device_clock_before - self.echo_tolerance
+        ):
+            problems.append(f"echo time {r.echo_time} is older than the command "
+                            f"(device clock was {r.device_clock_before})")
+        if problems:
+            raise FailedToSound("failed to sound: " + "; ".join(problems),
+                                echo=r.to_dict(), target=self.tag)
+
+    def _audit(self, what: str, params: dict[str, Any], exc: DriverError | None,
+               permit: Permit | None, details: dict[str, Any] | None = None) -> None:
+        if exc is None:
+            outcome, err, kind = "ok", None, None
+        else:
+            outcome = "refused" if isinstance(exc, RefusedForSafety) else "error"
+            err, kind = str(exc), exc.kind
+        rec = CommandRecord(
+            what=what, target=self.tag, params=params, outcome=outcome, error=err,
+            error_kind=kind, endpoint=self.endpoint.describe(),
+            permit=permit.to_dict() if isinstance(permit, Permit) else None,
+            at=self.clock.now(), details=details or {},
+        )
+        self.audit(rec)

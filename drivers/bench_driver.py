@@ -1,0 +1,75 @@
+"""Driver for bench controllers speaking the plain serial bench protocol (no Modbus)."""
+
+from __future__ import annotations
+
+from .audit import AuditSink
+from .base import SirenDriver
+from .bench_link import BenchLink
+from .bench_protocol import Reply
+from .clock import Clock
+from .endpoint import Endpoint
+from .errors import BadFrame, VerificationFailed
+from .link import COMMAND
+from .signals import SignalTable
+from .status import Identity, Status
+
+
+def _b(v: str | None) -> bool:
+    return v == "1"
+
+
+def _f(v: str | None) -> float | None:
+    return float(v) if v not in (None, "", "0") else None
+
+
+class BenchDriver(SirenDriver):
+    driver_name = "bench"
+
+    def __init__(self, tag: str, endpoint: Endpoint, link: BenchLink, *,
+                 audit: AuditSink | None = None, clock: Clock | None = None,
+                 signals: SignalTable | None = None) -> None:
+        super().__init__(tag, endpoint, signals=signals or SignalTable(), audit=audit, clock=clock)
+        self.link = link
+
+    async def _read_status(self, *, priority: int) -> Status:
+        reply = await self.link.submit(priority, lambda: self.link.exchange("ST"),
+                                       label=f"poll:{self.tag}" if priority else f"status:{self.tag}")
+        return self.status_from_reply(reply, self.clock.now())
+
+    def status_from_reply(self, r: Reply, read_at: float) -> Status:
+        f = r.fields
+        try:
+            kind = f.get("kind") or None
+            return Status(
+                mains_present=_b(f["mains"]), battery_volts=float(f["batt"]),
+                door_open=_b(f["door"]), sounding=_b(f["snd"]), current_signal=int(f["sig"]),
+                last_function=int(f["lf"]), last_function_time=_f(f.get("lft")),
+                device_clock=_f(f.get("clk")), firmware=f.get("fw", ""),
+                rotation_fault=_b(f["rot"]) if kind != "electronic" else None,
+                amplifier_fault=_b(f["amp"]) if kind != "motor" else None,
+                cycles_remaining=int(f.get("cyc", 0)), last_token=int(f.get("tok", 0)),
+                self_test=f.get("test"), battery_low=_b(f.get("low")), kind=kind,
+                read_at=read_at,
+            )
+        except (KeyError, ValueError) as exc:
+            raise BadFrame(f"status reply missing or bad field {exc}", target=self.tag) from None
+
+    async def _identify(self) -> Identity:
+        r = await self.link.submit(5, lambda: self.link.exchange("ID"), label=f"identify:{self.tag}")
+        return Identity(model=r.fields.get("model", ""), serial=r.fields.get("serial", ""),
+                        firmware=r.fields.get("fw", ""), driver="bench_serial")
+
+    async def _send_command(self, code: int, cycles: int, token: int | None) -> None:
+        want = {"sig": str(code), "cyc": str(cycles), "tok": str(token or 0)}
+
+        async def write_then_read_back() -> tuple[Reply, Reply]:
+            ack = await self.link.exchange("SND", code, cycles, token or 0)
+            back = await self.link.exchange("CMD")
+            return ack, back
+
+        ack, back = await self.link.submit(COMMAND, write_then_read_back,
+                                           label=f"command:{self.tag}")
+        for name, reply in (("acknowledge", ack), ("read-back", back)):
+            got = {k: reply.fields.get(k) for k in want}
+            if got != want:
+                raise VerificationFailed(f"command {name} {got} != sent {want}", target=self.tag)

@@ -1,0 +1,112 @@
+"""Technician diagnostics behind ``sirenctl modbus read|write``.
+
+``modbus_write`` refuses writes that touch a model's command block (audible registers)
+without a permit for the target, sends each write once (no retry), reads it back and
+reports the command to the audit sink. Writes to an endpoint whose model has no known
+register map are treated as audible.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from .audit import AuditSink, CommandRecord, log_sink
+from .endpoint import Endpoint
+from .errors import ConfigError, DriverError, RefusedForSafety, VerificationFailed
+from .link import DIAGNOSTIC
+from .permit import Permit, require_permit
+from .pool import LinkPool
+
+RegisterKind = Literal["holding", "input"]
+
+
+def _check_range(address: int, count: int) -> None:
+    if not 0 <= address <= 65535:
+        raise ConfigError(f"address: {address} must be 0..65535")
+    if not 1 <= count <= 125 or address + count > 65536:
+        raise ConfigError(f"count: {count} must be 1..125 and stay below address 65536")
+
+
+async def modbus_read(endpoint: Endpoint, address: int, count: int = 1,
+                      kind: RegisterKind = "holding", *, pool: LinkPool | None = None) -> list[int]:
+    """Read ``count`` registers (FC3 holding or FC4 input) from ``endpoint``'s unit."""
+    if endpoint.transport not in ("modbus_tcp", "modbus_rtu"):
+        raise ConfigError(f"{endpoint.describe()} is not a Modbus endpoint")
+    if kind not in ("holding", "input"):
+        raise ConfigError(f"kind: {kind!r} must be holding or input")
+    _check_range(address, count)
+    own = pool is None
+    pool = pool or LinkPool()
+    try:
+        link = pool.link_for(endpoint)
+        fn = 3 if kind == "holding" else 4
+        return await link.submit(DIAGNOSTIC, lambda: link.read_registers(  # type: ignore[attr-defined]
+            endpoint.unit_id, fn, address, count, endpoint.timeout), label="diag-read")
+    finally:
+        if own:
+            await pool.close()
+
+
+def is_audible(endpoint: Endpoint, address: int, count: int = 1) -> bool:
+    from .regmap import MapError, load_map
+
+    try:
+        return load_map(endpoint.model).is_audible_address(address, count)
+    except MapError:
+        return True  # unknown layout: assume any write may sound the siren
+
+
+async def modbus_write(endpoint: Endpoint, address: int, value: int | list[int],
+                       permit: Permit | None = None, *, tag: str | None = None,
+                       audit: AuditSink | None = None, pool: LinkPool | None = None) -> list[int]:
+    """Write one register (FC6) or several (FC16) once, then read back and verify.
+
+    Returns the read-back values. Raises RefusedForSafety for audible registers without
+    a permit naming ``tag`` (default: the endpoint description).
+    """
+    values = [value] if isinstance(value, int) else list(value)
+    target = tag or endpoint.describe()
+    audit = audit or log_sink
+    params = {"address": address, "values": values}
+    try:
+        if endpoint.transport not in ("modbus_tcp", "modbus_rtu"):
+            raise ConfigError(f"{endpoint.describe()} is not a Modbus endpoint")
+        _check_range(address, len(values))
+        if any(not isinstance(v, int) or not 0 <= v <= 0xFFFF for v in values):
+            raise ConfigError(f"values: {values} must be integers 0..65535")
+        if is_audible(endpoint, address, len(values)):
+            require_permit(permit, target, f"write to register {address} (command block)")
+        back = await _write_and_verify(endpoint, address, values, pool)
+    except DriverError as exc:
+        exc.target = exc.target or target
+        outcome = "refused" if isinstance(exc, (RefusedForSafety, ConfigError)) else "error"
+        audit(CommandRecord("modbus_write", target, params, outcome, str(exc), exc.kind,
+                            endpoint.describe(), permit.to_dict() if permit else None))
+        raise
+    audit(CommandRecord("modbus_write", target, params, "ok", endpoint=endpoint.describe(),
+                        permit=permit.to_dict() if permit else None))
+    return back
+
+
+async def _write_and_verify(endpoint: Endpoint, address: int, values: list[int],
+                            pool: LinkPool | None) -> list[int]:
+    own = pool is None
+    pool = pool or LinkPool()
+    link = pool.link_for(endpoint)
+    u, t = endpoint.unit_id, endpoint.timeout
+
+    async def write_read() -> list[int]:
+        if len(values) == 1:
+            await link.write_register(u, address, values[0], t)  # type: ignore[attr-defined]
+        else:
+            await link.write_registers(u, address, values, t)  # type: ignore[attr-defined]
+        return await link.read_registers(u, 3, address, len(values), t)  # type: ignore[attr-defined]
+
+    try:
+        back = await link.submit(0, write_read, label="diag-write")
+    finally:
+        if own:
+            await pool.close()
+    if back != values:
+        raise VerificationFailed(f"register {address} read back {back}, wrote {values}")
+    return back

@@ -1,0 +1,278 @@
+"""Modbus link: owns one pymodbus async client for a TCP endpoint or one RS-485 line.
+
+- ``retries=0`` always: pymodbus retries resend writes (DESIGN.md section 6).
+- Every request is bounded by the unit's own timeout; a dead unit costs only that.
+- Nothing is sent on connect or reconnect; reconnect happens on the next request,
+  with exponential back-off after failed connects (requests fail fast meanwhile).
+- After a timeout on TCP the connection is closed (a late reply can never be taken as
+  the answer to the next request); on a serial line we wait a quiet period instead.
+- Serial lines keep an inter-frame gap of at least 3.5 characters.
+- Replies that arrive but do not parse are reported as :class:`BadFrame` (CRC error,
+  garbage, wrong unit id), not as a plain timeout.
+
+pymodbus is imported lazily: ``sirenctl --help`` must not import it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from .endpoint import Endpoint
+from .errors import BadFrame, CommError, ExceptionResponse, NoResponse, RequestTimeout
+from .link import Backoff, Link
+
+EXCEPTION_NAMES = {
+    1: "illegal function", 2: "illegal data address", 3: "illegal data value",
+    4: "device failure", 5: "acknowledge", 6: "device busy", 8: "memory parity error",
+    10: "gateway path unavailable", 11: "gateway target failed to respond",
+}
+
+
+class _Dropped(Exception):
+    """Set on the pending pymodbus future when the connection is lost mid-request."""
+
+
+class _Garbled(Exception):
+    """Set on the pending pymodbus future when a TCP reply cannot be ours (fail fast)."""
+
+
+def rtu_crc(data: bytes) -> int:
+    """Modbus RTU CRC-16 (returned as the on-wire little-endian integer value)."""
+    crc = 0xFFFF
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
+
+
+def rtu_crc_ok(frame: bytes) -> bool:
+    return len(frame) >= 4 and rtu_crc(frame[:-2]) == int.from_bytes(frame[-2:], "little")
+
+
+_FUNCTION_CODES = {"read_holding_registers": 3, "read_input_registers": 4,
+                   "write_register": 6, "write_registers": 16}
+
+
+class ModbusLink(Link):
+    """One pymodbus client for one channel (see module doc)."""
+
+    def __init__(self, endpoint: Endpoint, *, inter_frame_gap: float = 0.0,
+                 reconnect_min: float = 0.5, reconnect_max: float = 30.0,
+                 quiet_after_timeout: float | None = None) -> None:
+        super().__init__(endpoint)
+        self.serial = endpoint.transport == "modbus_rtu"
+        char_time = endpoint.char_bits / endpoint.baudrate if self.serial else 0.0
+        self.char_time = char_time
+        self.gap = max(inter_frame_gap, 3.5 * char_time) if self.serial else 0.0
+        self.quiet_after_timeout = (
+            quiet_after_timeout if quiet_after_timeout is not None else max(0.05, 40 * char_time)
+        )
+        self.backoff = Backoff(reconnect_min, reconnect_max)
+        self._client: Any = None
+        self._rx = b""
+        self._last_io = 0.0
+        self._quiet_until = 0.0
+        self._connected = False
+        self._expect: tuple[int, int] = (0, 0)  # (unit, function code) of the request in flight
+
+    # ---- connection -------------------------------------------------------------------
+    def _make_client(self, timeout: float) -> Any:
+        from pymodbus.client import AsyncModbusSerialClient, AsyncModbusTcpClient
+
+        ep = self.endpoint
+        common: dict[str, Any] = dict(
+            timeout=timeout, retries=0, reconnect_delay=0, reconnect_delay_max=0,
+            trace_packet=self._trace_packet, trace_connect=self._trace_connect,
+            name=self.channel_key,
+        )
+        if self.serial:
+            return AsyncModbusSerialClient(
+                ep.device, baudrate=ep.baudrate, bytesize=ep.bytesize, parity=ep.parity,
+                stopbits=ep.stopbits, **common,
+            )
+        return AsyncModbusTcpClient(ep.host, port=ep.port, **common)
+
+    def _trace_packet(self, sending: bool, data: bytes) -> bytes:
+        if sending:
+            return data
+        self._rx = data  # pymodbus passes the whole receive buffer
+        if not self.serial and len(data) >= 8:
+            # MBAP: tid(2) pid(2) len(2) unit(1) fc(1). pymodbus would skip a frame from the
+            # wrong unit (then time out) and raises inside data_received on an unknown
+            # function code; both are a bad frame: fail the request now, drop the stream.
+            unit, fc = self._expect
+            if data[6] != unit or data[7] not in (fc, fc | 0x80):
+                fut = self._client.ctx.response_future if self._client else None
+                if fut is not None and not fut.done():
+                    fut.set_exception(_Garbled(
+                        f"reply from unit {data[6]} function {data[7]} to a request for unit "
+                        f"{unit} function {fc}: {data[:16].hex(' ')}"))
+                return b""
+        return data
+
+    def _trace_connect(self, connected: bool) -> None:
+        self._connected = connected
+        if not connected and self._client is not None:
+            fut = self._client.ctx.response_future
+            if not fut.done():
+                fut.set_exception(_Dropped())
+
+    @property
+    def connected(self) -> bool:
+        return self._client is not None and self._client.connected
+
+    async def _ensure_connected(self, timeout: float) -> None:
+        if self.connected:
+            return
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if not self.backoff.ready(now):
+            raise NoResponse(
+                f"{self.channel_key} unreachable; next reconnect attempt in "
+                f"{self.backoff.wait_left(now):.1f} s"
+            )
+        if self._client is None:
+            self._client = self._make_client(timeout)
+        self._client.ctx.comm_params.timeout_connect = timeout
+        self.stats.connects += 1
+        try:
+            ok = await self._client.connect()  # sends nothing
+        except Exception as exc:  # noqa: BLE001 - serial open errors etc.
+            ok = False
+            err = exc
+        else:
+            err = None
+        if not ok:
+            self.stats.connect_failures += 1
+            self.backoff.failed(loop.time())
+            raise NoResponse(f"cannot connect to {self.endpoint.describe()}"
+                             + (f": {err}" if err else ""))
+        self.backoff.succeeded()
+        if self.serial:
+            await asyncio.sleep(0)  # let the serial transport finish setup
+
+    def _drop_connection(self) -> None:
+        if self._client is not None:
+            with contextlib.suppress(Exception):
+                self._client.close()
+
+    async def _close_transport(self) -> None:
+        self._drop_connection()
+        self._client = None
+
+    # ---- requests ---------------------------------------------------------------------
+    async def _wait_spacing(self) -> None:
+        loop = asyncio.get_running_loop()
+        due = max(self._last_io + self.gap, self._quiet_until)
+        delay = due - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    def _classify_silence(self, unit: int, timeout: float) -> CommError:
+        rx = self._rx
+        if not rx:
+            return RequestTimeout(f"no reply from unit {unit} within {timeout:g} s")
+        if self.serial:
+            if rx[0] != unit and rtu_crc_ok(rx):
+                return BadFrame(f"reply from unit {rx[0]} instead of unit {unit}: {rx.hex(' ')}")
+            if rx[0] == unit and len(rx) >= 5 and not rtu_crc_ok(rx):
+                return BadFrame(f"CRC error in reply from unit {unit}: {rx.hex(' ')}")
+        return BadFrame(f"garbled or incomplete reply from unit {unit}: {rx[:32].hex(' ')}")
+
+    async def request(self, unit: int, timeout: float, call: str, *args: Any, **kw: Any) -> Any:
+        """Run one pymodbus client call (e.g. ``read_input_registers``); map errors to types.
+
+        Must be called from inside :meth:`Link.submit` (the link is then ours alone).
+        """
+        from pymodbus.exceptions import ConnectionException, ModbusIOException
+
+        await self._wait_spacing()
+        await self._ensure_connected(timeout)
+        client = self._client
+        client.ctx.comm_params.timeout_connect = timeout
+        self._rx = b""
+        self._expect = (unit, _FUNCTION_CODES.get(call, 0))
+        loop = asyncio.get_running_loop()
+        try:
+            try:
+                async with asyncio.timeout(timeout + 0.5):  # guard in case pymodbus hangs
+                    resp = await getattr(client, call)(*args, device_id=unit, **kw)
+            finally:
+                self._last_io = loop.time()
+        except _Dropped:
+            self._connected = False
+            err: CommError = (
+                BadFrame(f"garbled reply from unit {unit}; connection closed")
+                if self._rx else NoResponse(f"connection dropped by {self.endpoint.describe()}")
+            )
+            raise self._fail(err) from None
+        except _Garbled as exc:
+            self._drop_connection()
+            raise self._fail(BadFrame(str(exc))) from None
+        except ConnectionException as exc:
+            raise self._fail(NoResponse(f"not connected: {exc}")) from None
+        except ModbusIOException as exc:
+            text = str(exc)
+            if "device id" in text:
+                raise self._fail(BadFrame(f"reply from wrong unit: {text}")) from None
+            if "No response" in text:
+                raise self._fail(self._after_timeout(unit, timeout)) from None
+            raise self._fail(BadFrame(f"undecodable reply from unit {unit}: {text}")) from None
+        except TimeoutError:
+            raise self._fail(self._after_timeout(unit, timeout)) from None
+        if resp.isError():
+            code = getattr(resp, "exception_code", 0)
+            self.stats.note_error("exception_response")
+            raise ExceptionResponse(
+                f"unit {unit} answered exception {code} ({EXCEPTION_NAMES.get(code, 'unknown')})",
+                code=code,
+            )
+        self.stats.ok += 1
+        return resp
+
+    def _after_timeout(self, unit: int, timeout: float) -> CommError:
+        err = self._classify_silence(unit, timeout)
+        if self.serial:
+            # let any late reply pass before the next frame (RTU has no transaction id)
+            self._quiet_until = asyncio.get_running_loop().time() + self.quiet_after_timeout
+        else:
+            self._drop_connection()  # a late TCP reply must not answer the next request
+        return err
+
+    def _fail(self, err: CommError) -> CommError:
+        self.stats.note_error(err.kind)
+        return err
+
+    # ---- typed helpers used by drivers --------------------------------------------------
+    async def read_registers(self, unit: int, function: int, address: int, count: int,
+                             timeout: float) -> list[int]:
+        call = "read_input_registers" if function == 4 else "read_holding_registers"
+        resp = await self.request(unit, timeout, call, address, count=count)
+        regs = list(resp.registers)
+        if len(regs) < count:
+            raise BadFrame(f"unit {unit} returned {len(regs)} registers, expected {count}")
+        return regs[:count]
+
+    async def write_registers(self, unit: int, address: int, values: list[int],
+                              timeout: float) -> None:
+        """One FC16 write, never retried."""
+        await self.request(unit, timeout, "write_registers", address, values=list(values))
+
+    async def write_register(self, unit: int, address: int, value: int, timeout: float) -> None:
+        """One FC6 write, never retried."""
+        await self.request(unit, timeout, "write_register", address, value)
+
+
+def quiet_pymodbus_logs() -> None:
+    """pymodbus logs every timeout as an ERROR with frame dumps; our typed errors say it.
+
+    Called by the CLI-facing helpers; set ``SIRENCTL_PYMODBUS_DEBUG=1`` to keep them.
+    """
+    import logging
+    import os
+
+    if not os.environ.get("SIRENCTL_PYMODBUS_DEBUG"):
+        logging.getLogger("pymodbus").setLevel(logging.CRITICAL)

@@ -1,0 +1,56 @@
+"""Plain async functions behind ``sirenctl poll`` and ``sirenctl bench sound``.
+
+The registry resolves tags to :class:`Endpoint` objects and decides who may get a
+permit; these functions only talk to devices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import IntEnum
+
+from .audit import AuditSink
+from .clock import Clock, RealClock, ScaledClock
+from .endpoint import Endpoint
+from .permit import Permit
+from .pool import Fleet, PollResult
+from .programme import ProgrammeResult, ProgrammeStep, play_programme
+
+
+class PollExit(IntEnum):
+    """Exit codes of ``sirenctl poll``."""
+
+    OK = 0  # every asset answered and reports no fault
+    SIREN_FAULT = 1  # all answered; at least one reports a fault (mains, battery, door, ...)
+    UNREACHABLE = 2  # at least one asset had a communication fault (takes precedence)
+
+
+def poll_exit_code(results: dict[str, PollResult]) -> PollExit:
+    if any(not r.ok for r in results.values()):
+        return PollExit.UNREACHABLE
+    if any(r.status is not None and r.status.faulty for r in results.values()):
+        return PollExit.SIREN_FAULT
+    return PollExit.OK
+
+
+async def poll_endpoints(endpoints: dict[str, Endpoint], tags: Iterable[str] | None = None, *,
+                         clock: Clock | None = None,
+                         concurrency: int | None = None) -> dict[str, PollResult]:
+    """One status sweep; each result has a status or a typed error plus its reading time."""
+    from .modbus_link import quiet_pymodbus_logs
+
+    quiet_pymodbus_logs()
+    async with Fleet(endpoints, clock=clock or RealClock(), concurrency=concurrency) as fleet:
+        return await fleet.poll_all(tags)
+
+
+async def bench_sound(tag: str, endpoint: Endpoint, steps: list[ProgrammeStep], permit: Permit, *,
+                      audit: AuditSink | None = None, time_scale: float = 1.0,
+                      clock: Clock | None = None) -> ProgrammeResult:
+    """Play a programme on one bench asset; the caller has checked it *is* a bench asset."""
+    from .modbus_link import quiet_pymodbus_logs
+
+    quiet_pymodbus_logs()
+    clock = clock or (ScaledClock(time_scale) if time_scale != 1.0 else RealClock())
+    async with Fleet({tag: endpoint}, audit=audit, clock=clock) as fleet:
+        return await play_programme(fleet.driver(tag), steps, permit, clock)

@@ -1,0 +1,152 @@
+"""Start a simulated fleet in-process: Modbus TCP controllers, RTU lines on ptys, bench ptys.
+
+    async with SimFleet(specs, time_scale=60) as fleet:
+        fleet.endpoints      # {name: Endpoint} ready for sirenctl.drivers
+        fleet.controller("T03").door_open = True
+
+Every server started here is stopped on exit (each one by itself: pymodbus's
+``ServerAsyncStop()`` would stop only the last).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from sirenctl.drivers.clock import Clock, ScaledClock
+from sirenctl.drivers.endpoint import Endpoint
+from sirenctl.drivers.regmap import load_map
+
+from .controller import SimController
+from .faults import Faults
+
+TRANSPORTS = ("modbus_tcp", "modbus_rtu", "bench_serial")
+
+
+@dataclass
+class SimSpec:
+    name: str
+    model: str = "sirenctl-generic"
+    transport: str = "modbus_tcp"
+    unit_id: int = 1
+    line: str = "rtu1"  # RTU specs naming the same line share one RS-485 pty line
+    kind: str = "motor"  # motor | electronic
+    faults: Faults = field(default_factory=Faults)
+
+    def __post_init__(self) -> None:
+        if self.transport not in TRANSPORTS:
+            raise ValueError(f"sim spec {self.name}: transport {self.transport!r} "
+                             f"must be one of {', '.join(TRANSPORTS)}")
+        if self.kind not in ("motor", "electronic"):
+            raise ValueError(f"sim spec {self.name}: kind {self.kind!r} must be motor or electronic")
+
+
+class SimFleet:
+    def __init__(self, specs: list[SimSpec], *, clock: Clock | None = None,
+                 time_scale: float = 1.0, wire_time: bool = False, baudrate: int = 9600,
+                 serial_format: str = "8N1", timeout: float = 1.0,
+                 host: str = "127.0.0.1") -> None:
+        names = [s.name for s in specs]
+        if len(set(names)) != len(names):
+            dup = sorted({n for n in names if names.count(n) > 1})
+            raise ValueError(f"sim specs: duplicate name(s) {', '.join(dup)}")
+        self.specs = list(specs)
+        self.clock: Clock = clock or ScaledClock(time_scale)
+        self.wire_time = wire_time
+        self.baudrate = baudrate
+        self.serial = Endpoint.parse_serial_settings(f"{baudrate} {serial_format}")
+        self.timeout = timeout
+        self.host = host
+        self.controllers: dict[str, SimController] = {}
+        self.endpoints: dict[str, Endpoint] = {}
+        self.servers: list[Any] = []
+        self.lines: dict[str, Any] = {}
+        self.benches: list[Any] = []
+
+    def controller(self, name: str) -> SimController:
+        return self.controllers[name]
+
+    def _make_controller(self, spec: SimSpec) -> SimController:
+        m = load_map(spec.model) if spec.transport != "bench_serial" else None
+        from sirenctl.drivers.signals import SignalTable
+
+        return SimController(spec.name, m.signals if m else SignalTable(), self.clock,
+                             kind=spec.kind, unit_id=spec.unit_id, model=spec.model,
+                             faults=spec.faults)
+
+    async def start(self) -> SimFleet:
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+        return self
+
+    async def _start(self) -> None:
+        from .bench_sim import BenchSimulator
+        from .modbus_device import build_simdevice
+        from .modbus_servers import SimRtuServer, SimTcpServer
+        from .pty_line import PtyLine
+
+        rtu_lines: dict[str, list[SimSpec]] = {}
+        for spec in self.specs:
+            ctrl = self._make_controller(spec)
+            self.controllers[spec.name] = ctrl
+            if spec.transport == "modbus_tcp":
+                srv = SimTcpServer([build_simdevice(ctrl, load_map(spec.model))],
+                                   {spec.unit_id: ctrl}, host=self.host)
+                await srv.start()
+                self.servers.append(srv)
+                self.endpoints[spec.name] = Endpoint(
+                    "modbus_tcp", spec.model, host=self.host, port=srv.port,
+                    unit_id=spec.unit_id, timeout=self.timeout)
+            elif spec.transport == "modbus_rtu":
+                rtu_lines.setdefault(spec.line, []).append(spec)
+            else:
+                bench = await BenchSimulator(ctrl).start()
+                self.benches.append(bench)
+                self.endpoints[spec.name] = Endpoint(
+                    "bench_serial", spec.model, device=bench.path, timeout=self.timeout,
+                    **self.serial)
+        char_bits = 1 + self.serial["bytesize"] + (self.serial["parity"] != "N") \
+            + self.serial["stopbits"]
+        for line_name, specs in rtu_lines.items():
+            units = [s.unit_id for s in specs]
+            if len(set(units)) != len(units):
+                raise ValueError(f"RTU line {line_name}: duplicate unit ids {units}")
+            line = await PtyLine(self.baudrate, char_bits, wire_time=self.wire_time).start()
+            self.lines[line_name] = line
+            ctrls = {s.unit_id: self.controllers[s.name] for s in specs}
+            devices = [build_simdevice(self.controllers[s.name], load_map(s.model)) for s in specs]
+            srv = SimRtuServer(devices, ctrls, line.a_path, **self.serial)
+            await srv.start()
+            self.servers.append(srv)
+            for s in specs:
+                self.endpoints[s.name] = Endpoint(
+                    "modbus_rtu", s.model, device=line.b_path, unit_id=s.unit_id,
+                    timeout=self.timeout, **self.serial)
+
+    async def stop(self) -> None:
+        servers, self.servers = self.servers, []
+        for srv in servers:
+            with contextlib.suppress(Exception):  # keep stopping the others
+                await srv.shutdown()
+        for bench in self.benches:
+            await bench.stop()
+        for line in self.lines.values():
+            await line.stop()
+        self.benches, self.lines = [], {}
+        await asyncio.sleep(0)
+
+    async def __aenter__(self) -> SimFleet:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    def apply_faults(self, faults: dict[str, Faults]) -> None:
+        """Set communication faults at run time (state faults are set on the controller)."""
+        for name, f in faults.items():
+            self.controllers[name].faults = f
