@@ -1,0 +1,116 @@
+"""``sirenctl poll``: status of networked assets through the driver layer."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import click
+
+from sirenctl.cli.common import (
+    AppContext,
+    ExitCode,
+    echo_json,
+    echo_table,
+    info,
+    json_option,
+    pass_app,
+)
+
+
+@click.command()
+@click.argument("tags", nargs=-1)
+@click.option("--site", help="Only networked assets of this site code.")
+@click.option("--timeout", type=click.FloatRange(0.05, 30), default=1.0, show_default=True,
+              help="Seconds each device may take to answer one request.")
+@json_option
+@pass_app
+def poll(app: AppContext, tags: tuple[str, ...], site: str | None, timeout: float,
+         as_json: bool) -> None:
+    """Read the status of networked assets (all, or the TAGs given).
+
+    A device that does not answer is shown as unreachable with the kind of communication fault;
+    it costs the others no more than its own timeout. Reading status is silent: nothing audible
+    is sent.
+
+    \b
+    Exit code: 0 all healthy; 8 a device reports a fault (mains failed, battery low, door open,
+    rotation/amplifier fault, failed self-test); 9 a device is unreachable (takes precedence).
+
+    \b
+    Examples:
+      sirenctl poll
+      sirenctl poll T01 T04 --json
+    """
+    import asyncio
+
+    from sirenctl.devices import AuditWriter, endpoint_for
+    from sirenctl.registry.assets import AssetFilter, get_asset, list_assets
+
+    with app.db.session() as session:
+        if tags:
+            assets = [get_asset(session, tag) for tag in tags]
+        else:
+            assets = list_assets(session, AssetFilter(site=site, networked=True,
+                                                      include_retired=False))
+        sites = {a.tag: a.site.code for a in assets}
+        endpoints, problems = {}, {}
+        for asset in assets:
+            try:
+                endpoints[asset.tag] = endpoint_for(asset, timeout=timeout)
+            except ValueError as exc:
+                problems[asset.tag] = str(exc)
+    if not endpoints and not problems:
+        info("no networked assets to poll")
+        return
+    results = asyncio.run(_poll(endpoints, AuditWriter(app.db, app.operator)))
+    now = time.time()
+    rows = [_row(tag, sites.get(tag), results[tag].to_dict(), now) for tag in endpoints]
+    rows += [{"tag": tag, "site": sites.get(tag), "reachable": False, "faulty": None,
+              "error": {"kind": "config", "message": msg}, "status": None, "age_s": None}
+             for tag, msg in problems.items()]
+    rows.sort(key=lambda r: r["tag"])
+    if as_json:
+        echo_json(rows)
+    else:
+        echo_table(["tag", "site", "state", "mains", "battery V", "sounding", "last function",
+                    "age", "faults / error"], [_cells(r) for r in rows])
+    unreachable = sum(1 for r in rows if not r["reachable"])
+    faulty = sum(1 for r in rows if r["faulty"])
+    info(f"{len(rows)} polled: {len(rows) - unreachable - faulty} healthy, {faulty} faulty, "
+         f"{unreachable} unreachable")
+    if unreachable:
+        click.get_current_context().exit(ExitCode.UNREACHABLE)
+    if faulty:
+        click.get_current_context().exit(ExitCode.DEVICE_FAULT)
+
+
+async def _poll(endpoints: dict[str, Any], audit: Any) -> dict[str, Any]:
+    from sirenctl.drivers.pool import Fleet
+
+    async with Fleet(endpoints, audit=audit) as fleet:
+        return await fleet.poll_all()
+
+
+def _row(tag: str, site: str | None, result: dict[str, Any], now: float) -> dict[str, Any]:
+    status = result["status"]
+    return {
+        "tag": tag, "site": site, "reachable": result["ok"],
+        "faulty": bool(status and status["faulty"]),
+        "age_s": round(max(0.0, now - result["read_at"]), 1),
+        "read_at": result["read_at"], "status": status, "error": result["error"],
+    }
+
+
+def _cells(row: dict[str, Any]) -> list[Any]:
+    status, error = row["status"], row["error"]
+    if status is None:
+        kind = (error or {}).get("kind", "error")
+        return [row["tag"], row["site"], "UNREACHABLE", "", "", "", "", "",
+                f"{kind}: {(error or {}).get('message', '')}"]
+    return [
+        row["tag"], row["site"], "FAULT" if row["faulty"] else "ok",
+        "yes" if status["mains_present"] else "NO", f"{status['battery_volts']:.1f}",
+        "SOUNDING" if status["sounding"] else "", status["last_function"],
+        f"{row['age_s']:.0f} s", "; ".join(status["faults"]),
+    ]
