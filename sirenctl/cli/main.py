@@ -54,7 +54,7 @@ class LazyGroup(click.Group):
     cls=LazyGroup,
     lazy=LAZY_COMMANDS,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-    epilog=f"Exit codes:\n\n{EXIT_CODE_HELP}\n\nExample: sirenctl --db county.db asset list --kind hand_crank",
+    epilog=f"\b\nExit codes:\n{EXIT_CODE_HELP}\n\n\b\nExample:\n  sirenctl --db county.db asset list --kind hand_crank",
 )
 @click.option("--db", "db_option", metavar="URL|FILE", envvar="SIRENCTL_DB",
               help="Database: SQLAlchemy URL or SQLite file path [env SIRENCTL_DB; default: a "
