@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from sirenctl.drivers.audit import CommandRecord
     from sirenctl.drivers.endpoint import Endpoint
     from sirenctl.drivers.permit import Permit
+    from sirenctl.drivers.programme import ProgrammeStep
+    from sirenctl.scheduling.programmes import Programme
 
 
 class NotNetworked(ValueError):
@@ -97,3 +99,23 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     return str(value)
+
+
+def programme_steps(programme: Programme) -> list[ProgrammeStep]:
+    """A programme as controller commands: one per step, at its offset from the start.
+
+    A controller plays a step's cycles back to back; a step with a pause between cycles
+    becomes one single-cycle command per cycle.
+    """
+    from sirenctl.drivers.programme import ProgrammeStep
+
+    steps: list[ProgrammeStep] = []
+    for phase in programme.phases():
+        step = phase.step
+        if step.cycle_gap == 0:
+            steps.append(ProgrammeStep(step.signal.code, step.cycles, float(phase.start)))
+            continue
+        every = step.signal.cycle_seconds + step.cycle_gap
+        steps += [ProgrammeStep(step.signal.code, 1, float(phase.start + n * every))
+                  for n in range(step.cycles)]
+    return steps

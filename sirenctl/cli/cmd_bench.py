@@ -1,0 +1,176 @@
+"""``sirenctl bench sound`` and ``sirenctl cancel``: audible commands, bench units only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from sirenctl.cli.common import (
+    AppContext,
+    CLIError,
+    ExitCode,
+    echo_json,
+    echo_table,
+    info,
+    json_option,
+    pass_app,
+)
+
+
+@click.group()
+def bench() -> None:
+    """Test-bench commands: sound a programme on a BENCH unit.
+
+    Only assets flagged as bench units (asset edit TAG --bench) can be sounded here; live sirens
+    are refused. Live soundings go through approved work orders (see `sirenctl approve`).
+    """
+
+
+@bench.command("sound")
+@click.argument("tag")
+@click.option("--programme", "programme_key", required=True,
+              help="Programme name (see `sirenctl programme list`), e.g. cn-918-noon.")
+@click.option("--time-scale", type=click.FloatRange(min=1.0), default=1.0, show_default=True,
+              help="Compress the waits between steps. Only for a simulated bench started with "
+                   "`sirenctl sim run --time-scale` at the same factor.")
+@click.option("--timeout", type=click.FloatRange(0.05, 30), default=2.0, show_default=True,
+              help="Seconds the controller may take to answer one request.")
+@click.option("--schedules", "schedules_dir", type=click.Path(file_okay=False),
+              help="Directory of schedule files (default: the shipped ones).")
+@json_option
+@pass_app
+def bench_sound(app: AppContext, tag: str, programme_key: str, time_scale: float,
+                timeout: float, schedules_dir: str | None, as_json: bool) -> None:
+    """Play programme NAME on bench unit TAG and report what the controller echoed.
+
+    Each step is sent once (never retried) and verified by reading back the controller's
+    last-function echo; a step the controller accepted but did not play is reported as failed
+    to sound. Every command and its outcome go to the audit log.
+
+    \b
+    Exit code: 0 every step played; 8 a step failed or failed to sound; 9 the controller did
+    not answer; 7 refused (not a bench unit).
+
+    \b
+    Example:
+      sirenctl bench sound BENCH-01 --programme cn-growl
+    """
+    import asyncio
+
+    from sirenctl.devices import AuditWriter, NotABenchUnit, bench_permit, endpoint_for
+    from sirenctl.registry.assets import get_asset
+    from sirenctl.scheduling.library import load_library
+
+    try:
+        programme = load_library(schedules_dir).programme(programme_key)
+    except KeyError as exc:
+        raise CLIError(str(exc.args[0]), ExitCode.NOT_FOUND) from None
+    with app.db.session() as session:
+        asset = get_asset(session, tag)
+        try:
+            permit = bench_permit(asset)
+            endpoint = endpoint_for(asset, timeout=timeout)
+        except NotABenchUnit as exc:
+            _audit_refusal(app, tag, programme_key, str(exc))
+            raise CLIError(str(exc), ExitCode.REFUSED) from None
+        except ValueError as exc:
+            raise CLIError(str(exc), ExitCode.INVALID_INPUT) from None
+    info(f"BENCH TEST: {tag} will play {programme.key} ({programme.title}), "
+         f"{programme.total_seconds} s")
+    result = asyncio.run(_play(tag, endpoint, programme, permit, time_scale,
+                               AuditWriter(app.db, app.operator)))
+    rows = [_step_row(step) for step in result["steps"]]
+    if as_json:
+        echo_json(result)
+    else:
+        echo_table(["#", "signal", "cycles", "at +s", "outcome", "echo function", "error"], rows,
+                   title=f"bench test {tag}: {programme.key}")
+    _exit_for(result)
+
+
+async def _play(tag: str, endpoint: Any, programme: Any, permit: Any, time_scale: float,
+                audit: Any) -> dict[str, Any]:
+    from sirenctl.devices import programme_steps
+    from sirenctl.drivers.clock import ScaledClock
+    from sirenctl.drivers.pool import LinkPool, open_driver
+    from sirenctl.drivers.programme import play_programme
+
+    clock = ScaledClock(time_scale)
+    async with LinkPool() as pool:
+        driver = open_driver(endpoint, pool, tag=tag, audit=audit, clock=clock)
+        result = await play_programme(driver, programme_steps(programme), permit, clock)
+    return result.to_dict()
+
+
+def _step_row(step: dict[str, Any]) -> list[Any]:
+    error = step.get("error") or {}
+    return [step["index"], step["signal_code"], step["cycles"], f"{step['start_offset']:g}",
+            step["outcome"], (step.get("echo") or {}).get("function", ""), error.get("message", "")]
+
+
+def _exit_for(result: dict[str, Any]) -> None:
+    ctx = click.get_current_context()
+    outcomes = [s["outcome"] for s in result["steps"]]
+    if result["ok"]:
+        info("all steps played and echoed by the controller")
+        return
+    comm = [s for s in result["steps"] if (s.get("error") or {}).get("comm_fault")]
+    if "refused" in outcomes:
+        ctx.exit(ExitCode.REFUSED)
+    if comm and len(comm) == len(result["steps"]):
+        ctx.exit(ExitCode.UNREACHABLE)
+    info("NOT all steps played: " + ", ".join(outcomes))
+    ctx.exit(ExitCode.DEVICE_FAULT)
+
+
+def _audit_refusal(app: AppContext, tag: str, programme: str, reason: str) -> None:
+    from sirenctl.audit import record
+
+    with app.db.transaction() as session:
+        record(session, operator=app.operator, action="command.sound", object_type="asset",
+               object_ref=tag, after={"programme": programme, "via": "bench sound"},
+               outcome="refused", message=reason)
+
+
+@click.command()
+@click.argument("tags", nargs=-1, required=True)
+@click.option("--timeout", type=click.FloatRange(0.05, 30), default=2.0, show_default=True)
+@pass_app
+def cancel(app: AppContext, tags: tuple[str, ...], timeout: float) -> None:
+    """Stop any sounding on TAGs now (needs no permit; every cancel is audited).
+
+    \b
+    Example:
+      sirenctl cancel T01 T02
+    """
+    import asyncio
+
+    from sirenctl.devices import AuditWriter, endpoint_for
+    from sirenctl.registry.assets import get_asset
+
+    with app.db.session() as session:
+        endpoints = {tag: endpoint_for(get_asset(session, tag), timeout=timeout) for tag in tags}
+    outcomes = asyncio.run(_cancel_all(endpoints, AuditWriter(app.db, app.operator)))
+    for tag, error in outcomes.items():
+        info(f"{tag}: {'stopped' if error is None else 'CANCEL FAILED: ' + error}")
+    if any(outcomes.values()):
+        click.get_current_context().exit(ExitCode.UNREACHABLE)
+
+
+async def _cancel_all(endpoints: dict[str, Any], audit: Any) -> dict[str, str | None]:
+    import asyncio
+
+    from sirenctl.drivers.errors import DriverError
+    from sirenctl.drivers.pool import Fleet
+
+    async with Fleet(endpoints, audit=audit) as fleet:
+        async def one(tag: str) -> str | None:
+            try:
+                await fleet.driver(tag).cancel()
+                return None
+            except DriverError as exc:
+                return str(exc)
+
+        results = await asyncio.gather(*(one(tag) for tag in endpoints))
+    return dict(zip(endpoints, results, strict=True))

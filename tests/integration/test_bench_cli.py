@@ -1,0 +1,87 @@
+"""`sirenctl bench sound` and `sirenctl cancel` against simulated controllers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.integration.simthread import fleet_in_thread
+from tests.integration.test_poll_cli import _register
+
+pytest.importorskip("sirenctl.simulators.fleet")
+SPEED = 200.0  # simulator and runner share this time scale: a 15-minute programme takes ~5 s
+
+
+def _audit(cli, action: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    return cli.json("audit", "list", "--action", action)
+
+
+def test_bench_programme_plays_and_is_audited(sqlite_cli) -> None:
+    from sirenctl.simulators.fleet import SimSpec
+
+    with fleet_in_thread([SimSpec("BENCH-01", kind="electronic")], time_scale=SPEED) as fleet:
+        _register(sqlite_cli, fleet)
+        assert sqlite_cli("asset", "edit", "BENCH-01", "--bench").exit_code == 0
+        result = sqlite_cli("bench", "sound", "BENCH-01", "--programme", "cn-918-noon",
+                            "--time-scale", str(SPEED), "--json")
+        assert result.exit_code == 0, result.stdout + result.stderr
+        played = json.loads(result.stdout)
+        # 12:00 pre-alert, 12:06 air raid, 12:12 all clear: offsets in seconds, codes 1, 2, 3
+        assert [(s["signal_code"], s["start_offset"], s["outcome"]) for s in played["steps"]] == [
+            (1, 0.0, "ok"), (2, 360.0, "ok"), (3, 720.0, "ok")]
+        assert [s["echo"]["function"] for s in played["steps"]] == [1, 2, 3]
+        assert played["final_status"]["sounding"] is False
+    sounds = _audit(sqlite_cli, "command.sound")
+    assert len(sounds) == 3 and {e["outcome"] for e in sounds} == {"ok"}
+    assert all(e["after"]["permit"]["mode"] == "bench" for e in sounds)
+    assert {e["operator"] for e in sounds} == {"tester"}
+
+
+def test_live_siren_is_refused_and_nothing_is_sent(sqlite_cli) -> None:
+    from sirenctl.simulators.fleet import SimSpec
+
+    with fleet_in_thread([SimSpec("T01", kind="motor")], time_scale=SPEED) as fleet:
+        _register(sqlite_cli, fleet)
+        result = sqlite_cli("bench", "sound", "T01", "--programme", "cn-growl",
+                            "--time-scale", str(SPEED))
+        assert result.exit_code == 7
+        assert "live siren, not a bench unit" in result.stderr
+        assert fleet.controller("T01").last_function == 0  # the controller never heard a thing
+    refused = _audit(sqlite_cli, "command.sound")
+    assert [e["outcome"] for e in refused] == ["refused"]
+
+
+def test_stale_echo_is_reported_as_failed_to_sound(sqlite_cli) -> None:
+    from sirenctl.simulators.faults import Faults
+    from sirenctl.simulators.fleet import SimSpec
+
+    specs = [SimSpec("BENCH-02", kind="electronic", faults=Faults(stale_echo=True))]
+    with fleet_in_thread(specs, time_scale=SPEED) as fleet:
+        _register(sqlite_cli, fleet)
+        assert sqlite_cli("asset", "edit", "BENCH-02", "--bench").exit_code == 0
+        result = sqlite_cli("bench", "sound", "BENCH-02", "--programme", "cn-growl",
+                            "--time-scale", str(SPEED))
+        assert result.exit_code == 8
+        assert "failed_to_sound" in result.stdout
+    failed = _audit(sqlite_cli, "command.sound")
+    assert failed and failed[0]["outcome"] == "error" and "failed to sound" in failed[0]["message"]
+
+
+def test_unknown_programme(sqlite_cli) -> None:
+    result = sqlite_cli("bench", "sound", "X", "--programme", "no-such-programme")
+    assert result.exit_code == 4 and "unknown programme" in result.stderr
+
+
+def test_cancel_stops_a_sounding_bench(sqlite_cli) -> None:
+    from sirenctl.simulators.fleet import SimSpec
+
+    with fleet_in_thread([SimSpec("BENCH-01", kind="electronic")], time_scale=1.0) as fleet:
+        _register(sqlite_cli, fleet)
+        fleet.controller("BENCH-01").execute(3, 1, None)  # all clear, 180 s, sounding now
+        assert fleet.controller("BENCH-01").sounding()
+        result = sqlite_cli("cancel", "BENCH-01")
+        assert result.exit_code == 0, result.stderr
+        assert "BENCH-01: stopped" in result.stderr
+        assert not fleet.controller("BENCH-01").sounding()
+    assert [e["outcome"] for e in _audit(sqlite_cli, "command.cancel")] == ["ok"]
