@@ -62,7 +62,7 @@ class BenchSimulator:
             reply = self.handle(cmd, args)
         except bp.FrameError:
             reply = "?ERR 1 checksum"
-        if f.silent or f.drop:
+        if f.silent or f.drop or (f.lose_ack and reply.startswith("!SND")):
             return
         out = bp.encode(reply)
         if f.garble:
@@ -100,6 +100,9 @@ class BenchSimulator:
             if sig != STOP and sig not in c.signals:
                 return f"?SND 3 unknown signal {sig}"
             c.stats.write_frames += 1
+            if c.faults.ignore_write:
+                r = c.command_regs
+                return f"!SND sig={r['function']} cyc={r['cycles']} tok={r['token']}"
             c.command_regs = {"function": sig, "cycles": cyc, "token": tok}
             c.execute(sig, cyc, tok)
             return f"!SND sig={sig} cyc={cyc} tok={tok}"

@@ -3,7 +3,9 @@
 Text form: ``TAG=FAULT[:ARG][+FAULT[:ARG]...]`` items separated by commas, e.g.
 ``T03=silent,T04=slow:2.5,T05=crc+door_open,T06=battery:22.1``.
 
-Communication faults: silent, slow:SECONDS, crc, garble, drop, wrong_unit, stale_echo.
+Communication faults: silent, slow:SECONDS, crc, garble, drop, wrong_unit, stale_echo,
+ignore_write (acknowledges writes without storing them), lose_ack (executes writes but
+their reply is lost: the outcome is unknown to the caller).
 Siren-state faults (set at start, also settable at run time on the controller):
 mains_fail, door_open, rotation_fault, amplifier_fault, battery:VOLTS.
 """
@@ -12,7 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-COMM_FAULTS = ("silent", "slow", "crc", "garble", "drop", "wrong_unit", "stale_echo")
+COMM_FAULTS = ("silent", "slow", "crc", "garble", "drop", "wrong_unit", "stale_echo",
+               "ignore_write", "lose_ack")
 STATE_FAULTS = ("mains_fail", "door_open", "rotation_fault", "amplifier_fault", "battery")
 _WITH_ARG = {"slow": 1.0, "battery": None}
 
@@ -26,6 +29,8 @@ class Faults:
     drop: bool = False
     wrong_unit: bool = False
     stale_echo: bool = False
+    ignore_write: bool = False  # writes acknowledged but not stored (read-back differs)
+    lose_ack: bool = False  # writes executed, their replies lost
     mains_fail: bool = False
     door_open: bool = False
     rotation_fault: bool = False

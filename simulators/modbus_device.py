@@ -52,6 +52,10 @@ class DeviceAction:
             self._refresh(registers, start_address, now)
             return None
         ctrl.stats.write_frames += 1
+        if ctrl.faults.ignore_write:
+            off = address - start_address
+            set_values[:] = registers[off: off + len(set_values)]  # store what was there
+            return None
         cmd = m.command_range()
         end = address + len(set_values)
         if address < cmd.stop and end > cmd.start:

@@ -74,6 +74,8 @@ class FaultInjector:
         f = ctrl.faults
         if f.silent or (f.drop and self.framing == "rtu"):
             return b""
+        if f.lose_ack and data[uid_pos + 1] in (6, 16):
+            return b""
         self.frames_out += 1
         if f.wrong_unit:
             wrong = ctrl.unit_id % 247 + 1

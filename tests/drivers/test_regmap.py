@@ -1,0 +1,82 @@
+"""Register maps are data: decode raw registers exactly as docs/register-map.md describes."""
+
+from __future__ import annotations
+
+import pytest
+from sirenctl.drivers.regmap import MapError, available_maps, load_map, parse_map
+from sirenctl.drivers.signals import AIR_RAID, ALL_CLEAR, BUILTIN, PRE_ALERT
+
+
+def test_both_models_ship() -> None:
+    assert {"sirenctl-generic", "hs-ms400"} <= set(available_maps())
+
+
+def test_generic_status_decodes_documented_layout() -> None:
+    m = load_map("sirenctl-generic")
+    # hand-built per docs: reg0 bits mains|sounding, 27.20 V, air raid, 1 cycle left,
+    # last function air raid at 0x68CB83C0 (big word order), clock 0x68CB83CA, token 7,
+    # firmware 2.3, self-test pass, electronic
+    regs = [0b10001, 2720, 2, 1, 2, 0x68CB, 0x83C0, 0x68CB, 0x83CA, 7, 0x0203, 1, 2, 0]
+    v = m.decode_block(m.status, regs)
+    assert v["mains_present"] and v["sounding"] and not v["door_open"]
+    assert v["battery_volts"] == 27.2
+    assert v["current_signal"] == AIR_RAID and v["last_function"] == AIR_RAID
+    assert v["last_function_time"] == 0x68CB83C0 and v["device_clock"] == 0x68CB83CA
+    assert (v["last_token"], v["firmware"], v["self_test"], v["kind"]) == (7, "2.3", "pass", "electronic")
+
+
+def test_second_model_has_its_own_layout() -> None:
+    m = load_map("hs-ms400")
+    # reg 4000: bit0 mains FAIL, bit7 intrusion, bit8 running; decivolts; device codes 0x11..;
+    # 32-bit values low word first; firmware in two registers
+    regs = [0b1_1000_0001, 243, 0x11, 0x13, 0x83C0, 0x68CB, 0x83CA, 0x68CB, 4, 1, 2, 0xAA]
+    v = m.decode_block(m.status, regs)
+    assert v["mains_present"] is False and v["door_open"] is True and v["sounding"] is True
+    assert v["battery_volts"] == pytest.approx(24.3)
+    assert v["current_signal"] == PRE_ALERT and v["last_function"] == ALL_CLEAR
+    assert v["last_function_time"] == 0x68CB83C0 and v["device_clock"] == 0x68CB83CA
+    assert v["firmware"] == "4.1" and v["cycles_remaining"] == 2 and v["self_test"] == "fail"
+    assert "amplifier_fault" not in v  # a motor-only controller does not report it
+
+
+def test_command_encoding_differs_per_model() -> None:
+    assert load_map("sirenctl-generic").encode_command(AIR_RAID, 2, 99) == [2, 2, 99]
+    hs = load_map("hs-ms400")
+    assert hs.encode_command(AIR_RAID, 2, None) == [2, 0x12]  # cycles first, no token
+    assert hs.is_audible_address(4101) and not hs.is_audible_address(4000, 12)
+
+
+def test_signal_timings_match_national_rules() -> None:
+    assert BUILTIN[PRE_ALERT].on_intervals(1) == [(0, 36), (60, 96), (120, 156)]
+    assert len(BUILTIN[AIR_RAID].on_intervals(1)) == 15
+    assert BUILTIN[ALL_CLEAR].on_intervals(1) == [(0, 180)]
+    assert all(BUILTIN[c].duration(1) == 180 for c in (PRE_ALERT, AIR_RAID, ALL_CLEAR))
+
+
+def _minimal(**over: object) -> dict:
+    d = {
+        "model": {"name": "x"},
+        "status": {"function": 4, "address": 0, "count": 10, "fields": {
+            "mains_present": {"reg": 0, "bit": 0}, "battery_volts": {"reg": 1},
+            "door_open": {"reg": 0, "bit": 1}, "sounding": {"reg": 0, "bit": 2},
+            "current_signal": {"reg": 2, "type": "function"},
+            "last_function": {"reg": 3, "type": "function"},
+            "last_function_time": {"reg": 4, "type": "u32"},
+            "device_clock": {"reg": 6, "type": "u32"}, "firmware": {"reg": 8, "type": "version"}}},
+        "command": {"address": 100, "layout": ["function", "cycles"]},
+        "functions": {"stop": 0, "pre_alert": 1, "air_raid": 2, "all_clear": 3},
+    }
+    d.update(over)
+    return d
+
+
+def test_minimal_map_parses_and_errors_name_the_field() -> None:
+    assert parse_map(_minimal(), "x.toml").trigger == "function"
+    bad = _minimal()
+    bad["status"]["fields"]["device_clock"] = {"reg": 9, "type": "u32"}
+    with pytest.raises(MapError, match=r"x.toml \[status\].fields.device_clock: reg 9"):
+        parse_map(bad, "x.toml")
+    with pytest.raises(MapError, match=r"\[functions\]: unknown name 'siren'"):
+        parse_map(_minimal(functions={"siren": 1}), "x.toml")
+    with pytest.raises(MapError, match="function = 5"):
+        parse_map(_minimal(status={**_minimal()["status"], "function": 5}), "x.toml")
