@@ -22,6 +22,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "poll": ("sirenctl.cli.cmd_poll:poll", "Read the status of networked terminals (silent)."),
     "bench": ("sirenctl.cli.cmd_bench:bench", "Sound a programme on a bench unit (never a live siren)."),
     "cancel": ("sirenctl.cli.cmd_bench:cancel", "Stop any sounding now (no permit needed)."),
+    "modbus": ("sirenctl.cli.cmd_modbus:modbus", "Read/write controller registers (diagnostics)."),
 }
 
 
