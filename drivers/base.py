@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import random
 from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from .audit import AuditSink, CommandRecord, log_sink
 from .clock import Clock, RealClock
@@ -20,6 +21,9 @@ from .errors import DriverError, FailedToSound, RefusedForSafety, VerificationFa
 from .permit import Permit, require_permit
 from .signals import SILENT_TEST, STOP, SignalTable
 from .status import Identity, SoundRequest, SoundResult, Status
+
+T = TypeVar("T")
+COMMAND_PRIORITY = 0
 
 
 @dataclass(frozen=True)
@@ -54,15 +58,24 @@ class SirenDriver(ABC):
         self._token = random.randint(1, 60000)
 
     # ---- wire side (subclasses) ----------------------------------------------------------
+    # The ``_..._now`` methods talk to the wire directly and must run inside a link job;
+    # ``_in_link`` runs a job on the driver's link at a priority.
     @abstractmethod
-    async def _read_status(self, *, priority: int) -> Status: ...
+    async def _in_link(self, priority: int, fn: Callable[[], Awaitable[T]], label: str) -> T: ...
+
+    @abstractmethod
+    async def _status_now(self) -> Status: ...
 
     @abstractmethod
     async def _identify(self) -> Identity: ...
 
     @abstractmethod
-    async def _send_command(self, code: int, cycles: int, token: int | None) -> None:
+    async def _write_command_now(self, code: int, cycles: int, token: int | None) -> None:
         """Write the command once (absolute values) and verify it by read-back."""
+
+    async def _read_status(self, *, priority: int) -> Status:
+        label = f"poll:{self.tag}" if priority else f"status:{self.tag}"
+        return await self._in_link(priority, self._status_now, label)
 
     @property
     def uses_token(self) -> bool:
@@ -104,7 +117,7 @@ class SirenDriver(ABC):
         try:
             act = await self._activate(SILENT_TEST, 1)
             await self.clock.sleep(self.signals.get(SILENT_TEST).duration(1) + 0.5)
-            st = await self._read_status(priority=0)
+            st = await self._read_status(priority=COMMAND_PRIORITY)
         except DriverError as exc:
             self._audit("silent_test", params, exc, None)
             raise
@@ -115,10 +128,12 @@ class SirenDriver(ABC):
     async def cancel(self) -> Status:
         """Stop any sounding now. Needs no permit (cancel must always be one step away)."""
         params = {"signal_code": STOP}
+        async def txn() -> Status:
+            await self._write_command_now(STOP, 0, self._next_token())
+            return await self._status_now()
+
         try:
-            token = self._next_token()
-            await self._send_command(STOP, 0, token)
-            st = await self._read_status(priority=0)
+            st = await self._in_link(COMMAND_PRIORITY, txn, f"cancel:{self.tag}")
             if st.sounding or st.current_signal not in (0, STOP):
                 raise VerificationFailed(
                     f"still sounding signal {st.current_signal} after cancel", target=self.tag)
@@ -135,16 +150,22 @@ class SirenDriver(ABC):
         return self._token
 
     async def _activate(self, code: int, cycles: int) -> SoundResult:
-        try:
-            before = await self._read_status(priority=0)
+        """Status, write, read-back, echo status: one link job, so no poll gets in between."""
+
+        async def txn() -> tuple[Status, int | None, float, Status]:
+            before = await self._status_now()
             token = self._next_token() if self.uses_token else None
             if token is not None and token == before.last_token:
                 token = self._next_token()
             sent_at = self.clock.now()
-            await self._send_command(code, cycles, token)
+            await self._write_command_now(code, cycles, token)
             if self.echo_delay:
                 await self.clock.sleep(self.echo_delay)
-            after = await self._read_status(priority=0)
+            return before, token, sent_at, await self._status_now()
+
+        try:
+            before, token, sent_at, after = await self._in_link(
+                COMMAND_PRIORITY, txn, f"command:{self.tag}")
         except DriverError as exc:
             exc.target = exc.target or self.tag
             raise

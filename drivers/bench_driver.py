@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from .audit import AuditSink
 from .base import SirenDriver
 from .bench_link import BenchLink
 from .bench_protocol import Reply
 from .clock import Clock
 from .endpoint import Endpoint
-from .errors import BadFrame, VerificationFailed
-from .link import COMMAND
+from .errors import BadFrame, DriverError, VerificationFailed
+from .link import DIAGNOSTIC
 from .signals import SignalTable
 from .status import Identity, Status
+
+T = TypeVar("T")
 
 
 def _b(v: str | None) -> bool:
@@ -31,10 +36,15 @@ class BenchDriver(SirenDriver):
         super().__init__(tag, endpoint, signals=signals or SignalTable(), audit=audit, clock=clock)
         self.link = link
 
-    async def _read_status(self, *, priority: int) -> Status:
-        reply = await self.link.submit(priority, lambda: self.link.exchange("ST"),
-                                       label=f"poll:{self.tag}" if priority else f"status:{self.tag}")
-        return self.status_from_reply(reply, self.clock.now())
+    async def _in_link(self, priority: int, fn: Callable[[], Awaitable[T]], label: str) -> T:
+        try:
+            return await self.link.submit(priority, fn, label=label)
+        except DriverError as exc:
+            exc.target = exc.target or self.tag
+            raise
+
+    async def _status_now(self) -> Status:
+        return self.status_from_reply(await self.link.exchange("ST"), self.clock.now())
 
     def status_from_reply(self, r: Reply, read_at: float) -> Status:
         f = r.fields
@@ -55,20 +65,15 @@ class BenchDriver(SirenDriver):
             raise BadFrame(f"status reply missing or bad field {exc}", target=self.tag) from None
 
     async def _identify(self) -> Identity:
-        r = await self.link.submit(5, lambda: self.link.exchange("ID"), label=f"identify:{self.tag}")
+        r = await self._in_link(DIAGNOSTIC, lambda: self.link.exchange("ID"),
+                                f"identify:{self.tag}")
         return Identity(model=r.fields.get("model", ""), serial=r.fields.get("serial", ""),
                         firmware=r.fields.get("fw", ""), driver="bench_serial")
 
-    async def _send_command(self, code: int, cycles: int, token: int | None) -> None:
+    async def _write_command_now(self, code: int, cycles: int, token: int | None) -> None:
         want = {"sig": str(code), "cyc": str(cycles), "tok": str(token or 0)}
-
-        async def write_then_read_back() -> tuple[Reply, Reply]:
-            ack = await self.link.exchange("SND", code, cycles, token or 0)
-            back = await self.link.exchange("CMD")
-            return ack, back
-
-        ack, back = await self.link.submit(COMMAND, write_then_read_back,
-                                           label=f"command:{self.tag}")
+        ack = await self.link.exchange("SND", code, cycles, token or 0)
+        back = await self.link.exchange("CMD")
         for name, reply in (("acknowledge", ack), ("read-back", back)):
             got = {k: reply.fields.get(k) for k in want}
             if got != want:

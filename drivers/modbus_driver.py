@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from .audit import AuditSink
 from .base import SirenDriver
 from .clock import Clock
 from .endpoint import Endpoint
-from .errors import VerificationFailed
-from .link import COMMAND
+from .errors import DriverError, VerificationFailed
+from .link import DIAGNOSTIC
 from .modbus_link import ModbusLink
 from .regmap import RegisterMap
 from .status import Identity, Status
+
+T = TypeVar("T")
 
 
 class ModbusSirenDriver(SirenDriver):
@@ -30,24 +33,16 @@ class ModbusSirenDriver(SirenDriver):
     def uses_token(self) -> bool:
         return self.map.has_token
 
-    async def _read(self, function: int, address: int, count: int, priority: int,
-                    label: str) -> list[int]:
-        ep = self.endpoint
-        return await self.link.submit(
-            priority,
-            lambda: self.link.read_registers(ep.unit_id, function, address, count, ep.timeout),
-            label=f"{label}:{self.tag}",
-        )
-
-    async def _read_status(self, *, priority: int) -> Status:
-        b = self.map.status
+    async def _in_link(self, priority: int, fn: Callable[[], Awaitable[T]], label: str) -> T:
         try:
-            regs = await self._read(b.function, b.address, b.count, priority,
-                                    "poll" if priority else "status")
-        except Exception as exc:
-            if hasattr(exc, "target") and exc.target is None:
-                exc.target = self.tag
+            return await self.link.submit(priority, fn, label=label)
+        except DriverError as exc:
+            exc.target = exc.target or self.tag
             raise
+
+    async def _status_now(self) -> Status:
+        ep, b = self.endpoint, self.map.status
+        regs = await self.link.read_registers(ep.unit_id, b.function, b.address, b.count, ep.timeout)
         return self.status_from_registers(regs, self.clock.now())
 
     def status_from_registers(self, regs: list[int], read_at: float) -> Status:
@@ -68,28 +63,28 @@ class ModbusSirenDriver(SirenDriver):
         )
 
     async def _identify(self) -> Identity:
-        ident: dict[str, Any] = {}
-        if self.map.identity is not None:
-            b = self.map.identity
-            regs = await self._read(b.function, b.address, b.count, 5, "identify")
-            ident = self.map.decode_block(b, regs)
-        st = await self._read_status(priority=5)
+        ep, b = self.endpoint, self.map.identity
+
+        async def job() -> tuple[dict[str, Any], Status]:
+            ident: dict[str, Any] = {}
+            if b is not None:
+                regs = await self.link.read_registers(ep.unit_id, b.function, b.address,
+                                                      b.count, ep.timeout)
+                ident = self.map.decode_block(b, regs)
+            return ident, await self._status_now()
+
+        ident, st = await self._in_link(DIAGNOSTIC, job, f"identify:{self.tag}")
         return Identity(model=str(ident.get("model") or self.map.name),
                         serial=str(ident.get("serial", "")), firmware=st.firmware,
                         driver=f"modbus/{self.map.name}",
                         extra={"vendor": self.map.vendor, "unit_id": self.endpoint.unit_id})
 
-    async def _send_command(self, code: int, cycles: int, token: int | None) -> None:
+    async def _write_command_now(self, code: int, cycles: int, token: int | None) -> None:
         ep, m = self.endpoint, self.map
         values = m.encode_command(code, cycles, token)
-
-        async def write_then_read_back() -> list[int]:
-            await self.link.write_registers(ep.unit_id, m.command_address, values, ep.timeout)
-            return await self.link.read_registers(ep.unit_id, 3, m.command_address,
-                                                  len(values), ep.timeout)
-
-        # write + read-back run back to back on the link: nothing else gets in between
-        back = await self.link.submit(COMMAND, write_then_read_back, label=f"command:{self.tag}")
+        await self.link.write_registers(ep.unit_id, m.command_address, values, ep.timeout)
+        back = await self.link.read_registers(ep.unit_id, 3, m.command_address, len(values),
+                                              ep.timeout)
         if back != values:
             raise VerificationFailed(
                 f"command registers read back {back}, wrote {values}", target=self.tag)
