@@ -24,6 +24,7 @@ from .status import Identity, SoundRequest, SoundResult, Status
 
 T = TypeVar("T")
 COMMAND_PRIORITY = 0
+POLL_PRIORITY = 10
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class SirenDriver(ABC):
         self.audit: AuditSink = audit or log_sink
         self.clock: Clock = clock or RealClock()
         self._token = random.randint(1, 60000)
+        self._poll_label = f"poll:{tag}"
 
     # ---- wire side (subclasses) ----------------------------------------------------------
     # The ``_..._now`` methods talk to the wire directly and must run inside a link job;
@@ -74,7 +76,7 @@ class SirenDriver(ABC):
         """Write the command once (absolute values) and verify it by read-back."""
 
     async def _read_status(self, *, priority: int) -> Status:
-        label = f"poll:{self.tag}" if priority else f"status:{self.tag}"
+        label = self._poll_label if priority else f"status:{self.tag}"
         return await self._in_link(priority, self._status_now, label)
 
     @property
@@ -83,9 +85,8 @@ class SirenDriver(ABC):
 
     # ---- public interface ----------------------------------------------------------------
     async def read_status(self) -> Status:
-        from .link import POLL
-
-        return await self._read_status(priority=POLL)
+        """Poll the status (queued behind commands)."""
+        return await self._in_link(POLL_PRIORITY, self._status_now, self._poll_label)
 
     async def identify(self) -> Identity:
         return await self._identify()

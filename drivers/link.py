@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -32,7 +33,8 @@ class LinkStats:
     errors: dict[str, int] = field(default_factory=dict)
     connects: int = 0
     connect_failures: int = 0
-    order: list[str] = field(default_factory=list)  # labels in execution order (bounded)
+    #: labels in execution order (the last 200)
+    order: deque[str] = field(default_factory=lambda: deque(maxlen=200))
 
     def note_error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -40,8 +42,6 @@ class LinkStats:
 
 class Link:
     """Serialises work on one channel. ``submit`` is the only way to the wire."""
-
-    ORDER_KEEP = 200
 
     def __init__(self, endpoint: Endpoint) -> None:
         self.endpoint = endpoint
@@ -63,8 +63,11 @@ class Link:
             raise RuntimeError(f"link {self.channel_key} is closed")
         if not self._busy and not self._heap:
             self._busy = True
+            stats = self.stats
+            stats.requests += 1
+            stats.order.append(label)
             try:
-                return await self._run(label, fn)
+                return await fn()
             finally:
                 self._busy = False
                 self._kick()
@@ -75,11 +78,7 @@ class Link:
 
     async def _run(self, label: str, fn: Callable[[], Awaitable[T]]) -> T:
         self.stats.requests += 1
-        if label:
-            order = self.stats.order
-            order.append(label)
-            if len(order) > self.ORDER_KEEP:
-                del order[: len(order) - self.ORDER_KEEP]
+        self.stats.order.append(label)
         return await fn()
 
     def _kick(self) -> None:

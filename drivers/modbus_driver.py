@@ -9,7 +9,7 @@ from .audit import AuditSink
 from .base import SirenDriver
 from .clock import Clock
 from .endpoint import Endpoint
-from .errors import DriverError, VerificationFailed
+from .errors import BadFrame, DriverError, VerificationFailed
 from .link import DIAGNOSTIC
 from .modbus_link import ModbusLink
 from .regmap import RegisterMap
@@ -42,7 +42,11 @@ class ModbusSirenDriver(SirenDriver):
 
     async def _status_now(self) -> Status:
         ep, b = self.endpoint, self.map.status
-        regs = await self.link.read_registers(ep.unit_id, b.function, b.address, b.count, ep.timeout)
+        call = "read_input_registers" if b.function == 4 else "read_holding_registers"
+        resp = await self.link.request(ep.unit_id, ep.timeout, call, b.address, count=b.count)
+        regs = resp.registers
+        if len(regs) < b.count:
+            raise BadFrame(f"unit {ep.unit_id} returned {len(regs)} registers, expected {b.count}")
         return self.status_from_registers(regs, self.clock.now())
 
     def status_from_registers(self, regs: list[int], read_at: float) -> Status:

@@ -52,6 +52,18 @@ def rtu_crc_ok(frame: bytes) -> bool:
     return len(frame) >= 4 and rtu_crc(frame[:-2]) == int.from_bytes(frame[-2:], "little")
 
 
+_ERRORS: tuple[type[Exception], type[Exception]] | None = None
+
+
+def _pymodbus_errors() -> tuple[type[Exception], type[Exception]]:
+    global _ERRORS
+    if _ERRORS is None:
+        from pymodbus.exceptions import ConnectionException, ModbusIOException
+
+        _ERRORS = (ConnectionException, ModbusIOException)
+    return _ERRORS
+
+
 _FUNCTION_CODES = {"read_holding_registers": 3, "read_input_registers": 4,
                    "write_register": 6, "write_registers": 16}
 
@@ -187,19 +199,19 @@ class ModbusLink(Link):
 
         Must be called from inside :meth:`Link.submit` (the link is then ours alone).
         """
-        from pymodbus.exceptions import ConnectionException, ModbusIOException
-
-        await self._wait_spacing()
-        await self._ensure_connected(timeout)
+        ConnectionException, ModbusIOException = _pymodbus_errors()  # noqa: N806
+        if self.serial:
+            await self._wait_spacing()
+        if not self.connected:
+            await self._ensure_connected(timeout)
         client = self._client
         client.ctx.comm_params.timeout_connect = timeout
         self._rx = b""
         self._expect = (unit, _FUNCTION_CODES.get(call, 0))
         loop = asyncio.get_running_loop()
         try:
-            try:
-                async with asyncio.timeout(timeout + 0.5):  # guard in case pymodbus hangs
-                    resp = await getattr(client, call)(*args, device_id=unit, **kw)
+            try:  # bounded by pymodbus' own wait_for(timeout); retries=0
+                resp = await getattr(client, call)(*args, device_id=unit, **kw)
             finally:
                 self._last_io = loop.time()
         except _Dropped:

@@ -8,7 +8,9 @@ simulators the encode side, so a new model is one TOML file (see docs/register-m
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -84,9 +86,36 @@ class RegisterMap:
     signals: SignalTable
     source: str = ""
 
-    @property
+    @cached_property
     def from_device(self) -> dict[int, int]:
         return {v: k for k, v in self.to_device.items()}
+
+    @cached_property
+    def _decoders(self) -> dict[int, list[tuple[str, Callable[[list[int]], Any]]]]:
+        """Per block (by id): one specialised decoder closure per field, built once."""
+        out = {}
+        for b in (self.status, self.identity):
+            if b is not None:
+                out[id(b)] = [(n, self._compile(s, s.reg - b.address)) for n, s in b.fields.items()]
+        return out
+
+    def _compile(self, spec: FieldSpec, i: int) -> Callable[[list[int]], Any]:
+        t, scale = spec.type, spec.scale
+        if t == "bool":
+            bit, inv = spec.bit or 0, spec.invert
+            return (lambda r: not (r[i] >> bit & 1)) if inv else (lambda r: bool(r[i] >> bit & 1))
+        if t == "u16" and scale == 1.0:
+            return lambda r: r[i]
+        if t == "function":
+            back = self.from_device
+            return lambda r: back.get(r[i], -r[i] if r[i] else 0)
+        if t == "u32" and scale == 1.0:
+            j, k = (i, i + 1) if self.word_order == "big" else (i + 1, i)
+            return lambda r: r[j] << 16 | r[k]
+        if t == "enum":
+            values = spec.values
+            return lambda r: values.get(r[i], f"unknown({r[i]})")
+        return lambda r: self._decode(t, spec, r, i)
 
     @property
     def has_token(self) -> bool:
@@ -109,32 +138,30 @@ class RegisterMap:
         hi, lo = (value >> 16) & 0xFFFF, value & 0xFFFF
         return [hi, lo] if self.word_order == "big" else [lo, hi]
 
-    def _decode(self, spec: FieldSpec, regs: list[int], base: int) -> Any:
-        i = spec.reg - base
-        raw = regs[i: i + spec.width]
-        t = spec.type
+    def _decode(self, t: str, spec: FieldSpec, regs: list[int], i: int) -> Any:
         if t == "bool":
-            v = bool(raw[0] >> (spec.bit or 0) & 1)
+            v = bool(regs[i] >> spec.bit & 1)  # type: ignore[operator]
             return (not v) if spec.invert else v
-        if t in ("u16", "s16"):
-            n = raw[0] - 0x10000 if t == "s16" and raw[0] & 0x8000 else raw[0]
+        if t == "u16" or t == "s16":
+            n = regs[i] - 0x10000 if t == "s16" and regs[i] & 0x8000 else regs[i]
             return round(n * spec.scale, 6) if spec.scale != 1.0 else n
-        if t in ("u32", "s32"):
-            n = self._u32(raw)
+        if t == "function":
+            raw = regs[i]
+            return self.from_device.get(raw, -raw if raw else 0)
+        if t == "u32" or t == "s32":
+            n = self._u32(regs[i: i + 2])
             if t == "s32" and n & 0x80000000:
                 n -= 1 << 32
             return round(n * spec.scale, 6) if spec.scale != 1.0 else n
         if t == "enum":
-            return spec.values.get(raw[0], f"unknown({raw[0]})")
-        if t == "function":
-            return self.from_device.get(raw[0], -raw[0] if raw[0] else 0)
+            return spec.values.get(regs[i], f"unknown({regs[i]})")
         if t == "string":
-            b = b"".join(r.to_bytes(2, "big") for r in raw)
+            b = b"".join(r.to_bytes(2, "big") for r in regs[i: i + spec.length])
             return b.split(b"\0", 1)[0].decode("ascii", "replace").strip()
         if t == "version":
-            return f"{raw[0] >> 8}.{raw[0] & 0xFF}"
+            return f"{regs[i] >> 8}.{regs[i] & 0xFF}"
         if t == "version_pair":
-            return f"{raw[0]}.{raw[1]}"
+            return f"{regs[i]}.{regs[i + 1]}"
         raise MapError(f"{self.name}: unsupported type {t}")
 
     def _encode(self, spec: FieldSpec, value: Any, regs: list[int], base: int) -> None:
@@ -172,7 +199,7 @@ class RegisterMap:
     def decode_block(self, block: Block, regs: list[int]) -> dict[str, Any]:
         if len(regs) < block.count:
             raise ValueError(f"{self.name}: expected {block.count} registers, got {len(regs)}")
-        return {n: self._decode(s, regs, block.address) for n, s in block.fields.items()}
+        return {n: dec(regs) for n, dec in self._decoders[id(block)]}
 
     def encode_block(self, block: Block, values: dict[str, Any]) -> list[int]:
         regs = [0] * block.count

@@ -34,7 +34,7 @@ async def test_command_goes_ahead_of_queued_polls(make_sim, clock) -> None:
                                        Permit.for_bench("R6", now=clock.now()))
         res = await sweep
         (link,) = fleet.pool.links.values()
-        order = link.stats.order
+        order = list(link.stats.order)
     assert all(r.ok for r in res.values())
     # the command (status, write, read-back, echo as one job) ran before the waiting polls
     assert order == ["poll:R1", "command:R6"] + [f"poll:R{u}" for u in range(2, 7)]
