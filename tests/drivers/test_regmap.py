@@ -80,3 +80,16 @@ def test_minimal_map_parses_and_errors_name_the_field() -> None:
         parse_map(_minimal(functions={"siren": 1}), "x.toml")
     with pytest.raises(MapError, match="function = 5"):
         parse_map(_minimal(status={**_minimal()["status"], "function": 5}), "x.toml")
+
+
+def test_bench_protocol_frames_match_the_docs() -> None:
+    from sirenctl.drivers import bench_protocol as bp
+
+    assert bp.encode("$ST") == b"$ST*23\r\n"
+    assert bp.decode(b"!SND sig=2 cyc=1 tok=17*14\r\n") == "!SND sig=2 cyc=1 tok=17"
+    with pytest.raises(bp.FrameError, match="checksum mismatch"):
+        bp.decode(b"$ST*24\r\n")
+    with pytest.raises(bp.FrameError, match="no checksum"):
+        bp.decode(b"$ST\r\n")
+    r = bp.parse_reply("?SND 3 unknown signal 42")
+    assert not r.ok and r.error_code == 3
