@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from sirenctl.audit import json_safe, record
 from sirenctl.findings.findings import get_finding, resolve
+from sirenctl.findings.localtime import local_date
 from sirenctl.findings.numbering import DEFAULT_PREFIX, check_prefix, format_number, next_sequence
 from sirenctl.findings.transitions import ACTIONS, STATUS_ACTIONS, possible_actions
 from sirenctl.models import Site
@@ -35,10 +35,6 @@ from sirenctl.timeutil import ensure_utc, utcnow
 
 class InvalidTransition(Conflict):
     """The notice's status does not allow the requested action; nothing was changed."""
-
-
-def local_date(moment: datetime, timezone: str) -> date:
-    return ensure_utc(moment).astimezone(ZoneInfo(timezone)).date()
 
 
 def is_overdue(notice: RectificationNotice, now: datetime) -> bool:
