@@ -19,6 +19,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "asset": ("sirenctl.cli.cmd_asset:asset", "Assets: add, list, show, edit, retire, import, export."),
     "audit": ("sirenctl.cli.cmd_audit:audit", "The append-only audit log."),
     "completion": ("sirenctl.cli.cmd_completion:completion", "Print a shell completion script."),
+    "tui": ("sirenctl.cli.cmd_tui:tui", "Open the technician terminal UI (Textual)."),
     "poll": ("sirenctl.cli.cmd_poll:poll", "Read the status of networked terminals (silent)."),
     "bench": ("sirenctl.cli.cmd_bench:bench", "Sound a programme on a bench unit (never a live siren)."),
     "cancel": ("sirenctl.cli.cmd_bench:cancel", "Stop any sounding now (no permit needed)."),

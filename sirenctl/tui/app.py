@@ -1,0 +1,107 @@
+"""The sirenctl Textual app: wiring only (modes, global keys, command palette, theme, keymap).
+
+Screens live one per module; the data they show comes from :class:`~sirenctl.tui.services.Services`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from sirenctl.tui.assets import AssetsScreen
+from sirenctl.tui.audit_screen import AuditScreen
+from sirenctl.tui.dashboard import DashboardScreen
+from sirenctl.tui.help_screen import HelpScreen
+from sirenctl.tui.poller import StatusPoller
+from sirenctl.tui.services import Services
+
+# mode -> (screen class, title, key, binding id)
+SCREENS: dict[str, tuple[type[Screen[Any]], str, str]] = {
+    "dashboard": (DashboardScreen, "Dashboard", "d"),
+    "assets": (AssetsScreen, "Assets", "a"),
+    "audit": (AuditScreen, "Audit log", "u"),
+}
+THEMES = ("textual-dark", "textual-light")
+
+
+def _nav_bindings() -> list[Binding]:
+    return [Binding(key, f"switch_mode('{mode}')", title, id=f"nav.{mode}")
+            for mode, (_cls, title, key) in SCREENS.items()]
+
+
+class SirenApp(App[None]):
+    TITLE = "sirenctl"
+    SUB_TITLE = "siren network"
+    MODES: ClassVar[dict[str, Any]] = {mode: cls for mode, (cls, _t, _k) in SCREENS.items()}
+    DEFAULT_MODE = "dashboard"
+    BINDINGS: ClassVar[list[Any]] = [
+        *_nav_bindings(),
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="app.help"),
+        Binding("t", "toggle_theme", "Theme", id="app.theme", show=False),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, services: Services, *, mode: str = "dashboard", theme: str | None = None,
+                 keymap: dict[str, str] | None = None, poll: bool = False) -> None:
+        super().__init__()
+        self.services = services
+        self.start_mode = mode
+        self.start_theme = theme or THEMES[0]
+        self.user_keymap = dict(keymap or {})
+        self.poll = poll
+        self.poller = StatusPoller(self)
+
+    def on_mount(self) -> None:
+        self.theme = self.start_theme
+        if self.user_keymap:
+            self.set_keymap(self.user_keymap)
+        self.switch_mode(self.start_mode)
+        if self.poll:
+            self.poller.start()
+
+    # ---- actions -----------------------------------------------------------------------------
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        sections: list[tuple[str, list[Binding]]] = [("global", self._bindings_of(self))]
+        for _mode, (cls, title, _key) in SCREENS.items():
+            sections.append((title, self._bindings_of(cls)))
+        for extra in self.extra_help_screens():
+            sections.append((extra.__name__.removesuffix("Screen"), self._bindings_of(extra)))
+        self.push_screen(HelpScreen(sections, self.user_keymap))
+
+    @staticmethod
+    def _bindings_of(owner: Any) -> list[Binding]:
+        return [b for b in owner.BINDINGS if isinstance(b, Binding) and b.id]
+
+    def extra_help_screens(self) -> list[type[Screen[Any]]]:
+        from sirenctl.tui.asset_form import AssetFormScreen
+
+        return [AssetFormScreen]
+
+    # ---- command palette ---------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        for mode, (_cls, title, key) in SCREENS.items():
+            yield SystemCommand(f"Go to {title}", f"Open the {title} screen (key {key})",
+                                self._switcher(mode))
+        palette = getattr(screen, "palette_commands", None)
+        if callable(palette):
+            for name, help_text, callback in palette():
+                yield SystemCommand(name, help_text, callback)
+        yield SystemCommand("Help", "List every key and its id", self.action_help)
+        yield SystemCommand("Toggle light/dark theme", "Switch between light and dark",
+                            self.action_toggle_theme)
+        yield from super().get_system_commands(screen)
+
+    def _switcher(self, mode: str) -> Callable[[], None]:
+        def switch() -> None:
+            self.switch_mode(mode)
+
+        return switch

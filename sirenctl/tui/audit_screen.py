@@ -1,0 +1,119 @@
+"""Audit: the append-only log, newest first, filtered and paged in SQL."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select
+
+from sirenctl.tui.base import SirenScreen, deliver
+from sirenctl.tui.data import AuditFilter, Page
+from sirenctl.tui.format import local_time
+
+COLUMNS = (("time", 11), ("operator", 10), ("action", 16), ("object", 14), ("outcome", 7),
+           ("change / message", 60))
+
+
+class AuditScreen(SirenScreen):
+    DEFAULT_CSS = """
+    AuditScreen #audit-filters { height: 1; margin: 0 1; }
+    AuditScreen #audit-filters Input { width: 1fr; }
+    AuditScreen #audit-filters Select { width: 18; margin-left: 1; }
+    AuditScreen #audit-info { height: 1; margin: 0 1; color: $text-muted; }
+    AuditScreen DataTable { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", id="audit.search"),
+        Binding("r", "refresh", "Refresh", id="audit.refresh"),
+        Binding("right_square_bracket", "page(1)", "Next", key_display="]",
+                id="audit.next_page"),
+        Binding("left_square_bracket", "page(-1)", "Prev", key_display="[",
+                id="audit.prev_page"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page: Page | None = None
+        self.page_offset = 0
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="audit-filters"):
+            yield Input(placeholder="/ search operator, action, object, message…",
+                        id="audit-search", compact=True)
+            yield Select([], prompt="action", id="audit-action", compact=True)
+        yield Label("loading…", id="audit-info")
+        table: DataTable[str] = DataTable(id="audit", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Audit log"
+        table = self.query_one("#audit", DataTable)
+        for name, width in COLUMNS:
+            table.add_column(name, key=name, width=width)
+        self.load_actions()
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        if self.page is not None:
+            self.reload()
+
+    def current_filter(self) -> AuditFilter:
+        action = self.query_one("#audit-action", Select).value
+        text = self.query_one("#audit-search", Input).value.strip()
+        return AuditFilter(text=text or None,
+                           action=None if action is Select.NULL else str(action))
+
+    @on(Input.Changed, "#audit-search")
+    def search_changed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(0.25, self.action_refresh)
+
+    @on(Select.Changed, "#audit-action")
+    def action_changed(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.page_offset = 0
+        self.reload()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#audit-search", Input).focus()
+
+    def action_page(self, step: int) -> None:
+        if self.page is None:
+            return
+        offset = self.page.offset + step * self.page.limit
+        if 0 <= offset < max(self.page.total, 1):
+            self.page_offset = offset
+            self.reload()
+
+    def reload(self) -> None:
+        self.load_page(self.current_filter(), self.page_offset)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="audit-page")
+    def load_page(self, flt: AuditFilter, offset: int) -> None:
+        deliver(self, self.show_page, self.services.registry.audit_page(flt, offset))
+
+    @work(thread=True, exit_on_error=False, group="audit-actions")
+    def load_actions(self) -> None:
+        deliver(self, self.show_actions, self.services.registry.audit_actions())
+
+    def show_actions(self, actions: list[str]) -> None:
+        self.query_one("#audit-action", Select).set_options([(a, a) for a in actions])
+
+    def show_page(self, page: Page) -> None:
+        self.page = page
+        table = self.query_one("#audit", DataTable)
+        with self.app.batch_update():
+            table.clear()
+            table.add_rows((local_time(r.at, "%m-%d %H:%M"), r.operator, r.action, r.object,
+                            r.outcome, r.summary) for r in page.rows)
+        self.query_one("#audit-info", Label).update(page.label)

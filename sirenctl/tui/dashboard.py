@@ -1,0 +1,159 @@
+"""Dashboard: fleet health at a glance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid
+from textual.widgets import Footer, Header, Static
+
+from sirenctl.models import AssetKind, AssetStatus
+from sirenctl.tui.base import SirenScreen, deliver
+from sirenctl.tui.data import FleetSummary
+from sirenctl.tui.format import KIND_LABELS, age_text, countdown, local_time
+
+REFRESH_SECONDS = 10.0
+SHORT_STATUS = {"in_service": "ok", "faulty": "fault", "under_repair": "rep.", "retired": "ret."}
+
+
+class DashboardScreen(SirenScreen):
+    """Counts come from grouped SQL in a worker; the countdown ticks on the UI clock."""
+
+    DEFAULT_CSS = """
+    DashboardScreen Grid {
+        grid-size: 2 3;
+        grid-columns: 1fr 1fr;
+        grid-rows: auto auto auto;
+        grid-gutter: 0 1;
+        padding: 0 1;
+    }
+    DashboardScreen .panel {
+        border: round $primary;
+        border-title-color: $text-primary;
+        height: auto;
+        min-height: 5;
+        padding: 0 1;
+    }
+    DashboardScreen #fleet { row-span: 2; }
+    """
+    BINDINGS = [Binding("r", "refresh", "Refresh", id="dashboard.refresh")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summary: FleetSummary | None = None
+        self.extra: dict[str, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Grid():
+            for panel_id, title in (("fleet", "Assets by kind and status"),
+                                    ("terminals", "Terminals"),
+                                    ("orders", "Work orders"),
+                                    ("next", "Next trial sounding"),
+                                    ("findings", "Findings")):
+                panel = Static("loading…", id=panel_id, classes="panel")
+                panel.border_title = title
+                yield panel
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "sirenctl"
+        self.sub_title = "Dashboard"
+        self.action_refresh()
+        self.set_interval(REFRESH_SECONDS, self.action_refresh)
+        self.set_interval(1.0, self.tick)
+        self.app.poller.signal.subscribe(self, self.on_status)
+
+    def on_status(self, _update: object) -> None:
+        self.tick()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="dashboard")
+    def load(self) -> None:
+        services = self.services
+        summary = services.registry.fleet_summary()
+        extra: dict[str, Any] = {}
+        if services.agenda is not None:
+            extra["agenda"] = services.agenda.summary()
+            extra["findings"] = services.agenda.open_findings()
+        deliver(self, self.show, summary, extra)
+
+    def show(self, summary: FleetSummary, extra: dict[str, Any]) -> None:
+        self.summary, self.extra = summary, extra
+        self.query_one("#fleet", Static).update(fleet_table(summary))
+        self.query_one("#orders", Static).update(orders_text(extra.get("agenda")))
+        self.query_one("#findings", Static).update(findings_text(extra.get("findings")))
+        self.tick()
+
+    def tick(self) -> None:
+        """Parts that change with time only: status ages and the countdown."""
+        if self.summary is None:
+            return
+        self.query_one("#terminals", Static).update(self.terminals_text())
+        self.query_one("#next", Static).update(self.next_text())
+
+    def terminals_text(self) -> Text:
+        assert self.summary is not None
+        devices = self.services.devices
+        text = Text()
+        text.append(f"{self.summary.networked} networked", style="bold")
+        text.append(f" ({self.summary.bench} bench)\n")
+        if devices is None:
+            text.append("status polling is off", style="dim")
+            return text
+        counts = devices.state_counts()
+        text.append(f"reachable {counts.get('ok', 0) + counts.get('faulty', 0)}  ", style="green")
+        text.append(f"faulty {counts.get('faulty', 0)}  ", style="yellow")
+        text.append(f"unreachable {counts.get('unreachable', 0)}\n", style="red")
+        oldest = devices.oldest_status_age()
+        text.append(f"oldest status: {age_text(oldest)} old")
+        return text
+
+    def next_text(self) -> Text:
+        agenda = self.extra.get("agenda")
+        if agenda is None or agenda.next_sounding is None:
+            return Text("no trial sounding scheduled", style="dim")
+        when, title = agenda.next_sounding
+        text = Text(f"{title}\n", style="bold")
+        text.append(f"{local_time(when)}  in {countdown(when - self.services.now())}")
+        return text
+
+
+def fleet_table(summary: FleetSummary) -> Table:
+    statuses = [s for s in AssetStatus]
+    table = Table(box=None, padding=(0, 1), expand=True, show_edge=False)
+    table.add_column("kind", no_wrap=True)
+    for status in statuses:
+        table.add_column(SHORT_STATUS.get(status, status), justify="right", no_wrap=True)
+    for kind in AssetKind:
+        counts = summary.by_kind.get(kind, {})
+        if not counts:
+            continue
+        cells = [str(counts.get(s, 0) or "·") for s in statuses]
+        table.add_row(KIND_LABELS.get(kind, kind), *cells)
+    table.add_row("total", *[str(summary.count(status=s)) for s in statuses], style="bold")
+    table.caption = f"{summary.total:,} assets at {summary.sites} sites"
+    return table
+
+
+def orders_text(agenda: Any) -> Text:
+    if agenda is None:
+        return Text("no work orders yet (scheduling not set up)", style="dim")
+    text = Text()
+    text.append(f"due today {agenda.due_today}\n", style="bold")
+    text.append(f"overdue {agenda.overdue}  ", style="yellow" if agenda.overdue else "")
+    text.append(f"missed {agenda.missed}", style="bold red" if agenda.missed else "")
+    return text
+
+
+def findings_text(count: int | None) -> Text:
+    if count is None:
+        return Text("no findings recorded yet", style="dim")
+    return Text(f"{count} open", style="bold yellow" if count else "green")

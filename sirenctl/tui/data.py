@@ -1,0 +1,261 @@
+"""Registry queries and changes used by the TUI screens (no Textual code here).
+
+Every method opens its own short session, so screens call them from thread workers.
+Lists are paged and filtered in SQL: a screen never loads more than one page of rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from sirenctl.db import Database
+from sirenctl.models import Asset, AssetStatus, AuditEvent, Site
+from sirenctl.registry.assets import (
+    AssetFilter,
+    add_asset,
+    asset_to_dict,
+    count_assets,
+    edit_asset,
+    endpoint_summary,
+    get_asset,
+    list_assets,
+    retire_asset,
+)
+from sirenctl.registry.errors import FieldProblem, ValidationFailed
+from sirenctl.registry.fields import ASSET_FIELDS, FieldSpec, parse_values
+from sirenctl.timeutil import Clock, utcnow
+
+PAGE_SIZE = 100
+ASSET_SPECS: dict[str, FieldSpec] = {spec.key: spec for spec in ASSET_FIELDS}
+
+
+@dataclass(frozen=True)
+class AssetRow:
+    tag: str
+    name: str
+    kind: str
+    status: str
+    site: str
+    site_name: str
+    is_bench: bool
+    endpoint: str
+
+    @classmethod
+    def of(cls, asset: Asset) -> AssetRow:
+        return cls(asset.tag, asset.name or "", asset.kind, asset.status, asset.site.code,
+                   asset.site.name, asset.is_bench, endpoint_summary(asset))
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Any]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def label(self) -> str:
+        if not self.total:
+            return "no matches"
+        last = min(self.offset + len(self.rows), self.total)
+        return f"{self.offset + 1:,}–{last:,} of {self.total:,}"
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + self.limit < self.total
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    operator: str
+    action: str
+    object: str
+    outcome: str
+    summary: str
+
+    @classmethod
+    def of(cls, event: AuditEvent) -> AuditRow:
+        return cls(event.id, event.at, event.operator, event.action,
+                   f"{event.object_type}:{event.object_ref or ''}", event.outcome,
+                   audit_summary(event.before, event.after, event.message))
+
+
+def audit_summary(before: Any, after: Any, message: str | None) -> str:
+    """``field: old → new`` for edits, else the message."""
+    if isinstance(after, dict) and isinstance(before, dict) and before:
+        text = ", ".join(f"{k}: {before.get(k)!s} → {v!s}" for k, v in after.items())
+        return text + (f" ({message})" if message else "")
+    return message or ""
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    text: str | None = None  # operator, action or object reference substring
+    action: str | None = None  # action prefix, e.g. "asset" or "command"
+
+    def apply(self, query: Any) -> Any:
+        if self.action:
+            query = query.where(AuditEvent.action.startswith(self.action))
+        if self.text:
+            pattern = f"%{self.text}%"
+            query = query.where(AuditEvent.operator.ilike(pattern)
+                                | AuditEvent.action.ilike(pattern)
+                                | AuditEvent.object_ref.ilike(pattern)
+                                | AuditEvent.message.ilike(pattern))
+        return query
+
+
+@dataclass(frozen=True)
+class AssetDetail:
+    tag: str
+    values: dict[str, Any]  # by ASSET_FIELDS key
+    site_name: str
+    endpoint: str
+    history: list[AuditRow] = field(default_factory=list)
+
+    def form_text(self) -> dict[str, str]:
+        """Values as the text an operator would type into the form."""
+        out: dict[str, str] = {}
+        for key in ASSET_SPECS:
+            value = self.values.get(key)
+            if value is None:
+                out[key] = ""
+            elif isinstance(value, bool):
+                out[key] = "yes" if value else "no"
+            elif isinstance(value, float) and value.is_integer():
+                out[key] = f"{value:g}"
+            else:
+                out[key] = str(value)
+        return out
+
+
+@dataclass(frozen=True)
+class FleetSummary:
+    """Counts for the dashboard (all from grouped SQL; cheap on 100,000 assets)."""
+
+    by_kind: dict[str, dict[str, int]]  # kind -> status -> count
+    total: int
+    sites: int
+    networked: int
+    bench: int
+    audit_events: int
+    as_of: datetime
+
+    def count(self, kind: str | None = None, status: str | None = None) -> int:
+        return sum(n for k, statuses in self.by_kind.items() if kind in (None, k)
+                   for s, n in statuses.items() if status in (None, s))
+
+
+class RegistryService:
+    """The registry as the TUI sees it: one operator, one database, one clock."""
+
+    def __init__(self, db: Database, operator: str, clock: Clock = utcnow) -> None:
+        self.db = db
+        self.operator = operator
+        self.clock = clock
+
+    # ---- reading --------------------------------------------------------------------------
+    def fleet_summary(self) -> FleetSummary:
+        with self.db.session() as session:
+            rows = session.execute(select(Asset.kind, Asset.status, func.count())
+                                   .group_by(Asset.kind, Asset.status))
+            by_kind: dict[str, dict[str, int]] = {}
+            for kind, status, count in rows:
+                by_kind.setdefault(kind, {})[status] = count
+            live = Asset.status != AssetStatus.RETIRED
+            networked = session.scalar(select(func.count()).select_from(Asset).where(
+                Asset.controller_transport.is_not(None), live)) or 0
+            bench = session.scalar(select(func.count()).select_from(Asset).where(
+                Asset.is_bench.is_(True), live)) or 0
+            sites = session.scalar(select(func.count()).select_from(Site)) or 0
+            audit_events = session.scalar(select(func.max(AuditEvent.id))) or 0
+        total = sum(n for statuses in by_kind.values() for n in statuses.values())
+        return FleetSummary(by_kind, total, sites, networked, bench, audit_events, self.clock())
+
+    def site_choices(self) -> list[tuple[str, str]]:
+        """(code, "code name") for every site, for filter and form drop-downs."""
+        with self.db.session() as session:
+            return [(code, f"{code} {name}") for code, name in
+                    session.execute(select(Site.code, Site.name).order_by(Site.code))]
+
+    def asset_page(self, flt: AssetFilter, offset: int = 0, limit: int = PAGE_SIZE) -> Page:
+        with self.db.session() as session:
+            total = count_assets(session, flt)
+            offset = max(0, min(offset, (max(total - 1, 0) // limit) * limit))
+            rows = [AssetRow.of(a) for a in list_assets(session, flt, limit=limit, offset=offset)]
+        return Page(rows, total, offset, limit)
+
+    def asset_detail(self, tag: str, history: int = 8) -> AssetDetail:
+        with self.db.session() as session:
+            asset = get_asset(session, tag)
+            events = session.scalars(
+                select(AuditEvent).where(AuditEvent.object_type == "asset",
+                                         AuditEvent.object_ref == tag)
+                .order_by(AuditEvent.id.desc()).limit(history))
+            return AssetDetail(tag, asset_to_dict(asset), asset.site.name,
+                               endpoint_summary(asset), [AuditRow.of(e) for e in events])
+
+    def networked_assets(self, *, bench: bool | None = None) -> list[Asset]:
+        """Assets with a controller that are not retired (loaded with their site)."""
+        flt = AssetFilter(networked=True, include_retired=False)
+        with self.db.session() as session:
+            assets = list_assets(session, flt)
+        return [a for a in assets if bench is None or a.is_bench == bench]
+
+    def audit_page(self, flt: AuditFilter, offset: int = 0, limit: int = PAGE_SIZE) -> Page:
+        with self.db.session() as session:
+            total = session.scalar(flt.apply(select(func.count()).select_from(AuditEvent))) or 0
+            events = session.scalars(flt.apply(select(AuditEvent))
+                                     .order_by(AuditEvent.id.desc()).offset(offset).limit(limit))
+            rows = [AuditRow.of(e) for e in events]
+        return Page(rows, total, offset, limit)
+
+    def audit_actions(self) -> list[str]:
+        """Action families present in the log (``asset``, ``site``, ``command`` ...)."""
+        with self.db.session() as session:
+            actions = session.scalars(select(AuditEvent.action).distinct())
+            return sorted({a.split(".")[0] for a in actions})
+
+    # ---- changing (each change audited with the operator, in one transaction) ---------------
+    @staticmethod
+    def check_field(key: str, text: str) -> str | None:
+        """The registry parser's message for one field's text, or None when it is valid."""
+        spec = ASSET_SPECS[key]
+        if not text.strip():
+            return "is required" if spec.required else None
+        try:
+            spec.parse(text)
+        except ValueError as exc:
+            return str(exc)
+        return None
+
+    def add_asset(self, raw: dict[str, str]) -> str:
+        values, problems = parse_values(ASSET_FIELDS, dict(raw))
+        if problems:
+            raise ValidationFailed(problems)
+        with self.db.transaction() as session:
+            return add_asset(session, values, operator=self.operator).tag
+
+    def edit_asset(self, tag: str, original: dict[str, str], raw: dict[str, str]) -> list[str]:
+        """Apply the fields whose text changed; returns their keys (empty: nothing to do)."""
+        changed = {k: v for k, v in raw.items() if k != "tag" and v.strip() != original.get(k, "")}
+        if not changed:
+            return []
+        values, problems = parse_values(ASSET_FIELDS, changed, require=False)
+        problems += [FieldProblem(k, "is required") for k in changed
+                     if ASSET_SPECS[k].required and values.get(k) is None]
+        if problems:
+            raise ValidationFailed(problems)
+        with self.db.transaction() as session:
+            edit_asset(session, tag, values, operator=self.operator)
+        return sorted(changed)
+
+    def retire_asset(self, tag: str, reason: str | None) -> None:
+        with self.db.transaction() as session:
+            retire_asset(session, tag, operator=self.operator, reason=reason or None)

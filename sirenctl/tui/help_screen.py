@@ -1,0 +1,53 @@
+"""Help: every key binding with its id (ids are what a keymap file remaps)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+INTRO = (
+    "Keys work without a mouse; ctrl+p opens the command palette. Remap any key by its id in "
+    "a keymap file (see docs/tui.md). Live sirens are never sounded from this program: "
+    "the bench test only offers bench units."
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen VerticalScroll {
+        width: 90%; max-width: 100; height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    """
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close")]
+
+    def __init__(self, sections: list[tuple[str, list[Binding]]], keymap: dict[str, str]) -> None:
+        super().__init__()
+        self.sections = sections
+        self.keymap = keymap
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as scroll:
+            scroll.border_title = "Help: keys and their ids"
+            scroll.border_subtitle = "esc to close"
+            yield Static(Text(INTRO), id="help-intro")
+            yield Static(self.table(), id="help-keys")
+
+    def table(self) -> Table:
+        table = Table(expand=True, box=None, padding=(0, 1))
+        table.add_column("where", style="dim", no_wrap=True)
+        table.add_column("key", style="bold", no_wrap=True)
+        table.add_column("action")
+        table.add_column("id", style="dim", no_wrap=True)
+        for section, bindings in self.sections:
+            for binding in bindings:
+                key = self.keymap.get(binding.id or "", binding.key_display or binding.key)
+                table.add_row(section, key.replace("_", " "), binding.description,
+                              binding.id or "")
+        return table

@@ -1,0 +1,58 @@
+"""Retire an asset: names the asset, asks for a reason, records it in the audit log."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label
+
+from sirenctl.tui.base import SirenModal, deliver
+
+
+class RetireDialog(SirenModal):
+    """Dismisses with the tag when retired, None when cancelled."""
+
+    DEFAULT_CSS = """
+    RetireDialog { align: center middle; }
+    RetireDialog #retire-box {
+        width: 64; height: auto; border: thick $error; background: $surface; padding: 1 2;
+    }
+    RetireDialog #retire-buttons { height: 1; margin-top: 1; align-horizontal: right; }
+    RetireDialog #retire-buttons Button { margin-left: 2; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="retire.cancel")]
+
+    def __init__(self, tag: str) -> None:
+        super().__init__()
+        self.tag = tag
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="retire-box"):
+            yield Label(f"Retire asset {self.tag}? It stays on record as retired.")
+            yield Input(placeholder="reason (recorded in the audit log)", id="reason")
+            with Horizontal(id="retire-buttons"):
+                yield Button(f"Retire {self.tag}", id="retire", variant="error", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#reason")
+    @on(Button.Pressed, "#retire")
+    def confirm(self) -> None:
+        self.retire(self.query_one("#reason", Input).value.strip())
+
+    @work(thread=True, exit_on_error=False, exclusive=True)
+    def retire(self, reason: str) -> None:
+        self.services.registry.retire_asset(self.tag, reason)
+        deliver(self, self.done)
+
+    def done(self) -> None:
+        self.notify(f"{self.tag} retired", title="Retired")
+        self.dismiss(self.tag)

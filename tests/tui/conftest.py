@@ -1,0 +1,82 @@
+"""TUI fixtures: a seeded demo database with fixed audit times, and an app on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+# 2026-09-17 16:00 Asia/Shanghai: the day before the 9·18 trial sounding
+FIXED_NOW = datetime(2026, 9, 17, 8, 0, tzinfo=UTC)
+SEEDED_AT = datetime(2026, 9, 1, 1, 30, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return FIXED_NOW
+
+
+def seed_demo_db(url: str, monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
+    """The demo county, every audit event stamped SEEDED_AT (deterministic snapshots)."""
+    import sirenctl.audit
+    from sirenctl.db import Database
+    from sirenctl.registry.demo import seed_demo
+
+    db = Database(url)
+    with monkeypatch.context() as patch:
+        patch.setattr(sirenctl.audit, "utcnow", lambda: SEEDED_AT)
+        with db.transaction() as session:
+            seed_demo(session, operator="seeder", data_dir=data_dir)
+    db.dispose()
+
+
+@pytest.fixture
+def demo_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    seed_demo_db(url, monkeypatch, tmp_path / "data")
+    return url
+
+
+@pytest.fixture
+def demo_db(demo_url: str) -> Iterator[object]:
+    from sirenctl.db import Database
+
+    db = Database(demo_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def services(demo_db: object) -> object:
+    from sirenctl.tui.services import Services
+
+    return Services(demo_db, "tech-li", clock=fixed_clock)  # type: ignore[arg-type]
+
+
+def make_app(services: object, **kwargs: object) -> object:
+    from sirenctl.tui.app import SirenApp
+
+    return SirenApp(services, **kwargs)  # type: ignore[arg-type]
+
+
+async def settle(pilot: object) -> None:
+    """Let every worker finish and the screen refresh (no fixed sleeps)."""
+    app = pilot.app  # type: ignore[attr-defined]
+    for _ in range(3):
+        await app.workers.wait_for_complete([w for w in app.workers if w.group != "poll"])
+        await pilot.pause()  # type: ignore[attr-defined]
+
+
+def text_of(widget: object, width: int = 200) -> str:
+    """What a Static shows, as plain text (rendered by Rich at ``width`` columns)."""
+    import io
+
+    from rich.console import Console
+
+    content = widget.content  # type: ignore[attr-defined]
+    if isinstance(content, str):
+        return content
+    console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
+    console.print(content)
+    return console.export_text()
