@@ -7,7 +7,7 @@ import contextlib
 import json
 import sys
 from collections.abc import Callable
-from typing import TextIO
+from typing import Any, TextIO
 
 from .faults import Faults, parse_fault_spec
 from .fleet import SimFleet, SimSpec
@@ -57,24 +57,31 @@ def describe_endpoints(fleet: SimFleet, as_json: bool = False) -> str:
 async def run_fleet(specs: list[SimSpec], *, time_scale: float = 1.0, wire_time: bool = False,
                     as_json: bool = False, out: TextIO = sys.stdout,
                     ready: Callable[[SimFleet], None] | None = None,
-                    stop: asyncio.Event | None = None) -> None:
-    """Start the fleet, print its endpoints, run until ``stop`` is set (or cancelled)."""
+                    stop: asyncio.Event | None = None,
+                    fleet_kwargs: dict[str, Any] | None = None) -> None:
+    """Start the fleet, print its endpoints, run until ``stop`` is set, SIGTERM or cancel."""
+    import signal
+
     from sirenctl.drivers.modbus_link import quiet_pymodbus_logs
 
     quiet_pymodbus_logs()
-    async with SimFleet(specs, time_scale=time_scale, wire_time=wire_time) as fleet:
+    stop = stop or asyncio.Event()
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # not in the main thread
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    async with SimFleet(specs, time_scale=time_scale, wire_time=wire_time,
+                        **(fleet_kwargs or {})) as fleet:
         print(describe_endpoints(fleet, as_json), file=out, flush=True)
         if not as_json:
             print(f"simulating {len(fleet.endpoints)} controllers at x{time_scale:g} "
                   "speed; Ctrl+C to stop", file=out, flush=True)
         if ready:
             ready(fleet)
-        await (stop or asyncio.Event()).wait()
+        await stop.wait()
 
 
 def run_fleet_forever(specs: list[SimSpec] | None = None, faults: str | None = None,
                       time_scale: float = 1.0, *, wire_time: bool = False,
-                      as_json: bool = False) -> int:
+                      as_json: bool = False, fleet_kwargs: dict[str, Any] | None = None) -> int:
     """Blocking entry point for ``sirenctl sim run``; returns the exit code (0 after Ctrl+C).
 
     Raises ValueError (bad fault spec or specs) before anything starts.
@@ -82,5 +89,5 @@ def run_fleet_forever(specs: list[SimSpec] | None = None, faults: str | None = N
     specs = with_faults(specs if specs is not None else default_specs(), faults)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run_fleet(specs, time_scale=time_scale, wire_time=wire_time,
-                              as_json=as_json))
+                              as_json=as_json, fleet_kwargs=fleet_kwargs))
     return 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sirenctl.drivers.clock import Clock, ScaledClock
@@ -34,6 +35,7 @@ class SimSpec:
     line: str = "rtu1"  # RTU specs naming the same line share one RS-485 pty line
     kind: str = "motor"  # motor | electronic
     faults: Faults = field(default_factory=Faults)
+    port: int = 0  # TCP port to listen on (0: any free port)
 
     def __post_init__(self) -> None:
         if self.transport not in TRANSPORTS:
@@ -47,7 +49,7 @@ class SimFleet:
     def __init__(self, specs: list[SimSpec], *, clock: Clock | None = None,
                  time_scale: float = 1.0, wire_time: bool = False, baudrate: int = 9600,
                  serial_format: str = "8N1", timeout: float = 1.0,
-                 host: str = "127.0.0.1") -> None:
+                 host: str = "127.0.0.1", line_links: dict[str, str] | None = None) -> None:
         names = [s.name for s in specs]
         if len(set(names)) != len(names):
             dup = sorted({n for n in names if names.count(n) > 1})
@@ -59,6 +61,8 @@ class SimFleet:
         self.serial = Endpoint.parse_serial_settings(f"{baudrate} {serial_format}")
         self.timeout = timeout
         self.host = host
+        # RTU line name -> stable path made a symlink to the line's client end (e.g. for the demo)
+        self.line_links = dict(line_links or {})
         self.controllers: dict[str, SimController] = {}
         self.endpoints: dict[str, Endpoint] = {}
         self.servers: list[Any] = []
@@ -96,7 +100,7 @@ class SimFleet:
             self.controllers[spec.name] = ctrl
             if spec.transport == "modbus_tcp":
                 srv = SimTcpServer([build_simdevice(ctrl, load_map(spec.model))],
-                                   {spec.unit_id: ctrl}, host=self.host)
+                                   {spec.unit_id: ctrl}, host=self.host, port=spec.port)
                 await srv.start()
                 self.servers.append(srv)
                 self.endpoints[spec.name] = Endpoint(
@@ -123,10 +127,23 @@ class SimFleet:
             srv = SimRtuServer(devices, ctrls, line.a_path, **self.serial)
             await srv.start()
             self.servers.append(srv)
+            device = self._link_line(line_name, line.b_path)
             for s in specs:
                 self.endpoints[s.name] = Endpoint(
-                    "modbus_rtu", s.model, device=line.b_path, unit_id=s.unit_id,
+                    "modbus_rtu", s.model, device=device, unit_id=s.unit_id,
                     timeout=self.timeout, **self.serial)
+
+    def _link_line(self, line_name: str, pty_path: str) -> str:
+        """Point the line's stable path (if any) at its pty; returns the path clients use."""
+        link = self.line_links.get(line_name)
+        if not link:
+            return pty_path
+        path = Path(link)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_symlink() or path.exists():
+            path.unlink()
+        path.symlink_to(pty_path)
+        return str(path)
 
     async def stop(self) -> None:
         servers, self.servers = self.servers, []
@@ -137,6 +154,10 @@ class SimFleet:
             await bench.stop()
         for line in self.lines.values():
             await line.stop()
+        for link in self.line_links.values():
+            path = Path(link)
+            if path.is_symlink():
+                path.unlink()
         self.benches, self.lines = [], {}
         await asyncio.sleep(0)
 

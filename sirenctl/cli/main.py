@@ -24,6 +24,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "bench": ("sirenctl.cli.cmd_bench:bench", "Sound a programme on a bench unit (never a live siren)."),
     "cancel": ("sirenctl.cli.cmd_bench:cancel", "Stop any sounding now (no permit needed)."),
     "modbus": ("sirenctl.cli.cmd_modbus:modbus", "Read/write controller registers (diagnostics)."),
+    "sim": ("sirenctl.cli.cmd_sim:sim", "Run simulated controllers on loopback (demo fleet)."),
 }
 
 

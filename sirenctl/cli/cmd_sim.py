@@ -1,0 +1,59 @@
+"""``sirenctl sim run``: serve simulated controllers on loopback until interrupted."""
+
+from __future__ import annotations
+
+import click
+
+from sirenctl.cli.common import CLIError, ExitCode
+
+
+@click.group()
+def sim() -> None:
+    """Simulated controllers and test benches (no hardware needed)."""
+
+
+@sim.command("run")
+@click.option("--fleet", "fleet_name", type=click.Choice(["demo", "mixed"]), default="demo",
+              show_default=True,
+              help="demo: the terminals of `sirenctl demo` on their registered endpoints; "
+                   "mixed: two register-map models, an RS-485 line and a serial bench, on free ports.")
+@click.option("--faults", metavar="SPEC",
+              help="Inject faults, e.g. 'T03=silent,T04=slow:2.5,T01=door_open'. Faults: silent, "
+                   "slow:SECONDS, crc, garble, drop, wrong_unit, stale_echo, mains_fail, door_open, "
+                   "rotation_fault, amplifier_fault, battery:VOLTS (join with +).")
+@click.option("--time-scale", type=click.FloatRange(min=0.01), default=1.0, show_default=True,
+              help="Run the simulated clock this many times faster than real time.")
+@click.option("--wire-time", is_flag=True, help="Pace serial bytes at the line's baud rate.")
+@click.option("--json", "as_json", is_flag=True, help="Print the endpoints as JSON.")
+def sim_run(fleet_name: str, faults: str | None, time_scale: float, wire_time: bool,
+            as_json: bool) -> None:
+    """Start a simulated fleet, print its endpoints, and run until Ctrl+C (or SIGTERM).
+
+    Nothing here touches a database or a real siren: the controllers are state machines that
+    play programmes signal by signal, drain their batteries when mains fails, and echo the last
+    function, so `sirenctl poll` and `sirenctl bench sound` can be tried against them.
+
+    \b
+    Examples:
+      sirenctl demo && sirenctl sim run            # then, in another terminal:
+      SIRENCTL_DB=~/.local/share/sirenctl/demo.db sirenctl poll
+      sirenctl sim run --faults 'T03=silent,T02=door_open'
+    """
+    from sirenctl.simulators.cli_support import default_specs, run_fleet_forever
+
+    if fleet_name == "demo":
+        from sirenctl.config import data_dir
+        from sirenctl.demo_fleet import demo_fleet_kwargs, demo_sim_specs
+
+        specs, kwargs = demo_sim_specs(), demo_fleet_kwargs(data_dir())
+    else:
+        specs, kwargs = default_specs(), {}
+    try:
+        code = run_fleet_forever(specs, faults, time_scale, wire_time=wire_time, as_json=as_json,
+                                 fleet_kwargs=kwargs)
+    except ValueError as exc:
+        raise CLIError(str(exc), ExitCode.INVALID_INPUT) from None
+    except OSError as exc:
+        raise CLIError(f"cannot start the simulators: {exc} (is another `sim run` running?)",
+                       ExitCode.FAILURE) from None
+    click.get_current_context().exit(code)
