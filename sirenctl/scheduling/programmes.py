@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sirenctl.scheduling.durations import format_duration
 from sirenctl.scheduling.signals import Signal, SignalLibrary
-from sirenctl.scheduling.spec import Fields, SpecError, SpecFile, SpecProblem
+from sirenctl.scheduling.spec import Fields, SpecFile, load_keyed
 
 
 @dataclass(frozen=True)
@@ -160,18 +160,4 @@ def _parse_step(entry: Fields, signals: SignalLibrary) -> Step | None:
 
 def load_programmes(paths: Iterable[Path], signals: SignalLibrary) -> dict[str, Programme]:
     """Programmes by key; every problem of every file is reported together."""
-    out: dict[str, Programme] = {}
-    problems: list[SpecProblem] = []
-    for path in paths:
-        try:
-            programme = load_programme(path, signals)
-        except SpecError as exc:
-            problems.extend(exc.problems)
-            continue
-        if programme.key in out:
-            problems.append(SpecProblem(str(path), None, "", f"programme {programme.key!r} is "
-                                        f"also defined in {out[programme.key].source}"))
-        out[programme.key] = programme
-    if problems:
-        raise SpecError(problems)
-    return out
+    return load_keyed(paths, lambda path: load_programme(path, signals), "programme")

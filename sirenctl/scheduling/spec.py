@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sirenctl.scheduling.durations import parse_duration
 
@@ -237,3 +237,33 @@ class Fields:
 def _type_word(kind: type) -> str:
     return {str: "a string", int: "an integer", float: "a number", bool: "true/false",
             list: "a list", dict: "a table"}.get(kind, kind.__name__)
+
+
+class Keyed(Protocol):
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def source(self) -> str: ...
+
+
+K = TypeVar("K", bound=Keyed)
+
+
+def load_keyed(paths: Iterable[Path], load_one: Callable[[Path], K], what: str) -> dict[str, K]:
+    """Load one object per file, keyed by name; every problem of every file is reported together."""
+    out: dict[str, K] = {}
+    problems: list[SpecProblem] = []
+    for path in paths:
+        try:
+            item = load_one(path)
+        except SpecError as exc:
+            problems.extend(exc.problems)
+            continue
+        if item.key in out:
+            problems.append(SpecProblem(str(path), None, "", f"{what} {item.key!r} is also "
+                                        f"defined in {out[item.key].source}"))
+        out[item.key] = item
+    if problems:
+        raise SpecError(problems)
+    return out
