@@ -1,0 +1,173 @@
+"""Campaign (schedule) files: what to do, to which assets, when, and what counts as on time.
+
+One file per campaign in ``schedules/campaigns/NAME.toml``; see docs/scheduling.md for
+every field. The key of a campaign is its file name without ``.toml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sirenctl.models.enums import AssetKind
+from sirenctl.scheduling.programmes import Programme
+from sirenctl.scheduling.rules import WhenRule, parse_when
+from sirenctl.scheduling.spec import Fields, SpecFile, load_keyed
+
+TASKS = ("trial_sounding", "silent_test", "growl_test", "manual_check", "drill", "inspection")
+SOUNDING_TASKS = ("trial_sounding", "growl_test")
+HOLIDAY_POLICIES = ("ignore", "skip", "move")
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+MAX_SOUNDING_WINDOW = 15 * 60  # a sounding later than this is worse than none (DESIGN.md 6)
+MAX_GROWL_SECONDS = 25
+DEFAULT_WINDOW = {"trial_sounding": 120, "growl_test": 120, "silent_test": 3600,
+                  "manual_check": 7 * 86400, "inspection": 7 * 86400, "drill": 86400}
+
+
+@dataclass(frozen=True)
+class Selector:
+    """Which assets: all, or those matching every given list (any item within a list)."""
+
+    all: bool = False
+    kinds: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # asset tags, shell-style patterns such as "HC-*"
+
+    def matches(self, kind: str, site_code: str, tag: str) -> bool:
+        if self.all:
+            return True
+        return ((not self.kinds or kind in self.kinds)
+                and (not self.sites or site_code in self.sites)
+                and (not self.tags or any(fnmatchcase(tag, p) for p in self.tags)))
+
+    def describe(self) -> str:
+        if self.all:
+            return "all assets"
+        parts = [f"{name}={','.join(values)}" for name, values in
+                 (("kind", self.kinds), ("site", self.sites), ("tag", self.tags)) if values]
+        return " and ".join(parts)
+
+
+@dataclass(frozen=True)
+class Campaign:
+    key: str
+    title: str
+    task: str
+    assets: Selector
+    when: WhenRule
+    timezone: str = DEFAULT_TIMEZONE
+    window: int = 0  # seconds after the due time in which execution counts as on time
+    programme: str | None = None
+    checklist: tuple[str, ...] = ()
+    holiday_policy: str = "ignore"
+    holiday_country: str = "CN"
+    enabled: bool = True
+    description: str = ""
+    source: str = field(default="", compare=False)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sounding(self) -> bool:
+        return self.task in SOUNDING_TASKS
+
+
+def load_campaign(path: Path | str, programmes: dict[str, Programme],
+                  text: str | None = None) -> Campaign:
+    """One campaign file, checked against the known programmes; raises :class:`SpecError`."""
+    spec = SpecFile(path, text)
+    campaign = _parse(spec, Path(path).stem, programmes) if spec.ok else None
+    spec.raise_if_problems()
+    assert campaign is not None
+    return campaign
+
+
+def _parse(spec: SpecFile, key: str, programmes: dict[str, Programme]) -> Campaign | None:
+    top = Fields(spec, spec.data)
+    title = top.text("title", required=True)
+    task = top.choice("task", TASKS, required=True)
+    description = top.text("description", default="") or ""
+    enabled = top.get("enabled", bool, default=True)
+    zone_name = top.text("timezone", default=DEFAULT_TIMEZONE) or DEFAULT_TIMEZONE
+    zone = None
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        top.problem("timezone", f"unknown time zone {zone_name!r} (e.g. Asia/Shanghai, Europe/Berlin)")
+    window = top.duration("window", default=DEFAULT_WINDOW.get(task or "", 3600))
+    policy = top.choice("holiday_policy", HOLIDAY_POLICIES, default="ignore")
+    country = top.text("holiday_country", default="CN") or "CN"
+    if not (len(country) == 2 and country.isalpha() and country.isupper()):
+        top.problem("holiday_country", f"must be an ISO 3166 country code such as CN, got {country!r}")
+    programme = _check_programme(top, task, programmes)
+    checklist = tuple(top.strings("checklist"))
+    if task in ("manual_check", "inspection") and not checklist and "checklist" not in top.table:
+        top.problem("checklist", f"is required for {task} (the questions a technician answers)")
+    if task in SOUNDING_TASKS and window is not None and window > MAX_SOUNDING_WINDOW:
+        top.problem("window", f"a sounding may start at most {MAX_SOUNDING_WINDOW // 60} min late "
+                              "(later is worse than none); shorten the window")
+    selector = _parse_selector(top, task)
+    when_fields = top.sub("when", required=True)
+    when = parse_when(when_fields, zone) if when_fields else None
+    top.reject_unknown()
+    if None in (title, task, window, policy, selector, when, zone) or spec.problems:
+        return None
+    assert title and task and window is not None and policy and selector and when
+    return Campaign(key, title, task, selector, when, zone_name, window, programme, checklist,
+                    policy, country, bool(enabled), description, spec.name)
+
+
+def _check_programme(top: Fields, task: str | None, programmes: dict[str, Programme]) -> str | None:
+    name = top.text("programme")
+    if name is None:
+        if task in (*SOUNDING_TASKS, "silent_test") and "programme" not in top.table:
+            top.problem("programme", f"is required for {task}")
+        return None
+    programme = programmes.get(name)
+    if programme is None:
+        known = ", ".join(sorted(programmes)) or "none"
+        top.problem("programme", f"unknown programme {name!r}; known: {known}")
+        return None
+    if task == "silent_test" and programme.audible:
+        top.problem("programme", f"{name!r} is audible; a silent test must not sound")
+    elif task in SOUNDING_TASKS and not programme.audible:
+        top.problem("programme", f"{name!r} makes no sound; use task = \"silent_test\"")
+    elif task == "growl_test" and programme.total_seconds > MAX_GROWL_SECONDS:
+        top.problem("programme", f"{name!r} lasts {programme.total_seconds} s; a growl test is "
+                                 f"at most {MAX_GROWL_SECONDS} s")
+    return name
+
+
+def _parse_selector(top: Fields, task: str | None) -> Selector | None:
+    fields = top.sub("assets", required=True)
+    if fields is None:
+        return None
+    every = fields.get("all", bool, default=False)
+    kinds = tuple(fields.strings("kinds"))
+    sites = tuple(fields.strings("sites"))
+    tags = tuple(fields.strings("tags"))
+    fields.reject_unknown()
+    known = [k.value for k in AssetKind]
+    for kind in kinds:
+        if kind not in known:
+            fields.problem("kinds", f"unknown asset kind {kind!r}; known: {', '.join(known)}")
+            return None
+    if every and (kinds or sites or tags):
+        fields.problem("all", "all = true cannot be combined with kinds, sites or tags")
+        return None
+    if not every and not (kinds or sites or tags):
+        fields.problem("all", "say which assets: all = true, or kinds / sites / tags")
+        return None
+    if task in ("silent_test", "growl_test") and kinds == (AssetKind.HAND_CRANK.value,):
+        fields.problem("kinds", f"a hand-crank siren cannot run a {task}; use manual_check")
+        return None
+    return Selector(bool(every), kinds, sites, tags)
+
+
+def load_campaigns(paths: Iterable[Path], programmes: dict[str, Programme]) -> dict[str, Campaign]:
+    return load_keyed(paths, lambda path: load_campaign(path, programmes), "campaign")
