@@ -14,8 +14,10 @@ from textual.screen import Screen
 
 from sirenctl.tui.assets import AssetsScreen
 from sirenctl.tui.audit_screen import AuditScreen
+from sirenctl.tui.bench import BenchScreen
 from sirenctl.tui.dashboard import DashboardScreen
 from sirenctl.tui.help_screen import HelpScreen
+from sirenctl.tui.live import LiveScreen
 from sirenctl.tui.poller import StatusPoller
 from sirenctl.tui.services import Services
 
@@ -23,6 +25,8 @@ from sirenctl.tui.services import Services
 SCREENS: dict[str, tuple[type[Screen[Any]], str, str]] = {
     "dashboard": (DashboardScreen, "Dashboard", "d"),
     "assets": (AssetsScreen, "Assets", "a"),
+    "live": (LiveScreen, "Live status", "l"),
+    "bench": (BenchScreen, "Bench test", "b"),
     "audit": (AuditScreen, "Audit log", "u"),
 }
 THEMES = ("textual-dark", "textual-light")

@@ -26,7 +26,8 @@ class StatusPoller:
 
     @property
     def running(self) -> bool:
-        return self.worker is not None and not self.worker.is_finished
+        worker = self.worker
+        return worker is not None and not worker.is_finished and not worker.is_cancelled
 
     def start(self) -> None:
         if self.app.services.devices is None or self.running:

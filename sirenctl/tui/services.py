@@ -30,6 +30,8 @@ class Services:
     devices: DeviceService | None = None
     #: seconds between the end of one status sweep and the start of the next
     poll_interval: float = 5.0
+    #: clock of device commands and timing guides (sirenctl.drivers.clock); None: real time
+    device_clock: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -37,3 +39,11 @@ class Services:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def timer(self) -> Any:
+        """The device/timing clock (real time unless a test or the demo injected one)."""
+        if self.device_clock is None:
+            from sirenctl.drivers.clock import RealClock
+
+            self.device_clock = RealClock()
+        return self.device_clock

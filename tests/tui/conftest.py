@@ -80,3 +80,13 @@ def text_of(widget: object, width: int = 200) -> str:
     console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
     console.print(content)
     return console.export_text()
+
+
+async def wait_until(pilot: object, condition: object, timeout: float = 10.0) -> None:
+    """Pause until ``condition()`` holds (real I/O with simulators takes real time)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "condition not met in time"
+        await pilot.pause(0.02)  # type: ignore[attr-defined]

@@ -1,0 +1,210 @@
+"""Bench test: pick a bench unit and a programme, confirm, watch it play with the echo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, OptionList, RichLog, Static
+from textual.widgets.option_list import Option
+
+from sirenctl.tui.base import SirenScreen, deliver
+from sirenctl.tui.bench_data import (
+    BenchPlan,
+    BenchRun,
+    BenchUnit,
+    audit_refusal,
+    bench_units,
+    prepare,
+    programme_choices,
+)
+from sirenctl.tui.confirm_dialog import ConfirmDialog
+from sirenctl.tui.format import mmss
+from sirenctl.tui.timeline import position
+
+
+def echo_line(rec: Any, t0: float | None) -> Text:
+    """One command and what the controller echoed back."""
+    at = f"+{mmss(rec.at - t0)}" if t0 is not None else ""
+    params = rec.params
+    text = Text(f"{at:>7} {rec.what} signal {params.get('signal_code', '')}"
+                f" x{params.get('cycles', '')} ")
+    if rec.outcome == "ok":
+        d = rec.details
+        text.append(f"✓ echo function {d.get('echo_function')} token {d.get('echo_token')}"
+                    f"{' sounding' if d.get('sounding') else ''}", style="green")
+    else:
+        text.append(f"✗ {rec.outcome}: {rec.error}", style="bold red")
+    return text
+
+
+class BenchScreen(SirenScreen):
+    DEFAULT_CSS = """
+    BenchScreen #pickers { height: 8; }
+    BenchScreen #pickers OptionList { width: 1fr; height: 1fr; }
+    BenchScreen #timeline { height: auto; max-height: 6; padding: 0 1; }
+    BenchScreen #progress { height: auto; padding: 0 1; text-style: bold; }
+    BenchScreen RichLog { height: 1fr; border: round $primary; }
+    """
+    BINDINGS = [
+        Binding("s", "start", "Sound (bench)", id="bench.start"),
+        Binding("c", "stop", "Stop now", id="bench.stop"),
+        Binding("r", "refresh", "Refresh", id="bench.refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.units: list[BenchUnit] = []
+        self.programmes: list[Any] = []
+        self.bench_run: BenchRun | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="pickers"):
+            units = OptionList(id="units")
+            units.border_title = "Bench unit (bench units only)"
+            yield units
+            programmes = OptionList(id="programmes")
+            programmes.border_title = "Programme"
+            yield programmes
+        with Vertical():
+            yield Static("", id="timeline")
+            yield Static("", id="progress")
+            log = RichLog(id="echo", wrap=True, markup=False)
+            log.border_title = "Commands and controller echo"
+            yield log
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Bench test"
+        self.action_refresh()
+        self.set_interval(0.5, self.tick)
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="bench-load")
+    def load(self) -> None:
+        units = bench_units(self.services.db)
+        programmes = programme_choices()
+        deliver(self, self.show_choices, units, programmes)
+
+    def show_choices(self, units: list[BenchUnit], programmes: list[Any]) -> None:
+        self.units, self.programmes = units, programmes
+        unit_list = self.query_one("#units", OptionList)
+        unit_list.set_options(Option(f"{u.tag}  {u.name}", id=u.tag) for u in units)
+        prog_list = self.query_one("#programmes", OptionList)
+        prog_list.set_options(Option(f"{p.key}  ({mmss(p.total_seconds)})", id=p.key)
+                              for p in programmes)
+        if units:
+            unit_list.highlighted = 0
+        else:
+            self.query_one("#timeline", Static).update(
+                "No bench units. Flag a test-bench asset as a bench unit (Assets, e, is_bench)"
+                " to use this screen; live sirens are never offered here.")
+        if programmes:
+            prog_list.highlighted = 0
+        unit_list.focus()
+
+    def selected(self) -> tuple[BenchUnit | None, Any]:
+        unit_index = self.query_one("#units", OptionList).highlighted
+        prog_index = self.query_one("#programmes", OptionList).highlighted
+        unit = self.units[unit_index] if unit_index is not None and self.units else None
+        programme = (self.programmes[prog_index]
+                     if prog_index is not None and self.programmes else None)
+        return unit, programme
+
+    @on(OptionList.OptionHighlighted, "#programmes")
+    def programme_highlighted(self) -> None:
+        _unit, programme = self.selected()
+        if programme is not None and self.bench_run is None:
+            lines = "\n".join(programme.describe())
+            self.query_one("#timeline", Static).update(
+                f"{programme.title}\n{lines}\ntotal {mmss(programme.total_seconds)}")
+
+    # ---- start: permit from a fresh registry read, then a confirmation naming everything ------
+    def action_start(self) -> None:
+        if self.bench_run is not None:
+            self.notify("a bench test is already playing (c stops it)", severity="warning")
+            return
+        unit, programme = self.selected()
+        if unit is None or programme is None:
+            self.notify("pick a bench unit and a programme first", severity="warning")
+            return
+        self.check_unit(unit.tag, programme)
+
+    @work(thread=True, exit_on_error=False, group="bench-prepare")
+    def check_unit(self, tag: str, programme: Any) -> None:
+        from sirenctl.devices import NotABenchUnit
+
+        try:
+            plan = prepare(self.services.db, tag)
+        except NotABenchUnit as exc:
+            audit_refusal(self.services.db, self.services.operator, tag, programme.key, str(exc))
+            deliver(self, self.notify, f"refused: {exc}", severity="error", timeout=10)
+            return
+        deliver(self, self.confirm, plan, programme)
+
+    def confirm(self, plan: BenchPlan, programme: Any) -> None:
+        body = (f"Asset:     {plan.tag}  {plan.name}  (BENCH UNIT)\n"
+                f"Programme: {programme.key}: {programme.title}\n"
+                f"Duration:  {mmss(programme.total_seconds)}\n\n"
+                "This is a BENCH TEST: only this bench unit is sent commands. "
+                "Press c at any time to stop it.")
+        dialog = ConfirmDialog(f"Sound bench test on {plan.tag}?", body,
+                               f"Sound bench test on {plan.tag}")
+        self.app.push_screen(dialog, lambda ok: self.start(plan, programme) if ok else None)
+
+    def start(self, plan: BenchPlan, programme: Any) -> None:
+        log = self.query_one("#echo", RichLog)
+        log.clear()
+        log.write(Text(f"BENCH TEST {plan.tag}: {programme.key}", style="bold"))
+        self.bench_run = BenchRun(self.services.db, self.services.operator, plan, programme,
+                            self.services.timer(), on_command=self.on_command)
+        self.play(self.bench_run)
+
+    def on_command(self, rec: Any) -> None:
+        run = self.bench_run
+        self.query_one("#echo", RichLog).write(echo_line(rec, run.started_at if run else None))
+
+    @work(exit_on_error=False, exclusive=True, group="bench-play")
+    async def play(self, run: BenchRun) -> None:
+        import asyncio
+
+        try:
+            result = await run.play()
+            outcome = await asyncio.to_thread(run.record_result, result)
+        finally:
+            self.bench_run = None
+        self.finished(run, result, outcome)
+
+    def finished(self, run: BenchRun, result: Any, outcome: str) -> None:
+        good = sum(1 for s in result.steps if s.outcome == "ok")
+        summary = (f"{outcome.upper()}: {good} of {len(result.steps)} steps played and echoed; "
+                   "result recorded")
+        if result.final_error:
+            summary += f"; final status unreadable ({result.final_error})"
+        style = "bold green" if outcome == "pass" else "bold red"
+        self.query_one("#progress", Static).update(Text(summary, style=style))
+        self.query_one("#echo", RichLog).write(Text(summary, style=style))
+        self.notify(summary, title=f"Bench test {run.plan.tag}",
+                    severity="information" if outcome == "pass" else "error")
+
+    def action_stop(self) -> None:
+        if self.bench_run is None:
+            self.notify("nothing is playing", timeout=2)
+            return
+        self.workers.cancel_group(self, "bench-play")
+        self.query_one("#progress", Static).update(
+            Text("STOPPED by operator: stop command sent to the unit", style="bold yellow"))
+
+    def tick(self) -> None:
+        run = self.bench_run
+        if run is None or run.started_at is None:
+            return
+        pos = position(run.programme, run.clock.now() - run.started_at)
+        self.query_one("#progress", Static).update(pos.describe())

@@ -1,0 +1,153 @@
+"""Bench tests for the TUI (no Textual): bench units only, a bench permit checked against a
+fresh read of the registry, every command audited, the result recorded.
+
+Live (non-bench) assets are never listed and :func:`prepare` refuses them: this screen cannot
+sound a live siren (DESIGN §5).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from sirenctl.audit import record
+from sirenctl.db import Database
+from sirenctl.models import Asset, AssetStatus
+
+if TYPE_CHECKING:
+    from sirenctl.drivers.audit import CommandRecord
+    from sirenctl.drivers.clock import Clock
+    from sirenctl.drivers.endpoint import Endpoint
+    from sirenctl.drivers.permit import Permit
+    from sirenctl.drivers.programme import ProgrammeResult
+    from sirenctl.scheduling.programmes import Programme
+
+BENCH_TIMEOUT = 2.0
+
+
+@dataclass(frozen=True)
+class BenchUnit:
+    tag: str
+    name: str
+    site: str
+    endpoint: str
+
+
+def bench_units(db: Database) -> list[BenchUnit]:
+    """Networked, not retired, flagged as bench units: nothing else is offered."""
+    from sirenctl.registry.assets import endpoint_summary
+
+    with db.session() as session:
+        assets = session.scalars(
+            select(Asset).options(joinedload(Asset.site))
+            .where(Asset.is_bench.is_(True), Asset.status != AssetStatus.RETIRED,
+                   Asset.controller_transport.is_not(None))
+            .order_by(Asset.tag))
+        return [BenchUnit(a.tag, a.name or "", a.site.code, endpoint_summary(a)) for a in assets]
+
+
+def programme_choices() -> list[Programme]:
+    """Shipped (and user) programmes, audible ones first by key."""
+    from sirenctl.scheduling.library import load_library
+
+    programmes = load_library().programmes.values()
+    return sorted(programmes, key=lambda p: (not p.audible, p.key))
+
+
+@dataclass
+class BenchPlan:
+    tag: str
+    name: str
+    endpoint: Endpoint
+    permit: Permit
+
+
+def prepare(db: Database, tag: str) -> BenchPlan:
+    """Re-read the asset and issue a bench permit (raises NotABenchUnit for live assets)."""
+    from sirenctl.devices import bench_permit, endpoint_for
+    from sirenctl.registry.assets import get_asset
+
+    with db.session() as session:
+        asset = get_asset(session, tag)
+        permit = bench_permit(asset)
+        return BenchPlan(asset.tag, asset.name or "", endpoint_for(asset, timeout=BENCH_TIMEOUT),
+                         permit)
+
+
+def audit_refusal(db: Database, operator: str, tag: str, programme: str, reason: str) -> None:
+    with db.transaction() as session:
+        record(session, operator=operator, action="command.sound", object_type="asset",
+               object_ref=tag, after={"programme": programme, "via": "tui bench"},
+               outcome="refused", message=reason)
+
+
+@dataclass
+class BenchRun:
+    """One playback. ``on_command`` sees every driver command record as it happens."""
+
+    db: Database
+    operator: str
+    plan: BenchPlan
+    programme: Programme
+    clock: Clock
+    on_command: Callable[[CommandRecord], None] = lambda _rec: None
+    started_at: float | None = None
+    _writes: list[asyncio.Future[None]] = field(default_factory=list)
+    _driver: Any = None
+
+    def _sink(self, rec: CommandRecord) -> None:
+        from sirenctl.devices import AuditWriter
+
+        writer = AuditWriter(self.db, self.operator)
+        loop = asyncio.get_running_loop()
+        self._writes.append(loop.run_in_executor(None, writer, rec))  # off the event loop
+        self.on_command(rec)
+
+    async def play(self) -> ProgrammeResult:
+        """Play the programme; on cancellation the unit is told to stop before re-raising."""
+        from sirenctl.devices import programme_steps
+        from sirenctl.drivers.pool import LinkPool, open_driver
+        from sirenctl.drivers.programme import play_programme
+
+        pool = LinkPool()
+        try:
+            self._driver = open_driver(self.plan.endpoint, pool, tag=self.plan.tag,
+                                       audit=self._sink, clock=self.clock)
+            self.started_at = self.clock.now()
+            try:
+                return await play_programme(self._driver, programme_steps(self.programme),
+                                            self.plan.permit, self.clock)
+            except asyncio.CancelledError:
+                await asyncio.shield(self._stop())
+                raise
+        finally:
+            await pool.close()
+            if self._writes:
+                await asyncio.gather(*self._writes, return_exceptions=True)
+
+    async def _stop(self) -> None:
+        from sirenctl.drivers.errors import DriverError
+
+        with contextlib.suppress(DriverError):  # audited by the driver itself
+            await self._driver.cancel()
+
+    def record_result(self, result: ProgrammeResult) -> str:
+        """Store the outcome (pass/fail) with every step's echo; returns the outcome."""
+        outcome = "pass" if result.ok else "fail"
+        steps = [{"signal_code": s.step.signal_code, "cycles": s.step.cycles,
+                  "at": s.step.start_offset, "outcome": s.outcome, "echo": s.echo,
+                  "error": str(s.error) if s.error else None} for s in result.steps]
+        final_error = str(result.final_error) if result.final_error else None
+        with self.db.transaction() as session:
+            record(session, operator=self.operator, action="test.bench", object_type="asset",
+                   object_ref=self.plan.tag, outcome=outcome,
+                   after={"programme": self.programme.key, "steps": steps,
+                          "final_error": final_error},
+                   message=f"bench test of {self.programme.key}: {outcome}")
+        return outcome

@@ -1,0 +1,56 @@
+"""Where a person or a controller is in a programme at a given second (no Textual).
+
+Shared by the bench test's progress line and the hand-crank timing guide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sirenctl.scheduling.programmes import Programme
+from sirenctl.tui.format import mmss
+
+TARGET_RPM = (50, 80)
+
+
+@dataclass(frozen=True)
+class Position:
+    action: str  # "crank", "stop" (pause or gap) or "done"
+    seconds_left: int  # until the action changes
+    elapsed: float
+    total: int
+    phase_number: int  # 1-based; 0 when between phases or done
+    phase_count: int
+    signal: str  # signal title of the current (or next) phase
+    cycle: int  # 1-based cycle within the phase, 0 when not in a phase
+    cycles: int
+
+    @property
+    def done(self) -> bool:
+        return self.action == "done"
+
+    def describe(self) -> str:
+        if self.done:
+            return f"programme finished ({mmss(self.total)})"
+        where = (f"{self.signal}: cycle {self.cycle} of {self.cycles}" if self.cycle
+                 else f"gap before {self.signal}")
+        return (f"step {self.phase_number}/{self.phase_count} · {where} · "
+                f"{mmss(self.elapsed)} of {mmss(self.total)}")
+
+
+def position(programme: Programme, elapsed: float) -> Position:
+    cue = programme.cue(elapsed)
+    phases = programme.phases()
+    total = programme.total_seconds
+    if cue.action == "done":
+        return Position("done", 0, min(elapsed, total), total, 0, len(phases), "", 0, 0)
+    current = next((p for p in phases if p.start <= elapsed < p.stop), None)
+    if current is None:  # in a gap: name the coming phase
+        upcoming = next(p for p in phases if p.start > elapsed)
+        return Position(cue.action, cue.seconds_left, elapsed, total, upcoming.index + 1,
+                        len(phases), upcoming.signal.title, 0, upcoming.step.cycles)
+    step = current.step
+    period = step.signal.cycle_seconds + step.cycle_gap
+    cycle = min(step.cycles, int((elapsed - current.start) // period) + 1)
+    return Position(cue.action, cue.seconds_left, elapsed, total, current.index + 1,
+                    len(phases), current.signal.title, cycle, step.cycles)

@@ -1,0 +1,83 @@
+"""Bench test screen against a simulated bench controller on loopback (simulated clock)."""
+
+from __future__ import annotations
+
+import time
+
+from sirenctl.drivers.clock import ManualClock
+from sirenctl.simulators.fleet import SimFleet, SimSpec
+from sqlalchemy import select
+from textual.widgets import OptionList
+
+from sirenctl.models import AuditEvent
+from sirenctl.registry.assets import edit_asset
+from tests.tui.conftest import make_app, settle, text_of, wait_until
+
+
+def option_ids(app, list_id: str) -> list[str]:  # type: ignore[no-untyped-def]
+    options = app.screen.query_one(f"#{list_id}", OptionList)
+    return [options.get_option_at_index(i).id for i in range(options.option_count)]
+
+
+def events(db, action: str) -> list[AuditEvent]:  # type: ignore[no-untyped-def]
+    with db.session() as session:
+        return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)
+                                    .order_by(AuditEvent.id)))
+
+
+async def pick(pilot, programme: str) -> None:  # type: ignore[no-untyped-def]
+    app = pilot.app
+    await settle(pilot)
+    programmes = app.screen.query_one("#programmes", OptionList)
+    programmes.highlighted = option_ids(app, "programmes").index(programme)
+    await pilot.pause()
+
+
+async def test_bench_programme_plays_with_echo_and_records_result(services, demo_db) -> None:  # type: ignore[no-untyped-def]
+    clock = ManualClock(start=time.time())  # permits are issued in real time
+    async with SimFleet([SimSpec("BENCH-01", kind="electronic")], clock=clock) as fleet:
+        with demo_db.transaction() as session:
+            edit_asset(session, "BENCH-01", {"controller_port": fleet.endpoints["BENCH-01"].port},
+                       operator="tester")
+        services.device_clock = clock
+        app = make_app(services, mode="bench")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pick(pilot, "cn-918-noon")
+            assert option_ids(app, "units") == ["BENCH-01"]  # live assets are never offered
+            assert "9·18" in text_of(app.screen.query_one("#timeline"))
+            await pilot.press("s")
+            await settle(pilot)
+            body = text_of(app.screen.query_one("#confirm-body"))
+            assert "BENCH-01" in body and "cn-918-noon" in body and "BENCH TEST" in body
+            await pilot.press("enter")  # the focus is on Cancel: nothing happens
+            await settle(pilot)
+            assert events(demo_db, "command.sound") == []
+            await pilot.press("s")
+            await settle(pilot)
+            await pilot.click("#confirm")
+            await wait_until(pilot, lambda: events(demo_db, "test.bench"))
+            await settle(pilot)
+            assert "PASS: 3 of 3 steps" in text_of(app.screen.query_one("#progress"))
+            log = "\n".join(str(line.text) for line in app.screen.query_one("#echo").lines)
+            assert log.count("✓ echo function") == 3
+        sent = [c.code for c in fleet.controller("BENCH-01").stats.commands]
+        assert sent == [1, 2, 3]
+    sounds = events(demo_db, "command.sound")
+    assert [(e.outcome, e.operator, e.object_ref) for e in sounds] == [("ok", "tech-li", "BENCH-01")] * 3
+    result = events(demo_db, "test.bench")[0]
+    assert result.outcome == "pass" and result.after["programme"] == "cn-918-noon"
+    assert [s["echo"]["function"] for s in result.after["steps"]] == [1, 2, 3]
+
+
+async def test_unit_no_longer_bench_is_refused_and_audited(services, demo_db) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(services, mode="bench")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pick(pilot, "cn-growl")
+        with demo_db.transaction() as session:  # someone clears the flag meanwhile
+            edit_asset(session, "BENCH-01", {"is_bench": False}, operator="other")
+        await pilot.press("s")
+        await settle(pilot)
+        assert not app.screen.query("#confirm")
+    refused = events(demo_db, "command.sound")
+    assert [(e.outcome, e.object_ref) for e in refused] == [("refused", "BENCH-01")]
+    assert "live siren" in refused[0].message
