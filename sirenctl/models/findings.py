@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlalchemy import (
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -186,7 +187,7 @@ class OutreachEvent(Base):
     certificate_type: Mapped[str | None] = mapped_column(String(200))
     materials: Mapped[int] = mapped_column(Integer, default=0)
     materials_note: Mapped[str | None] = mapped_column(Text)
-    evacuation_minutes: Mapped[float | None] = mapped_column()
+    evacuation_minutes: Mapped[float | None] = mapped_column(Float)
     notes: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
