@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -64,8 +65,22 @@ class SirenApp(App[None]):
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         self.switch_mode(self.start_mode)
+        self.load_programmes()
         if self.poll:
             self.poller.start()
+
+    @work(thread=True, exit_on_error=False, group="programmes")
+    def load_programmes(self) -> None:
+        from sirenctl.tui.bench_data import programme_choices
+
+        programmes = programme_choices()
+        self.call_from_thread(self.services.extras.__setitem__, "programmes", programmes)
+
+    def open_crank_guide(self, programme: Any, asset: str | None = None,
+                         on_check_in: Callable[[], Any] | None = None) -> None:
+        from sirenctl.tui.crank_guide import CrankGuideScreen
+
+        self.push_screen(CrankGuideScreen(programme, asset=asset, on_check_in=on_check_in))
 
     # ---- actions -----------------------------------------------------------------------------
     def action_toggle_theme(self) -> None:
@@ -87,8 +102,9 @@ class SirenApp(App[None]):
 
     def extra_help_screens(self) -> list[type[Screen[Any]]]:
         from sirenctl.tui.asset_form import AssetFormScreen
+        from sirenctl.tui.crank_guide import CrankGuideScreen
 
-        return [AssetFormScreen]
+        return [AssetFormScreen, CrankGuideScreen]
 
     # ---- command palette ---------------------------------------------------------------------
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
@@ -99,10 +115,18 @@ class SirenApp(App[None]):
         if callable(palette):
             for name, help_text, callback in palette():
                 yield SystemCommand(name, help_text, callback)
+        for programme in self.services.extras.get("programmes", []):
+            if programme.audible:
+                yield SystemCommand(f"Crank guide: {programme.key}",
+                                    f"Hand-crank timing guide for {programme.title}",
+                                    self._crank(programme))
         yield SystemCommand("Help", "List every key and its id", self.action_help)
         yield SystemCommand("Toggle light/dark theme", "Switch between light and dark",
                             self.action_toggle_theme)
         yield from super().get_system_commands(screen)
+
+    def _crank(self, programme: Any) -> Callable[[], None]:
+        return lambda: self.open_crank_guide(programme)
 
     def _switcher(self, mode: str) -> Callable[[], None]:
         def switch() -> None:

@@ -24,6 +24,8 @@ class Position:
     signal: str  # signal title of the current (or next) phase
     cycle: int  # 1-based cycle within the phase, 0 when not in a phase
     cycles: int
+    blast: int = 0  # 1-based repetition of the pattern within the cycle (e.g. 2 of 3)
+    blasts: int = 0
 
     @property
     def done(self) -> bool:
@@ -34,6 +36,8 @@ class Position:
             return f"programme finished ({mmss(self.total)})"
         where = (f"{self.signal}: cycle {self.cycle} of {self.cycles}" if self.cycle
                  else f"gap before {self.signal}")
+        if self.cycle and self.blasts > 1:
+            where += f", blast {self.blast} of {self.blasts}"
         return (f"step {self.phase_number}/{self.phase_count} · {where} · "
                 f"{mmss(self.elapsed)} of {mmss(self.total)}")
 
@@ -50,7 +54,11 @@ def position(programme: Programme, elapsed: float) -> Position:
         return Position(cue.action, cue.seconds_left, elapsed, total, upcoming.index + 1,
                         len(phases), upcoming.signal.title, 0, upcoming.step.cycles)
     step = current.step
-    period = step.signal.cycle_seconds + step.cycle_gap
-    cycle = min(step.cycles, int((elapsed - current.start) // period) + 1)
+    signal = step.signal
+    period = signal.cycle_seconds + step.cycle_gap
+    in_phase = elapsed - current.start
+    cycle = min(step.cycles, int(in_phase // period) + 1)
+    repeat_seconds = signal.cycle_seconds / signal.repeat
+    blast = min(signal.repeat, int((in_phase - (cycle - 1) * period) // repeat_seconds) + 1)
     return Position(cue.action, cue.seconds_left, elapsed, total, current.index + 1,
-                    len(phases), current.signal.title, cycle, step.cycles)
+                    len(phases), signal.title, cycle, step.cycles, blast, signal.repeat)
