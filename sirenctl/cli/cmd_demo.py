@@ -11,7 +11,11 @@ from sirenctl.cli.common import AppContext, echo_table, info, pass_app
 @click.option("--reset", is_flag=True, help="Delete the demo database and seed it again.")
 @pass_app
 def demo(app: AppContext, reset: bool) -> None:
-    """Create (or reuse) the demo database and show the demo county.
+    """Create (or reuse) the demo database and open it in the terminal UI.
+
+    On a terminal, the technician UI opens on the demo county with its networked terminals
+    simulated in the background (stopped on exit). Without a terminal (a script, CI) it prints
+    a summary instead and exits 0.
 
     The demo database lives in the per-user data directory (demo.db) unless --db is given. It
     holds 14 communities, each with a hand-crank siren, and networked terminals whose
@@ -21,6 +25,7 @@ def demo(app: AppContext, reset: bool) -> None:
     Example:
       sirenctl demo
     """
+    import sys
     from pathlib import Path
 
     from sqlalchemy.engine import make_url
@@ -40,6 +45,11 @@ def demo(app: AppContext, reset: bool) -> None:
         if not demo_is_seeded(session):
             seed_demo(session, operator=app.operator, data_dir=data_dir())
             info("seeded the demo county")
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        from sirenctl.tui.launch import run_demo  # imports Textual: only on a terminal
+
+        run_demo(db, app.operator, data_dir())
+        return
     print_summary(app, url)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sirenctl.cli.common import AppContext, CLIError, ExitCode, info, pass_app
+from sirenctl.cli.common import AppContext, CLIError, ExitCode, pass_app
 
 
 @click.command()
@@ -44,6 +44,5 @@ def run_tui(app: AppContext, url: str, *, mode: str = "dashboard", light: bool =
     tui_app, problems = build_app(app.open_db(url), app.operator, mode=mode,
                                   light=light, poll=poll, poll_interval=poll_interval,
                                   title=title)
-    for problem in problems:
-        info(f"warning: {problem}")
+    tui_app.notices = problems
     tui_app.run()

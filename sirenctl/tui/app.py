@@ -59,6 +59,8 @@ class SirenApp(App[None]):
         self.user_keymap = dict(keymap or {})
         self.poll = poll
         self.poller = StatusPoller(self)
+        #: messages shown as notifications once the app is up (keymap problems, demo notes)
+        self.notices: list[str] = []
 
     def on_mount(self) -> None:
         self.theme = self.start_theme
@@ -66,6 +68,8 @@ class SirenApp(App[None]):
             self.set_keymap(self.user_keymap)
         self.switch_mode(self.start_mode)
         self.load_programmes()
+        for notice in self.notices:
+            self.notify(notice, timeout=8)
         if self.poll:
             self.poller.start()
 

@@ -109,11 +109,13 @@ class DashboardScreen(SirenScreen):
             text.append("status polling is off", style="dim")
             return text
         counts = devices.state_counts()
-        text.append(f"reachable {counts.get('ok', 0) + counts.get('faulty', 0)}  ", style="green")
-        text.append(f"faulty {counts.get('faulty', 0)}  ", style="yellow")
-        text.append(f"unreachable {counts.get('unreachable', 0)}\n", style="red")
+        text.append(f"ok {counts.get('ok', 0)}", style="green")
+        text.append(f" · faulty {counts.get('faulty', 0)}", style="yellow")
+        text.append(f" · unreachable {counts.get('unreachable', 0) + counts.get('config', 0)}\n",
+                    style="red")
         oldest = devices.oldest_status_age()
-        text.append(f"oldest status: {age_text(oldest)} old")
+        text.append("waiting for the first status" if oldest is None
+                    else f"oldest status {age_text(oldest)} old")
         return text
 
     def next_text(self) -> Text:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sirenctl.db import Database
@@ -40,3 +41,23 @@ def build_app(db: Database, operator: str, *, mode: str = "dashboard", light: bo
     if title:
         app.title = title
     return app, problems
+
+
+def run_demo(db: Database, operator: str, data_dir: Path) -> None:
+    """The TUI on the demo county, its terminals simulated in the background until exit."""
+    from sirenctl.tui.demo_sim import demo_simulators
+    from sirenctl.tui.errors import describe_error
+
+    simulators = demo_simulators(data_dir).start()
+    app, problems = build_app(db, operator, poll=True, poll_interval=2.0, title="sirenctl demo")
+    if simulators.error is not None:
+        problems.append(f"the simulated terminals did not start ({describe_error(simulators.error)});"
+                        " if `sirenctl sim run` is already running they answer from there")
+    else:
+        problems.append("demo: the terminals are simulated on 127.0.0.1; press l for live status,"
+                        " b for a bench test")
+    app.notices = problems
+    try:
+        app.run()
+    finally:
+        simulators.stop()
