@@ -1,0 +1,77 @@
+"""Shared pieces of the scheduling commands: time options, spec errors, local display."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+
+from sirenctl.cli.common import CLIError, ExitCode
+
+DEFAULT_ZONE = "Asia/Shanghai"
+
+
+class LocalTime(click.ParamType):
+    """``2026-09-18 12:00`` (Asia/Shanghai) or ISO 8601 with an offset -> aware UTC datetime."""
+
+    name = "TIME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            parsed = datetime.fromisoformat(str(value).strip().replace("/", "-"))
+        except ValueError:
+            self.fail(f"{value!r}: expected YYYY-MM-DD HH:MM (Asia/Shanghai) or ISO 8601 with offset",
+                      param, ctx)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=ZoneInfo(DEFAULT_ZONE))
+        return parsed.astimezone(UTC)
+
+
+class Day(click.ParamType):
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r}: expected YYYY-MM-DD", param, ctx)
+
+
+LOCAL_TIME = LocalTime()
+DAY = Day()
+
+schedules_option = click.option(
+    "--schedules", "schedules_dir", type=click.Path(file_okay=False),
+    help="Directory of schedule files (signals.toml, programmes/, campaigns/); default: the shipped ones.")
+
+
+def local(moment: datetime | None, zone: str = DEFAULT_ZONE, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return "" if moment is None else moment.astimezone(ZoneInfo(zone)).strftime(fmt)
+
+
+@contextmanager
+def spec_errors() -> Iterator[None]:
+    """Schedule-file problems -> exit 3 with one line per problem (file:line: field: message)."""
+    from sirenctl.scheduling.spec import SpecError
+
+    try:
+        yield
+    except SpecError as exc:
+        count = len(exc.problems)
+        raise CLIError(f"{count} problem{'s' if count != 1 else ''} in the schedule files",
+                       ExitCode.INVALID_INPUT, [str(p) for p in exc.problems]) from None
+
+
+def load(schedules_dir: str | None) -> Any:
+    from sirenctl.scheduling.library import load_library
+
+    with spec_errors():
+        return load_library(schedules_dir)

@@ -1,0 +1,302 @@
+"""``sirenctl plan``, ``sirenctl agenda`` and ``sirenctl holidays``."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+
+from sirenctl.cli.cmd_scheduling_common import (
+    DAY,
+    DEFAULT_ZONE,
+    LOCAL_TIME,
+    load,
+    local,
+    schedules_option,
+)
+from sirenctl.cli.common import (
+    AppContext,
+    CLIError,
+    ExitCode,
+    echo_json,
+    echo_table,
+    info,
+    json_option,
+    pass_app,
+)
+
+MAX_DIFF_LINES = 60
+
+
+def _period(year: int | None, start: date | None, end: date | None) -> tuple[datetime, datetime]:
+    if year is not None and (start or end):
+        raise CLIError("give --year or --from/--to, not both", ExitCode.USAGE)
+    if year is not None:
+        start, end = date(year, 1, 1), date(year, 12, 31)
+    if start is None or end is None:
+        raise CLIError("give --year YEAR, or --from DATE and --to DATE", ExitCode.USAGE)
+    if end < start:
+        raise CLIError("--to is before --from", ExitCode.USAGE)
+    zone = ZoneInfo(DEFAULT_ZONE)
+    return (datetime.combine(start, time(0), zone).astimezone(UTC),
+            datetime.combine(end + timedelta(days=1), time(0), zone).astimezone(UTC))
+
+
+def run_plan(app: AppContext, schedules_dir: str | None, start: datetime, end: datetime, *,
+             dry_run: bool, as_json: bool) -> Any:
+    """Compute the diff, show it, and (unless dry-run) write it in the same transaction."""
+    import sirenctl.models.scheduling  # noqa: F401  (tables)
+    from sirenctl.scheduling.holidays_db import calendar_from_db, ensure_years
+    from sirenctl.scheduling.planner import apply_plan, compute_plan, plan_warnings
+
+    library = load(schedules_dir)
+    campaigns = [c for c in library.campaigns.values() if c.enabled]
+    countries = sorted({c.holiday_country for c in campaigns})
+    audible = {k: p.audible for k, p in library.programmes.items()}
+    now = datetime.now(UTC)
+    years = range(start.year, end.year + 2)  # a holiday move may spill into the next year
+    context = app.db.session() if dry_run else app.db.transaction()
+    with context as session:
+        if not dry_run:
+            for country in countries:
+                ensure_years(session, country, years, operator=app.operator, now=now)
+        calendar = calendar_from_db(session, countries)
+        diff = compute_plan(session, campaigns, start, end, calendar, audible,
+                            planner=app.operator, now=now)
+        _show_diff(diff, as_json, dry_run)
+        for warning in plan_warnings(diff, calendar, countries, now):
+            info(f"warning: {warning}")
+        if not dry_run and not diff.empty:
+            apply_plan(session, diff, operator=app.operator, now=now)
+    return diff
+
+
+def _show_diff(diff: Any, as_json: bool, dry_run: bool) -> None:
+    lines = diff.grouped()
+    if as_json:
+        echo_json({**diff.summary(), "dry_run": dry_run, "changes": lines})
+    elif lines:
+        echo_table(["change", "campaign", "due (local)", "assets"],
+                   [[r["change"], r["campaign"], r["due_local"], r["assets"]] for r in lines[:MAX_DIFF_LINES]],
+                   title="plan (dry run: nothing written)" if dry_run else "plan")
+        if len(lines) > MAX_DIFF_LINES:
+            info(f"... and {len(lines) - MAX_DIFF_LINES} more lines (use --json for all)")
+    s = diff.summary()
+    verb = "would add" if dry_run else "added"
+    info(f"{verb} {s['added']}, {'would change' if dry_run else 'changed'} {s['changed']}, "
+         f"{'would cancel' if dry_run else 'cancelled'} {s['cancelled']} work orders; "
+         f"{s['unchanged']} unchanged, {s['kept']} started or past left alone"
+         + (f"; {s['skipped_occurrences']} occurrences skipped for holidays" if s["skipped_occurrences"] else ""))
+
+
+@click.command()
+@click.option("--year", type=int, help="Plan this calendar year (Asia/Shanghai dates).")
+@click.option("--from", "start_day", type=DAY, help="First day to plan (YYYY-MM-DD).")
+@click.option("--to", "end_day", type=DAY, help="Last day to plan, inclusive.")
+@click.option("--dry-run", is_flag=True, help="Show the diff only; write nothing.")
+@schedules_option
+@json_option
+@pass_app
+def plan(app: AppContext, year: int | None, start_day: date | None, end_day: date | None,
+         dry_run: bool, schedules_dir: str | None, as_json: bool) -> None:
+    """Turn the enabled campaigns into work orders: one per asset per occurrence.
+
+    The plan is shown as a diff (added / changed / cancelled work orders per campaign and due
+    time) and then written. Re-planning is idempotent: work orders already there stay; a
+    changed campaign changes only future work orders that have not started. Holidays come from
+    the holiday table (seeded from the libraries on first use); work orders that depend on a
+    provisional year are flagged.
+
+    \b
+    Examples:
+      sirenctl plan --year 2026 --dry-run
+      sirenctl plan --from 2026-09-01 --to 2026-12-31
+    """
+    start, end = _period(year, start_day, end_day)
+    run_plan(app, schedules_dir, start, end, dry_run=dry_run, as_json=as_json)
+
+
+@click.command()
+@click.option("--days", type=click.IntRange(0, 3660), default=14, show_default=True,
+              help="How far ahead to look.")
+@click.option("--site", help="Only this site (community) code.")
+@click.option("--at", "at", type=LOCAL_TIME, help="Show the agenda as of this time (default: now).")
+@click.option("--ics", "ics_file", type=click.Path(dir_okay=False, writable=True),
+              help="Also write the agenda as an iCalendar file for a phone.")
+@schedules_option
+@json_option
+@pass_app
+def agenda(app: AppContext, days: int, site: str | None, at: datetime | None, ics_file: str | None,
+           schedules_dir: str | None, as_json: bool) -> None:
+    """What is due, overdue, done and missed: the next DAYS days and the past week.
+
+    \b
+    Exit code: 0; 10 if the agenda shows missed or unknown-outcome work orders.
+    \b
+    Examples:
+      sirenctl agenda --days 30 --site C01
+      sirenctl agenda --days 60 --ics ~/sirens.ics
+    """
+    import sirenctl.models.scheduling  # noqa: F401
+    from sirenctl.scheduling.agenda_db import TASK_LABEL, agenda_ics, agenda_rows
+
+    now = at or datetime.now(UTC)
+    with app.db.session() as session:
+        rows = agenda_rows(session, now, days=days, site=site)
+    if ics_file:
+        library = load(schedules_dir)
+        seconds = {k: p.total_seconds for k, p in library.programmes.items()}
+        guides = {k: p.describe() for k, p in library.programmes.items()}
+        with open(ics_file, "w", encoding="utf-8", newline="") as fh:
+            fh.write(agenda_ics(rows, programme_seconds=seconds, stamp=now, guides=guides))
+        info(f"wrote {len(rows)} work orders to {ics_file}")
+    if as_json:
+        echo_json(rows)
+    else:
+        echo_table(["id", "due (local)", "task", "asset", "site", "state", "notes"],
+                   [[r["id"], local(r["due_at"], r["timezone"]), TASK_LABEL.get(r["task"], r["task"]),
+                     r["tag"], f"{r['site']} {r['site_name']}", r["state"],
+                     "; ".join(x for x in (("provisional date" if r["provisional"] else ""),
+                                           r["note"] or "", r["outcome"] or "") if x)] for r in rows],
+                   title=f"agenda {local(now)} +{days}d")
+    bad = [r for r in rows if r["status"] in ("missed", "unknown")]
+    if bad:
+        info(f"ALARM: {len(bad)} work orders missed or with unknown outcome")
+        click.get_current_context().exit(ExitCode.MISSED)
+
+
+@click.group()
+def holidays() -> None:
+    """Public holidays and adjusted working days (调休), per country and year.
+
+    Seeded from chinese-calendar and holidays; each year is official or provisional. Planning
+    into a provisional year works and flags the work orders; marking it official re-plans them.
+    """
+
+
+def _years_rows(session: Any, country: str | None) -> list[dict[str, Any]]:
+    from sirenctl.scheduling.holidays_db import list_days, list_years
+
+    out = []
+    for row in list_years(session, country):
+        days = list_days(session, row.country, row.year)
+        out.append({"country": row.country, "year": row.year, "status": row.status, "source": row.source,
+                    "holidays": sum(d.kind == "holiday" for d in days),
+                    "workdays": sum(d.kind == "workday" for d in days)})
+    return out
+
+
+@holidays.command("status")
+@click.option("--country", help="Only this country (ISO code, e.g. CN).")
+@json_option
+@pass_app
+def holidays_status(app: AppContext, country: str | None, as_json: bool) -> None:
+    """Years in the holiday table, official or provisional."""
+    import sirenctl.models.scheduling  # noqa: F401
+
+    with app.db.session() as session:
+        rows = _years_rows(session, country)
+    if as_json:
+        echo_json(rows)
+    else:
+        echo_table(["country", "year", "status", "source", "days off", "adjusted workdays"],
+                   [[r["country"], r["year"], r["status"], r["source"], r["holidays"], r["workdays"]]
+                    for r in rows])
+    next_year = datetime.now(UTC).year + 1
+    for r in rows:
+        if r["year"] == next_year and r["status"] != "official":
+            info(f"warning: {r['country']} {next_year} is still provisional")
+
+
+@holidays.command("list")
+@click.option("--year", type=int, required=True)
+@click.option("--country", default="CN", show_default=True)
+@json_option
+@pass_app
+def holidays_list(app: AppContext, year: int, country: str, as_json: bool) -> None:
+    """Days off and adjusted working days of one year (seeds the year if needed)."""
+    import sirenctl.models.scheduling  # noqa: F401
+    from sirenctl.scheduling.holidays_db import ensure_years, list_days, list_years
+
+    with app.db.transaction() as session:
+        ensure_years(session, country, [year], operator=app.operator)
+        days = [{"day": d.day.isoformat(), "kind": d.kind, "name": d.name}
+                for d in list_days(session, country, year)]
+        status = next(y.status for y in list_years(session, country) if y.year == year)
+    if as_json:
+        echo_json({"country": country.upper(), "year": year, "status": status, "days": days})
+        return
+    echo_table(["day", "weekday", "kind", "name"],
+               [[d["day"], date.fromisoformat(d["day"]).strftime("%a"), d["kind"], d["name"]] for d in days],
+               title=f"{country.upper()} {year} ({status})")
+
+
+@holidays.command("seed")
+@click.option("--year", "years", type=int, multiple=True, required=True, help="Year (repeatable).")
+@click.option("--country", default="CN", show_default=True)
+@click.option("--refresh", is_flag=True, help="Replace the year's days with the libraries' current data.")
+@pass_app
+def holidays_seed(app: AppContext, years: tuple[int, ...], country: str, refresh: bool) -> None:
+    """Copy years from chinese-calendar / holidays into the table."""
+    import sirenctl.models.scheduling  # noqa: F401
+    from sirenctl.scheduling.holidays_db import seed_year
+
+    with app.db.transaction() as session:
+        for year in years:
+            row = seed_year(session, country, year, operator=app.operator, refresh=refresh)
+            info(f"{row.country} {row.year}: {row.status} (from {row.source})")
+
+
+@holidays.command("set")
+@click.argument("day", type=DAY)
+@click.option("--kind", type=click.Choice(["holiday", "workday"]), required=True,
+              help="holiday: a day off; workday: an adjusted working day (调休上班).")
+@click.option("--name", required=True, help="e.g. 国庆节 National Day.")
+@click.option("--country", default="CN", show_default=True)
+@pass_app
+def holidays_set(app: AppContext, day: date, kind: str, name: str, country: str) -> None:
+    """Add or change one day (e.g. from the State Council notice)."""
+    import sirenctl.models.scheduling  # noqa: F401
+    from sirenctl.scheduling.holidays_db import set_day
+
+    with app.db.transaction() as session:
+        set_day(session, country, day, kind, name, operator=app.operator)
+    info(f"{country.upper()} {day}: {kind} ({name}); re-plan to apply it: sirenctl plan --year {day.year}")
+
+
+@holidays.command("remove")
+@click.argument("day", type=DAY)
+@click.option("--country", default="CN", show_default=True)
+@pass_app
+def holidays_remove(app: AppContext, day: date, country: str) -> None:
+    """Remove one day from the table."""
+    import sirenctl.models.scheduling  # noqa: F401
+    from sirenctl.scheduling.holidays_db import remove_day
+
+    with app.db.transaction() as session:
+        remove_day(session, country, day, operator=app.operator)
+    info(f"{country.upper()} {day} removed")
+
+
+@holidays.command("mark")
+@click.argument("year", type=int)
+@click.argument("status", type=click.Choice(["official", "provisional"]))
+@click.option("--country", default="CN", show_default=True)
+@click.option("--replan/--no-replan", default=True, show_default=True,
+              help="Re-plan the year's future work orders after marking it official.")
+@schedules_option
+@pass_app
+def holidays_mark(app: AppContext, year: int, status: str, country: str, replan: bool,
+                  schedules_dir: str | None) -> None:
+    """Mark a year official (the notice is out and the table matches it) or provisional."""
+    import sirenctl.models.scheduling  # noqa: F401
+    from sirenctl.scheduling.holidays_db import mark_year
+
+    with app.db.transaction() as session:
+        mark_year(session, country, year, status, operator=app.operator)
+    info(f"{country.upper()} {year} is now {status}")
+    if replan and status == "official":
+        start, end = _period(year, None, None)
+        run_plan(app, schedules_dir, start, end, dry_run=False, as_json=False)

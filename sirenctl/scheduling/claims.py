@@ -1,0 +1,205 @@
+"""The due-sweep: decide what to do with each due work order and claim it atomically.
+
+One statement, built once, selects the candidates ``FOR UPDATE SKIP LOCKED`` (PostgreSQL:
+several workers never take the same row) inside a write transaction (SQLite: ``BEGIN
+IMMEDIATE``, one writer at a time). A claim is a lease; an abandoned claim is recovered once
+its lease has expired, except that a sounding which may already have been sent is never
+run again: it becomes *unknown* and raises an alarm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy.orm import Session
+
+from sirenctl.audit import record
+from sirenctl.models import Asset, AssetStatus
+from sirenctl.models.scheduling import Approval, ResultOutcome, WorkOrder, WorkOrderStatus
+from sirenctl.scheduling.policy import LEASE, REPORT_GRACE, is_automatic
+
+S = WorkOrderStatus
+CLAIM_BATCH = 500
+
+_DUE = or_(
+    and_(WorkOrder.status == S.PLANNED.value, WorkOrder.act_at <= bindparam("now"),
+         or_(WorkOrder.next_attempt_at.is_(None), WorkOrder.next_attempt_at <= bindparam("now"))),
+    and_(WorkOrder.status == S.RUNNING.value, WorkOrder.lease_until < bindparam("now")),
+    and_(WorkOrder.status == S.ISSUED.value, WorkOrder.window_end_at < bindparam("report_by")),
+    and_(WorkOrder.status == S.REFUSED.value, WorkOrder.window_end_at < bindparam("now")),
+)
+ANY_DUE = select(WorkOrder.id).where(_DUE).limit(1)
+CANDIDATES = (select(WorkOrder).where(_DUE).order_by(WorkOrder.act_at, WorkOrder.id)
+              .limit(CLAIM_BATCH).with_for_update(skip_locked=True))
+PEEK = select(WorkOrder).where(_DUE).order_by(WorkOrder.act_at, WorkOrder.id)
+
+
+def due_params(now: datetime) -> dict[str, Any]:
+    return {"now": now, "report_by": now - REPORT_GRACE}
+
+
+@dataclass
+class Decision:
+    work_order_id: int
+    tag: str
+    campaign: str
+    task: str
+    due_at: datetime
+    action: str  # claim | issue | refuse | miss | unknown | cancel
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"work_order": self.work_order_id, "tag": self.tag, "campaign": self.campaign,
+                "task": self.task, "due_at": self.due_at.isoformat(), "action": self.action,
+                "reason": self.reason}
+
+
+@dataclass
+class SweepReport:
+    at: datetime
+    decisions: list[Decision] = field(default_factory=list)
+
+    def of(self, action: str) -> list[Decision]:
+        return [d for d in self.decisions if d.action == action]
+
+    @property
+    def claimed(self) -> list[int]:
+        return [d.work_order_id for d in self.of("claim")]
+
+
+def valid_approvals(wo: WorkOrder, approvals: list[Approval]) -> list[Approval]:
+    """Approvals by someone other than the work order's planner."""
+    planner = wo.planned_by.strip().casefold()
+    return [a for a in approvals if a.approved_by.strip().casefold() != planner]
+
+
+def decide(wo: WorkOrder, asset: Asset, approvals: list[Approval], now: datetime) -> tuple[str, str]:
+    """What run-due does with one due work order at ``now``; pure, so dry-run shows the same."""
+    if wo.status == S.RUNNING.value and wo.committed_at is not None and wo.audible:
+        return "unknown", (f"worker {wo.claimed_by} stopped after sending an audible command at "
+                           f"{wo.committed_at:%Y-%m-%d %H:%M:%S} UTC; outcome unknown, not retried")
+    if wo.status == S.ISSUED.value:
+        return "miss", f"no check-in by {(wo.window_end_at + REPORT_GRACE):%Y-%m-%d %H:%M} UTC"
+    if wo.status == S.REFUSED.value:
+        return "miss", f"window passed without an approved run ({wo.outcome_note or 'refused'})"
+    if asset.status == AssetStatus.RETIRED.value:
+        return "cancel", "asset retired"
+    if not is_automatic(wo.task, asset.kind, asset.controller_transport):
+        if now > wo.window_end_at + REPORT_GRACE:
+            return "miss", "never issued before its window passed (run-due was not running)"
+        return "issue", "issued to technicians" + (" (hand-crank timing guide)" if wo.programme else "")
+    if now > wo.window_end_at:
+        late = int((now - wo.due_at).total_seconds())
+        if wo.audible:
+            return "miss", (f"{late} s late, past the late allowance of "
+                            f"{int((wo.window_end_at - wo.due_at).total_seconds())} s: not started "
+                            "(an unannounced late siren causes panic)")
+        return "miss", f"{late} s late, past its window"
+    if wo.audible and not asset.is_bench and not valid_approvals(wo, approvals):
+        return "refuse", (f"live audible work order needs an approval by someone other than its "
+                          f"planner {wo.planned_by} (sirenctl approve {wo.id})")
+    return "claim", ""
+
+
+def _load(session: Session, wos: list[WorkOrder]) -> tuple[dict[int, Asset], dict[int, list[Approval]]]:
+    ids = {wo.asset_id for wo in wos}
+    assets = {a.id: a for a in session.scalars(select(Asset).where(Asset.id.in_(ids)))} if ids else {}
+    audible = [wo.id for wo in wos if wo.audible]
+    approvals: dict[int, list[Approval]] = {}
+    if audible:
+        for approval in session.scalars(select(Approval).where(Approval.work_order_id.in_(audible))):
+            approvals.setdefault(approval.work_order_id, []).append(approval)
+    return assets, approvals
+
+
+def peek(session: Session, now: datetime) -> SweepReport:
+    """The decisions a sweep would make at ``now`` (reads only; for --dry-run)."""
+    report = SweepReport(now)
+    wos = list(session.scalars(PEEK, due_params(now)))
+    assets, approvals = _load(session, wos)
+    for wo in wos:
+        action, reason = decide(wo, assets[wo.asset_id], approvals.get(wo.id, []), now)
+        report.decisions.append(Decision(wo.id, assets[wo.asset_id].tag, wo.campaign, wo.task,
+                                         wo.due_at, action, reason))
+    return report
+
+
+def claim_batch(session: Session, now: datetime, worker: str, report: SweepReport) -> int:
+    """Decide and apply one batch in the caller's write transaction; returns the batch size."""
+    wos = list(session.scalars(CANDIDATES, due_params(now)))
+    assets, approvals = _load(session, wos)
+    for wo in wos:
+        asset = assets[wo.asset_id]
+        action, reason = decide(wo, asset, approvals.get(wo.id, []), now)
+        report.decisions.append(Decision(wo.id, asset.tag, wo.campaign, wo.task, wo.due_at,
+                                         action, reason))
+        _apply(session, wo, asset, action, reason, now, worker)
+    return len(wos)
+
+
+def _apply(session: Session, wo: WorkOrder, asset: Asset, action: str, reason: str,
+           now: datetime, worker: str) -> None:
+    before = wo.status
+    outcome = "ok"
+    if action == "claim":
+        wo.status, wo.claimed_by, wo.lease_until = S.RUNNING.value, worker, now + LEASE
+        wo.attempts += 1
+        wo.started_at = wo.started_at or now
+    elif action == "issue":
+        wo.status = S.ISSUED.value
+    elif action == "refuse":
+        wo.status, outcome = S.REFUSED.value, "refused"
+    elif action == "cancel":
+        wo.status, wo.finished_at = S.CANCELLED.value, now
+    elif action == "miss":
+        wo.status, wo.finished_at, outcome = S.MISSED.value, now, "alarm"
+    elif action == "unknown":
+        wo.status, wo.finished_at, outcome = S.UNKNOWN.value, now, "alarm"
+        from sirenctl.scheduling.results import ResultData, record_result
+
+        record_result(session, asset, wo, ResultData(
+            ResultOutcome.UNKNOWN.value, wo.started_at or now, now, operator=wo.claimed_by or "scheduler",
+            notes=reason), kind=wo.task)
+    if action != "claim":
+        wo.outcome_note = reason or None
+    record(session, operator="scheduler", action=f"workorder.{action}", object_type="work_order",
+           object_ref=str(wo.id), before={"status": before},
+           after={"status": wo.status, "asset": asset.tag, "campaign": wo.campaign,
+                  "worker": worker if action == "claim" else None},
+           outcome=outcome, message=reason or None, at=now)
+
+
+def sweep(db: Any, now: datetime, worker: str) -> SweepReport:
+    """Claim every due work order for ``worker`` and settle the rest (issue, refuse, miss)."""
+    report = SweepReport(now)
+    with db.session() as session:  # idle runs stop here, without taking the write lock
+        if session.execute(ANY_DUE, due_params(now)).first() is None:
+            return report
+    while True:
+        with db.transaction() as session:
+            if claim_batch(session, now, worker, report) < CLAIM_BATCH:
+                return report
+
+
+RENEW = (update(WorkOrder).where(WorkOrder.id == bindparam("wo_id"),
+                                 WorkOrder.claimed_by == bindparam("worker"),
+                                 WorkOrder.status == S.RUNNING.value,
+                                 WorkOrder.lease_until >= bindparam("now"))
+         .values(lease_until=bindparam("until")))
+
+
+def renew_lease(db: Any, wo_id: int, worker: str, now: datetime, *, commit_irreversible: bool = False) -> bool:
+    """Extend our lease; False if it was lost (expired and possibly taken by another worker).
+
+    With ``commit_irreversible`` it also records, committed before returning, that an
+    audible command is about to be sent: from then on the work order is never re-run.
+    """
+    stmt = RENEW.values(committed_at=now) if commit_irreversible else RENEW
+    with db.transaction() as session:
+        result = session.execute(stmt, {"wo_id": wo_id, "worker": worker, "now": now,
+                                        "until": now + LEASE},
+                                 execution_options={"synchronize_session": False})
+        return result.rowcount == 1

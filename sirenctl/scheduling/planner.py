@@ -1,0 +1,200 @@
+"""Planning: campaigns x matching assets x occurrences -> work orders, as a diff.
+
+Re-planning is idempotent: a work order is identified by (campaign, nominal time, asset).
+Only future work orders that have not started (planned, refused, cancelled) are changed or
+cancelled; whatever is running, done, missed or issued stays as it is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from sirenctl.audit import record
+from sirenctl.models import Asset, AssetStatus, Site
+from sirenctl.models.scheduling import Approval, WorkOrder, WorkOrderStatus
+from sirenctl.scheduling.campaigns import Campaign
+from sirenctl.scheduling.holiday_calendar import OFFICIAL, HolidayCalendar
+from sirenctl.scheduling.occurrences import Occurrence, occurrences
+from sirenctl.scheduling.policy import ISSUE_AHEAD, is_automatic
+
+REPLANNABLE = (WorkOrderStatus.PLANNED.value, WorkOrderStatus.REFUSED.value,
+               WorkOrderStatus.CANCELLED.value)
+COMPARED = ("task", "due_at", "act_at", "window_end_at", "timezone", "programme", "checklist", "audible",
+            "provisional", "note")
+BATCH = 20_000
+
+
+@dataclass(frozen=True)
+class AssetRow:
+    id: int
+    tag: str
+    kind: str
+    site: str
+    transport: str | None
+
+
+@dataclass
+class PlanDiff:
+    start: datetime
+    end: datetime
+    added: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[tuple[int, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    cancelled: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: int = 0
+    kept: int = 0  # started or past work orders that a re-plan leaves alone
+    skipped: list[Occurrence] = field(default_factory=list)
+    provisional_years: set[tuple[str, int]] = field(default_factory=set)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed or self.cancelled)
+
+    def summary(self) -> dict[str, Any]:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat(), "added": len(self.added),
+                "changed": len(self.changed), "cancelled": len(self.cancelled),
+                "unchanged": self.unchanged, "kept": self.kept, "skipped_occurrences": len(self.skipped),
+                "provisional_years": sorted(f"{c}:{y}" for c, y in self.provisional_years)}
+
+    def grouped(self) -> list[dict[str, Any]]:
+        """One line per (change, campaign, due time): what a person reads before confirming."""
+        counts: Counter[tuple[str, str, datetime, str]] = Counter()
+        for row in self.added:
+            counts[("add", row["campaign"], row["due_at"], row["timezone"])] += 1
+        for _, row, changes in self.changed:
+            what = "change " + ",".join(sorted(changes))
+            counts[(what, row["campaign"], row["due_at"], row["timezone"])] += 1
+        for row in self.cancelled:
+            counts[("cancel", row["campaign"], row["due_at"], row["timezone"])] += 1
+        return [{"change": change, "campaign": campaign, "assets": n,
+                 "due_local": due.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M %Z")}
+                for (change, campaign, due, tz), n in sorted(counts.items(), key=lambda i: (i[0][2], i[0][1], i[0][0]))]
+
+
+def load_assets(session: Session) -> list[AssetRow]:
+    rows = session.execute(select(Asset.id, Asset.tag, Asset.kind, Site.code, Asset.controller_transport).join(Site)
+                           .where(Asset.status != AssetStatus.RETIRED.value).order_by(Asset.id))
+    return [AssetRow(*row) for row in rows]
+
+
+def desired_orders(campaigns: Iterable[Campaign], assets: list[AssetRow], start: datetime,
+                   end: datetime, calendar: HolidayCalendar, programmes_audible: dict[str, bool],
+                   *, planner: str, now: datetime, diff: PlanDiff) -> dict[tuple[str, datetime, int], dict[str, Any]]:
+    wanted: dict[tuple[str, datetime, int], dict[str, Any]] = {}
+    for campaign in campaigns:
+        if not campaign.enabled:
+            continue
+        selected = [a for a in assets if campaign.assets.matches(a.kind, a.site, a.tag)]
+        audible = campaign.is_sounding and programmes_audible.get(campaign.programme or "", False)
+        checklist = list(campaign.checklist) or None
+        for occ in occurrences(campaign, start, end, calendar, include_skipped=True):
+            if occ.provisional:
+                diff.provisional_years.add((campaign.holiday_country, occ.due.year))
+            if occ.skipped:
+                diff.skipped.append(occ)
+                continue
+            common = {"campaign": campaign.key, "task": campaign.task, "nominal_at": occ.nominal_utc,
+                      "due_at": occ.due_utc, "window_end_at": occ.window_end_utc,
+                      "timezone": campaign.timezone, "programme": campaign.programme,
+                      "checklist": checklist, "audible": audible, "provisional": occ.provisional,
+                      "note": occ.note or None, "status": WorkOrderStatus.PLANNED.value,
+                      "planned_by": planner, "planned_at": now, "attempts": 0}
+            manual_at = occ.due_utc - ISSUE_AHEAD
+            for asset in selected:
+                automatic = is_automatic(campaign.task, asset.kind, asset.transport)
+                wanted[(campaign.key, occ.nominal_utc, asset.id)] = {
+                    **common, "asset_id": asset.id, "act_at": occ.due_utc if automatic else manual_at}
+    return wanted
+
+
+def compute_plan(session: Session, campaigns: Iterable[Campaign], start: datetime, end: datetime,
+                 calendar: HolidayCalendar, programmes_audible: dict[str, bool], *,
+                 planner: str, now: datetime) -> PlanDiff:
+    """What a plan for ``[start, end)`` would add, change and cancel; writes nothing."""
+    diff = PlanDiff(start, end)
+    wanted = desired_orders(campaigns, load_assets(session), start, end, calendar,
+                            programmes_audible, planner=planner, now=now, diff=diff)
+    columns = [WorkOrder.id, WorkOrder.campaign, WorkOrder.nominal_at, WorkOrder.asset_id,
+               WorkOrder.status, *(getattr(WorkOrder, c) for c in COMPARED)]
+    existing = session.execute(select(*columns).where(WorkOrder.nominal_at >= start,
+                                                      WorkOrder.nominal_at < end))
+    orphans: dict[tuple[str, int, date], Any] = {}  # existing rows the plan no longer has
+    for row in existing:
+        key = (row.campaign, row.nominal_at, row.asset_id)
+        target = wanted.pop(key, None)
+        if target is None:
+            orphans[(row.campaign, row.asset_id, _local_day(row.nominal_at, row.timezone))] = row
+            continue
+        _compare(diff, row, target, now)
+    if orphans:  # a rule's time changed: the same day's work order moves instead of doubling
+        for key, target in list(wanted.items()):
+            row = orphans.pop((key[0], key[2], _local_day(key[1], target["timezone"])), None)
+            if row is not None:
+                del wanted[key]
+                _compare(diff, row, target, now)
+    for row in orphans.values():
+        if row.status in REPLANNABLE and row.due_at > now and row.status != WorkOrderStatus.CANCELLED.value:
+            diff.cancelled.append({"id": row.id, "campaign": row.campaign, "due_at": row.due_at,
+                                   "timezone": row.timezone})
+        else:
+            diff.kept += 1
+    diff.added = list(wanted.values())
+    return diff
+
+
+def _local_day(moment: datetime, timezone: str) -> date:
+    return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+def _compare(diff: PlanDiff, row: Any, target: dict[str, Any], now: datetime) -> None:
+    if not (row.status in REPLANNABLE and row.due_at > now):
+        diff.kept += 1
+        return
+    changes = {c: target[c] for c in (*COMPARED, "nominal_at") if getattr(row, c) != target[c]}
+    if row.status == WorkOrderStatus.CANCELLED.value:
+        changes["status"] = WorkOrderStatus.PLANNED.value
+    if changes:
+        diff.changed.append((row.id, target, changes))
+    else:
+        diff.unchanged += 1
+
+
+def apply_plan(session: Session, diff: PlanDiff, *, operator: str, now: datetime) -> None:
+    """Write a computed diff: bulk insert, bulk update by id, cancel; one audit event."""
+    table = WorkOrder.__table__
+    for i in range(0, len(diff.added), BATCH):
+        session.execute(insert(table), diff.added[i:i + BATCH])
+    if diff.changed:
+        session.execute(update(WorkOrder), [
+            {"id": wo_id, **changes, "planned_by": operator, "planned_at": now}
+            for wo_id, _, changes in diff.changed])
+        # an approval was given for the old plan: a changed sounding needs a new one
+        retimed = [wo_id for wo_id, _, changes in diff.changed
+                   if {"due_at", "programme", "task"} & set(changes)]
+        for i in range(0, len(retimed), BATCH):
+            session.execute(delete(Approval).where(Approval.work_order_id.in_(retimed[i:i + BATCH])))
+    cancelled = [row["id"] for row in diff.cancelled]
+    for i in range(0, len(cancelled), BATCH):
+        session.execute(update(WorkOrder).where(WorkOrder.id.in_(cancelled[i:i + BATCH]))
+                        .values(status=WorkOrderStatus.CANCELLED.value, outcome_note="dropped by re-plan"))
+    record(session, operator=operator, action="schedule.plan", object_type="plan",
+           object_ref=f"{diff.start.date()}..{diff.end.date()}", after=diff.summary(), at=now)
+
+
+def plan_warnings(diff: PlanDiff, calendar: HolidayCalendar, countries: Iterable[str],
+                  now: datetime) -> list[str]:
+    """Provisional years touched by the plan, and next year still provisional."""
+    out = [f"holidays of {country} {year} are provisional: affected work orders are flagged and "
+           "re-planned when the year is marked official" for country, year in sorted(diff.provisional_years)]
+    for country in sorted(set(countries)):
+        if calendar.status(country, now.year + 1) != OFFICIAL:
+            out.append(f"holidays of {country} {now.year + 1} are still provisional "
+                       "(sirenctl holidays mark when the official notice is out)")
+    return out

@@ -1,0 +1,176 @@
+"""Test results: every execution and every manual check writes one; a failure raises a finding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+
+from sirenctl.audit import record
+from sirenctl.models import Asset
+from sirenctl.models.scheduling import (
+    FAILING_OUTCOMES,
+    ResultOutcome,
+    TestResult,
+    WorkOrder,
+    WorkOrderStatus,
+)
+from sirenctl.registry.errors import Conflict, FieldProblem, ValidationFailed
+from sirenctl.timeutil import utcnow
+
+SCHEDULER = "scheduler"
+MANUAL_TASKS_OPEN = (WorkOrderStatus.ISSUED.value, WorkOrderStatus.PLANNED.value,
+                     WorkOrderStatus.MISSED.value)
+FINDING_CATEGORY = {
+    ResultOutcome.FAIL: "sound", ResultOutcome.FAILED_TO_SOUND: "sound",
+    ResultOutcome.UNREACHABLE: "communication", ResultOutcome.UNKNOWN: "communication",
+    ResultOutcome.ERROR: "communication",
+}
+
+
+@dataclass
+class ResultData:
+    outcome: str
+    started_at: datetime
+    finished_at: datetime
+    operator: str = SCHEDULER
+    measurements: dict[str, Any] | None = None
+    echo: dict[str, Any] | None = None
+    checklist: dict[str, Any] | None = None
+    sound_heard: bool | None = None
+    measured_db: float | None = None
+    distance_m: float | None = None
+    notes: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def record_result(session: Session, asset: Asset, work_order: WorkOrder | None, data: ResultData,
+                  *, kind: str, final: bool = True) -> TestResult:
+    """Insert the result and audit it; a failing final result goes to :func:`on_failed_result`."""
+    result = TestResult(
+        work_order_id=work_order.id if work_order else None, asset_id=asset.id, kind=kind,
+        outcome=data.outcome, started_at=data.started_at, finished_at=data.finished_at,
+        duration_s=max(0.0, (data.finished_at - data.started_at).total_seconds()),
+        operator=data.operator, measurements=data.measurements, echo=data.echo,
+        checklist=data.checklist, sound_heard=data.sound_heard, measured_db=data.measured_db,
+        distance_m=data.distance_m, notes=data.notes)
+    session.add(result)
+    session.flush()
+    record(session, operator=data.operator, action="test.result", object_type="asset",
+           object_ref=asset.tag, after={"result": result.id, "work_order": result.work_order_id,
+                                        "kind": kind, "outcome": data.outcome, **data.extra},
+           outcome="ok" if data.outcome == ResultOutcome.PASS else "failed", at=data.finished_at)
+    if final and data.outcome in FAILING_OUTCOMES:
+        on_failed_result(session, result, asset, work_order)
+    return result
+
+
+def on_failed_result(session: Session, result: TestResult, asset: Asset,
+                     work_order: WorkOrder | None) -> int | None:
+    """Hook for the findings workflow: raise a finding for a failed result (once per result).
+
+    Returns the finding id, or None while the findings table does not exist in this database
+    (the failed result itself is always recorded).
+    """
+    if not inspect(session.connection()).has_table("finding"):
+        return None
+    from sirenctl.findings.findings import add_finding
+
+    what = work_order.campaign if work_order else result.kind
+    description = f"{what}: {result.kind} on {asset.tag} gave {result.outcome}"
+    if result.notes:
+        description += f" ({result.notes})"
+    try:
+        finding = add_finding(session, operator=result.operator, description=description,
+                              category=FINDING_CATEGORY.get(ResultOutcome(result.outcome), "other"),
+                              severity="major", asset=asset.tag, source="test_result",
+                              source_ref=f"test_result:{result.id}", found_at=result.finished_at,
+                              now=result.finished_at)
+    except Conflict:  # this result already has its finding
+        return None
+    return finding.id
+
+
+@dataclass
+class CheckIn:
+    """What a technician reports at a siren."""
+
+    answers: dict[str, str] = field(default_factory=dict)  # question number or text -> answer
+    passed: bool | None = None  # None: failed if any answer says so
+    sound_heard: bool | None = None
+    measured_db: float | None = None
+    distance_m: float | None = None
+    notes: str | None = None
+
+
+FAILING_ANSWERS = frozenset({"fail", "failed", "no", "bad", "不合格", "否"})
+
+
+def _match_answers(checklist: list[str], answers: dict[str, str]) -> tuple[dict[str, str], list[FieldProblem]]:
+    matched: dict[str, str] = {}
+    problems: list[FieldProblem] = []
+    for key, answer in answers.items():
+        question = None
+        if key.isdigit() and 1 <= int(key) <= len(checklist):
+            question = checklist[int(key) - 1]
+        else:
+            hits = [q for q in checklist if q.casefold().startswith(key.casefold())]
+            question = hits[0] if len(hits) == 1 else None
+        if question is None:
+            problems.append(FieldProblem("check", f"{key!r} matches no single checklist item "
+                                         "(give its number or the start of its text)", None, key))
+        elif not answer.strip():
+            problems.append(FieldProblem("check", f"no answer for {question!r}", None, key))
+        else:
+            matched[question] = answer.strip()
+    missing = [f"{i}. {q}" for i, q in enumerate(checklist, 1) if q not in matched]
+    if missing and not problems:
+        problems.append(FieldProblem("check", "unanswered: " + "; ".join(missing)))
+    return matched, problems
+
+
+def open_manual_order(session: Session, asset: Asset, now: datetime) -> WorkOrder | None:
+    """The work order a check-in at this asset answers: the earliest open one due by now + a week."""
+    from sirenctl.scheduling.policy import ISSUE_AHEAD
+
+    return session.scalar(select(WorkOrder).where(
+        WorkOrder.asset_id == asset.id, WorkOrder.status.in_(MANUAL_TASKS_OPEN),
+        WorkOrder.due_at <= now + ISSUE_AHEAD).order_by(WorkOrder.due_at).limit(1))
+
+
+def check_in(session: Session, asset: Asset, report: CheckIn, *, operator: str,
+             work_order: WorkOrder | None, started_at: datetime | None = None,
+             now: datetime | None = None) -> TestResult:
+    """Record a manual check; closes its work order as done or failed."""
+    now = now or utcnow()
+    checklist = list(work_order.checklist or []) if work_order else []
+    matched, problems = _match_answers(checklist, report.answers) if checklist else (
+        dict(report.answers), [])
+    if report.measured_db is not None and not 20 <= report.measured_db <= 160:
+        problems.append(FieldProblem("db", "must be 20..160 dB", None, str(report.measured_db)))
+    if report.distance_m is not None and not 0 < report.distance_m <= 10_000:
+        problems.append(FieldProblem("distance", "must be 0..10000 m", None, str(report.distance_m)))
+    if (report.measured_db is None) != (report.distance_m is None):
+        problems.append(FieldProblem("distance", "a measured level needs its distance (and back)"))
+    if problems:
+        raise ValidationFailed(problems)
+    failed_items = [q for q, a in matched.items() if a.casefold() in FAILING_ANSWERS]
+    passed = report.passed if report.passed is not None else not failed_items
+    if report.sound_heard is False and report.passed is None:
+        passed = False
+    data = ResultData(
+        outcome=ResultOutcome.PASS.value if passed else ResultOutcome.FAIL.value,
+        started_at=started_at or now, finished_at=now, operator=operator,
+        checklist=matched or None, sound_heard=report.sound_heard, measured_db=report.measured_db,
+        distance_m=report.distance_m, notes=report.notes,
+        extra={"failed_items": failed_items} if failed_items else {})
+    if work_order is not None:
+        before = work_order.status
+        work_order.status = (WorkOrderStatus.DONE if passed else WorkOrderStatus.FAILED).value
+        work_order.finished_at = now
+        work_order.outcome_note = f"checked in by {operator}" + (" late" if before == "missed" else "")
+    kind = work_order.task if work_order else "manual_check"
+    return record_result(session, asset, work_order, data, kind=kind)

@@ -1,0 +1,110 @@
+"""Fixtures for the database-bound scheduling tests: a small county and a schedules directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sirenctl.db import Database
+
+# 2026-09-18 12:00 in Shanghai, the 9·18 sounding of the shipped campaign
+NINE_EIGHTEEN = datetime(2026, 9, 18, 4, 0, tzinfo=UTC)
+PLANNER = "planner"
+
+
+def seed_county(db: Database, terminals: dict[str, dict] | None = None) -> None:
+    """Three communities with a hand-crank siren each; terminals as given (tag -> fields)."""
+    from sirenctl.registry.assets import add_asset
+    from sirenctl.registry.sites import add_site
+
+    with db.transaction() as s:
+        for code, name in (("C01", "东风社区"), ("C02", "向阳社区"), ("C03", "南湖社区")):
+            add_site(s, {"code": code, "name": name}, operator="seed")
+            add_asset(s, {"tag": f"HC-{code}", "site": code, "kind": "hand_crank"}, operator="seed")
+        for tag, fields in (terminals or {}).items():
+            add_asset(s, {"tag": tag, "site": "C01", "kind": "electronic",
+                          "controller_transport": "modbus_tcp", "controller_host": "127.0.0.1",
+                          "controller_port": 9, **fields}, operator="seed")
+
+
+def write_campaign(directory: Path, name: str, text: str) -> Path:
+    (directory / "campaigns").mkdir(parents=True, exist_ok=True)
+    path = directory / "campaigns" / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+SOUNDING = '''title = "test sounding"
+task = "trial_sounding"
+programme = "{programme}"
+window = "2m"
+[assets]
+{assets}
+[when]
+rule = "fixed_date"
+month = 9
+day = 18
+time = "12:00"
+'''
+
+SILENT = '''title = "test self-test"
+task = "silent_test"
+programme = "cn-silent-selftest"
+window = "1h"
+[assets]
+kinds = ["electronic", "motor"]
+[when]
+rule = "fixed_date"
+month = 9
+day = 18
+time = "12:00"
+'''
+
+
+@pytest.fixture
+def sdb(db_url: str) -> Iterator[Database]:
+    database = Database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url: str) -> Iterator[Database]:
+    database = Database(sqlite_url)
+    yield database
+    database.dispose()
+
+
+def plan(db: Database, schedules: Path | None, start: datetime, end: datetime, *,
+         planner: str = PLANNER, now: datetime | None = None):
+    """Plan like the CLI does, with an injected 'now'."""
+    from sirenctl.scheduling.holidays_db import calendar_from_db, ensure_years
+    from sirenctl.scheduling.library import load_library
+    from sirenctl.scheduling.planner import apply_plan, compute_plan
+
+    library = load_library(schedules)
+    campaigns = [c for c in library.campaigns.values() if c.enabled]
+    now = now or start
+    with db.transaction() as s:
+        ensure_years(s, "CN", range(start.year, end.year + 2), operator=planner, now=now)
+        calendar = calendar_from_db(s, ["CN"])
+        diff = compute_plan(s, campaigns, start, end, calendar,
+                            {k: p.audible for k, p in library.programmes.items()},
+                            planner=planner, now=now)
+        apply_plan(s, diff, operator=planner, now=now)
+    return diff
+
+
+def work_orders(db: Database, **where):
+    from sqlalchemy import select
+
+    from sirenctl.models.scheduling import WorkOrder
+
+    with db.session() as s:
+        query = select(WorkOrder).order_by(WorkOrder.id)
+        for key, value in where.items():
+            query = query.where(getattr(WorkOrder, key) == value)
+        return list(s.scalars(query))
