@@ -25,6 +25,17 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "cancel": ("sirenctl.cli.cmd_bench:cancel", "Stop any sounding now (no permit needed)."),
     "modbus": ("sirenctl.cli.cmd_modbus:modbus", "Read/write controller registers (diagnostics)."),
     "sim": ("sirenctl.cli.cmd_sim:sim", "Run simulated controllers on loopback (demo fleet)."),
+    "programme": ("sirenctl.cli.cmd_scheduling:programme", "Signal programmes: list, show timeline."),
+    "schedule": ("sirenctl.cli.cmd_scheduling:schedule", "Campaign files: validate, list."),
+    "plan": ("sirenctl.cli.cmd_scheduling_plan:plan", "Plan work orders from the campaigns (shown as a diff)."),
+    "agenda": ("sirenctl.cli.cmd_scheduling_plan:agenda", "Due, overdue, done, missed work orders; --ics."),
+    "holidays": ("sirenctl.cli.cmd_scheduling_plan:holidays",
+                 "Holiday table: status, list, seed, set, remove, mark official."),
+    "run-due": ("sirenctl.cli.cmd_scheduling_run:run_due", "Execute due work orders (cron: every minute)."),
+    "daemon": ("sirenctl.cli.cmd_scheduling_run:daemon", "Long-running scheduler, one per database."),
+    "approve": ("sirenctl.cli.cmd_scheduling_run:approve",
+                "Approve live audible work orders (not their planner)."),
+    "checkin": ("sirenctl.cli.cmd_scheduling_run:checkin", "Record a manual check at a siren."),
 }
 
 
