@@ -186,20 +186,22 @@ def sweep(db: Any, now: datetime, worker: str) -> SweepReport:
 
 RENEW = (update(WorkOrder).where(WorkOrder.id == bindparam("wo_id"),
                                  WorkOrder.claimed_by == bindparam("worker"),
-                                 WorkOrder.status == S.RUNNING.value,
-                                 WorkOrder.lease_until >= bindparam("now"))
+                                 WorkOrder.status == S.RUNNING.value)
          .values(lease_until=bindparam("until")))
 
 
 def renew_lease(db: Any, wo_id: int, worker: str, now: datetime, *, commit_irreversible: bool = False) -> bool:
-    """Extend our lease; False if it was lost (expired and possibly taken by another worker).
+    """Extend our lease; False if the work order is no longer ours.
+
+    Ownership, not the clock, decides: a lease that expired while nobody took the work order
+    over is still ours (another worker taking it changes ``claimed_by`` in its own write
+    transaction, so this update and a take-over can never both succeed).
 
     With ``commit_irreversible`` it also records, committed before returning, that an
     audible command is about to be sent: from then on the work order is never re-run.
     """
     stmt = RENEW.values(committed_at=now) if commit_irreversible else RENEW
     with db.transaction() as session:
-        result = session.execute(stmt, {"wo_id": wo_id, "worker": worker, "now": now,
-                                        "until": now + LEASE},
+        result = session.execute(stmt, {"wo_id": wo_id, "worker": worker, "until": now + LEASE},
                                  execution_options={"synchronize_session": False})
         return result.rowcount == 1

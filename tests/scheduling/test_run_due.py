@@ -249,3 +249,16 @@ def test_killed_worker_after_sending_a_sounding_is_never_retried(sounding_county
         assert result.outcome == "unknown" and result.operator == "doomed"
     assert any(a.action == "workorder.unknown" for a in alarms(db))
     assert sweep(db, NINE_EIGHTEEN + timedelta(minutes=7), "again").decisions == []
+
+
+def test_lease_recheck_refuses_a_worker_whose_claim_was_taken_over(sounding_county):
+    from sirenctl.scheduling.claims import renew_lease
+
+    db = sounding_county
+    claimed = sweep(db, NINE_EIGHTEEN + timedelta(seconds=1), "slow").claimed
+    assert renew_lease(db, claimed[0], "slow", NINE_EIGHTEEN + timedelta(minutes=20))  # still ours
+    later = NINE_EIGHTEEN + timedelta(minutes=30)  # the lease ran out and a rescuer took over
+    taken = {d.tag: d.action for d in sweep(db, later, "rescuer").decisions}
+    assert taken["BENCH-01"] == "miss"
+    assert not renew_lease(db, claimed[0], "slow", later, commit_irreversible=True)
+    assert order_of(db, "BENCH-01").committed_at is None
