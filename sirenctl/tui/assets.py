@@ -53,10 +53,11 @@ class AssetsScreen(SirenScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.page: Page | None = None
+        self.current_page: Page | None = None
         self.page_offset = 0
         self._filter_timer: Timer | None = None
         self._tags: list[str] = []
+        self._requested: tuple[AssetFilter, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -110,6 +111,8 @@ class AssetsScreen(SirenScreen):
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
         self.filter_now()
         self.query_one("#assets", DataTable).focus()
 
@@ -119,17 +122,21 @@ class AssetsScreen(SirenScreen):
 
     def filter_now(self) -> None:
         self.page_offset = 0
-        self.reload()
+        self.reload(force=False)
 
-    def reload(self) -> None:
+    def reload(self, force: bool = True) -> None:
+        request = (self.current_filter(), self.page_offset)
+        if not force and request == self._requested:
+            return  # e.g. the typing pause ends after enter already ran this search
+        self._requested = request
         self.query_one("#page-info", Label).update("searching…")
-        self.load_page(self.current_filter(), self.page_offset)
+        self.load_page(*request)
 
     def action_page(self, step: int) -> None:
-        if self.page is None:
+        if self.current_page is None:
             return
-        offset = self.page.offset + step * self.page.limit
-        if offset < 0 or offset >= max(self.page.total, 1):
+        offset = self.current_page.offset + step * self.current_page.limit
+        if offset < 0 or offset >= max(self.current_page.total, 1):
             self.notify("no more pages in that direction", timeout=2)
             return
         self.page_offset = offset
@@ -155,7 +162,7 @@ class AssetsScreen(SirenScreen):
             select.value = value
 
     def show_page(self, page: Page) -> None:
-        self.page = page
+        self.current_page = page
         self.page_offset = page.offset
         table = self.query_one("#assets", DataTable)
         keep = table.cursor_row if table.row_count else 0

@@ -36,7 +36,7 @@ class AuditScreen(SirenScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.page: Page | None = None
+        self.current_page: Page | None = None
         self.page_offset = 0
         self._timer: Timer | None = None
 
@@ -61,7 +61,7 @@ class AuditScreen(SirenScreen):
         table.focus()
 
     def on_screen_resume(self) -> None:
-        if self.page is not None:
+        if self.current_page is not None:
             self.reload()
 
     def current_filter(self) -> AuditFilter:
@@ -88,10 +88,10 @@ class AuditScreen(SirenScreen):
         self.query_one("#audit-search", Input).focus()
 
     def action_page(self, step: int) -> None:
-        if self.page is None:
+        if self.current_page is None:
             return
-        offset = self.page.offset + step * self.page.limit
-        if 0 <= offset < max(self.page.total, 1):
+        offset = self.current_page.offset + step * self.current_page.limit
+        if 0 <= offset < max(self.current_page.total, 1):
             self.page_offset = offset
             self.reload()
 
@@ -110,7 +110,7 @@ class AuditScreen(SirenScreen):
         self.query_one("#audit-action", Select).set_options([(a, a) for a in actions])
 
     def show_page(self, page: Page) -> None:
-        self.page = page
+        self.current_page = page
         table = self.query_one("#audit", DataTable)
         with self.app.batch_update():
             table.clear()
