@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -86,3 +87,42 @@ def record_failure(
                        severity=severity, source=source, source_ref=source_ref,
                        found_at=found_at, found_by=found_by, now=found_at,
                        description=f"{source.replace('_', ' ')} {source_ref} failed: {reason}")
+
+
+SOUNDING_KINDS = ("trial_sounding", "growl_test")
+CHECK_KINDS = ("manual_check", "inspection", "drill")
+_SEVERITY_RANK = {Severity.MINOR.value: 0, Severity.MAJOR.value: 1, Severity.CRITICAL.value: 2}
+
+
+def record_failure_for_result(session: Session, result: Any, asset: Asset,
+                              work_order: Any | None) -> Finding:
+    """The scheduling failure hook's body: one finding for a failed test result or check-in.
+
+    ``result`` is a ``TestResult`` (``kind``, ``outcome``, ``notes``, ``checklist`` answers,
+    ``sound_heard``, ``finished_at``, ``operator``). For a check-in the failed checklist items
+    choose the category (the most severe one wins) and are listed in the description.
+    """
+    from sirenctl.scheduling.results import FAILING_ANSWERS  # the check-in's own rule
+
+    what = work_order.campaign if work_order is not None else result.kind
+    reason = f"{what}: {result.kind} on {asset.tag} gave {result.outcome}"
+    failed_items = [f"{question}: {answer}" for question, answer in (result.checklist or {}).items()
+                    if str(answer).strip().casefold() in FAILING_ANSWERS]
+    if result.sound_heard is False:
+        failed_items.append("sound not heard")
+    if failed_items:
+        reason += "; failed: " + "; ".join(failed_items)
+    if result.notes:
+        reason += f" ({result.notes})"
+    sounding = result.kind in SOUNDING_KINDS
+    category = severity = None
+    if failed_items:
+        graded = [classify(item) for item in failed_items]
+        category, severity = max(graded, key=lambda cs: _SEVERITY_RANK[cs[1]])
+    return record_failure(
+        session, asset_id=asset.id,
+        source=(FindingSource.CHECK_IN if result.kind in CHECK_KINDS
+                else FindingSource.TEST_RESULT).value,
+        source_ref=f"test_result:{result.id}", reason=reason, found_at=result.finished_at,
+        found_by=result.operator, sounding=sounding, category=category, severity=severity)
+

@@ -233,6 +233,14 @@ def list_findings(session: Session, flt: FindingFilter = FindingFilter(), *,
     return list(session.scalars(query))
 
 
+def open_finding_count(session: Session, severity: str | None = None) -> int:
+    """Open findings (of one severity if given): the dashboard's number."""
+    query = select(func.count()).select_from(Finding).where(Finding.status == FindingStatus.OPEN)
+    if severity is not None:
+        query = query.where(Finding.severity == severity)
+    return session.scalar(query) or 0
+
+
 def faulty_asset_ids(session: Session) -> set[int]:
     """Assets that have at least one open critical finding (they show as faulty)."""
     return set(session.scalars(select(Finding.asset_id).where(

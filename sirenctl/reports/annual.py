@@ -111,7 +111,7 @@ def compute_report(session: Session, year: int, *, now: datetime,
                    orders: list[OrderFact] | None = None) -> AnnualReport:
     period = year_period(year, timezone, now)
     if orders is None:
-        orders = load_order_facts(session, period.start, period.end)
+        orders = load_order_facts(session, period.start, period.end, period.now)
     zone = ZoneInfo(timezone)
     assets = [a for a in session.scalars(select(Asset).options(joinedload(Asset.site))
                                          .order_by(Asset.id))

@@ -32,10 +32,11 @@ class OrderFact:
         return (self.ref, *self.result_refs)
 
 
-def load_order_facts(session: Session, start: datetime, end: datetime) -> list[OrderFact]:
+def load_order_facts(session: Session, start: datetime, end: datetime,
+                     now: datetime) -> list[OrderFact]:
     """Work orders due in ``[start, end)``; empty when the scheduling tables are not present."""
     try:
         from sirenctl.reports import scheduling_source
     except ImportError:  # pragma: no cover - scheduling not installed in this build
         return []
-    return scheduling_source.order_facts(session, start, end)
+    return scheduling_source.order_facts(session, start, end, now)

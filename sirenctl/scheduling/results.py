@@ -18,17 +18,12 @@ from sirenctl.models.scheduling import (
     WorkOrder,
     WorkOrderStatus,
 )
-from sirenctl.registry.errors import Conflict, FieldProblem, ValidationFailed
+from sirenctl.registry.errors import FieldProblem, ValidationFailed
 from sirenctl.timeutil import utcnow
 
 SCHEDULER = "scheduler"
 MANUAL_TASKS_OPEN = (WorkOrderStatus.ISSUED.value, WorkOrderStatus.PLANNED.value,
                      WorkOrderStatus.MISSED.value)
-FINDING_CATEGORY = {
-    ResultOutcome.FAIL: "sound", ResultOutcome.FAILED_TO_SOUND: "sound",
-    ResultOutcome.UNREACHABLE: "communication", ResultOutcome.UNKNOWN: "communication",
-    ResultOutcome.ERROR: "communication",
-}
 
 
 @dataclass
@@ -77,21 +72,9 @@ def on_failed_result(session: Session, result: TestResult, asset: Asset,
     """
     if not inspect(session.connection()).has_table("finding"):
         return None
-    from sirenctl.findings.findings import add_finding
+    from sirenctl.findings.automatic import record_failure_for_result
 
-    what = work_order.campaign if work_order else result.kind
-    description = f"{what}: {result.kind} on {asset.tag} gave {result.outcome}"
-    if result.notes:
-        description += f" ({result.notes})"
-    try:
-        finding = add_finding(session, operator=result.operator, description=description,
-                              category=FINDING_CATEGORY.get(ResultOutcome(result.outcome), "other"),
-                              severity="major", asset=asset.tag, source="test_result",
-                              source_ref=f"test_result:{result.id}", found_at=result.finished_at,
-                              now=result.finished_at)
-    except Conflict:  # this result already has its finding
-        return None
-    return finding.id
+    return record_failure_for_result(session, result, asset, work_order).id
 
 
 @dataclass
