@@ -14,6 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from sirenctl.tui.agenda import AgendaScreen
 from sirenctl.tui.assets import AssetsScreen
 from sirenctl.tui.audit_screen import AuditScreen
 from sirenctl.tui.bench import BenchScreen
@@ -27,6 +28,7 @@ from sirenctl.tui.services import Services
 SCREENS: dict[str, tuple[type[Screen[Any]], str, str]] = {
     "dashboard": (DashboardScreen, "Dashboard", "d"),
     "assets": (AssetsScreen, "Assets", "a"),
+    "agenda": (AgendaScreen, "Agenda", "g"),
     "live": (LiveScreen, "Live status", "l"),
     "bench": (BenchScreen, "Bench test", "b"),
     "audit": (AuditScreen, "Audit log", "u"),
@@ -116,9 +118,10 @@ class SirenApp(App[None]):
 
     def extra_help_screens(self) -> list[type[Screen[Any]]]:
         from sirenctl.tui.asset_form import AssetFormScreen
+        from sirenctl.tui.checkin_form import CheckInForm
         from sirenctl.tui.crank_guide import CrankGuideScreen
 
-        return [AssetFormScreen, CrankGuideScreen]
+        return [AssetFormScreen, CheckInForm, CrankGuideScreen]
 
     # ---- command palette ---------------------------------------------------------------------
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

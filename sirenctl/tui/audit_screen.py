@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
-from sirenctl.tui.base import SirenScreen, deliver
+from sirenctl.tui.base import deliver
 from sirenctl.tui.data import AuditFilter, Page
 from sirenctl.tui.format import local_time
+from sirenctl.tui.paged import PagedScreen, paging_bindings
 
 COLUMNS = (("time", 11), ("operator", 10), ("action", 16), ("object", 14), ("outcome", 7),
            ("change / message", 60))
 
 
-class AuditScreen(SirenScreen):
+class AuditScreen(PagedScreen):
     DEFAULT_CSS = """
     AuditScreen #audit-filters { height: 1; margin: 0 1; }
     AuditScreen #audit-filters Input { width: 1fr; }
@@ -25,20 +24,8 @@ class AuditScreen(SirenScreen):
     AuditScreen #audit-info { height: 1; margin: 0 1; color: $text-muted; }
     AuditScreen DataTable { height: 1fr; }
     """
-    BINDINGS = [
-        Binding("slash", "focus_search", "Search", id="audit.search"),
-        Binding("r", "refresh", "Refresh", id="audit.refresh"),
-        Binding("right_square_bracket", "page(1)", "Next", key_display="]",
-                id="audit.next_page"),
-        Binding("left_square_bracket", "page(-1)", "Prev", key_display="[",
-                id="audit.prev_page"),
-    ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.current_page: Page | None = None
-        self.page_offset = 0
-        self._timer: Timer | None = None
+    BINDINGS = paging_bindings("audit")
+    SEARCH_ID = "audit-search"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -65,35 +52,9 @@ class AuditScreen(SirenScreen):
             self.reload()
 
     def current_filter(self) -> AuditFilter:
-        action = self.query_one("#audit-action", Select).value
         text = self.query_one("#audit-search", Input).value.strip()
         return AuditFilter(text=text or None,
-                           action=None if action is Select.NULL else str(action))
-
-    @on(Input.Changed, "#audit-search")
-    def search_changed(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(0.25, self.action_refresh)
-
-    @on(Select.Changed, "#audit-action")
-    def action_changed(self) -> None:
-        self.action_refresh()
-
-    def action_refresh(self) -> None:
-        self.page_offset = 0
-        self.reload()
-
-    def action_focus_search(self) -> None:
-        self.query_one("#audit-search", Input).focus()
-
-    def action_page(self, step: int) -> None:
-        if self.current_page is None:
-            return
-        offset = self.current_page.offset + step * self.current_page.limit
-        if 0 <= offset < max(self.current_page.total, 1):
-            self.page_offset = offset
-            self.reload()
+                           action=self.select_value(self.query_one("#audit-action", Select)))
 
     def reload(self) -> None:
         self.load_page(self.current_filter(), self.page_offset)

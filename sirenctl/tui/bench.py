@@ -184,8 +184,8 @@ class BenchScreen(SirenScreen):
 
     def finished(self, run: BenchRun, result: Any, outcome: str) -> None:
         good = sum(1 for s in result.steps if s.outcome == "ok")
-        summary = (f"{outcome.upper()}: {good} of {len(result.steps)} steps played and echoed; "
-                   "result recorded")
+        summary = (f"{outcome.upper().replace('_', ' ')}: {good} of {len(result.steps)} steps "
+                   "played and echoed; result recorded")
         if result.final_error:
             summary += f"; final status unreadable ({result.final_error})"
         style = "bold green" if outcome == "pass" else "bold red"

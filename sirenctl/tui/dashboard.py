@@ -81,7 +81,7 @@ class DashboardScreen(SirenScreen):
         summary = services.registry.fleet_summary()
         extra: dict[str, Any] = {}
         if services.agenda is not None:
-            extra["agenda"] = services.agenda.summary()
+            extra["agenda"] = services.agenda.summary(services.now())
             extra["findings"] = services.agenda.open_findings()
         deliver(self, self.show, summary, extra)
 

@@ -49,9 +49,12 @@ def demo_db(demo_url: str) -> Iterator[object]:
 
 @pytest.fixture
 def services(demo_db: object) -> object:
+    from sirenctl.tui.agenda_data import AgendaService
     from sirenctl.tui.services import Services
 
-    return Services(demo_db, "tech-li", clock=fixed_clock)  # type: ignore[arg-type]
+    services = Services(demo_db, "tech-li", clock=fixed_clock)  # type: ignore[arg-type]
+    services.agenda = AgendaService.create(demo_db)  # type: ignore[arg-type]
+    return services
 
 
 def make_app(services: object, **kwargs: object) -> object:

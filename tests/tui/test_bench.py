@@ -10,6 +10,7 @@ from sqlalchemy import select
 from textual.widgets import OptionList
 
 from sirenctl.models import AuditEvent
+from sirenctl.models.scheduling import TestResult
 from sirenctl.registry.assets import edit_asset
 from tests.tui.conftest import make_app, settle, text_of, wait_until
 
@@ -55,7 +56,7 @@ async def test_bench_programme_plays_with_echo_and_records_result(services, demo
             await pilot.press("s")
             await settle(pilot)
             await pilot.click("#confirm")
-            await wait_until(pilot, lambda: events(demo_db, "test.bench"))
+            await wait_until(pilot, lambda: events(demo_db, "test.result"))
             await settle(pilot)
             assert "PASS: 3 of 3 steps" in text_of(app.screen.query_one("#progress"))
             log = "\n".join(str(line.text) for line in app.screen.query_one("#echo").lines)
@@ -64,9 +65,12 @@ async def test_bench_programme_plays_with_echo_and_records_result(services, demo
         assert sent == [1, 2, 3]
     sounds = events(demo_db, "command.sound")
     assert [(e.outcome, e.operator, e.object_ref) for e in sounds] == [("ok", "tech-li", "BENCH-01")] * 3
-    result = events(demo_db, "test.bench")[0]
-    assert result.outcome == "pass" and result.after["programme"] == "cn-918-noon"
-    assert [s["echo"]["function"] for s in result.after["steps"]] == [1, 2, 3]
+    event = events(demo_db, "test.result")[0]
+    assert event.operator == "tech-li" and event.after["programme"] == "cn-918-noon"
+    with demo_db.session() as session:
+        result = session.scalars(select(TestResult)).one()
+    assert (result.kind, result.outcome, result.operator) == ("bench_test", "pass", "tech-li")
+    assert [s["echo"]["function"] for s in result.echo["steps"]] == [1, 2, 3]
 
 
 async def test_unit_no_longer_bench_is_refused_and_audited(services, demo_db) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,164 @@
+"""Agenda: upcoming, overdue, missed and done work orders; check-ins and the crank guide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+
+from sirenctl.tui.agenda_data import VIEWS, OrderRow
+from sirenctl.tui.base import deliver
+from sirenctl.tui.checkin_form import CheckInForm
+from sirenctl.tui.data import Page
+from sirenctl.tui.format import local_time
+from sirenctl.tui.paged import PagedScreen, paging_bindings
+
+COLUMNS = (("due", 11), ("state", 8), ("task", 14), ("asset", 9), ("site", 14), ("campaign", 30))
+STATE_STYLES = {"overdue": "bold yellow", "late": "bold red", "missed": "bold red",
+                "failed": "red", "unknown": "bold red", "done": "green", "refused": "yellow"}
+
+
+class AgendaScreen(PagedScreen):
+    DEFAULT_CSS = """
+    AgendaScreen #agenda-filters { height: 1; margin: 0 1; }
+    AgendaScreen #agenda-filters Input { width: 1fr; }
+    AgendaScreen #agenda-filters Select { width: 16; margin-left: 1; }
+    AgendaScreen #agenda-info { height: 1; margin: 0 1; color: $text-muted; }
+    AgendaScreen DataTable { height: 1fr; }
+    AgendaScreen #order { height: auto; max-height: 8; padding: 0 1; border-top: solid $primary; }
+    """
+    BINDINGS = [
+        Binding("i", "check_in", "Check-in", id="agenda.check_in"),
+        Binding("k", "crank_guide", "Crank guide", id="agenda.crank_guide"),
+        *paging_bindings("agenda"),
+    ]
+    SEARCH_ID = "agenda-search"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="agenda-filters"):
+            yield Input(placeholder="/ search asset, site, campaign…", id="agenda-search",
+                        compact=True)
+            yield Select([(v, v) for v in VIEWS], value="upcoming", allow_blank=False,
+                         id="agenda-view", compact=True)
+        yield Label("loading…", id="agenda-info")
+        table: DataTable[Any] = DataTable(id="agenda", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="order")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Agenda"
+        table = self.query_one("#agenda", DataTable)
+        for name, width in COLUMNS:
+            table.add_column(name, key=name, width=width)
+        if self.services.agenda is None:
+            self.query_one("#agenda-info", Label).update(
+                "this database has no work orders yet: run `sirenctl init`, then `sirenctl plan`")
+        else:
+            self.reload()
+        table.focus()
+
+    def palette_commands(self) -> list[tuple[str, str, Any]]:
+        return [("Record check-in", "Check-in for the highlighted work order (i)",
+                 self.action_check_in),
+                ("Crank guide for work order", "Timing guide for the highlighted order (k)",
+                 self.action_crank_guide)]
+
+    # ---- loading ---------------------------------------------------------------------------
+    def filters(self) -> tuple[str, str | None]:
+        view = self.select_value(self.query_one("#agenda-view", Select)) or "upcoming"
+        return view, self.query_one("#agenda-search", Input).value.strip() or None
+
+    def reload(self) -> None:
+        if self.services.agenda is None:
+            return
+        view, text = self.filters()
+        self.load_page(view, text, self.page_offset)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="agenda-page")
+    def load_page(self, view: str, text: str | None, offset: int) -> None:
+        services = self.services
+        assert services.agenda is not None
+        page = services.agenda.page(services.now(), view=view, text=text, offset=offset)
+        deliver(self, self.show_page, page)
+
+    def show_page(self, page: Page) -> None:
+        self.current_page = page
+        table = self.query_one("#agenda", DataTable)
+        with self.app.batch_update():
+            table.clear()
+            for row in page.rows:
+                table.add_row(local_time(row.due_at, "%m-%d %H:%M"),
+                              Text(row.state, style=STATE_STYLES.get(row.state, "")),
+                              row.task, row.tag, f"{row.site} {row.site_name}", row.campaign,
+                              key=str(row.id))
+        self.query_one("#agenda-info", Label).update(page.label)
+        self.show_order()
+
+    # ---- the highlighted order -----------------------------------------------------------------
+    def selected(self) -> OrderRow | None:
+        table = self.query_one("#agenda", DataTable)
+        page = self.current_page
+        if page is None or not page.rows or not 0 <= table.cursor_row < len(page.rows):
+            return None
+        return page.rows[table.cursor_row]
+
+    @on(DataTable.RowHighlighted, "#agenda")
+    def show_order(self) -> None:
+        order = self.selected()
+        panel = self.query_one("#order", Static)
+        if order is None:
+            panel.update("")
+            return
+        lines = [f"#{order.id} {order.task} of {order.tag} ({order.site_name}) · due "
+                 f"{local_time(order.due_at)} · on time until {local_time(order.window_end_at)}"]
+        if order.programme:
+            lines.append(f"programme {order.programme}"
+                         + (" · k: crank guide" if order.hand_crank else
+                            " · played by the controller (sirenctl run-due), not from here"))
+        if order.checklist:
+            lines.append("checklist: " + "; ".join(order.checklist))
+        if order.can_check_in:
+            lines.append("i: record the check-in")
+        panel.update("\n".join(lines))
+
+    def action_check_in(self, started_at: Any = None) -> None:
+        order = self.selected()
+        if order is None:
+            self.notify("select a work order first", severity="warning")
+            return
+        if not order.can_check_in:
+            self.notify(f"work order #{order.id} is {order.state}: nothing to check in",
+                        severity="warning")
+            return
+        self.app.push_screen(CheckInForm(order, started_at), self.after_check_in)
+
+    def after_check_in(self, outcome: Any) -> None:
+        if outcome:
+            self.reload()
+
+    def action_crank_guide(self) -> None:
+        order = self.selected()
+        if order is None or not order.hand_crank or not order.programme:
+            self.notify("the crank guide is for hand-crank work orders with a programme",
+                        severity="warning")
+            return
+        programmes = {p.key: p for p in self.services.extras.get("programmes", [])}
+        programme = programmes.get(order.programme)
+        if programme is None:
+            self.notify(f"programme {order.programme!r} is not in the schedule library; "
+                        "check `sirenctl programme list`", severity="error")
+            return
+        when = self.services.now()
+        self.app.open_crank_guide(programme, asset=order.tag,  # type: ignore[attr-defined]
+                                  on_check_in=lambda: self._check_in_after_guide(when))
+
+    def _check_in_after_guide(self, started_at: Any) -> None:
+        self.app.pop_screen()
+        self.action_check_in(started_at)
