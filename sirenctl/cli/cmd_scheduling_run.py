@@ -66,6 +66,11 @@ def run_due(app: AppContext, dry_run: bool, at: datetime | None, timeout: float,
     """
     if at is not None and not dry_run:
         raise CLIError("--at is only for --dry-run (real runs use the real clock)", ExitCode.USAGE)
+    if not dry_run and not as_json:
+        from sirenctl.scheduling.idle import nothing_due
+
+        if nothing_due(app.db_url, datetime.now().astimezone()):
+            return  # the common case, every minute: one query, no ORM, no drivers
     import sirenctl.models.scheduling  # noqa: F401
     from sirenctl.scheduling.rundue import run_due as run
 

@@ -2,13 +2,17 @@
 
 Re-planning is idempotent: a work order is identified by (campaign, nominal time, asset).
 Only future work orders that have not started (planned, refused, cancelled) are changed or
-cancelled; whatever is running, done, missed or issued stays as it is.
+cancelled; whatever is running, done, missed or issued stays as it is. When a rule's time
+of day changes, the same day's work order moves rather than a second one being added.
+
+Additions are kept as groups (one occurrence, many assets) and expanded into rows only in
+batches while inserting, so a year for 100,000 assets never holds a million dicts.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -27,8 +31,8 @@ from sirenctl.scheduling.policy import ISSUE_AHEAD, is_automatic
 
 REPLANNABLE = (WorkOrderStatus.PLANNED.value, WorkOrderStatus.REFUSED.value,
                WorkOrderStatus.CANCELLED.value)
-COMPARED = ("task", "due_at", "act_at", "window_end_at", "timezone", "programme", "checklist", "audible",
-            "provisional", "note")
+COMPARED = ("task", "due_at", "act_at", "window_end_at", "timezone", "programme", "checklist",
+            "audible", "provisional", "note")
 BATCH = 20_000
 
 
@@ -42,10 +46,22 @@ class AssetRow:
 
 
 @dataclass
+class Group:
+    """Work orders of one occurrence that share every column but the asset."""
+
+    common: dict[str, Any]  # every column but asset_id
+    asset_ids: list[int]
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        for asset_id in self.asset_ids:
+            yield {**self.common, "asset_id": asset_id}
+
+
+@dataclass
 class PlanDiff:
     start: datetime
     end: datetime
-    added: list[dict[str, Any]] = field(default_factory=list)
+    added: list[Group] = field(default_factory=list)
     changed: list[tuple[int, dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     cancelled: list[dict[str, Any]] = field(default_factory=list)
     unchanged: int = 0
@@ -54,11 +70,19 @@ class PlanDiff:
     provisional_years: set[tuple[str, int]] = field(default_factory=set)
 
     @property
+    def added_count(self) -> int:
+        return sum(len(g.asset_ids) for g in self.added)
+
+    def added_rows(self) -> Iterator[dict[str, Any]]:
+        for group in self.added:
+            yield from group.rows()
+
+    @property
     def empty(self) -> bool:
-        return not (self.added or self.changed or self.cancelled)
+        return not (self.added_count or self.changed or self.cancelled)
 
     def summary(self) -> dict[str, Any]:
-        return {"from": self.start.isoformat(), "to": self.end.isoformat(), "added": len(self.added),
+        return {"from": self.start.isoformat(), "to": self.end.isoformat(), "added": self.added_count,
                 "changed": len(self.changed), "cancelled": len(self.cancelled),
                 "unchanged": self.unchanged, "kept": self.kept, "skipped_occurrences": len(self.skipped),
                 "provisional_years": sorted(f"{c}:{y}" for c, y in self.provisional_years)}
@@ -66,32 +90,37 @@ class PlanDiff:
     def grouped(self) -> list[dict[str, Any]]:
         """One line per (change, campaign, due time): what a person reads before confirming."""
         counts: Counter[tuple[str, str, datetime, str]] = Counter()
-        for row in self.added:
-            counts[("add", row["campaign"], row["due_at"], row["timezone"])] += 1
+        for group in self.added:
+            c = group.common
+            counts[("add", c["campaign"], c["due_at"], c["timezone"])] += len(group.asset_ids)
         for _, row, changes in self.changed:
             what = "change " + ",".join(sorted(changes))
             counts[(what, row["campaign"], row["due_at"], row["timezone"])] += 1
         for row in self.cancelled:
             counts[("cancel", row["campaign"], row["due_at"], row["timezone"])] += 1
+        ordered = sorted(counts.items(), key=lambda i: (i[0][2], i[0][1], i[0][0]))
         return [{"change": change, "campaign": campaign, "assets": n,
                  "due_local": due.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M %Z")}
-                for (change, campaign, due, tz), n in sorted(counts.items(), key=lambda i: (i[0][2], i[0][1], i[0][0]))]
+                for (change, campaign, due, tz), n in ordered]
 
 
 def load_assets(session: Session) -> list[AssetRow]:
-    rows = session.execute(select(Asset.id, Asset.tag, Asset.kind, Site.code, Asset.controller_transport).join(Site)
-                           .where(Asset.status != AssetStatus.RETIRED.value).order_by(Asset.id))
+    rows = session.execute(select(Asset.id, Asset.tag, Asset.kind, Site.code, Asset.controller_transport)
+                           .join(Site).where(Asset.status != AssetStatus.RETIRED.value).order_by(Asset.id))
     return [AssetRow(*row) for row in rows]
 
 
-def desired_orders(campaigns: Iterable[Campaign], assets: list[AssetRow], start: datetime,
-                   end: datetime, calendar: HolidayCalendar, programmes_audible: dict[str, bool],
-                   *, planner: str, now: datetime, diff: PlanDiff) -> dict[tuple[str, datetime, int], dict[str, Any]]:
-    wanted: dict[tuple[str, datetime, int], dict[str, Any]] = {}
+def desired_groups(campaigns: Iterable[Campaign], assets: list[AssetRow], start: datetime, end: datetime,
+                   calendar: HolidayCalendar, programmes_audible: dict[str, bool], *, planner: str,
+                   now: datetime, diff: PlanDiff) -> list[Group]:
+    """For each occurrence, one group of automatically executed assets and one of manual ones."""
+    groups: list[Group] = []
     for campaign in campaigns:
         if not campaign.enabled:
             continue
         selected = [a for a in assets if campaign.assets.matches(a.kind, a.site, a.tag)]
+        auto = [a.id for a in selected if is_automatic(campaign.task, a.kind, a.transport)]
+        manual = [a.id for a in selected if not is_automatic(campaign.task, a.kind, a.transport)]
         audible = campaign.is_sounding and programmes_audible.get(campaign.programme or "", False)
         checklist = list(campaign.checklist) or None
         for occ in occurrences(campaign, start, end, calendar, include_skipped=True):
@@ -106,55 +135,19 @@ def desired_orders(campaigns: Iterable[Campaign], assets: list[AssetRow], start:
                       "checklist": checklist, "audible": audible, "provisional": occ.provisional,
                       "note": occ.note or None, "status": WorkOrderStatus.PLANNED.value,
                       "planned_by": planner, "planned_at": now, "attempts": 0}
-            manual_at = occ.due_utc - ISSUE_AHEAD
-            for asset in selected:
-                automatic = is_automatic(campaign.task, asset.kind, asset.transport)
-                wanted[(campaign.key, occ.nominal_utc, asset.id)] = {
-                    **common, "asset_id": asset.id, "act_at": occ.due_utc if automatic else manual_at}
-    return wanted
+            if auto:
+                groups.append(Group({**common, "act_at": occ.due_utc}, auto))
+            if manual:
+                groups.append(Group({**common, "act_at": occ.due_utc - ISSUE_AHEAD}, manual))
+    return groups
 
 
-def compute_plan(session: Session, campaigns: Iterable[Campaign], start: datetime, end: datetime,
-                 calendar: HolidayCalendar, programmes_audible: dict[str, bool], *,
-                 planner: str, now: datetime) -> PlanDiff:
-    """What a plan for ``[start, end)`` would add, change and cancel; writes nothing."""
-    diff = PlanDiff(start, end)
-    wanted = desired_orders(campaigns, load_assets(session), start, end, calendar,
-                            programmes_audible, planner=planner, now=now, diff=diff)
-    columns = [WorkOrder.id, WorkOrder.campaign, WorkOrder.nominal_at, WorkOrder.asset_id,
-               WorkOrder.status, *(getattr(WorkOrder, c) for c in COMPARED)]
-    existing = session.execute(select(*columns).where(WorkOrder.nominal_at >= start,
-                                                      WorkOrder.nominal_at < end))
-    orphans: dict[tuple[str, int, date], Any] = {}  # existing rows the plan no longer has
-    for row in existing:
-        key = (row.campaign, row.nominal_at, row.asset_id)
-        target = wanted.pop(key, None)
-        if target is None:
-            orphans[(row.campaign, row.asset_id, _local_day(row.nominal_at, row.timezone))] = row
-            continue
-        _compare(diff, row, target, now)
-    if orphans:  # a rule's time changed: the same day's work order moves instead of doubling
-        for key, target in list(wanted.items()):
-            row = orphans.pop((key[0], key[2], _local_day(key[1], target["timezone"])), None)
-            if row is not None:
-                del wanted[key]
-                _compare(diff, row, target, now)
-    for row in orphans.values():
-        if row.status in REPLANNABLE and row.due_at > now and row.status != WorkOrderStatus.CANCELLED.value:
-            diff.cancelled.append({"id": row.id, "campaign": row.campaign, "due_at": row.due_at,
-                                   "timezone": row.timezone})
-        else:
-            diff.kept += 1
-    diff.added = list(wanted.values())
-    return diff
-
-
-def _local_day(moment: datetime, timezone: str) -> date:
-    return moment.astimezone(ZoneInfo(timezone)).date()
+def _editable(row: Any, now: datetime) -> bool:
+    return row.status in REPLANNABLE and row.due_at > now
 
 
 def _compare(diff: PlanDiff, row: Any, target: dict[str, Any], now: datetime) -> None:
-    if not (row.status in REPLANNABLE and row.due_at > now):
+    if not _editable(row, now):
         diff.kept += 1
         return
     changes = {c: target[c] for c in (*COMPARED, "nominal_at") if getattr(row, c) != target[c]}
@@ -166,11 +159,68 @@ def _compare(diff: PlanDiff, row: Any, target: dict[str, Any], now: datetime) ->
         diff.unchanged += 1
 
 
+def _local_day(moment: datetime, timezone: str) -> date:
+    return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+def compute_plan(session: Session, campaigns: Iterable[Campaign], start: datetime, end: datetime,
+                 calendar: HolidayCalendar, programmes_audible: dict[str, bool], *,
+                 planner: str, now: datetime) -> PlanDiff:
+    """What a plan for ``[start, end)`` would add, change and cancel; writes nothing."""
+    diff = PlanDiff(start, end)
+    groups = desired_groups(campaigns, load_assets(session), start, end, calendar,
+                            programmes_audible, planner=planner, now=now, diff=diff)
+    columns = [WorkOrder.id, WorkOrder.campaign, WorkOrder.nominal_at, WorkOrder.asset_id,
+               WorkOrder.status, *(getattr(WorkOrder, c) for c in COMPARED)]
+    existing: dict[tuple[str, datetime], dict[int, Any]] = {}
+    for row in session.execute(select(*columns).where(WorkOrder.nominal_at >= start,
+                                                      WorkOrder.nominal_at < end)):
+        existing.setdefault((row.campaign, row.nominal_at), {})[row.asset_id] = row
+    for group in groups:
+        have = existing.get((group.common["campaign"], group.common["nominal_at"]))
+        if not have:
+            diff.added.append(group)
+            continue
+        new_ids = []
+        for asset_id in group.asset_ids:
+            row = have.pop(asset_id, None)
+            if row is None:
+                new_ids.append(asset_id)
+            else:
+                _compare(diff, row, {**group.common, "asset_id": asset_id}, now)
+        if new_ids:
+            diff.added.append(Group(group.common, new_ids))
+    orphans = {(row.campaign, row.asset_id, _local_day(row.nominal_at, row.timezone)): row
+               for rows in existing.values() for row in rows.values()}
+    if orphans:  # a rule's time changed: the same day's work order moves instead of doubling
+        added, diff.added = diff.added, []
+        for group in added:
+            day = _local_day(group.common["nominal_at"], group.common["timezone"])
+            keep = []
+            for asset_id in group.asset_ids:
+                row = orphans.pop((group.common["campaign"], asset_id, day), None)
+                if row is None:
+                    keep.append(asset_id)
+                else:
+                    _compare(diff, row, {**group.common, "asset_id": asset_id}, now)
+            if keep:
+                diff.added.append(Group(group.common, keep))
+    for row in orphans.values():
+        if _editable(row, now) and row.status != WorkOrderStatus.CANCELLED.value:
+            diff.cancelled.append({"id": row.id, "campaign": row.campaign, "due_at": row.due_at,
+                                   "timezone": row.timezone})
+        else:
+            diff.kept += 1
+    return diff
+
+
 def apply_plan(session: Session, diff: PlanDiff, *, operator: str, now: datetime) -> None:
     """Write a computed diff: bulk insert, bulk update by id, cancel; one audit event."""
-    table = WorkOrder.__table__
-    for i in range(0, len(diff.added), BATCH):
-        session.execute(insert(table), diff.added[i:i + BATCH])
+    statement = insert(WorkOrder.__table__)
+    for group in diff.added:
+        ids, common = group.asset_ids, group.common
+        for i in range(0, len(ids), BATCH):
+            session.execute(statement, [{**common, "asset_id": a} for a in ids[i:i + BATCH]])
     if diff.changed:
         session.execute(update(WorkOrder), [
             {"id": wo_id, **changes, "planned_by": operator, "planned_at": now}

@@ -6,7 +6,6 @@ driver layer, pymodbus nor Textual is imported unless something was claimed.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 import time
@@ -26,6 +25,8 @@ class SystemClock:
         return time.time()
 
     async def sleep(self, seconds: float) -> None:
+        import asyncio
+
         await asyncio.sleep(max(0.0, seconds))
 
 

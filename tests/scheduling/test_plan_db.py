@@ -51,7 +51,7 @@ def test_replan_is_idempotent_and_changes_only_future_unstarted(sdb, tmp_path):
     seed_county(sdb, {"T01": {}, "T02": {}})
     write_campaign(tmp_path, "silent", SILENT)
     first = plan(sdb, tmp_path, *YEAR_2026)
-    assert len(first.added) == 2
+    assert first.added_count == 2
     again = plan(sdb, tmp_path, *YEAR_2026)
     assert again.empty and again.unchanged == 2
     assert len(work_orders(sdb)) == 2
@@ -120,7 +120,7 @@ time = "09:00"
                 operator="clerk", now=now)
         mark_year(s, "CN", 2027, "official", operator="clerk", now=now)
     diff = plan(sdb, tmp_path, start, end, now=now)
-    assert len(diff.changed) == 3 and not diff.added
+    assert len(diff.changed) == 3 and not diff.added_count
     orders = work_orders(sdb)
     assert not any(o.provisional for o in orders)
     assert {o.due_at.astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat() for o in orders} == {"2027-10-05"}
@@ -142,7 +142,7 @@ time = "09:00"
 ''')
     diff = plan(sdb, tmp_path, datetime(2301, 1, 1, tzinfo=UTC), datetime(2302, 1, 1, tzinfo=UTC),
                 now=datetime(2300, 1, 1, tzinfo=UTC))
-    assert len(diff.added) == 3 and all(row["provisional"] for row in diff.added)
+    assert diff.added_count == 3 and all(row["provisional"] for row in diff.added_rows())
 
 
 def test_dry_run_writes_nothing(sdb, tmp_path):
@@ -157,7 +157,7 @@ def test_dry_run_writes_nothing(sdb, tmp_path):
     with sdb.session() as s:
         diff = compute_plan(s, library.campaigns.values(), *YEAR_2026, calendar_from_db(s), {},
                             planner="p", now=YEAR_2026[0])
-    assert len(diff.added) == 4
+    assert diff.added_count == 4
     assert work_orders(sdb) == []
     with sdb.session() as s:
         assert s.scalar(select(func.count()).select_from(HolidayYear)) == 0

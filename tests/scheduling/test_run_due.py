@@ -262,3 +262,27 @@ def test_lease_recheck_refuses_a_worker_whose_claim_was_taken_over(sounding_coun
     assert taken["BENCH-01"] == "miss"
     assert not renew_lease(db, claimed[0], "slow", later, commit_irreversible=True)
     assert order_of(db, "BENCH-01").committed_at is None
+
+
+@pytest.mark.parametrize("offset", [timedelta(days=-8), timedelta(days=-6), timedelta(seconds=5),
+                                    timedelta(minutes=3), timedelta(days=9)])
+def test_idle_probe_agrees_with_the_sweep(sounding_county, db_url, offset):
+    from sirenctl.scheduling.claims import ANY_DUE, due_params
+    from sirenctl.scheduling.idle import nothing_due
+
+    at = NINE_EIGHTEEN + offset
+    with sounding_county.session() as s:
+        due = s.execute(ANY_DUE, due_params(at)).first() is not None
+    assert nothing_due(db_url, at) is (not due)
+    sweep(sounding_county, at, "w1")  # settle, then ask again
+    with sounding_county.session() as s:
+        due = s.execute(ANY_DUE, due_params(at)).first() is not None
+    assert nothing_due(db_url, at) is (not due)
+
+
+def test_idle_probe_has_doubts_about_missing_or_old_databases(tmp_path):
+    from sirenctl.scheduling.idle import nothing_due
+
+    assert nothing_due(f"sqlite:///{tmp_path / 'none.db'}", NINE_EIGHTEEN) is False
+    assert not (tmp_path / "none.db").exists()
+    assert nothing_due("postgresql+psycopg://nobody@127.0.0.1:1/x", NINE_EIGHTEEN) is False
