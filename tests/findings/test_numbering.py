@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from datetime import date
 
@@ -18,15 +19,20 @@ from sirenctl.models.findings import RectificationNotice
 from tests.findings.conftest import NOW
 
 PER_WORKER = 4
+PROCESSES = 3
 
 ISSUE = """
-import sys
+import sys, time
 from datetime import date, datetime, UTC
+from pathlib import Path
 from sirenctl.db import Database
 from sirenctl.findings.findings import add_finding
 from sirenctl.findings.notices import issue_notice
 
 db = Database(sys.argv[1])
+Path(sys.argv[3] + ".ready." + sys.argv[4]).touch()
+while not Path(sys.argv[3]).exists():  # start issuing together with the other processes
+    time.sleep(0.005)
 for _ in range(int(sys.argv[2])):
     with db.transaction() as s:
         f = add_finding(s, operator="p", site="C01", category="other", severity="minor",
@@ -67,13 +73,20 @@ def test_threads_never_draw_the_same_number(fdb) -> None:
     assert sorted(numbers(fdb)) == expected(6 * PER_WORKER)
 
 
-def test_processes_never_draw_the_same_number(fdb) -> None:
-    procs = [subprocess.Popen([sys.executable, "-c", ISSUE, fdb.url, str(PER_WORKER)],
-                              stderr=subprocess.PIPE) for _ in range(3)]
+def test_processes_never_draw_the_same_number(fdb, tmp_path) -> None:
+    go = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", ISSUE, fdb.url, str(PER_WORKER), str(go),
+                               str(i)], stderr=subprocess.PIPE) for i in range(PROCESSES)]
+    deadline = time.monotonic() + 60
+    while len(list(tmp_path.glob("go.ready.*"))) < PROCESSES and time.monotonic() < deadline:
+        if any(p.poll() is not None for p in procs):
+            break
+        time.sleep(0.01)
+    go.touch()
     for proc in procs:
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err.decode()
-    assert sorted(numbers(fdb)) == expected(3 * PER_WORKER)
+    assert sorted(numbers(fdb)) == expected(PROCESSES * PER_WORKER)
 
 
 def test_a_rolled_back_issue_leaves_no_gap_and_numbers_are_never_reused(fdb) -> None:
