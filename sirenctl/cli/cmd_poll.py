@@ -23,10 +23,12 @@ from sirenctl.cli.common import (
 @click.option("--site", help="Only networked assets of this site code.")
 @click.option("--timeout", type=click.FloatRange(0.05, 30), default=1.0, show_default=True,
               help="Seconds each device may take to answer one request.")
+@click.option("--cached", is_flag=True,
+              help="Show the last stored readings and their age; do not contact the devices.")
 @json_option
 @pass_app
 def poll(app: AppContext, tags: tuple[str, ...], site: str | None, timeout: float,
-         as_json: bool) -> None:
+         cached: bool, as_json: bool) -> None:
     """Read the status of networked assets (all, or the TAGs given).
 
     A device that does not answer is shown as unreachable with the kind of communication fault;
@@ -37,10 +39,14 @@ def poll(app: AppContext, tags: tuple[str, ...], site: str | None, timeout: floa
     Exit code: 0 all healthy; 8 a device reports a fault (mains failed, battery low, door open,
     rotation/amplifier fault, failed self-test); 9 a device is unreachable (takes precedence).
 
+    Every reading is stored as the asset's last known status (shown by `poll --cached`, the
+    TUI dashboard and reports with its age).
+
     \b
     Examples:
       sirenctl poll
       sirenctl poll T01 T04 --json
+      sirenctl poll --cached
     """
     import asyncio
 
@@ -63,10 +69,37 @@ def poll(app: AppContext, tags: tuple[str, ...], site: str | None, timeout: floa
     if not endpoints and not problems:
         info("no networked assets to poll")
         return
-    results = asyncio.run(_poll(endpoints, AuditWriter(app.db, app.operator)))
-    now = time.time()
-    rows = [_row(tag, sites.get(tag), results[tag].to_dict(), now) for tag in endpoints]
-    rows += [{"tag": tag, "site": sites.get(tag), "reachable": False, "faulty": None,
+    if cached:
+        rows = _cached_rows(app, list(endpoints) + list(problems))
+    else:
+        results = asyncio.run(_poll(endpoints, AuditWriter(app.db, app.operator)))
+        from sirenctl.registry.status_store import store_poll_results
+
+        with app.db.transaction() as session:
+            store_poll_results(session, results, source="poll")
+        now = time.time()
+        rows = [_row(tag, sites.get(tag), results[tag].to_dict(), now) for tag in endpoints]
+    seen = {row["tag"] for row in rows}
+    _report(rows, {tag: msg for tag, msg in problems.items() if tag not in seen}, sites, as_json)
+
+
+def _cached_rows(app: AppContext, tags: list[str]) -> list[dict[str, Any]]:
+    from datetime import UTC, datetime
+
+    from sirenctl.registry.status_store import known_statuses
+
+    now = datetime.now(UTC)
+    with app.db.session() as session:
+        known = known_statuses(session, tags)
+    missing = sorted(set(tags) - set(known))
+    if missing:
+        info(f"never polled: {', '.join(missing)}")
+    return [k.to_dict(now) | {"read_at": k.polled_at.timestamp()} for k in known.values()]
+
+
+def _report(rows: list[dict[str, Any]], problems: dict[str, str], sites: dict[str, str],
+            as_json: bool) -> None:
+    rows = rows + [{"tag": tag, "site": sites.get(tag), "reachable": False, "faulty": None,
               "error": {"kind": "config", "message": msg}, "status": None, "age_s": None}
              for tag, msg in problems.items()]
     rows.sort(key=lambda r: r["tag"])

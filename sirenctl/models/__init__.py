@@ -1,6 +1,10 @@
 """SQLAlchemy 2.0 typed models. Importing this package registers every table on ``Base.metadata``."""
 
-from sirenctl.models import findings  # noqa: F401  (registers the findings tables)
+from sirenctl.models import (
+    findings,  # noqa: F401  (registers the findings tables)
+    scheduling,  # noqa: F401  (registers the scheduling tables)
+    status,  # noqa: F401  (registers asset_status)
+)
 from sirenctl.models.audit import AuditEvent
 from sirenctl.models.base import Base
 from sirenctl.models.enums import AssetKind, AssetStatus, Transport

@@ -59,6 +59,15 @@ def test_poll_reports_healthy_faulty_and_unreachable(sqlite_cli) -> None:
         healthy = sqlite_cli("poll", "T01", "T04")
         assert healthy.exit_code == 0, healthy.stdout + healthy.stderr
 
+    # the simulators are gone: the last known statuses remain, with their age
+    cached = sqlite_cli("poll", "--cached", "--json")
+    known = {r["tag"]: r for r in json.loads(cached.stdout)}
+    assert set(known) == {"T01", "T02", "T03", "T04"}
+    assert known["T02"]["faulty"] and "door open / intrusion" in known["T02"]["faults"]
+    assert not known["T03"]["reachable"] and known["T03"]["error"]["kind"]
+    assert known["T01"]["source"] == "poll" and known["T01"]["age_s"] >= 0
+    assert cached.exit_code == 9
+
 
 def test_poll_unknown_tag_and_nothing_to_poll(sqlite_cli) -> None:
     assert sqlite_cli("poll", "NOPE").exit_code == 4
