@@ -1,7 +1,8 @@
 """The annual report's figures, computed from the records; every figure keeps its rows.
 
 Year boundaries are local (office time zone). Asset kind/status is as of generation ("now");
-assets installed after the year or retired before it are left out. Rates are fractions.
+bench units, assets installed after the year and assets retired before it are left out. Rates
+are fractions.
 """
 
 from __future__ import annotations
@@ -100,6 +101,9 @@ def year_period(year: int, timezone: str, now: datetime) -> Period:
 
 
 def _active_in_year(asset: Asset, period: Period, zone: ZoneInfo) -> bool:
+    """In the field during the year: bench units, later installs and earlier retirements are not."""
+    if asset.is_bench:
+        return False
     if asset.install_date is not None and (
             datetime.combine(asset.install_date, time(), zone) >= period.end):
         return False

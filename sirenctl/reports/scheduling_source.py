@@ -3,6 +3,7 @@
 Mapping: ``done`` -> done and passed; ``failed`` -> done, not passed; ``unknown`` (a sounding
 whose outcome is unknown) -> done, not passed (nobody can say it sounded); ``missed`` -> missed;
 ``cancelled`` -> left out; any other status is missed once its window has closed, else pending.
+Orders on bench units are not field work and are left out.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functools import cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sirenctl.models import Asset
 from sirenctl.models.scheduling import TestResult, WorkOrder, WorkOrderStatus
 from sirenctl.reports.facts import OrderFact
 
@@ -49,8 +51,9 @@ def order_facts(session: Session, start: datetime, end: datetime,
     from sirenctl.timeutil import utcnow
 
     now = now or utcnow()
-    orders = list(session.scalars(select(WorkOrder).where(
-        WorkOrder.due_at >= start, WorkOrder.due_at < end).order_by(WorkOrder.id)))
+    orders = list(session.scalars(select(WorkOrder).join(WorkOrder.asset).where(
+        WorkOrder.due_at >= start, WorkOrder.due_at < end, Asset.is_bench.is_(False))
+        .order_by(WorkOrder.id)))
     results: dict[int, list[int]] = defaultdict(list)
     if orders:
         rows = session.execute(select(TestResult.work_order_id, TestResult.id).where(

@@ -1,6 +1,6 @@
 """A hand-built year (2025) in which every report figure is known; see EXPECTED.
 
-Four communities, five assets in the year (two more outside it), seven findings (one in 2024),
+Four communities, five assets in the year (two more outside it, and a bench unit), seven findings (one in 2024),
 five notices (one in 2024), five outreach events (one in 2024) and, as scheduling facts, two
 trial soundings and seven checks. Times are Shanghai local unless marked Z.
 """
@@ -93,6 +93,8 @@ def build(db: Database) -> dict[str, int]:
             {"tag": "HC-NEW", "site": "C04", "kind": "hand_crank",
              "install_date": date(2026, 1, 5)},
             {"tag": "HC-OLD", "site": "C04", "kind": "hand_crank"},
+            {"tag": "BENCH-01", "site": "C01", "kind": "electronic", "is_bench": True,
+             "rated_dbc": 130.0},  # the office's test bench is not a field siren
         ):
             ids[values["tag"]] = add_asset(s, values, operator="seed").id
         s.scalar(select(Asset).where(Asset.tag == "HC-OLD")).status = "retired"

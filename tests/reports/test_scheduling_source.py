@@ -27,13 +27,16 @@ def test_work_orders_become_report_figures(rdb) -> None:
         add_site(s, {"code": "C01", "name": "东风社区"}, operator="t")
         ids = [add_asset(s, {"tag": f"HC-{i}", "site": "C01", "kind": "hand_crank"},
                          operator="t").id for i in range(7)]
+        bench = add_asset(s, {"tag": "BENCH", "site": "C01", "kind": "electronic",
+                              "is_bench": True}, operator="t").id
         orders = [_order(ids[0], "done"), _order(ids[1], "failed"), _order(ids[2], "unknown"),
                   _order(ids[3], "missed"), _order(ids[4], "issued"),  # window closed: missed
                   _order(ids[5], "cancelled"),
                   _order(ids[6], "issued", task="manual_check", due=NOW - timedelta(days=1),
                          campaign="cn-handcrank-monthly-check", window=timedelta(days=7)),
                   _order(ids[6], "done", task="manual_check", due=DUE,
-                         campaign="cn-handcrank-monthly-check", window=timedelta(days=7))]
+                         campaign="cn-handcrank-monthly-check", window=timedelta(days=7)),
+                  _order(bench, "failed")]  # a bench run is not field work
         s.add_all(orders)
         s.flush()
         for order, outcome in ((orders[0], "pass"), (orders[1], "failed_to_sound"),
