@@ -19,6 +19,7 @@ from sirenctl.tui.assets import AssetsScreen
 from sirenctl.tui.audit_screen import AuditScreen
 from sirenctl.tui.bench import BenchScreen
 from sirenctl.tui.dashboard import DashboardScreen
+from sirenctl.tui.findings_screen import FindingsScreen
 from sirenctl.tui.help_screen import HelpScreen
 from sirenctl.tui.live import LiveScreen
 from sirenctl.tui.poller import StatusPoller
@@ -31,6 +32,7 @@ SCREENS: dict[str, tuple[type[Screen[Any]], str, str]] = {
     "agenda": (AgendaScreen, "Agenda", "g"),
     "live": (LiveScreen, "Live status", "l"),
     "bench": (BenchScreen, "Bench test", "b"),
+    "findings": (FindingsScreen, "Findings", "f"),
     "audit": (AuditScreen, "Audit log", "u"),
 }
 THEMES = ("textual-dark", "textual-light")

@@ -53,11 +53,11 @@ def bench_units(db: Database) -> list[BenchUnit]:
 
 
 def programme_choices() -> list[Programme]:
-    """Shipped (and user) programmes, audible ones first by key."""
+    """Shipped (and user) programmes: the Chinese national ones first, silent ones last."""
     from sirenctl.scheduling.library import load_library
 
     programmes = load_library().programmes.values()
-    return sorted(programmes, key=lambda p: (not p.audible, p.key))
+    return sorted(programmes, key=lambda p: (not p.audible, not p.key.startswith("cn-"), p.key))
 
 
 @dataclass
