@@ -83,3 +83,20 @@ def test_report_command_writes_a_file(rdb, cli, tmp_path) -> None:
     assert cli("report", "--year", "1999").exit_code == 2
     result = cli("report", "--year", "2025", "--out", str(tmp_path / "missing" / "x.md"))
     assert result.exit_code == 1 and "cannot write" in result.stderr
+
+
+def test_report_and_notice_commands_import_neither_textual_nor_pymodbus(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "x.db")
+    code = (
+        "import sys\n"
+        "from sirenctl.cli.main import main\n"
+        f"for argv in (['report', '--year', '2025'], ['notice', 'list'], ['finding', 'list']):\n"
+        f"    try:\n        main(['--db', {db!r}, *argv])\n    except SystemExit:\n        pass\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'pymodbus'))\n"
+        "print('IMPORTED', bad)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)
+    assert "IMPORTED []" in result.stdout, result.stdout + result.stderr
