@@ -80,7 +80,7 @@ def known_statuses(session: Session, tags: Iterable[str] | None = None) -> dict[
     if tags is not None:
         query = query.where(Asset.tag.in_(list(tags)))
     out: dict[str, KnownStatus] = {}
-    for reading, asset in session.execute(query).tuples():
+    for reading, asset in session.execute(query):
         out[asset.tag] = KnownStatus(
             asset.tag, asset.site.code, reading.polled_at, reading.reachable, reading.faulty,
             list(reading.faults or []), reading.status, reading.error_kind, reading.error,
