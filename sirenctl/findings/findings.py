@@ -8,7 +8,7 @@ last status change (per the audit log) was made here, not by hand.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -27,6 +27,8 @@ from sirenctl.registry.assets import get_asset
 from sirenctl.registry.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from sirenctl.registry.sites import get_site
 from sirenctl.timeutil import ensure_utc, utcnow
+
+FUTURE_SLACK = timedelta(minutes=5)  # clocks of field laptops drift
 
 
 def _choice(field: str, value: str | None, enum: type[Any]) -> list[FieldProblem]:
@@ -95,6 +97,9 @@ def add_finding(
     if problems:
         raise ValidationFailed(problems)
     now = ensure_utc(now or utcnow())
+    if found_at is not None and ensure_utc(found_at) > now + FUTURE_SLACK:
+        raise ValidationFailed([FieldProblem("found_at", "is in the future", None,
+                                             found_at.isoformat())])
     asset_obj = get_asset(session, asset) if asset is not None else None
     site_obj = asset_obj.site if asset_obj is not None else get_site(session, site or "")
     if asset_obj is not None and site is not None and site != site_obj.code:

@@ -230,3 +230,46 @@ def test_critical_finding_marks_asset_faulty_until_notice_closed(fdb) -> None:
     assert status() == "faulty"  # the second critical finding is still open
     _drive_to(fdb, two, "closed")
     assert status() == "in_service"
+
+
+def test_a_second_close_waits_for_the_first_and_is_refused(fdb) -> None:
+    """While one transaction closes the notice, another close blocks on its lock, then sees the
+    notice closed (a check-then-act without the lock would close it twice)."""
+    import threading
+    import time
+
+    number = _issue(fdb, _finding(fdb))
+    for action in ("submit", "recheck_pass"):
+        with fdb.transaction() as s:
+            apply_action(s, number, action, operator="o", now=NOW)
+    outcome: list[str] = []
+    started = threading.Event()
+
+    def second_close() -> None:
+        started.set()
+        try:
+            with fdb.transaction() as s:
+                close_notice(s, number, operator="second", now=NOW)
+            outcome.append("closed")
+        except InvalidTransition:
+            outcome.append("refused")
+
+    with fdb.transaction() as s:
+        close_notice(s, number, operator="first", now=NOW)
+        thread = threading.Thread(target=second_close)
+        thread.start()
+        started.wait()
+        time.sleep(0.3)  # let the second transaction reach the lock held by this one
+        assert outcome == []  # it is waiting, not done
+    thread.join(timeout=30)
+    assert outcome == ["refused"]
+    with fdb.session() as s:
+        events = get_notice(s, number).events
+        assert [(e.event, e.by) for e in events if e.event == "close"] == [("close", "first")]
+
+
+def test_a_finding_cannot_be_dated_in_the_future(fdb) -> None:
+    with pytest.raises(ValidationFailed, match="found_at: is in the future"), \
+            fdb.transaction() as s:
+        add_finding(s, operator="o", asset="HC-C01", category="other", severity="minor",
+                    description="x", found_at=NOW + timedelta(hours=1), now=NOW)
