@@ -124,12 +124,20 @@ class BenchRun:
                 return await play_programme(self._driver, programme_steps(self.programme),
                                             self.plan.permit, self.clock)
             except asyncio.CancelledError:
-                await asyncio.shield(self._stop())
+                await self._stop_even_if_cancelled()
                 raise
         finally:
             await pool.close()
             if self._writes:
                 await asyncio.gather(*self._writes, return_exceptions=True)
+
+    async def _stop_even_if_cancelled(self) -> None:
+        """Send stop and see it through, even while the app shuts down around us (bounded by
+        the unit's timeout): a bench unit must not be left sounding."""
+        stop = asyncio.ensure_future(self._stop())
+        while not stop.done():
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(stop)
 
     async def _stop(self) -> None:
         from sirenctl.drivers.errors import DriverError

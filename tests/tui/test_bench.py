@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
-from sirenctl.drivers.clock import ManualClock
+from sirenctl.drivers.clock import ManualClock, ScaledClock
 from sirenctl.simulators.fleet import SimFleet, SimSpec
 from sqlalchemy import select
 from textual.widgets import OptionList
@@ -85,3 +86,38 @@ async def test_unit_no_longer_bench_is_refused_and_audited(services, demo_db) ->
     refused = events(demo_db, "command.sound")
     assert [(e.outcome, e.object_ref) for e in refused] == [("refused", "BENCH-01")]
     assert "live siren" in refused[0].message
+
+
+async def start_noon_programme(pilot, demo_db) -> None:  # type: ignore[no-untyped-def]
+    await pick(pilot, "cn-918-noon")
+    await pilot.press("s")
+    await settle(pilot)
+    await pilot.click("#confirm")
+    await wait_until(pilot, lambda: events(demo_db, "command.sound"))
+
+
+async def test_stop_key_and_quitting_both_stop_the_unit(services, demo_db) -> None:  # type: ignore[no-untyped-def]
+    clock = ScaledClock(time_scale=10.0)  # the 15-minute programme would take 90 s
+    async with SimFleet([SimSpec("BENCH-01", kind="electronic")], clock=clock) as fleet:
+        with demo_db.transaction() as session:
+            edit_asset(session, "BENCH-01", {"controller_port": fleet.endpoints["BENCH-01"].port},
+                       operator="tester")
+        services.device_clock = clock
+        controller = fleet.controller("BENCH-01")
+        app = make_app(services, mode="bench")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await start_noon_programme(pilot, demo_db)
+            assert controller.sounding()
+            await pilot.press("c")
+            await wait_until(pilot, lambda: events(demo_db, "command.cancel"))
+            assert not controller.sounding()
+            assert "STOPPED" in text_of(app.screen.query_one("#progress"))
+            await start_noon_programme(pilot, demo_db)  # again, then quit while it plays
+            assert controller.sounding()
+        for _ in range(100):  # the app is gone: wait on the event loop itself
+            if len(events(demo_db, "command.cancel")) == 2:
+                break
+            await asyncio.sleep(0.02)
+        assert not controller.sounding()
+        assert [c.code for c in controller.stats.commands] == [1, 0, 1, 0]
+    assert {e.outcome for e in events(demo_db, "command.cancel")} == {"ok"}
