@@ -24,6 +24,8 @@ from sirenctl.cli.common import (
     pass_app,
 )
 
+MAX_ALARM_LINES = 20
+
 
 def _exit_code(result: Any) -> ExitCode:
     if result.missed:
@@ -87,9 +89,13 @@ def run_due(app: AppContext, dry_run: bool, at: datetime | None, timeout: float,
             echo_table(["wo", "asset", "outcome", "status", "note"],
                        [[o.wo_id, o.tag, o.outcome, o.status, o.note] for o in result.outcomes],
                        title="executed")
-    for d in result.missed:
+    missed = result.missed
+    for d in missed[:MAX_ALARM_LINES]:
         info(f"ALARM: work order {getattr(d, 'work_order_id', getattr(d, 'wo_id', '?'))} "
              f"{d.tag}: {getattr(d, 'reason', getattr(d, 'note', ''))}")
+    if len(missed) > MAX_ALARM_LINES:
+        info(f"ALARM: ... and {len(missed) - MAX_ALARM_LINES} more missed or unknown work orders "
+             "(sirenctl agenda)")
     code = _exit_code(result)
     if code != ExitCode.OK:
         click.get_current_context().exit(code)

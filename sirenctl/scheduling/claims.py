@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sirenctl.audit import record
 from sirenctl.models import Asset, AssetStatus
 from sirenctl.models.scheduling import Approval, ResultOutcome, WorkOrder, WorkOrderStatus
+from sirenctl.scheduling.durations import format_duration
 from sirenctl.scheduling.policy import LEASE, REPORT_GRACE, is_automatic
 
 S = WorkOrderStatus
@@ -92,12 +93,12 @@ def decide(wo: WorkOrder, asset: Asset, approvals: list[Approval], now: datetime
             return "miss", "never issued before its window passed (run-due was not running)"
         return "issue", "issued to technicians" + (" (hand-crank timing guide)" if wo.programme else "")
     if now > wo.window_end_at:
-        late = int((now - wo.due_at).total_seconds())
+        late = format_duration((now - wo.due_at).total_seconds())
         if wo.audible:
-            return "miss", (f"{late} s late, past the late allowance of "
-                            f"{int((wo.window_end_at - wo.due_at).total_seconds())} s: not started "
+            allowance = format_duration((wo.window_end_at - wo.due_at).total_seconds())
+            return "miss", (f"{late} late, past the late allowance of {allowance}: not started "
                             "(an unannounced late siren causes panic)")
-        return "miss", f"{late} s late, past its window"
+        return "miss", f"{late} late, past its window"
     if wo.audible and not asset.is_bench and not valid_approvals(wo, approvals):
         return "refuse", (f"live audible work order needs an approval by someone other than its "
                           f"planner {wo.planned_by} (sirenctl approve {wo.id})")
