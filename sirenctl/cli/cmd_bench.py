@@ -61,11 +61,15 @@ def bench_sound(app: AppContext, tag: str, programme_key: str, time_scale: float
     from sirenctl.devices import AuditWriter, NotABenchUnit, bench_permit, endpoint_for
     from sirenctl.registry.assets import get_asset
     from sirenctl.scheduling.library import load_library
+    from sirenctl.scheduling.spec import SpecError
 
     try:
         programme = load_library(schedules_dir).programme(programme_key)
     except KeyError as exc:
         raise CLIError(str(exc.args[0]), ExitCode.NOT_FOUND) from None
+    except SpecError as exc:
+        raise CLIError("schedule files have problems", ExitCode.INVALID_INPUT,
+                       [str(p) for p in exc.problems]) from None
     with app.db.session() as session:
         asset = get_asset(session, tag)
         try:

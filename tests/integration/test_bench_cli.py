@@ -10,27 +10,48 @@ from tests.integration.simthread import fleet_in_thread
 from tests.integration.test_poll_cli import _register
 
 pytest.importorskip("sirenctl.simulators.fleet")
-SPEED = 200.0  # simulator and runner share this time scale: a 15-minute programme takes ~5 s
+# Simulator and runner share this time scale. Kept modest: every real millisecond of request
+# latency is SPEED milliseconds of device time, and echo checks and late allowances are in
+# device time, so a big factor turns a loaded CI machine into a slow controller.
+SPEED = 20.0
+THREE_GROWLS = """
+title = "three growls 20 s apart"
+[[step]]
+signal = "growl"
+gap = "20s"
+[[step]]
+signal = "growl"
+gap = "20s"
+[[step]]
+signal = "growl"
+"""
+
+
+def _schedules(tmp_path):  # type: ignore[no-untyped-def]
+    (tmp_path / "sched" / "programmes").mkdir(parents=True)
+    (tmp_path / "sched" / "programmes" / "three-growls.toml").write_text(THREE_GROWLS)
+    return str(tmp_path / "sched")
 
 
 def _audit(cli, action: str) -> list[dict]:  # type: ignore[no-untyped-def]
     return cli.json("audit", "list", "--action", action)
 
 
-def test_bench_programme_plays_and_is_audited(sqlite_cli) -> None:
+def test_bench_programme_plays_and_is_audited(sqlite_cli, tmp_path) -> None:
     from sirenctl.simulators.fleet import SimSpec
 
     with fleet_in_thread([SimSpec("BENCH-01", kind="electronic")], time_scale=SPEED) as fleet:
         _register(sqlite_cli, fleet)
         assert sqlite_cli("asset", "edit", "BENCH-01", "--bench").exit_code == 0
-        result = sqlite_cli("bench", "sound", "BENCH-01", "--programme", "cn-918-noon",
-                            "--time-scale", str(SPEED), "--json")
+        result = sqlite_cli("bench", "sound", "BENCH-01", "--programme", "three-growls",
+                            "--schedules", _schedules(tmp_path), "--time-scale", str(SPEED),
+                            "--json")
         assert result.exit_code == 0, result.stdout + result.stderr
         played = json.loads(result.stdout)
-        # 12:00 pre-alert, 12:06 air raid, 12:12 all clear: offsets in seconds, codes 1, 2, 3
+        # growl (code 4) is 5 s: steps start at 0, 25 and 50 s
         assert [(s["signal_code"], s["start_offset"], s["outcome"]) for s in played["steps"]] == [
-            (1, 0.0, "ok"), (2, 360.0, "ok"), (3, 720.0, "ok")]
-        assert [s["echo"]["function"] for s in played["steps"]] == [1, 2, 3]
+            (4, 0.0, "ok"), (4, 25.0, "ok"), (4, 50.0, "ok")]
+        assert [s["echo"]["function"] for s in played["steps"]] == [4, 4, 4]
         assert played["final_status"]["sounding"] is False
     sounds = _audit(sqlite_cli, "command.sound")
     assert len(sounds) == 3 and {e["outcome"] for e in sounds} == {"ok"}
