@@ -82,19 +82,25 @@ def bench_sound(app: AppContext, tag: str, programme_key: str, time_scale: float
             raise CLIError(str(exc), ExitCode.INVALID_INPUT) from None
     info(f"BENCH TEST: {tag} will play {programme.key} ({programme.title}), "
          f"{programme.total_seconds} s")
-    result = asyncio.run(_play(tag, endpoint, programme, permit, time_scale,
+    played = asyncio.run(_play(tag, endpoint, programme, permit, time_scale,
                                AuditWriter(app.db, app.operator)))
+    from sirenctl.bench_results import record_bench_result
+
+    outcome, result_id = record_bench_result(app.db, tag, programme.key, played,
+                                             operator=app.operator, via="the CLI")
+    result = played.to_dict() | {"outcome": outcome, "test_result_id": result_id}
     rows = [_step_row(step) for step in result["steps"]]
     if as_json:
         echo_json(result)
     else:
         echo_table(["#", "signal", "cycles", "at +s", "outcome", "echo function", "error"], rows,
                    title=f"bench test {tag}: {programme.key}")
+    info(f"recorded test result {result_id}: {outcome}")
     _exit_for(result)
 
 
 async def _play(tag: str, endpoint: Any, programme: Any, permit: Any, time_scale: float,
-                audit: Any) -> dict[str, Any]:
+                audit: Any) -> Any:
     from sirenctl.devices import programme_steps
     from sirenctl.drivers.clock import ScaledClock
     from sirenctl.drivers.pool import LinkPool, open_driver
@@ -103,8 +109,7 @@ async def _play(tag: str, endpoint: Any, programme: Any, permit: Any, time_scale
     clock = ScaledClock(time_scale)
     async with LinkPool() as pool:
         driver = open_driver(endpoint, pool, tag=tag, audit=audit, clock=clock)
-        result = await play_programme(driver, programme_steps(programme), permit, clock)
-    return result.to_dict()
+        return await play_programme(driver, programme_steps(programme), permit, clock)
 
 
 def _step_row(step: dict[str, Any]) -> list[Any]:

@@ -52,6 +52,7 @@ def test_bench_programme_plays_and_is_audited(sqlite_cli, tmp_path) -> None:
         assert [(s["signal_code"], s["start_offset"], s["outcome"]) for s in played["steps"]] == [
             (4, 0.0, "ok"), (4, 25.0, "ok"), (4, 50.0, "ok")]
         assert [s["echo"]["function"] for s in played["steps"]] == [4, 4, 4]
+        assert played["outcome"] == "pass" and played["test_result_id"]
         assert played["final_status"]["sounding"] is False
     sounds = _audit(sqlite_cli, "command.sound")
     assert len(sounds) == 3 and {e["outcome"] for e in sounds} == {"ok"}
@@ -85,8 +86,12 @@ def test_stale_echo_is_reported_as_failed_to_sound(sqlite_cli) -> None:
                             "--time-scale", str(SPEED))
         assert result.exit_code == 8
         assert "failed_to_sound" in result.stdout
+        assert "recorded test result" in result.stderr and "failed_to_sound" in result.stderr
     failed = _audit(sqlite_cli, "command.sound")
     assert failed and failed[0]["outcome"] == "error" and "failed to sound" in failed[0]["message"]
+    # a failed bench test is a finding the office must follow up
+    findings = sqlite_cli.json("finding", "list")
+    assert [f["asset"] for f in findings] == ["BENCH-02"]
 
 
 def test_unknown_programme(sqlite_cli) -> None:

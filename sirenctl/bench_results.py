@@ -1,0 +1,48 @@
+"""Record a bench programme's outcome as a test result (CLI and TUI share this).
+
+Recorded through the scheduling layer, so it is audited and a failure raises a finding.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sirenctl.db import Database
+    from sirenctl.drivers.programme import ProgrammeResult
+
+
+def bench_outcome(result: ProgrammeResult) -> str:
+    """pass, failed_to_sound, unreachable (every step a communication fault) or fail."""
+    if result.ok:
+        return "pass"
+    outcomes = [s.outcome for s in result.steps]
+    if "failed_to_sound" in outcomes:
+        return "failed_to_sound"
+    if all(s.error is not None and s.error.comm_fault for s in result.steps):
+        return "unreachable"
+    return "fail"
+
+
+def record_bench_result(db: Database, tag: str, programme_key: str, result: ProgrammeResult, *,
+                        operator: str, via: str) -> tuple[str, int]:
+    """Store a ``bench_test`` result with every step's echo; returns (outcome, result id)."""
+    from sirenctl.registry.assets import get_asset
+    from sirenctl.scheduling.results import ResultData, record_result
+
+    outcome = bench_outcome(result)
+    steps = [{"signal_code": s.step.signal_code, "cycles": s.step.cycles,
+              "at": s.step.start_offset, "outcome": s.outcome, "echo": s.echo,
+              "error": str(s.error) if s.error else None} for s in result.steps]
+    data = ResultData(
+        outcome=outcome, operator=operator,
+        started_at=datetime.fromtimestamp(result.started_at, UTC),
+        finished_at=datetime.fromtimestamp(result.finished_at, UTC),
+        echo={"programme": programme_key, "steps": steps,
+              "final_error": str(result.final_error) if result.final_error else None},
+        notes=f"bench test of {programme_key} from {via}",
+        extra={"programme": programme_key, "bench": True})
+    with db.transaction() as session:
+        row = record_result(session, get_asset(session, tag), None, data, kind="bench_test")
+        return outcome, row.id
