@@ -7,6 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.lazy import Lazy
 from textual.widgets import Button, Input, Label, Select, Static
 
 from sirenctl.models import AssetKind, AssetStatus, Transport
@@ -16,6 +17,7 @@ from sirenctl.tui.data import ASSET_SPECS, AssetDetail
 from sirenctl.tui.format import KIND_LABELS, STATUS_LABELS
 
 YES_NO = [("yes", "yes"), ("no", "no")]
+FIRST_PAINT = 8  # fields mounted before the form is first shown
 CHOICES: dict[str, list[tuple[str, str]]] = {
     "kind": [(KIND_LABELS[k], k.value) for k in AssetKind],
     "status": [(STATUS_LABELS[s], s.value) for s in AssetStatus if s != AssetStatus.RETIRED],
@@ -34,6 +36,7 @@ class AssetFormScreen(SirenModal):
         border: thick $primary; background: $surface; padding: 0 1;
     }
     AssetFormScreen .field { height: auto; }
+    AssetFormScreen #more-fields { height: auto; }
     AssetFormScreen .field Label.name { width: 22; padding-top: 0; }
     AssetFormScreen .field Input, AssetFormScreen .field Select { width: 1fr; }
     AssetFormScreen .error { color: $text-error; height: auto; padding-left: 22; display: none; }
@@ -61,17 +64,24 @@ class AssetFormScreen(SirenModal):
         with Vertical(id="form-box") as box:
             box.border_title = f"Edit {self.detail.tag}" if self.detail else "New asset"
             box.border_subtitle = "ctrl+s or F2 save · esc cancel"
+            keys = list(ASSET_SPECS)
             with VerticalScroll(id="form-fields"):
-                for key, spec in ASSET_SPECS.items():
-                    with Horizontal(classes="field"):
-                        star = "*" if spec.required else ""
-                        yield Label(f"{key}{star}", classes="name")
-                        yield self._editor(key)
-                    yield Static("", id=f"err-{key}", classes="error")
+                yield from self._rows(keys[:FIRST_PAINT])
+                # the rest is mounted right after the first paint: the form shows at once
+                with Lazy(Vertical(id="more-fields")):
+                    yield from self._rows(keys[FIRST_PAINT:])
             yield Static("", id="form-message")
             with Horizontal(id="form-buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
+
+    def _rows(self, keys: list[str]) -> ComposeResult:
+        for key in keys:
+            with Horizontal(classes="field"):
+                star = "*" if ASSET_SPECS[key].required else ""
+                yield Label(f"{key}{star}", classes="name")
+                yield self._editor(key)
+            yield Static("", id=f"err-{key}", classes="error")
 
     def _editor(self, key: str) -> Input | Select[str]:
         spec = ASSET_SPECS[key]

@@ -162,6 +162,19 @@ async def test_navigation_help_and_theme(services) -> None:  # type: ignore[no-u
         text = static_text(app, "#help-keys")
         assert "nav.assets" in text and "assets.retire" in text and "form.save_f2" in text
         await pilot.press("escape")
+
+        async def palette(command: str) -> None:
+            await pilot.press("ctrl+p", *command)
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await settle(pilot)
+
+        await palette("go to agenda")
+        assert app.current_mode == "agenda"
+        await pilot.press("a")
+        await palette("new asset")  # offered on the assets screen only
+        assert app.screen.query_one("#form-box").border_title == "New asset"
+        await pilot.press("escape")
         theme = app.theme
         await pilot.press("t")
         assert app.theme != theme
