@@ -33,7 +33,7 @@ def demo(app: AppContext, reset: bool) -> None:
     from sirenctl.config import data_dir, demo_db_url
     from sirenctl.registry.demo import demo_is_seeded, seed_demo
 
-    url = app.db_option or demo_db_url()
+    url = app.db_url if app.db_option else demo_db_url()
     if reset:
         database = make_url(url).database
         if make_url(url).get_backend_name() != "sqlite" or not database:

@@ -5,27 +5,42 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import click
+
 from sirenctl.cli.common import CLIError, ExitCode
 
 
 @contextmanager
 def translate_errors() -> Iterator[None]:
+    try:
+        yield
+    except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        raise
+    except Exception as exc:
+        mapped = _as_cli_error(exc)
+        if mapped is None:
+            raise
+        raise mapped from None
+
+
+def _as_cli_error(exc: Exception) -> CLIError | None:
+    # Imported only when something failed: importing them up front would cost every command
+    # (cron's idle run-due included) the ORM's import time.
     from sqlalchemy.exc import OperationalError
 
     from sirenctl.db import SchemaError
     from sirenctl.registry.errors import Conflict, NotFound, ValidationFailed
 
-    try:
-        yield
-    except ValidationFailed as exc:
+    if isinstance(exc, ValidationFailed):
         count = len(exc.problems)
-        raise CLIError(f"{count} problem{'s' if count != 1 else ''} found; nothing was changed",
-                       ExitCode.INVALID_INPUT, [str(p) for p in exc.problems]) from None
-    except NotFound as exc:
-        raise CLIError(str(exc), ExitCode.NOT_FOUND) from None
-    except Conflict as exc:
-        raise CLIError(str(exc), ExitCode.CONFLICT) from None
-    except SchemaError as exc:
-        raise CLIError(str(exc), ExitCode.SCHEMA) from None
-    except OperationalError as exc:
-        raise CLIError(f"database error: {exc.orig}", ExitCode.FAILURE) from None
+        return CLIError(f"{count} problem{'s' if count != 1 else ''} found; nothing was changed",
+                        ExitCode.INVALID_INPUT, [str(p) for p in exc.problems])
+    if isinstance(exc, NotFound):
+        return CLIError(str(exc), ExitCode.NOT_FOUND)
+    if isinstance(exc, Conflict):
+        return CLIError(str(exc), ExitCode.CONFLICT)
+    if isinstance(exc, SchemaError):
+        return CLIError(str(exc), ExitCode.SCHEMA)
+    if isinstance(exc, OperationalError):
+        return CLIError(f"database error: {exc.orig}", ExitCode.FAILURE)
+    return None

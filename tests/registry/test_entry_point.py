@@ -58,6 +58,13 @@ def test_demo_seeds_once_and_summarises(tmp_path) -> None:
     assert len({a["site"] for a in assets if a["kind"] == "hand_crank"}) == 14
 
 
+def test_demo_into_a_plain_file_path(tmp_path) -> None:
+    target = tmp_path / "county.db"
+    result = _run("--db", str(target), "demo", env_extra={"SIRENCTL_DATA_DIR": str(tmp_path / "d")})
+    assert result.returncode == 0, result.stderr
+    assert target.exists() and not (tmp_path / "d" / "demo.db").exists()
+
+
 def test_exit_code_on_usage_error() -> None:
     assert _run("asset", "list", "--no-such-option").returncode == 2
 
