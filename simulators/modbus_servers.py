@@ -25,6 +25,7 @@ from pymodbus.logging import Log
 from pymodbus.pdu import ExceptionResponse
 from pymodbus.server import ModbusSerialServer, ModbusTcpServer
 from pymodbus.server.requesthandler import ServerRequestHandler
+
 from sirenctl.drivers.modbus_link import rtu_crc
 
 from .controller import SimController

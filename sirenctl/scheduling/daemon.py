@@ -86,6 +86,10 @@ class Daemon:
                 except ValueError as exc:
                     self.log(f"poll: {asset.tag}: {exc}")
         results = asyncio.run(poll_endpoints(endpoints))
+        from sirenctl.registry.status_store import store_poll_results
+
+        with self.db.transaction() as session:  # last known status, shown with its age
+            store_poll_results(session, results, source="daemon")
         for tag, res in sorted(results.items()):
             if not res.ok:
                 self.log(f"poll: {tag} unreachable: {res.error}")

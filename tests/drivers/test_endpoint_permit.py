@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sirenctl.drivers.endpoint import Endpoint
 from sirenctl.drivers.errors import RefusedForSafety
 from sirenctl.drivers.permit import Permit, require_permit

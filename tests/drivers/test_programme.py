@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sirenctl.drivers.permit import Permit
 from sirenctl.drivers.pool import Fleet
 from sirenctl.drivers.programme import ProgrammeStep, play_programme, validate_steps

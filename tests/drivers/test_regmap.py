@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sirenctl.drivers.regmap import MapError, available_maps, load_map, parse_map
 from sirenctl.drivers.signals import AIR_RAID, ALL_CLEAR, BUILTIN, PRE_ALERT
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sirenctl.drivers import errors as E
 from sirenctl.drivers.diagnostics import modbus_read, modbus_write
 from sirenctl.drivers.permit import Permit

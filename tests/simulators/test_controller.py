@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sirenctl.drivers.clock import ManualClock
 from sirenctl.drivers.signals import AIR_RAID, ALL_CLEAR, PRE_ALERT, SILENT_TEST, STOP, SignalTable
 from sirenctl.simulators.controller import FLOAT_V, LOW_V, SimController

@@ -7,10 +7,10 @@ import re
 import shutil
 
 import pytest
+
 from sirenctl.drivers.pool import Fleet
 from sirenctl.drivers.signals import AIR_RAID
 from sirenctl.simulators.cli_support import default_specs, describe_endpoints, with_faults
-
 from tests.drivers.conftest import spec
 
 
