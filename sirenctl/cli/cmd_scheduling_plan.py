@@ -88,6 +88,8 @@ def _show_diff(diff: Any, as_json: bool, dry_run: bool) -> None:
     info(f"{verb} {s['added']}, {'would change' if dry_run else 'changed'} {s['changed']}, "
          f"{'would cancel' if dry_run else 'cancelled'} {s['cancelled']} work orders; "
          f"{s['unchanged']} unchanged, {s['kept']} started or past left alone"
+         + (f"; {s['past_occurrences']} occurrence(s) already over were not planned"
+            if s["past_occurrences"] else "")
          + (f"; {s['skipped_occurrences']} occurrences skipped for holidays" if s["skipped_occurrences"] else ""))
 
 

@@ -67,6 +67,7 @@ class PlanDiff:
     unchanged: int = 0
     kept: int = 0  # started or past work orders that a re-plan leaves alone
     skipped: list[Occurrence] = field(default_factory=list)
+    past: int = 0  # occurrences whose window had closed when planning: never planned
     provisional_years: set[tuple[str, int]] = field(default_factory=set)
 
     @property
@@ -85,6 +86,7 @@ class PlanDiff:
         return {"from": self.start.isoformat(), "to": self.end.isoformat(), "added": self.added_count,
                 "changed": len(self.changed), "cancelled": len(self.cancelled),
                 "unchanged": self.unchanged, "kept": self.kept, "skipped_occurrences": len(self.skipped),
+                "past_occurrences": self.past,
                 "provisional_years": sorted(f"{c}:{y}" for c, y in self.provisional_years)}
 
     def grouped(self) -> list[dict[str, Any]]:
@@ -128,6 +130,10 @@ def desired_groups(campaigns: Iterable[Campaign], assets: list[AssetRow], start:
                 diff.provisional_years.add((campaign.holiday_country, occ.due.year))
             if occ.skipped:
                 diff.skipped.append(occ)
+                continue
+            if occ.window_end_utc <= now:
+                # Planning after the fact would only create work that is missed on arrival.
+                diff.past += 1
                 continue
             common = {"campaign": campaign.key, "task": campaign.task, "nominal_at": occ.nominal_utc,
                       "due_at": occ.due_utc, "window_end_at": occ.window_end_utc,

@@ -171,3 +171,18 @@ def test_grouped_diff_is_readable(sdb, tmp_path):
                                "due_local": "2026-09-18 12:00 CST"}]
 
 
+
+
+def test_planning_late_in_the_year_does_not_create_work_that_is_already_over(sdb, tmp_path):
+    """An office starting in November plans the rest of the year, not a year of missed work."""
+    from sirenctl.registry.demo import seed_demo
+
+    with sdb.transaction() as s:
+        seed_demo(s, operator="seed", data_dir=tmp_path)
+    now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    diff = plan(sdb, None, *YEAR_2026, now=now)
+    orders = work_orders(sdb)
+    assert orders and all(o.window_end_at > now for o in orders)
+    assert {o.campaign for o in orders} >= {"cn-handcrank-monthly-check"}  # December's check
+    assert not work_orders(sdb, campaign="cn-918-trial-sounding")  # 9·18 is over
+    assert diff.summary()["past_occurrences"] > 0
