@@ -53,6 +53,8 @@ class SirenApp(App[None]):
         *_nav_bindings(),
         Binding("question_mark,f1", "help", "Help", key_display="?", id="app.help"),
         Binding("t", "toggle_theme", "Theme", id="app.theme", show=False),
+        Binding("f9", "stop_bench", "Stop bench test", id="app.stop_bench", show=False,
+                priority=True),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
@@ -67,6 +69,7 @@ class SirenApp(App[None]):
         self.poller = StatusPoller(self)
         #: messages shown as notifications once the app is up (keymap problems, demo notes)
         self.notices: list[str] = []
+        self.bench_screen: Any = None  # set by the bench screen: F9 stops it from anywhere
 
     def on_mount(self) -> None:
         # Worker threads make many short database calls, each releasing the GIL; with the
@@ -104,6 +107,14 @@ class SirenApp(App[None]):
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
 
+    def action_stop_bench(self) -> None:
+        """Stop a playing bench test from any screen (F9 or the palette)."""
+        bench = self.bench_screen
+        if bench is None or bench.bench_run is None:
+            self.notify("no bench test is playing", timeout=2)
+            return
+        bench.action_stop()
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
@@ -139,6 +150,9 @@ class SirenApp(App[None]):
                 yield SystemCommand(f"Crank guide: {programme.key}",
                                     f"Hand-crank timing guide for {programme.title}",
                                     self._crank(programme))
+        if self.bench_screen is not None and self.bench_screen.bench_run is not None:
+            yield SystemCommand("Stop bench test now", "Send stop to the bench unit (F9)",
+                                self.action_stop_bench)
         yield SystemCommand("Help", "List every key and its id", self.action_help)
         yield SystemCommand("Toggle light/dark theme", "Switch between light and dark",
                             self.action_toggle_theme)

@@ -81,6 +81,7 @@ class BenchScreen(SirenScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "Bench test"
+        self.app.bench_screen = self  # type: ignore[attr-defined]
         self.action_refresh()
         self.set_interval(0.5, self.tick)
 
@@ -162,7 +163,8 @@ class BenchScreen(SirenScreen):
     def start(self, plan: BenchPlan, programme: Any) -> None:
         log = self.query_one("#echo", RichLog)
         log.clear()
-        log.write(Text(f"BENCH TEST {plan.tag}: {programme.key}", style="bold"))
+        log.write(Text(f"BENCH TEST {plan.tag}: {programme.key} (c here or F9 anywhere stops it)",
+                       style="bold"))
         self.bench_run = BenchRun(self.services.db, self.services.operator, plan, programme,
                             self.services.timer(), on_command=self.on_command)
         self.play(self.bench_run)

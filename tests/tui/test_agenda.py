@@ -107,7 +107,6 @@ async def test_check_in_with_a_bad_value_then_saved(services, demo_db) -> None: 
 
 async def test_crank_guide_from_a_hand_crank_sounding_then_check_in(services, demo_db) -> None:  # type: ignore[no-untyped-def]
     from sirenctl.drivers.clock import ManualClock
-
     from sirenctl.tui.checkin_form import CheckInForm
     from sirenctl.tui.crank_guide import CrankGuideScreen
 

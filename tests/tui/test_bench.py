@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import time
 
-from sirenctl.drivers.clock import ManualClock, ScaledClock
-from sirenctl.simulators.fleet import SimFleet, SimSpec
 from sqlalchemy import select
 from textual.widgets import OptionList
 
+from sirenctl.drivers.clock import ManualClock, ScaledClock
 from sirenctl.models import AuditEvent
 from sirenctl.models.scheduling import TestResult
 from sirenctl.registry.assets import edit_asset
+from sirenctl.simulators.fleet import SimFleet, SimSpec
 from tests.tui.conftest import make_app, settle, text_of, wait_until
 
 
@@ -96,7 +96,7 @@ async def start_noon_programme(pilot, demo_db) -> None:  # type: ignore[no-untyp
     await wait_until(pilot, lambda: events(demo_db, "command.sound"))
 
 
-async def test_stop_key_and_quitting_both_stop_the_unit(services, demo_db) -> None:  # type: ignore[no-untyped-def]
+async def test_f9_and_quitting_both_stop_the_unit(services, demo_db) -> None:  # type: ignore[no-untyped-def]
     clock = ScaledClock(time_scale=10.0)  # the 15-minute programme would take 90 s
     async with SimFleet([SimSpec("BENCH-01", kind="electronic")], clock=clock) as fleet:
         with demo_db.transaction() as session:
@@ -108,8 +108,10 @@ async def test_stop_key_and_quitting_both_stop_the_unit(services, demo_db) -> No
         async with app.run_test(size=(80, 24)) as pilot:
             await start_noon_programme(pilot, demo_db)
             assert controller.sounding()
-            await pilot.press("c")
+            await pilot.press("d")  # another screen: F9 stops the bench test from anywhere
+            await pilot.press("f9")
             await wait_until(pilot, lambda: events(demo_db, "command.cancel"))
+            await pilot.press("b")
             assert not controller.sounding()
             assert "STOPPED" in text_of(app.screen.query_one("#progress"))
             await start_noon_programme(pilot, demo_db)  # again, then quit while it plays

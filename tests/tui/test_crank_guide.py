@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sirenctl.drivers.clock import ManualClock
 from textual.widgets import Digits
 
+from sirenctl.drivers.clock import ManualClock
 from sirenctl.scheduling.library import load_library
 from tests.tui.conftest import make_app, settle, text_of
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sirenctl.simulators.faults import Faults
-from sirenctl.simulators.fleet import SimFleet, SimSpec
 from textual.widgets import DataTable
 
 from sirenctl.registry.assets import edit_asset
+from sirenctl.simulators.faults import Faults
+from sirenctl.simulators.fleet import SimFleet, SimSpec
 from sirenctl.tui.devices import DeviceService
 from tests.tui.conftest import make_app, wait_until
 
