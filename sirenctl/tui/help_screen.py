@@ -13,7 +13,7 @@ from textual.widgets import Static
 INTRO = (
     "Keys work without a mouse; ctrl+p opens the command palette. Remap any key by its id in "
     "a keymap file (see docs/tui.md). Live sirens are never sounded from this program: "
-    "the bench test only offers bench units."
+    "the bench test only offers bench units, and F9 stops a playing bench test from any screen."
 )
 
 
