@@ -81,7 +81,42 @@ def add_drill(
     session.flush()
     record(session, operator=operator, action="drill.add", object_type="drill",
            object_ref=str(event.id), after=drill_to_dict(event), at=now)
+    if kind == OutreachKind.EVACUATION_DRILL:
+        close_drill_orders(session, event, operator=operator, now=now)
     return event
+
+
+def close_drill_orders(session: Session, event: OutreachEvent, *, operator: str,
+                       now: datetime) -> list[int]:
+    """Mark the site's open drill work orders of that month done: the drill was held.
+
+    Planned drills (the monthly drill campaign) are manual work orders; recording the drill is
+    what completes them, so the agenda and the annual report count it as done, not missed.
+    """
+    from zoneinfo import ZoneInfo
+
+    from sirenctl.models import Asset
+    from sirenctl.models.scheduling import WorkOrder, WorkOrderStatus
+
+    open_states = (WorkOrderStatus.PLANNED.value, WorkOrderStatus.ISSUED.value,
+                   WorkOrderStatus.MISSED.value)
+    orders = session.scalars(select(WorkOrder).join(Asset, Asset.id == WorkOrder.asset_id).where(
+        WorkOrder.task == "drill", Asset.site_id == event.site_id,
+        WorkOrder.status.in_(open_states)))
+    closed = []
+    for order in orders:
+        local = order.due_at.astimezone(ZoneInfo(order.timezone)).date()
+        if (local.year, local.month) != (event.held_on.year, event.held_on.month):
+            continue
+        before = order.status
+        order.status = WorkOrderStatus.DONE.value
+        order.finished_at = now
+        order.outcome_note = f"drill #{event.id} held on {event.held_on.isoformat()}"
+        closed.append(order.id)
+        record(session, operator=operator, action="workorder.done", object_type="work_order",
+               object_ref=str(order.id), before={"status": before},
+               after={"status": order.status, "drill": event.id}, at=now)
+    return closed
 
 
 @dataclass(frozen=True)
