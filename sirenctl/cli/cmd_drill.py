@@ -43,7 +43,13 @@ def drill() -> None:
 @json_option
 @pass_app
 def drill_add(app: AppContext, as_json: bool, **kwargs: Any) -> None:
-    """Record a drill, training session or publicity event."""
+    """Record a drill, training session or publicity event.
+
+    \b
+    Example:
+      sirenctl drill add --site C03 --date 2025-06-14 --kind training --title 急救知识培训 \\
+          --participants 48 --certificates 45 --certificate-type 急救基础
+    """
     from sirenctl.findings.drills import add_drill, drill_to_dict
 
     with app.db.transaction() as session:
@@ -61,7 +67,12 @@ def drill_add(app: AppContext, as_json: bool, **kwargs: Any) -> None:
 @pass_app
 def drill_list(app: AppContext, site: str | None, kind: str | None, year: int | None,
                as_json: bool) -> None:
-    """List drills and outreach events, newest first, with totals."""
+    """List drills and outreach events, newest first, with totals.
+
+    \b
+    Example:
+      sirenctl drill list --site C01 --year 2025
+    """
     from sirenctl.findings.drills import DrillFilter, drill_to_dict, list_drills
 
     flt = DrillFilter(site=site, kind=kind, since=date(year, 1, 1) if year else None,

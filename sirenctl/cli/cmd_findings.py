@@ -80,7 +80,13 @@ def finding() -> None:
 @pass_app
 def finding_add(app: AppContext, asset_tag: str | None, site_code: str | None, as_json: bool,
                 **kwargs: Any) -> None:
-    """Record a finding by hand (an inspection)."""
+    """Record a finding by hand (an inspection).
+
+    \b
+    Example:
+      sirenctl finding add --asset HC-C01 --category corrosion --severity major \\
+          --description "转轴锈蚀，摇动费力" --found-at "2025-03-10 09:30"
+    """
     from sirenctl.findings.findings import add_finding, finding_to_dict
 
     with app.db.transaction() as session:
@@ -133,7 +139,12 @@ def finding_list(app: AppContext, year: int | None, limit: int | None, as_json: 
 @json_option
 @pass_app
 def finding_show(app: AppContext, finding_id: int, as_json: bool) -> None:
-    """Show one finding."""
+    """Show one finding.
+
+    \b
+    Example:
+      sirenctl finding show 12
+    """
     from sirenctl.findings.findings import finding_to_dict, get_finding
 
     with app.db.session() as session:
@@ -150,7 +161,12 @@ def finding_show(app: AppContext, finding_id: int, as_json: bool) -> None:
 @click.option("--resolution", required=True, help="What was done.")
 @pass_app
 def finding_resolve(app: AppContext, finding_id: int, resolution: str) -> None:
-    """Resolve a finding fixed on the spot (one covered by a notice closes with the notice)."""
+    """Resolve a finding fixed on the spot (one covered by a notice closes with the notice).
+
+    \b
+    Example:
+      sirenctl finding resolve 14 --resolution "重新张贴二维码标识"
+    """
     from sirenctl.findings.findings import resolve_finding
 
     with app.db.transaction() as session:

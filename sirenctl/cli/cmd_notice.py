@@ -60,7 +60,13 @@ def notice() -> None:
 @pass_app
 def notice_issue(app: AppContext, findings: tuple[int, ...], as_json: bool,
                  **kwargs: Any) -> None:
-    """Issue a numbered notice for open findings; prints its number."""
+    """Issue a numbered notice for open findings; prints its number.
+
+    \b
+    Example:
+      sirenctl notice issue --finding 12 --deadline 2026-12-31 --unit 东风社区居委会 \\
+          --person 王建国 --phone 13800000000 --action "更换锈蚀支架"
+    """
     from sirenctl.findings.notices import issue_notice, notice_to_dict
 
     with app.db.transaction() as session:
@@ -88,7 +94,13 @@ def notice_issue(app: AppContext, findings: tuple[int, ...], as_json: bool,
 @pass_app
 def notice_update(app: AppContext, number: str, status: str | None, note: str | None,
                   **changes: Any) -> None:
-    """Move NUMBER forward, or change its deadline or responsible party."""
+    """Move NUMBER forward, or change its deadline or responsible party.
+
+    \b
+    Examples:
+      sirenctl notice update ZG-2025-007 --status awaiting_recheck --note "已更换转轴"
+      sirenctl notice update ZG-2025-007 --deadline 2025-05-31 --note "配件到货延迟"
+    """
     from sirenctl.findings.notices import edit_notice, set_status
 
     changes = {k: v for k, v in changes.items() if v is not None}
@@ -112,7 +124,12 @@ def notice_update(app: AppContext, number: str, status: str | None, note: str | 
 @pass_app
 def notice_recheck(app: AppContext, number: str, passed: bool, close_now: bool,
                    note: str | None) -> None:
-    """Record the re-check of NUMBER: --fail reopens it, --pass allows closing."""
+    """Record the re-check of NUMBER: --fail reopens it, --pass allows closing.
+
+    \b
+    Example:
+      sirenctl notice recheck ZG-2025-007 --pass --close --note "复查鸣响正常"
+    """
     from sirenctl.findings.notices import recheck
 
     if close_now and not passed:
@@ -128,7 +145,12 @@ def notice_recheck(app: AppContext, number: str, passed: bool, close_now: bool,
 @note_option
 @pass_app
 def notice_close(app: AppContext, number: str, note: str | None) -> None:
-    """Close NUMBER after a passed re-check; its findings are resolved."""
+    """Close NUMBER after a passed re-check; its findings are resolved.
+
+    \b
+    Example:
+      sirenctl notice close ZG-2025-007 --note "整改完成"
+    """
     from sirenctl.findings.notices import close_notice, closed_on_time
 
     with app.db.transaction() as session:
@@ -146,7 +168,13 @@ def notice_close(app: AppContext, number: str, note: str | None) -> None:
 @json_option
 @pass_app
 def notice_list(app: AppContext, overdue: bool, as_json: bool, **kwargs: Any) -> None:
-    """List notices, newest first; overdue ones are flagged."""
+    """List notices, newest first; overdue ones are flagged.
+
+    \b
+    Examples:
+      sirenctl notice list --overdue
+      sirenctl notice list --site C01 --year 2025
+    """
     from sirenctl.findings.notices import NoticeFilter, list_notices, notice_to_dict
 
     now = _now()
@@ -169,7 +197,12 @@ def notice_list(app: AppContext, overdue: bool, as_json: bool, **kwargs: Any) ->
 @json_option
 @pass_app
 def notice_show(app: AppContext, number: str, as_json: bool) -> None:
-    """Show NUMBER with its history."""
+    """Show NUMBER with its history.
+
+    \b
+    Example:
+      sirenctl notice show ZG-2025-007
+    """
     from sirenctl.findings.notices import get_notice, notice_to_dict
 
     with app.db.session() as session:

@@ -25,7 +25,12 @@ def programme() -> None:
 @schedules_option
 @json_option
 def programme_list(schedules_dir: str | None, as_json: bool) -> None:
-    """List programmes with their steps and total length."""
+    """List programmes with their steps and total length.
+
+    \b
+    Example:
+      sirenctl programme list
+    """
     from sirenctl.scheduling.durations import format_duration
 
     library = load(schedules_dir)
@@ -95,6 +100,11 @@ def schedule_validate(directory: str | None) -> None:
     """Check every signal, programme and campaign file in DIRECTORY (default: the shipped ones).
 
     Every problem is printed as FILE:LINE: FIELD: MESSAGE; exit code 3 if there is any.
+
+    \b
+    Examples:
+      sirenctl schedule validate
+      sirenctl schedule validate /etc/sirenctl/schedules
     """
     from sirenctl.scheduling.library import load_library
 
@@ -109,7 +119,12 @@ def schedule_validate(directory: str | None) -> None:
 @schedules_option
 @json_option
 def schedule_list(show_all: bool, schedules_dir: str | None, as_json: bool) -> None:
-    """List campaigns with their rule and next occurrence."""
+    """List campaigns with their rule and next occurrence.
+
+    \b
+    Example:
+      sirenctl schedule list --all
+    """
     from sirenctl.scheduling.occurrences import occurrences
 
     library = load(schedules_dir)

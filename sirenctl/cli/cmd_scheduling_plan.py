@@ -195,7 +195,12 @@ def _years_rows(session: Any, country: str | None) -> list[dict[str, Any]]:
 @json_option
 @pass_app
 def holidays_status(app: AppContext, country: str | None, as_json: bool) -> None:
-    """Years in the holiday table, official or provisional."""
+    """Years in the holiday table, official or provisional.
+
+    \b
+    Example:
+      sirenctl holidays status --country CN
+    """
     import sirenctl.models.scheduling  # noqa: F401
 
     with app.db.session() as session:
@@ -218,7 +223,12 @@ def holidays_status(app: AppContext, country: str | None, as_json: bool) -> None
 @json_option
 @pass_app
 def holidays_list(app: AppContext, year: int, country: str, as_json: bool) -> None:
-    """Days off and adjusted working days of one year (seeds the year if needed)."""
+    """Days off and adjusted working days of one year (seeds the year if needed).
+
+    \b
+    Example:
+      sirenctl holidays list --year 2026
+    """
     import sirenctl.models.scheduling  # noqa: F401
     from sirenctl.scheduling.holidays_db import ensure_years, list_days, list_years
 
@@ -241,7 +251,12 @@ def holidays_list(app: AppContext, year: int, country: str, as_json: bool) -> No
 @click.option("--refresh", is_flag=True, help="Replace the year's days with the libraries' current data.")
 @pass_app
 def holidays_seed(app: AppContext, years: tuple[int, ...], country: str, refresh: bool) -> None:
-    """Copy years from chinese-calendar / holidays into the table."""
+    """Copy years from chinese-calendar / holidays into the table.
+
+    \b
+    Example:
+      sirenctl holidays seed --year 2026 --year 2027
+    """
     import sirenctl.models.scheduling  # noqa: F401
     from sirenctl.scheduling.holidays_db import seed_year
 
@@ -259,7 +274,12 @@ def holidays_seed(app: AppContext, years: tuple[int, ...], country: str, refresh
 @click.option("--country", default="CN", show_default=True)
 @pass_app
 def holidays_set(app: AppContext, day: date, kind: str, name: str, country: str) -> None:
-    """Add or change one day (e.g. from the State Council notice)."""
+    """Add or change one day (e.g. from the State Council notice).
+
+    \b
+    Example:
+      sirenctl holidays set 2026-10-10 --kind workday --name "国庆节调休上班"
+    """
     import sirenctl.models.scheduling  # noqa: F401
     from sirenctl.scheduling.holidays_db import set_day
 
@@ -273,7 +293,12 @@ def holidays_set(app: AppContext, day: date, kind: str, name: str, country: str)
 @click.option("--country", default="CN", show_default=True)
 @pass_app
 def holidays_remove(app: AppContext, day: date, country: str) -> None:
-    """Remove one day from the table."""
+    """Remove one day from the table.
+
+    \b
+    Example:
+      sirenctl holidays remove 2026-10-10
+    """
     import sirenctl.models.scheduling  # noqa: F401
     from sirenctl.scheduling.holidays_db import remove_day
 
@@ -292,7 +317,12 @@ def holidays_remove(app: AppContext, day: date, country: str) -> None:
 @pass_app
 def holidays_mark(app: AppContext, year: int, status: str, country: str, replan: bool,
                   schedules_dir: str | None) -> None:
-    """Mark a year official (the notice is out and the table matches it) or provisional."""
+    """Mark a year official (the notice is out and the table matches it) or provisional.
+
+    \b
+    Example:
+      sirenctl holidays mark 2027 official
+    """
     import sirenctl.models.scheduling  # noqa: F401
     from sirenctl.scheduling.holidays_db import mark_year
 

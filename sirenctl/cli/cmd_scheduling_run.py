@@ -117,6 +117,10 @@ def daemon(app: AppContext, sweep_every: float, poll_every: float, misfire_grace
 
     Refuses to start while another daemon holds this database's scheduler lease. Stops on
     SIGTERM or Ctrl-C. See docs/operations.md for a systemd unit.
+
+    \b
+    Example:
+      sirenctl --db /var/lib/sirenctl/sirenctl.db daemon --sweep-every 60 --poll-every 300
     """
     import sirenctl.models.scheduling  # noqa: F401
     from sirenctl.scheduling.daemon import Daemon, DaemonConfig, DaemonRefused
