@@ -62,11 +62,9 @@ def load_library(directory: Path | str | None = None) -> Library:
     if not chosen.is_dir():
         raise SpecError([SpecProblem(str(chosen), None, "", "no such schedules directory")])
     problems: list[SpecProblem] = []
-    signal_files = _files(base, "signals.toml")
-    if chosen != base:
-        signal_files += _files(chosen, "signals.toml")
+    own_signals = _files(chosen, "signals.toml") if chosen != base else []
     try:
-        signals = load_signal_library(signal_files)
+        signals = load_signal_library(_files(base, "signals.toml"), own_signals)
     except SpecError as exc:
         problems.extend(exc.problems)
         signals = SignalLibrary()

@@ -125,8 +125,12 @@ def _parse_segments(fields: Fields) -> tuple[tuple[int, int], ...] | None:
 
 
 def load_signal_file(path: Path | str, library: SignalLibrary | None = None,
-                     text: str | None = None) -> list[Signal]:
-    """Signals from a file of ``[[signal]]`` tables; raises :class:`SpecError`."""
+                     text: str | None = None, replaceable: frozenset[str] = frozenset()) -> list[Signal]:
+    """Signals from a file of ``[[signal]]`` tables; raises :class:`SpecError`.
+
+    Keys in ``replaceable`` (shipped signals, when this is the user's own copy) may be defined
+    again: the new definition replaces the shipped one, and may keep its code.
+    """
     spec = SpecFile(path, text)
     known = library or SignalLibrary()
     seen_keys: set[str] = set()
@@ -143,10 +147,12 @@ def load_signal_file(path: Path | str, library: SignalLibrary | None = None,
             repeat = entry.integer("repeat", default=1, low=1, high=100)
             max_cycles = entry.integer("max_cycles", default=10, low=1, high=100)
             entry.reject_unknown()
-            if key is not None and (key in seen_keys or key in known):
+            replacing = key in replaceable and key not in seen_keys
+            if key is not None and not replacing and (key in seen_keys or key in known):
                 entry.problem("key", f"signal {key!r} is already defined")
                 key = None
-            if code is not None and (code in seen_codes or known.has_code(code)):
+            if code is not None and (code in seen_codes or (
+                    known.has_code(code) and not (replacing and known.by_code(code).key == key))):
                 entry.problem("code", f"code {code} is already used")
                 code = None
             if None in (key, code, title, tone, segments, repeat, max_cycles):
@@ -160,13 +166,25 @@ def load_signal_file(path: Path | str, library: SignalLibrary | None = None,
     return signals
 
 
-def load_signal_library(paths: Iterable[Path]) -> SignalLibrary:
-    """The national signals plus those of every file; all problems of all files together."""
+def load_signal_library(paths: Iterable[Path], overrides: Iterable[Path] = ()) -> SignalLibrary:
+    """The national signals plus those of every file; all problems of all files together.
+
+    ``overrides`` (a user's schedules directory) may redefine the signals of ``paths`` (the
+    shipped ones), so a copied and edited ``signals.toml`` works; national signals stay fixed.
+    """
     library = SignalLibrary()
     problems: list[SpecProblem] = []
     for path in paths:
         try:
             library = SignalLibrary([*library, *load_signal_file(path, library)])
+        except SpecError as exc:
+            problems.extend(exc.problems)
+    shipped = frozenset(s.key for s in library if not s.builtin)
+    for path in overrides:
+        try:
+            new = load_signal_file(path, library, replaceable=shipped)
+            redefined = {s.key for s in new}
+            library = SignalLibrary([*(s for s in library if s.key not in redefined), *new])
         except SpecError as exc:
             problems.extend(exc.problems)
     if problems:
