@@ -44,13 +44,28 @@ def demo(app: AppContext, reset: bool) -> None:
     with db.transaction() as session:
         if not demo_is_seeded(session):
             seed_demo(session, operator=app.operator, data_dir=data_dir())
-            info("seeded the demo county")
+            planned = _plan_demo(session, app.operator)
+            info(f"seeded the demo county and planned {planned} work orders "
+                 "from the shipped campaigns (to the end of next year)")
     if sys.stdin.isatty() and sys.stdout.isatty():
         from sirenctl.tui.launch import run_demo  # imports Textual: only on a terminal
 
         run_demo(db, app.operator, data_dir())
         return
     print_summary(app, url)
+
+
+def _plan_demo(session: object, operator: str) -> int:
+    """Plan the shipped campaigns from now to the end of next year (agenda, 9·18 countdown)."""
+    from datetime import UTC, datetime
+
+    from sirenctl.scheduling.library import load_library
+    from sirenctl.scheduling.plan_service import plan_campaigns
+
+    now = datetime.now(UTC)
+    end = datetime(now.year + 2, 1, 1, tzinfo=UTC)
+    diff = plan_campaigns(session, load_library(), now, end, operator=operator, now=now)  # type: ignore[arg-type]
+    return diff.added_count
 
 
 def print_summary(app: AppContext, url: str) -> None:
@@ -75,5 +90,29 @@ def print_summary(app: AppContext, url: str) -> None:
                [[k, s, n] for (k, s), n in sorted(by_kind.items())], title="Assets")
     echo_table(["tag", "kind", "community", "controller endpoint", ""], terminal_rows,
                title="Networked terminals (simulated by `sirenctl sim run`)")
+    echo_table(["due (local)", "campaign", "task", "assets"], _next_work(app),
+               title="Next planned work")
+    from sqlalchemy.engine import make_url
+
+    where = make_url(url).database if make_url(url).get_backend_name() == "sqlite" else url
     info(f"database: {url}")
-    info("explore it: sirenctl --db <that path> asset list   |   sirenctl --db <path> audit list")
+    info(f"explore it:  export SIRENCTL_DB={where}")
+    info("  sirenctl asset list | sirenctl agenda --days 30 | sirenctl sim run  (then: sirenctl poll)")
+
+
+def _next_work(app: AppContext, limit: int = 8) -> list[list[object]]:
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import func, select
+
+    from sirenctl.models.scheduling import WorkOrder
+    from sirenctl.timeutil import utcnow
+
+    query = (select(WorkOrder.due_at, WorkOrder.timezone, WorkOrder.campaign, WorkOrder.task,
+                    func.count()).where(WorkOrder.due_at >= utcnow())
+             .group_by(WorkOrder.due_at, WorkOrder.timezone, WorkOrder.campaign, WorkOrder.task)
+             .order_by(WorkOrder.due_at).limit(limit))
+    with app.db.session() as session:
+        rows = session.execute(query).all()
+    return [[due.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M"), campaign, task, n]
+            for due, tz, campaign, task, n in rows]

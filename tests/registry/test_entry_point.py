@@ -46,6 +46,7 @@ def test_demo_seeds_once_and_summarises(tmp_path) -> None:
     assert first.returncode == 0, first.stderr
     assert "seeded the demo county" in first.stderr
     assert "14 communities" in first.stdout and "东风社区" in first.stdout
+    assert "Next planned work" in first.stdout and "cn-handcrank-monthly-check" in first.stdout
     second = _run("demo", env_extra=env)
     assert second.returncode == 0 and "seeded" not in second.stderr
     db = str(tmp_path / "data" / "demo.db")
