@@ -150,36 +150,8 @@ class BenchRun:
 
         Recorded through the scheduling layer, so it is audited and a failure raises a finding.
         """
-        from datetime import UTC, datetime
+        from sirenctl.bench_results import record_bench_result
 
-        from sirenctl.registry.assets import get_asset
-        from sirenctl.scheduling.results import ResultData, record_result
-
-        outcome = bench_outcome(result)
-        steps = [{"signal_code": s.step.signal_code, "cycles": s.step.cycles,
-                  "at": s.step.start_offset, "outcome": s.outcome, "echo": s.echo,
-                  "error": str(s.error) if s.error else None} for s in result.steps]
-        data = ResultData(
-            outcome=outcome, operator=self.operator,
-            started_at=datetime.fromtimestamp(result.started_at, UTC),
-            finished_at=datetime.fromtimestamp(result.finished_at, UTC),
-            echo={"programme": self.programme.key, "steps": steps,
-                  "final_error": str(result.final_error) if result.final_error else None},
-            notes=f"bench test of {self.programme.key} from the TUI",
-            extra={"programme": self.programme.key, "bench": True})
-        with self.db.transaction() as session:
-            record_result(session, get_asset(session, self.plan.tag), None, data,
-                          kind="bench_test")
+        outcome, _result_id = record_bench_result(self.db, self.plan.tag, self.programme.key,
+                                                  result, operator=self.operator, via="the TUI")
         return outcome
-
-
-def bench_outcome(result: ProgrammeResult) -> str:
-    """pass, failed_to_sound, unreachable (every step a communication fault) or fail."""
-    if result.ok:
-        return "pass"
-    outcomes = [s.outcome for s in result.steps]
-    if "failed_to_sound" in outcomes:
-        return "failed_to_sound"
-    if all(s.error is not None and s.error.comm_fault for s in result.steps):
-        return "unreachable"
-    return "fail"
