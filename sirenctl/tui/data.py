@@ -219,6 +219,14 @@ class RegistryService:
             assets = list_assets(session, flt)
         return [a for a in assets if bench is None or a.is_bench == bench]
 
+    def store_statuses(self, results: dict[str, Any]) -> None:
+        """Keep the poll results as each terminal's last known status."""
+        from sirenctl.registry.status_store import store_poll_results
+
+        if results:
+            with self.db.transaction() as session:
+                store_poll_results(session, results, source="tui")
+
     def audit_page(self, flt: AuditFilter, offset: int = 0, limit: int = PAGE_SIZE) -> Page:
         with self.db.session() as session:
             total = session.scalar(flt.apply(select(func.count()).select_from(AuditEvent))) or 0

@@ -100,6 +100,7 @@ class DeviceService:
         self.endpoints: dict[str, Endpoint] = {}
         self._fleet: Fleet | None = None
         self.sweeps = 0
+        self.last_results: dict[str, PollResult] = {}  # raw results of the last sweep
 
     def plan(self, assets: Iterable[Asset]) -> FleetPlan:
         return plan_fleet(assets, self.timeout, self.overrides)
@@ -126,6 +127,7 @@ class DeviceService:
         if self._fleet is None:
             self._fleet = Fleet(self.endpoints, clock=self.clock)
         results = await self._fleet.poll_all()
+        self.last_results = results
         self.sweeps += 1
         return {tag: self._note(result) for tag, result in results.items()
                 if tag in self.states}

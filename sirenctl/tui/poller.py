@@ -53,6 +53,9 @@ class StatusPoller:
                     self.signal.publish({"reloaded": True, "states": dict(devices.states)})
                 try:
                     changed = await devices.sweep()
+                    # the last known status, for the dashboard, `poll --cached` and reports
+                    await asyncio.to_thread(services.registry.store_statuses,
+                                            devices.last_results)
                 except Exception as exc:  # noqa: BLE001 - shown, and polling goes on
                     self.app.notify(describe_error(exc), title="Status poll", severity="error")
                     changed = {}

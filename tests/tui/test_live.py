@@ -58,3 +58,10 @@ async def test_dead_device_unreachable_others_fresh_and_updated_in_place(service
             polls = {tag: devices.states[tag].polls for tag in SIMULATED}
             assert polls == dict.fromkeys(SIMULATED, 2)
         assert not app.poller.running  # quitting stopped the poller
+    # every sweep was kept as the terminals' last known status
+    from sirenctl.registry.status_store import known_statuses
+
+    with demo_db.session() as session:
+        known = known_statuses(session)
+    assert known["T03"].reachable and known["T03"].source == "tui"
+    assert known["BENCH-01"].faulty and not known["T04"].reachable
