@@ -19,9 +19,11 @@ from sirenctl.tui.assets import AssetsScreen
 from sirenctl.tui.audit_screen import AuditScreen
 from sirenctl.tui.bench import BenchScreen
 from sirenctl.tui.dashboard import DashboardScreen
+from sirenctl.tui.drills_screen import DrillsScreen
 from sirenctl.tui.findings_screen import FindingsScreen
 from sirenctl.tui.help_screen import HelpScreen
 from sirenctl.tui.live import LiveScreen
+from sirenctl.tui.notices_screen import NoticesScreen
 from sirenctl.tui.poller import StatusPoller
 from sirenctl.tui.services import Services
 
@@ -35,19 +37,27 @@ SCREENS: dict[str, tuple[type[Screen[Any]], str, str]] = {
     "findings": (FindingsScreen, "Findings", "f"),
     "audit": (AuditScreen, "Audit log", "u"),
 }
+# modes whose keys work everywhere but are shown in the footer of the Findings screen only
+# (the footer stays readable at 80 columns)
+MORE_SCREENS: dict[str, tuple[type[Screen[Any]], str, str]] = {
+    "notices": (NoticesScreen, "Notices", "o"),
+    "drills": (DrillsScreen, "Drills", "w"),
+}
+ALL_SCREENS = {**SCREENS, **MORE_SCREENS}
 THEMES = ("textual-dark", "textual-light")
 GIL_SWITCH_INTERVAL = 0.001
 
 
 def _nav_bindings() -> list[Binding]:
-    return [Binding(key, f"switch_mode('{mode}')", title, id=f"nav.{mode}")
-            for mode, (_cls, title, key) in SCREENS.items()]
+    return [Binding(key, f"switch_mode('{mode}')", title, id=f"nav.{mode}",
+                    show=mode in SCREENS)
+            for mode, (_cls, title, key) in ALL_SCREENS.items()]
 
 
 class SirenApp(App[None]):
     TITLE = "sirenctl"
     SUB_TITLE = "siren network"
-    MODES: ClassVar[dict[str, Any]] = {mode: cls for mode, (cls, _t, _k) in SCREENS.items()}
+    MODES: ClassVar[dict[str, Any]] = {mode: cls for mode, (cls, _t, _k) in ALL_SCREENS.items()}
     DEFAULT_MODE = "dashboard"
     BINDINGS: ClassVar[list[Any]] = [
         *_nav_bindings(),
@@ -119,7 +129,7 @@ class SirenApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         sections: list[tuple[str, list[Binding]]] = [("global", self._bindings_of(self))]
-        for _mode, (cls, title, _key) in SCREENS.items():
+        for _mode, (cls, title, _key) in ALL_SCREENS.items():
             sections.append((title, self._bindings_of(cls)))
         for extra in self.extra_help_screens():
             sections.append((extra.__name__.removesuffix("Screen"), self._bindings_of(extra)))
@@ -133,12 +143,18 @@ class SirenApp(App[None]):
         from sirenctl.tui.asset_form import AssetFormScreen
         from sirenctl.tui.checkin_form import CheckInForm
         from sirenctl.tui.crank_guide import CrankGuideScreen
+        from sirenctl.tui.drill_form import DrillForm
+        from sirenctl.tui.finding_form import FindingForm
+        from sirenctl.tui.notice_action_dialog import NoticeActionDialog
+        from sirenctl.tui.notice_form import NoticeForm
+        from sirenctl.tui.print_preview import PrintPreview
 
-        return [AssetFormScreen, CheckInForm, CrankGuideScreen]
+        return [AssetFormScreen, CheckInForm, CrankGuideScreen, FindingForm, NoticeForm,
+                NoticeActionDialog, PrintPreview, DrillForm]
 
     # ---- command palette ---------------------------------------------------------------------
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        for mode, (_cls, title, key) in SCREENS.items():
+        for mode, (_cls, title, key) in ALL_SCREENS.items():
             yield SystemCommand(f"Go to {title}", f"Open the {title} screen (key {key})",
                                 self._switcher(mode))
         palette = getattr(screen, "palette_commands", None)

@@ -1,4 +1,6 @@
-"""Findings: problems found at sirens, with filters (the workflow has its own commands)."""
+"""Findings: problems found at sirens, with filters; record one by hand (an inspection), mark
+open ones of a site and issue a rectification notice for them; the notices and drills are a key
+away."""
 
 from __future__ import annotations
 
@@ -7,12 +9,14 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
 from sirenctl.models.findings import FindingCategory, FindingStatus, Severity
 from sirenctl.tui.base import deliver
 from sirenctl.tui.data import Page
+from sirenctl.tui.finding_form import FindingForm
 from sirenctl.tui.findings_data import (
     FindingQuery,
     FindingRow,
@@ -20,6 +24,7 @@ from sirenctl.tui.findings_data import (
     findings_page,
 )
 from sirenctl.tui.format import local_time
+from sirenctl.tui.notice_form import NoticeForm
 from sirenctl.tui.paged import PagedScreen, paging_bindings
 
 COLUMNS = (("#", 5), ("found", 11), ("status", 8), ("severity", 8), ("category", 13),
@@ -37,7 +42,14 @@ class FindingsScreen(PagedScreen):
     FindingsScreen #finding { height: auto; max-height: 6; padding: 0 1;
                               border-top: solid $primary; }
     """
-    BINDINGS = paging_bindings("findings")
+    BINDINGS = [
+        Binding("n", "new_finding", "New", id="findings.new"),
+        Binding("space", "mark", "Mark", id="findings.mark"),
+        Binding("i", "issue_notice", "Issue notice", id="findings.issue_notice"),
+        Binding("o", "app.switch_mode('notices')", "Notices", id="findings.notices"),
+        Binding("w", "app.switch_mode('drills')", "Drills", id="findings.drills"),
+        *paging_bindings("findings"),
+    ]
     SEARCH_ID = "findings-search"
 
     def compose(self) -> ComposeResult:
@@ -56,6 +68,10 @@ class FindingsScreen(PagedScreen):
         yield table
         yield Static("", id="finding")
         yield Footer()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marked: dict[int, FindingRow] = {}  # findings chosen for one notice
 
     def on_mount(self) -> None:
         self.sub_title = "Findings"
@@ -90,7 +106,7 @@ class FindingsScreen(PagedScreen):
         with self.app.batch_update():
             table.clear()
             for row in page.rows:
-                table.add_row(str(row.id), local_time(row.found_at, "%m-%d %H:%M"), row.status,
+                table.add_row(self.id_cell(row), local_time(row.found_at, "%m-%d %H:%M"), row.status,
                               Text(row.severity, style=SEVERITY_STYLES.get(row.severity, "")),
                               row.category, row.asset or row.site, row.description,
                               key=str(row.id))
@@ -113,4 +129,87 @@ class FindingsScreen(PagedScreen):
             lines.append(f"rectification notice {row.notice}")
         if row.resolution:
             lines.append(f"resolved: {row.resolution}")
+        lines.append(self.workflow_hint(row))
         panel.update("\n".join(lines))
+        self.refresh_bindings()
+
+    # ---- the workflow --------------------------------------------------------------------------
+    def palette_commands(self) -> list[tuple[str, str, Any]]:
+        out: list[tuple[str, str, Any]] = [
+            ("New finding", "Record a finding by hand, an inspection (n)", self.action_new_finding)]
+        if self.check_action("issue_notice", ()):
+            out.append(("Issue rectification notice", "For the marked findings, or the "
+                        "highlighted one (i)", self.action_issue_notice))
+        return out
+
+    @staticmethod
+    def can_notice(row: FindingRow) -> bool:
+        return row.status == "open" and not row.notice
+
+    def id_cell(self, row: FindingRow) -> Text:
+        return Text(f"✓{row.id}", style="bold reverse") if row.id in self.marked else Text(
+            str(row.id))
+
+    def selected(self) -> FindingRow | None:
+        page = self.current_page
+        index = self.query_one("#findings", DataTable).cursor_row
+        return page.rows[index] if page is not None and 0 <= index < len(page.rows) else None
+
+    def workflow_hint(self, row: FindingRow) -> str:
+        if self.marked:
+            return ("marked for one notice: " + ", ".join(f"#{i}" for i in sorted(self.marked))
+                    + " · i: issue the notice")
+        if self.can_notice(row):
+            return "i: issue a rectification notice · space: mark several of one site"
+        return ""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "issue_notice":
+            row = self.selected()
+            return True if self.marked or (row is not None and self.can_notice(row)) else None
+        return True
+
+    def action_mark(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        if row.id in self.marked:
+            del self.marked[row.id]
+        elif not self.can_notice(row):
+            self.notify(f"finding #{row.id} is {row.status}"
+                        + (f" and covered by {row.notice}" if row.notice else "")
+                        + ": only open findings without a notice can be marked",
+                        severity="warning")
+            return
+        else:
+            self.marked[row.id] = row
+        table = self.query_one("#findings", DataTable)
+        table.update_cell(str(row.id), "#", self.id_cell(row))
+        self.show_finding()
+
+    def action_new_finding(self) -> None:
+        self.app.push_screen(FindingForm(), self.after_change)
+
+    def action_issue_notice(self) -> None:
+        chosen = list(self.marked.values())
+        if not chosen:
+            row = self.selected()
+            if row is None or not self.can_notice(row):
+                self.notify("highlight an open finding without a notice (or mark several "
+                            "with space), then press i", severity="warning")
+                return
+            chosen = [row]
+        sites = sorted({r.site for r in chosen})
+        summary = f"site {', '.join(sites)} · " + "; ".join(
+            f"{r.asset or r.site} {r.category} ({r.severity})" for r in chosen)
+        self.app.push_screen(NoticeForm(findings=[r.id for r in chosen], summary=summary),
+                             self.after_issue)
+
+    def after_issue(self, number: Any) -> None:
+        if number:
+            self.marked.clear()
+        self.reload()
+
+    def after_change(self, result: Any) -> None:
+        if result:
+            self.reload()

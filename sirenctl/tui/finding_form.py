@@ -1,0 +1,53 @@
+"""Record a finding by hand (an inspection): on an asset, or on a site when no asset applies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sirenctl.models.findings import FindingCategory, Severity
+from sirenctl.registry.errors import FieldProblem, NotFound, ValidationFailed
+from sirenctl.tui.field_form import FieldForm, FormField, form_bindings
+from sirenctl.tui.notices_data import WorkflowService
+
+
+class FindingForm(FieldForm):
+    """Dismisses with the new finding's id, or None when cancelled."""
+
+    BINDINGS = form_bindings("finding_form")
+    FORM_TITLE = "New finding (inspection)"
+    SAVE_LABEL = "Record finding"
+
+    def head(self) -> str:
+        return (f"found by {self.services.operator} unless you name someone; "
+                "a critical finding on an asset marks it faulty")
+
+    def fields(self) -> list[FormField]:
+        return [
+            FormField("asset", "asset tag", placeholder="e.g. HC-C01 (or choose a site)"),
+            FormField("site", "site", placeholder="site (when not on one asset)", choices=()),
+            FormField("category", "category", required=True,
+                      choices=tuple((c.value, c.value) for c in FindingCategory)),
+            FormField("severity", "severity", required=True,
+                      choices=tuple((s.value, s.value) for s in Severity)),
+            FormField("description", "description", required=True,
+                      placeholder="what is wrong (问题描述)"),
+            FormField("found_at", "found at", placeholder="YYYY-MM-DD HH:MM site time; "
+                                                          "empty: now"),
+            FormField("found_by", "found by", placeholder="empty: you"),
+            FormField("attachments", "photos / files", placeholder="references, comma separated"),
+        ]
+
+    def choice_loaders(self) -> dict[str, Callable[[], list[tuple[str, str]]]]:
+        registry = self.services.registry
+        return {"site": lambda: [(label, code) for code, label in registry.site_choices()]}
+
+    def submit(self, raw: dict[str, str]) -> tuple[Any, str]:
+        raw = {**raw, "asset": raw["asset"].strip()}
+        try:
+            finding_id = WorkflowService.of(self.services).add_finding(raw)
+        except NotFound as exc:  # an unknown tag or site belongs next to its field
+            raise ValidationFailed([FieldProblem("asset" if raw["asset"] else "site",
+                                                 str(exc))]) from None
+        where = raw["asset"] or raw["site"]
+        return finding_id, f"finding #{finding_id} recorded ({raw['severity']}) at {where}"

@@ -1,0 +1,121 @@
+"""One step of a notice's status machine: start work, submit for re-check, record the re-check
+(pass or fail, a pass may close at once), or close. Names the notice and what will happen; a note
+goes into the notice's history. The service re-checks the transition against the stored status:
+if someone else moved the notice meanwhile, its message is shown and nothing changes."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Checkbox, Input, Select, Static
+
+from sirenctl.registry.errors import Conflict, NotFound, ValidationFailed
+from sirenctl.tui.base import SirenModal, deliver
+from sirenctl.tui.notices_data import NoticeRow, WorkflowService
+
+WHAT = {
+    "start": ("Start work on {n}", "status becomes in_progress", "Start work"),
+    "submit": ("Submit {n} for re-check", "status becomes awaiting_recheck: the work is done "
+               "and an inspector should re-check it on site", "Submit for re-check"),
+    "recheck": ("Record the re-check of {n}", "passed: the notice may be closed (tick to close "
+                "it now); failed: the notice is reopened", "Record re-check"),
+    "close": ("Close {n}", "final: its findings are resolved", "Close notice"),
+}
+RESULTS = [("passed", "recheck_pass"), ("failed", "recheck_fail")]
+
+
+class NoticeActionDialog(SirenModal):
+    """Dismisses with the updated :class:`NoticeRow`, or None when cancelled or refused."""
+
+    DEFAULT_CSS = """
+    NoticeActionDialog { align: center middle; }
+    NoticeActionDialog #action-box {
+        width: 76; max-width: 95%; height: auto;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    NoticeActionDialog #action-title { text-style: bold; }
+    NoticeActionDialog #action-body { color: $text-muted; margin-bottom: 1; }
+    NoticeActionDialog Select, NoticeActionDialog Input { margin-bottom: 1; }
+    NoticeActionDialog #action-message { color: $text-error; height: auto; }
+    NoticeActionDialog #action-buttons { height: 1; align-horizontal: right; }
+    NoticeActionDialog #action-buttons Button { margin-left: 2; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "confirm", "Confirm", id="notice_action.confirm"),
+        Binding("f2", "confirm", "Confirm", id="notice_action.confirm_f2", show=False),
+        Binding("escape", "cancel", "Cancel", id="notice_action.cancel"),
+    ]
+
+    def __init__(self, notice: NoticeRow, action: str) -> None:
+        super().__init__()
+        self.notice = notice
+        self.action = action
+
+    def compose(self) -> ComposeResult:
+        title, body, label = WHAT[self.action]
+        n = self.notice
+        with Vertical(id="action-box") as box:
+            box.border_subtitle = "ctrl+s or F2 confirm · esc cancel"
+            yield Static(title.format(n=n.number), id="action-title")
+            yield Static(f"{n.status} · {n.site} {n.site_name} · deadline {n.deadline} · "
+                         f"{n.responsible_unit} {n.responsible_person}\n{body}",
+                         id="action-body")
+            if self.action == "recheck":
+                yield Select(RESULTS, prompt="re-check result", id="result", compact=True)
+                yield Checkbox("close the notice now (a passed re-check only)", id="close-now",
+                               compact=True)
+            yield Input(placeholder="note for the history (optional)", id="note", compact=True)
+            yield Static("", id="action-message")
+            with Horizontal(id="action-buttons"):
+                yield Button(label, id="confirm", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        first = "#result" if self.action == "recheck" else "#note"
+        self.query_one(first).focus()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#note")
+    @on(Button.Pressed, "#confirm")
+    def action_confirm(self) -> None:
+        action, close = self.action, False
+        if action == "recheck":
+            result = self.query_one("#result", Select).value
+            if result is Select.NULL:
+                self.query_one("#action-message", Static).update(
+                    "choose the re-check result (passed or failed)")
+                self.query_one("#result", Select).focus()
+                return
+            action = str(result)
+            close = self.query_one("#close-now", Checkbox).value
+            if close and action != "recheck_pass":
+                self.query_one("#action-message", Static).update(
+                    "only a passed re-check can close the notice")
+                return
+        note = self.query_one("#note", Input).value.strip() or None
+        self.query_one("#action-message", Static).update("saving…")
+        self.apply(action, note, close)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="notice-action")
+    def apply(self, action: str, note: str | None, close: bool) -> None:
+        try:
+            row = WorkflowService.of(self.services).act(self.notice.number, action, note, close)
+        except (Conflict, NotFound, ValidationFailed) as exc:
+            deliver(self, self.refused, str(exc))
+            return
+        deliver(self, self.done, row)
+
+    def refused(self, message: str) -> None:
+        self.notify(message, title="Refused", severity="error", timeout=10)
+        self.dismiss(None)
+
+    def done(self, row: NoticeRow) -> None:
+        self.notify(f"{row.number}: {row.status}" + (" (re-check passed)" if row.recheck_passed
+                                                      and row.status != "closed" else ""),
+                    title="Notice updated")
+        self.dismiss(row)

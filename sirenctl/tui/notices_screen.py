@@ -1,0 +1,227 @@
+"""Rectification notices (整改通知书): open / overdue / all / closed, overdue ones flagged, the
+highlighted notice's findings and history; start, submit, re-check, close, edit, print.
+
+Only the actions the status machine allows for the highlighted notice are enabled (the others are
+dimmed in the footer and left out of the palette); the service checks again when saving.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+
+from sirenctl.tui.base import SirenScreen, deliver
+from sirenctl.tui.format import local_time
+from sirenctl.tui.notice_action_dialog import NoticeActionDialog
+from sirenctl.tui.notice_form import NoticeForm
+from sirenctl.tui.notices_data import ACTION_LABELS, VIEWS, NoticeRow, WorkflowService
+from sirenctl.tui.paged import PagedScreen
+
+COLUMNS = (("number", 12), ("status", 16), ("site", 5), ("deadline", 10), ("overdue", 7),
+           ("responsible", 22), ("findings", 12))
+STATUS_STYLES = {"open": "bold", "reopened": "bold yellow", "awaiting_recheck": "cyan",
+                 "closed": "green"}
+# binding action -> the status-machine actions it stands for
+MACHINE = {"start": ("start",), "submit": ("submit",),
+           "recheck": ("recheck_pass", "recheck_fail"), "close": ("close",)}
+KEYS = {"start": "s", "submit": "m", "recheck_pass": "k", "recheck_fail": "k", "close": "c"}
+
+
+class NoticesScreen(SirenScreen):
+    DEFAULT_CSS = """
+    NoticesScreen #notices-filters { height: 1; margin: 0 1; }
+    NoticesScreen #notices-filters Input { width: 1fr; }
+    NoticesScreen #notices-filters Select { width: 14; margin-left: 1; }
+    NoticesScreen #notices-info { height: 1; margin: 0 1; color: $text-muted; }
+    NoticesScreen DataTable { height: 1fr; }
+    NoticesScreen #notice-pane { height: auto; max-height: 9; padding: 0 1;
+                                 border-top: solid $primary; }
+    """
+    BINDINGS = [
+        Binding("s", "machine('start')", "Start", id="notices.start"),
+        Binding("m", "machine('submit')", "Submit", id="notices.submit"),
+        Binding("k", "machine('recheck')", "Re-check", id="notices.recheck"),
+        Binding("c", "machine('close')", "Close", id="notices.close"),
+        Binding("e", "edit", "Edit", id="notices.edit"),
+        Binding("slash", "focus_search", "Search", id="notices.search"),
+        Binding("r", "refresh", "Refresh", id="notices.refresh"),
+        Binding("p", "print", "Print", id="notices.print", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[NoticeRow] = []
+        self.focus_number: str | None = None
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="notices-filters"):
+            yield Input(placeholder="/ search number, site, responsible…", id="notices-search",
+                        compact=True)
+            yield Select([(v, v) for v in VIEWS], value="open", allow_blank=False,
+                         id="notices-view", compact=True)
+        yield Label("loading…", id="notices-info")
+        table: DataTable[Any] = DataTable(id="notices", cursor_type="row", zebra_stripes=True)
+        yield table
+        with VerticalScroll(id="notice-pane"):
+            yield Static("", id="notice")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Rectification notices"
+        table = self.query_one("#notices", DataTable)
+        for name, width in COLUMNS:
+            table.add_column(name, key=name, width=width)
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        if self.loaded:
+            self.reload()
+
+    def show_number(self, number: str) -> None:
+        """Highlight ``number`` once loaded (after issuing it from the Findings screen)."""
+        self.focus_number = number
+        self.query_one("#notices-view", Select).value = "all"
+        self.reload()
+
+    def palette_commands(self) -> list[tuple[str, str, Any]]:
+        row = self.selected()
+        if row is None:
+            return []
+        out: list[tuple[str, str, Any]] = []
+        for name, actions in MACHINE.items():
+            if any(a in row.actions for a in actions):
+                label = " / ".join(ACTION_LABELS[a] for a in actions)
+                out.append((f"{row.number}: {label}", f"Notice action ({KEYS[actions[0]]})",
+                            self._machine(name)))
+        if row.status != "closed":
+            out.append((f"{row.number}: edit deadline or responsible party", "Edit (e)",
+                        self.action_edit))
+        out.append((f"{row.number}: print preview", "Printable notice (p)", self.action_print))
+        return out
+
+    def _machine(self, name: str) -> Any:
+        return lambda: self.action_machine(name)
+
+    # ---- loading -----------------------------------------------------------------------------
+    def reload(self) -> None:
+        view = PagedScreen.select_value(self.query_one("#notices-view", Select)) or "open"
+        text = self.query_one("#notices-search", Input).value.strip() or None
+        self.load(view, text)
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#notices-search", Input).focus()
+
+    @on(Input.Changed, "#notices-search")
+    @on(Select.Changed, "#notices-view")
+    def filters_changed(self) -> None:
+        self.reload()
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="notices-page")
+    def load(self, view: str, text: str | None) -> None:
+        deliver(self, self.show_rows, WorkflowService.of(self.services).notices(view, text))
+
+    def show_rows(self, rows: list[NoticeRow]) -> None:
+        table = self.query_one("#notices", DataTable)
+        keep = self.focus_number or (self.selected().number if self.selected() else None)
+        self.focus_number = None
+        self.rows = rows
+        self.loaded = True
+        with self.app.batch_update():
+            table.clear()
+            for row in rows:
+                table.add_row(row.number, Text(row.status, STATUS_STYLES.get(row.status, "")),
+                              row.site, row.deadline.isoformat(),
+                              Text(f"{row.days_overdue} d", "bold red") if row.overdue else "",
+                              f"{row.responsible_unit} {row.responsible_person}",
+                              ", ".join(f"#{i}" for i in row.findings), key=row.number)
+        overdue = sum(r.overdue for r in rows)
+        self.query_one("#notices-info", Label).update(
+            f"{len(rows)} notice{'s' if len(rows) != 1 else ''}"
+            + (f" · {overdue} overdue" if overdue else "") if rows else "no notices")
+        numbers = [r.number for r in rows]
+        if keep in numbers:
+            table.move_cursor(row=numbers.index(keep))
+        self.show_notice()
+
+    # ---- the highlighted notice ----------------------------------------------------------------
+    def selected(self) -> NoticeRow | None:
+        index = self.query_one("#notices", DataTable).cursor_row
+        return self.rows[index] if 0 <= index < len(self.rows) else None
+
+    @on(DataTable.RowHighlighted, "#notices")
+    def show_notice(self) -> None:
+        self.query_one("#notice", Static).update(self.describe(self.selected()))
+        self.refresh_bindings()
+
+    @staticmethod
+    def describe(row: NoticeRow | None) -> str:
+        if row is None:
+            return ""
+        late = f" · OVERDUE {row.days_overdue} d" if row.overdue else ""
+        lines = [f"{row.number} · {row.status}{late} · {row.site} {row.site_name} · issued "
+                 f"{row.issued_on} by {row.issued_by} · deadline {row.deadline}",
+                 f"to {row.responsible_unit} {row.responsible_person}"
+                 + (f" ({row.responsible_phone})" if row.responsible_phone else "")
+                 + " · findings " + ", ".join(f"#{i}" for i in row.findings),
+                 f"required: {row.required_action}"]
+        possible = [f"{KEYS[a]} {ACTION_LABELS[a]}" for a in row.actions]
+        lines.append("possible now: " + (" · ".join(possible) if possible
+                                         else "nothing (a closed notice is final)"))
+        lines.append("history:")
+        lines += [f"  {local_time(h.at, '%m-%d %H:%M')} {h.event:<12} → {h.to_status:<16} "
+                  f"{h.by}" + (f": {h.note}" if h.note else "") for h in row.history]
+        return "\n".join(lines)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "machine":
+            row = self.selected()
+            allowed = MACHINE.get(str(parameters[0]) if parameters else "", ())
+            return True if row is not None and any(a in row.actions for a in allowed) else None
+        if action == "edit":
+            row = self.selected()
+            return True if row is not None and row.status != "closed" else None
+        return True
+
+    # ---- actions -----------------------------------------------------------------------------
+    def action_machine(self, name: str) -> None:
+        row = self.selected()
+        if row is None:
+            self.notify("select a notice first", severity="warning")
+            return
+        if not any(a in row.actions for a in MACHINE[name]):
+            self.notify(f"{row.number} is {row.status}: {name} is not possible now",
+                        severity="warning")
+            return
+        self.app.push_screen(NoticeActionDialog(row, name), self.after_change)
+
+    def action_edit(self) -> None:
+        row = self.selected()
+        if row is None or row.status == "closed":
+            self.notify("select a notice that is not closed", severity="warning")
+            return
+        self.app.push_screen(NoticeForm(notice=row), self.after_change)
+
+    def action_print(self) -> None:
+        row = self.selected()
+        if row is None:
+            self.notify("select a notice first", severity="warning")
+            return
+        from sirenctl.tui.print_preview import PrintPreview
+
+        self.app.push_screen(PrintPreview(row.number))
+
+    def after_change(self, _result: Any) -> None:
+        self.reload()
+
