@@ -40,7 +40,7 @@ class NoticesScreen(SirenScreen):
     NoticesScreen #notices-filters Select { width: 14; margin-left: 1; }
     NoticesScreen #notices-info { height: 1; margin: 0 1; color: $text-muted; }
     NoticesScreen DataTable { height: 1fr; }
-    NoticesScreen #notice-pane { height: auto; max-height: 9; padding: 0 1;
+    NoticesScreen #notice-pane { height: auto; max-height: 40%; padding: 0 1;
                                  border-top: solid $primary; }
     """
     BINDINGS = [
