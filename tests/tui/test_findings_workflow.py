@@ -216,3 +216,54 @@ async def test_finding_form_marks_unknown_asset(services, demo_db) -> None:  # t
         assert "is required" in text_of(app.screen.query_one("#err-description"))
         with demo_db.session() as session:
             assert session.scalar(select(func.count()).select_from(Finding)) == 0
+
+
+async def test_marked_findings_of_two_sites_are_refused(services, demo_db) -> None:  # type: ignore[no-untyped-def]
+    from sirenctl.findings.findings import add_finding
+
+    with demo_db.transaction() as session:
+        for asset in ("HC-C02", "HC-C05"):
+            add_finding(session, operator="insp-wang", description="支架松动",
+                        category="mounting", severity="major", asset=asset, now=FIXED_NOW)
+    app = make_app(services, mode="findings")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "space", "down", "space")
+        assert "marked for one notice: #1, #2" in text_of(app.screen.query_one("#finding"))
+        await form(pilot, "i", responsible_unit="居委会", responsible_person="张三",
+                   required_action="紧固支架")
+        assert "several sites (C02, C05)" in text_of(app.screen.query_one("#form-message"))
+        await press(pilot, "escape", "space")  # the list reloaded: unmark the top one (C05)
+        await form(pilot, "i", responsible_unit="居委会", responsible_person="张三",
+                   required_action="紧固支架")
+        assert any("issued ZG-2026-001" in m for m in messages(app))
+    with demo_db.session() as session:
+        covered = session.scalars(select(Finding).where(Finding.notice_id.is_not(None)))
+        assert [f.asset.tag for f in covered] == ["HC-C02"]
+
+
+async def test_edit_deadline_print_and_help(services, demo_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    number = issue_one(demo_db)
+    app = make_app(services, mode="notices")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await form(pilot, "e", deadline="2026-09-30", note="配件到货延迟")
+        notice = notice_in_db(demo_db, number)
+        assert str(notice.deadline) == "2026-09-30"
+        assert "overdue" not in str(app.screen.query_one("#notices-info").content)
+        pane = text_of(app.screen.query_one("#notice"))
+        assert "edit" in pane and "配件到货延迟" in pane
+
+        await press(pilot, "p")
+        assert "整改通知书" in app.screen.query_one("#print-md").source
+        await press(pilot, "l")
+        assert "Rectification notice" in app.screen.query_one("#print-md").source
+        out = tmp_path / f"{number}.html"
+        app.screen.query_one("#print-path", Input).value = str(out)
+        await press(pilot, "ctrl+s")
+        assert number in out.read_text(encoding="utf-8") and "<html" in out.read_text(
+            encoding="utf-8")
+        await press(pilot, "escape", "question_mark")
+        keys = text_of(app.screen.query_one("#help-keys"))
+        assert all(i in keys for i in ("nav.notices", "notices.recheck", "findings.issue_notice",
+                                       "notice_form.save", "drills.new", "drill_form.save"))
