@@ -1,6 +1,6 @@
 """Findings as the TUI lists them: filtered and paged in SQL (no Textual).
 
-The findings workflow (notices, re-checks) has its own commands; this screen shows what exists.
+The workflow (adding findings, notices, re-checks) goes through ``notices_data.WorkflowService``.
 """
 
 from __future__ import annotations
