@@ -80,6 +80,9 @@ def bench_sound(app: AppContext, tag: str, programme_key: str, time_scale: float
             raise CLIError(str(exc), ExitCode.REFUSED) from None
         except ValueError as exc:
             raise CLIError(str(exc), ExitCode.INVALID_INPUT) from None
+    if time_scale != 1.0 and not _simulated(endpoint):
+        raise CLIError(f"--time-scale is only for simulated benches (loopback or a pty); {tag} is "
+                       f"at {endpoint.describe()}", ExitCode.REFUSED)
     info(f"BENCH TEST: {tag} will play {programme.key} ({programme.title}), "
          f"{programme.total_seconds} s")
     played = asyncio.run(_play(tag, endpoint, programme, permit, time_scale,
@@ -110,6 +113,21 @@ async def _play(tag: str, endpoint: Any, programme: Any, permit: Any, time_scale
     async with LinkPool() as pool:
         driver = open_driver(endpoint, pool, tag=tag, audit=audit, clock=clock)
         return await play_programme(driver, programme_steps(programme), permit, clock)
+
+
+def _simulated(endpoint: Any) -> bool:
+    """Loopback TCP or a pseudo-terminal: where sirenctl's simulators live, never a real siren."""
+    import ipaddress
+    import os
+
+    if endpoint.transport == "modbus_tcp":
+        if endpoint.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(endpoint.host).is_loopback
+        except ValueError:
+            return False
+    return os.path.realpath(endpoint.device).startswith("/dev/pts/")
 
 
 def _step_row(step: dict[str, Any]) -> list[Any]:

@@ -94,6 +94,18 @@ def test_stale_echo_is_reported_as_failed_to_sound(sqlite_cli) -> None:
     assert [f["asset"] for f in findings] == ["BENCH-02"]
 
 
+def test_time_scale_is_refused_for_a_real_controller(sqlite_cli) -> None:
+    from tests.registry.helpers import add_site
+
+    add_site(sqlite_cli)
+    assert sqlite_cli("asset", "add", "--tag", "BENCH-R", "--site", "C01", "--kind", "electronic",
+                      "--controller-transport", "modbus_tcp", "--controller-host", "10.20.0.7",
+                      "--bench").exit_code == 0
+    result = sqlite_cli("bench", "sound", "BENCH-R", "--programme", "cn-growl",
+                        "--time-scale", "10")
+    assert result.exit_code == 7 and "only for simulated benches" in result.stderr
+
+
 def test_unknown_programme(sqlite_cli) -> None:
     result = sqlite_cli("bench", "sound", "X", "--programme", "no-such-programme")
     assert result.exit_code == 4 and "unknown programme" in result.stderr
