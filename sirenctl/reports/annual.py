@@ -1,8 +1,9 @@
 """The annual report's figures, computed from the records; every figure keeps its rows.
 
-Year boundaries are local (office time zone). Asset kind/status is as of generation ("now");
-bench units, assets installed after the year and assets retired before it are left out. Rates
-are fractions.
+Year boundaries are local (office time zone). Asset status is as of the end of the year for a
+finished year (rebuilt from the audit log, see :mod:`.as_of`), as of generation for the current
+one; bench units, assets installed after the year and assets retired before it are left out.
+Rates are fractions.
 """
 
 from __future__ import annotations
@@ -56,6 +57,12 @@ def compute_report(session: Session, year: int, *, now: datetime,
                                          .order_by(Asset.id))
               if _active_in_year(a, period, zone)]
     faulty = faulty_asset_ids(session)
+    if period.end < period.now:  # a finished year: the fleet as it stood at its end
+        from sirenctl.reports.as_of import AssetAsOf, faulty_ids_at, statuses_at
+
+        status = statuses_at(session, assets, period.end)
+        assets = [AssetAsOf(a, status[a.id]) for a in assets]  # type: ignore[misc]
+        faulty = faulty_ids_at(session, period.end)
     report = AnnualReport(year, period.now, timezone, target_dbc)
     for section in (
         assets_section(assets, faulty),
