@@ -46,11 +46,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.month": ("月份", "Month"),
     # annual report
     "report.title": ("{year}年度人防警报工作报告", "Air-defence warning annual report {year}"),
-    "report.generated": ("生成时间：{at}（{tz}）。数据截至报告生成时。",
-                         "Generated {at} ({tz}). Data as of generation."),
+    "report.generated": ("生成时间：{at}（{tz}）。已结束年度的设备状态为年末状态（据审计日志还原），"
+                         "本年度为报告生成时的状态。",
+                         "Generated {at} ({tz}). Asset status is as at the end of a finished year "
+                         "(rebuilt from the audit log), otherwise as of generation."),
     "report.assets": ("一、警报器和终端", "1. Sirens and terminals"),
-    "report.assets.note": ("按类型和当前状态统计（含有未关闭严重问题的设备计为故障）。",
-                           "By kind and current status (assets with an open critical finding "
+    "report.assets.note": ("按类型和状态统计（含有未关闭严重问题的设备计为故障）。",
+                           "By kind and status (assets with an open critical finding "
                            "count as faulty)."),
     "report.communities": ("二、社区覆盖", "2. Communities covered"),
     "report.communities.with_siren": ("有完好警报器的社区", "Communities with a working siren"),
