@@ -96,6 +96,8 @@ class SirenApp(App[None]):
             self.notify(notice, timeout=8)
         if self.poll:
             self.poller.start()
+        else:
+            self.poller.show_known()
 
     @work(thread=True, exit_on_error=False, group="programmes")
     def load_programmes(self) -> None:

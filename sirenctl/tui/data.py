@@ -219,6 +219,13 @@ class RegistryService:
             assets = list_assets(session, flt)
         return [a for a in assets if bench is None or a.is_bench == bench]
 
+    def known_statuses(self) -> dict[str, Any]:
+        """The stored last known status of each terminal (tag -> KnownStatus)."""
+        from sirenctl.registry.status_store import known_statuses
+
+        with self.db.session() as session:
+            return known_statuses(session)
+
     def store_statuses(self, results: dict[str, Any]) -> None:
         """Keep the poll results as each terminal's last known status."""
         from sirenctl.registry.status_store import store_poll_results

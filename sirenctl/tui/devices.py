@@ -142,6 +142,21 @@ class DeviceService:
             state.error, state.error_kind = str(result.error), result.error.kind
         return state
 
+    def seed(self, known: dict[str, Any]) -> None:
+        """Start from the stored last known statuses (daemon, ``poll``, an earlier TUI) so the
+        screens show every terminal and the age of its reading before the first sweep."""
+        from sirenctl.drivers.status import Status
+
+        for tag, state in self.states.items():
+            reading = known.get(tag)
+            if reading is None or state.polls or state.error_kind == "config_error":
+                continue
+            if reading.status:
+                fields = {k: reading.status[k] for k in Status._fields if k in reading.status}
+                state.status = Status(**fields)
+            state.error, state.error_kind = reading.error, reading.error_kind
+            state.checked_at = reading.polled_at.timestamp()
+
     async def close(self) -> None:
         fleet, self._fleet = self._fleet, None
         if fleet is not None:

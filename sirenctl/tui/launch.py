@@ -11,13 +11,14 @@ from sirenctl.tui.keymap import load_keymap
 from sirenctl.tui.services import Services
 
 
-def build_services(db: Database, operator: str, *, poll: bool = True,
+def build_services(db: Database, operator: str, *,
                    poll_interval: float = 5.0, **extras: Any) -> Services:
-    services = Services(db, operator, poll_interval=poll_interval, extras=dict(extras))
-    if poll:
-        from sirenctl.tui.devices import DeviceService
+    from sirenctl.tui.devices import DeviceService
 
-        services.devices = DeviceService()
+    services = Services(db, operator, poll_interval=poll_interval, extras=dict(extras))
+    # Even without polling the terminals are listed, with their stored last known status
+    # (from the daemon, `sirenctl poll` or an earlier session) and its age; p polls now.
+    services.devices = DeviceService()
     services.agenda = _agenda(db)
     return services
 
@@ -35,7 +36,7 @@ def build_app(db: Database, operator: str, *, mode: str = "dashboard", light: bo
               poll: bool = True, poll_interval: float = 5.0,
               title: str | None = None) -> tuple[SirenApp, list[str]]:
     keymap, problems = load_keymap()
-    services = build_services(db, operator, poll=poll, poll_interval=poll_interval)
+    services = build_services(db, operator, poll_interval=poll_interval)
     app = SirenApp(services, mode=mode, theme=THEMES[1] if light else THEMES[0],
                    keymap=keymap, poll=poll)
     if title:

@@ -76,7 +76,11 @@ class LiveScreen(SirenScreen):
             self.info("status polling is off: press p to start it (reads only, nothing audible)")
         else:
             self.rebuild(devices.rows())
-            self.app.poller.start()
+            if self.app.poll or self.app.poller.running:
+                self.app.poller.start()
+            else:
+                self.info("status polling is off: last known statuses with their age; "
+                          "press p to poll now (reads only, nothing audible)")
         table.focus()
 
     def info(self, text: str) -> None:

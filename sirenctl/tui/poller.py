@@ -41,6 +41,23 @@ class StatusPoller:
         self._wake.set()
         self.start()
 
+    def show_known(self) -> None:
+        """Without polling: list the terminals with their stored last known status."""
+        if self.app.services.devices is None or self.running:
+            return
+        self.app.run_worker(self._reload_terminals(), name="known-status", group="poll",
+                            exit_on_error=False)
+
+    async def _reload_terminals(self) -> None:
+        services = self.app.services
+        devices = services.devices
+        first = not devices.states
+        assets = await asyncio.to_thread(services.registry.networked_assets)
+        await devices.apply(await asyncio.to_thread(devices.plan, assets))
+        if first:
+            devices.seed(await asyncio.to_thread(services.registry.known_statuses))
+        self.signal.publish({"reloaded": True, "states": dict(devices.states)})
+
     async def _loop(self) -> None:
         services = self.app.services
         devices = services.devices
@@ -48,9 +65,7 @@ class StatusPoller:
             while True:
                 if self._reload or devices.sweeps % RELOAD_EVERY == 0:
                     self._reload = False
-                    assets = await asyncio.to_thread(services.registry.networked_assets)
-                    await devices.apply(await asyncio.to_thread(devices.plan, assets))
-                    self.signal.publish({"reloaded": True, "states": dict(devices.states)})
+                    await self._reload_terminals()
                 try:
                     changed = await devices.sweep()
                     # the last known status, for the dashboard, `poll --cached` and reports

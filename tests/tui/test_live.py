@@ -65,3 +65,29 @@ async def test_dead_device_unreachable_others_fresh_and_updated_in_place(service
         known = known_statuses(session)
     assert known["T03"].reachable and known["T03"].source == "tui"
     assert known["BENCH-01"].faulty and not known["T04"].reachable
+
+
+async def test_without_polling_the_stored_statuses_are_shown_and_nothing_is_polled(
+        services, demo_db) -> None:  # type: ignore[no-untyped-def]
+    from sirenctl.drivers.pool import Fleet
+    from sirenctl.registry.status_store import store_poll_results
+
+    specs = [SimSpec("T01"), SimSpec("T02", kind="electronic", faults=Faults(door_open=True)),
+             SimSpec("T03"), SimSpec("BENCH-01", kind="electronic")]
+    async with SimFleet(specs) as fleet:  # an earlier poll (the daemon, say) stored these
+        point_registry_at(demo_db, fleet)
+        async with Fleet({t: fleet.endpoints[t] for t in SIMULATED}) as poller:
+            results = await poller.poll_all()
+    with demo_db.transaction() as session:
+        store_poll_results(session, results, source="daemon")
+    # the simulators are gone now; a session without polling must not contact anything
+    services.devices = DeviceService(timeout=0.2)
+    app = make_app(services, mode="live", poll=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: len(services.devices.states) == 6)
+        await pilot.pause()
+        table = app.screen.query_one("#live", DataTable)
+        assert cell(table, "T01", "state") == "ok"
+        assert cell(table, "T02", "state") == "faulty" and cell(table, "T02", "door") == "OPEN"
+        assert cell(table, "T04", "state") == "pending"  # never polled: nothing stored
+        assert services.devices.sweeps == 0 and not app.poller.running
