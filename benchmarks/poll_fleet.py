@@ -20,41 +20,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import logging
 import statistics
 import sys
 import time
-from pathlib import Path
 
-
-def _import_fallback() -> None:
-    """Map sirenctl.drivers/.simulators to their folders if the install does not (yet)."""
-    if importlib.util.find_spec("sirenctl") is None:
-        sys.exit("install sirenctl first: pip install -e .")
-    import sirenctl
-
-    root = Path(__file__).resolve().parents[1]
-    for sub, folder in (("drivers", "drivers"), ("simulators", "simulators")):
-        name = f"sirenctl.{sub}"
-        try:
-            found = importlib.util.find_spec(name) is not None
-        except ModuleNotFoundError:
-            found = False
-        if not found:
-            spec = importlib.util.spec_from_file_location(
-                name, root / folder / "__init__.py", submodule_search_locations=[str(root / folder)])
-            mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-            sys.modules[name] = mod
-            setattr(sirenctl, sub, mod)
-            spec.loader.exec_module(mod)  # type: ignore[union-attr]
-
-
-_import_fallback()
-
-from sirenctl.drivers.clock import RealClock  # noqa: E402
-from sirenctl.drivers.pool import Fleet  # noqa: E402
-from sirenctl.simulators.fleet import SimFleet, SimSpec  # noqa: E402
+from sirenctl.drivers.clock import RealClock
+from sirenctl.drivers.pool import Fleet
+from sirenctl.simulators.fleet import SimFleet, SimSpec
 
 STATUS_REGS = 14  # sirenctl-generic status block
 

@@ -2,51 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
 import logging
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 
 import pytest
 
-
-def _ensure_package_paths() -> None:
-    """Fallback while pyproject does not list sirenctl.drivers/.simulators as packages.
-
-    An editable install made with ``packages.find(include=["sirenctl*"])`` does not map
-    ``drivers/`` and ``simulators/`` (their directory names do not start with sirenctl),
-    so map them here when the normal import fails. No-op once packaging is fixed.
-    """
-    root = Path(__file__).resolve().parents[2]
-    wanted = {"sirenctl.drivers": root / "drivers", "sirenctl.simulators": root / "simulators"}
-
-    class _Finder:
-        @classmethod
-        def find_spec(cls, name, path=None, target=None):  # noqa: ANN001
-            if name in wanted:
-                return importlib.util.spec_from_file_location(
-                    name, wanted[name] / "__init__.py",
-                    submodule_search_locations=[str(wanted[name])])
-            return None
-
-    for name in wanted:
-        try:
-            if importlib.util.find_spec(name) is not None:
-                continue
-        except ModuleNotFoundError:
-            pass
-        sys.meta_path.append(_Finder)
-        return
-
-
-_ensure_package_paths()
-
-from sirenctl.drivers.audit import ListSink  # noqa: E402
-from sirenctl.drivers.clock import ManualClock  # noqa: E402
-from sirenctl.simulators.faults import parse_one  # noqa: E402
-from sirenctl.simulators.fleet import SimFleet, SimSpec  # noqa: E402
+from sirenctl.drivers.audit import ListSink
+from sirenctl.drivers.clock import ManualClock
+from sirenctl.simulators.faults import parse_one
+from sirenctl.simulators.fleet import SimFleet, SimSpec
 
 logging.getLogger("pymodbus").setLevel(logging.CRITICAL)
 
