@@ -23,12 +23,10 @@ from pathlib import Path
 
 
 def prepare(path: Path) -> str:
-    import sirenctl.models.scheduling  # noqa: F401
     from sirenctl.db import Database
     from sirenctl.registry.demo import seed_demo
-    from sirenctl.scheduling.holidays_db import calendar_from_db, ensure_years
     from sirenctl.scheduling.library import load_library
-    from sirenctl.scheduling.planner import apply_plan, compute_plan
+    from sirenctl.scheduling.plan_service import plan_campaigns
 
     url = f"sqlite:///{path / 'idle.db'}"
     db = Database(url)
@@ -38,10 +36,7 @@ def prepare(path: Path) -> str:
     start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
     with db.transaction() as s:
         seed_demo(s, operator="bench", data_dir=path)
-        ensure_years(s, "CN", [year, year + 1], operator="bench", now=now)
-        diff = compute_plan(s, library.campaigns.values(), start, end, calendar_from_db(s, ["CN"]),
-                            {k: p.audible for k, p in library.programmes.items()}, planner="bench", now=now)
-        apply_plan(s, diff, operator="bench", now=now)
+        plan_campaigns(s, library, start, end, operator="bench", now=now)
     db.dispose()
     return url
 

@@ -47,24 +47,16 @@ def _period(year: int | None, start: date | None, end: date | None) -> tuple[dat
 def run_plan(app: AppContext, schedules_dir: str | None, start: datetime, end: datetime, *,
              dry_run: bool, as_json: bool) -> Any:
     """Compute the diff, show it, and (unless dry-run) write it in the same transaction."""
-    import sirenctl.models.scheduling  # noqa: F401  (tables)
-    from sirenctl.scheduling.holidays_db import calendar_from_db, ensure_years
-    from sirenctl.scheduling.planner import apply_plan, compute_plan, plan_warnings
+    from sirenctl.scheduling.plan_service import compute_campaign_plan
+    from sirenctl.scheduling.planner import apply_plan, plan_warnings
 
     library = load(schedules_dir)
-    campaigns = [c for c in library.campaigns.values() if c.enabled]
-    countries = sorted({c.holiday_country for c in campaigns})
-    audible = {k: p.audible for k, p in library.programmes.items()}
     now = datetime.now(UTC)
-    years = range(start.year, end.year + 2)  # a holiday move may spill into the next year
     context = app.db.session() if dry_run else app.db.transaction()
     with context as session:
-        if not dry_run:
-            for country in countries:
-                ensure_years(session, country, years, operator=app.operator, now=now)
-        calendar = calendar_from_db(session, countries)
-        diff = compute_plan(session, campaigns, start, end, calendar, audible,
-                            planner=app.operator, now=now)
+        diff, calendar, countries = compute_campaign_plan(
+            session, library, start, end, planner=app.operator, now=now,
+            seed_holidays=not dry_run)
         _show_diff(diff, as_json, dry_run)
         for warning in plan_warnings(diff, calendar, countries, now):
             info(f"warning: {warning}")

@@ -1,4 +1,5 @@
-"""Plan the enabled campaigns for a period in one call (used where no diff is shown first)."""
+"""Plan the enabled campaigns of a schedule library for a period: the one way every caller
+(``sirenctl plan``, ``sirenctl demo``, tests) turns campaigns into work orders."""
 
 from __future__ import annotations
 
@@ -10,18 +11,31 @@ from sqlalchemy.orm import Session
 from sirenctl.scheduling.planner import PlanDiff, apply_plan, compute_plan
 
 
-def plan_campaigns(session: Session, library: Any, start: datetime, end: datetime, *,
-                   operator: str, now: datetime) -> PlanDiff:
-    """Seed the holiday years the period needs, compute the plan and write it."""
+def compute_campaign_plan(session: Session, library: Any, start: datetime, end: datetime, *,
+                          planner: str, now: datetime,
+                          seed_holidays: bool = True) -> tuple[PlanDiff, Any, list[str]]:
+    """The plan's diff, the holiday calendar it used and its countries; writes nothing unless
+    ``seed_holidays`` (the holiday years the period needs are stored first)."""
     import sirenctl.models.scheduling  # noqa: F401  (tables)
     from sirenctl.scheduling.holidays_db import calendar_from_db, ensure_years
 
     campaigns = [c for c in library.campaigns.values() if c.enabled]
     countries = sorted({c.holiday_country for c in campaigns})
-    for country in countries:
-        ensure_years(session, country, range(start.year, end.year + 2), operator=operator, now=now)
-    diff = compute_plan(session, campaigns, start, end, calendar_from_db(session, countries),
+    if seed_holidays:  # a holiday move may spill into the next year
+        for country in countries:
+            ensure_years(session, country, range(start.year, end.year + 2), operator=planner,
+                         now=now)
+    calendar = calendar_from_db(session, countries)
+    diff = compute_plan(session, campaigns, start, end, calendar,
                         {k: p.audible for k, p in library.programmes.items()},
-                        planner=operator, now=now)
+                        planner=planner, now=now)
+    return diff, calendar, countries
+
+
+def plan_campaigns(session: Session, library: Any, start: datetime, end: datetime, *,
+                   operator: str, now: datetime) -> PlanDiff:
+    """Seed the holiday years the period needs, compute the plan and write it."""
+    diff, _calendar, _countries = compute_campaign_plan(session, library, start, end,
+                                                        planner=operator, now=now)
     apply_plan(session, diff, operator=operator, now=now)
     return diff

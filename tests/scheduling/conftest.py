@@ -81,21 +81,12 @@ def sqlite_db(sqlite_url: str) -> Iterator[Database]:
 def plan(db: Database, schedules: Path | None, start: datetime, end: datetime, *,
          planner: str = PLANNER, now: datetime | None = None):
     """Plan like the CLI does, with an injected 'now'."""
-    from sirenctl.scheduling.holidays_db import calendar_from_db, ensure_years
     from sirenctl.scheduling.library import load_library
-    from sirenctl.scheduling.planner import apply_plan, compute_plan
+    from sirenctl.scheduling.plan_service import plan_campaigns
 
-    library = load_library(schedules)
-    campaigns = [c for c in library.campaigns.values() if c.enabled]
-    now = now or start
     with db.transaction() as s:
-        ensure_years(s, "CN", range(start.year, end.year + 2), operator=planner, now=now)
-        calendar = calendar_from_db(s, ["CN"])
-        diff = compute_plan(s, campaigns, start, end, calendar,
-                            {k: p.audible for k, p in library.programmes.items()},
-                            planner=planner, now=now)
-        apply_plan(s, diff, operator=planner, now=now)
-    return diff
+        return plan_campaigns(s, load_library(schedules), start, end, operator=planner,
+                              now=now or start)
 
 
 def work_orders(db: Database, **where):
