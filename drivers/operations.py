@@ -1,4 +1,4 @@
-"""Plain async functions behind ``sirenctl poll`` and ``sirenctl bench sound``.
+"""Plain async functions behind ``sirenctl poll``, the daemon's polls and ``sirenctl bench sound``.
 
 The registry resolves tags to :class:`Endpoint` objects and decides who may get a
 permit; these functions only talk to devices.
@@ -7,7 +7,6 @@ permit; these functions only talk to devices.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import IntEnum
 
 from .audit import AuditSink
 from .clock import Clock, RealClock, ScaledClock
@@ -15,22 +14,6 @@ from .endpoint import Endpoint
 from .permit import Permit
 from .pool import Fleet, PollResult
 from .programme import ProgrammeResult, ProgrammeStep, play_programme
-
-
-class PollExit(IntEnum):
-    """Exit codes of ``sirenctl poll``."""
-
-    OK = 0  # every asset answered and reports no fault
-    SIREN_FAULT = 1  # all answered; at least one reports a fault (mains, battery, door, ...)
-    UNREACHABLE = 2  # at least one asset had a communication fault (takes precedence)
-
-
-def poll_exit_code(results: dict[str, PollResult]) -> PollExit:
-    if any(not r.ok for r in results.values()):
-        return PollExit.UNREACHABLE
-    if any(r.status is not None and r.status.faulty for r in results.values()):
-        return PollExit.SIREN_FAULT
-    return PollExit.OK
 
 
 async def poll_endpoints(endpoints: dict[str, Endpoint], tags: Iterable[str] | None = None, *,

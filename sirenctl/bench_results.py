@@ -1,4 +1,4 @@
-"""Record a bench programme's outcome as a test result (CLI and TUI share this).
+"""Record a bench programme's outcome, or its refusal (CLI and TUI share this).
 
 Recorded through the scheduling layer, so it is audited and a failure raises a finding.
 """
@@ -23,6 +23,17 @@ def bench_outcome(result: ProgrammeResult) -> str:
     if all(s.error is not None and s.error.comm_fault for s in result.steps):
         return "unreachable"
     return "fail"
+
+
+def audit_bench_refusal(db: Database, *, operator: str, tag: str, programme: str, reason: str,
+                        via: str) -> None:
+    """A refused bench sounding is on record too: who tried what, and why it was refused."""
+    from sirenctl.audit import record
+
+    with db.transaction() as session:
+        record(session, operator=operator, action="command.sound", object_type="asset",
+               object_ref=tag, after={"programme": programme, "via": via},
+               outcome="refused", message=reason)
 
 
 def record_bench_result(db: Database, tag: str, programme_key: str, result: ProgrammeResult, *,

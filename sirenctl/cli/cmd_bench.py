@@ -76,7 +76,10 @@ def bench_sound(app: AppContext, tag: str, programme_key: str, time_scale: float
             permit = bench_permit(asset)
             endpoint = endpoint_for(asset, timeout=timeout)
         except NotABenchUnit as exc:
-            _audit_refusal(app, tag, programme_key, str(exc))
+            from sirenctl.bench_results import audit_bench_refusal
+
+            audit_bench_refusal(app.db, operator=app.operator, tag=tag, programme=programme_key,
+                                reason=str(exc), via="bench sound")
             raise CLIError(str(exc), ExitCode.REFUSED) from None
         except ValueError as exc:
             raise CLIError(str(exc), ExitCode.INVALID_INPUT) from None
@@ -85,8 +88,12 @@ def bench_sound(app: AppContext, tag: str, programme_key: str, time_scale: float
                        f"at {endpoint.describe()}", ExitCode.REFUSED)
     info(f"BENCH TEST: {tag} will play {programme.key} ({programme.title}), "
          f"{programme.total_seconds} s")
-    played = asyncio.run(_play(tag, endpoint, programme, permit, time_scale,
-                               AuditWriter(app.db, app.operator)))
+    from sirenctl.devices import programme_steps
+    from sirenctl.drivers.operations import bench_sound
+
+    played = asyncio.run(bench_sound(tag, endpoint, programme_steps(programme), permit,
+                                     audit=AuditWriter(app.db, app.operator),
+                                     time_scale=time_scale))
     from sirenctl.bench_results import record_bench_result
 
     outcome, result_id = record_bench_result(app.db, tag, programme.key, played,
@@ -100,19 +107,6 @@ def bench_sound(app: AppContext, tag: str, programme_key: str, time_scale: float
                    title=f"bench test {tag}: {programme.key}")
     info(f"recorded test result {result_id}: {outcome}")
     _exit_for(result)
-
-
-async def _play(tag: str, endpoint: Any, programme: Any, permit: Any, time_scale: float,
-                audit: Any) -> Any:
-    from sirenctl.devices import programme_steps
-    from sirenctl.drivers.clock import ScaledClock
-    from sirenctl.drivers.pool import LinkPool, open_driver
-    from sirenctl.drivers.programme import play_programme
-
-    clock = ScaledClock(time_scale)
-    async with LinkPool() as pool:
-        driver = open_driver(endpoint, pool, tag=tag, audit=audit, clock=clock)
-        return await play_programme(driver, programme_steps(programme), permit, clock)
 
 
 def _simulated(endpoint: Any) -> bool:
@@ -149,15 +143,6 @@ def _exit_for(result: dict[str, Any]) -> None:
         ctx.exit(ExitCode.UNREACHABLE)
     info("NOT all steps played: " + ", ".join(outcomes))
     ctx.exit(ExitCode.DEVICE_FAULT)
-
-
-def _audit_refusal(app: AppContext, tag: str, programme: str, reason: str) -> None:
-    from sirenctl.audit import record
-
-    with app.db.transaction() as session:
-        record(session, operator=app.operator, action="command.sound", object_type="asset",
-               object_ref=tag, after={"programme": programme, "via": "bench sound"},
-               outcome="refused", message=reason)
 
 
 @click.command()

@@ -50,7 +50,7 @@ def poll(app: AppContext, tags: tuple[str, ...], site: str | None, timeout: floa
     """
     import asyncio
 
-    from sirenctl.devices import AuditWriter, endpoint_for
+    from sirenctl.devices import endpoint_for
     from sirenctl.registry.assets import AssetFilter, get_asset, list_assets
 
     with app.db.session() as session:
@@ -72,9 +72,10 @@ def poll(app: AppContext, tags: tuple[str, ...], site: str | None, timeout: floa
     if cached:
         rows = _cached_rows(app, list(endpoints) + list(problems))
     else:
-        results = asyncio.run(_poll(endpoints, AuditWriter(app.db, app.operator)))
+        from sirenctl.drivers.operations import poll_endpoints
         from sirenctl.registry.status_store import store_poll_results
 
+        results = asyncio.run(poll_endpoints(endpoints))  # reads only: nothing to audit
         with app.db.transaction() as session:
             store_poll_results(session, results, source="poll")
         now = time.time()
@@ -116,13 +117,6 @@ def _report(rows: list[dict[str, Any]], problems: dict[str, str], sites: dict[st
         click.get_current_context().exit(ExitCode.UNREACHABLE)
     if faulty:
         click.get_current_context().exit(ExitCode.DEVICE_FAULT)
-
-
-async def _poll(endpoints: dict[str, Any], audit: Any) -> dict[str, Any]:
-    from sirenctl.drivers.pool import Fleet
-
-    async with Fleet(endpoints, audit=audit) as fleet:
-        return await fleet.poll_all()
 
 
 def _row(tag: str, site: str | None, result: dict[str, Any], now: float) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from sirenctl.audit import record
 from sirenctl.db import Database
 from sirenctl.models import Asset, AssetStatus
 
@@ -81,10 +80,10 @@ def prepare(db: Database, tag: str) -> BenchPlan:
 
 
 def audit_refusal(db: Database, operator: str, tag: str, programme: str, reason: str) -> None:
-    with db.transaction() as session:
-        record(session, operator=operator, action="command.sound", object_type="asset",
-               object_ref=tag, after={"programme": programme, "via": "tui bench"},
-               outcome="refused", message=reason)
+    from sirenctl.bench_results import audit_bench_refusal
+
+    audit_bench_refusal(db, operator=operator, tag=tag, programme=programme, reason=reason,
+                        via="tui bench")
 
 
 @dataclass
