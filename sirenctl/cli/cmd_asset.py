@@ -134,31 +134,21 @@ def asset_list(app: AppContext, limit: int | None, offset: int, as_json: bool, *
       sirenctl asset list --status faulty --json
       sirenctl asset list --search 东风
     """
-    from sirenctl.registry.assets import asset_to_dict, list_assets
+    from sirenctl.registry.assets import asset_to_dict, endpoint_summary, list_assets
 
     with app.db.session() as session:
-        rows = [asset_to_dict(a) for a in list_assets(session, make_filter(kwargs),
-                                                         limit=limit, offset=offset)]
+        assets = list_assets(session, make_filter(kwargs), limit=limit, offset=offset)
+        rows = [asset_to_dict(a) for a in assets]
+        endpoints = [endpoint_summary(a) for a in assets]
     if as_json:
         echo_json(rows)
         return
     echo_table(
         ["tag", "site", "kind", "status", "name", "endpoint", "bench"],
-        [[r["tag"], r["site"], r["kind"], r["status"], r["name"], endpoint_text(r),
-          "bench" if r["is_bench"] else ""] for r in rows],
+        [[r["tag"], r["site"], r["kind"], r["status"], r["name"], endpoint,
+          "bench" if r["is_bench"] else ""] for r, endpoint in zip(rows, endpoints, strict=True)],
     )
     info(f"{len(rows)} asset(s)")
-
-
-def endpoint_text(row: dict[str, Any]) -> str:
-    transport = row.get("controller_transport")
-    if not transport:
-        return ""
-    if transport == "modbus_tcp":
-        where = f"{row['controller_host']}:{row['controller_port']}"
-    else:
-        where = f"{row['controller_device']} {row['controller_serial']}"
-    return f"{transport} {where} unit {row['controller_unit_id']}"
 
 
 @asset.command("show")
