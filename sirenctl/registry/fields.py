@@ -106,14 +106,15 @@ def parse_timezone(raw: str) -> str:
 
 
 def parse_serial_settings(raw: str) -> str:
-    """``9600 8N1`` style: baud rate, data bits, parity (N/E/O), stop bits."""
-    text = raw.strip().upper()
-    parts = text.split()
-    if len(parts) == 2 and parts[0].isdigit() and len(parts[1]) == 3:
-        bits, parity, stop = parts[1]
-        if bits in "5678" and parity in "NEO" and stop in "12":
-            return f"{int(parts[0])} {parts[1]}"
-    raise ValueError("expected serial settings such as '9600 8N1'")
+    """``9600 8N1`` style, normalised; valid exactly when the driver layer can open the line."""
+    from sirenctl.drivers.endpoint import Endpoint  # pure data: no pymodbus, no pyserial
+
+    try:
+        p = Endpoint.parse_serial_settings(raw)
+    except ValueError:
+        raise ValueError("expected serial settings such as '9600 8N1' (a standard baud rate, "
+                         "data bits 5-8, parity N/E/O, stop bits 1-2)") from None
+    return f"{p['baudrate']} {p['bytesize']}{p['parity']}{p['stopbits']}"
 
 
 def _enum_parser(enum: type[StrEnum], aliases: dict[str, str] | None = None) -> Parser:

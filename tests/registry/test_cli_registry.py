@@ -76,6 +76,10 @@ def test_asset_add_validation(cli) -> None:
                              "--controller-transport", "modbus_rtu")
     assert rtu_without_device.exit_code == 3
     assert "controller_device: is required for modbus_rtu" in rtu_without_device.stderr
+    odd_baud = cli("asset", "add", "--tag", "X5", "--site", "C01", "--kind", "motor",
+                   "--controller-transport", "modbus_rtu", "--controller-device", "/dev/ttyUSB0",
+                   "--controller-serial", "1234 8N1")  # the driver could never open this line
+    assert odd_baud.exit_code == 3 and "controller_serial: expected serial settings" in odd_baud.stderr
     unknown_site = cli("asset", "add", "--tag", "X3", "--site", "C77", "--kind", "motor")
     assert unknown_site.exit_code == 4 and "C77" in unknown_site.stderr
     bad_kind = cli("asset", "add", "--tag", "X4", "--site", "C01", "--kind", "trumpet")
