@@ -97,12 +97,11 @@ def close_drill_orders(session: Session, event: OutreachEvent, *, operator: str,
 
     from sirenctl.models import Asset
     from sirenctl.models.scheduling import WorkOrder, WorkOrderStatus
+    from sirenctl.scheduling.results import MANUAL_TASKS_OPEN
 
-    open_states = (WorkOrderStatus.PLANNED.value, WorkOrderStatus.ISSUED.value,
-                   WorkOrderStatus.MISSED.value)
     orders = session.scalars(select(WorkOrder).join(Asset, Asset.id == WorkOrder.asset_id).where(
         WorkOrder.task == "drill", Asset.site_id == event.site_id,
-        WorkOrder.status.in_(open_states)))
+        WorkOrder.status.in_(MANUAL_TASKS_OPEN)))
     closed = []
     for order in orders:
         local = order.due_at.astimezone(ZoneInfo(order.timezone)).date()
