@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from sirenctl.audit import json_safe, record
@@ -246,11 +246,17 @@ def open_finding_count(session: Session, severity: str | None = None) -> int:
     return session.scalar(query) or 0
 
 
-def faulty_asset_ids(session: Session) -> set[int]:
-    """Assets that have at least one open critical finding (they show as faulty)."""
-    return set(session.scalars(select(Finding.asset_id).where(
-        Finding.asset_id.is_not(None), Finding.status == FindingStatus.OPEN,
-        Finding.severity == Severity.CRITICAL).distinct()))
+def faulty_asset_ids(session: Session, at: datetime | None = None) -> set[int]:
+    """Assets with at least one open critical finding (they show as faulty); with ``at``, the
+    ones that had one open at that past moment."""
+    query = select(Finding.asset_id).where(
+        Finding.asset_id.is_not(None), Finding.severity == Severity.CRITICAL)
+    if at is None:
+        query = query.where(Finding.status == FindingStatus.OPEN)
+    else:
+        query = query.where(Finding.found_at <= at, or_(
+            Finding.status == FindingStatus.OPEN, Finding.resolved_at > at))
+    return set(session.scalars(query.distinct()))
 
 
 def effective_status(asset: Asset, faulty_ids: set[int]) -> str:

@@ -58,11 +58,11 @@ def compute_report(session: Session, year: int, *, now: datetime,
               if _active_in_year(a, period, zone)]
     faulty = faulty_asset_ids(session)
     if period.end < period.now:  # a finished year: the fleet as it stood at its end
-        from sirenctl.reports.as_of import AssetAsOf, faulty_ids_at, statuses_at
+        from sirenctl.reports.as_of import AssetAsOf, statuses_at
 
         status = statuses_at(session, assets, period.end)
         assets = [AssetAsOf(a, status[a.id]) for a in assets]  # type: ignore[misc]
-        faulty = faulty_ids_at(session, period.end)
+        faulty = faulty_asset_ids(session, at=period.end)
     report = AnnualReport(year, period.now, timezone, target_dbc)
     for section in (
         assets_section(assets, faulty),

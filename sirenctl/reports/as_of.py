@@ -14,9 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sirenctl.findings.findings import FindingStatus, Severity
 from sirenctl.models import Asset, AuditEvent
-from sirenctl.models.findings import Finding
 
 _REGISTERED = ("asset.add", "asset.import")
 
@@ -36,15 +34,6 @@ def statuses_at(session: Session, assets: list[Asset], moment: datetime) -> dict
                 and "status" in event.after:
             status[asset_id] = event.after["status"]  # registered later: as registered
     return status
-
-
-def faulty_ids_at(session: Session, moment: datetime) -> set[int]:
-    """Assets with a critical finding open at ``moment``."""
-    rows = session.scalars(select(Finding).where(
-        Finding.asset_id.is_not(None), Finding.severity == Severity.CRITICAL,
-        Finding.found_at <= moment))
-    return {f.asset_id for f in rows if f.asset_id is not None and (
-        f.status == FindingStatus.OPEN or (f.resolved_at is not None and f.resolved_at > moment))}
 
 
 class AssetAsOf:
