@@ -123,13 +123,18 @@ class SimTcpServer(_InjectingServer, ModbusTcpServer):
         super().__init__(devices, address=(host, port))
         self.injector = FaultInjector("tcp", controllers, silent_unknown=False)
         self.host = host
+        self.requested_port = port
 
     @property
     def port(self) -> int:
         return self.transport.sockets[0].getsockname()[1]
 
     async def start(self) -> None:
-        await self.serve_forever(background=True)
+        try:
+            await self.serve_forever(background=True)
+        except RuntimeError as exc:  # pymodbus hides the bind error behind a RuntimeError
+            raise OSError(f"cannot listen on {self.host}:{self.requested_port} "
+                          "(address in use?)") from exc
 
 
 class SimRtuServer(_InjectingServer, ModbusSerialServer):

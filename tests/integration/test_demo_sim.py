@@ -71,3 +71,22 @@ def test_bad_fault_spec_is_refused_before_anything_starts(tmp_path: Path) -> Non
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 3
     assert "explode" in result.stderr
+
+
+def test_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
+    import socket
+
+    env = {**os.environ, "SIRENCTL_DATA_DIR": str(tmp_path / "data")}
+    assert SIRENCTL
+    with socket.socket() as taken:
+        try:
+            taken.bind(("127.0.0.1", DEMO_SIM_BASE_PORT + 1))
+        except OSError:
+            pytest.skip("demo simulator ports are in use on this machine")
+        taken.listen()
+        result = subprocess.run([SIRENCTL, "sim", "run"], env=env, capture_output=True,
+                                text=True, timeout=60)
+    assert result.returncode == 1
+    assert "cannot start the simulators" in result.stderr
+    assert f"127.0.0.1:{DEMO_SIM_BASE_PORT + 1}" in result.stderr
+    assert "Traceback" not in result.stderr
