@@ -22,7 +22,11 @@ if TYPE_CHECKING:
     from sirenctl.scheduling.programmes import Programme
 
 
-class NotNetworked(ValueError):
+class EndpointProblem(ValueError):
+    """An asset's controller endpoint cannot be used (none, or invalid registry values)."""
+
+
+class NotNetworked(EndpointProblem):
     pass
 
 
@@ -31,7 +35,7 @@ class NotABenchUnit(PermissionError):
 
 
 def endpoint_for(asset: Asset, *, timeout: float | None = None) -> Endpoint:
-    """The driver endpoint of a networked asset (ValueError names the bad field)."""
+    """The driver endpoint of a networked asset (EndpointProblem names the bad field)."""
     from sirenctl.drivers.endpoint import Endpoint
 
     if not asset.controller_transport:
@@ -43,12 +47,15 @@ def endpoint_for(asset: Asset, *, timeout: float | None = None) -> Endpoint:
     }
     if timeout is not None:
         kwargs["timeout"] = timeout
-    if asset.controller_transport == "modbus_tcp":
-        kwargs.update(host=asset.controller_host, port=asset.controller_port)
-    else:
-        kwargs["device"] = asset.controller_device
-        kwargs.update(Endpoint.parse_serial_settings(asset.controller_serial or "9600 8N1"))
-    return Endpoint(**kwargs)
+    try:
+        if asset.controller_transport == "modbus_tcp":
+            kwargs.update(host=asset.controller_host, port=asset.controller_port)
+        else:
+            kwargs["device"] = asset.controller_device
+            kwargs.update(Endpoint.parse_serial_settings(asset.controller_serial or "9600 8N1"))
+        return Endpoint(**kwargs)
+    except ValueError as exc:
+        raise EndpointProblem(f"asset {asset.tag}: controller endpoint: {exc}") from None
 
 
 def bench_permit(asset: Asset) -> Permit:

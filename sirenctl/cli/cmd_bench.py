@@ -80,9 +80,7 @@ def bench_sound(app: AppContext, tag: str, programme_key: str, time_scale: float
 
             audit_bench_refusal(app.db, operator=app.operator, tag=tag, programme=programme_key,
                                 reason=str(exc), via="bench sound")
-            raise CLIError(str(exc), ExitCode.REFUSED) from None
-        except ValueError as exc:
-            raise CLIError(str(exc), ExitCode.INVALID_INPUT) from None
+            raise
     if time_scale != 1.0 and not _simulated(endpoint):
         raise CLIError(f"--time-scale is only for simulated benches (loopback or a pty); {tag} is "
                        f"at {endpoint.describe()}", ExitCode.REFUSED)

@@ -50,7 +50,7 @@ def poll(app: AppContext, tags: tuple[str, ...], site: str | None, timeout: floa
     """
     import asyncio
 
-    from sirenctl.devices import endpoint_for
+    from sirenctl.devices import EndpointProblem, endpoint_for
     from sirenctl.registry.assets import AssetFilter, get_asset, list_assets
 
     with app.db.session() as session:
@@ -64,7 +64,7 @@ def poll(app: AppContext, tags: tuple[str, ...], site: str | None, timeout: floa
         for asset in assets:
             try:
                 endpoints[asset.tag] = endpoint_for(asset, timeout=timeout)
-            except ValueError as exc:
+            except EndpointProblem as exc:
                 problems[asset.tag] = str(exc)
     if not endpoints and not problems:
         info("no networked assets to poll")

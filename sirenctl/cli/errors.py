@@ -29,6 +29,7 @@ def _as_cli_error(exc: Exception) -> CLIError | None:
     from sqlalchemy.exc import OperationalError
 
     from sirenctl.db import SchemaError
+    from sirenctl.devices import EndpointProblem, NotABenchUnit
     from sirenctl.registry.errors import Conflict, NotFound, ValidationFailed
 
     if isinstance(exc, ValidationFailed):
@@ -39,6 +40,10 @@ def _as_cli_error(exc: Exception) -> CLIError | None:
         return CLIError(str(exc), ExitCode.NOT_FOUND)
     if isinstance(exc, Conflict):
         return CLIError(str(exc), ExitCode.CONFLICT)
+    if isinstance(exc, EndpointProblem):
+        return CLIError(str(exc), ExitCode.INVALID_INPUT)
+    if isinstance(exc, NotABenchUnit):
+        return CLIError(str(exc), ExitCode.REFUSED)
     if isinstance(exc, SchemaError):
         return CLIError(str(exc), ExitCode.SCHEMA)
     if isinstance(exc, OperationalError):

@@ -106,6 +106,17 @@ def test_time_scale_is_refused_for_a_real_controller(sqlite_cli) -> None:
     assert result.exit_code == 7 and "only for simulated benches" in result.stderr
 
 
+def test_manual_sirens_are_not_device_targets(sqlite_cli) -> None:
+    from tests.registry.helpers import add_crank, add_site
+
+    add_site(sqlite_cli)
+    add_crank(sqlite_cli)
+    for args in (["cancel", "HC-C01"], ["modbus", "read", "HC-C01", "--address", "0"]):
+        result = sqlite_cli(*args)
+        assert result.exit_code == 3, args
+        assert "HC-C01 has no controller (it is hand_crank)" in result.stderr
+
+
 def test_unknown_programme(sqlite_cli) -> None:
     result = sqlite_cli("bench", "sound", "X", "--programme", "no-such-programme")
     assert result.exit_code == 4 and "unknown programme" in result.stderr
