@@ -132,7 +132,7 @@ def modbus_write_cmd(app: AppContext, tag: str | None, address: int, values: tup
       sirenctl modbus write BENCH-01 --address 20 --value 1
       sirenctl modbus write BENCH-01 --address 0 --value 4 --value 1 --allow-audible
     """
-    from sirenctl.devices import AuditWriter, NotABenchUnit, bench_permit
+    from sirenctl.devices import AuditWriter, bench_permit
     from sirenctl.drivers.diagnostics import modbus_write
 
     name, endpoint, asset = _resolve(app, tag, opts)
@@ -140,10 +140,7 @@ def modbus_write_cmd(app: AppContext, tag: str | None, address: int, values: tup
     if allow_audible:
         if asset is None:
             raise CLIError("--allow-audible needs a registered bench unit TAG", ExitCode.REFUSED)
-        try:
-            permit = bench_permit(asset)
-        except NotABenchUnit as exc:
-            raise CLIError(str(exc), ExitCode.REFUSED) from None
+        permit = bench_permit(asset)  # NotABenchUnit: exit 7 (sirenctl.cli.errors)
     back = _run(modbus_write(endpoint, address, list(values), permit, tag=name,
                              audit=AuditWriter(app.db, app.operator)))
     info(f"{name}: wrote {list(values)} at {address}; read back {back} (verified)")
