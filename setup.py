@@ -7,8 +7,11 @@ generic top-level names). Metadata and dependencies are in pyproject.toml.
 
 from setuptools import find_packages, setup
 
-MAPPED = {"sirenctl.drivers": "drivers", "sirenctl.simulators": "simulators",
-          "sirenctl.schedules": "schedules"}
+MAPPED = {
+    "sirenctl.drivers": "drivers",
+    "sirenctl.simulators": "simulators",
+    "sirenctl.schedules": "schedules",
+}
 
 packages = find_packages(include=["sirenctl", "sirenctl.*"])
 for name, folder in MAPPED.items():

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 CAMPAIGNS = {
-    "monthly-check": '''title = "monthly check"
+    "monthly-check": """title = "monthly check"
 task = "manual_check"
 checklist = ["crank turns freely", "no rust", "label readable"]
 window = "7d"
@@ -33,8 +33,8 @@ rule = "nth_weekday"
 n = 1
 weekday = "tue"
 time = "09:00"
-''',
-    "nine-eighteen": '''title = "9·18"
+""",
+    "nine-eighteen": """title = "9·18"
 task = "trial_sounding"
 programme = "cn-918-noon"
 window = "2m"
@@ -45,7 +45,7 @@ rule = "fixed_date"
 month = 9
 day = 18
 time = "12:00"
-''',
+""",
 }
 YEAR = 2026
 
@@ -61,13 +61,38 @@ def fresh_db(path: Path, assets: int):
     now = datetime(2025, 12, 1, tzinfo=UTC)
     sites = max(1, assets // 100)
     with db.transaction() as s:
-        s.execute(insert(Site.__table__), [
-            {"id": i + 1, "code": f"S{i:05d}", "name": f"community {i}", "timezone": "Asia/Shanghai",
-             "created_at": now, "updated_at": now} for i in range(sites)])
-        s.execute(insert(Asset.__table__), [
-            {"id": i + 1, "tag": f"HC-{i:06d}", "kind": "hand_crank", "site_id": i % sites + 1,
-             "status": "in_service", "power_mains": False, "battery_backup": False, "is_bench": False,
-             "created_at": now, "updated_at": now} for i in range(assets)])
+        s.execute(
+            insert(Site.__table__),
+            [
+                {
+                    "id": i + 1,
+                    "code": f"S{i:05d}",
+                    "name": f"community {i}",
+                    "timezone": "Asia/Shanghai",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(sites)
+            ],
+        )
+        s.execute(
+            insert(Asset.__table__),
+            [
+                {
+                    "id": i + 1,
+                    "tag": f"HC-{i:06d}",
+                    "kind": "hand_crank",
+                    "site_id": i % sites + 1,
+                    "status": "in_service",
+                    "power_mains": False,
+                    "battery_backup": False,
+                    "is_bench": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(assets)
+            ],
+        )
     return db
 
 
@@ -91,8 +116,9 @@ def ours(db, schedules: Path) -> tuple[float, object]:
     with db.transaction() as s:
         ensure_years(s, "CN", [YEAR, YEAR + 1], operator="bench", now=now)
         calendar = calendar_from_db(s, ["CN"])
-        diff = compute_plan(s, library.campaigns.values(), start, end, calendar, audible,
-                            planner="bench", now=now)
+        diff = compute_plan(
+            s, library.campaigns.values(), start, end, calendar, audible, planner="bench", now=now
+        )
         apply_plan(s, diff, operator="bench", now=now)
     return time.perf_counter() - t0, diff
 
@@ -108,7 +134,7 @@ def baseline(db, rows: list[dict]) -> float:
     t0 = time.perf_counter()
     with db.transaction() as s:
         for i in range(0, len(rows), BATCH):  # same batch size as ours: the faster way for Core
-            s.execute(statement, rows[i:i + BATCH])
+            s.execute(statement, rows[i : i + BATCH])
     return time.perf_counter() - t0
 
 
@@ -137,10 +163,14 @@ def main() -> None:
             db.dispose()
             del rows, diff
             gc.unfreeze()
-            print(f"round {r + 1}: ours {took:.2f} s, baseline {best_base:.2f} s (best so far), "
-                  f"{count} work orders")
-    print(f"plan one year, {args.assets} assets: {count} work orders; "
-          f"ours {best_ours:.2f} s, bare Core bulk insert {best_base:.2f} s")
+            print(
+                f"round {r + 1}: ours {took:.2f} s, baseline {best_base:.2f} s (best so far), "
+                f"{count} work orders"
+            )
+    print(
+        f"plan one year, {args.assets} assets: {count} work orders; "
+        f"ours {best_ours:.2f} s, bare Core bulk insert {best_base:.2f} s"
+    )
     print(f"RESULT plan_year_{args.assets // 1000}k ratio={best_ours / best_base:.3f} goal=1.5")
 
 

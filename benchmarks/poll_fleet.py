@@ -49,16 +49,18 @@ async def tcp_bench(n: int, concurrency: int, rounds: int) -> tuple[float, float
     specs = [SimSpec(f"S{i:04d}") for i in range(n)]
     async with SimFleet(specs, timeout=5.0) as sim:
         eps = sim.endpoints
-        clients = [AsyncModbusTcpClient(ep.host, port=ep.port, retries=0, timeout=5.0,
-                                        reconnect_delay=0) for ep in eps.values()]
+        clients = [
+            AsyncModbusTcpClient(ep.host, port=ep.port, retries=0, timeout=5.0, reconnect_delay=0)
+            for ep in eps.values()
+        ]
         for i in range(0, n, 200):
-            await asyncio.gather(*(c.connect() for c in clients[i:i + 200]))
+            await asyncio.gather(*(c.connect() for c in clients[i : i + 200]))
         ours_t, bare_t = [], []
         async with Fleet(eps, clock=RealClock(), concurrency=concurrency) as fleet:
             await fleet.poll_all()  # warm-up: connects every link (nothing sent on connect)
             await bare_sweep(clients, concurrency)
             for r in range(rounds):  # alternate the order: ABBA, to spread load noise
-                for which in (("bare", "ours") if r % 2 == 0 else ("ours", "bare")):
+                for which in ("bare", "ours") if r % 2 == 0 else ("ours", "bare"):
                     t, c0 = time.perf_counter(), time.process_time()
                     if which == "bare":
                         ok_bare = await bare_sweep(clients, concurrency)
@@ -74,20 +76,27 @@ async def tcp_bench(n: int, concurrency: int, rounds: int) -> tuple[float, float
     # best of the rounds: the least disturbed by other processes on a shared machine
     ours, bare = min(w for w, _ in ours_t), min(w for w, _ in bare_t)
     cpu = statistics.median(c for _, c in ours_t) / statistics.median(c for _, c in bare_t)
-    print(f"TCP {n} controllers, concurrency {concurrency}, best of {rounds} rounds: "
-          f"sirenctl {ours * 1000:.0f} ms ({n / ours:.0f} reads/s), "
-          f"bare pymodbus {bare * 1000:.0f} ms ({n / bare:.0f} reads/s); "
-          f"CPU-time ratio (median) {cpu:.3f}; simulator servers run in the same process")
-    print("  wall ms ours: " + " ".join(f"{w * 1000:.0f}" for w, _ in ours_t)
-          + " | bare: " + " ".join(f"{w * 1000:.0f}" for w, _ in bare_t))
+    print(
+        f"TCP {n} controllers, concurrency {concurrency}, best of {rounds} rounds: "
+        f"sirenctl {ours * 1000:.0f} ms ({n / ours:.0f} reads/s), "
+        f"bare pymodbus {bare * 1000:.0f} ms ({n / bare:.0f} reads/s); "
+        f"CPU-time ratio (median) {cpu:.3f}; simulator servers run in the same process"
+    )
+    print(
+        "  wall ms ours: "
+        + " ".join(f"{w * 1000:.0f}" for w, _ in ours_t)
+        + " | bare: "
+        + " ".join(f"{w * 1000:.0f}" for w, _ in bare_t)
+    )
     return ours / bare, cpu
 
 
 async def rtu_bench(units: int, baud: int, rounds: int) -> float:
     specs = [SimSpec(f"R{u:02d}", transport="modbus_rtu", unit_id=u) for u in range(1, units + 1)]
     # 8N2 = 11 bits per character, as Modbus RTU requires (8E1 cannot be set on a pty)
-    async with SimFleet(specs, wire_time=True, baudrate=baud, serial_format="8N2",
-                        timeout=1.0) as sim:
+    async with SimFleet(
+        specs, wire_time=True, baudrate=baud, serial_format="8N2", timeout=1.0
+    ) as sim:
         char = sim.lines["rtu1"].char_time
         per_read = (8 + 5 + 2 * STATUS_REGS + 2 * 3.5) * char
         theory = units * per_read
@@ -102,8 +111,10 @@ async def rtu_bench(units: int, baud: int, rounds: int) -> float:
                     bad = [t for t, r in res.items() if not r.ok]
                     print(f"warning: failed units {bad}", file=sys.stderr)
     ours = min(times)
-    print(f"RTU {units} units at {baud} baud, 11 bits/char: best sweep {ours * 1000:.0f} ms, "
-          f"theoretical wire time {theory * 1000:.0f} ms ({per_read * 1000:.1f} ms per read)")
+    print(
+        f"RTU {units} units at {baud} baud, 11 bits/char: best sweep {ours * 1000:.0f} ms, "
+        f"theoretical wire time {theory * 1000:.0f} ms ({per_read * 1000:.1f} ms per read)"
+    )
     return ours / theory
 
 

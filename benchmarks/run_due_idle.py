@@ -68,7 +68,9 @@ def main() -> None:
             ours.append(timed(ours_argv, env))
             base.append(timed(base_argv, env))
     o, b = statistics.median(ours), statistics.median(base)
-    print(f"idle run-due median {o * 1000:.0f} ms; python -c 'import sqlalchemy' median {b * 1000:.0f} ms")
+    print(
+        f"idle run-due median {o * 1000:.0f} ms; python -c 'import sqlalchemy' median {b * 1000:.0f} ms"
+    )
     print(f"RESULT run_due_idle ratio={o / b:.3f} goal=1.5")
 
 

@@ -38,15 +38,32 @@ def build_db(path: Path, assets: int) -> str:
     sites = max(1, min(1000, assets // 100))
     kinds = ("hand_crank", "motor", "electronic", "multimedia")
     with db.transaction() as session:
-        session.execute(insert(Site), [
-            {"id": i + 1, "code": f"S{i:04d}", "name": f"第{i}社区", "timezone": "Asia/Shanghai"}
-            for i in range(sites)])
+        session.execute(
+            insert(Site),
+            [
+                {
+                    "id": i + 1,
+                    "code": f"S{i:04d}",
+                    "name": f"第{i}社区",
+                    "timezone": "Asia/Shanghai",
+                }
+                for i in range(sites)
+            ],
+        )
         batch = []
         for n in range(assets):
-            batch.append({"tag": f"AS-{n:06d}", "name": f"第{n % sites}社区警报器{n}",
-                          "kind": kinds[n % 4], "site_id": n % sites + 1,
-                          "status": "in_service", "power_mains": False,
-                          "battery_backup": False, "is_bench": False})
+            batch.append(
+                {
+                    "tag": f"AS-{n:06d}",
+                    "name": f"第{n % sites}社区警报器{n}",
+                    "kind": kinds[n % 4],
+                    "site_id": n % sites + 1,
+                    "status": "in_service",
+                    "power_mains": False,
+                    "battery_backup": False,
+                    "is_bench": False,
+                }
+            )
             if len(batch) == 10_000:
                 session.execute(insert(Asset), batch)
                 batch = []
@@ -112,19 +129,28 @@ def main() -> int:
         t = time.perf_counter()
         small = build_db(Path(tmp) / "small.db", args.small)
         large = build_db(Path(tmp) / "large.db", args.large)
-        print(f"built databases of {args.small} and {args.large:,} assets in "
-              f"{time.perf_counter() - t:.1f} s", file=sys.stderr)
+        print(
+            f"built databases of {args.small} and {args.large:,} assets in "
+            f"{time.perf_counter() - t:.1f} s",
+            file=sys.stderr,
+        )
         asyncio.run(to_dashboard(small))  # warm-up: imports, first compiles
         results = []
-        for name, fn in (("tui_dashboard", to_dashboard),
-                         ("tui_filtered_assets", to_filtered_assets)):
+        for name, fn in (
+            ("tui_dashboard", to_dashboard),
+            ("tui_filtered_assets", to_filtered_assets),
+        ):
             base = median_of(args.rounds, fn, small)
             ours = median_of(args.rounds, fn, large)
-            print(f"{name}: {args.small} assets {base * 1000:.0f} ms, "
-                  f"{args.large:,} assets {ours * 1000:.0f} ms (median of {args.rounds})")
+            print(
+                f"{name}: {args.small} assets {base * 1000:.0f} ms, "
+                f"{args.large:,} assets {ours * 1000:.0f} ms (median of {args.rounds})"
+            )
             results.append((name, ours / base))
     for name, ratio in results:
-        print(f"RESULT {name}_{args.large // 1000}k_vs_{args.small} ratio={ratio:.2f} goal={GOAL:g}")
+        print(
+            f"RESULT {name}_{args.large // 1000}k_vs_{args.small} ratio={ratio:.2f} goal={GOAL:g}"
+        )
     return 0
 
 

@@ -35,8 +35,14 @@ AuditSink = Callable[[CommandRecord], None]
 
 def log_sink(record: CommandRecord) -> None:
     """Default sink: the Python log (callers in production inject the registry's audit writer)."""
-    log.info("audit %s %s %s %s %s", record.target, record.what, record.params,
-             record.outcome, record.error or "")
+    log.info(
+        "audit %s %s %s %s %s",
+        record.target,
+        record.what,
+        record.params,
+        record.outcome,
+        record.error or "",
+    )
 
 
 class ListSink:

@@ -38,8 +38,11 @@ class SilentTestResult:
         return self.result == "pass"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"result": self.result, "status": self.status.to_dict(),
-                "activation": self.activation.to_dict()}
+        return {
+            "result": self.result,
+            "status": self.status.to_dict(),
+            "activation": self.activation.to_dict(),
+        }
 
 
 class SirenDriver(ABC):
@@ -49,8 +52,15 @@ class SirenDriver(ABC):
     echo_tolerance = 5.0
     echo_delay = 0.0
 
-    def __init__(self, tag: str, endpoint: Endpoint, *, signals: SignalTable,
-                 audit: AuditSink | None = None, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        tag: str,
+        endpoint: Endpoint,
+        *,
+        signals: SignalTable,
+        audit: AuditSink | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self.tag = tag
         self.endpoint = endpoint
         self.signals = signals
@@ -99,12 +109,15 @@ class SirenDriver(ABC):
             if request.signal_code == SILENT_TEST:
                 what = "silent_test"
             else:
-                require_permit(permit, self.tag, f"sound signal {request.signal_code}",
-                               now=self.clock.now())
+                require_permit(
+                    permit, self.tag, f"sound signal {request.signal_code}", now=self.clock.now()
+                )
             if request.signal_code not in self.signals:
                 raise RefusedForSafety(
                     f"signal code {request.signal_code} is not configured on model "
-                    f"{self.endpoint.model}", target=self.tag)
+                    f"{self.endpoint.model}",
+                    target=self.tag,
+                )
             result = await self._activate(request.signal_code, request.cycles)
         except DriverError as exc:
             self._audit(what, params, exc, permit)
@@ -129,6 +142,7 @@ class SirenDriver(ABC):
     async def cancel(self) -> Status:
         """Stop any sounding now. Needs no permit (cancel must always be one step away)."""
         params = {"signal_code": STOP}
+
         async def txn() -> Status:
             await self._write_command_now(STOP, 0, self._next_token())
             return await self._status_now()
@@ -137,7 +151,8 @@ class SirenDriver(ABC):
             st = await self._in_link(COMMAND_PRIORITY, txn, f"cancel:{self.tag}")
             if st.sounding or st.current_signal not in (0, STOP):
                 raise VerificationFailed(
-                    f"still sounding signal {st.current_signal} after cancel", target=self.tag)
+                    f"still sounding signal {st.current_signal} after cancel", target=self.tag
+                )
         except DriverError as exc:
             exc.target = exc.target or self.tag
             self._audit("cancel", params, exc, None)
@@ -166,14 +181,20 @@ class SirenDriver(ABC):
 
         try:
             before, token, sent_at, after = await self._in_link(
-                COMMAND_PRIORITY, txn, f"command:{self.tag}")
+                COMMAND_PRIORITY, txn, f"command:{self.tag}"
+            )
         except DriverError as exc:
             exc.target = exc.target or self.tag
             raise
         result = SoundResult(
-            signal_code=code, cycles=cycles, token=token, sent_at=sent_at,
-            device_clock_before=before.device_clock, echo_function=after.last_function,
-            echo_time=after.last_function_time, echo_token=after.last_token,
+            signal_code=code,
+            cycles=cycles,
+            token=token,
+            sent_at=sent_at,
+            device_clock_before=before.device_clock,
+            echo_function=after.last_function,
+            echo_time=after.last_function_time,
+            echo_token=after.last_token,
             sounding=after.sounding,
         )
         self._check_echo(result)
@@ -188,23 +209,38 @@ class SirenDriver(ABC):
         if r.device_clock_before is not None and (
             r.echo_time is None or r.echo_time < r.device_clock_before - self.echo_tolerance
         ):
-            problems.append(f"echo time {r.echo_time} is older than the command "
-                            f"(device clock was {r.device_clock_before})")
+            problems.append(
+                f"echo time {r.echo_time} is older than the command "
+                f"(device clock was {r.device_clock_before})"
+            )
         if problems:
-            raise FailedToSound("failed to sound: " + "; ".join(problems),
-                                echo=r.to_dict(), target=self.tag)
+            raise FailedToSound(
+                "failed to sound: " + "; ".join(problems), echo=r.to_dict(), target=self.tag
+            )
 
-    def _audit(self, what: str, params: dict[str, Any], exc: DriverError | None,
-               permit: Permit | None, details: dict[str, Any] | None = None) -> None:
+    def _audit(
+        self,
+        what: str,
+        params: dict[str, Any],
+        exc: DriverError | None,
+        permit: Permit | None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         if exc is None:
             outcome, err, kind = "ok", None, None
         else:
             outcome = "refused" if isinstance(exc, RefusedForSafety) else "error"
             err, kind = str(exc), exc.kind
         rec = CommandRecord(
-            what=what, target=self.tag, params=params, outcome=outcome, error=err,
-            error_kind=kind, endpoint=self.endpoint.describe(),
+            what=what,
+            target=self.tag,
+            params=params,
+            outcome=outcome,
+            error=err,
+            error_kind=kind,
+            endpoint=self.endpoint.describe(),
             permit=permit.to_dict() if isinstance(permit, Permit) else None,
-            at=self.clock.now(), details=details or {},
+            at=self.clock.now(),
+            details=details or {},
         )
         self.audit(rec)

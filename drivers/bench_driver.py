@@ -30,9 +30,16 @@ def _f(v: str | None) -> float | None:
 class BenchDriver(SirenDriver):
     driver_name = "bench"
 
-    def __init__(self, tag: str, endpoint: Endpoint, link: BenchLink, *,
-                 audit: AuditSink | None = None, clock: Clock | None = None,
-                 signals: SignalTable | None = None) -> None:
+    def __init__(
+        self,
+        tag: str,
+        endpoint: Endpoint,
+        link: BenchLink,
+        *,
+        audit: AuditSink | None = None,
+        clock: Clock | None = None,
+        signals: SignalTable | None = None,
+    ) -> None:
         super().__init__(tag, endpoint, signals=signals or SignalTable(), audit=audit, clock=clock)
         self.link = link
 
@@ -51,24 +58,37 @@ class BenchDriver(SirenDriver):
         try:
             kind = f.get("kind") or None
             return Status(
-                mains_present=_b(f["mains"]), battery_volts=float(f["batt"]),
-                door_open=_b(f["door"]), sounding=_b(f["snd"]), current_signal=int(f["sig"]),
-                last_function=int(f["lf"]), last_function_time=_f(f.get("lft")),
-                device_clock=_f(f.get("clk")), firmware=f.get("fw", ""),
+                mains_present=_b(f["mains"]),
+                battery_volts=float(f["batt"]),
+                door_open=_b(f["door"]),
+                sounding=_b(f["snd"]),
+                current_signal=int(f["sig"]),
+                last_function=int(f["lf"]),
+                last_function_time=_f(f.get("lft")),
+                device_clock=_f(f.get("clk")),
+                firmware=f.get("fw", ""),
                 rotation_fault=_b(f["rot"]) if kind != "electronic" else None,
                 amplifier_fault=_b(f["amp"]) if kind != "motor" else None,
-                cycles_remaining=int(f.get("cyc", 0)), last_token=int(f.get("tok", 0)),
-                self_test=f.get("test"), battery_low=_b(f.get("low")), kind=kind,
+                cycles_remaining=int(f.get("cyc", 0)),
+                last_token=int(f.get("tok", 0)),
+                self_test=f.get("test"),
+                battery_low=_b(f.get("low")),
+                kind=kind,
                 read_at=read_at,
             )
         except (KeyError, ValueError) as exc:
             raise BadFrame(f"status reply missing or bad field {exc}", target=self.tag) from None
 
     async def _identify(self) -> Identity:
-        r = await self._in_link(DIAGNOSTIC, lambda: self.link.exchange("ID"),
-                                f"identify:{self.tag}")
-        return Identity(model=r.fields.get("model", ""), serial=r.fields.get("serial", ""),
-                        firmware=r.fields.get("fw", ""), driver="bench_serial")
+        r = await self._in_link(
+            DIAGNOSTIC, lambda: self.link.exchange("ID"), f"identify:{self.tag}"
+        )
+        return Identity(
+            model=r.fields.get("model", ""),
+            serial=r.fields.get("serial", ""),
+            firmware=r.fields.get("fw", ""),
+            driver="bench_serial",
+        )
 
     async def _write_command_now(self, code: int, cycles: int, token: int | None) -> None:
         want = {"sig": str(code), "cyc": str(cycles), "tok": str(token or 0)}

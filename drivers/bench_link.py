@@ -17,8 +17,9 @@ from .link import Backoff, Link
 
 
 class BenchLink(Link):
-    def __init__(self, endpoint: Endpoint, *, reconnect_min: float = 0.5,
-                 reconnect_max: float = 30.0) -> None:
+    def __init__(
+        self, endpoint: Endpoint, *, reconnect_min: float = 0.5, reconnect_max: float = 30.0
+    ) -> None:
         super().__init__(endpoint)
         self.backoff = Backoff(reconnect_min, reconnect_max)
         self._port: Any = None
@@ -31,8 +32,14 @@ class BenchLink(Link):
         ep = self.endpoint
         self.stats.connects += 1
         self._port = serial.serial_for_url(
-            ep.device, baudrate=ep.baudrate, bytesize=ep.bytesize, parity=ep.parity,
-            stopbits=ep.stopbits, timeout=0, write_timeout=0, exclusive=True,
+            ep.device,
+            baudrate=ep.baudrate,
+            bytesize=ep.bytesize,
+            parity=ep.parity,
+            stopbits=ep.stopbits,
+            timeout=0,
+            write_timeout=0,
+            exclusive=True,
         )
         self._buf = b""
         asyncio.get_running_loop().add_reader(self._port.fileno(), self._on_readable)
@@ -43,7 +50,7 @@ class BenchLink(Link):
         except Exception:  # noqa: BLE001 - port vanished
             self._close_port()
             return
-        self._buf = (self._buf + data)[-bp.MAX_LINE * 4:]
+        self._buf = (self._buf + data)[-bp.MAX_LINE * 4 :]
         if self._waiter is not None and not self._waiter.done() and b"\n" in self._buf:
             line, _, self._buf = self._buf.partition(b"\n")
             self._waiter.set_result(line)
@@ -66,8 +73,10 @@ class BenchLink(Link):
             return
         loop = asyncio.get_running_loop()
         if not self.backoff.ready(loop.time()):
-            raise NoResponse(f"{self.endpoint.device} unavailable; retry in "
-                             f"{self.backoff.wait_left(loop.time()):.1f} s")
+            raise NoResponse(
+                f"{self.endpoint.device} unavailable; retry in "
+                f"{self.backoff.wait_left(loop.time()):.1f} s"
+            )
         try:
             self._open()
         except Exception as exc:  # noqa: BLE001 - serial open errors
@@ -93,7 +102,8 @@ class BenchLink(Link):
             if got:
                 raise BadFrame(f"incomplete reply to {command}: {got[:40]!r}") from None
             raise RequestTimeout(
-                f"no reply to {command} within {self.endpoint.timeout:g} s") from None
+                f"no reply to {command} within {self.endpoint.timeout:g} s"
+            ) from None
         finally:
             self._waiter = None
         try:
@@ -106,7 +116,8 @@ class BenchLink(Link):
             raise BadFrame(f"reply to {reply.command} while waiting for {command}")
         if not reply.ok:
             self.stats.note_error("exception_response")
-            raise ExceptionResponse(f"{command} refused: {' '.join(reply.args)}",
-                                    code=reply.error_code)
+            raise ExceptionResponse(
+                f"{command} refused: {' '.join(reply.args)}", code=reply.error_code
+            )
         self.stats.ok += 1
         return reply

@@ -41,8 +41,10 @@ def decode(line: bytes) -> str:
     except ValueError:
         raise FrameError(f"bad checksum digits in {line[:40]!r}") from None
     if checksum(payload) != want:
-        raise FrameError(f"checksum mismatch in {line[:40]!r} (got {cs.decode(errors='replace')}, "
-                         f"computed {checksum(payload):02X})")
+        raise FrameError(
+            f"checksum mismatch in {line[:40]!r} (got {cs.decode(errors='replace')}, "
+            f"computed {checksum(payload):02X})"
+        )
     try:
         return payload.decode("ascii")
     except UnicodeDecodeError:

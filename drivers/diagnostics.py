@@ -27,8 +27,14 @@ def _check_range(address: int, count: int) -> None:
         raise ConfigError(f"count: {count} must be 1..125 and stay below address 65536")
 
 
-async def modbus_read(endpoint: Endpoint, address: int, count: int = 1,
-                      kind: RegisterKind = "holding", *, pool: LinkPool | None = None) -> list[int]:
+async def modbus_read(
+    endpoint: Endpoint,
+    address: int,
+    count: int = 1,
+    kind: RegisterKind = "holding",
+    *,
+    pool: LinkPool | None = None,
+) -> list[int]:
     """Read ``count`` registers (FC3 holding or FC4 input) from ``endpoint``'s unit."""
     if endpoint.transport not in ("modbus_tcp", "modbus_rtu"):
         raise ConfigError(f"{endpoint.describe()} is not a Modbus endpoint")
@@ -40,8 +46,13 @@ async def modbus_read(endpoint: Endpoint, address: int, count: int = 1,
     try:
         link = pool.link_for(endpoint)
         fn = 3 if kind == "holding" else 4
-        return await link.submit(DIAGNOSTIC, lambda: link.read_registers(  # type: ignore[attr-defined]
-            endpoint.unit_id, fn, address, count, endpoint.timeout), label="diag-read")
+        return await link.submit(
+            DIAGNOSTIC,
+            lambda: link.read_registers(  # type: ignore[attr-defined]
+                endpoint.unit_id, fn, address, count, endpoint.timeout
+            ),
+            label="diag-read",
+        )
     finally:
         if own:
             await pool.close()
@@ -56,9 +67,16 @@ def is_audible(endpoint: Endpoint, address: int, count: int = 1) -> bool:
         return True  # unknown layout: assume any write may sound the siren
 
 
-async def modbus_write(endpoint: Endpoint, address: int, value: int | list[int],
-                       permit: Permit | None = None, *, tag: str | None = None,
-                       audit: AuditSink | None = None, pool: LinkPool | None = None) -> list[int]:
+async def modbus_write(
+    endpoint: Endpoint,
+    address: int,
+    value: int | list[int],
+    permit: Permit | None = None,
+    *,
+    tag: str | None = None,
+    audit: AuditSink | None = None,
+    pool: LinkPool | None = None,
+) -> list[int]:
     """Write one register (FC6) or several (FC16) once, then read back and verify.
 
     Returns the read-back values. Raises RefusedForSafety for audible registers without
@@ -80,16 +98,35 @@ async def modbus_write(endpoint: Endpoint, address: int, value: int | list[int],
     except DriverError as exc:
         exc.target = exc.target or target
         outcome = "refused" if isinstance(exc, (RefusedForSafety, ConfigError)) else "error"
-        audit(CommandRecord("modbus_write", target, params, outcome, str(exc), exc.kind,
-                            endpoint.describe(), permit.to_dict() if permit else None))
+        audit(
+            CommandRecord(
+                "modbus_write",
+                target,
+                params,
+                outcome,
+                str(exc),
+                exc.kind,
+                endpoint.describe(),
+                permit.to_dict() if permit else None,
+            )
+        )
         raise
-    audit(CommandRecord("modbus_write", target, params, "ok", endpoint=endpoint.describe(),
-                        permit=permit.to_dict() if permit else None))
+    audit(
+        CommandRecord(
+            "modbus_write",
+            target,
+            params,
+            "ok",
+            endpoint=endpoint.describe(),
+            permit=permit.to_dict() if permit else None,
+        )
+    )
     return back
 
 
-async def _write_and_verify(endpoint: Endpoint, address: int, values: list[int],
-                            pool: LinkPool | None) -> list[int]:
+async def _write_and_verify(
+    endpoint: Endpoint, address: int, values: list[int], pool: LinkPool | None
+) -> list[int]:
     own = pool is None
     pool = pool or LinkPool()
     link = pool.link_for(endpoint)

@@ -31,9 +31,7 @@ class Endpoint:
 
     def __post_init__(self) -> None:
         if self.transport not in TRANSPORTS:
-            raise ValueError(
-                f"transport: {self.transport!r} is not one of {', '.join(TRANSPORTS)}"
-            )
+            raise ValueError(f"transport: {self.transport!r} is not one of {', '.join(TRANSPORTS)}")
         if not self.model or not isinstance(self.model, str):
             raise ValueError("model: must be a non-empty register-map/driver name")
         if self.transport == "modbus_tcp":
@@ -94,10 +92,17 @@ class Endpoint:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "transport": self.transport, "model": self.model, "host": self.host,
-            "port": self.port, "device": self.device, "baudrate": self.baudrate,
-            "parity": self.parity, "bytesize": self.bytesize, "stopbits": self.stopbits,
-            "unit_id": self.unit_id, "timeout": self.timeout,
+            "transport": self.transport,
+            "model": self.model,
+            "host": self.host,
+            "port": self.port,
+            "device": self.device,
+            "baudrate": self.baudrate,
+            "parity": self.parity,
+            "bytesize": self.bytesize,
+            "stopbits": self.stopbits,
+            "unit_id": self.unit_id,
+            "timeout": self.timeout,
         }
 
     @staticmethod

@@ -77,8 +77,9 @@ class FailedToSound(VerificationFailed):
 
     kind = "failed_to_sound"
 
-    def __init__(self, message: str, *, echo: dict[str, object] | None = None,
-                 target: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, echo: dict[str, object] | None = None, target: str | None = None
+    ) -> None:
         super().__init__(message, target=target)
         self.echo = echo or {}
 

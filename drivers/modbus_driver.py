@@ -21,8 +21,16 @@ T = TypeVar("T")
 class ModbusSirenDriver(SirenDriver):
     driver_name = "modbus"
 
-    def __init__(self, tag: str, endpoint: Endpoint, link: ModbusLink, regmap: RegisterMap, *,
-                 audit: AuditSink | None = None, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        tag: str,
+        endpoint: Endpoint,
+        link: ModbusLink,
+        regmap: RegisterMap,
+        *,
+        audit: AuditSink | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         super().__init__(tag, endpoint, signals=regmap.signals, audit=audit, clock=clock)
         self.link = link
         self.map = regmap
@@ -55,15 +63,23 @@ class ModbusSirenDriver(SirenDriver):
         if kind in (None, "unknown"):
             kind = self.map.kind if self.map.kind != "any" else None
         return Status(
-            mains_present=bool(v["mains_present"]), battery_volts=float(v["battery_volts"]),
-            door_open=bool(v["door_open"]), sounding=bool(v["sounding"]),
-            current_signal=int(v["current_signal"]), last_function=int(v["last_function"]),
+            mains_present=bool(v["mains_present"]),
+            battery_volts=float(v["battery_volts"]),
+            door_open=bool(v["door_open"]),
+            sounding=bool(v["sounding"]),
+            current_signal=int(v["current_signal"]),
+            last_function=int(v["last_function"]),
             last_function_time=float(v["last_function_time"]) or None,
-            device_clock=float(v["device_clock"]) or None, firmware=str(v["firmware"]),
-            rotation_fault=v.get("rotation_fault"), amplifier_fault=v.get("amplifier_fault"),
-            cycles_remaining=v.get("cycles_remaining"), last_token=v.get("last_token"),
-            self_test=v.get("self_test"), battery_low=bool(v.get("battery_low", False)),
-            kind=kind, read_at=read_at,
+            device_clock=float(v["device_clock"]) or None,
+            firmware=str(v["firmware"]),
+            rotation_fault=v.get("rotation_fault"),
+            amplifier_fault=v.get("amplifier_fault"),
+            cycles_remaining=v.get("cycles_remaining"),
+            last_token=v.get("last_token"),
+            self_test=v.get("self_test"),
+            battery_low=bool(v.get("battery_low", False)),
+            kind=kind,
+            read_at=read_at,
         )
 
     async def _identify(self) -> Identity:
@@ -72,23 +88,29 @@ class ModbusSirenDriver(SirenDriver):
         async def job() -> tuple[dict[str, Any], Status]:
             ident: dict[str, Any] = {}
             if b is not None:
-                regs = await self.link.read_registers(ep.unit_id, b.function, b.address,
-                                                      b.count, ep.timeout)
+                regs = await self.link.read_registers(
+                    ep.unit_id, b.function, b.address, b.count, ep.timeout
+                )
                 ident = self.map.decode_block(b, regs)
             return ident, await self._status_now()
 
         ident, st = await self._in_link(DIAGNOSTIC, job, f"identify:{self.tag}")
-        return Identity(model=str(ident.get("model") or self.map.name),
-                        serial=str(ident.get("serial", "")), firmware=st.firmware,
-                        driver=f"modbus/{self.map.name}",
-                        extra={"vendor": self.map.vendor, "unit_id": self.endpoint.unit_id})
+        return Identity(
+            model=str(ident.get("model") or self.map.name),
+            serial=str(ident.get("serial", "")),
+            firmware=st.firmware,
+            driver=f"modbus/{self.map.name}",
+            extra={"vendor": self.map.vendor, "unit_id": self.endpoint.unit_id},
+        )
 
     async def _write_command_now(self, code: int, cycles: int, token: int | None) -> None:
         ep, m = self.endpoint, self.map
         values = m.encode_command(code, cycles, token)
         await self.link.write_registers(ep.unit_id, m.command_address, values, ep.timeout)
-        back = await self.link.read_registers(ep.unit_id, 3, m.command_address, len(values),
-                                              ep.timeout)
+        back = await self.link.read_registers(
+            ep.unit_id, 3, m.command_address, len(values), ep.timeout
+        )
         if back != values:
             raise VerificationFailed(
-                f"command registers read back {back}, wrote {values}", target=self.tag)
+                f"command registers read back {back}, wrote {values}", target=self.tag
+            )

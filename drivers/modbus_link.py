@@ -24,9 +24,15 @@ from .errors import BadFrame, CommError, ExceptionResponse, NoResponse, RequestT
 from .link import Backoff, Link
 
 EXCEPTION_NAMES = {
-    1: "illegal function", 2: "illegal data address", 3: "illegal data value",
-    4: "device failure", 5: "acknowledge", 6: "device busy", 8: "memory parity error",
-    10: "gateway path unavailable", 11: "gateway target failed to respond",
+    1: "illegal function",
+    2: "illegal data address",
+    3: "illegal data value",
+    4: "device failure",
+    5: "acknowledge",
+    6: "device busy",
+    8: "memory parity error",
+    10: "gateway path unavailable",
+    11: "gateway target failed to respond",
 }
 
 
@@ -64,16 +70,26 @@ def _pymodbus_errors() -> tuple[type[Exception], type[Exception]]:
     return _ERRORS
 
 
-_FUNCTION_CODES = {"read_holding_registers": 3, "read_input_registers": 4,
-                   "write_register": 6, "write_registers": 16}
+_FUNCTION_CODES = {
+    "read_holding_registers": 3,
+    "read_input_registers": 4,
+    "write_register": 6,
+    "write_registers": 16,
+}
 
 
 class ModbusLink(Link):
     """One pymodbus client for one channel (see module doc)."""
 
-    def __init__(self, endpoint: Endpoint, *, inter_frame_gap: float = 0.0,
-                 reconnect_min: float = 0.5, reconnect_max: float = 30.0,
-                 quiet_after_timeout: float | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        *,
+        inter_frame_gap: float = 0.0,
+        reconnect_min: float = 0.5,
+        reconnect_max: float = 30.0,
+        quiet_after_timeout: float | None = None,
+    ) -> None:
         super().__init__(endpoint)
         self.serial = endpoint.transport == "modbus_rtu"
         char_time = endpoint.char_bits / endpoint.baudrate if self.serial else 0.0
@@ -96,14 +112,22 @@ class ModbusLink(Link):
 
         ep = self.endpoint
         common: dict[str, Any] = dict(
-            timeout=timeout, retries=0, reconnect_delay=0, reconnect_delay_max=0,
-            trace_packet=self._trace_packet, trace_connect=self._trace_connect,
+            timeout=timeout,
+            retries=0,
+            reconnect_delay=0,
+            reconnect_delay_max=0,
+            trace_packet=self._trace_packet,
+            trace_connect=self._trace_connect,
             name=self.channel_key,
         )
         if self.serial:
             return AsyncModbusSerialClient(
-                ep.device, baudrate=ep.baudrate, bytesize=ep.bytesize, parity=ep.parity,
-                stopbits=ep.stopbits, **common,
+                ep.device,
+                baudrate=ep.baudrate,
+                bytesize=ep.bytesize,
+                parity=ep.parity,
+                stopbits=ep.stopbits,
+                **common,
             )
         return AsyncModbusTcpClient(ep.host, port=ep.port, **common)
 
@@ -119,9 +143,12 @@ class ModbusLink(Link):
             if data[6] != unit or data[7] not in (fc, fc | 0x80):
                 fut = self._client.ctx.response_future if self._client else None
                 if fut is not None and not fut.done():
-                    fut.set_exception(_Garbled(
-                        f"reply from unit {data[6]} function {data[7]} to a request for unit "
-                        f"{unit} function {fc}: {data[:16].hex(' ')}"))
+                    fut.set_exception(
+                        _Garbled(
+                            f"reply from unit {data[6]} function {data[7]} to a request for unit "
+                            f"{unit} function {fc}: {data[:16].hex(' ')}"
+                        )
+                    )
                 return b""
         return data
 
@@ -160,8 +187,9 @@ class ModbusLink(Link):
         if not ok:
             self.stats.connect_failures += 1
             self.backoff.failed(loop.time())
-            raise NoResponse(f"cannot connect to {self.endpoint.describe()}"
-                             + (f": {err}" if err else ""))
+            raise NoResponse(
+                f"cannot connect to {self.endpoint.describe()}" + (f": {err}" if err else "")
+            )
         self.backoff.succeeded()
         if self.serial:
             await asyncio.sleep(0)  # let the serial transport finish setup
@@ -218,7 +246,8 @@ class ModbusLink(Link):
             self._connected = False
             err: CommError = (
                 BadFrame(f"garbled reply from unit {unit}; connection closed")
-                if self._rx else NoResponse(f"connection dropped by {self.endpoint.describe()}")
+                if self._rx
+                else NoResponse(f"connection dropped by {self.endpoint.describe()}")
             )
             raise self._fail(err) from None
         except _Garbled as exc:
@@ -259,8 +288,9 @@ class ModbusLink(Link):
         return err
 
     # ---- typed helpers used by drivers --------------------------------------------------
-    async def read_registers(self, unit: int, function: int, address: int, count: int,
-                             timeout: float) -> list[int]:
+    async def read_registers(
+        self, unit: int, function: int, address: int, count: int, timeout: float
+    ) -> list[int]:
         call = "read_input_registers" if function == 4 else "read_holding_registers"
         resp = await self.request(unit, timeout, call, address, count=count)
         regs = list(resp.registers)
@@ -268,8 +298,9 @@ class ModbusLink(Link):
             raise BadFrame(f"unit {unit} returned {len(regs)} registers, expected {count}")
         return regs[:count]
 
-    async def write_registers(self, unit: int, address: int, values: list[int],
-                              timeout: float) -> None:
+    async def write_registers(
+        self, unit: int, address: int, values: list[int], timeout: float
+    ) -> None:
         """One FC16 write, never retried."""
         await self.request(unit, timeout, "write_registers", address, values=list(values))
 

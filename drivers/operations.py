@@ -16,9 +16,13 @@ from .pool import Fleet, PollResult
 from .programme import ProgrammeResult, ProgrammeStep, play_programme
 
 
-async def poll_endpoints(endpoints: dict[str, Endpoint], tags: Iterable[str] | None = None, *,
-                         clock: Clock | None = None,
-                         concurrency: int | None = None) -> dict[str, PollResult]:
+async def poll_endpoints(
+    endpoints: dict[str, Endpoint],
+    tags: Iterable[str] | None = None,
+    *,
+    clock: Clock | None = None,
+    concurrency: int | None = None,
+) -> dict[str, PollResult]:
     """One status sweep; each result has a status or a typed error plus its reading time."""
     from .modbus_link import quiet_pymodbus_logs
 
@@ -27,9 +31,16 @@ async def poll_endpoints(endpoints: dict[str, Endpoint], tags: Iterable[str] | N
         return await fleet.poll_all(tags)
 
 
-async def bench_sound(tag: str, endpoint: Endpoint, steps: list[ProgrammeStep], permit: Permit, *,
-                      audit: AuditSink | None = None, time_scale: float = 1.0,
-                      clock: Clock | None = None) -> ProgrammeResult:
+async def bench_sound(
+    tag: str,
+    endpoint: Endpoint,
+    steps: list[ProgrammeStep],
+    permit: Permit,
+    *,
+    audit: AuditSink | None = None,
+    time_scale: float = 1.0,
+    clock: Clock | None = None,
+) -> ProgrammeResult:
     """Play a programme on one bench asset; the caller has checked it *is* a bench asset."""
     from .modbus_link import quiet_pymodbus_logs
 

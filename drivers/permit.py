@@ -55,17 +55,26 @@ class Permit:
             )
 
     @classmethod
-    def for_bench(cls, tags: str | Iterable[str], *, valid_for: float = 1800.0,
-                  now: float | None = None) -> Permit:
+    def for_bench(
+        cls, tags: str | Iterable[str], *, valid_for: float = 1800.0, now: float | None = None
+    ) -> Permit:
         """A permit for bench assets (the caller has checked that the targets are bench assets)."""
         issued = time.time() if now is None else now
-        return cls("bench", _tags(tags), issued, issued + _validity(valid_for),
-                   reason="bench", _key=_KEY)
+        return cls(
+            "bench", _tags(tags), issued, issued + _validity(valid_for), reason="bench", _key=_KEY
+        )
 
     @classmethod
-    def authorised(cls, tags: str | Iterable[str], approved_by: str, planner: str,
-                   reason: str, *, valid_for: float = 1800.0,
-                   now: float | None = None) -> Permit:
+    def authorised(
+        cls,
+        tags: str | Iterable[str],
+        approved_by: str,
+        planner: str,
+        reason: str,
+        *,
+        valid_for: float = 1800.0,
+        now: float | None = None,
+    ) -> Permit:
         """A permit for live sirens, approved by a second person who is not the planner."""
         if not approved_by or not planner:
             raise ValueError("permit: approved_by and planner are both required")
@@ -77,18 +86,41 @@ class Permit:
         if not reason.strip():
             raise ValueError("permit: a reason is required")
         issued = time.time() if now is None else now
-        return cls("authorised", _tags(tags), issued, issued + _validity(valid_for),
-                   approved_by=approved_by, planner=planner, reason=reason, _key=_KEY)
+        return cls(
+            "authorised",
+            _tags(tags),
+            issued,
+            issued + _validity(valid_for),
+            approved_by=approved_by,
+            planner=planner,
+            reason=reason,
+            _key=_KEY,
+        )
 
     @classmethod
-    def emergency(cls, tags: str | Iterable[str], by: str, reason: str, *,
-                  valid_for: float = 900.0, now: float | None = None) -> Permit:
+    def emergency(
+        cls,
+        tags: str | Iterable[str],
+        by: str,
+        reason: str,
+        *,
+        valid_for: float = 900.0,
+        now: float | None = None,
+    ) -> Permit:
         """Single-person emergency permit; the reason is mandatory and is audited."""
         if not by or not reason.strip():
             raise ValueError("permit: emergency permits need the person and a reason")
         issued = time.time() if now is None else now
-        return cls("emergency", _tags(tags), issued, issued + _validity(valid_for),
-                   approved_by=by, planner=by, reason=reason, _key=_KEY)
+        return cls(
+            "emergency",
+            _tags(tags),
+            issued,
+            issued + _validity(valid_for),
+            approved_by=by,
+            planner=by,
+            reason=reason,
+            _key=_KEY,
+        )
 
     def check(self, target: str, now: float | None = None) -> None:
         """Raise :class:`RefusedForSafety` unless this permit covers ``target`` at ``now``."""
@@ -107,13 +139,19 @@ class Permit:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "mode": self.mode, "targets": sorted(self.targets), "issued_at": self.issued_at,
-            "expires_at": self.expires_at, "approved_by": self.approved_by,
-            "planner": self.planner, "reason": self.reason,
+            "mode": self.mode,
+            "targets": sorted(self.targets),
+            "issued_at": self.issued_at,
+            "expires_at": self.expires_at,
+            "approved_by": self.approved_by,
+            "planner": self.planner,
+            "reason": self.reason,
         }
 
 
-def require_permit(permit: Permit | None, target: str, what: str, now: float | None = None) -> Permit:
+def require_permit(
+    permit: Permit | None, target: str, what: str, now: float | None = None
+) -> Permit:
     """Check that an audible command ``what`` may go to ``target``; return the permit."""
     if permit is None:
         raise RefusedForSafety(f"{what} is audible and needs a permit; none given", target=target)

@@ -44,8 +44,10 @@ class LinkPool:
         if have.transport != endpoint.transport:
             raise ConfigError(f"{key}: used as {have.transport} and as {endpoint.transport}")
         if endpoint.is_serial and have.serial_settings != endpoint.serial_settings:
-            raise ConfigError(f"{key}: serial settings {endpoint.serial_settings} differ "
-                              f"from {have.serial_settings} already used on this line")
+            raise ConfigError(
+                f"{key}: serial settings {endpoint.serial_settings} differ "
+                f"from {have.serial_settings} already used on this line"
+            )
         return link
 
     def _make(self, endpoint: Endpoint) -> Link:
@@ -68,8 +70,14 @@ class LinkPool:
         await self.close()
 
 
-def open_driver(endpoint: Endpoint, link_pool: LinkPool, *, tag: str | None = None,
-                audit: AuditSink | None = None, clock: Clock | None = None) -> SirenDriver:
+def open_driver(
+    endpoint: Endpoint,
+    link_pool: LinkPool,
+    *,
+    tag: str | None = None,
+    audit: AuditSink | None = None,
+    clock: Clock | None = None,
+) -> SirenDriver:
     """The driver for ``endpoint`` (chosen by transport and model), on the pool's shared link."""
     name = tag or endpoint.describe()
     link = link_pool.link_for(endpoint)
@@ -107,7 +115,9 @@ class PollResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "tag": self.tag, "ok": self.ok, "read_at": self.read_at,
+            "tag": self.tag,
+            "ok": self.ok,
+            "read_at": self.read_at,
             "elapsed": round(self.elapsed, 4),
             "status": self.status.to_dict() if self.status else None,
             "error": self.error.to_dict() if self.error else None,
@@ -117,9 +127,15 @@ class PollResult:
 class Fleet:
     """Drivers for ``{tag: Endpoint}`` on shared links, with concurrent polling."""
 
-    def __init__(self, endpoints: dict[str, Endpoint], *, audit: AuditSink | None = None,
-                 clock: Clock | None = None, pool: LinkPool | None = None,
-                 concurrency: int | None = None) -> None:
+    def __init__(
+        self,
+        endpoints: dict[str, Endpoint],
+        *,
+        audit: AuditSink | None = None,
+        clock: Clock | None = None,
+        pool: LinkPool | None = None,
+        concurrency: int | None = None,
+    ) -> None:
         self.endpoints = dict(endpoints)
         self.audit = audit
         self.clock = clock or RealClock()
@@ -133,8 +149,9 @@ class Fleet:
         if d is None:
             if tag not in self.endpoints:
                 raise KeyError(f"unknown tag {tag!r}")
-            d = open_driver(self.endpoints[tag], self.pool, tag=tag, audit=self.audit,
-                            clock=self.clock)
+            d = open_driver(
+                self.endpoints[tag], self.pool, tag=tag, audit=self.audit, clock=self.clock
+            )
             self._drivers[tag] = d
         return d
 

@@ -56,11 +56,16 @@ class StepOutcome:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "index": self.index, "signal_code": self.step.signal_code,
-            "cycles": self.step.cycles, "start_offset": self.step.start_offset,
-            "outcome": self.outcome, "planned_at": self.planned_at, "started_at": self.started_at,
+            "index": self.index,
+            "signal_code": self.step.signal_code,
+            "cycles": self.step.cycles,
+            "start_offset": self.step.start_offset,
+            "outcome": self.outcome,
+            "planned_at": self.planned_at,
+            "started_at": self.started_at,
             "result": self.result.to_dict() if self.result else None,
-            "error": self.error.to_dict() if self.error else None, "echo": self.echo,
+            "error": self.error.to_dict() if self.error else None,
+            "echo": self.echo,
         }
 
 
@@ -75,13 +80,19 @@ class ProgrammeResult:
 
     @property
     def ok(self) -> bool:
-        return all(s.outcome == "ok" for s in self.steps) and self.final_error is None and (
-            self.final_status is None or not self.final_status.sounding)
+        return (
+            all(s.outcome == "ok" for s in self.steps)
+            and self.final_error is None
+            and (self.final_status is None or not self.final_status.sounding)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "target": self.target, "ok": self.ok, "started_at": self.started_at,
-            "finished_at": self.finished_at, "steps": [s.to_dict() for s in self.steps],
+            "target": self.target,
+            "ok": self.ok,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "steps": [s.to_dict() for s in self.steps],
             "final_status": self.final_status.to_dict() if self.final_status else None,
             "final_error": self.final_error.to_dict() if self.final_error else None,
         }
@@ -102,7 +113,8 @@ def validate_steps(steps: Iterable[ProgrammeStep], signals: SignalTable) -> list
         if s.start_offset < prev_end:
             raise ValueError(
                 f"programme step {i}: starts at {s.start_offset:g} s but step {i - 1} "
-                f"({prev_name}) lasts until {prev_end:g} s")
+                f"({prev_name}) lasts until {prev_end:g} s"
+            )
         sig = signals.get(s.signal_code)
         prev_end, prev_name = s.start_offset + sig.duration(s.cycles), f"{sig.name} x{s.cycles}"
     return out
@@ -112,10 +124,16 @@ def programme_duration(steps: Iterable[ProgrammeStep], signals: SignalTable) -> 
     return max(s.start_offset + signals.get(s.signal_code).duration(s.cycles) for s in steps)
 
 
-async def play_programme(driver: SirenDriver, steps: Iterable[ProgrammeStep],
-                         permit: Permit | None, clock: Clock | None = None, *,
-                         late_allowance: float = 120.0, stop_on_failure: bool = False,
-                         wait_to_end: bool = True) -> ProgrammeResult:
+async def play_programme(
+    driver: SirenDriver,
+    steps: Iterable[ProgrammeStep],
+    permit: Permit | None,
+    clock: Clock | None = None,
+    *,
+    late_allowance: float = 120.0,
+    stop_on_failure: bool = False,
+    wait_to_end: bool = True,
+) -> ProgrammeResult:
     """Play ``steps`` on ``driver``; returns per-step outcomes (never raises DriverError)."""
     clock = clock or driver.clock
     plan = validate_steps(steps, driver.signals)
@@ -139,8 +157,11 @@ async def play_programme(driver: SirenDriver, steps: Iterable[ProgrammeStep],
         try:
             oc.result = await driver.sound(SoundRequest(step.signal_code, step.cycles), permit)
             oc.outcome = "ok"
-            oc.echo = {"function": oc.result.echo_function, "time": oc.result.echo_time,
-                       "token": oc.result.echo_token}
+            oc.echo = {
+                "function": oc.result.echo_function,
+                "time": oc.result.echo_time,
+                "token": oc.result.echo_token,
+            }
         except FailedToSound as exc:
             oc.outcome, oc.error, oc.echo = "failed_to_sound", exc, exc.echo
         except RefusedForSafety as exc:

@@ -26,18 +26,48 @@ from .signals import (
     parse_signal,
 )
 
-FIELD_TYPES = ("bool", "u16", "s16", "u32", "s32", "enum", "function", "string", "version",
-               "version_pair")
+FIELD_TYPES = (
+    "bool",
+    "u16",
+    "s16",
+    "u32",
+    "s32",
+    "enum",
+    "function",
+    "string",
+    "version",
+    "version_pair",
+)
 _WIDTH = {"u32": 2, "s32": 2, "version_pair": 2}
 STATUS_FIELDS = (
-    "mains_present", "battery_volts", "door_open", "sounding", "current_signal",
-    "last_function", "last_function_time", "device_clock", "firmware",
+    "mains_present",
+    "battery_volts",
+    "door_open",
+    "sounding",
+    "current_signal",
+    "last_function",
+    "last_function_time",
+    "device_clock",
+    "firmware",
 )  # required; optional: rotation_fault, amplifier_fault, cycles_remaining, last_token, self_test, kind
-OPTIONAL_FIELDS = ("rotation_fault", "amplifier_fault", "cycles_remaining", "last_token",
-                   "self_test", "kind", "battery_low")
+OPTIONAL_FIELDS = (
+    "rotation_fault",
+    "amplifier_fault",
+    "cycles_remaining",
+    "last_token",
+    "self_test",
+    "kind",
+    "battery_low",
+)
 COMMAND_PARTS = ("function", "cycles", "token")
-_CANONICAL_NAMES = {"stop": STOP, "pre_alert": PRE_ALERT, "air_raid": AIR_RAID,
-                    "all_clear": ALL_CLEAR, "growl": GROWL, "silent_test": SILENT_TEST}
+_CANONICAL_NAMES = {
+    "stop": STOP,
+    "pre_alert": PRE_ALERT,
+    "air_raid": AIR_RAID,
+    "all_clear": ALL_CLEAR,
+    "growl": GROWL,
+    "silent_test": SILENT_TEST,
+}
 
 
 class MapError(ValueError):
@@ -149,14 +179,14 @@ class RegisterMap:
             raw = regs[i]
             return self.from_device.get(raw, -raw if raw else 0)
         if t == "u32" or t == "s32":
-            n = self._u32(regs[i: i + 2])
+            n = self._u32(regs[i : i + 2])
             if t == "s32" and n & 0x80000000:
                 n -= 1 << 32
             return round(n * spec.scale, 6) if spec.scale != 1.0 else n
         if t == "enum":
             return spec.values.get(regs[i], f"unknown({regs[i]})")
         if t == "string":
-            b = b"".join(r.to_bytes(2, "big") for r in regs[i: i + spec.length])
+            b = b"".join(r.to_bytes(2, "big") for r in regs[i : i + spec.length])
             return b.split(b"\0", 1)[0].decode("ascii", "replace").strip()
         if t == "version":
             return f"{regs[i] >> 8}.{regs[i] & 0xFF}"
@@ -177,7 +207,7 @@ class RegisterMap:
             if t in ("u16", "s16"):
                 regs[i] = n & 0xFFFF
             else:
-                regs[i: i + 2] = self._split32(n & 0xFFFFFFFF)
+                regs[i : i + 2] = self._split32(n & 0xFFFFFFFF)
             return
         if t == "enum":
             rev = {v: k for k, v in spec.values.items()}
@@ -188,13 +218,15 @@ class RegisterMap:
             return
         if t == "string":
             b = str(value).encode("ascii")[: 2 * spec.length].ljust(2 * spec.length, b"\0")
-            regs[i: i + spec.length] = [int.from_bytes(b[k: k + 2], "big") for k in range(0, len(b), 2)]
+            regs[i : i + spec.length] = [
+                int.from_bytes(b[k : k + 2], "big") for k in range(0, len(b), 2)
+            ]
             return
         major, minor = (int(x) for x in str(value).split(".")[:2])
         if t == "version":
             regs[i] = (major & 0xFF) << 8 | (minor & 0xFF)
         else:
-            regs[i: i + 2] = [major, minor]
+            regs[i : i + 2] = [major, minor]
 
     def decode_block(self, block: Block, regs: list[int]) -> dict[str, Any]:
         if len(regs) < block.count:
@@ -223,6 +255,7 @@ class RegisterMap:
 
 
 # ---- loading ------------------------------------------------------------------------
+
 
 def available_maps() -> list[str]:
     folder = resources.files("sirenctl.drivers") / "maps"
@@ -267,7 +300,7 @@ def _int(d: dict, key: str, where: str, lo: int = 0, hi: int = 65535) -> int:
 def _field(name: str, d: Any, where: str) -> FieldSpec:
     w = f"{where}.{name}"
     if not isinstance(d, dict):
-        raise MapError(f"{w}: must be a table like {{ reg = 0, type = \"u16\" }}")
+        raise MapError(f'{w}: must be a table like {{ reg = 0, type = "u16" }}')
     unknown = set(d) - {"reg", "type", "bit", "scale", "invert", "length", "values"}
     if unknown:
         raise MapError(f"{w}: unknown key(s) {', '.join(sorted(unknown))}")
@@ -281,7 +314,7 @@ def _field(name: str, d: Any, where: str) -> FieldSpec:
     if t == "enum":
         raw = d.get("values")
         if not isinstance(raw, dict) or not raw:
-            raise MapError(f"{w}: enum fields need values = {{ \"0\" = \"none\", ... }}")
+            raise MapError(f'{w}: enum fields need values = {{ "0" = "none", ... }}')
         try:
             values = {int(k, 0): str(v) for k, v in raw.items()}
         except ValueError as exc:
@@ -289,8 +322,16 @@ def _field(name: str, d: Any, where: str) -> FieldSpec:
     scale = d.get("scale", 1.0)
     if not isinstance(scale, (int, float)) or scale == 0:
         raise MapError(f"{w}: scale = {scale!r} must be a non-zero number")
-    return FieldSpec(name, _int(d, "reg", w), t, bit, float(scale), bool(d.get("invert", False)),
-                     int(d.get("length", 1)), values)
+    return FieldSpec(
+        name,
+        _int(d, "reg", w),
+        t,
+        bit,
+        float(scale),
+        bool(d.get("invert", False)),
+        int(d.get("length", 1)),
+        values,
+    )
 
 
 def _block(d: Any, where: str, required: tuple[str, ...]) -> Block:
@@ -330,27 +371,39 @@ def parse_map(data: dict, where: str) -> RegisterMap:
     unknown = set(status.fields) - set(STATUS_FIELDS) - set(OPTIONAL_FIELDS)
     if unknown:
         raise MapError(f"{where} [status.fields]: unknown field(s) {', '.join(sorted(unknown))}")
-    identity = _block(data["identity"], f"{where} [identity]", ("model", "serial")) \
-        if "identity" in data else None
+    identity = (
+        _block(data["identity"], f"{where} [identity]", ("model", "serial"))
+        if "identity" in data
+        else None
+    )
     cmd = data.get("command")
     if not isinstance(cmd, dict):
         raise MapError(f"{where}: [command] table is required")
     layout = tuple(cmd.get("layout", ()))
-    if "function" not in layout or "cycles" not in layout or set(layout) - set(COMMAND_PARTS) \
-            or len(set(layout)) != len(layout):
-        raise MapError(f"{where} [command]: layout = {list(layout)} must list function, cycles "
-                       "and optionally token, each once")
+    if (
+        "function" not in layout
+        or "cycles" not in layout
+        or set(layout) - set(COMMAND_PARTS)
+        or len(set(layout)) != len(layout)
+    ):
+        raise MapError(
+            f"{where} [command]: layout = {list(layout)} must list function, cycles "
+            "and optionally token, each once"
+        )
     trigger = cmd.get("trigger", "token" if "token" in layout else "function")
     if trigger not in layout:
-        raise MapError(f"{where} [command]: trigger = {trigger!r} must be one of the layout registers")
+        raise MapError(
+            f"{where} [command]: trigger = {trigger!r} must be one of the layout registers"
+        )
     funcs = data.get("functions")
     if not isinstance(funcs, dict):
         raise MapError(f"{where}: [functions] table (canonical name -> device code) is required")
     to_device: dict[int, int] = {}
     for key in funcs:
         if key not in _CANONICAL_NAMES:
-            raise MapError(f"{where} [functions]: unknown name {key!r} "
-                           f"(known: {', '.join(_CANONICAL_NAMES)})")
+            raise MapError(
+                f"{where} [functions]: unknown name {key!r} (known: {', '.join(_CANONICAL_NAMES)})"
+            )
         to_device[_CANONICAL_NAMES[key]] = _int(funcs, key, f"{where} [functions]")
     for req in ("stop", "pre_alert", "air_raid", "all_clear"):
         if req not in funcs:
@@ -371,12 +424,19 @@ def parse_map(data: dict, where: str) -> RegisterMap:
     except ValueError as exc:
         raise MapError(f"{where}: {exc}") from exc
     return RegisterMap(
-        name=str(model["name"]), vendor=str(model.get("vendor", "")),
-        description=str(model.get("description", "")), kind=kind, word_order=word_order,
-        status=status, identity=identity,
+        name=str(model["name"]),
+        vendor=str(model.get("vendor", "")),
+        description=str(model.get("description", "")),
+        kind=kind,
+        word_order=word_order,
+        status=status,
+        identity=identity,
         command_address=_int(cmd, "address", f"{where} [command]"),
-        command_layout=layout, trigger=trigger,
+        command_layout=layout,
+        trigger=trigger,
         echo_delay=float(cmd.get("echo_delay", 0.0)),
         echo_tolerance=float(cmd.get("echo_tolerance", 5.0)),
-        to_device=to_device, signals=signals, source=where,
+        to_device=to_device,
+        signals=signals,
+        source=where,
     )

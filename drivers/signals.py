@@ -127,7 +127,9 @@ def parse_signal(entry: dict, where: str) -> Signal:
         segs = tuple((float(a), float(b)) for a, b in entry["segments"])
         repeat = int(entry.get("repeat", 1))
     except (KeyError, TypeError, ValueError) as exc:
-        raise ValueError(f"{where}: needs code, name, segments=[[on, off], ...], repeat ({exc})") from exc
+        raise ValueError(
+            f"{where}: needs code, name, segments=[[on, off], ...], repeat ({exc})"
+        ) from exc
     if not segs or any(a < 0 or b < 0 for a, b in segs) or repeat < 1:
         raise ValueError(f"{where}: segments must be non-negative and repeat >= 1")
     return Signal(code, name, segs, repeat)

@@ -36,8 +36,12 @@ class Status(NamedTuple):
     def faulty(self) -> bool:
         """Any condition a technician must look at (comm faults are reported separately)."""
         return bool(
-            not self.mains_present or self.door_open or self.rotation_fault
-            or self.amplifier_fault or self.battery_low or self.self_test == "fail"
+            not self.mains_present
+            or self.door_open
+            or self.rotation_fault
+            or self.amplifier_fault
+            or self.battery_low
+            or self.self_test == "fail"
         )
 
     def faults(self) -> list[str]:

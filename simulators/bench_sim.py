@@ -79,16 +79,26 @@ class BenchSimulator:
         if cmd == "ST":
             s = c.snapshot()
             b = {True: "1", False: "0"}
-            return ("!ST " + " ".join([
-                f"mains={b[s['mains_present']]}", f"batt={s['battery_volts']:.2f}",
-                f"low={b[s['battery_low']]}", f"door={b[s['door_open']]}",
-                f"rot={b[s['rotation_fault']]}", f"amp={b[s['amplifier_fault']]}",
-                f"snd={b[s['sounding']]}", f"sig={s['current_signal']}",
-                f"cyc={s['cycles_remaining']}", f"lf={s['last_function']}",
-                f"lft={s['last_function_time']}", f"tok={s['last_token']}",
-                f"clk={s['device_clock']}", f"fw={s['firmware']}", f"test={s['self_test']}",
-                f"kind={s['kind']}",
-            ]))
+            return "!ST " + " ".join(
+                [
+                    f"mains={b[s['mains_present']]}",
+                    f"batt={s['battery_volts']:.2f}",
+                    f"low={b[s['battery_low']]}",
+                    f"door={b[s['door_open']]}",
+                    f"rot={b[s['rotation_fault']]}",
+                    f"amp={b[s['amplifier_fault']]}",
+                    f"snd={b[s['sounding']]}",
+                    f"sig={s['current_signal']}",
+                    f"cyc={s['cycles_remaining']}",
+                    f"lf={s['last_function']}",
+                    f"lft={s['last_function_time']}",
+                    f"tok={s['last_token']}",
+                    f"clk={s['device_clock']}",
+                    f"fw={s['firmware']}",
+                    f"test={s['self_test']}",
+                    f"kind={s['kind']}",
+                ]
+            )
         if cmd == "CMD":
             r = c.command_regs
             return f"!CMD sig={r['function']} cyc={r['cycles']} tok={r['token']}"

@@ -31,8 +31,11 @@ def default_specs() -> list[SimSpec]:
 
 def with_faults(specs: list[SimSpec], faults: str | dict[str, Faults] | None) -> list[SimSpec]:
     """Attach faults (text form ``"T03=silent,T04=slow:2.5"`` or parsed) to specs."""
-    parsed = parse_fault_spec(faults, [s.name for s in specs]) if isinstance(faults, str) \
+    parsed = (
+        parse_fault_spec(faults, [s.name for s in specs])
+        if isinstance(faults, str)
         else dict(faults or {})
+    )
     for s in specs:
         if s.name in parsed:
             s.faults = parsed[s.name]
@@ -48,17 +51,28 @@ def describe_endpoints(fleet: SimFleet, as_json: bool = False) -> str:
         return json.dumps(rows, indent=2)
     lines = [f"{'TAG':<8} {'TRANSPORT':<13} {'MODEL':<17} {'ADDRESS':<34} FAULTS"]
     for r in rows:
-        addr = (f"{r['host']}:{r['port']} unit {r['unit_id']}" if r["transport"] == "modbus_tcp"
-                else f"{r['device']} unit {r['unit_id']}")
-        lines.append(f"{r['tag']:<8} {r['transport']:<13} {r['model']:<17} {addr:<34} {r['faults']}")
+        addr = (
+            f"{r['host']}:{r['port']} unit {r['unit_id']}"
+            if r["transport"] == "modbus_tcp"
+            else f"{r['device']} unit {r['unit_id']}"
+        )
+        lines.append(
+            f"{r['tag']:<8} {r['transport']:<13} {r['model']:<17} {addr:<34} {r['faults']}"
+        )
     return "\n".join(lines)
 
 
-async def run_fleet(specs: list[SimSpec], *, time_scale: float = 1.0, wire_time: bool = False,
-                    as_json: bool = False, out: TextIO = sys.stdout,
-                    ready: Callable[[SimFleet], None] | None = None,
-                    stop: asyncio.Event | None = None,
-                    fleet_kwargs: dict[str, Any] | None = None) -> None:
+async def run_fleet(
+    specs: list[SimSpec],
+    *,
+    time_scale: float = 1.0,
+    wire_time: bool = False,
+    as_json: bool = False,
+    out: TextIO = sys.stdout,
+    ready: Callable[[SimFleet], None] | None = None,
+    stop: asyncio.Event | None = None,
+    fleet_kwargs: dict[str, Any] | None = None,
+) -> None:
     """Start the fleet, print its endpoints, run until ``stop`` is set, SIGTERM or cancel."""
     import signal
 
@@ -68,26 +82,44 @@ async def run_fleet(specs: list[SimSpec], *, time_scale: float = 1.0, wire_time:
     stop = stop or asyncio.Event()
     with contextlib.suppress(NotImplementedError, RuntimeError):  # not in the main thread
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-    async with SimFleet(specs, time_scale=time_scale, wire_time=wire_time,
-                        **(fleet_kwargs or {})) as fleet:
+    async with SimFleet(
+        specs, time_scale=time_scale, wire_time=wire_time, **(fleet_kwargs or {})
+    ) as fleet:
         print(describe_endpoints(fleet, as_json), file=out, flush=True)
         if not as_json:
-            print(f"simulating {len(fleet.endpoints)} controllers at x{time_scale:g} "
-                  "speed; Ctrl+C to stop", file=out, flush=True)
+            print(
+                f"simulating {len(fleet.endpoints)} controllers at x{time_scale:g} "
+                "speed; Ctrl+C to stop",
+                file=out,
+                flush=True,
+            )
         if ready:
             ready(fleet)
         await stop.wait()
 
 
-def run_fleet_forever(specs: list[SimSpec] | None = None, faults: str | None = None,
-                      time_scale: float = 1.0, *, wire_time: bool = False,
-                      as_json: bool = False, fleet_kwargs: dict[str, Any] | None = None) -> int:
+def run_fleet_forever(
+    specs: list[SimSpec] | None = None,
+    faults: str | None = None,
+    time_scale: float = 1.0,
+    *,
+    wire_time: bool = False,
+    as_json: bool = False,
+    fleet_kwargs: dict[str, Any] | None = None,
+) -> int:
     """Blocking entry point for ``sirenctl sim run``; returns the exit code (0 after Ctrl+C).
 
     Raises ValueError (bad fault spec or specs) before anything starts.
     """
     specs = with_faults(specs if specs is not None else default_specs(), faults)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run_fleet(specs, time_scale=time_scale, wire_time=wire_time,
-                              as_json=as_json, fleet_kwargs=fleet_kwargs))
+        asyncio.run(
+            run_fleet(
+                specs,
+                time_scale=time_scale,
+                wire_time=wire_time,
+                as_json=as_json,
+                fleet_kwargs=fleet_kwargs,
+            )
+        )
     return 0

@@ -43,10 +43,20 @@ class SimStats:
 class SimController:
     """State of one controller. Times are the shared clock's epoch seconds."""
 
-    def __init__(self, name: str, signals: SignalTable, clock: Clock, *, kind: str = "motor",
-                 unit_id: int = 1, firmware: str = "2.3", serial: str | None = None,
-                 model: str = "sirenctl-generic", faults: Faults | None = None,
-                 clock_drift: float = 0.0) -> None:
+    def __init__(
+        self,
+        name: str,
+        signals: SignalTable,
+        clock: Clock,
+        *,
+        kind: str = "motor",
+        unit_id: int = 1,
+        firmware: str = "2.3",
+        serial: str | None = None,
+        model: str = "sirenctl-generic",
+        faults: Faults | None = None,
+        clock_drift: float = 0.0,
+    ) -> None:
         self.name = name
         self.signals = signals
         self.clock = clock
@@ -97,7 +107,9 @@ class SimController:
             drain = IDLE_DRAIN * dt + SOUND_DRAIN * self._sound_seconds(self._t, now)
             self.battery = max(EMPTY_V, self.battery - drain)
         if self.signal_code:
-            end = self.signal_start + self.signals.get(self.signal_code).duration(self.signal_cycles)
+            end = self.signal_start + self.signals.get(self.signal_code).duration(
+                self.signal_cycles
+            )
             if now >= end:
                 self.signal_code = 0
                 self.signal_cycles = 0

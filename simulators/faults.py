@@ -14,8 +14,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-COMM_FAULTS = ("silent", "slow", "crc", "garble", "drop", "wrong_unit", "stale_echo",
-               "ignore_write", "lose_ack")
+COMM_FAULTS = (
+    "silent",
+    "slow",
+    "crc",
+    "garble",
+    "drop",
+    "wrong_unit",
+    "stale_echo",
+    "ignore_write",
+    "lose_ack",
+)
 STATE_FAULTS = ("mains_fail", "door_open", "rotation_fault", "amplifier_fault", "battery")
 _WITH_ARG = {"slow": 1.0, "battery": None}
 
@@ -58,8 +67,9 @@ def parse_one(text: str, where: str = "fault") -> Faults:
         name, _, arg = part.partition(":")
         name = name.strip().lower().replace("-", "_")
         if name not in COMM_FAULTS and name not in STATE_FAULTS:
-            raise ValueError(f"{where}: unknown fault {name!r}; known: "
-                             f"{', '.join(COMM_FAULTS + STATE_FAULTS)}")
+            raise ValueError(
+                f"{where}: unknown fault {name!r}; known: {', '.join(COMM_FAULTS + STATE_FAULTS)}"
+            )
         if name in _WITH_ARG:
             if not arg and _WITH_ARG[name] is None:
                 raise ValueError(f"{where}: {name} needs a value, e.g. {name}:22.5")

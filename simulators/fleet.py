@@ -39,17 +39,30 @@ class SimSpec:
 
     def __post_init__(self) -> None:
         if self.transport not in TRANSPORTS:
-            raise ValueError(f"sim spec {self.name}: transport {self.transport!r} "
-                             f"must be one of {', '.join(TRANSPORTS)}")
+            raise ValueError(
+                f"sim spec {self.name}: transport {self.transport!r} "
+                f"must be one of {', '.join(TRANSPORTS)}"
+            )
         if self.kind not in ("motor", "electronic"):
-            raise ValueError(f"sim spec {self.name}: kind {self.kind!r} must be motor or electronic")
+            raise ValueError(
+                f"sim spec {self.name}: kind {self.kind!r} must be motor or electronic"
+            )
 
 
 class SimFleet:
-    def __init__(self, specs: list[SimSpec], *, clock: Clock | None = None,
-                 time_scale: float = 1.0, wire_time: bool = False, baudrate: int = 9600,
-                 serial_format: str = "8N1", timeout: float = 1.0,
-                 host: str = "127.0.0.1", line_links: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        specs: list[SimSpec],
+        *,
+        clock: Clock | None = None,
+        time_scale: float = 1.0,
+        wire_time: bool = False,
+        baudrate: int = 9600,
+        serial_format: str = "8N1",
+        timeout: float = 1.0,
+        host: str = "127.0.0.1",
+        line_links: dict[str, str] | None = None,
+    ) -> None:
         names = [s.name for s in specs]
         if len(set(names)) != len(names):
             dup = sorted({n for n in names if names.count(n) > 1})
@@ -76,9 +89,15 @@ class SimFleet:
         m = load_map(spec.model) if spec.transport != "bench_serial" else None
         from sirenctl.drivers.signals import SignalTable
 
-        return SimController(spec.name, m.signals if m else SignalTable(), self.clock,
-                             kind=spec.kind, unit_id=spec.unit_id, model=spec.model,
-                             faults=spec.faults)
+        return SimController(
+            spec.name,
+            m.signals if m else SignalTable(),
+            self.clock,
+            kind=spec.kind,
+            unit_id=spec.unit_id,
+            model=spec.model,
+            faults=spec.faults,
+        )
 
     async def start(self) -> SimFleet:
         try:
@@ -99,23 +118,37 @@ class SimFleet:
             ctrl = self._make_controller(spec)
             self.controllers[spec.name] = ctrl
             if spec.transport == "modbus_tcp":
-                srv = SimTcpServer([build_simdevice(ctrl, load_map(spec.model))],
-                                   {spec.unit_id: ctrl}, host=self.host, port=spec.port)
+                srv = SimTcpServer(
+                    [build_simdevice(ctrl, load_map(spec.model))],
+                    {spec.unit_id: ctrl},
+                    host=self.host,
+                    port=spec.port,
+                )
                 await srv.start()
                 self.servers.append(srv)
                 self.endpoints[spec.name] = Endpoint(
-                    "modbus_tcp", spec.model, host=self.host, port=srv.port,
-                    unit_id=spec.unit_id, timeout=self.timeout)
+                    "modbus_tcp",
+                    spec.model,
+                    host=self.host,
+                    port=srv.port,
+                    unit_id=spec.unit_id,
+                    timeout=self.timeout,
+                )
             elif spec.transport == "modbus_rtu":
                 rtu_lines.setdefault(spec.line, []).append(spec)
             else:
                 bench = await BenchSimulator(ctrl).start()
                 self.benches.append(bench)
                 self.endpoints[spec.name] = Endpoint(
-                    "bench_serial", spec.model, device=bench.path, timeout=self.timeout,
-                    **self.serial)
-        char_bits = 1 + self.serial["bytesize"] + (self.serial["parity"] != "N") \
-            + self.serial["stopbits"]
+                    "bench_serial",
+                    spec.model,
+                    device=bench.path,
+                    timeout=self.timeout,
+                    **self.serial,
+                )
+        char_bits = (
+            1 + self.serial["bytesize"] + (self.serial["parity"] != "N") + self.serial["stopbits"]
+        )
         for line_name, specs in rtu_lines.items():
             units = [s.unit_id for s in specs]
             if len(set(units)) != len(units):
@@ -130,8 +163,13 @@ class SimFleet:
             device = self._link_line(line_name, line.b_path)
             for s in specs:
                 self.endpoints[s.name] = Endpoint(
-                    "modbus_rtu", s.model, device=device, unit_id=s.unit_id,
-                    timeout=self.timeout, **self.serial)
+                    "modbus_rtu",
+                    s.model,
+                    device=device,
+                    unit_id=s.unit_id,
+                    timeout=self.timeout,
+                    **self.serial,
+                )
 
     def _link_line(self, line_name: str, pty_path: str) -> str:
         """Point the line's stable path (if any) at its pty; returns the path clients use."""

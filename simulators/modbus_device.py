@@ -21,13 +21,33 @@ READONLY_FUNCS = (3, 4)
 def build_simdevice(ctrl: SimController, regmap: RegisterMap) -> Any:
     from pymodbus.simulator import DataType, SimData, SimDevice
 
-    blocks = [SimData(address=regmap.status.address, count=regmap.status.count,
-                      values=0, datatype=DataType.REGISTERS, readonly=True)]
+    blocks = [
+        SimData(
+            address=regmap.status.address,
+            count=regmap.status.count,
+            values=0,
+            datatype=DataType.REGISTERS,
+            readonly=True,
+        )
+    ]
     if regmap.identity is not None:
-        blocks.append(SimData(address=regmap.identity.address, count=regmap.identity.count,
-                              values=0, datatype=DataType.REGISTERS, readonly=True))
-    blocks.append(SimData(address=regmap.command_address, count=len(regmap.command_layout),
-                          values=0, datatype=DataType.REGISTERS))
+        blocks.append(
+            SimData(
+                address=regmap.identity.address,
+                count=regmap.identity.count,
+                values=0,
+                datatype=DataType.REGISTERS,
+                readonly=True,
+            )
+        )
+    blocks.append(
+        SimData(
+            address=regmap.command_address,
+            count=len(regmap.command_layout),
+            values=0,
+            datatype=DataType.REGISTERS,
+        )
+    )
     blocks.sort(key=lambda b: b.address)
     return SimDevice(id=ctrl.unit_id, simdata=blocks, action=DeviceAction(ctrl, regmap).run)
 
@@ -39,8 +59,15 @@ class DeviceAction:
         self.ctrl = ctrl
         self.map = regmap
 
-    async def run(self, func_code: int, start_address: int, address: int, count: int,
-                       registers: list[int], set_values: Any) -> None:
+    async def run(
+        self,
+        func_code: int,
+        start_address: int,
+        address: int,
+        count: int,
+        registers: list[int],
+        set_values: Any,
+    ) -> None:
         ctrl, m = self.ctrl, self.map
         first_call = set_values is not None or func_code in READONLY_FUNCS
         if first_call:
@@ -54,7 +81,7 @@ class DeviceAction:
         ctrl.stats.write_frames += 1
         if ctrl.faults.ignore_write:
             off = address - start_address
-            set_values[:] = registers[off: off + len(set_values)]  # store what was there
+            set_values[:] = registers[off : off + len(set_values)]  # store what was there
             return None
         cmd = m.command_range()
         end = address + len(set_values)
@@ -67,16 +94,17 @@ class DeviceAction:
             trigger_addr = cmd.start + m.command_layout.index(m.trigger)
             if address <= trigger_addr < end:
                 view = m.decode_command(current)
-                ctrl.execute(view["function"], view["cycles"],
-                             view["token"] if m.has_token else None)
+                ctrl.execute(
+                    view["function"], view["cycles"], view["token"] if m.has_token else None
+                )
         return None
 
     def _refresh(self, registers: list[int], start: int, now: float) -> None:
         m, ctrl = self.map, self.ctrl
         st = m.encode_block(m.status, ctrl.snapshot(now))
         i = m.status.address - start
-        registers[i: i + len(st)] = st
+        registers[i : i + len(st)] = st
         if m.identity is not None:
             ident = m.encode_block(m.identity, ctrl.identity())
             j = m.identity.address - start
-            registers[j: j + len(ident)] = ident
+            registers[j : j + len(ident)] = ident

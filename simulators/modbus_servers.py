@@ -36,7 +36,10 @@ class _SimHandler(ServerRequestHandler):
         pdu, addr = self.last_pdu, self.last_addr
         if not pdu:
             return
-        if self.server.injector.silent_unknown and pdu.dev_id not in self.server.injector.controllers:
+        if (
+            self.server.injector.silent_unknown
+            and pdu.dev_id not in self.server.injector.controllers
+        ):
             return  # another unit's frame on the shared line: not ours to answer
         try:
             response = await pdu.datastore_update(self.server.context, pdu.dev_id)
@@ -54,8 +57,9 @@ class _SimHandler(ServerRequestHandler):
 class FaultInjector:
     """Applies each unit's communication faults to frames on one server."""
 
-    def __init__(self, framing: str, controllers: dict[int, SimController],
-                 silent_unknown: bool) -> None:
+    def __init__(
+        self, framing: str, controllers: dict[int, SimController], silent_unknown: bool
+    ) -> None:
         self.framing = framing  # "tcp" or "rtu"
         self.controllers = controllers
         self.silent_unknown = silent_unknown
@@ -118,8 +122,13 @@ class _InjectingServer:
 class SimTcpServer(_InjectingServer, ModbusTcpServer):
     """One listening TCP port hosting one controller (or several unit ids, like a gateway)."""
 
-    def __init__(self, devices: list[Any], controllers: dict[int, SimController],
-                 host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        devices: list[Any],
+        controllers: dict[int, SimController],
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
         super().__init__(devices, address=(host, port))
         self.injector = FaultInjector("tcp", controllers, silent_unknown=False)
         self.host = host
@@ -133,18 +142,33 @@ class SimTcpServer(_InjectingServer, ModbusTcpServer):
         try:
             await self.serve_forever(background=True)
         except RuntimeError as exc:  # pymodbus hides the bind error behind a RuntimeError
-            raise OSError(f"cannot listen on {self.host}:{self.requested_port} "
-                          "(address in use?)") from exc
+            raise OSError(
+                f"cannot listen on {self.host}:{self.requested_port} (address in use?)"
+            ) from exc
 
 
 class SimRtuServer(_InjectingServer, ModbusSerialServer):
     """An RS-485 line: several unit ids on one serial port; unknown units stay silent."""
 
-    def __init__(self, devices: list[Any], controllers: dict[int, SimController], port: str,
-                 baudrate: int = 9600, bytesize: int = 8, parity: str = "N",
-                 stopbits: int = 1) -> None:
-        super().__init__(devices, port=port, baudrate=baudrate, bytesize=bytesize,
-                         parity=parity, stopbits=stopbits, reconnect_delay=0)
+    def __init__(
+        self,
+        devices: list[Any],
+        controllers: dict[int, SimController],
+        port: str,
+        baudrate: int = 9600,
+        bytesize: int = 8,
+        parity: str = "N",
+        stopbits: int = 1,
+    ) -> None:
+        super().__init__(
+            devices,
+            port=port,
+            baudrate=baudrate,
+            bytesize=bytesize,
+            parity=parity,
+            stopbits=stopbits,
+            reconnect_delay=0,
+        )
         self.injector = FaultInjector("rtu", controllers, silent_unknown=True)
 
     async def start(self) -> None:

@@ -27,8 +27,9 @@ def open_raw_pty() -> tuple[int, int, str]:
 class PtyLine:
     """Two pty ports joined by a relay; ``a_path`` and ``b_path`` are the two ends."""
 
-    def __init__(self, baudrate: int = 9600, bits_per_char: int = 10,
-                 wire_time: bool = False) -> None:
+    def __init__(
+        self, baudrate: int = 9600, bits_per_char: int = 10, wire_time: bool = False
+    ) -> None:
         self.baudrate = baudrate
         self.bits_per_char = bits_per_char
         self.wire_time = wire_time

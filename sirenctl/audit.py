@@ -18,7 +18,9 @@ def json_safe(value: Any) -> Any:
     return value
 
 
-def snapshot(obj: Any, exclude: frozenset[str] = frozenset({"created_at", "updated_at"})) -> dict[str, Any]:
+def snapshot(
+    obj: Any, exclude: frozenset[str] = frozenset({"created_at", "updated_at"})
+) -> dict[str, Any]:
     """Column values of an ORM object, JSON-safe, for the before/after of an audit event."""
     mapper = inspect(obj).mapper
     return {
@@ -60,10 +62,25 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, A
     return {k: v for k, v in after.items() if before.get(k) != v}
 
 
-def record_edit(session: Session, *, operator: str, action: str, object_type: str,
-                object_ref: str, before: dict[str, Any], after: dict[str, Any]) -> None:
+def record_edit(
+    session: Session,
+    *,
+    operator: str,
+    action: str,
+    object_type: str,
+    object_ref: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
     """Record only what changed between two snapshots; nothing when nothing changed."""
     diff = changed_fields(before, after)
     if diff:
-        record(session, operator=operator, action=action, object_type=object_type,
-               object_ref=object_ref, before={k: before.get(k) for k in diff}, after=diff)
+        record(
+            session,
+            operator=operator,
+            action=action,
+            object_type=object_type,
+            object_ref=object_ref,
+            before={k: before.get(k) for k in diff},
+            after=diff,
+        )

@@ -25,35 +25,57 @@ def bench_outcome(result: ProgrammeResult) -> str:
     return "fail"
 
 
-def audit_bench_refusal(db: Database, *, operator: str, tag: str, programme: str, reason: str,
-                        via: str) -> None:
+def audit_bench_refusal(
+    db: Database, *, operator: str, tag: str, programme: str, reason: str, via: str
+) -> None:
     """A refused bench sounding is on record too: who tried what, and why it was refused."""
     from sirenctl.audit import record
 
     with db.transaction() as session:
-        record(session, operator=operator, action="command.sound", object_type="asset",
-               object_ref=tag, after={"programme": programme, "via": via},
-               outcome="refused", message=reason)
+        record(
+            session,
+            operator=operator,
+            action="command.sound",
+            object_type="asset",
+            object_ref=tag,
+            after={"programme": programme, "via": via},
+            outcome="refused",
+            message=reason,
+        )
 
 
-def record_bench_result(db: Database, tag: str, programme_key: str, result: ProgrammeResult, *,
-                        operator: str, via: str) -> tuple[str, int]:
+def record_bench_result(
+    db: Database, tag: str, programme_key: str, result: ProgrammeResult, *, operator: str, via: str
+) -> tuple[str, int]:
     """Store a ``bench_test`` result with every step's echo; returns (outcome, result id)."""
     from sirenctl.registry.assets import get_asset
     from sirenctl.scheduling.results import ResultData, record_result
 
     outcome = bench_outcome(result)
-    steps = [{"signal_code": s.step.signal_code, "cycles": s.step.cycles,
-              "at": s.step.start_offset, "outcome": s.outcome, "echo": s.echo,
-              "error": str(s.error) if s.error else None} for s in result.steps]
+    steps = [
+        {
+            "signal_code": s.step.signal_code,
+            "cycles": s.step.cycles,
+            "at": s.step.start_offset,
+            "outcome": s.outcome,
+            "echo": s.echo,
+            "error": str(s.error) if s.error else None,
+        }
+        for s in result.steps
+    ]
     data = ResultData(
-        outcome=outcome, operator=operator,
+        outcome=outcome,
+        operator=operator,
         started_at=datetime.fromtimestamp(result.started_at, UTC),
         finished_at=datetime.fromtimestamp(result.finished_at, UTC),
-        echo={"programme": programme_key, "steps": steps,
-              "final_error": str(result.final_error) if result.final_error else None},
+        echo={
+            "programme": programme_key,
+            "steps": steps,
+            "final_error": str(result.final_error) if result.final_error else None,
+        },
         notes=f"bench test of {programme_key} from {via}",
-        extra={"programme": programme_key, "bench": True})
+        extra={"programme": programme_key, "bench": True},
+    )
     with db.transaction() as session:
         row = record_result(session, get_asset(session, tag), None, data, kind="bench_test")
         return outcome, row.id

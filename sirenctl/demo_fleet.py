@@ -23,11 +23,17 @@ def demo_sim_specs() -> list[SimSpec]:
 
     specs = []
     for term in DEMO_TERMINALS:
-        specs.append(SimSpec(
-            term.tag, term.controller_model, term.transport, unit_id=term.unit_id,
-            line=DEMO_RTU_LINE, kind="motor" if term.kind == "motor" else "electronic",
-            port=DEMO_SIM_BASE_PORT + term.port_offset if term.port_offset is not None else 0,
-        ))
+        specs.append(
+            SimSpec(
+                term.tag,
+                term.controller_model,
+                term.transport,
+                unit_id=term.unit_id,
+                line=DEMO_RTU_LINE,
+                kind="motor" if term.kind == "motor" else "electronic",
+                port=DEMO_SIM_BASE_PORT + term.port_offset if term.port_offset is not None else 0,
+            )
+        )
     return specs
 
 

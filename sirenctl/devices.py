@@ -92,10 +92,17 @@ class AuditWriter:
         if rec.error_kind:
             after["error_kind"] = rec.error_kind
         with self.db.transaction() as session:
-            record(session, operator=self.operator, action=f"command.{rec.what}",
-                   object_type="asset", object_ref=rec.target, after=_json_safe(after),
-                   outcome=rec.outcome, message=rec.error,
-                   at=datetime.fromtimestamp(rec.at, UTC))
+            record(
+                session,
+                operator=self.operator,
+                action=f"command.{rec.what}",
+                object_type="asset",
+                object_ref=rec.target,
+                after=_json_safe(after),
+                outcome=rec.outcome,
+                message=rec.error,
+                at=datetime.fromtimestamp(rec.at, UTC),
+            )
 
 
 def _json_safe(value: Any) -> Any:
@@ -123,6 +130,8 @@ def programme_steps(programme: Programme) -> list[ProgrammeStep]:
             steps.append(ProgrammeStep(step.signal.code, step.cycles, float(phase.start)))
             continue
         every = step.signal.cycle_seconds + step.cycle_gap
-        steps += [ProgrammeStep(step.signal.code, 1, float(phase.start + n * every))
-                  for n in range(step.cycles)]
+        steps += [
+            ProgrammeStep(step.signal.code, 1, float(phase.start + n * every))
+            for n in range(step.cycles)
+        ]
     return steps

@@ -26,15 +26,20 @@ STATUSES = click.Choice([s.value for s in AssetStatus])
 
 
 def filter_options(func: Any) -> Any:
-    for option in reversed([
-        click.option("--site", help="Only assets of this site code."),
-        click.option("--kind", type=KINDS, help="Only this kind."),
-        click.option("--status", type=STATUSES, help="Only this status."),
-        click.option("--tag", "tag_contains", help="Tag substring."),
-        click.option("--search", "text", help="Tag, name or site-name substring (CJK works)."),
-        click.option("--networked/--manual", default=None,
-                     help="Only assets with (or without) a controller."),
-    ]):
+    for option in reversed(
+        [
+            click.option("--site", help="Only assets of this site code."),
+            click.option("--kind", type=KINDS, help="Only this kind."),
+            click.option("--status", type=STATUSES, help="Only this status."),
+            click.option("--tag", "tag_contains", help="Tag substring."),
+            click.option("--search", "text", help="Tag, name or site-name substring (CJK works)."),
+            click.option(
+                "--networked/--manual",
+                default=None,
+                help="Only assets with (or without) a controller.",
+            ),
+        ]
+    ):
         func = option(func)
     return func
 
@@ -42,9 +47,14 @@ def filter_options(func: Any) -> Any:
 def make_filter(kwargs: dict[str, Any]) -> Any:
     from sirenctl.registry.assets import AssetFilter
 
-    return AssetFilter(site=kwargs.get("site"), kind=kwargs.get("kind"),
-                       status=kwargs.get("status"), tag_contains=kwargs.get("tag_contains"),
-                       text=kwargs.get("text"), networked=kwargs.get("networked"))
+    return AssetFilter(
+        site=kwargs.get("site"),
+        kind=kwargs.get("kind"),
+        status=kwargs.get("status"),
+        tag_contains=kwargs.get("tag_contains"),
+        text=kwargs.get("text"),
+        networked=kwargs.get("networked"),
+    )
 
 
 @click.group()
@@ -125,7 +135,9 @@ def asset_retire(app: AppContext, tag: str, reason: str | None) -> None:
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows.")
 @json_option
 @pass_app
-def asset_list(app: AppContext, limit: int | None, offset: int, as_json: bool, **kwargs: Any) -> None:
+def asset_list(
+    app: AppContext, limit: int | None, offset: int, as_json: bool, **kwargs: Any
+) -> None:
     """List assets, filtered by site, kind, status and tag or name.
 
     \b
@@ -145,8 +157,18 @@ def asset_list(app: AppContext, limit: int | None, offset: int, as_json: bool, *
         return
     echo_table(
         ["tag", "site", "kind", "status", "name", "endpoint", "bench"],
-        [[r["tag"], r["site"], r["kind"], r["status"], r["name"], endpoint,
-          "bench" if r["is_bench"] else ""] for r, endpoint in zip(rows, endpoints, strict=True)],
+        [
+            [
+                r["tag"],
+                r["site"],
+                r["kind"],
+                r["status"],
+                r["name"],
+                endpoint,
+                "bench" if r["is_bench"] else "",
+            ]
+            for r, endpoint in zip(rows, endpoints, strict=True)
+        ],
     )
     info(f"{len(rows)} asset(s)")
 
@@ -197,23 +219,30 @@ def asset_import(app: AppContext, file: Path) -> None:
         except (json.JSONDecodeError, AttributeError, TypeError) as exc:
             from sirenctl.registry.errors import FieldProblem, ValidationFailed
 
-            raise ValidationFailed([FieldProblem("file", f"not a JSON asset export: {exc}")]) from None
+            raise ValidationFailed(
+                [FieldProblem("file", f"not a JSON asset export: {exc}")]
+            ) from None
     with app.db.transaction() as session:
         added = import_assets(session, text, operator=app.operator, source=file.name)
         info(f"imported {len(added)} asset(s) from {file.name}")
 
 
 @asset.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
 @click.option("--chinese-headers", is_flag=True, help="CSV headers in Chinese.")
 @click.option("--excel", is_flag=True, help="Start with a UTF-8 BOM so Excel shows Chinese text.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of stdout.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of stdout.",
+)
 @filter_options
 @pass_app
-def asset_export(app: AppContext, fmt: str, chinese_headers: bool, excel: bool,
-                 out: Path | None, **kwargs: Any) -> None:
+def asset_export(
+    app: AppContext, fmt: str, chinese_headers: bool, excel: bool, out: Path | None, **kwargs: Any
+) -> None:
     """Export assets as CSV or JSON; the output imports back unchanged.
 
     \b

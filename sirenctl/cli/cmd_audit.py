@@ -27,8 +27,15 @@ def audit() -> None:
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @json_option
 @pass_app
-def audit_list(app: AppContext, action: str | None, obj: str | None, who: str | None,
-               since: datetime | None, limit: int, as_json: bool) -> None:
+def audit_list(
+    app: AppContext,
+    action: str | None,
+    obj: str | None,
+    who: str | None,
+    since: datetime | None,
+    limit: int,
+    as_json: bool,
+) -> None:
     """List audit events, newest first.
 
     \b
@@ -55,18 +62,38 @@ def audit_list(app: AppContext, action: str | None, obj: str | None, who: str | 
         query = query.where(AuditEvent.at >= ensure_utc(since))
     with app.db.session() as session:
         events = list(session.scalars(query))
-    rows = [{
-        "id": e.id, "at": e.at.isoformat(), "operator": e.operator, "action": e.action,
-        "object_type": e.object_type, "object_ref": e.object_ref, "outcome": e.outcome,
-        "message": e.message, "before": e.before, "after": e.after,
-    } for e in events]
+    rows = [
+        {
+            "id": e.id,
+            "at": e.at.isoformat(),
+            "operator": e.operator,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_ref": e.object_ref,
+            "outcome": e.outcome,
+            "message": e.message,
+            "before": e.before,
+            "after": e.after,
+        }
+        for e in events
+    ]
     if as_json:
         echo_json(rows)
         return
     echo_table(
         ["id", "at (UTC)", "operator", "action", "object", "outcome", "change / message"],
-        [[r["id"], r["at"][:19].replace("T", " "), r["operator"], r["action"],
-          f"{r['object_type']}:{r['object_ref'] or ''}", r["outcome"], _summary(r)] for r in rows],
+        [
+            [
+                r["id"],
+                r["at"][:19].replace("T", " "),
+                r["operator"],
+                r["action"],
+                f"{r['object_type']}:{r['object_ref'] or ''}",
+                r["outcome"],
+                _summary(r),
+            ]
+            for r in rows
+        ],
     )
 
 

@@ -29,19 +29,44 @@ def bench() -> None:
 
 @bench.command("sound")
 @click.argument("tag")
-@click.option("--programme", "programme_key", required=True,
-              help="Programme name (see `sirenctl programme list`), e.g. cn-918-noon.")
-@click.option("--time-scale", type=click.FloatRange(min=1.0), default=1.0, show_default=True,
-              help="Compress the waits between steps. Only for a simulated bench started with "
-                   "`sirenctl sim run --time-scale` at the same factor.")
-@click.option("--timeout", type=click.FloatRange(0.05, 30), default=2.0, show_default=True,
-              help="Seconds the controller may take to answer one request.")
-@click.option("--schedules", "schedules_dir", type=click.Path(file_okay=False),
-              help="Directory of schedule files (default: the shipped ones).")
+@click.option(
+    "--programme",
+    "programme_key",
+    required=True,
+    help="Programme name (see `sirenctl programme list`), e.g. cn-918-noon.",
+)
+@click.option(
+    "--time-scale",
+    type=click.FloatRange(min=1.0),
+    default=1.0,
+    show_default=True,
+    help="Compress the waits between steps. Only for a simulated bench started with "
+    "`sirenctl sim run --time-scale` at the same factor.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.05, 30),
+    default=2.0,
+    show_default=True,
+    help="Seconds the controller may take to answer one request.",
+)
+@click.option(
+    "--schedules",
+    "schedules_dir",
+    type=click.Path(file_okay=False),
+    help="Directory of schedule files (default: the shipped ones).",
+)
 @json_option
 @pass_app
-def bench_sound(app: AppContext, tag: str, programme_key: str, time_scale: float,
-                timeout: float, schedules_dir: str | None, as_json: bool) -> None:
+def bench_sound(
+    app: AppContext,
+    tag: str,
+    programme_key: str,
+    time_scale: float,
+    timeout: float,
+    schedules_dir: str | None,
+    as_json: bool,
+) -> None:
     """Play programme NAME on bench unit TAG and report what the controller echoed.
 
     Each step is sent once (never retried) and verified by reading back the controller's
@@ -68,8 +93,9 @@ def bench_sound(app: AppContext, tag: str, programme_key: str, time_scale: float
     except KeyError as exc:
         raise CLIError(str(exc.args[0]), ExitCode.NOT_FOUND) from None
     except SpecError as exc:
-        raise CLIError("schedule files have problems", ExitCode.INVALID_INPUT,
-                       [str(p) for p in exc.problems]) from None
+        raise CLIError(
+            "schedule files have problems", ExitCode.INVALID_INPUT, [str(p) for p in exc.problems]
+        ) from None
     with app.db.session() as session:
         asset = get_asset(session, tag)
         try:
@@ -78,31 +104,53 @@ def bench_sound(app: AppContext, tag: str, programme_key: str, time_scale: float
         except NotABenchUnit as exc:
             from sirenctl.bench_results import audit_bench_refusal
 
-            audit_bench_refusal(app.db, operator=app.operator, tag=tag, programme=programme_key,
-                                reason=str(exc), via="bench sound")
+            audit_bench_refusal(
+                app.db,
+                operator=app.operator,
+                tag=tag,
+                programme=programme_key,
+                reason=str(exc),
+                via="bench sound",
+            )
             raise
     if time_scale != 1.0 and not _simulated(endpoint):
-        raise CLIError(f"--time-scale is only for simulated benches (loopback or a pty); {tag} is "
-                       f"at {endpoint.describe()}", ExitCode.REFUSED)
-    info(f"BENCH TEST: {tag} will play {programme.key} ({programme.title}), "
-         f"{programme.total_seconds} s")
+        raise CLIError(
+            f"--time-scale is only for simulated benches (loopback or a pty); {tag} is "
+            f"at {endpoint.describe()}",
+            ExitCode.REFUSED,
+        )
+    info(
+        f"BENCH TEST: {tag} will play {programme.key} ({programme.title}), "
+        f"{programme.total_seconds} s"
+    )
     from sirenctl.devices import programme_steps
     from sirenctl.drivers.operations import bench_sound
 
-    played = asyncio.run(bench_sound(tag, endpoint, programme_steps(programme), permit,
-                                     audit=AuditWriter(app.db, app.operator),
-                                     time_scale=time_scale))
+    played = asyncio.run(
+        bench_sound(
+            tag,
+            endpoint,
+            programme_steps(programme),
+            permit,
+            audit=AuditWriter(app.db, app.operator),
+            time_scale=time_scale,
+        )
+    )
     from sirenctl.bench_results import record_bench_result
 
-    outcome, result_id = record_bench_result(app.db, tag, programme.key, played,
-                                             operator=app.operator, via="the CLI")
+    outcome, result_id = record_bench_result(
+        app.db, tag, programme.key, played, operator=app.operator, via="the CLI"
+    )
     result = played.to_dict() | {"outcome": outcome, "test_result_id": result_id}
     rows = [_step_row(step) for step in result["steps"]]
     if as_json:
         echo_json(result)
     else:
-        echo_table(["#", "signal", "cycles", "at +s", "outcome", "echo function", "error"], rows,
-                   title=f"bench test {tag}: {programme.key}")
+        echo_table(
+            ["#", "signal", "cycles", "at +s", "outcome", "echo function", "error"],
+            rows,
+            title=f"bench test {tag}: {programme.key}",
+        )
     info(f"recorded test result {result_id}: {outcome}")
     _exit_for(result)
 
@@ -124,8 +172,15 @@ def _simulated(endpoint: Any) -> bool:
 
 def _step_row(step: dict[str, Any]) -> list[Any]:
     error = step.get("error") or {}
-    return [step["index"], step["signal_code"], step["cycles"], f"{step['start_offset']:g}",
-            step["outcome"], (step.get("echo") or {}).get("function", ""), error.get("message", "")]
+    return [
+        step["index"],
+        step["signal_code"],
+        step["cycles"],
+        f"{step['start_offset']:g}",
+        step["outcome"],
+        (step.get("echo") or {}).get("function", ""),
+        error.get("message", ""),
+    ]
 
 
 def _exit_for(result: dict[str, Any]) -> None:
@@ -175,6 +230,7 @@ async def _cancel_all(endpoints: dict[str, Any], audit: Any) -> dict[str, str | 
     from sirenctl.drivers.pool import Fleet
 
     async with Fleet(endpoints, audit=audit) as fleet:
+
         async def one(tag: str) -> str | None:
             try:
                 await fleet.driver(tag).cancel()

@@ -22,5 +22,7 @@ def init(app: AppContext) -> None:
     from sirenctl.db import current_revision
 
     db = app.db
-    info(f"database ready: {db.engine.url.render_as_string(hide_password=True)} "
-         f"(schema {current_revision(db.engine)})")
+    info(
+        f"database ready: {db.engine.url.render_as_string(hide_password=True)} "
+        f"(schema {current_revision(db.engine)})"
+    )

@@ -45,8 +45,10 @@ def demo(app: AppContext, reset: bool) -> None:
         if not demo_is_seeded(session):
             seed_demo(session, operator=app.operator, data_dir=data_dir())
             planned = _plan_demo(session, app.operator)
-            info(f"seeded the demo county and planned {planned} work orders "
-                 "from the shipped campaigns (to the end of next year)")
+            info(
+                f"seeded the demo county and planned {planned} work orders "
+                "from the shipped campaigns (to the end of next year)"
+            )
     if sys.stdin.isatty() and sys.stdout.isatty():
         from sirenctl.tui.launch import run_demo  # imports Textual: only on a terminal
 
@@ -77,27 +79,42 @@ def print_summary(app: AppContext, url: str) -> None:
         counts = site_asset_counts(session)
         assets = list_assets(session)
         networked = list_assets(session, AssetFilter(networked=True))
-        site_rows = [[s.code, s.name, s.subdistrict, s.population, counts.get(s.id, 0)]
-                     for s in sites]
+        site_rows = [
+            [s.code, s.name, s.subdistrict, s.population, counts.get(s.id, 0)] for s in sites
+        ]
         by_kind: dict[tuple[str, str], int] = {}
         for a in assets:
             by_kind[(a.kind, a.status)] = by_kind.get((a.kind, a.status), 0) + 1
-        terminal_rows = [[a.tag, a.kind, a.site.name, endpoint_summary(a),
-                          "bench" if a.is_bench else ""] for a in networked]
-    echo_table(["code", "community", "subdistrict", "population", "assets"], site_rows,
-               title=f"Demo county: {len(site_rows)} communities")
-    echo_table(["kind", "status", "count"],
-               [[k, s, n] for (k, s), n in sorted(by_kind.items())], title="Assets")
-    echo_table(["tag", "kind", "community", "controller endpoint", ""], terminal_rows,
-               title="Networked terminals (simulated by `sirenctl sim run`)")
-    echo_table(["due (local)", "campaign", "task", "assets"], _next_work(app),
-               title="Next planned work")
+        terminal_rows = [
+            [a.tag, a.kind, a.site.name, endpoint_summary(a), "bench" if a.is_bench else ""]
+            for a in networked
+        ]
+    echo_table(
+        ["code", "community", "subdistrict", "population", "assets"],
+        site_rows,
+        title=f"Demo county: {len(site_rows)} communities",
+    )
+    echo_table(
+        ["kind", "status", "count"],
+        [[k, s, n] for (k, s), n in sorted(by_kind.items())],
+        title="Assets",
+    )
+    echo_table(
+        ["tag", "kind", "community", "controller endpoint", ""],
+        terminal_rows,
+        title="Networked terminals (simulated by `sirenctl sim run`)",
+    )
+    echo_table(
+        ["due (local)", "campaign", "task", "assets"], _next_work(app), title="Next planned work"
+    )
     from sqlalchemy.engine import make_url
 
     where = make_url(url).database if make_url(url).get_backend_name() == "sqlite" else url
     info(f"database: {url}")
     info(f"explore it:  export SIRENCTL_DB={where}")
-    info("  sirenctl asset list | sirenctl agenda --days 30 | sirenctl sim run  (then: sirenctl poll)")
+    info(
+        "  sirenctl asset list | sirenctl agenda --days 30 | sirenctl sim run  (then: sirenctl poll)"
+    )
 
 
 def _next_work(app: AppContext, limit: int = 8) -> list[list[object]]:
@@ -108,11 +125,18 @@ def _next_work(app: AppContext, limit: int = 8) -> list[list[object]]:
     from sirenctl.models.scheduling import WorkOrder
     from sirenctl.timeutil import utcnow
 
-    query = (select(WorkOrder.due_at, WorkOrder.timezone, WorkOrder.campaign, WorkOrder.task,
-                    func.count()).where(WorkOrder.due_at >= utcnow())
-             .group_by(WorkOrder.due_at, WorkOrder.timezone, WorkOrder.campaign, WorkOrder.task)
-             .order_by(WorkOrder.due_at).limit(limit))
+    query = (
+        select(
+            WorkOrder.due_at, WorkOrder.timezone, WorkOrder.campaign, WorkOrder.task, func.count()
+        )
+        .where(WorkOrder.due_at >= utcnow())
+        .group_by(WorkOrder.due_at, WorkOrder.timezone, WorkOrder.campaign, WorkOrder.task)
+        .order_by(WorkOrder.due_at)
+        .limit(limit)
+    )
     with app.db.session() as session:
         rows = session.execute(query).all()
-    return [[due.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M"), campaign, task, n]
-            for due, tz, campaign, task, n in rows]
+    return [
+        [due.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M"), campaign, task, n]
+        for due, tz, campaign, task, n in rows
+    ]

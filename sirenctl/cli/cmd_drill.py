@@ -31,14 +31,27 @@ def drill() -> None:
 @click.option("--kind", type=KINDS, default=OutreachKind.EVACUATION_DRILL.value, show_default=True)
 @click.option("--title", help="Name of the event.")
 @click.option("--participants", type=click.IntRange(min=0), default=0, show_default=True)
-@click.option("--certificates", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Certificates issued (e.g. basic first aid).")
+@click.option(
+    "--certificates",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Certificates issued (e.g. basic first aid).",
+)
 @click.option("--certificate-type", help="What the certificates are for.")
-@click.option("--materials", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Leaflets or other materials handed out (count).")
+@click.option(
+    "--materials",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Leaflets or other materials handed out (count).",
+)
 @click.option("--materials-note", help="What was handed out.")
-@click.option("--evacuation-minutes", type=click.FloatRange(min=0, min_open=True),
-              help="Time to evacuate (drills).")
+@click.option(
+    "--evacuation-minutes",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Time to evacuate (drills).",
+)
 @click.option("--notes", help="Remarks.")
 @json_option
 @pass_app
@@ -65,8 +78,9 @@ def drill_add(app: AppContext, as_json: bool, **kwargs: Any) -> None:
 @click.option("--year", type=int, help="Held in this year.")
 @json_option
 @pass_app
-def drill_list(app: AppContext, site: str | None, kind: str | None, year: int | None,
-               as_json: bool) -> None:
+def drill_list(
+    app: AppContext, site: str | None, kind: str | None, year: int | None, as_json: bool
+) -> None:
     """List drills and outreach events, newest first, with totals.
 
     \b
@@ -75,16 +89,34 @@ def drill_list(app: AppContext, site: str | None, kind: str | None, year: int | 
     """
     from sirenctl.findings.drills import DrillFilter, drill_to_dict, list_drills
 
-    flt = DrillFilter(site=site, kind=kind, since=date(year, 1, 1) if year else None,
-                      until=date(year, 12, 31) if year else None)
+    flt = DrillFilter(
+        site=site,
+        kind=kind,
+        since=date(year, 1, 1) if year else None,
+        until=date(year, 12, 31) if year else None,
+    )
     with app.db.session() as session:
         rows = [drill_to_dict(e) for e in list_drills(session, flt)]
     if as_json:
         echo_json(rows)
         return
-    echo_table(["id", "date", "site", "kind", "title", "participants", "certificates",
-                "materials"],
-               [[r["id"], r["held_on"], f"{r['site']} {r['site_name']}", r["kind"], r["title"],
-                 r["participants"], r["certificates"], r["materials"]] for r in rows])
-    info(f"{len(rows)} events, {sum(r['participants'] for r in rows)} participants, "
-         f"{sum(r['certificates'] for r in rows)} certificates")
+    echo_table(
+        ["id", "date", "site", "kind", "title", "participants", "certificates", "materials"],
+        [
+            [
+                r["id"],
+                r["held_on"],
+                f"{r['site']} {r['site_name']}",
+                r["kind"],
+                r["title"],
+                r["participants"],
+                r["certificates"],
+                r["materials"],
+            ]
+            for r in rows
+        ],
+    )
+    info(
+        f"{len(rows)} events, {sum(r['participants'] for r in rows)} participants, "
+        f"{sum(r['certificates'] for r in rows)} certificates"
+    )

@@ -19,7 +19,9 @@ class LocalDateTime(click.ParamType):
 
     name = "TIME"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
         from sirenctl.findings.localtime import parse_local_datetime
 
         if isinstance(value, datetime):
@@ -67,19 +69,34 @@ def finding() -> None:
 @click.option("--asset", "asset_tag", metavar="TAG", help="Asset the problem is on.")
 @click.option("--site", "site_code", metavar="CODE", help="Site, when not on one asset.")
 @click.option("--category", type=CATEGORIES, required=True, help="Kind of problem.")
-@click.option("--severity", type=SEVERITIES, required=True,
-              help="critical = the siren cannot warn (the asset shows as faulty).")
+@click.option(
+    "--severity",
+    type=SEVERITIES,
+    required=True,
+    help="critical = the siren cannot warn (the asset shows as faulty).",
+)
 @click.option("--description", required=True, help="What is wrong (问题描述).")
-@click.option("--source", type=click.Choice([s.value for s in FindingSource]),
-              default=FindingSource.INSPECTION.value, show_default=True, help="How it was found.")
+@click.option(
+    "--source",
+    type=click.Choice([s.value for s in FindingSource]),
+    default=FindingSource.INSPECTION.value,
+    show_default=True,
+    help="How it was found.",
+)
 @click.option("--found-at", type=LocalDateTime(), help="When (site time; default now).")
 @click.option("--found-by", help="Who found it (default: the operator).")
-@click.option("--attach", "attachments", multiple=True, metavar="FILE|URL",
-              help="Photo or document reference; repeat for several.")
+@click.option(
+    "--attach",
+    "attachments",
+    multiple=True,
+    metavar="FILE|URL",
+    help="Photo or document reference; repeat for several.",
+)
 @json_option
 @pass_app
-def finding_add(app: AppContext, asset_tag: str | None, site_code: str | None, as_json: bool,
-                **kwargs: Any) -> None:
+def finding_add(
+    app: AppContext, asset_tag: str | None, site_code: str | None, as_json: bool, **kwargs: Any
+) -> None:
     """Record a finding by hand (an inspection).
 
     \b
@@ -90,13 +107,21 @@ def finding_add(app: AppContext, asset_tag: str | None, site_code: str | None, a
     from sirenctl.findings.findings import add_finding, finding_to_dict
 
     with app.db.transaction() as session:
-        added = add_finding(session, operator=app.operator, asset=asset_tag, site=site_code,
-                            attachments=list(kwargs.pop("attachments")), **kwargs)
+        added = add_finding(
+            session,
+            operator=app.operator,
+            asset=asset_tag,
+            site=site_code,
+            attachments=list(kwargs.pop("attachments")),
+            **kwargs,
+        )
         data = finding_to_dict(added)
     if as_json:
         echo_json(data)
-    info(f"recorded finding #{data['id']} ({data['severity']}, {data['category']})"
-         + (f" on {data['asset']}" if data["asset"] else f" at {data['site']}"))
+    info(
+        f"recorded finding #{data['id']} ({data['severity']}, {data['category']})"
+        + (f" on {data['asset']}" if data["asset"] else f" at {data['site']}")
+    )
 
 
 @finding.command("list")
@@ -110,8 +135,9 @@ def finding_add(app: AppContext, asset_tag: str | None, site_code: str | None, a
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
 @json_option
 @pass_app
-def finding_list(app: AppContext, year: int | None, limit: int | None, as_json: bool,
-                 **kwargs: Any) -> None:
+def finding_list(
+    app: AppContext, year: int | None, limit: int | None, as_json: bool, **kwargs: Any
+) -> None:
     """List findings, newest first.
 
     \b
@@ -123,15 +149,29 @@ def finding_list(app: AppContext, year: int | None, limit: int | None, as_json: 
     if year is not None:
         kwargs.update(since=date(year, 1, 1), until=date(year, 12, 31))
     with app.db.session() as session:
-        rows = [finding_to_dict(f) for f in list_findings(session, FindingFilter(**kwargs),
-                                                          limit=limit)]
+        rows = [
+            finding_to_dict(f) for f in list_findings(session, FindingFilter(**kwargs), limit=limit)
+        ]
     if as_json:
         echo_json(rows)
         return
-    echo_table(["id", "found", "site", "asset", "category", "severity", "status", "notice",
-                "description"],
-               [[r["id"], r["found_at"][:10], r["site"], r["asset"], r["category"],
-                 r["severity"], r["status"], r["notice"], short(r["description"])] for r in rows])
+    echo_table(
+        ["id", "found", "site", "asset", "category", "severity", "status", "notice", "description"],
+        [
+            [
+                r["id"],
+                r["found_at"][:10],
+                r["site"],
+                r["asset"],
+                r["category"],
+                r["severity"],
+                r["status"],
+                r["notice"],
+                short(r["description"]),
+            ]
+            for r in rows
+        ],
+    )
 
 
 @finding.command("show")
@@ -152,8 +192,11 @@ def finding_show(app: AppContext, finding_id: int, as_json: bool) -> None:
     if as_json:
         echo_json(data)
         return
-    echo_table(["field", "value"], [[k, ", ".join(v) if isinstance(v, list) else v]
-                                    for k, v in data.items()], title=f"finding #{finding_id}")
+    echo_table(
+        ["field", "value"],
+        [[k, ", ".join(v) if isinstance(v, list) else v] for k, v in data.items()],
+        title=f"finding #{finding_id}",
+    )
 
 
 @finding.command("resolve")

@@ -19,16 +19,24 @@ from sirenctl.cli.common import (
 
 
 def target_options(func: Any) -> Any:
-    for option in reversed([
-        click.option("--host", help="Controller host (instead of TAG)."),
-        click.option("--port", type=click.IntRange(1, 65535), default=502, show_default=True),
-        click.option("--device", help="Serial device for Modbus RTU (instead of TAG)."),
-        click.option("--serial", "serial_settings", default="9600 8N1", show_default=True),
-        click.option("--unit", type=click.IntRange(1, 247), default=1, show_default=True),
-        click.option("--model", default="sirenctl-generic", show_default=True,
-                     help="Register map, used to know which registers are audible."),
-        click.option("--timeout", type=click.FloatRange(0.05, 30), default=1.0, show_default=True),
-    ]):
+    for option in reversed(
+        [
+            click.option("--host", help="Controller host (instead of TAG)."),
+            click.option("--port", type=click.IntRange(1, 65535), default=502, show_default=True),
+            click.option("--device", help="Serial device for Modbus RTU (instead of TAG)."),
+            click.option("--serial", "serial_settings", default="9600 8N1", show_default=True),
+            click.option("--unit", type=click.IntRange(1, 247), default=1, show_default=True),
+            click.option(
+                "--model",
+                default="sirenctl-generic",
+                show_default=True,
+                help="Register map, used to know which registers are audible.",
+            ),
+            click.option(
+                "--timeout", type=click.FloatRange(0.05, 30), default=1.0, show_default=True
+            ),
+        ]
+    ):
         func = option(func)
     return func
 
@@ -46,12 +54,23 @@ def _resolve(app: AppContext, tag: str | None, opts: dict[str, Any]) -> tuple[st
             return tag, endpoint_for(asset, timeout=opts["timeout"]), asset
     try:
         if opts["host"]:
-            ep = Endpoint("modbus_tcp", opts["model"], host=opts["host"], port=opts["port"],
-                          unit_id=opts["unit"], timeout=opts["timeout"])
+            ep = Endpoint(
+                "modbus_tcp",
+                opts["model"],
+                host=opts["host"],
+                port=opts["port"],
+                unit_id=opts["unit"],
+                timeout=opts["timeout"],
+            )
         elif opts["device"]:
-            ep = Endpoint("modbus_rtu", opts["model"], device=opts["device"], unit_id=opts["unit"],
-                          timeout=opts["timeout"],
-                          **Endpoint.parse_serial_settings(opts["serial_settings"]))
+            ep = Endpoint(
+                "modbus_rtu",
+                opts["model"],
+                device=opts["device"],
+                unit_id=opts["unit"],
+                timeout=opts["timeout"],
+                **Endpoint.parse_serial_settings(opts["serial_settings"]),
+            )
         else:
             raise click.UsageError("give an asset TAG, or --host, or --device")
     except ValueError as exc:
@@ -88,12 +107,21 @@ def modbus() -> None:
 @click.argument("tag", required=False)
 @click.option("--address", type=click.IntRange(0, 65535), required=True)
 @click.option("--count", type=click.IntRange(1, 125), default=1, show_default=True)
-@click.option("--input", "input_registers", is_flag=True, help="Input registers (FC4), not holding (FC3).")
+@click.option(
+    "--input", "input_registers", is_flag=True, help="Input registers (FC4), not holding (FC3)."
+)
 @target_options
 @json_option
 @pass_app
-def modbus_read_cmd(app: AppContext, tag: str | None, address: int, count: int,
-                    input_registers: bool, as_json: bool, **opts: Any) -> None:
+def modbus_read_cmd(
+    app: AppContext,
+    tag: str | None,
+    address: int,
+    count: int,
+    input_registers: bool,
+    as_json: bool,
+    **opts: Any,
+) -> None:
     """Read registers from asset TAG (or --host/--device).
 
     \b
@@ -110,21 +138,39 @@ def modbus_read_cmd(app: AppContext, tag: str | None, address: int, count: int,
     if as_json:
         echo_json({"target": name, "kind": kind, "registers": rows})
     else:
-        echo_table(["address", "value", "hex"], [[r["address"], r["value"], r["hex"]] for r in rows],
-                   title=f"{name} {kind} registers")
+        echo_table(
+            ["address", "value", "hex"],
+            [[r["address"], r["value"], r["hex"]] for r in rows],
+            title=f"{name} {kind} registers",
+        )
 
 
 @modbus.command("write")
 @click.argument("tag", required=False)
 @click.option("--address", type=click.IntRange(0, 65535), required=True)
-@click.option("--value", "values", type=click.IntRange(0, 65535), multiple=True, required=True,
-              help="Value to write; repeat for consecutive registers.")
-@click.option("--allow-audible", is_flag=True,
-              help="Permit writing the command block of a registered BENCH unit (it may sound).")
+@click.option(
+    "--value",
+    "values",
+    type=click.IntRange(0, 65535),
+    multiple=True,
+    required=True,
+    help="Value to write; repeat for consecutive registers.",
+)
+@click.option(
+    "--allow-audible",
+    is_flag=True,
+    help="Permit writing the command block of a registered BENCH unit (it may sound).",
+)
 @target_options
 @pass_app
-def modbus_write_cmd(app: AppContext, tag: str | None, address: int, values: tuple[int, ...],
-                     allow_audible: bool, **opts: Any) -> None:
+def modbus_write_cmd(
+    app: AppContext,
+    tag: str | None,
+    address: int,
+    values: tuple[int, ...],
+    allow_audible: bool,
+    **opts: Any,
+) -> None:
     """Write registers on asset TAG (or --host/--device), then read back and verify.
 
     \b
@@ -141,6 +187,14 @@ def modbus_write_cmd(app: AppContext, tag: str | None, address: int, values: tup
         if asset is None:
             raise CLIError("--allow-audible needs a registered bench unit TAG", ExitCode.REFUSED)
         permit = bench_permit(asset)  # NotABenchUnit: exit 7 (sirenctl.cli.errors)
-    back = _run(modbus_write(endpoint, address, list(values), permit, tag=name,
-                             audit=AuditWriter(app.db, app.operator)))
+    back = _run(
+        modbus_write(
+            endpoint,
+            address,
+            list(values),
+            permit,
+            tag=name,
+            audit=AuditWriter(app.db, app.operator),
+        )
+    )
     info(f"{name}: wrote {list(values)} at {address}; read back {back} (verified)")

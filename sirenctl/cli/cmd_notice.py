@@ -45,21 +45,32 @@ def notice() -> None:
 
 
 @notice.command("issue")
-@click.option("--finding", "findings", type=int, multiple=True, required=True, metavar="ID",
-              help="Finding covered (repeat for several, all at one site).")
+@click.option(
+    "--finding",
+    "findings",
+    type=int,
+    multiple=True,
+    required=True,
+    metavar="ID",
+    help="Finding covered (repeat for several, all at one site).",
+)
 @click.option("--deadline", type=DATE, required=True, help="Rectify by this date (整改期限).")
 @click.option("--unit", "responsible_unit", required=True, help="Responsible unit (责任单位).")
 @click.option("--person", "responsible_person", required=True, help="Responsible person.")
 @click.option("--phone", "responsible_phone", help="Their phone number.")
 @click.option("--action", "required_action", required=True, help="Required action (整改要求).")
-@click.option("--prefix", envvar=PREFIX_ENV, default="ZG", show_default=True,
-              help=f"Office prefix of the number [env {PREFIX_ENV}].")
+@click.option(
+    "--prefix",
+    envvar=PREFIX_ENV,
+    default="ZG",
+    show_default=True,
+    help=f"Office prefix of the number [env {PREFIX_ENV}].",
+)
 @click.option("--issued-on", type=DATE, help="Issue date (default today, site time).")
 @note_option
 @json_option
 @pass_app
-def notice_issue(app: AppContext, findings: tuple[int, ...], as_json: bool,
-                 **kwargs: Any) -> None:
+def notice_issue(app: AppContext, findings: tuple[int, ...], as_json: bool, **kwargs: Any) -> None:
     """Issue a numbered notice for open findings; prints its number.
 
     \b
@@ -76,15 +87,19 @@ def notice_issue(app: AppContext, findings: tuple[int, ...], as_json: bool,
         echo_json(data)
     else:
         click.echo(data["number"])
-    info(f"issued {data['number']} to {data['responsible_unit']} {data['responsible_person']}, "
-         f"deadline {data['deadline']}")
+    info(
+        f"issued {data['number']} to {data['responsible_unit']} {data['responsible_person']}, "
+        f"deadline {data['deadline']}"
+    )
 
 
 @notice.command("update")
 @click.argument("number")
-@click.option("--status", type=click.Choice([NoticeStatus.IN_PROGRESS.value,
-                                             NoticeStatus.AWAITING_RECHECK.value]),
-              help="in_progress (work started) or awaiting_recheck (done, please re-check).")
+@click.option(
+    "--status",
+    type=click.Choice([NoticeStatus.IN_PROGRESS.value, NoticeStatus.AWAITING_RECHECK.value]),
+    help="in_progress (work started) or awaiting_recheck (done, please re-check).",
+)
 @click.option("--deadline", type=DATE, help="New deadline (an extension; recorded).")
 @click.option("--unit", "responsible_unit", help="New responsible unit.")
 @click.option("--person", "responsible_person", help="New responsible person.")
@@ -92,8 +107,9 @@ def notice_issue(app: AppContext, findings: tuple[int, ...], as_json: bool,
 @click.option("--action", "required_action", help="New required action.")
 @note_option
 @pass_app
-def notice_update(app: AppContext, number: str, status: str | None, note: str | None,
-                  **changes: Any) -> None:
+def notice_update(
+    app: AppContext, number: str, status: str | None, note: str | None, **changes: Any
+) -> None:
     """Move NUMBER forward, or change its deadline or responsible party.
 
     \b
@@ -122,8 +138,9 @@ def notice_update(app: AppContext, number: str, status: str | None, note: str | 
 @click.option("--close", "close_now", is_flag=True, help="With --pass: close the notice too.")
 @note_option
 @pass_app
-def notice_recheck(app: AppContext, number: str, passed: bool, close_now: bool,
-                   note: str | None) -> None:
+def notice_recheck(
+    app: AppContext, number: str, passed: bool, close_now: bool, note: str | None
+) -> None:
     """Record the re-check of NUMBER: --fail reopens it, --pass allows closing.
 
     \b
@@ -135,8 +152,9 @@ def notice_recheck(app: AppContext, number: str, passed: bool, close_now: bool,
     if close_now and not passed:
         raise click.UsageError("--close goes with --pass")
     with app.db.transaction() as session:
-        done = recheck(session, number, passed=passed, close=close_now, operator=app.operator,
-                       note=note)
+        done = recheck(
+            session, number, passed=passed, close=close_now, operator=app.operator, note=note
+        )
     info(f"{number}: re-check {'passed' if passed else 'failed'}; status {done.status}")
 
 
@@ -179,17 +197,31 @@ def notice_list(app: AppContext, overdue: bool, as_json: bool, **kwargs: Any) ->
 
     now = _now()
     with app.db.session() as session:
-        rows = [notice_to_dict(n, now) for n in list_notices(
-            session, NoticeFilter(**kwargs), overdue_at=now if overdue else None)]
+        rows = [
+            notice_to_dict(n, now)
+            for n in list_notices(
+                session, NoticeFilter(**kwargs), overdue_at=now if overdue else None
+            )
+        ]
     if as_json:
         echo_json(rows)
         return
-    echo_table(["number", "site", "issued", "deadline", "status", "overdue", "responsible",
-                "findings"],
-               [[r["number"], r["site"], r["issued_on"], r["deadline"], r["status"],
-                 f"{r['days_overdue']} d" if r["overdue"] else "",
-                 f"{r['responsible_unit']} {r['responsible_person']}",
-                 ", ".join(f"#{i}" for i in r["findings"])] for r in rows])
+    echo_table(
+        ["number", "site", "issued", "deadline", "status", "overdue", "responsible", "findings"],
+        [
+            [
+                r["number"],
+                r["site"],
+                r["issued_on"],
+                r["deadline"],
+                r["status"],
+                f"{r['days_overdue']} d" if r["overdue"] else "",
+                f"{r['responsible_unit']} {r['responsible_person']}",
+                ", ".join(f"#{i}" for i in r["findings"]),
+            ]
+            for r in rows
+        ],
+    )
 
 
 @notice.command("show")
@@ -212,18 +244,22 @@ def notice_show(app: AppContext, number: str, as_json: bool) -> None:
         return
     history = data.pop("history")
     echo_table(["field", "value"], [[k, v] for k, v in data.items()], title=f"notice {number}")
-    echo_table(["at", "event", "from", "to", "by", "note"],
-               [[h["at"], h["event"], h["from"], h["to"], h["by"], h["note"]] for h in history],
-               title="history")
+    echo_table(
+        ["at", "event", "from", "to", "by", "note"],
+        [[h["at"], h["event"], h["from"], h["to"], h["by"], h["note"]] for h in history],
+        title="history",
+    )
 
 
 @notice.command("print")
 @click.argument("number")
-@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to FILE instead of stdout.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE instead of stdout.",
+)
 @pass_app
 def notice_print(app: AppContext, number: str, fmt: str, lang: str, out: Path | None) -> None:
     """A printable notice (Markdown or HTML).

@@ -21,14 +21,28 @@ from sirenctl.cli.common import (
 @click.command()
 @click.argument("tags", nargs=-1)
 @click.option("--site", help="Only networked assets of this site code.")
-@click.option("--timeout", type=click.FloatRange(0.05, 30), default=1.0, show_default=True,
-              help="Seconds each device may take to answer one request.")
-@click.option("--cached", is_flag=True,
-              help="Show the last stored readings and their age; do not contact the devices.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.05, 30),
+    default=1.0,
+    show_default=True,
+    help="Seconds each device may take to answer one request.",
+)
+@click.option(
+    "--cached",
+    is_flag=True,
+    help="Show the last stored readings and their age; do not contact the devices.",
+)
 @json_option
 @pass_app
-def poll(app: AppContext, tags: tuple[str, ...], site: str | None, timeout: float,
-         cached: bool, as_json: bool) -> None:
+def poll(
+    app: AppContext,
+    tags: tuple[str, ...],
+    site: str | None,
+    timeout: float,
+    cached: bool,
+    as_json: bool,
+) -> None:
     """Read the status of networked assets (all, or the TAGs given).
 
     A device that does not answer is shown as unreachable with the kind of communication fault;
@@ -57,8 +71,9 @@ def poll(app: AppContext, tags: tuple[str, ...], site: str | None, timeout: floa
         if tags:
             assets = [get_asset(session, tag) for tag in tags]
         else:
-            assets = list_assets(session, AssetFilter(site=site, networked=True,
-                                                      include_retired=False))
+            assets = list_assets(
+                session, AssetFilter(site=site, networked=True, include_retired=False)
+            )
         sites = {a.tag: a.site.code for a in assets}
         endpoints, problems = {}, {}
         for asset in assets:
@@ -98,21 +113,45 @@ def _cached_rows(app: AppContext, tags: list[str]) -> list[dict[str, Any]]:
     return [k.to_dict(now) | {"read_at": k.polled_at.timestamp()} for k in known.values()]
 
 
-def _report(rows: list[dict[str, Any]], problems: dict[str, str], sites: dict[str, str],
-            as_json: bool) -> None:
-    rows = rows + [{"tag": tag, "site": sites.get(tag), "reachable": False, "faulty": None,
-              "error": {"kind": "config", "message": msg}, "status": None, "age_s": None}
-             for tag, msg in problems.items()]
+def _report(
+    rows: list[dict[str, Any]], problems: dict[str, str], sites: dict[str, str], as_json: bool
+) -> None:
+    rows = rows + [
+        {
+            "tag": tag,
+            "site": sites.get(tag),
+            "reachable": False,
+            "faulty": None,
+            "error": {"kind": "config", "message": msg},
+            "status": None,
+            "age_s": None,
+        }
+        for tag, msg in problems.items()
+    ]
     rows.sort(key=lambda r: r["tag"])
     if as_json:
         echo_json(rows)
     else:
-        echo_table(["tag", "site", "state", "mains", "battery V", "sounding", "last function",
-                    "age", "faults / error"], [_cells(r) for r in rows])
+        echo_table(
+            [
+                "tag",
+                "site",
+                "state",
+                "mains",
+                "battery V",
+                "sounding",
+                "last function",
+                "age",
+                "faults / error",
+            ],
+            [_cells(r) for r in rows],
+        )
     unreachable = sum(1 for r in rows if not r["reachable"])
     faulty = sum(1 for r in rows if r["faulty"])
-    info(f"{len(rows)} polled: {len(rows) - unreachable - faulty} healthy, {faulty} faulty, "
-         f"{unreachable} unreachable")
+    info(
+        f"{len(rows)} polled: {len(rows) - unreachable - faulty} healthy, {faulty} faulty, "
+        f"{unreachable} unreachable"
+    )
     if unreachable:
         click.get_current_context().exit(ExitCode.UNREACHABLE)
     if faulty:
@@ -122,10 +161,14 @@ def _report(rows: list[dict[str, Any]], problems: dict[str, str], sites: dict[st
 def _row(tag: str, site: str | None, result: dict[str, Any], now: float) -> dict[str, Any]:
     status = result["status"]
     return {
-        "tag": tag, "site": site, "reachable": result["ok"],
+        "tag": tag,
+        "site": site,
+        "reachable": result["ok"],
         "faulty": bool(status and status["faulty"]),
         "age_s": round(max(0.0, now - result["read_at"]), 1),
-        "read_at": result["read_at"], "status": status, "error": result["error"],
+        "read_at": result["read_at"],
+        "status": status,
+        "error": result["error"],
     }
 
 
@@ -133,11 +176,25 @@ def _cells(row: dict[str, Any]) -> list[Any]:
     status, error = row["status"], row["error"]
     if status is None:
         kind = (error or {}).get("kind", "error")
-        return [row["tag"], row["site"], "UNREACHABLE", "", "", "", "", "",
-                f"{kind}: {(error or {}).get('message', '')}"]
+        return [
+            row["tag"],
+            row["site"],
+            "UNREACHABLE",
+            "",
+            "",
+            "",
+            "",
+            "",
+            f"{kind}: {(error or {}).get('message', '')}",
+        ]
     return [
-        row["tag"], row["site"], "FAULT" if row["faulty"] else "ok",
-        "yes" if status["mains_present"] else "NO", f"{status['battery_volts']:.1f}",
-        "SOUNDING" if status["sounding"] else "", status["last_function"],
-        f"{row['age_s']:.0f} s", "; ".join(status["faults"]),
+        row["tag"],
+        row["site"],
+        "FAULT" if row["faulty"] else "ok",
+        "yes" if status["mains_present"] else "NO",
+        f"{status['battery_volts']:.1f}",
+        "SOUNDING" if status["sounding"] else "",
+        status["last_function"],
+        f"{row['age_s']:.0f} s",
+        "; ".join(status["faults"]),
     ]

@@ -11,17 +11,37 @@ from sirenctl.cli.common import AppContext, pass_app
 
 @click.command()
 @click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Calendar year.")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "csv", "json"]), default="md",
-              show_default=True, help="md to paste into a report, html with charts, csv, json.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to FILE instead of stdout.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Labels in Chinese or English.")
-@click.option("--target-dbc", type=click.FloatRange(40, 120), default=70.0, show_default=True,
-              help="Coverage target level: 70 dBC dense (> 2,000/sq mi), 60 sparse (CPG 1-17).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "csv", "json"]),
+    default="md",
+    show_default=True,
+    help="md to paste into a report, html with charts, csv, json.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE instead of stdout.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Labels in Chinese or English.",
+)
+@click.option(
+    "--target-dbc",
+    type=click.FloatRange(40, 120),
+    default=70.0,
+    show_default=True,
+    help="Coverage target level: 70 dBC dense (> 2,000/sq mi), 60 sparse (CPG 1-17).",
+)
 @pass_app
-def report(app: AppContext, year: int, fmt: str, out: Path | None, lang: str,
-           target_dbc: float) -> None:
+def report(
+    app: AppContext, year: int, fmt: str, out: Path | None, lang: str, target_dbc: float
+) -> None:
     """Annual report: sirens, coverage, trial soundings, 完好率, checks, findings, notices, drills.
 
     Every figure lists the records behind it (appendix in md/html, a column in csv, "rows" in

@@ -34,25 +34,44 @@ def programme_list(schedules_dir: str | None, as_json: bool) -> None:
     from sirenctl.scheduling.durations import format_duration
 
     library = load(schedules_dir)
-    rows = [{"name": p.key, "title": p.title, "audible": p.audible, "total_s": p.total_seconds,
-             "steps": [f"{s.signal.key} x{s.cycles}" for s in p.steps]}
-            for p in sorted(library.programmes.values(), key=lambda p: p.key)]
+    rows = [
+        {
+            "name": p.key,
+            "title": p.title,
+            "audible": p.audible,
+            "total_s": p.total_seconds,
+            "steps": [f"{s.signal.key} x{s.cycles}" for s in p.steps],
+        }
+        for p in sorted(library.programmes.values(), key=lambda p: p.key)
+    ]
     if as_json:
         echo_json(rows)
         return
-    echo_table(["name", "length", "steps", "title"],
-               [[r["name"], format_duration(r["total_s"]), ", ".join(r["steps"]), r["title"]] for r in rows])
+    echo_table(
+        ["name", "length", "steps", "title"],
+        [
+            [r["name"], format_duration(r["total_s"]), ", ".join(r["steps"]), r["title"]]
+            for r in rows
+        ],
+    )
 
 
 @programme.command("show")
 @click.argument("name")
-@click.option("--at", "start", type=LOCAL_TIME, help="Start time, to print wall-clock times "
-              "(YYYY-MM-DD HH:MM, Asia/Shanghai).")
-@click.option("--timezone", default="Asia/Shanghai", show_default=True, help="Zone for --at output.")
+@click.option(
+    "--at",
+    "start",
+    type=LOCAL_TIME,
+    help="Start time, to print wall-clock times (YYYY-MM-DD HH:MM, Asia/Shanghai).",
+)
+@click.option(
+    "--timezone", default="Asia/Shanghai", show_default=True, help="Zone for --at output."
+)
 @schedules_option
 @json_option
-def programme_show(name: str, start: datetime | None, timezone: str, schedules_dir: str | None,
-                   as_json: bool) -> None:
+def programme_show(
+    name: str, start: datetime | None, timezone: str, schedules_dir: str | None, as_json: bool
+) -> None:
     """Print the timeline of programme NAME: when each signal starts and stops, and the total.
 
     \b
@@ -69,23 +88,50 @@ def programme_show(name: str, start: datetime | None, timezone: str, schedules_d
     rows = []
     for phase in prog.phases():
         sig = phase.signal
-        row = {"step": phase.index + 1, "signal": sig.key, "code": sig.code, "cycles": phase.step.cycles,
-               "start_s": phase.start, "stop_s": phase.stop, "pattern": sig.pattern_text(),
-               "title": sig.title}
+        row = {
+            "step": phase.index + 1,
+            "signal": sig.key,
+            "code": sig.code,
+            "cycles": phase.step.cycles,
+            "start_s": phase.start,
+            "stop_s": phase.stop,
+            "pattern": sig.pattern_text(),
+            "title": sig.title,
+        }
         if start is not None:
             row["start"] = local(start + timedelta(seconds=phase.start), timezone, "%H:%M:%S")
             row["stop"] = local(start + timedelta(seconds=phase.stop), timezone, "%H:%M:%S")
         rows.append(row)
     if as_json:
-        echo_json({"name": prog.key, "title": prog.title, "total_s": prog.total_seconds, "steps": rows,
-                   "sound_spans": prog.sound_spans()})
+        echo_json(
+            {
+                "name": prog.key,
+                "title": prog.title,
+                "total_s": prog.total_seconds,
+                "steps": rows,
+                "sound_spans": prog.sound_spans(),
+            }
+        )
         return
     columns = ["#", "signal", "code", "cycles", "from", "to", "pattern"]
-    table = [[r["step"], r["title"], r["code"], r["cycles"],
-              r.get("start", f"+{format_duration(r['start_s'])}"),
-              r.get("stop", f"+{format_duration(r['stop_s'])}"), r["pattern"]] for r in rows]
+    table = [
+        [
+            r["step"],
+            r["title"],
+            r["code"],
+            r["cycles"],
+            r.get("start", f"+{format_duration(r['start_s'])}"),
+            r.get("stop", f"+{format_duration(r['stop_s'])}"),
+            r["pattern"],
+        ]
+        for r in rows
+    ]
     echo_table(columns, table, title=f"{prog.key}: {prog.title}")
-    end = f" (ends {local(start + timedelta(seconds=prog.total_seconds), timezone, '%H:%M:%S')})" if start else ""
+    end = (
+        f" (ends {local(start + timedelta(seconds=prog.total_seconds), timezone, '%H:%M:%S')})"
+        if start
+        else ""
+    )
     click.echo(f"total length: {format_duration(prog.total_seconds)} = {prog.total_seconds} s{end}")
 
 
@@ -110,12 +156,16 @@ def schedule_validate(directory: str | None) -> None:
 
     with spec_errors():
         library = load_library(directory)
-    info(f"{library.directory}: {len(library.signals)} signals, {len(library.programmes)} programmes, "
-         f"{len(library.campaigns)} campaigns: all valid")
+    info(
+        f"{library.directory}: {len(library.signals)} signals, {len(library.programmes)} programmes, "
+        f"{len(library.campaigns)} campaigns: all valid"
+    )
 
 
 @schedule.command("list")
-@click.option("--all", "show_all", is_flag=True, help="Include disabled campaigns (foreign presets).")
+@click.option(
+    "--all", "show_all", is_flag=True, help="Include disabled campaigns (foreign presets)."
+)
 @schedules_option
 @json_option
 def schedule_list(show_all: bool, schedules_dir: str | None, as_json: bool) -> None:
@@ -134,14 +184,36 @@ def schedule_list(show_all: bool, schedules_dir: str | None, as_json: bool) -> N
         if not (c.enabled or show_all):
             continue
         upcoming = occurrences(c, now, now + timedelta(days=800))
-        rows.append({"name": c.key, "title": c.title, "task": c.task, "when": c.when.describe(),
-                     "timezone": c.timezone, "assets": c.assets.describe(), "window_s": c.window,
-                     "holiday_policy": c.holiday_policy, "programme": c.programme, "enabled": c.enabled,
-                     "next": upcoming[0].due.isoformat() if upcoming else None})
+        rows.append(
+            {
+                "name": c.key,
+                "title": c.title,
+                "task": c.task,
+                "when": c.when.describe(),
+                "timezone": c.timezone,
+                "assets": c.assets.describe(),
+                "window_s": c.window,
+                "holiday_policy": c.holiday_policy,
+                "programme": c.programme,
+                "enabled": c.enabled,
+                "next": upcoming[0].due.isoformat() if upcoming else None,
+            }
+        )
     if as_json:
         echo_json(rows)
         return
-    echo_table(["name", "task", "when", "assets", "holidays", "next", "enabled"],
-               [[r["name"], r["task"], f"{r['when']} ({r['timezone']})", r["assets"],
-                 r["holiday_policy"], (r["next"] or "")[:16].replace("T", " "),
-                 "yes" if r["enabled"] else "no"] for r in rows])
+    echo_table(
+        ["name", "task", "when", "assets", "holidays", "next", "enabled"],
+        [
+            [
+                r["name"],
+                r["task"],
+                f"{r['when']} ({r['timezone']})",
+                r["assets"],
+                r["holiday_policy"],
+                (r["next"] or "")[:16].replace("T", " "),
+                "yes" if r["enabled"] else "no",
+            ]
+            for r in rows
+        ],
+    )

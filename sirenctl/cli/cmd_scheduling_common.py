@@ -20,14 +20,19 @@ class LocalTime(click.ParamType):
 
     name = "TIME"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
         if isinstance(value, datetime):
             return value
         try:
             parsed = datetime.fromisoformat(str(value).strip().replace("/", "-"))
         except ValueError:
-            self.fail(f"{value!r}: expected YYYY-MM-DD HH:MM (Asia/Shanghai) or ISO 8601 with offset",
-                      param, ctx)
+            self.fail(
+                f"{value!r}: expected YYYY-MM-DD HH:MM (Asia/Shanghai) or ISO 8601 with offset",
+                param,
+                ctx,
+            )
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=ZoneInfo(DEFAULT_ZONE))
         return parsed.astimezone(UTC)
@@ -49,8 +54,11 @@ LOCAL_TIME = LocalTime()
 DAY = Day()
 
 schedules_option = click.option(
-    "--schedules", "schedules_dir", type=click.Path(file_okay=False),
-    help="Directory of schedule files (signals.toml, programmes/, campaigns/); default: the shipped ones.")
+    "--schedules",
+    "schedules_dir",
+    type=click.Path(file_okay=False),
+    help="Directory of schedule files (signals.toml, programmes/, campaigns/); default: the shipped ones.",
+)
 
 
 def local(moment: datetime | None, zone: str = DEFAULT_ZONE, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -66,8 +74,11 @@ def spec_errors() -> Iterator[None]:
         yield
     except SpecError as exc:
         count = len(exc.problems)
-        raise CLIError(f"{count} problem{'s' if count != 1 else ''} in the schedule files",
-                       ExitCode.INVALID_INPUT, [str(p) for p in exc.problems]) from None
+        raise CLIError(
+            f"{count} problem{'s' if count != 1 else ''} in the schedule files",
+            ExitCode.INVALID_INPUT,
+            [str(p) for p in exc.problems],
+        ) from None
 
 
 def load(schedules_dir: str | None) -> Any:

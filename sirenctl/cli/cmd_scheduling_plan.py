@@ -40,12 +40,21 @@ def _period(year: int | None, start: date | None, end: date | None) -> tuple[dat
     if end < start:
         raise CLIError("--to is before --from", ExitCode.USAGE)
     zone = ZoneInfo(DEFAULT_ZONE)
-    return (datetime.combine(start, time(0), zone).astimezone(UTC),
-            datetime.combine(end + timedelta(days=1), time(0), zone).astimezone(UTC))
+    return (
+        datetime.combine(start, time(0), zone).astimezone(UTC),
+        datetime.combine(end + timedelta(days=1), time(0), zone).astimezone(UTC),
+    )
 
 
-def run_plan(app: AppContext, schedules_dir: str | None, start: datetime, end: datetime, *,
-             dry_run: bool, as_json: bool) -> Any:
+def run_plan(
+    app: AppContext,
+    schedules_dir: str | None,
+    start: datetime,
+    end: datetime,
+    *,
+    dry_run: bool,
+    as_json: bool,
+) -> Any:
     """Compute the diff, show it, and (unless dry-run) write it in the same transaction."""
     from sirenctl.scheduling.plan_service import compute_campaign_plan
     from sirenctl.scheduling.planner import apply_plan, plan_warnings
@@ -55,8 +64,8 @@ def run_plan(app: AppContext, schedules_dir: str | None, start: datetime, end: d
     context = app.db.session() if dry_run else app.db.transaction()
     with context as session:
         diff, calendar, countries = compute_campaign_plan(
-            session, library, start, end, planner=app.operator, now=now,
-            seed_holidays=not dry_run)
+            session, library, start, end, planner=app.operator, now=now, seed_holidays=not dry_run
+        )
         _show_diff(diff, as_json, dry_run)
         for warning in plan_warnings(diff, calendar, countries, now):
             info(f"warning: {warning}")
@@ -70,19 +79,33 @@ def _show_diff(diff: Any, as_json: bool, dry_run: bool) -> None:
     if as_json:
         echo_json({**diff.summary(), "dry_run": dry_run, "changes": lines})
     elif lines:
-        echo_table(["change", "campaign", "due (local)", "assets"],
-                   [[r["change"], r["campaign"], r["due_local"], r["assets"]] for r in lines[:MAX_DIFF_LINES]],
-                   title="plan (dry run: nothing written)" if dry_run else "plan")
+        echo_table(
+            ["change", "campaign", "due (local)", "assets"],
+            [
+                [r["change"], r["campaign"], r["due_local"], r["assets"]]
+                for r in lines[:MAX_DIFF_LINES]
+            ],
+            title="plan (dry run: nothing written)" if dry_run else "plan",
+        )
         if len(lines) > MAX_DIFF_LINES:
             info(f"... and {len(lines) - MAX_DIFF_LINES} more lines (use --json for all)")
     s = diff.summary()
     verb = "would add" if dry_run else "added"
-    info(f"{verb} {s['added']}, {'would change' if dry_run else 'changed'} {s['changed']}, "
-         f"{'would cancel' if dry_run else 'cancelled'} {s['cancelled']} work orders; "
-         f"{s['unchanged']} unchanged, {s['kept']} started or past left alone"
-         + (f"; {s['past_occurrences']} occurrence(s) already over were not planned"
-            if s["past_occurrences"] else "")
-         + (f"; {s['skipped_occurrences']} occurrences skipped for holidays" if s["skipped_occurrences"] else ""))
+    info(
+        f"{verb} {s['added']}, {'would change' if dry_run else 'changed'} {s['changed']}, "
+        f"{'would cancel' if dry_run else 'cancelled'} {s['cancelled']} work orders; "
+        f"{s['unchanged']} unchanged, {s['kept']} started or past left alone"
+        + (
+            f"; {s['past_occurrences']} occurrence(s) already over were not planned"
+            if s["past_occurrences"]
+            else ""
+        )
+        + (
+            f"; {s['skipped_occurrences']} occurrences skipped for holidays"
+            if s["skipped_occurrences"]
+            else ""
+        )
+    )
 
 
 @click.command()
@@ -93,8 +116,15 @@ def _show_diff(diff: Any, as_json: bool, dry_run: bool) -> None:
 @schedules_option
 @json_option
 @pass_app
-def plan(app: AppContext, year: int | None, start_day: date | None, end_day: date | None,
-         dry_run: bool, schedules_dir: str | None, as_json: bool) -> None:
+def plan(
+    app: AppContext,
+    year: int | None,
+    start_day: date | None,
+    end_day: date | None,
+    dry_run: bool,
+    schedules_dir: str | None,
+    as_json: bool,
+) -> None:
     """Turn the enabled campaigns into work orders: one per asset per occurrence.
 
     The plan is shown as a diff (added / changed / cancelled work orders per campaign and due
@@ -113,17 +143,33 @@ def plan(app: AppContext, year: int | None, start_day: date | None, end_day: dat
 
 
 @click.command()
-@click.option("--days", type=click.IntRange(0, 3660), default=14, show_default=True,
-              help="How far ahead to look.")
+@click.option(
+    "--days",
+    type=click.IntRange(0, 3660),
+    default=14,
+    show_default=True,
+    help="How far ahead to look.",
+)
 @click.option("--site", help="Only this site (community) code.")
 @click.option("--at", "at", type=LOCAL_TIME, help="Show the agenda as of this time (default: now).")
-@click.option("--ics", "ics_file", type=click.Path(dir_okay=False, writable=True),
-              help="Also write the agenda as an iCalendar file for a phone.")
+@click.option(
+    "--ics",
+    "ics_file",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write the agenda as an iCalendar file for a phone.",
+)
 @schedules_option
 @json_option
 @pass_app
-def agenda(app: AppContext, days: int, site: str | None, at: datetime | None, ics_file: str | None,
-           schedules_dir: str | None, as_json: bool) -> None:
+def agenda(
+    app: AppContext,
+    days: int,
+    site: str | None,
+    at: datetime | None,
+    ics_file: str | None,
+    schedules_dir: str | None,
+    as_json: bool,
+) -> None:
     """What is due, overdue, done and missed: the next DAYS days and the past week.
 
     \b
@@ -149,12 +195,30 @@ def agenda(app: AppContext, days: int, site: str | None, at: datetime | None, ic
     if as_json:
         echo_json(rows)
     else:
-        echo_table(["id", "due (local)", "task", "asset", "site", "state", "notes"],
-                   [[r["id"], local(r["due_at"], r["timezone"]), TASK_LABEL.get(r["task"], r["task"]),
-                     r["tag"], f"{r['site']} {r['site_name']}", r["state"],
-                     "; ".join(x for x in (("provisional date" if r["provisional"] else ""),
-                                           r["note"] or "", r["outcome"] or "") if x)] for r in rows],
-                   title=f"agenda {local(now)} +{days}d")
+        echo_table(
+            ["id", "due (local)", "task", "asset", "site", "state", "notes"],
+            [
+                [
+                    r["id"],
+                    local(r["due_at"], r["timezone"]),
+                    TASK_LABEL.get(r["task"], r["task"]),
+                    r["tag"],
+                    f"{r['site']} {r['site_name']}",
+                    r["state"],
+                    "; ".join(
+                        x
+                        for x in (
+                            ("provisional date" if r["provisional"] else ""),
+                            r["note"] or "",
+                            r["outcome"] or "",
+                        )
+                        if x
+                    ),
+                ]
+                for r in rows
+            ],
+            title=f"agenda {local(now)} +{days}d",
+        )
     bad = [r for r in rows if r["status"] in ("missed", "unknown")]
     if bad:
         info(f"ALARM: {len(bad)} work orders missed or with unknown outcome")
@@ -176,9 +240,16 @@ def _years_rows(session: Any, country: str | None) -> list[dict[str, Any]]:
     out = []
     for row in list_years(session, country):
         days = list_days(session, row.country, row.year)
-        out.append({"country": row.country, "year": row.year, "status": row.status, "source": row.source,
-                    "holidays": sum(d.kind == "holiday" for d in days),
-                    "workdays": sum(d.kind == "workday" for d in days)})
+        out.append(
+            {
+                "country": row.country,
+                "year": row.year,
+                "status": row.status,
+                "source": row.source,
+                "holidays": sum(d.kind == "holiday" for d in days),
+                "workdays": sum(d.kind == "workday" for d in days),
+            }
+        )
     return out
 
 
@@ -200,9 +271,13 @@ def holidays_status(app: AppContext, country: str | None, as_json: bool) -> None
     if as_json:
         echo_json(rows)
     else:
-        echo_table(["country", "year", "status", "source", "days off", "adjusted workdays"],
-                   [[r["country"], r["year"], r["status"], r["source"], r["holidays"], r["workdays"]]
-                    for r in rows])
+        echo_table(
+            ["country", "year", "status", "source", "days off", "adjusted workdays"],
+            [
+                [r["country"], r["year"], r["status"], r["source"], r["holidays"], r["workdays"]]
+                for r in rows
+            ],
+        )
     next_year = datetime.now(UTC).year + 1
     for r in rows:
         if r["year"] == next_year and r["status"] != "official":
@@ -226,21 +301,30 @@ def holidays_list(app: AppContext, year: int, country: str, as_json: bool) -> No
 
     with app.db.transaction() as session:
         ensure_years(session, country, [year], operator=app.operator)
-        days = [{"day": d.day.isoformat(), "kind": d.kind, "name": d.name}
-                for d in list_days(session, country, year)]
+        days = [
+            {"day": d.day.isoformat(), "kind": d.kind, "name": d.name}
+            for d in list_days(session, country, year)
+        ]
         status = next(y.status for y in list_years(session, country) if y.year == year)
     if as_json:
         echo_json({"country": country.upper(), "year": year, "status": status, "days": days})
         return
-    echo_table(["day", "weekday", "kind", "name"],
-               [[d["day"], date.fromisoformat(d["day"]).strftime("%a"), d["kind"], d["name"]] for d in days],
-               title=f"{country.upper()} {year} ({status})")
+    echo_table(
+        ["day", "weekday", "kind", "name"],
+        [
+            [d["day"], date.fromisoformat(d["day"]).strftime("%a"), d["kind"], d["name"]]
+            for d in days
+        ],
+        title=f"{country.upper()} {year} ({status})",
+    )
 
 
 @holidays.command("seed")
 @click.option("--year", "years", type=int, multiple=True, required=True, help="Year (repeatable).")
 @click.option("--country", default="CN", show_default=True)
-@click.option("--refresh", is_flag=True, help="Replace the year's days with the libraries' current data.")
+@click.option(
+    "--refresh", is_flag=True, help="Replace the year's days with the libraries' current data."
+)
 @pass_app
 def holidays_seed(app: AppContext, years: tuple[int, ...], country: str, refresh: bool) -> None:
     """Copy years from chinese-calendar / holidays into the table.
@@ -260,8 +344,12 @@ def holidays_seed(app: AppContext, years: tuple[int, ...], country: str, refresh
 
 @holidays.command("set")
 @click.argument("day", type=DAY)
-@click.option("--kind", type=click.Choice(["holiday", "workday"]), required=True,
-              help="holiday: a day off; workday: an adjusted working day (调休上班).")
+@click.option(
+    "--kind",
+    type=click.Choice(["holiday", "workday"]),
+    required=True,
+    help="holiday: a day off; workday: an adjusted working day (调休上班).",
+)
 @click.option("--name", required=True, help="e.g. 国庆节 National Day.")
 @click.option("--country", default="CN", show_default=True)
 @pass_app
@@ -277,7 +365,9 @@ def holidays_set(app: AppContext, day: date, kind: str, name: str, country: str)
 
     with app.db.transaction() as session:
         set_day(session, country, day, kind, name, operator=app.operator)
-    info(f"{country.upper()} {day}: {kind} ({name}); re-plan to apply it: sirenctl plan --year {day.year}")
+    info(
+        f"{country.upper()} {day}: {kind} ({name}); re-plan to apply it: sirenctl plan --year {day.year}"
+    )
 
 
 @holidays.command("remove")
@@ -303,12 +393,17 @@ def holidays_remove(app: AppContext, day: date, country: str) -> None:
 @click.argument("year", type=int)
 @click.argument("status", type=click.Choice(["official", "provisional"]))
 @click.option("--country", default="CN", show_default=True)
-@click.option("--replan/--no-replan", default=True, show_default=True,
-              help="Re-plan the year's future work orders after marking it official.")
+@click.option(
+    "--replan/--no-replan",
+    default=True,
+    show_default=True,
+    help="Re-plan the year's future work orders after marking it official.",
+)
 @schedules_option
 @pass_app
-def holidays_mark(app: AppContext, year: int, status: str, country: str, replan: bool,
-                  schedules_dir: str | None) -> None:
+def holidays_mark(
+    app: AppContext, year: int, status: str, country: str, replan: bool, schedules_dir: str | None
+) -> None:
     """Mark a year official (the notice is out and the table matches it) or provisional.
 
     \b

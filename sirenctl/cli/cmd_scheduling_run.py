@@ -40,16 +40,30 @@ def _exit_code(result: Any) -> ExitCode:
 
 
 @click.command("run-due")
-@click.option("--dry-run", is_flag=True, help="Show what would be claimed, issued, refused or "
-              "marked missed, without changing anything.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show what would be claimed, issued, refused or marked missed, without changing anything.",
+)
 @click.option("--at", "at", type=LOCAL_TIME, help="With --dry-run: as of this time instead of now.")
-@click.option("--timeout", type=click.FloatRange(0.05, 30), default=2.0, show_default=True,
-              help="Seconds a controller may take to answer one request.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.05, 30),
+    default=2.0,
+    show_default=True,
+    help="Seconds a controller may take to answer one request.",
+)
 @schedules_option
 @json_option
 @pass_app
-def run_due(app: AppContext, dry_run: bool, at: datetime | None, timeout: float,
-            schedules_dir: str | None, as_json: bool) -> None:
+def run_due(
+    app: AppContext,
+    dry_run: bool,
+    at: datetime | None,
+    timeout: float,
+    schedules_dir: str | None,
+    as_json: bool,
+) -> None:
     """Execute due work orders (cron runs this every minute).
 
     Claims due work orders atomically (safe when two run-due overlap), runs silent, growl and
@@ -76,43 +90,87 @@ def run_due(app: AppContext, dry_run: bool, at: datetime | None, timeout: float,
     import sirenctl.models.scheduling  # noqa: F401
     from sirenctl.scheduling.rundue import run_due as run
 
-    result = run(app.db, schedules_dir=schedules_dir, timeout=timeout,
-                 dry_run_at=(at or datetime.now().astimezone()) if dry_run else None)
+    result = run(
+        app.db,
+        schedules_dir=schedules_dir,
+        timeout=timeout,
+        dry_run_at=(at or datetime.now().astimezone()) if dry_run else None,
+    )
     if as_json:
         echo_json({"dry_run": dry_run, **result.to_dict()})
     elif result.report.decisions or result.outcomes:
-        rows = [[d.work_order_id, d.tag, d.campaign, d.task, local(d.due_at),
-                 d.action if not dry_run else f"would {d.action}", d.reason] for d in result.report.decisions]
-        echo_table(["wo", "asset", "campaign", "task", "due (local)", "action", "reason"], rows,
-                   title="run-due (dry run)" if dry_run else "run-due")
+        rows = [
+            [
+                d.work_order_id,
+                d.tag,
+                d.campaign,
+                d.task,
+                local(d.due_at),
+                d.action if not dry_run else f"would {d.action}",
+                d.reason,
+            ]
+            for d in result.report.decisions
+        ]
+        echo_table(
+            ["wo", "asset", "campaign", "task", "due (local)", "action", "reason"],
+            rows,
+            title="run-due (dry run)" if dry_run else "run-due",
+        )
         if result.outcomes:
-            echo_table(["wo", "asset", "outcome", "status", "note"],
-                       [[o.wo_id, o.tag, o.outcome, o.status, o.note] for o in result.outcomes],
-                       title="executed")
+            echo_table(
+                ["wo", "asset", "outcome", "status", "note"],
+                [[o.wo_id, o.tag, o.outcome, o.status, o.note] for o in result.outcomes],
+                title="executed",
+            )
     missed = result.missed
     for d in missed[:MAX_ALARM_LINES]:
-        info(f"ALARM: work order {getattr(d, 'work_order_id', getattr(d, 'wo_id', '?'))} "
-             f"{d.tag}: {getattr(d, 'reason', getattr(d, 'note', ''))}")
+        info(
+            f"ALARM: work order {getattr(d, 'work_order_id', getattr(d, 'wo_id', '?'))} "
+            f"{d.tag}: {getattr(d, 'reason', getattr(d, 'note', ''))}"
+        )
     if len(missed) > MAX_ALARM_LINES:
-        info(f"ALARM: ... and {len(missed) - MAX_ALARM_LINES} more missed or unknown work orders "
-             "(sirenctl agenda)")
+        info(
+            f"ALARM: ... and {len(missed) - MAX_ALARM_LINES} more missed or unknown work orders "
+            "(sirenctl agenda)"
+        )
     code = _exit_code(result)
     if code != ExitCode.OK:
         click.get_current_context().exit(code)
 
 
 @click.command()
-@click.option("--sweep-every", type=click.FloatRange(5, 3600), default=60, show_default=True,
-              help="Seconds between due-sweeps.")
-@click.option("--poll-every", type=click.FloatRange(0, 86400), default=300, show_default=True,
-              help="Seconds between silent status polls of networked assets (0: off).")
-@click.option("--misfire-grace", type=click.IntRange(1, 3600), default=30, show_default=True,
-              help="Seconds a late sweep may still run (APScheduler misfire_grace_time).")
+@click.option(
+    "--sweep-every",
+    type=click.FloatRange(5, 3600),
+    default=60,
+    show_default=True,
+    help="Seconds between due-sweeps.",
+)
+@click.option(
+    "--poll-every",
+    type=click.FloatRange(0, 86400),
+    default=300,
+    show_default=True,
+    help="Seconds between silent status polls of networked assets (0: off).",
+)
+@click.option(
+    "--misfire-grace",
+    type=click.IntRange(1, 3600),
+    default=30,
+    show_default=True,
+    help="Seconds a late sweep may still run (APScheduler misfire_grace_time).",
+)
 @click.option("--timeout", type=click.FloatRange(0.05, 30), default=2.0, show_default=True)
 @schedules_option
 @pass_app
-def daemon(app: AppContext, sweep_every: float, poll_every: float, misfire_grace: int,
-           timeout: float, schedules_dir: str | None) -> None:
+def daemon(
+    app: AppContext,
+    sweep_every: float,
+    poll_every: float,
+    misfire_grace: int,
+    timeout: float,
+    schedules_dir: str | None,
+) -> None:
     """Run the scheduler in the foreground (systemd), instead of cron + run-due.
 
     Refuses to start while another daemon holds this database's scheduler lease. Stops on
@@ -125,8 +183,13 @@ def daemon(app: AppContext, sweep_every: float, poll_every: float, misfire_grace
     import sirenctl.models.scheduling  # noqa: F401
     from sirenctl.scheduling.daemon import Daemon, DaemonConfig, DaemonRefused
 
-    cfg = DaemonConfig(sweep_every=sweep_every, poll_every=poll_every, misfire_grace=misfire_grace,
-                       schedules_dir=schedules_dir, timeout=timeout)
+    cfg = DaemonConfig(
+        sweep_every=sweep_every,
+        poll_every=poll_every,
+        misfire_grace=misfire_grace,
+        schedules_dir=schedules_dir,
+        timeout=timeout,
+    )
     try:
         Daemon(app.db, cfg, log=info).run()
     except DaemonRefused as exc:
@@ -141,8 +204,15 @@ def daemon(app: AppContext, sweep_every: float, poll_every: float, misfire_grace
 @click.option("--reason", required=True, help="Why, e.g. the notice number of the trial sounding.")
 @json_option
 @pass_app
-def approve(app: AppContext, work_orders: tuple[int, ...], campaign: str | None, on_day: date | None,
-            site: str | None, reason: str, as_json: bool) -> None:
+def approve(
+    app: AppContext,
+    work_orders: tuple[int, ...],
+    campaign: str | None,
+    on_day: date | None,
+    site: str | None,
+    reason: str,
+    as_json: bool,
+) -> None:
     """Approve live audible work orders (you must not be their planner).
 
     \b
@@ -168,14 +238,22 @@ def approve(app: AppContext, work_orders: tuple[int, ...], campaign: str | None,
             if campaign and on_day:
                 ids += select_occurrence(session, campaign, on_day, site=site)
             approvals = do_approve(session, ids, approver=app.operator, reason=reason, now=utcnow())
-            done = [{"work_order": a.work_order_id, "approved_by": a.approved_by,
-                     "status": a.work_order.status} for a in approvals]
+            done = [
+                {
+                    "work_order": a.work_order_id,
+                    "approved_by": a.approved_by,
+                    "status": a.work_order.status,
+                }
+                for a in approvals
+            ]
     except ApprovalRefused as exc:
         raise CLIError(str(exc), ExitCode.REFUSED) from None
     if as_json:
         echo_json(done)
-    info(f"{len(done)} work order(s) approved by {app.operator}"
-         + (f"; {len(ids) - len(done)} already approved by you" if len(ids) > len(done) else ""))
+    info(
+        f"{len(done)} work order(s) approved by {app.operator}"
+        + (f"; {len(ids) - len(done)} already approved by you" if len(ids) > len(done) else "")
+    )
 
 
 def _answers(values: tuple[str, ...]) -> dict[str, str]:
@@ -183,28 +261,50 @@ def _answers(values: tuple[str, ...]) -> dict[str, str]:
     for value in values:
         key, sep, answer = value.partition("=")
         if not sep or not key.strip():
-            raise CLIError(f"--check {value!r}: expected ITEM=ANSWER (item number or text start)",
-                           ExitCode.USAGE)
+            raise CLIError(
+                f"--check {value!r}: expected ITEM=ANSWER (item number or text start)",
+                ExitCode.USAGE,
+            )
         out[key.strip()] = answer
     return out
 
 
 @click.command()
 @click.argument("tag")
-@click.option("--work-order", "wo_id", type=int, help="The work order (default: the asset's open one).")
-@click.option("--check", "checks", multiple=True, metavar="ITEM=ANSWER",
-              help="A checklist answer: item number or start of its text, e.g. 1=ok, 'rust=fail'.")
-@click.option("--pass/--fail", "passed", default=None,
-              help="Overall result (default: fail if an answer is fail/no or sound was not heard).")
+@click.option(
+    "--work-order", "wo_id", type=int, help="The work order (default: the asset's open one)."
+)
+@click.option(
+    "--check",
+    "checks",
+    multiple=True,
+    metavar="ITEM=ANSWER",
+    help="A checklist answer: item number or start of its text, e.g. 1=ok, 'rust=fail'.",
+)
+@click.option(
+    "--pass/--fail",
+    "passed",
+    default=None,
+    help="Overall result (default: fail if an answer is fail/no or sound was not heard).",
+)
 @click.option("--heard/--not-heard", "heard", default=None, help="Was the siren heard?")
 @click.option("--level-db", type=float, help="Measured sound level (dB).")
 @click.option("--distance", type=float, help="Distance of the measurement (m).")
 @click.option("--notes")
 @json_option
 @pass_app
-def checkin(app: AppContext, tag: str, wo_id: int | None, checks: tuple[str, ...], passed: bool | None,
-            heard: bool | None, level_db: float | None, distance: float | None, notes: str | None,
-            as_json: bool) -> None:
+def checkin(
+    app: AppContext,
+    tag: str,
+    wo_id: int | None,
+    checks: tuple[str, ...],
+    passed: bool | None,
+    heard: bool | None,
+    level_db: float | None,
+    distance: float | None,
+    notes: str | None,
+    as_json: bool,
+) -> None:
     """Record a manual check at siren TAG (hand-crank checks, drills, inspections).
 
     Closes the asset's open work order as done or failed; a failure raises a finding.
@@ -233,11 +333,21 @@ def checkin(app: AppContext, tag: str, wo_id: int | None, checks: tuple[str, ...
         else:
             wo = open_manual_order(session, asset, now)
         result = check_in(session, asset, report, operator=app.operator, work_order=wo, now=now)
-        out = {"result": result.id, "work_order": wo.id if wo else None, "outcome": result.outcome,
-               "status": wo.status if wo else None}
+        out = {
+            "result": result.id,
+            "work_order": wo.id if wo else None,
+            "outcome": result.outcome,
+            "status": wo.status if wo else None,
+        }
     if as_json:
         echo_json(out)
-    info(f"{tag}: {out['outcome']}" + (f" (work order {out['work_order']} {out['status']})"
-                                        if out["work_order"] else " (no open work order)"))
+    info(
+        f"{tag}: {out['outcome']}"
+        + (
+            f" (work order {out['work_order']} {out['status']})"
+            if out["work_order"]
+            else " (no open work order)"
+        )
+    )
     if out["outcome"] != "pass":
         click.get_current_context().exit(ExitCode.DEVICE_FAULT)

@@ -13,20 +13,34 @@ def sim() -> None:
 
 
 @sim.command("run")
-@click.option("--fleet", "fleet_name", type=click.Choice(["demo", "mixed"]), default="demo",
-              show_default=True,
-              help="demo: the terminals of `sirenctl demo` on their registered endpoints; "
-                   "mixed: two register-map models, an RS-485 line and a serial bench, on free ports.")
-@click.option("--faults", metavar="SPEC",
-              help="Inject faults, e.g. 'T03=silent,T04=slow:2.5,T01=door_open'. Faults: silent, "
-                   "slow:SECONDS, crc, garble, drop, wrong_unit, stale_echo, mains_fail, door_open, "
-                   "rotation_fault, amplifier_fault, battery:VOLTS (join with +).")
-@click.option("--time-scale", type=click.FloatRange(min=0.01), default=1.0, show_default=True,
-              help="Run the simulated clock this many times faster than real time.")
+@click.option(
+    "--fleet",
+    "fleet_name",
+    type=click.Choice(["demo", "mixed"]),
+    default="demo",
+    show_default=True,
+    help="demo: the terminals of `sirenctl demo` on their registered endpoints; "
+    "mixed: two register-map models, an RS-485 line and a serial bench, on free ports.",
+)
+@click.option(
+    "--faults",
+    metavar="SPEC",
+    help="Inject faults, e.g. 'T03=silent,T04=slow:2.5,T01=door_open'. Faults: silent, "
+    "slow:SECONDS, crc, garble, drop, wrong_unit, stale_echo, mains_fail, door_open, "
+    "rotation_fault, amplifier_fault, battery:VOLTS (join with +).",
+)
+@click.option(
+    "--time-scale",
+    type=click.FloatRange(min=0.01),
+    default=1.0,
+    show_default=True,
+    help="Run the simulated clock this many times faster than real time.",
+)
 @click.option("--wire-time", is_flag=True, help="Pace serial bytes at the line's baud rate.")
 @click.option("--json", "as_json", is_flag=True, help="Print the endpoints as JSON.")
-def sim_run(fleet_name: str, faults: str | None, time_scale: float, wire_time: bool,
-            as_json: bool) -> None:
+def sim_run(
+    fleet_name: str, faults: str | None, time_scale: float, wire_time: bool, as_json: bool
+) -> None:
     """Start a simulated fleet, print its endpoints, and run until Ctrl+C (or SIGTERM).
 
     Nothing here touches a database or a real siren: the controllers are state machines that
@@ -49,11 +63,13 @@ def sim_run(fleet_name: str, faults: str | None, time_scale: float, wire_time: b
     else:
         specs, kwargs = default_specs(), {}
     try:
-        code = run_fleet_forever(specs, faults, time_scale, wire_time=wire_time, as_json=as_json,
-                                 fleet_kwargs=kwargs)
+        code = run_fleet_forever(
+            specs, faults, time_scale, wire_time=wire_time, as_json=as_json, fleet_kwargs=kwargs
+        )
     except ValueError as exc:
         raise CLIError(str(exc), ExitCode.INVALID_INPUT) from None
     except OSError as exc:
-        raise CLIError(f"cannot start the simulators: {exc} (is another `sim run` running?)",
-                       ExitCode.FAILURE) from None
+        raise CLIError(
+            f"cannot start the simulators: {exc} (is another `sim run` running?)", ExitCode.FAILURE
+        ) from None
     click.get_current_context().exit(code)

@@ -81,8 +81,19 @@ def site_list(app: AppContext, search: str | None, as_json: bool) -> None:
         return
     echo_table(
         ["code", "name", "district", "subdistrict", "population", "contact", "phone", "assets"],
-        [[r["code"], r["name"], r["district"], r["subdistrict"], r["population"],
-          r["contact_person"], r["contact_phone"], r["assets"]] for r in rows],
+        [
+            [
+                r["code"],
+                r["name"],
+                r["district"],
+                r["subdistrict"],
+                r["population"],
+                r["contact_person"],
+                r["contact_phone"],
+                r["assets"],
+            ]
+            for r in rows
+        ],
     )
 
 
@@ -108,6 +119,9 @@ def site_show(app: AppContext, code: str, as_json: bool) -> None:
     if as_json:
         echo_json(data)
         return
-    echo_table(["field", "value"], [[k, v] for k, v in data.items() if k != "asset_tags"],
-               title=f"site {code}")
+    echo_table(
+        ["field", "value"],
+        [[k, v] for k, v in data.items() if k != "asset_tags"],
+        title=f"site {code}",
+    )
     echo_table(["tag", "kind", "status", "name"], asset_rows, title="assets")

@@ -8,15 +8,28 @@ from sirenctl.cli.common import AppContext, CLIError, ExitCode, pass_app
 
 
 @click.command()
-@click.option("--screen", "mode", default="dashboard", show_default=True,
-              type=click.Choice(["dashboard", "assets", "agenda", "live", "bench", "findings",
-                                 "audit"]),
-              help="Screen to open first.")
+@click.option(
+    "--screen",
+    "mode",
+    default="dashboard",
+    show_default=True,
+    type=click.Choice(["dashboard", "assets", "agenda", "live", "bench", "findings", "audit"]),
+    help="Screen to open first.",
+)
 @click.option("--light", is_flag=True, help="Start with the light theme (t toggles).")
-@click.option("--poll/--no-poll", default=True, show_default=True,
-              help="Poll networked terminals' status in the background (silent reads only).")
-@click.option("--poll-interval", type=click.FloatRange(0.5, 3600), default=5.0,
-              show_default=True, help="Seconds between the end of one status sweep and the next.")
+@click.option(
+    "--poll/--no-poll",
+    default=True,
+    show_default=True,
+    help="Poll networked terminals' status in the background (silent reads only).",
+)
+@click.option(
+    "--poll-interval",
+    type=click.FloatRange(0.5, 3600),
+    default=5.0,
+    show_default=True,
+    help="Seconds between the end of one status sweep and the next.",
+)
 @pass_app
 def tui(app: AppContext, mode: str, light: bool, poll: bool, poll_interval: float) -> None:
     """Open the technician terminal UI on the configured database.
@@ -31,18 +44,33 @@ def tui(app: AppContext, mode: str, light: bool, poll: bool, poll_interval: floa
     import sys
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise CLIError("sirenctl tui needs a terminal (stdin and stdout must be a TTY)",
-                       ExitCode.USAGE)
+        raise CLIError(
+            "sirenctl tui needs a terminal (stdin and stdout must be a TTY)", ExitCode.USAGE
+        )
     run_tui(app, app.db_url, mode=mode, light=light, poll=poll, poll_interval=poll_interval)
 
 
-def run_tui(app: AppContext, url: str, *, mode: str = "dashboard", light: bool = False,
-            poll: bool = True, poll_interval: float = 5.0, title: str | None = None) -> None:
+def run_tui(
+    app: AppContext,
+    url: str,
+    *,
+    mode: str = "dashboard",
+    light: bool = False,
+    poll: bool = True,
+    poll_interval: float = 5.0,
+    title: str | None = None,
+) -> None:
     """Build the services for ``url`` and run the app until the user quits."""
     from sirenctl.tui.launch import build_app
 
-    tui_app, problems = build_app(app.open_db(url), app.operator, mode=mode,
-                                  light=light, poll=poll, poll_interval=poll_interval,
-                                  title=title)
+    tui_app, problems = build_app(
+        app.open_db(url),
+        app.operator,
+        mode=mode,
+        light=light,
+        poll=poll,
+        poll_interval=poll_interval,
+        title=title,
+    )
     tui_app.notices = problems
     tui_app.run()

@@ -42,8 +42,9 @@ EXIT_CODE_HELP = "\n".join(
 class CLIError(click.ClickException):
     """An error shown to the user on stderr, with its exit code and optional detail lines."""
 
-    def __init__(self, message: str, code: ExitCode = ExitCode.FAILURE,
-                 details: Sequence[str] = ()) -> None:
+    def __init__(
+        self, message: str, code: ExitCode = ExitCode.FAILURE, details: Sequence[str] = ()
+    ) -> None:
         super().__init__(message)
         self.exit_code = int(code)
         self.details = list(details)
@@ -105,7 +106,9 @@ def info(message: str) -> None:
     click.echo(message, err=True)
 
 
-def echo_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None) -> None:
+def echo_table(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None
+) -> None:
     """A table on stdout; rich measures CJK characters as double width."""
     from rich.console import Console
     from rich.table import Table

@@ -34,8 +34,11 @@ def _as_cli_error(exc: Exception) -> CLIError | None:
 
     if isinstance(exc, ValidationFailed):
         count = len(exc.problems)
-        return CLIError(f"{count} problem{'s' if count != 1 else ''} found; nothing was changed",
-                        ExitCode.INVALID_INPUT, [str(p) for p in exc.problems])
+        return CLIError(
+            f"{count} problem{'s' if count != 1 else ''} found; nothing was changed",
+            ExitCode.INVALID_INPUT,
+            [str(p) for p in exc.problems],
+        )
     if isinstance(exc, NotFound):
         return CLIError(str(exc), ExitCode.NOT_FOUND)
     if isinstance(exc, Conflict):

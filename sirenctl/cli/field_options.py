@@ -15,8 +15,9 @@ def option_name(spec: FieldSpec) -> str:
     return spec.key.removeprefix("is_").replace("_", "-")
 
 
-def field_options(fields: tuple[FieldSpec, ...], *, skip: tuple[str, ...] = (),
-                  mark_required: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def field_options(
+    fields: tuple[FieldSpec, ...], *, skip: tuple[str, ...] = (), mark_required: bool = True
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         for spec in reversed(fields):
             if spec.key in skip:
@@ -24,19 +25,22 @@ def field_options(fields: tuple[FieldSpec, ...], *, skip: tuple[str, ...] = (),
             name = option_name(spec)
             suffix = " [required]" if spec.required and mark_required else ""
             if spec.parse is parse_bool:
-                option = click.option(f"--{name}/--no-{name}", spec.key, default=None,
-                                      help=f"{spec.help}.")
+                option = click.option(
+                    f"--{name}/--no-{name}", spec.key, default=None, help=f"{spec.help}."
+                )
             else:
-                option = click.option(f"--{name}", spec.key, metavar="TEXT",
-                                      help=f"{spec.help} ({spec.zh}).{suffix}")
+                option = click.option(
+                    f"--{name}", spec.key, metavar="TEXT", help=f"{spec.help} ({spec.zh}).{suffix}"
+                )
             func = option(func)
         return func
 
     return decorate
 
 
-def parsed_fields(fields: tuple[FieldSpec, ...], kwargs: dict[str, Any], *,
-                  require: bool) -> dict[str, Any]:
+def parsed_fields(
+    fields: tuple[FieldSpec, ...], kwargs: dict[str, Any], *, require: bool
+) -> dict[str, Any]:
     """Parse the given options (``None`` = not given); raise ValidationFailed on any problem.
 
     For edits, an empty string clears a field.

@@ -16,30 +16,57 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("sirenctl.cli.cmd_db:init", "Create or upgrade the database."),
     "demo": ("sirenctl.cli.cmd_demo:demo", "Seed and show the demo county (14 communities)."),
     "site": ("sirenctl.cli.cmd_site:site", "Sites (communities): add, list, show, edit."),
-    "asset": ("sirenctl.cli.cmd_asset:asset", "Assets: add, list, show, edit, retire, import, export."),
+    "asset": (
+        "sirenctl.cli.cmd_asset:asset",
+        "Assets: add, list, show, edit, retire, import, export.",
+    ),
     "audit": ("sirenctl.cli.cmd_audit:audit", "The append-only audit log."),
     "completion": ("sirenctl.cli.cmd_completion:completion", "Print a shell completion script."),
     "tui": ("sirenctl.cli.cmd_tui:tui", "Open the technician terminal UI (Textual)."),
     "finding": ("sirenctl.cli.cmd_findings:finding", "Findings (问题): add, list, show, resolve."),
-    "notice": ("sirenctl.cli.cmd_notice:notice",
-               "Rectification notices (整改通知书): issue, update, recheck, close, list, print."),
+    "notice": (
+        "sirenctl.cli.cmd_notice:notice",
+        "Rectification notices (整改通知书): issue, update, recheck, close, list, print.",
+    ),
     "drill": ("sirenctl.cli.cmd_drill:drill", "Drills and outreach events: add, list."),
     "report": ("sirenctl.cli.cmd_report:report", "Annual report (md, html, csv, json; zh/en)."),
     "poll": ("sirenctl.cli.cmd_poll:poll", "Read the status of networked terminals (silent)."),
-    "bench": ("sirenctl.cli.cmd_bench:bench", "Sound a programme on a bench unit (never a live siren)."),
+    "bench": (
+        "sirenctl.cli.cmd_bench:bench",
+        "Sound a programme on a bench unit (never a live siren).",
+    ),
     "cancel": ("sirenctl.cli.cmd_bench:cancel", "Stop any sounding now (no permit needed)."),
     "modbus": ("sirenctl.cli.cmd_modbus:modbus", "Read/write controller registers (diagnostics)."),
     "sim": ("sirenctl.cli.cmd_sim:sim", "Run simulated controllers on loopback (demo fleet)."),
-    "programme": ("sirenctl.cli.cmd_scheduling:programme", "Signal programmes: list, show timeline."),
+    "programme": (
+        "sirenctl.cli.cmd_scheduling:programme",
+        "Signal programmes: list, show timeline.",
+    ),
     "schedule": ("sirenctl.cli.cmd_scheduling:schedule", "Campaign files: validate, list."),
-    "plan": ("sirenctl.cli.cmd_scheduling_plan:plan", "Plan work orders from the campaigns (shown as a diff)."),
-    "agenda": ("sirenctl.cli.cmd_scheduling_plan:agenda", "Due, overdue, done, missed work orders; --ics."),
-    "holidays": ("sirenctl.cli.cmd_scheduling_plan:holidays",
-                 "Holiday table: status, list, seed, set, remove, mark official."),
-    "run-due": ("sirenctl.cli.cmd_scheduling_run:run_due", "Execute due work orders (cron: every minute)."),
-    "daemon": ("sirenctl.cli.cmd_scheduling_run:daemon", "Long-running scheduler, one per database."),
-    "approve": ("sirenctl.cli.cmd_scheduling_run:approve",
-                "Approve live audible work orders (not their planner)."),
+    "plan": (
+        "sirenctl.cli.cmd_scheduling_plan:plan",
+        "Plan work orders from the campaigns (shown as a diff).",
+    ),
+    "agenda": (
+        "sirenctl.cli.cmd_scheduling_plan:agenda",
+        "Due, overdue, done, missed work orders; --ics.",
+    ),
+    "holidays": (
+        "sirenctl.cli.cmd_scheduling_plan:holidays",
+        "Holiday table: status, list, seed, set, remove, mark official.",
+    ),
+    "run-due": (
+        "sirenctl.cli.cmd_scheduling_run:run_due",
+        "Execute due work orders (cron: every minute).",
+    ),
+    "daemon": (
+        "sirenctl.cli.cmd_scheduling_run:daemon",
+        "Long-running scheduler, one per database.",
+    ),
+    "approve": (
+        "sirenctl.cli.cmd_scheduling_run:approve",
+        "Approve live audible work orders (not their planner).",
+    ),
     "checkin": ("sirenctl.cli.cmd_scheduling_run:checkin", "Record a manual check at a siren."),
 }
 
@@ -77,11 +104,20 @@ class LazyGroup(click.Group):
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog=f"\b\nExit codes:\n{EXIT_CODE_HELP}\n\n\b\nExample:\n  sirenctl --db county.db asset list --kind hand_crank",
 )
-@click.option("--db", "db_option", metavar="URL|FILE", envvar="SIRENCTL_DB",
-              help="Database: SQLAlchemy URL or SQLite file path [env SIRENCTL_DB; default: a "
-                   "SQLite file in the per-user data directory].")
-@click.option("--operator", "operator_option", envvar="SIRENCTL_OPERATOR",
-              help="Name recorded in the audit log [env SIRENCTL_OPERATOR; default: OS user].")
+@click.option(
+    "--db",
+    "db_option",
+    metavar="URL|FILE",
+    envvar="SIRENCTL_DB",
+    help="Database: SQLAlchemy URL or SQLite file path [env SIRENCTL_DB; default: a "
+    "SQLite file in the per-user data directory].",
+)
+@click.option(
+    "--operator",
+    "operator_option",
+    envvar="SIRENCTL_OPERATOR",
+    help="Name recorded in the audit log [env SIRENCTL_OPERATOR; default: OS user].",
+)
 @click.version_option(__version__, prog_name="sirenctl")
 @click.pass_context
 def cli(ctx: click.Context, db_option: str | None, operator_option: str | None) -> None:

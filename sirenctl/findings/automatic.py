@@ -25,14 +25,22 @@ AUTOMATIC_OPERATOR = "sirenctl"
 # (pattern on the failure text, category, severity); first match wins.
 RULES: tuple[tuple[str, str, str], ...] = (
     (r"mains|\bac\b|power|battery|voltage|供电|电源|电池", "power", "major"),
-    (r"timeout|timed out|unreachable|no answer|no reply|did not answer|connect|communication|"
-     r"garbage|crc|通信|无响应", "communication", "major"),
+    (
+        r"timeout|timed out|unreachable|no answer|no reply|did not answer|connect|communication|"
+        r"garbage|crc|通信|无响应",
+        "communication",
+        "major",
+    ),
     (r"rust|corro|锈", "corrosion", "major"),
     (r"mount|bolt|loose|crank|stuck|转动|固定|螺栓", "mounting", "critical"),
     (r"label|qr|sign|标识|二维码", "signage", "minor"),
     (r"door|intrusion|cabinet|柜门", "other", "major"),
-    (r"echo|mismatch|did not sound|not sound|no sound|not heard|rotor|amplifier|driver|sound|"
-     r"鸣响|声音|听不到", "sound", "critical"),
+    (
+        r"echo|mismatch|did not sound|not sound|no sound|not heard|rotor|amplifier|driver|sound|"
+        r"鸣响|声音|听不到",
+        "sound",
+        "critical",
+    ),
 )
 
 
@@ -40,8 +48,10 @@ def classify(reason: str, *, sounding: bool = False) -> tuple[str, str]:
     """Category and severity for a failure text. A siren that failed to sound (a trial or growl
     test) cannot warn, whatever the cause, so that failure is always critical."""
     text = reason.lower()
-    category, severity = next(((c, s) for pattern, c, s in RULES if re.search(pattern, text)),
-                              ("sound" if sounding else "other", Severity.MAJOR.value))
+    category, severity = next(
+        ((c, s) for pattern, c, s in RULES if re.search(pattern, text)),
+        ("sound" if sounding else "other", Severity.MAJOR.value),
+    )
     if sounding:
         return ("sound" if category == "other" else category), Severity.CRITICAL.value
     return category, severity
@@ -63,8 +73,9 @@ def record_failure(
     """Record (or find) the finding for one failed test result or check-in."""
     if source not in (FindingSource.TEST_RESULT, FindingSource.CHECK_IN):
         raise ValueError(f"automatic findings come from test results or check-ins, not {source}")
-    existing = session.scalar(select(Finding).where(Finding.source == source,
-                                                    Finding.source_ref == source_ref))
+    existing = session.scalar(
+        select(Finding).where(Finding.source == source, Finding.source_ref == source_ref)
+    )
     if existing is not None:
         return existing
     guessed_category, guessed_severity = classify(reason, sounding=sounding)
@@ -73,20 +84,42 @@ def record_failure(
     asset = session.get(Asset, asset_id)
     if asset is None:
         raise ValueError(f"no asset with id {asset_id}")
-    open_same = session.scalar(select(Finding).where(
-        Finding.asset_id == asset_id, Finding.category == category,
-        Finding.status == FindingStatus.OPEN,
-        Finding.source.in_([FindingSource.TEST_RESULT.value, FindingSource.CHECK_IN.value]))
-        .order_by(Finding.id).limit(1))
+    open_same = session.scalar(
+        select(Finding)
+        .where(
+            Finding.asset_id == asset_id,
+            Finding.category == category,
+            Finding.status == FindingStatus.OPEN,
+            Finding.source.in_([FindingSource.TEST_RESULT.value, FindingSource.CHECK_IN.value]),
+        )
+        .order_by(Finding.id)
+        .limit(1)
+    )
     if open_same is not None:
-        record(session, operator=found_by, action="finding.repeat", object_type="finding",
-               object_ref=str(open_same.id), after={"source": source, "source_ref": source_ref},
-               message=f"failed again: {reason}", at=found_at)
+        record(
+            session,
+            operator=found_by,
+            action="finding.repeat",
+            object_type="finding",
+            object_ref=str(open_same.id),
+            after={"source": source, "source_ref": source_ref},
+            message=f"failed again: {reason}",
+            at=found_at,
+        )
         return open_same
-    return add_finding(session, operator=found_by, asset=asset.tag, category=category,
-                       severity=severity, source=source, source_ref=source_ref,
-                       found_at=found_at, found_by=found_by, now=found_at,
-                       description=f"{source.replace('_', ' ')} {source_ref} failed: {reason}")
+    return add_finding(
+        session,
+        operator=found_by,
+        asset=asset.tag,
+        category=category,
+        severity=severity,
+        source=source,
+        source_ref=source_ref,
+        found_at=found_at,
+        found_by=found_by,
+        now=found_at,
+        description=f"{source.replace('_', ' ')} {source_ref} failed: {reason}",
+    )
 
 
 SOUNDING_KINDS = ("trial_sounding", "growl_test")
@@ -94,8 +127,9 @@ CHECK_KINDS = ("manual_check", "inspection", "drill")
 _SEVERITY_RANK = {Severity.MINOR.value: 0, Severity.MAJOR.value: 1, Severity.CRITICAL.value: 2}
 
 
-def record_failure_for_result(session: Session, result: Any, asset: Asset,
-                              work_order: Any | None) -> Finding:
+def record_failure_for_result(
+    session: Session, result: Any, asset: Asset, work_order: Any | None
+) -> Finding:
     """The scheduling failure hook's body: one finding for a failed test result or check-in.
 
     ``result`` is a ``TestResult`` (``kind``, ``outcome``, ``notes``, ``checklist`` answers,
@@ -106,8 +140,11 @@ def record_failure_for_result(session: Session, result: Any, asset: Asset,
 
     what = work_order.campaign if work_order is not None else result.kind
     reason = f"{what}: {result.kind} on {asset.tag} gave {result.outcome}"
-    failed_items = [f"{question}: {answer}" for question, answer in (result.checklist or {}).items()
-                    if str(answer).strip().casefold() in FAILING_ANSWERS]
+    failed_items = [
+        f"{question}: {answer}"
+        for question, answer in (result.checklist or {}).items()
+        if str(answer).strip().casefold() in FAILING_ANSWERS
+    ]
     if result.sound_heard is False:
         failed_items.append("sound not heard")
     if failed_items:
@@ -120,9 +157,16 @@ def record_failure_for_result(session: Session, result: Any, asset: Asset,
         graded = [classify(item) for item in failed_items]
         category, severity = max(graded, key=lambda cs: _SEVERITY_RANK[cs[1]])
     return record_failure(
-        session, asset_id=asset.id,
-        source=(FindingSource.CHECK_IN if result.kind in CHECK_KINDS
-                else FindingSource.TEST_RESULT).value,
-        source_ref=f"test_result:{result.id}", reason=reason, found_at=result.finished_at,
-        found_by=result.operator, sounding=sounding, category=category, severity=severity)
-
+        session,
+        asset_id=asset.id,
+        source=(
+            FindingSource.CHECK_IN if result.kind in CHECK_KINDS else FindingSource.TEST_RESULT
+        ).value,
+        source_ref=f"test_result:{result.id}",
+        reason=reason,
+        found_at=result.finished_at,
+        found_by=result.operator,
+        sounding=sounding,
+        category=category,
+        severity=severity,
+    )

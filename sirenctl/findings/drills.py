@@ -64,30 +64,53 @@ def add_drill(
         if value < 0:
             problems.append(FieldProblem(key, "must not be negative", None, str(value)))
     if certificates > participants:
-        problems.append(FieldProblem("certificates", f"more than the {participants} participants",
-                                     None, str(certificates)))
+        problems.append(
+            FieldProblem(
+                "certificates",
+                f"more than the {participants} participants",
+                None,
+                str(certificates),
+            )
+        )
     if evacuation_minutes is not None and evacuation_minutes <= 0:
-        problems.append(FieldProblem("evacuation_minutes", "must be positive", None,
-                                     str(evacuation_minutes)))
+        problems.append(
+            FieldProblem("evacuation_minutes", "must be positive", None, str(evacuation_minutes))
+        )
     if problems:
         raise ValidationFailed(problems)
     now = ensure_utc(now or utcnow())
     event = OutreachEvent(
-        site=get_site(session, site), held_on=held_on, kind=kind, title=title, notes=notes,
-        certificate_type=certificate_type, materials_note=materials_note,
-        evacuation_minutes=evacuation_minutes, recorded_by=operator, created_at=now, **counts,
+        site=get_site(session, site),
+        held_on=held_on,
+        kind=kind,
+        title=title,
+        notes=notes,
+        certificate_type=certificate_type,
+        materials_note=materials_note,
+        evacuation_minutes=evacuation_minutes,
+        recorded_by=operator,
+        created_at=now,
+        **counts,
     )
     session.add(event)
     session.flush()
-    record(session, operator=operator, action="drill.add", object_type="drill",
-           object_ref=str(event.id), after=drill_to_dict(event), at=now)
+    record(
+        session,
+        operator=operator,
+        action="drill.add",
+        object_type="drill",
+        object_ref=str(event.id),
+        after=drill_to_dict(event),
+        at=now,
+    )
     if kind == OutreachKind.EVACUATION_DRILL:
         close_drill_orders(session, event, operator=operator, now=now)
     return event
 
 
-def close_drill_orders(session: Session, event: OutreachEvent, *, operator: str,
-                       now: datetime) -> list[int]:
+def close_drill_orders(
+    session: Session, event: OutreachEvent, *, operator: str, now: datetime
+) -> list[int]:
     """Mark the site's open drill work orders of that month done: the drill was held.
 
     Planned drills (the monthly drill campaign) are manual work orders; recording the drill is
@@ -99,9 +122,15 @@ def close_drill_orders(session: Session, event: OutreachEvent, *, operator: str,
     from sirenctl.models.scheduling import WorkOrder, WorkOrderStatus
     from sirenctl.scheduling.results import MANUAL_TASKS_OPEN
 
-    orders = session.scalars(select(WorkOrder).join(Asset, Asset.id == WorkOrder.asset_id).where(
-        WorkOrder.task == "drill", Asset.site_id == event.site_id,
-        WorkOrder.status.in_(MANUAL_TASKS_OPEN)))
+    orders = session.scalars(
+        select(WorkOrder)
+        .join(Asset, Asset.id == WorkOrder.asset_id)
+        .where(
+            WorkOrder.task == "drill",
+            Asset.site_id == event.site_id,
+            WorkOrder.status.in_(MANUAL_TASKS_OPEN),
+        )
+    )
     closed = []
     for order in orders:
         local = order.due_at.astimezone(ZoneInfo(order.timezone)).date()
@@ -112,9 +141,16 @@ def close_drill_orders(session: Session, event: OutreachEvent, *, operator: str,
         order.finished_at = now
         order.outcome_note = f"drill #{event.id} held on {event.held_on.isoformat()}"
         closed.append(order.id)
-        record(session, operator=operator, action="workorder.done", object_type="work_order",
-               object_ref=str(order.id), before={"status": before},
-               after={"status": order.status, "drill": event.id}, at=now)
+        record(
+            session,
+            operator=operator,
+            action="workorder.done",
+            object_type="work_order",
+            object_ref=str(order.id),
+            before={"status": before},
+            after={"status": order.status, "drill": event.id},
+            at=now,
+        )
     return closed
 
 

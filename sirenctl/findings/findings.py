@@ -39,9 +39,11 @@ def _choice(field: str, value: str | None, enum: type[Any]) -> list[FieldProblem
 
 
 def get_finding(session: Session, finding_id: int, *, for_update: bool = False) -> Finding:
-    query = (select(Finding).options(joinedload(Finding.site), joinedload(Finding.asset),
-                                     joinedload(Finding.notice))
-             .where(Finding.id == finding_id))
+    query = (
+        select(Finding)
+        .options(joinedload(Finding.site), joinedload(Finding.asset), joinedload(Finding.notice))
+        .where(Finding.id == finding_id)
+    )
     if for_update:
         query = query.with_for_update(of=Finding)
     finding = session.scalar(query)
@@ -87,9 +89,11 @@ def add_finding(
     now: datetime | None = None,
 ) -> Finding:
     """Record a finding on an asset (its site is implied) or on a site."""
-    problems = (_choice("category", category, FindingCategory)
-                + _choice("severity", severity, Severity)
-                + _choice("source", source, FindingSource))
+    problems = (
+        _choice("category", category, FindingCategory)
+        + _choice("severity", severity, Severity)
+        + _choice("source", source, FindingSource)
+    )
     if not description or not description.strip():
         problems.append(FieldProblem("description", "is required"))
     if asset is None and site is None:
@@ -98,101 +102,187 @@ def add_finding(
         raise ValidationFailed(problems)
     now = ensure_utc(now or utcnow())
     if found_at is not None and ensure_utc(found_at) > now + FUTURE_SLACK:
-        raise ValidationFailed([FieldProblem("found_at", "is in the future", None,
-                                             found_at.isoformat())])
+        raise ValidationFailed(
+            [FieldProblem("found_at", "is in the future", None, found_at.isoformat())]
+        )
     asset_obj = get_asset(session, asset) if asset is not None else None
     site_obj = asset_obj.site if asset_obj is not None else get_site(session, site or "")
     if asset_obj is not None and site is not None and site != site_obj.code:
-        raise ValidationFailed([FieldProblem(
-            "site", f"asset {asset} is at site {site_obj.code}", None, site)])
-    if source_ref is not None and session.scalar(select(Finding.id).where(
-            Finding.source == source, Finding.source_ref == source_ref)) is not None:
+        raise ValidationFailed(
+            [FieldProblem("site", f"asset {asset} is at site {site_obj.code}", None, site)]
+        )
+    if (
+        source_ref is not None
+        and session.scalar(
+            select(Finding.id).where(Finding.source == source, Finding.source_ref == source_ref)
+        )
+        is not None
+    ):
         raise Conflict(f"a finding from {source} {source_ref} already exists")
     finding = Finding(
-        site=site_obj, asset=asset_obj, source=source, source_ref=source_ref,
-        found_at=ensure_utc(found_at or now), found_by=found_by or operator,
-        category=category, severity=severity, description=description.strip(),
-        attachments=list(attachments or []) or None, status=FindingStatus.OPEN.value,
+        site=site_obj,
+        asset=asset_obj,
+        source=source,
+        source_ref=source_ref,
+        found_at=ensure_utc(found_at or now),
+        found_by=found_by or operator,
+        category=category,
+        severity=severity,
+        description=description.strip(),
+        attachments=list(attachments or []) or None,
+        status=FindingStatus.OPEN.value,
     )
     session.add(finding)
     session.flush()
-    record(session, operator=operator, action="finding.add", object_type="finding",
-           object_ref=str(finding.id), after=finding_to_dict(finding), at=now)
+    record(
+        session,
+        operator=operator,
+        action="finding.add",
+        object_type="finding",
+        object_ref=str(finding.id),
+        after=finding_to_dict(finding),
+        at=now,
+    )
     if asset_obj is not None and severity == Severity.CRITICAL:
         _mark_faulty(session, finding, asset_obj, operator=operator, now=now)
     return finding
 
 
-def _set_asset_status(session: Session, asset: Asset, status: AssetStatus, *, action: str,
-                      operator: str, message: str, now: datetime) -> None:
+def _set_asset_status(
+    session: Session,
+    asset: Asset,
+    status: AssetStatus,
+    *,
+    action: str,
+    operator: str,
+    message: str,
+    now: datetime,
+) -> None:
     before = asset.status
     asset.status = status.value
     session.flush()
-    record(session, operator=operator, action=action, object_type="asset", object_ref=asset.tag,
-           before={"status": before}, after={"status": status.value}, message=message, at=now)
+    record(
+        session,
+        operator=operator,
+        action=action,
+        object_type="asset",
+        object_ref=asset.tag,
+        before={"status": before},
+        after={"status": status.value},
+        message=message,
+        at=now,
+    )
 
 
-def _mark_faulty(session: Session, finding: Finding, asset: Asset, *, operator: str,
-                 now: datetime) -> None:
+def _mark_faulty(
+    session: Session, finding: Finding, asset: Asset, *, operator: str, now: datetime
+) -> None:
     if asset.status == AssetStatus.IN_SERVICE:
         finding.marked_asset_faulty = True
-        _set_asset_status(session, asset, AssetStatus.FAULTY, action="asset.faulty",
-                          operator=operator, message=f"open critical finding #{finding.id}",
-                          now=now)
+        _set_asset_status(
+            session,
+            asset,
+            AssetStatus.FAULTY,
+            action="asset.faulty",
+            operator=operator,
+            message=f"open critical finding #{finding.id}",
+            now=now,
+        )
 
 
 def open_critical_count(session: Session, asset_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(Finding).where(
-        Finding.asset_id == asset_id, Finding.status == FindingStatus.OPEN,
-        Finding.severity == Severity.CRITICAL)) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Finding)
+            .where(
+                Finding.asset_id == asset_id,
+                Finding.status == FindingStatus.OPEN,
+                Finding.severity == Severity.CRITICAL,
+            )
+        )
+        or 0
+    )
 
 
-def resolve(session: Session, finding: Finding, *, operator: str, resolution: str,
-            now: datetime) -> None:
+def resolve(
+    session: Session, finding: Finding, *, operator: str, resolution: str, now: datetime
+) -> None:
     """Mark one finding resolved (callers check that this is allowed)."""
     finding.status = FindingStatus.RESOLVED.value
     finding.resolved_at = now
     finding.resolution = resolution
     session.flush()
-    record(session, operator=operator, action="finding.resolve", object_type="finding",
-           object_ref=str(finding.id), before={"status": FindingStatus.OPEN.value},
-           after={"status": FindingStatus.RESOLVED.value, "resolution": resolution}, at=now)
+    record(
+        session,
+        operator=operator,
+        action="finding.resolve",
+        object_type="finding",
+        object_ref=str(finding.id),
+        before={"status": FindingStatus.OPEN.value},
+        after={"status": FindingStatus.RESOLVED.value, "resolution": resolution},
+        at=now,
+    )
     asset = finding.asset
-    if (asset is not None and finding.severity == Severity.CRITICAL
-            and asset.status == AssetStatus.FAULTY
-            and open_critical_count(session, asset.id) == 0
-            and _faulty_set_by_findings(session, asset.tag)):
-        _set_asset_status(session, asset, AssetStatus.IN_SERVICE, action="asset.restored",
-                          operator=operator, message=f"critical finding #{finding.id} resolved",
-                          now=now)
+    if (
+        asset is not None
+        and finding.severity == Severity.CRITICAL
+        and asset.status == AssetStatus.FAULTY
+        and open_critical_count(session, asset.id) == 0
+        and _faulty_set_by_findings(session, asset.tag)
+    ):
+        _set_asset_status(
+            session,
+            asset,
+            AssetStatus.IN_SERVICE,
+            action="asset.restored",
+            operator=operator,
+            message=f"critical finding #{finding.id} resolved",
+            now=now,
+        )
 
 
 def _faulty_set_by_findings(session: Session, tag: str) -> bool:
     """True if the last status change of the asset was made by this module (not by hand)."""
     from sirenctl.models import AuditEvent
 
-    rows = session.execute(select(AuditEvent.action, AuditEvent.after).where(
-        AuditEvent.object_type == "asset", AuditEvent.object_ref == tag)
-        .order_by(AuditEvent.id.desc()))
+    rows = session.execute(
+        select(AuditEvent.action, AuditEvent.after)
+        .where(AuditEvent.object_type == "asset", AuditEvent.object_ref == tag)
+        .order_by(AuditEvent.id.desc())
+    )
     for action, after in rows:
         if "status" in (after or {}):
             return bool(action == "asset.faulty")
     return False
 
 
-def resolve_finding(session: Session, finding_id: int, *, operator: str, resolution: str,
-                    now: datetime | None = None) -> Finding:
+def resolve_finding(
+    session: Session,
+    finding_id: int,
+    *,
+    operator: str,
+    resolution: str,
+    now: datetime | None = None,
+) -> Finding:
     """Resolve a finding that has no rectification notice (minor things fixed on the spot)."""
     finding = get_finding(session, finding_id, for_update=True)
     if finding.status == FindingStatus.RESOLVED:
         raise Conflict(f"finding #{finding_id} is already resolved")
     if finding.notice is not None:
-        raise Conflict(f"finding #{finding_id} is covered by notice {finding.notice.number}; "
-                       "it is resolved when that notice is closed")
+        raise Conflict(
+            f"finding #{finding_id} is covered by notice {finding.notice.number}; "
+            "it is resolved when that notice is closed"
+        )
     if not resolution.strip():
         raise ValidationFailed([FieldProblem("resolution", "say what was done")])
-    resolve(session, finding, operator=operator, resolution=resolution.strip(),
-            now=ensure_utc(now or utcnow()))
+    resolve(
+        session,
+        finding,
+        operator=operator,
+        resolution=resolution.strip(),
+        now=ensure_utc(now or utcnow()),
+    )
     return finding
 
 
@@ -211,27 +301,48 @@ class FindingFilter:
         from sirenctl.models import Site
 
         if self.site:
-            query = query.where(Finding.site_id == select(Site.id).where(
-                Site.code == self.site).scalar_subquery())
+            query = query.where(
+                Finding.site_id == select(Site.id).where(Site.code == self.site).scalar_subquery()
+            )
         if self.asset:
-            query = query.where(Finding.asset_id == select(Asset.id).where(
-                Asset.tag == self.asset).scalar_subquery())
-        for column, value in ((Finding.category, self.category), (Finding.severity, self.severity),
-                              (Finding.status, self.status), (Finding.source, self.source)):
+            query = query.where(
+                Finding.asset_id
+                == select(Asset.id).where(Asset.tag == self.asset).scalar_subquery()
+            )
+        for column, value in (
+            (Finding.category, self.category),
+            (Finding.severity, self.severity),
+            (Finding.status, self.status),
+            (Finding.source, self.source),
+        ):
             if value:
                 query = query.where(column == value)
         if self.since:
-            query = query.where(Finding.found_at >= datetime.combine(self.since, datetime.min.time()))
+            query = query.where(
+                Finding.found_at >= datetime.combine(self.since, datetime.min.time())
+            )
         if self.until:
-            query = query.where(Finding.found_at < datetime.combine(
-                date.fromordinal(self.until.toordinal() + 1), datetime.min.time()))
+            query = query.where(
+                Finding.found_at
+                < datetime.combine(
+                    date.fromordinal(self.until.toordinal() + 1), datetime.min.time()
+                )
+            )
         return query
 
 
-def list_findings(session: Session, flt: FindingFilter = FindingFilter(), *,
-                  limit: int | None = None, offset: int = 0) -> list[Finding]:
-    query = flt.apply(select(Finding).options(
-        joinedload(Finding.site), joinedload(Finding.asset), joinedload(Finding.notice)))
+def list_findings(
+    session: Session,
+    flt: FindingFilter = FindingFilter(),
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Finding]:
+    query = flt.apply(
+        select(Finding).options(
+            joinedload(Finding.site), joinedload(Finding.asset), joinedload(Finding.notice)
+        )
+    )
     query = query.order_by(Finding.found_at.desc(), Finding.id.desc()).offset(offset)
     if limit is not None:
         query = query.limit(limit)
@@ -250,12 +361,15 @@ def faulty_asset_ids(session: Session, at: datetime | None = None) -> set[int]:
     """Assets with at least one open critical finding (they show as faulty); with ``at``, the
     ones that had one open at that past moment."""
     query = select(Finding.asset_id).where(
-        Finding.asset_id.is_not(None), Finding.severity == Severity.CRITICAL)
+        Finding.asset_id.is_not(None), Finding.severity == Severity.CRITICAL
+    )
     if at is None:
         query = query.where(Finding.status == FindingStatus.OPEN)
     else:
-        query = query.where(Finding.found_at <= at, or_(
-            Finding.status == FindingStatus.OPEN, Finding.resolved_at > at))
+        query = query.where(
+            Finding.found_at <= at,
+            or_(Finding.status == FindingStatus.OPEN, Finding.resolved_at > at),
+        )
     return set(session.scalars(query.distinct()))
 
 

@@ -57,11 +57,15 @@ def closed_on_time(notice: RectificationNotice) -> bool | None:
 
 
 def _load(session: Session, number: str, *, for_update: bool = False) -> RectificationNotice:
-    query = (select(RectificationNotice)
-             .options(joinedload(RectificationNotice.site),
-                      selectinload(RectificationNotice.findings).joinedload(Finding.asset),
-                      selectinload(RectificationNotice.events))
-             .where(RectificationNotice.number == number.strip()))
+    query = (
+        select(RectificationNotice)
+        .options(
+            joinedload(RectificationNotice.site),
+            selectinload(RectificationNotice.findings).joinedload(Finding.asset),
+            selectinload(RectificationNotice.events),
+        )
+        .where(RectificationNotice.number == number.strip())
+    )
     if for_update:
         query = query.with_for_update(of=RectificationNotice)
     notice = session.scalar(query)
@@ -94,20 +98,54 @@ def notice_to_dict(notice: RectificationNotice, now: datetime | None = None) -> 
         "closed_at": json_safe(notice.closed_at),
         "closed_on_time": closed_on_time(notice),
         "findings": [f.id for f in notice.findings],
-        "history": [{"at": json_safe(e.at), "by": e.by, "event": e.event, "from": e.from_status,
-                     "to": e.to_status, "note": e.note} for e in notice.events],
+        "history": [
+            {
+                "at": json_safe(e.at),
+                "by": e.by,
+                "event": e.event,
+                "from": e.from_status,
+                "to": e.to_status,
+                "note": e.note,
+            }
+            for e in notice.events
+        ],
     }
 
 
-def _event(session: Session, notice: RectificationNotice, *, event: str, before: str | None,
-           operator: str, note: str | None, now: datetime,
-           extra: dict[str, Any] | None = None) -> None:
-    session.add(NoticeEvent(notice=notice, at=now, by=operator, event=event,
-                            from_status=before, to_status=notice.status, note=note))
+def _event(
+    session: Session,
+    notice: RectificationNotice,
+    *,
+    event: str,
+    before: str | None,
+    operator: str,
+    note: str | None,
+    now: datetime,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        NoticeEvent(
+            notice=notice,
+            at=now,
+            by=operator,
+            event=event,
+            from_status=before,
+            to_status=notice.status,
+            note=note,
+        )
+    )
     after = {"status": notice.status, **(extra or {})}
-    record(session, operator=operator, action=f"notice.{event}", object_type="notice",
-           object_ref=notice.number, before=None if before is None else {"status": before},
-           after=after, message=note, at=now)
+    record(
+        session,
+        operator=operator,
+        action=f"notice.{event}",
+        object_type="notice",
+        object_ref=notice.number,
+        before=None if before is None else {"status": before},
+        after=after,
+        message=note,
+        at=now,
+    )
     session.flush()
 
 
@@ -129,9 +167,11 @@ def issue_notice(
     """Issue a numbered notice covering open findings of one site."""
     now = ensure_utc(now or utcnow())
     problems: list[FieldProblem] = []
-    for key, value in (("responsible_unit", responsible_unit),
-                       ("responsible_person", responsible_person),
-                       ("required_action", required_action)):
+    for key, value in (
+        ("responsible_unit", responsible_unit),
+        ("responsible_person", responsible_person),
+        ("required_action", required_action),
+    ):
         if not value or not value.strip():
             problems.append(FieldProblem(key, "is required"))
     if not findings:
@@ -144,62 +184,107 @@ def issue_notice(
         if finding.status != FindingStatus.OPEN:
             raise Conflict(f"finding #{finding.id} is already resolved")
         if finding.notice is not None:
-            raise Conflict(f"finding #{finding.id} is already covered by notice "
-                           f"{finding.notice.number}")
+            raise Conflict(
+                f"finding #{finding.id} is already covered by notice {finding.notice.number}"
+            )
     sites = {f.site_id for f in covered}
     if len(sites) > 1:
         codes = sorted({f.site.code for f in covered})
-        raise ValidationFailed([FieldProblem(
-            "finding", f"the findings are at several sites ({', '.join(codes)}); "
-                       "issue one notice per site")])
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "finding",
+                    f"the findings are at several sites ({', '.join(codes)}); "
+                    "issue one notice per site",
+                )
+            ]
+        )
     site: Site = covered[0].site
     issued_on = issued_on or local_date(now, site.timezone)
     if deadline < issued_on:
-        raise ValidationFailed([FieldProblem("deadline", f"is before the issue date {issued_on}",
-                                             None, deadline.isoformat())])
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "deadline", f"is before the issue date {issued_on}", None, deadline.isoformat()
+                )
+            ]
+        )
     seq = next_sequence(session, prefix, issued_on.year)
     notice = RectificationNotice(
-        number=format_number(prefix, issued_on.year, seq), prefix=prefix, year=issued_on.year,
-        seq=seq, site=site, issued_on=issued_on, deadline=deadline, issued_by=operator,
-        responsible_unit=responsible_unit.strip(), responsible_person=responsible_person.strip(),
-        responsible_phone=responsible_phone, required_action=required_action.strip(),
-        status=NoticeStatus.OPEN.value, created_at=now, updated_at=now,
+        number=format_number(prefix, issued_on.year, seq),
+        prefix=prefix,
+        year=issued_on.year,
+        seq=seq,
+        site=site,
+        issued_on=issued_on,
+        deadline=deadline,
+        issued_by=operator,
+        responsible_unit=responsible_unit.strip(),
+        responsible_person=responsible_person.strip(),
+        responsible_phone=responsible_phone,
+        required_action=required_action.strip(),
+        status=NoticeStatus.OPEN.value,
+        created_at=now,
+        updated_at=now,
     )
     session.add(notice)
     session.flush()
     for finding in covered:
         finding.notice = notice
-    _event(session, notice, event="issue", before=None, operator=operator, note=note, now=now,
-           extra={"deadline": deadline.isoformat(), "findings": [f.id for f in covered],
-                  "responsible": f"{notice.responsible_unit} {notice.responsible_person}"})
+    _event(
+        session,
+        notice,
+        event="issue",
+        before=None,
+        operator=operator,
+        note=note,
+        now=now,
+        extra={
+            "deadline": deadline.isoformat(),
+            "findings": [f.id for f in covered],
+            "responsible": f"{notice.responsible_unit} {notice.responsible_person}",
+        },
+    )
     return notice
 
 
 def _check(notice: RectificationNotice, action_name: str) -> None:
     action = ACTIONS[action_name]
     if action.allows(notice.status) and not (
-            action_name == "close" and notice.recheck_passed_at is None):
+        action_name == "close" and notice.recheck_passed_at is None
+    ):
         return
     if action_name == "close" and notice.status == NoticeStatus.AWAITING_RECHECK:
         raise InvalidTransition(
             f"notice {notice.number} is awaiting_recheck with no passed re-check since it was "
             f"submitted: it cannot be closed before a re-check passes "
-            f"(run: sirenctl notice recheck {notice.number} --pass); nothing was changed")
+            f"(run: sirenctl notice recheck {notice.number} --pass); nothing was changed"
+        )
     allowed = ", ".join(sorted(s.value for s in action.allowed_from))
-    options = [ACTIONS[a].how.replace("NUMBER", notice.number)
-               for a in possible_actions(notice.status)]
+    options = [
+        ACTIONS[a].how.replace("NUMBER", notice.number) for a in possible_actions(notice.status)
+    ]
     hint = f"; possible now: {'; '.join(options)}" if options else "; a closed notice is final"
     raise InvalidTransition(
         f"notice {notice.number} is {notice.status}: '{action_name}' needs status {allowed}"
-        f"{hint}; nothing was changed")
+        f"{hint}; nothing was changed"
+    )
 
 
-def apply_action(session: Session, number: str, action_name: str, *, operator: str,
-                 note: str | None = None, now: datetime | None = None) -> RectificationNotice:
+def apply_action(
+    session: Session,
+    number: str,
+    action_name: str,
+    *,
+    operator: str,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> RectificationNotice:
     """Perform one action of the status machine (see transitions.ACTIONS)."""
     if action_name not in ACTIONS:
-        raise ValidationFailed([FieldProblem("action", f"must be one of {', '.join(ACTIONS)}",
-                                             None, action_name)])
+        raise ValidationFailed(
+            [FieldProblem("action", f"must be one of {', '.join(ACTIONS)}", None, action_name)]
+        )
     now = ensure_utc(now or utcnow())
     notice = _load(session, number, for_update=True)
     _check(notice, action_name)
@@ -215,47 +300,99 @@ def apply_action(session: Session, number: str, action_name: str, *, operator: s
     elif action_name == "close":
         notice.closed_at, notice.closed_by = now, operator
         extra["closed_on_time"] = closed_on_time(notice)
-    _event(session, notice, event=action_name, before=before, operator=operator, note=note,
-           now=now, extra=extra)
+    _event(
+        session,
+        notice,
+        event=action_name,
+        before=before,
+        operator=operator,
+        note=note,
+        now=now,
+        extra=extra,
+    )
     if action_name == "close":
         for finding in notice.findings:
             if finding.status == FindingStatus.OPEN:
-                resolve(session, finding, operator=operator, now=now,
-                        resolution=f"rectified; notice {notice.number} closed")
+                resolve(
+                    session,
+                    finding,
+                    operator=operator,
+                    now=now,
+                    resolution=f"rectified; notice {notice.number} closed",
+                )
     return notice
 
 
 def set_status(session: Session, number: str, status: str, **kwargs: Any) -> RectificationNotice:
     """``notice update --status``: in_progress or awaiting_recheck."""
     if status not in STATUS_ACTIONS:
-        raise ValidationFailed([FieldProblem(
-            "status", f"update can set {' or '.join(STATUS_ACTIONS)}; use `notice recheck` and "
-                      "`notice close` for the rest", None, status)])
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "status",
+                    f"update can set {' or '.join(STATUS_ACTIONS)}; use `notice recheck` and "
+                    "`notice close` for the rest",
+                    None,
+                    status,
+                )
+            ]
+        )
     return apply_action(session, number, STATUS_ACTIONS[status], **kwargs)
 
 
-def recheck(session: Session, number: str, *, passed: bool, operator: str,
-            note: str | None = None, close: bool = False,
-            now: datetime | None = None) -> RectificationNotice:
+def recheck(
+    session: Session,
+    number: str,
+    *,
+    passed: bool,
+    operator: str,
+    note: str | None = None,
+    close: bool = False,
+    now: datetime | None = None,
+) -> RectificationNotice:
     """Record a re-check; a failed one reopens the notice, a passed one may close it at once."""
-    notice = apply_action(session, number, "recheck_pass" if passed else "recheck_fail",
-                          operator=operator, note=note, now=now)
+    notice = apply_action(
+        session,
+        number,
+        "recheck_pass" if passed else "recheck_fail",
+        operator=operator,
+        note=note,
+        now=now,
+    )
     if passed and close:
         notice = apply_action(session, number, "close", operator=operator, note=note, now=now)
     return notice
 
 
-def close_notice(session: Session, number: str, *, operator: str, note: str | None = None,
-                 now: datetime | None = None) -> RectificationNotice:
+def close_notice(
+    session: Session,
+    number: str,
+    *,
+    operator: str,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> RectificationNotice:
     return apply_action(session, number, "close", operator=operator, note=note, now=now)
 
 
-EDITABLE = ("deadline", "responsible_unit", "responsible_person", "responsible_phone",
-            "required_action")
+EDITABLE = (
+    "deadline",
+    "responsible_unit",
+    "responsible_person",
+    "responsible_phone",
+    "required_action",
+)
 
 
-def edit_notice(session: Session, number: str, changes: dict[str, Any], *, operator: str,
-                note: str | None = None, now: datetime | None = None) -> RectificationNotice:
+def edit_notice(
+    session: Session,
+    number: str,
+    changes: dict[str, Any],
+    *,
+    operator: str,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> RectificationNotice:
     """Change the deadline (an extension) or the responsible party of a notice that is not closed."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -266,8 +403,16 @@ def edit_notice(session: Session, number: str, changes: dict[str, Any], *, opera
         raise InvalidTransition(f"notice {number} is closed; a closed notice is final")
     deadline = changes.get("deadline")
     if deadline is not None and deadline < notice.issued_on:
-        raise ValidationFailed([FieldProblem("deadline", f"is before the issue date "
-                                             f"{notice.issued_on}", None, deadline.isoformat())])
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "deadline",
+                    f"is before the issue date {notice.issued_on}",
+                    None,
+                    deadline.isoformat(),
+                )
+            ]
+        )
     for key in ("responsible_unit", "responsible_person", "required_action"):
         if key in changes and not (changes[key] or "").strip():
             raise ValidationFailed([FieldProblem(key, "cannot be cleared")])
@@ -278,13 +423,28 @@ def edit_notice(session: Session, number: str, changes: dict[str, Any], *, opera
     for key, value in diff.items():
         setattr(notice, key, value)
     notice.updated_at = now
-    session.add(NoticeEvent(notice=notice, at=now, by=operator, event="edit",
-                            from_status=notice.status, to_status=notice.status,
-                            note=note or ", ".join(f"{k}: {before[k]} -> {json_safe(v)}"
-                                                   for k, v in diff.items())))
-    record(session, operator=operator, action="notice.edit", object_type="notice",
-           object_ref=notice.number, before=before,
-           after={k: json_safe(v) for k, v in diff.items()}, message=note, at=now)
+    session.add(
+        NoticeEvent(
+            notice=notice,
+            at=now,
+            by=operator,
+            event="edit",
+            from_status=notice.status,
+            to_status=notice.status,
+            note=note or ", ".join(f"{k}: {before[k]} -> {json_safe(v)}" for k, v in diff.items()),
+        )
+    )
+    record(
+        session,
+        operator=operator,
+        action="notice.edit",
+        object_type="notice",
+        object_ref=notice.number,
+        before=before,
+        after={k: json_safe(v) for k, v in diff.items()},
+        message=note,
+        at=now,
+    )
     session.flush()
     return notice
 
@@ -308,16 +468,24 @@ class NoticeFilter:
         return query
 
 
-def list_notices(session: Session, flt: NoticeFilter = NoticeFilter(), *,
-                 overdue_at: datetime | None = None) -> list[RectificationNotice]:
+def list_notices(
+    session: Session, flt: NoticeFilter = NoticeFilter(), *, overdue_at: datetime | None = None
+) -> list[RectificationNotice]:
     """Notices, newest first; with ``overdue_at`` only those overdue at that moment."""
-    query = flt.apply(select(RectificationNotice).join(RectificationNotice.site).options(
-        joinedload(RectificationNotice.site), selectinload(RectificationNotice.findings),
-        selectinload(RectificationNotice.events)))
+    query = flt.apply(
+        select(RectificationNotice)
+        .join(RectificationNotice.site)
+        .options(
+            joinedload(RectificationNotice.site),
+            selectinload(RectificationNotice.findings),
+            selectinload(RectificationNotice.events),
+        )
+    )
     if overdue_at is not None:  # coarse filter in SQL, exact per-zone check below
-        query = query.where(RectificationNotice.status != NoticeStatus.CLOSED,
-                            RectificationNotice.deadline
-                            < ensure_utc(overdue_at).date() + timedelta(days=1))
+        query = query.where(
+            RectificationNotice.status != NoticeStatus.CLOSED,
+            RectificationNotice.deadline < ensure_utc(overdue_at).date() + timedelta(days=1),
+        )
     query = query.order_by(RectificationNotice.issued_on.desc(), RectificationNotice.id.desc())
     notices = list(session.scalars(query))
     if overdue_at is not None:

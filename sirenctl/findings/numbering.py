@@ -23,9 +23,16 @@ _PREFIX_RE = re.compile(r"^[0-9A-Za-z\u4e00-\u9fff]+(?:-[0-9A-Za-z\u4e00-\u9fff]
 def check_prefix(prefix: str) -> str:
     prefix = prefix.strip()
     if not prefix or len(prefix) > 20 or not _PREFIX_RE.match(prefix):
-        raise ValidationFailed([FieldProblem(
-            "prefix", "use 1-20 letters, digits or Chinese characters (hyphens between)", None,
-            prefix)])
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "prefix",
+                    "use 1-20 letters, digits or Chinese characters (hyphens between)",
+                    None,
+                    prefix,
+                )
+            ]
+        )
     return prefix
 
 
@@ -49,8 +56,10 @@ def _insert_if_missing(session: Session, prefix: str, year: int) -> None:
 def next_sequence(session: Session, prefix: str, year: int) -> int:
     """Draw the next sequence number for ``prefix`` and ``year`` (call inside a write transaction)."""
     _insert_if_missing(session, prefix, year)
-    stmt = (update(NoticeSequence)
-            .where(NoticeSequence.prefix == prefix, NoticeSequence.year == year)
-            .values(last_seq=NoticeSequence.last_seq + 1)
-            .returning(NoticeSequence.last_seq))
+    stmt = (
+        update(NoticeSequence)
+        .where(NoticeSequence.prefix == prefix, NoticeSequence.year == year)
+        .values(last_seq=NoticeSequence.last_seq + 1)
+        .returning(NoticeSequence.last_seq)
+    )
     return int(session.execute(stmt).scalar_one())

@@ -39,25 +39,53 @@ def notice_document(notice: RectificationNotice, *, lang: str, now: datetime) ->
     if overdue:
         pairs.append((t("notice.overdue"), overdue))
     findings = Table(
-        [t("col.id"), t("col.asset"), t("col.category"), t("col.severity"),
-         t("col.description"), t("col.found_at"), t("col.found_by")],
-        [[f"#{f.id}", f.asset.tag if f.asset is not None else "", term(f.category, lang),
-          term(f.severity, lang), f.description, fmt_local(f.found_at, tz), f.found_by]
-         for f in notice.findings])
+        [
+            t("col.id"),
+            t("col.asset"),
+            t("col.category"),
+            t("col.severity"),
+            t("col.description"),
+            t("col.found_at"),
+            t("col.found_by"),
+        ],
+        [
+            [
+                f"#{f.id}",
+                f.asset.tag if f.asset is not None else "",
+                term(f.category, lang),
+                term(f.severity, lang),
+                f.description,
+                fmt_local(f.found_at, tz),
+                f.found_by,
+            ]
+            for f in notice.findings
+        ],
+    )
     history = Table(
         [t("col.at"), t("col.event"), t("col.status"), t("col.by"), t("col.note")],
-        [[fmt_local(e.at, tz), term(e.event, lang), term(e.to_status, lang), e.by, e.note]
-         for e in notice.events])
+        [
+            [fmt_local(e.at, tz), term(e.event, lang), term(e.to_status, lang), e.by, e.note]
+            for e in notice.events
+        ],
+    )
     doc = Document(title=f"{t('notice.title')} {notice.number}", lang=lang)
-    doc.add(KeyValues(pairs), Para(t("notice.intro")),
-            Heading(t("notice.findings")), findings,
-            Heading(t("notice.action")), Para(notice.required_action),
-            Heading(t("notice.history")), history,
-            Signatures([t("notice.sign.issuer"), t("notice.sign.receiver"),
-                        t("notice.sign.rechecker")]))
+    doc.add(
+        KeyValues(pairs),
+        Para(t("notice.intro")),
+        Heading(t("notice.findings")),
+        findings,
+        Heading(t("notice.action")),
+        Para(notice.required_action),
+        Heading(t("notice.history")),
+        history,
+        Signatures(
+            [t("notice.sign.issuer"), t("notice.sign.receiver"), t("notice.sign.rechecker")]
+        ),
+    )
     return doc
 
 
-def print_notice(notice: RectificationNotice, *, fmt: str = "md", lang: str = "zh",
-                 now: datetime) -> str:
+def print_notice(
+    notice: RectificationNotice, *, fmt: str = "md", lang: str = "zh", now: datetime
+) -> str:
     return render(notice_document(notice, lang=lang, now=now), fmt)

@@ -30,22 +30,39 @@ class Action:
         return status in self.allowed_from
 
 
-ACTIONS: dict[str, Action] = {a.name: a for a in (
-    Action("start", frozenset({S.OPEN, S.REOPENED}), S.IN_PROGRESS,
-           "sirenctl notice update NUMBER --status in_progress"),
-    Action("submit", frozenset({S.OPEN, S.IN_PROGRESS, S.REOPENED}), S.AWAITING_RECHECK,
-           "sirenctl notice update NUMBER --status awaiting_recheck"),
-    Action("recheck_pass", frozenset({S.AWAITING_RECHECK}), S.AWAITING_RECHECK,
-           "sirenctl notice recheck NUMBER --pass"),
-    Action("recheck_fail", frozenset({S.AWAITING_RECHECK}), S.REOPENED,
-           "sirenctl notice recheck NUMBER --fail"),
-    Action("close", frozenset({S.AWAITING_RECHECK}), S.CLOSED,
-           "sirenctl notice close NUMBER"),
-)}
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in (
+        Action(
+            "start",
+            frozenset({S.OPEN, S.REOPENED}),
+            S.IN_PROGRESS,
+            "sirenctl notice update NUMBER --status in_progress",
+        ),
+        Action(
+            "submit",
+            frozenset({S.OPEN, S.IN_PROGRESS, S.REOPENED}),
+            S.AWAITING_RECHECK,
+            "sirenctl notice update NUMBER --status awaiting_recheck",
+        ),
+        Action(
+            "recheck_pass",
+            frozenset({S.AWAITING_RECHECK}),
+            S.AWAITING_RECHECK,
+            "sirenctl notice recheck NUMBER --pass",
+        ),
+        Action(
+            "recheck_fail",
+            frozenset({S.AWAITING_RECHECK}),
+            S.REOPENED,
+            "sirenctl notice recheck NUMBER --fail",
+        ),
+        Action("close", frozenset({S.AWAITING_RECHECK}), S.CLOSED, "sirenctl notice close NUMBER"),
+    )
+}
 
 # `notice update --status X` names the target status; this maps it to the action.
-STATUS_ACTIONS: dict[str, str] = {S.IN_PROGRESS.value: "start",
-                                  S.AWAITING_RECHECK.value: "submit"}
+STATUS_ACTIONS: dict[str, str] = {S.IN_PROGRESS.value: "start", S.AWAITING_RECHECK.value: "submit"}
 
 
 def possible_actions(status: str) -> list[str]:

@@ -73,8 +73,9 @@ class Finding(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="RESTRICT"), index=True)
-    asset_id: Mapped[int | None] = mapped_column(ForeignKey("asset.id", ondelete="RESTRICT"),
-                                                 index=True)
+    asset_id: Mapped[int | None] = mapped_column(
+        ForeignKey("asset.id", ondelete="RESTRICT"), index=True
+    )
     source: Mapped[str] = mapped_column(String(32))
     # What produced it, e.g. "test_result:42"; unique with source so a hook firing twice is harmless.
     source_ref: Mapped[str | None] = mapped_column(String(200))
@@ -88,7 +89,8 @@ class Finding(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution: Mapped[str | None] = mapped_column(Text)
     notice_id: Mapped[int | None] = mapped_column(
-        ForeignKey("rectification_notice.id", ondelete="RESTRICT"), index=True)
+        ForeignKey("rectification_notice.id", ondelete="RESTRICT"), index=True
+    )
     # True when recording this finding set the asset to faulty (so resolving it may restore it).
     marked_asset_faulty: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -143,8 +145,9 @@ class RectificationNotice(Base):
 
     site: Mapped[Site] = relationship()
     findings: Mapped[list[Finding]] = relationship(back_populates="notice", order_by="Finding.id")
-    events: Mapped[list[NoticeEvent]] = relationship(back_populates="notice",
-                                                     order_by="NoticeEvent.id")
+    events: Mapped[list[NoticeEvent]] = relationship(
+        back_populates="notice", order_by="NoticeEvent.id"
+    )
 
     __table_args__ = (
         UniqueConstraint("prefix", "year", "seq", name="uq_rectification_notice_seq"),
@@ -161,7 +164,8 @@ class NoticeEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(
-        ForeignKey("rectification_notice.id", ondelete="RESTRICT"), index=True)
+        ForeignKey("rectification_notice.id", ondelete="RESTRICT"), index=True
+    )
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     by: Mapped[str] = mapped_column(String(200))
     event: Mapped[str] = mapped_column(String(32))

@@ -64,7 +64,9 @@ class Asset(Base):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     install_date: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(32), default=AssetStatus.IN_SERVICE.value, index=True)
+    status: Mapped[str] = mapped_column(
+        String(32), default=AssetStatus.IN_SERVICE.value, index=True
+    )
     rated_dbc: Mapped[float | None] = mapped_column(Float)
     measured_db: Mapped[float | None] = mapped_column(Float)
     measured_distance_m: Mapped[float | None] = mapped_column(Float)

@@ -53,8 +53,13 @@ class WorkOrderStatus(StrEnum):
 
 
 OPEN_STATUSES = (WorkOrderStatus.PLANNED, WorkOrderStatus.REFUSED)  # re-plan may still change
-FINAL_STATUSES = (WorkOrderStatus.DONE, WorkOrderStatus.FAILED, WorkOrderStatus.UNKNOWN,
-                  WorkOrderStatus.MISSED, WorkOrderStatus.CANCELLED)
+FINAL_STATUSES = (
+    WorkOrderStatus.DONE,
+    WorkOrderStatus.FAILED,
+    WorkOrderStatus.UNKNOWN,
+    WorkOrderStatus.MISSED,
+    WorkOrderStatus.CANCELLED,
+)
 
 
 class HolidayYear(Base):
@@ -120,8 +125,9 @@ class WorkOrder(Base):
     outcome_note: Mapped[str | None] = mapped_column(Text)
 
     asset: Mapped[Asset] = relationship()
-    approvals: Mapped[list[Approval]] = relationship(back_populates="work_order",
-                                                     order_by="Approval.id")
+    approvals: Mapped[list[Approval]] = relationship(
+        back_populates="work_order", order_by="Approval.id"
+    )
 
     __table_args__ = (
         UniqueConstraint("campaign", "nominal_at", "asset_id", name="uq_work_order_occurrence"),
@@ -138,8 +144,9 @@ class Approval(Base):
     __tablename__ = "work_order_approval"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    work_order_id: Mapped[int] = mapped_column(ForeignKey("work_order.id", ondelete="CASCADE"),
-                                               index=True)
+    work_order_id: Mapped[int] = mapped_column(
+        ForeignKey("work_order.id", ondelete="CASCADE"), index=True
+    )
     approved_by: Mapped[str] = mapped_column(String(200))
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reason: Mapped[str] = mapped_column(Text)
@@ -158,8 +165,13 @@ class ResultOutcome(StrEnum):
     ERROR = "error"
 
 
-FAILING_OUTCOMES = (ResultOutcome.FAIL, ResultOutcome.FAILED_TO_SOUND, ResultOutcome.UNREACHABLE,
-                    ResultOutcome.UNKNOWN, ResultOutcome.ERROR)
+FAILING_OUTCOMES = (
+    ResultOutcome.FAIL,
+    ResultOutcome.FAILED_TO_SOUND,
+    ResultOutcome.UNREACHABLE,
+    ResultOutcome.UNKNOWN,
+    ResultOutcome.ERROR,
+)
 
 
 class TestResult(Base):
@@ -170,7 +182,8 @@ class TestResult(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     work_order_id: Mapped[int | None] = mapped_column(
-        ForeignKey("work_order.id", ondelete="RESTRICT"), index=True)
+        ForeignKey("work_order.id", ondelete="RESTRICT"), index=True
+    )
     asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id", ondelete="RESTRICT"), index=True)
     kind: Mapped[str] = mapped_column(String(32))  # the task
     outcome: Mapped[str] = mapped_column(String(32))
@@ -190,9 +203,7 @@ class TestResult(Base):
     asset: Mapped[Asset] = relationship()
     work_order: Mapped[WorkOrder | None] = relationship()
 
-    __table_args__ = (
-        CheckConstraint(f"outcome IN ({sql_in(ResultOutcome)})", name="outcome"),
-    )
+    __table_args__ = (CheckConstraint(f"outcome IN ({sql_in(ResultOutcome)})", name="outcome"),)
 
 
 class SchedulerLease(Base):

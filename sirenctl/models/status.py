@@ -14,8 +14,9 @@ from sirenctl.models.base import Base, JSONDocument, UTCDateTime
 class AssetStatusReading(Base):
     __tablename__ = "asset_status"
 
-    asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id", ondelete="CASCADE"),
-                                          primary_key=True)
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("asset.id", ondelete="CASCADE"), primary_key=True
+    )
     polled_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reachable: Mapped[bool] = mapped_column(Boolean)
     faulty: Mapped[bool] = mapped_column(Boolean, default=False)

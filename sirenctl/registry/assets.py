@@ -18,8 +18,13 @@ DEFAULT_CONTROLLER_MODEL = "sirenctl-generic"
 DEFAULT_MODBUS_PORT = 502
 DEFAULT_SERIAL_SETTINGS = "9600 8N1"
 CONTROLLER_FIELDS = (
-    "controller_transport", "controller_model", "controller_host", "controller_port",
-    "controller_device", "controller_serial", "controller_unit_id",
+    "controller_transport",
+    "controller_model",
+    "controller_host",
+    "controller_port",
+    "controller_device",
+    "controller_serial",
+    "controller_unit_id",
 )
 
 
@@ -34,8 +39,11 @@ def check_asset(values: dict[str, Any], line: int | None = None) -> list[FieldPr
                 problems.append(FieldProblem(key, "set, but controller_transport is empty", line))
         return problems
     if kind == AssetKind.HAND_CRANK:
-        problems.append(FieldProblem("controller_transport",
-                                     "a hand-crank siren has no controller", line, transport))
+        problems.append(
+            FieldProblem(
+                "controller_transport", "a hand-crank siren has no controller", line, transport
+            )
+        )
     values["controller_model"] = values.get("controller_model") or DEFAULT_CONTROLLER_MODEL
     if values.get("controller_unit_id") is None:
         values["controller_unit_id"] = 1
@@ -63,8 +71,9 @@ def asset_snapshot(asset: Asset) -> dict[str, Any]:
     return data
 
 
-def new_asset(session: Session, values: dict[str, Any],
-              sites: dict[str, Site] | None = None) -> Asset:
+def new_asset(
+    session: Session, values: dict[str, Any], sites: dict[str, Site] | None = None
+) -> Asset:
     """Build (not add) an asset from parsed values whose ``site`` is a site code."""
     values = {k: v for k, v in values.items() if v is not None}
     site_code = values.pop("site")
@@ -84,8 +93,14 @@ def add_asset(session: Session, values: dict[str, Any], *, operator: str) -> Ass
     asset = new_asset(session, values)
     session.add(asset)
     session.flush()
-    record(session, operator=operator, action="asset.add", object_type="asset",
-           object_ref=asset.tag, after=asset_snapshot(asset))
+    record(
+        session,
+        operator=operator,
+        action="asset.add",
+        object_type="asset",
+        object_ref=asset.tag,
+        after=asset_snapshot(asset),
+    )
     return asset
 
 
@@ -111,8 +126,15 @@ def edit_asset(session: Session, tag: str, changes: dict[str, Any], *, operator:
     for key in CONTROLLER_FIELDS:  # defaults filled by check_asset
         setattr(asset, key, merged.get(key))
     session.flush()
-    record_edit(session, operator=operator, action="asset.edit", object_type="asset",
-                object_ref=asset.tag, before=before, after=asset_snapshot(asset))
+    record_edit(
+        session,
+        operator=operator,
+        action="asset.edit",
+        object_type="asset",
+        object_ref=asset.tag,
+        before=before,
+        after=asset_snapshot(asset),
+    )
     return asset
 
 
@@ -124,10 +146,16 @@ def retire_asset(session: Session, tag: str, *, operator: str, reason: str | Non
     asset.status = AssetStatus.RETIRED.value
     asset.retired_at = utcnow()
     session.flush()
-    record(session, operator=operator, action="asset.retire", object_type="asset",
-           object_ref=tag, before=before,
-           after={"status": asset.status, "retired_at": asset.retired_at.isoformat()},
-           message=reason)
+    record(
+        session,
+        operator=operator,
+        action="asset.retire",
+        object_type="asset",
+        object_ref=tag,
+        before=before,
+        after={"status": asset.status, "retired_at": asset.retired_at.isoformat()},
+        message=reason,
+    )
     return asset
 
 
@@ -152,8 +180,9 @@ class AssetFilter:
             query = query.where(Asset.tag.ilike(f"%{self.tag_contains}%"))
         if self.text:
             pattern = f"%{self.text}%"
-            query = query.where(or_(Asset.tag.ilike(pattern), Asset.name.ilike(pattern),
-                                    Site.name.ilike(pattern)))
+            query = query.where(
+                or_(Asset.tag.ilike(pattern), Asset.name.ilike(pattern), Site.name.ilike(pattern))
+            )
         if self.networked is not None:
             column = Asset.controller_transport
             query = query.where(column.is_not(None) if self.networked else column.is_(None))
@@ -162,8 +191,9 @@ class AssetFilter:
         return query
 
 
-def list_assets(session: Session, flt: AssetFilter = AssetFilter(), *,
-                limit: int | None = None, offset: int = 0) -> list[Asset]:
+def list_assets(
+    session: Session, flt: AssetFilter = AssetFilter(), *, limit: int | None = None, offset: int = 0
+) -> list[Asset]:
     query = flt.apply(select(Asset).join(Asset.site).options(joinedload(Asset.site)))
     query = query.order_by(Asset.tag).offset(offset)
     if limit is not None:

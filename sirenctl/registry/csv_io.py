@@ -33,8 +33,13 @@ def read_text(path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValidationFailed([FieldProblem(
-            "file", f"not UTF-8 text (byte {exc.start}); save the sheet as 'CSV UTF-8'")]) from None
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "file", f"not UTF-8 text (byte {exc.start}); save the sheet as 'CSV UTF-8'"
+                )
+            ]
+        ) from None
 
 
 def parse_asset_csv(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[FieldProblem]]:
@@ -56,7 +61,9 @@ def parse_asset_csv(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[F
         keys.append(spec.key if spec else None)
     for spec in ASSET_FIELDS:
         if spec.required and spec.key not in keys:
-            problems.append(FieldProblem("header", f"missing required column {spec.key!r} ({spec.zh})", 1))
+            problems.append(
+                FieldProblem("header", f"missing required column {spec.key!r} ({spec.zh})", 1)
+            )
     if problems:
         return [], problems
     rows: list[tuple[int, dict[str, Any]]] = []
@@ -65,7 +72,9 @@ def parse_asset_csv(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[F
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(keys):
-            problems.append(FieldProblem("row", f"{len(cells)} cells but {len(keys)} columns", line))
+            problems.append(
+                FieldProblem("row", f"{len(cells)} cells but {len(keys)} columns", line)
+            )
             continue
         raw = {key: (cells[i] if i < len(cells) else "") for i, key in enumerate(keys) if key}
         values, row_problems = parse_values(ASSET_FIELDS, raw, line=line)
@@ -101,8 +110,15 @@ def import_assets(session: Session, text: str, *, operator: str, source: str) ->
     session.add_all(assets)
     session.flush()
     for asset in assets:
-        record(session, operator=operator, action="asset.import", object_type="asset",
-               object_ref=asset.tag, after=asset_snapshot(asset), message=f"from {source}")
+        record(
+            session,
+            operator=operator,
+            action="asset.import",
+            object_type="asset",
+            object_ref=asset.tag,
+            after=asset_snapshot(asset),
+            message=f"from {source}",
+        )
     return assets
 
 
@@ -121,7 +137,9 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def export_assets(session: Session, flt: AssetFilter, fmt: str, *, chinese_headers: bool = False) -> str:
+def export_assets(
+    session: Session, flt: AssetFilter, fmt: str, *, chinese_headers: bool = False
+) -> str:
     assets = list_assets(session, flt)
     if fmt == "json":
         return json.dumps([_export_row(a) for a in assets], ensure_ascii=False, indent=2) + "\n"

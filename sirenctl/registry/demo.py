@@ -55,18 +55,66 @@ class DemoTerminal:
 
 
 DEMO_TERMINALS: tuple[DemoTerminal, ...] = (
-    DemoTerminal("T01", "C01", "motor", "东风社区楼顶电动警报器", "sirenctl-generic", "modbus_tcp",
-                 port_offset=1, rated_dbc=123),
-    DemoTerminal("T02", "C06", "electronic", "幸福家园电声警报器", "sirenctl-generic", "modbus_tcp",
-                 port_offset=2, rated_dbc=118),
-    DemoTerminal("T03", "C08", "multimedia", "滨河广场多媒体警报终端", "sirenctl-generic", "modbus_tcp",
-                 port_offset=3, rated_dbc=110),
-    DemoTerminal("T04", "C12", "electronic", "南湖电声警报器(RS-485)", "sirenctl-generic", "modbus_rtu",
-                 unit_id=4),
-    DemoTerminal("T05", "C11", "motor", "工业园电动警报器(RS-485)", "sirenctl-generic", "modbus_rtu",
-                 unit_id=5, rated_dbc=125),
-    DemoTerminal("BENCH-01", "C01", "electronic", "人防办试验台电声警报器", "sirenctl-generic",
-                 "modbus_tcp", port_offset=9, rated_dbc=100, is_bench=True),
+    DemoTerminal(
+        "T01",
+        "C01",
+        "motor",
+        "东风社区楼顶电动警报器",
+        "sirenctl-generic",
+        "modbus_tcp",
+        port_offset=1,
+        rated_dbc=123,
+    ),
+    DemoTerminal(
+        "T02",
+        "C06",
+        "electronic",
+        "幸福家园电声警报器",
+        "sirenctl-generic",
+        "modbus_tcp",
+        port_offset=2,
+        rated_dbc=118,
+    ),
+    DemoTerminal(
+        "T03",
+        "C08",
+        "multimedia",
+        "滨河广场多媒体警报终端",
+        "sirenctl-generic",
+        "modbus_tcp",
+        port_offset=3,
+        rated_dbc=110,
+    ),
+    DemoTerminal(
+        "T04",
+        "C12",
+        "electronic",
+        "南湖电声警报器(RS-485)",
+        "sirenctl-generic",
+        "modbus_rtu",
+        unit_id=4,
+    ),
+    DemoTerminal(
+        "T05",
+        "C11",
+        "motor",
+        "工业园电动警报器(RS-485)",
+        "sirenctl-generic",
+        "modbus_rtu",
+        unit_id=5,
+        rated_dbc=125,
+    ),
+    DemoTerminal(
+        "BENCH-01",
+        "C01",
+        "electronic",
+        "人防办试验台电声警报器",
+        "sirenctl-generic",
+        "modbus_tcp",
+        port_offset=9,
+        rated_dbc=100,
+        is_bench=True,
+    ),
 )
 
 
@@ -81,32 +129,65 @@ def demo_is_seeded(session: Session) -> bool:
 
 def seed_demo(session: Session, *, operator: str, data_dir: Path) -> None:
     for code, name, sub, lat, lon, pop, contact, phone in DEMO_SITES:
-        add_site(session, {
-            "code": code, "name": name, "district": DEMO_DISTRICT, "subdistrict": sub,
-            "address": f"{DEMO_DISTRICT}{sub}{name}居委会", "latitude": lat, "longitude": lon,
-            "population": pop, "contact_person": contact, "contact_phone": phone,
-        }, operator=operator)
+        add_site(
+            session,
+            {
+                "code": code,
+                "name": name,
+                "district": DEMO_DISTRICT,
+                "subdistrict": sub,
+                "address": f"{DEMO_DISTRICT}{sub}{name}居委会",
+                "latitude": lat,
+                "longitude": lon,
+                "population": pop,
+                "contact_person": contact,
+                "contact_phone": phone,
+            },
+            operator=operator,
+        )
     for number, (code, name, _sub, lat, lon, *_rest) in enumerate(DEMO_SITES, start=1):
-        add_asset(session, {
-            "tag": f"HC-{code}", "site": code, "kind": "hand_crank",
-            "name": f"{name}手摇警报器", "make": "江苏某警报器厂", "model": "SY-120",
-            "serial_no": f"SY120-2023{number:03d}", "position": f"{name}居委会院内",
-            "latitude": lat + 0.0004, "longitude": lon - 0.0003,
-            "install_date": date(2023, 6, 1), "measured_db": 96.0 + (number % 5),
-            "measured_distance_m": 30.0, "custodian": f"{name}网格员",
-            "custodian_phone": f"1390531{number:04d}",
-        }, operator=operator)
+        add_asset(
+            session,
+            {
+                "tag": f"HC-{code}",
+                "site": code,
+                "kind": "hand_crank",
+                "name": f"{name}手摇警报器",
+                "make": "江苏某警报器厂",
+                "model": "SY-120",
+                "serial_no": f"SY120-2023{number:03d}",
+                "position": f"{name}居委会院内",
+                "latitude": lat + 0.0004,
+                "longitude": lon - 0.0003,
+                "install_date": date(2023, 6, 1),
+                "measured_db": 96.0 + (number % 5),
+                "measured_distance_m": 30.0,
+                "custodian": f"{name}网格员",
+                "custodian_phone": f"1390531{number:04d}",
+            },
+            operator=operator,
+        )
     sites = {code: (lat, lon) for code, _n, _s, lat, lon, *_r in DEMO_SITES}
     rtu_device = str(demo_rtu_device(data_dir))
     for term in DEMO_TERMINALS:
         lat, lon = sites[term.site]
         values: dict[str, object] = {
-            "tag": term.tag, "site": term.site, "kind": term.kind, "name": term.name,
-            "make": "sirenctl 仿真", "model": term.controller_model, "latitude": lat - 0.0005,
-            "longitude": lon + 0.0004, "install_date": date(2024, 9, 1),
-            "rated_dbc": term.rated_dbc, "power_mains": True, "battery_backup": True,
-            "is_bench": term.is_bench, "controller_transport": term.transport,
-            "controller_model": term.controller_model, "controller_unit_id": term.unit_id,
+            "tag": term.tag,
+            "site": term.site,
+            "kind": term.kind,
+            "name": term.name,
+            "make": "sirenctl 仿真",
+            "model": term.controller_model,
+            "latitude": lat - 0.0005,
+            "longitude": lon + 0.0004,
+            "install_date": date(2024, 9, 1),
+            "rated_dbc": term.rated_dbc,
+            "power_mains": True,
+            "battery_backup": True,
+            "is_bench": term.is_bench,
+            "controller_transport": term.transport,
+            "controller_model": term.controller_model,
+            "controller_unit_id": term.unit_id,
         }
         if term.port_offset is not None:
             values["controller_host"] = DEMO_SIM_HOST

@@ -112,8 +112,10 @@ def parse_serial_settings(raw: str) -> str:
     try:
         p = Endpoint.parse_serial_settings(raw)
     except ValueError:
-        raise ValueError("expected serial settings such as '9600 8N1' (a standard baud rate, "
-                         "data bits 5-8, parity N/E/O, stop bits 1-2)") from None
+        raise ValueError(
+            "expected serial settings such as '9600 8N1' (a standard baud rate, "
+            "data bits 5-8, parity N/E/O, stop bits 1-2)"
+        ) from None
     return f"{p['baudrate']} {p['bytesize']}{p['parity']}{p['stopbits']}"
 
 
@@ -133,11 +135,23 @@ def _enum_parser(enum: type[StrEnum], aliases: dict[str, str] | None = None) -> 
 
 
 KIND_ALIASES = {
-    "手摇": "hand_crank", "手摇警报器": "hand_crank", "电动": "motor", "电动警报器": "motor",
-    "电声": "electronic", "电声警报器": "electronic", "多媒体": "multimedia",
-    "多媒体警报器": "multimedia", "控制器": "controller", "其他": "other",
+    "手摇": "hand_crank",
+    "手摇警报器": "hand_crank",
+    "电动": "motor",
+    "电动警报器": "motor",
+    "电声": "electronic",
+    "电声警报器": "electronic",
+    "多媒体": "multimedia",
+    "多媒体警报器": "multimedia",
+    "控制器": "controller",
+    "其他": "other",
 }
-STATUS_ALIASES = {"在用": "in_service", "故障": "faulty", "维修中": "under_repair", "报废": "retired"}
+STATUS_ALIASES = {
+    "在用": "in_service",
+    "故障": "faulty",
+    "维修中": "under_repair",
+    "报废": "retired",
+}
 
 parse_kind = _enum_parser(AssetKind, KIND_ALIASES)
 parse_status = _enum_parser(AssetStatus, STATUS_ALIASES)
@@ -155,8 +169,16 @@ class FieldSpec:
 
 
 SITE_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("code", "编码", "Unique site code, e.g. C01", required=True, aliases=("社区编码", "site_code")),
-    FieldSpec("name", "名称", "Community name, e.g. 东风社区", required=True, aliases=("社区名称", "社区")),
+    FieldSpec(
+        "code",
+        "编码",
+        "Unique site code, e.g. C01",
+        required=True,
+        aliases=("社区编码", "site_code"),
+    ),
+    FieldSpec(
+        "name", "名称", "Community name, e.g. 东风社区", required=True, aliases=("社区名称", "社区")
+    ),
     FieldSpec("district", "区县", "District"),
     FieldSpec("subdistrict", "街道", "Subdistrict / township", aliases=("乡镇",)),
     FieldSpec("address", "地址", "Street address"),
@@ -169,9 +191,27 @@ SITE_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 ASSET_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("tag", "标签", "Unique asset tag (the QR label text)", required=True, aliases=("编号", "二维码", "资产编号")),
-    FieldSpec("site", "社区编码", "Code of the site the asset belongs to", required=True, aliases=("site_code", "所属社区", "站点")),
-    FieldSpec("kind", "类型", "hand_crank, motor, electronic, multimedia, controller or other", parse_kind, required=True),
+    FieldSpec(
+        "tag",
+        "标签",
+        "Unique asset tag (the QR label text)",
+        required=True,
+        aliases=("编号", "二维码", "资产编号"),
+    ),
+    FieldSpec(
+        "site",
+        "社区编码",
+        "Code of the site the asset belongs to",
+        required=True,
+        aliases=("site_code", "所属社区", "站点"),
+    ),
+    FieldSpec(
+        "kind",
+        "类型",
+        "hand_crank, motor, electronic, multimedia, controller or other",
+        parse_kind,
+        required=True,
+    ),
     FieldSpec("name", "名称", "Display name"),
     FieldSpec("make", "厂家", "Manufacturer", aliases=("生产厂家",)),
     FieldSpec("model", "型号", "Model"),
@@ -181,21 +221,63 @@ ASSET_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("longitude", "经度", "Longitude of the asset", parse_longitude),
     FieldSpec("install_date", "安装日期", "Install date YYYY-MM-DD", parse_date),
     FieldSpec("status", "状态", "in_service, faulty, under_repair or retired", parse_status),
-    FieldSpec("rated_dbc", "额定声级", "Rated level, dBC at 30 m", parse_sound_level, aliases=("额定声级dBC",)),
-    FieldSpec("measured_db", "实测声级", "Measured level, dB (hand-crank units)", parse_sound_level),
-    FieldSpec("measured_distance_m", "测量距离", "Distance of the measured level, m", parse_distance, aliases=("测量距离m",)),
+    FieldSpec(
+        "rated_dbc",
+        "额定声级",
+        "Rated level, dBC at 30 m",
+        parse_sound_level,
+        aliases=("额定声级dBC",),
+    ),
+    FieldSpec(
+        "measured_db", "实测声级", "Measured level, dB (hand-crank units)", parse_sound_level
+    ),
+    FieldSpec(
+        "measured_distance_m",
+        "测量距离",
+        "Distance of the measured level, m",
+        parse_distance,
+        aliases=("测量距离m",),
+    ),
     FieldSpec("power_mains", "市电", "Mains powered (yes/no)", parse_bool),
     FieldSpec("battery_backup", "备用电池", "Battery backup (yes/no)", parse_bool),
     FieldSpec("custodian", "管护人", "Custodian", aliases=("责任人",)),
     FieldSpec("custodian_phone", "管护人电话", "Custodian phone"),
-    FieldSpec("is_bench", "试验台", "Bench unit that may be sounded freely (yes/no)", parse_bool, aliases=("bench",)),
-    FieldSpec("controller_transport", "通信方式", "modbus_tcp, modbus_rtu or bench_serial", parse_transport, aliases=("transport",)),
-    FieldSpec("controller_model", "控制器型号", "Controller model (register map), e.g. sirenctl-generic"),
-    FieldSpec("controller_host", "控制器地址", "Controller IP address or host name", aliases=("host",)),
-    FieldSpec("controller_port", "控制器端口", "Controller TCP port", parse_port, aliases=("port",)),
-    FieldSpec("controller_device", "串口", "Serial device path, e.g. /dev/ttyUSB0", aliases=("device",)),
-    FieldSpec("controller_serial", "串口参数", "Serial settings, e.g. '9600 8N1'", parse_serial_settings),
-    FieldSpec("controller_unit_id", "从站地址", "Modbus unit id (1-247)", parse_unit_id, aliases=("unit_id",)),
+    FieldSpec(
+        "is_bench",
+        "试验台",
+        "Bench unit that may be sounded freely (yes/no)",
+        parse_bool,
+        aliases=("bench",),
+    ),
+    FieldSpec(
+        "controller_transport",
+        "通信方式",
+        "modbus_tcp, modbus_rtu or bench_serial",
+        parse_transport,
+        aliases=("transport",),
+    ),
+    FieldSpec(
+        "controller_model", "控制器型号", "Controller model (register map), e.g. sirenctl-generic"
+    ),
+    FieldSpec(
+        "controller_host", "控制器地址", "Controller IP address or host name", aliases=("host",)
+    ),
+    FieldSpec(
+        "controller_port", "控制器端口", "Controller TCP port", parse_port, aliases=("port",)
+    ),
+    FieldSpec(
+        "controller_device", "串口", "Serial device path, e.g. /dev/ttyUSB0", aliases=("device",)
+    ),
+    FieldSpec(
+        "controller_serial", "串口参数", "Serial settings, e.g. '9600 8N1'", parse_serial_settings
+    ),
+    FieldSpec(
+        "controller_unit_id",
+        "从站地址",
+        "Modbus unit id (1-247)",
+        parse_unit_id,
+        aliases=("unit_id",),
+    ),
     FieldSpec("notes", "备注", "Free notes"),
 )
 
@@ -210,7 +292,10 @@ def header_index(fields: tuple[FieldSpec, ...]) -> dict[str, FieldSpec]:
 
 
 def parse_values(
-    fields: tuple[FieldSpec, ...], raw: dict[str, str | None], *, line: int | None = None,
+    fields: tuple[FieldSpec, ...],
+    raw: dict[str, str | None],
+    *,
+    line: int | None = None,
     require: bool = True,
 ) -> tuple[dict[str, Any], list[FieldProblem]]:
     """Parse text values by field key. Empty text means "not set" (None)."""

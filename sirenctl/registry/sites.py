@@ -28,8 +28,14 @@ def add_site(session: Session, values: dict[str, Any], *, operator: str) -> Site
     site = Site(**clean)
     session.add(site)
     session.flush()
-    record(session, operator=operator, action="site.add", object_type="site",
-           object_ref=site.code, after=snapshot(site))
+    record(
+        session,
+        operator=operator,
+        action="site.add",
+        object_type="site",
+        object_ref=site.code,
+        after=snapshot(site),
+    )
     return site
 
 
@@ -44,8 +50,15 @@ def edit_site(session: Session, code: str, changes: dict[str, Any], *, operator:
     for key, value in changes.items():
         setattr(site, key, value)
     session.flush()
-    record_edit(session, operator=operator, action="site.edit", object_type="site",
-                object_ref=site.code, before=before, after=snapshot(site))
+    record_edit(
+        session,
+        operator=operator,
+        action="site.edit",
+        object_type="site",
+        object_ref=site.code,
+        before=before,
+        after=snapshot(site),
+    )
     return site
 
 
@@ -53,8 +66,9 @@ def list_sites(session: Session, *, search: str | None = None) -> list[Site]:
     query = select(Site).order_by(Site.code)
     if search:
         pattern = f"%{search}%"
-        query = query.where(or_(Site.code.ilike(pattern), Site.name.ilike(pattern),
-                                Site.district.ilike(pattern)))
+        query = query.where(
+            or_(Site.code.ilike(pattern), Site.name.ilike(pattern), Site.district.ilike(pattern))
+        )
     return list(session.scalars(query))
 
 

@@ -37,9 +37,14 @@ class KnownStatus:
 
     def to_dict(self, now: datetime) -> dict[str, Any]:
         return {
-            "tag": self.tag, "site": self.site, "reachable": self.reachable,
-            "faulty": self.faulty, "faults": self.faults, "polled_at": self.polled_at.isoformat(),
-            "age_s": round(self.age_seconds(now), 1), "status": self.status,
+            "tag": self.tag,
+            "site": self.site,
+            "reachable": self.reachable,
+            "faulty": self.faulty,
+            "faults": self.faults,
+            "polled_at": self.polled_at.isoformat(),
+            "age_s": round(self.age_seconds(now), 1),
+            "status": self.status,
             "error": {"kind": self.error_kind, "message": self.error} if self.error else None,
             "source": self.source,
         }
@@ -49,8 +54,12 @@ def store_poll_results(session: Session, results: Mapping[str, Any], *, source: 
     """Upsert driver ``PollResult``s (by tag); returns how many readings were stored."""
     rows = session.execute(select(Asset.tag, Asset.id).where(Asset.tag.in_(list(results))))
     ids = {tag: asset_id for tag, asset_id in rows}
-    existing = {row.asset_id: row for row in session.scalars(
-        select(AssetStatusReading).where(AssetStatusReading.asset_id.in_(list(ids.values()))))}
+    existing = {
+        row.asset_id: row
+        for row in session.scalars(
+            select(AssetStatusReading).where(AssetStatusReading.asset_id.in_(list(ids.values())))
+        )
+    }
     for tag, result in results.items():
         if tag not in ids:
             continue
@@ -75,14 +84,25 @@ def store_poll_results(session: Session, results: Mapping[str, Any], *, source: 
 
 
 def known_statuses(session: Session, tags: Iterable[str] | None = None) -> dict[str, KnownStatus]:
-    query = (select(AssetStatusReading, Asset).join(Asset, Asset.id == AssetStatusReading.asset_id)
-             .order_by(Asset.tag))
+    query = (
+        select(AssetStatusReading, Asset)
+        .join(Asset, Asset.id == AssetStatusReading.asset_id)
+        .order_by(Asset.tag)
+    )
     if tags is not None:
         query = query.where(Asset.tag.in_(list(tags)))
     out: dict[str, KnownStatus] = {}
     for reading, asset in session.execute(query):
         out[asset.tag] = KnownStatus(
-            asset.tag, asset.site.code, reading.polled_at, reading.reachable, reading.faulty,
-            list(reading.faults or []), reading.status, reading.error_kind, reading.error,
-            reading.source)
+            asset.tag,
+            asset.site.code,
+            reading.polled_at,
+            reading.reachable,
+            reading.faulty,
+            list(reading.faults or []),
+            reading.status,
+            reading.error_kind,
+            reading.error,
+            reading.source,
+        )
     return out

@@ -41,21 +41,30 @@ def _active_in_year(asset: Asset, period: Period, zone: ZoneInfo) -> bool:
     if asset.is_bench:
         return False
     if asset.install_date is not None and (
-            datetime.combine(asset.install_date, time(), zone) >= period.end):
+        datetime.combine(asset.install_date, time(), zone) >= period.end
+    ):
         return False
     return asset.retired_at is None or asset.retired_at >= period.start
 
 
-def compute_report(session: Session, year: int, *, now: datetime,
-                   timezone: str = DEFAULT_TIMEZONE, target_dbc: float = DENSE_TARGET_DBC,
-                   orders: list[OrderFact] | None = None) -> AnnualReport:
+def compute_report(
+    session: Session,
+    year: int,
+    *,
+    now: datetime,
+    timezone: str = DEFAULT_TIMEZONE,
+    target_dbc: float = DENSE_TARGET_DBC,
+    orders: list[OrderFact] | None = None,
+) -> AnnualReport:
     period = year_period(year, timezone, now)
     if orders is None:
         orders = load_order_facts(session, period.start, period.end, period.now)
     zone = ZoneInfo(timezone)
-    assets = [a for a in session.scalars(select(Asset).options(joinedload(Asset.site))
-                                         .order_by(Asset.id))
-              if _active_in_year(a, period, zone)]
+    assets = [
+        a
+        for a in session.scalars(select(Asset).options(joinedload(Asset.site)).order_by(Asset.id))
+        if _active_in_year(a, period, zone)
+    ]
     faulty = faulty_asset_ids(session)
     if period.end < period.now:  # a finished year: the fleet as it stood at its end
         from sirenctl.reports.as_of import AssetAsOf, statuses_at

@@ -23,15 +23,24 @@ def statuses_at(session: Session, assets: list[Asset], moment: datetime) -> dict
     """Status of each asset at ``moment`` (its current status when nothing changed since)."""
     status = {a.id: a.status for a in assets}
     by_tag = {a.tag: a.id for a in assets}
-    events = session.scalars(select(AuditEvent).where(
-        AuditEvent.object_type == "asset", AuditEvent.at > moment,
-        AuditEvent.object_ref.in_(list(by_tag))).order_by(AuditEvent.id.desc()))
+    events = session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.object_type == "asset",
+            AuditEvent.at > moment,
+            AuditEvent.object_ref.in_(list(by_tag)),
+        )
+        .order_by(AuditEvent.id.desc())
+    )
     for event in events:
         asset_id = by_tag[event.object_ref or ""]
         if isinstance(event.before, dict) and "status" in event.before:
             status[asset_id] = event.before["status"]
-        elif event.action in _REGISTERED and isinstance(event.after, dict) \
-                and "status" in event.after:
+        elif (
+            event.action in _REGISTERED
+            and isinstance(event.after, dict)
+            and "status" in event.after
+        ):
             status[asset_id] = event.after["status"]  # registered later: as registered
     return status
 

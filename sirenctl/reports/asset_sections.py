@@ -32,32 +32,57 @@ def assets_section(assets: list[Asset], faulty: set[int]) -> Section:
         if not ids:
             continue
         row = [Figure(f"assets.{kind}", len(ids), refs("asset", ids), term_value=kind)]
-        row += [Figure(f"assets.{kind}.{status}", len(by[(kind, status)]),
-                       refs("asset", by[(kind, status)]), term_value=status) for status in statuses]
+        row += [
+            Figure(
+                f"assets.{kind}.{status}",
+                len(by[(kind, status)]),
+                refs("asset", by[(kind, status)]),
+                term_value=status,
+            )
+            for status in statuses
+        ]
         rows.append(row)
     section.tables["by_kind"] = rows
-    section.add(Figure("assets.total", len(assets), refs("asset", [a.id for a in assets]),
-                       label_key="col.total"))
+    section.add(
+        Figure(
+            "assets.total",
+            len(assets),
+            refs("asset", [a.id for a in assets]),
+            label_key="col.total",
+        )
+    )
     return section
 
 
 def _working_sirens(assets: list[Asset], faulty: set[int]) -> list[Asset]:
-    return [a for a in assets if a.kind in SIREN_KINDS
-            and effective_status(a, faulty) == AssetStatus.IN_SERVICE]
+    return [
+        a
+        for a in assets
+        if a.kind in SIREN_KINDS and effective_status(a, faulty) == AssetStatus.IN_SERVICE
+    ]
 
 
-def communities_section(session: Session, assets: list[Asset], faulty: set[int],
-                        target_dbc: float) -> Section:
+def communities_section(
+    session: Session, assets: list[Asset], faulty: set[int], target_dbc: float
+) -> Section:
     section = Section("communities")
     sites = list(session.scalars(select(Site).order_by(Site.code)))
     working = _working_sirens(assets, faulty)
     with_siren = sorted({a.site_id for a in working})
     section.add(
-        Figure("communities.total", len(sites), refs("site", [s.id for s in sites]),
-               label_key="report.communities.total"),
-        Figure("communities.with_working_siren", len(with_siren),
-               refs("site", with_siren) + refs("asset", [a.id for a in working]),
-               label_key="report.communities.with_siren"))
+        Figure(
+            "communities.total",
+            len(sites),
+            refs("site", [s.id for s in sites]),
+            label_key="report.communities.total",
+        ),
+        Figure(
+            "communities.with_working_siren",
+            len(with_siren),
+            refs("site", with_siren) + refs("asset", [a.id for a in working]),
+            label_key="report.communities.with_siren",
+        ),
+    )
     sources = []
     for asset in working:
         lat = asset.latitude if asset.latitude is not None else asset.site.latitude
@@ -66,8 +91,11 @@ def communities_section(session: Session, assets: list[Asset], faulty: set[int],
         if lat is not None and lon is not None and l100 is not None:
             sources.append(Source(asset.id, asset.tag, lat, lon, l100))
     names = {s.id: f"{s.code} {s.name}" for s in sites}
-    places = [Place(s.id, s.code, s.latitude, s.longitude, s.population) for s in sites
-              if s.latitude is not None and s.longitude is not None and s.population is not None]
+    places = [
+        Place(s.id, s.code, s.latitude, s.longitude, s.population)
+        for s in sites
+        if s.latitude is not None and s.longitude is not None and s.population is not None
+    ]
     assessed = sum(p.population for p in places)
     covered_rows: list[str] = []
     covered_pop = 0
@@ -78,21 +106,45 @@ def communities_section(session: Session, assets: list[Asset], faulty: set[int],
         if reach:
             covered_pop += place.population
             covered_rows += site_refs
-        per_site.append([
-            Figure(f"communities.site.{place.code}", place.population, site_refs,
-                   params={"name": names[place.site_id]}),
-            Figure(f"communities.site.{place.code}.covered", int(bool(reach)), site_refs),
-            Figure(f"communities.site.{place.code}.radius",
-                   max((radius_m(s.l100, target_dbc) for s in reach), default=None), site_refs),
-        ])
+        per_site.append(
+            [
+                Figure(
+                    f"communities.site.{place.code}",
+                    place.population,
+                    site_refs,
+                    params={"name": names[place.site_id]},
+                ),
+                Figure(f"communities.site.{place.code}.covered", int(bool(reach)), site_refs),
+                Figure(
+                    f"communities.site.{place.code}.radius",
+                    max((radius_m(s.l100, target_dbc) for s in reach), default=None),
+                    site_refs,
+                ),
+            ]
+        )
     section.tables["coverage"] = per_site
     section.add(
-        Figure("communities.population_assessed", assessed,
-               refs("site", [p.site_id for p in places]), label_key="report.coverage.assessed"),
-        Figure("communities.population_covered", covered_pop, tuple(covered_rows),
-               label_key="report.coverage.population", params={"target": f"{target_dbc:g}"}),
-        Figure("communities.coverage_rate", rate(covered_pop, assessed), tuple(covered_rows),
-               label_key="report.coverage.rate", ratio=True))
+        Figure(
+            "communities.population_assessed",
+            assessed,
+            refs("site", [p.site_id for p in places]),
+            label_key="report.coverage.assessed",
+        ),
+        Figure(
+            "communities.population_covered",
+            covered_pop,
+            tuple(covered_rows),
+            label_key="report.coverage.population",
+            params={"target": f"{target_dbc:g}"},
+        ),
+        Figure(
+            "communities.coverage_rate",
+            rate(covered_pop, assessed),
+            tuple(covered_rows),
+            label_key="report.coverage.rate",
+            ratio=True,
+        ),
+    )
     return section
 
 
@@ -106,14 +158,16 @@ def _merge(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, d
     return merged
 
 
-def serviceability_section(session: Session, assets: list[Asset], faulty: set[int],
-                           period: Period, zone: ZoneInfo) -> Section:
+def serviceability_section(
+    session: Session, assets: list[Asset], faulty: set[int], period: Period, zone: ZoneInfo
+) -> Section:
     """完好率 over the year: asset-days without an open critical finding / all asset-days."""
     section = Section("serviceability")
     sirens = [a for a in assets if a.kind in SIREN_KINDS]
     critical = defaultdict(list)
-    for finding in session.scalars(select(Finding).where(
-            Finding.severity == Severity.CRITICAL, Finding.asset_id.is_not(None))):
+    for finding in session.scalars(
+        select(Finding).where(Finding.severity == Severity.CRITICAL, Finding.asset_id.is_not(None))
+    ):
         critical[finding.asset_id].append(finding)
     total = down = 0.0
     down_rows: list[str] = []
@@ -139,9 +193,19 @@ def serviceability_section(session: Session, assets: list[Asset], faulty: set[in
     section.add(
         Figure("serviceability.asset_days", round(total, 1), asset_rows),
         Figure("serviceability.down_days", round(down, 1), tuple(sorted(set(down_rows)))),
-        Figure("serviceability.rate_year", rate(total - down, total), asset_rows + tuple(
-            sorted(set(down_rows))), label_key="report.serviceability.year", ratio=True),
-        Figure("serviceability.rate_now", rate(len(working_now), len(current)),
-               refs("asset", [a.id for a in current]), label_key="report.serviceability.now",
-               ratio=True))
+        Figure(
+            "serviceability.rate_year",
+            rate(total - down, total),
+            asset_rows + tuple(sorted(set(down_rows))),
+            label_key="report.serviceability.year",
+            ratio=True,
+        ),
+        Figure(
+            "serviceability.rate_now",
+            rate(len(working_now), len(current)),
+            refs("asset", [a.id for a in current]),
+            label_key="report.serviceability.now",
+            ratio=True,
+        ),
+    )
     return section

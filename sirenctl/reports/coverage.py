@@ -28,8 +28,9 @@ def radius_m(l100: float, target_dbc: float) -> float:
     return REFERENCE_M * 2 ** ((l100 - target_dbc) / 10)
 
 
-def rated_l100(rated_dbc: float | None, measured_db: float | None,
-               measured_distance_m: float | None) -> float | None:
+def rated_l100(
+    rated_dbc: float | None, measured_db: float | None, measured_distance_m: float | None
+) -> float | None:
     """The L100 to plan with: the rating, else one derived from a measurement, else None."""
     if rated_dbc is not None:
         return rated_dbc
@@ -68,5 +69,8 @@ class Place:
 
 def covering(place: Place, sources: list[Source], target_dbc: float) -> list[Source]:
     """Sirens whose radius at ``target_dbc`` reaches the place."""
-    return [s for s in sources
-            if distance_m(place.lat, place.lon, s.lat, s.lon) <= radius_m(s.l100, target_dbc)]
+    return [
+        s
+        for s in sources
+        if distance_m(place.lat, place.lon, s.lat, s.lon) <= radius_m(s.l100, target_dbc)
+    ]

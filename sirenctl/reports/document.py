@@ -116,29 +116,45 @@ def _html_cell(value: Any, tag: str = "td") -> str:
 
 def to_html(doc: Document) -> str:
     esc = html.escape
-    out = ["<!DOCTYPE html>", f'<html lang="{esc(doc.lang)}">', "<head>", '<meta charset="utf-8">',
-           f"<title>{esc(doc.title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
-           f"<h1>{esc(doc.title)}</h1>"]
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{esc(doc.lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{esc(doc.title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{esc(doc.title)}</h1>",
+    ]
     for block in doc.blocks:
         if isinstance(block, Heading):
             out.append(f"<h{block.level}>{esc(block.text)}</h{block.level}>")
         elif isinstance(block, Para):
             out.append(f"<p>{esc(block.text)}</p>")
         elif isinstance(block, KeyValues):
-            out.append("<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(cell(v))}</dd>"
-                                        for k, v in block.pairs) + "</dl>")
+            out.append(
+                "<dl>"
+                + "".join(f"<dt>{esc(k)}</dt><dd>{esc(cell(v))}</dd>" for k, v in block.pairs)
+                + "</dl>"
+            )
         elif isinstance(block, Table):
             caption = f"<caption>{esc(block.caption)}</caption>" if block.caption else ""
             head = "".join(_html_cell(c, "th") for c in block.columns)
-            body = "".join("<tr>" + "".join(_html_cell(v) for v in row) + "</tr>"
-                           for row in block.rows)
-            out.append(f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
-                       "</table>")
+            body = "".join(
+                "<tr>" + "".join(_html_cell(v) for v in row) + "</tr>" for row in block.rows
+            )
+            out.append(
+                f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            )
         elif isinstance(block, Figure):
             out.append(f"<figure>{block.svg}<figcaption>{esc(block.caption)}</figcaption></figure>")
         elif isinstance(block, Signatures):
-            out.append('<div class="sign">' + "".join(f"<span>{esc(label)}</span>"
-                                                      for label in block.labels) + "</div>")
+            out.append(
+                '<div class="sign">'
+                + "".join(f"<span>{esc(label)}</span>" for label in block.labels)
+                + "</div>"
+            )
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
 

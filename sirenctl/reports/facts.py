@@ -32,8 +32,9 @@ class OrderFact:
         return (self.ref, *self.result_refs)
 
 
-def load_order_facts(session: Session, start: datetime, end: datetime,
-                     now: datetime) -> list[OrderFact]:
+def load_order_facts(
+    session: Session, start: datetime, end: datetime, now: datetime
+) -> list[OrderFact]:
     """Work orders due in ``[start, end)``; empty when the scheduling tables are not present."""
     try:
         from sirenctl.reports import scheduling_source

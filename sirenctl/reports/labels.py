@@ -19,9 +19,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "notice.findings": ("发现的问题", "Findings"),
     "notice.action": ("整改要求", "Required action"),
     "notice.history": ("办理记录", "History"),
-    "notice.intro": ("经检查，发现下列问题，请于整改期限前完成整改并报复查。",
-                     "The inspection found the problems below. Please rectify them by the "
-                     "deadline and report for re-check."),
+    "notice.intro": (
+        "经检查，发现下列问题，请于整改期限前完成整改并报复查。",
+        "The inspection found the problems below. Please rectify them by the "
+        "deadline and report for re-check.",
+    ),
     "notice.sign.issuer": ("签发人（盖章）", "Issued by (seal)"),
     "notice.sign.receiver": ("接收人签字", "Received by"),
     "notice.sign.rechecker": ("复查人签字", "Re-checked by"),
@@ -46,29 +48,38 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.month": ("月份", "Month"),
     # annual report
     "report.title": ("{year}年度人防警报工作报告", "Air-defence warning annual report {year}"),
-    "report.generated": ("生成时间：{at}（{tz}）。已结束年度的设备状态为年末状态（据审计日志还原），"
-                         "本年度为报告生成时的状态。",
-                         "Generated {at} ({tz}). Asset status is as at the end of a finished year "
-                         "(rebuilt from the audit log), otherwise as of generation."),
+    "report.generated": (
+        "生成时间：{at}（{tz}）。已结束年度的设备状态为年末状态（据审计日志还原），"
+        "本年度为报告生成时的状态。",
+        "Generated {at} ({tz}). Asset status is as at the end of a finished year "
+        "(rebuilt from the audit log), otherwise as of generation.",
+    ),
     "report.assets": ("一、警报器和终端", "1. Sirens and terminals"),
-    "report.assets.note": ("按类型和状态统计（含有未关闭严重问题的设备计为故障）。",
-                           "By kind and status (assets with an open critical finding "
-                           "count as faulty)."),
+    "report.assets.note": (
+        "按类型和状态统计（含有未关闭严重问题的设备计为故障）。",
+        "By kind and status (assets with an open critical finding count as faulty).",
+    ),
     "report.communities": ("二、社区覆盖", "2. Communities covered"),
     "report.communities.with_siren": ("有完好警报器的社区", "Communities with a working siren"),
     "report.communities.total": ("社区总数", "Communities"),
-    "report.coverage.population": ("覆盖人口（CPG 1-17，目标 {target} dBC）",
-                                   "Population covered (CPG 1-17, target {target} dBC)"),
-    "report.coverage.assessed": ("可评估人口（有位置和声级数据）",
-                                 "Population assessed (positions and ratings known)"),
+    "report.coverage.population": (
+        "覆盖人口（CPG 1-17，目标 {target} dBC）",
+        "Population covered (CPG 1-17, target {target} dBC)",
+    ),
+    "report.coverage.assessed": (
+        "可评估人口（有位置和声级数据）",
+        "Population assessed (positions and ratings known)",
+    ),
     "report.coverage.rate": ("人口覆盖率", "Population coverage"),
-    "report.coverage.note": ("声级每距离加倍衰减 10 dB：r = 30.48 m × 2^((L100 − Lt)/10)；"
-                             "手摇警报器由实测声级和距离推算。社区中心在任一完好警报器的"
-                             "半径内即计为覆盖。",
-                             "Level falls 10 dB per doubling of distance: r = 30.48 m × "
-                             "2^((L100 − Lt)/10); hand-crank units from a measured level at a "
-                             "stated distance. A community counts as covered when its centre "
-                             "lies within the radius of a working siren."),
+    "report.coverage.note": (
+        "声级每距离加倍衰减 10 dB：r = 30.48 m × 2^((L100 − Lt)/10)；"
+        "手摇警报器由实测声级和距离推算。社区中心在任一完好警报器的"
+        "半径内即计为覆盖。",
+        "Level falls 10 dB per doubling of distance: r = 30.48 m × "
+        "2^((L100 − Lt)/10); hand-crank units from a measured level at a "
+        "stated distance. A community counts as covered when its centre "
+        "lies within the radius of a working siren.",
+    ),
     "report.coverage.table": ("各社区覆盖", "Coverage by community"),
     "col.population": ("人口", "Population"),
     "col.covered": ("覆盖", "Covered"),
@@ -83,12 +94,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.sound_rate": ("鸣响率", "Sounding rate"),
     "report.trials.none": ("本年度无试鸣记录。", "No trial sounding recorded this year."),
     "report.serviceability": ("四、完好率", "4. Serviceability"),
-    "report.serviceability.year": ("全年完好率（设备·日）", "Serviceability over the year "
-                                                            "(asset-days)"),
+    "report.serviceability.year": (
+        "全年完好率（设备·日）",
+        "Serviceability over the year (asset-days)",
+    ),
     "report.serviceability.now": ("当前完好率", "Serviceability now"),
-    "report.serviceability.note": ("设备·日中存在未关闭严重问题的天数计为不完好。",
-                                   "Asset-days with an open critical finding count as out of "
-                                   "service."),
+    "report.serviceability.note": (
+        "设备·日中存在未关闭严重问题的天数计为不完好。",
+        "Asset-days with an open critical finding count as out of service.",
+    ),
     "report.checks": ("五、巡检", "5. Checks"),
     "col.done": ("完成", "Done"),
     "col.missed": ("漏检", "Missed"),
@@ -109,8 +123,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.certificates": ("发放证书", "Certificates"),
     "col.materials": ("发放资料", "Materials"),
     "report.sources": ("附：数据来源", "Appendix: sources"),
-    "report.sources.note": ("每项数据对应的记录（表名:编号）。",
-                            "The records behind each figure (table:id)."),
+    "report.sources.note": (
+        "每项数据对应的记录（表名:编号）。",
+        "The records behind each figure (table:id).",
+    ),
     "col.figure": ("指标", "Figure"),
     "col.value": ("数值", "Value"),
     "col.rows": ("记录", "Rows"),
@@ -118,28 +134,43 @@ LABELS: dict[str, tuple[str, str]] = {
 
 # Closed vocabularies shown in reports and notices.
 TERMS: dict[str, tuple[str, str]] = {
-    "power": ("供电", "power"), "mounting": ("安装固定", "mounting"),
-    "corrosion": ("锈蚀", "corrosion"), "sound": ("音响", "sound"),
-    "communication": ("通信", "communication"), "signage": ("标识", "signage"),
+    "power": ("供电", "power"),
+    "mounting": ("安装固定", "mounting"),
+    "corrosion": ("锈蚀", "corrosion"),
+    "sound": ("音响", "sound"),
+    "communication": ("通信", "communication"),
+    "signage": ("标识", "signage"),
     "other": ("其他", "other"),
-    "minor": ("一般", "minor"), "major": ("较重", "major"), "critical": ("严重", "critical"),
-    "open": ("待整改", "open"), "in_progress": ("整改中", "in progress"),
-    "awaiting_recheck": ("待复查", "awaiting re-check"), "closed": ("已关闭", "closed"),
-    "reopened": ("复查未通过", "reopened"), "resolved": ("已解决", "resolved"),
-    "issue": ("签发", "issued"), "start": ("开始整改", "work started"),
+    "minor": ("一般", "minor"),
+    "major": ("较重", "major"),
+    "critical": ("严重", "critical"),
+    "open": ("待整改", "open"),
+    "in_progress": ("整改中", "in progress"),
+    "awaiting_recheck": ("待复查", "awaiting re-check"),
+    "closed": ("已关闭", "closed"),
+    "reopened": ("复查未通过", "reopened"),
+    "resolved": ("已解决", "resolved"),
+    "issue": ("签发", "issued"),
+    "start": ("开始整改", "work started"),
     "submit": ("报请复查", "submitted for re-check"),
     "recheck_pass": ("复查通过", "re-check passed"),
-    "recheck_fail": ("复查未通过", "re-check failed"), "close": ("关闭", "closed"),
+    "recheck_fail": ("复查未通过", "re-check failed"),
+    "close": ("关闭", "closed"),
     "edit": ("变更", "changed"),
-    "hand_crank": ("手摇警报器", "hand-crank siren"), "motor": ("电动警报器", "motor siren"),
+    "hand_crank": ("手摇警报器", "hand-crank siren"),
+    "motor": ("电动警报器", "motor siren"),
     "electronic": ("电声警报器", "electronic siren"),
     "multimedia": ("多媒体警报器", "multimedia terminal"),
     "controller": ("控制器", "controller"),
-    "in_service": ("在用完好", "in service"), "faulty": ("故障", "faulty"),
-    "under_repair": ("维修中", "under repair"), "retired": ("已报废", "retired"),
-    "evacuation_drill": ("疏散演练", "evacuation drill"), "training": ("培训", "training"),
+    "in_service": ("在用完好", "in service"),
+    "faulty": ("故障", "faulty"),
+    "under_repair": ("维修中", "under repair"),
+    "retired": ("已报废", "retired"),
+    "evacuation_drill": ("疏散演练", "evacuation drill"),
+    "training": ("培训", "training"),
     "publicity": ("宣传", "publicity"),
-    "test_result": ("测试结果", "test result"), "check_in": ("巡检签到", "check-in"),
+    "test_result": ("测试结果", "test result"),
+    "check_in": ("巡检签到", "check-in"),
     "inspection": ("检查", "inspection"),
 }
 

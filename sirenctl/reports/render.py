@@ -19,14 +19,17 @@ FORMATS = ("md", "html", "csv", "json")
 
 
 def _value_table(figures: list[Figure], lang: str) -> Table:
-    return Table([label("col.figure", lang), label("col.value", lang)],
-                 [[f.label(lang), f.shown()] for f in figures])
+    return Table(
+        [label("col.figure", lang), label("col.value", lang)],
+        [[f.label(lang), f.shown()] for f in figures],
+    )
 
 
 def _rows(rows: list[list[Figure]], lang: str, name: Any = None) -> list[list[Any]]:
     """Table rows: a name (the first figure's label, or ``name(first)``), then every value."""
-    return [[name(row[0]) if name else row[0].label(lang), *[f.shown() for f in row]]
-            for row in rows]
+    return [
+        [name(row[0]) if name else row[0].label(lang), *[f.shown() for f in row]] for row in rows
+    ]
 
 
 def build_document(report: AnnualReport, lang: str, *, charts: bool) -> Document:
@@ -35,72 +38,143 @@ def build_document(report: AnnualReport, lang: str, *, charts: bool) -> Document
 
     s = report.sections
     doc = Document(title=t("report.title", year=report.year), lang=lang)
-    doc.add(Para(t("report.generated", at=fmt_local(report.generated_at, report.timezone),
-                   tz=report.timezone)))
+    doc.add(
+        Para(
+            t(
+                "report.generated",
+                at=fmt_local(report.generated_at, report.timezone),
+                tz=report.timezone,
+            )
+        )
+    )
 
     assets = s["assets"]
     statuses = ["in_service", "faulty", "under_repair", "retired"]
     doc.add(Heading(t("report.assets")), Para(t("report.assets.note")))
-    doc.add(Table([t("col.kind"), t("col.total"), *[term(x, lang) for x in statuses]],
-                  _rows(assets.tables["by_kind"], lang)), _value_table(assets.figures, lang))
+    doc.add(
+        Table(
+            [t("col.kind"), t("col.total"), *[term(x, lang) for x in statuses]],
+            _rows(assets.tables["by_kind"], lang),
+        ),
+        _value_table(assets.figures, lang),
+    )
 
     com = s["communities"]
-    doc.add(Heading(t("report.communities")), _value_table(com.figures, lang),
-            Para(t("report.coverage.note")))
+    doc.add(
+        Heading(t("report.communities")),
+        _value_table(com.figures, lang),
+        Para(t("report.coverage.note")),
+    )
     if com.tables["coverage"]:
-        doc.add(Table([t("col.site"), t("col.population"), t("col.covered"), t("col.radius")],
-                      [[r[0].params["name"], r[0].shown(), bool(r[1].value), r[2].shown()]
-                       for r in com.tables["coverage"]], caption=t("report.coverage.table")))
+        doc.add(
+            Table(
+                [t("col.site"), t("col.population"), t("col.covered"), t("col.radius")],
+                [
+                    [r[0].params["name"], r[0].shown(), bool(r[1].value), r[2].shown()]
+                    for r in com.tables["coverage"]
+                ],
+                caption=t("report.coverage.table"),
+            )
+        )
 
     trials = s["trials"]
     doc.add(Heading(t("report.trials")))
     if trials.tables["by_sounding"]:
-        doc.add(Table([t("col.trial"), t("col.planned"), t("col.sounded"), t("col.failed"),
-                       t("col.sound_rate")],
-                      _rows(trials.tables["by_sounding"], lang, lambda f: f.params["name"])),
-                _value_table(trials.figures, lang))
+        doc.add(
+            Table(
+                [
+                    t("col.trial"),
+                    t("col.planned"),
+                    t("col.sounded"),
+                    t("col.failed"),
+                    t("col.sound_rate"),
+                ],
+                _rows(trials.tables["by_sounding"], lang, lambda f: f.params["name"]),
+            ),
+            _value_table(trials.figures, lang),
+        )
     else:
         doc.add(Para(t("report.trials.none")))
 
-    doc.add(Heading(t("report.serviceability")), _value_table(
-        [f for f in s["serviceability"].figures if f.label_key], lang),
-        Para(t("report.serviceability.note")))
+    doc.add(
+        Heading(t("report.serviceability")),
+        _value_table([f for f in s["serviceability"].figures if f.label_key], lang),
+        Para(t("report.serviceability.note")),
+    )
 
     checks = s["checks"]
     doc.add(Heading(t("report.checks")), _value_table(checks.figures, lang))
     months = checks.tables["by_month"]
     if charts:
-        doc.add(Chart(bar_chart([str(r[0].params["month"]) for r in months], [
-            Series(t("col.planned"), [r[0].value or 0 for r in months]),
-            Series(t("col.done"), [r[1].value or 0 for r in months]),
-            Series(t("col.missed"), [r[2].value or 0 for r in months])],
-            title=t("report.checks.chart")), t("report.checks.chart")))
-    doc.add(Table([t("col.month"), t("col.planned"), t("col.done"), t("col.missed")],
-                  _rows(months, lang, lambda f: f.params["month"])))
+        doc.add(
+            Chart(
+                bar_chart(
+                    [str(r[0].params["month"]) for r in months],
+                    [
+                        Series(t("col.planned"), [r[0].value or 0 for r in months]),
+                        Series(t("col.done"), [r[1].value or 0 for r in months]),
+                        Series(t("col.missed"), [r[2].value or 0 for r in months]),
+                    ],
+                    title=t("report.checks.chart"),
+                ),
+                t("report.checks.chart"),
+            )
+        )
+    doc.add(
+        Table(
+            [t("col.month"), t("col.planned"), t("col.done"), t("col.missed")],
+            _rows(months, lang, lambda f: f.params["month"]),
+        )
+    )
 
     findings = s["findings"]
     by_cat = findings.tables["by_category"]
     doc.add(Heading(t("report.findings")))
     if charts:
-        doc.add(Chart(bar_chart([r[0].label(lang) for r in by_cat],
-                                [Series(t("col.count"), [r[0].value or 0 for r in by_cat])],
-                                title=t("report.findings.chart")), t("report.findings.chart")))
-    doc.add(Table([t("col.category"), t("col.total")] + [term(x, lang) for x in
-                                                          ("minor", "major", "critical")],
-                  _rows(by_cat, lang)),
-            _value_table(findings.figures, lang))
+        doc.add(
+            Chart(
+                bar_chart(
+                    [r[0].label(lang) for r in by_cat],
+                    [Series(t("col.count"), [r[0].value or 0 for r in by_cat])],
+                    title=t("report.findings.chart"),
+                ),
+                t("report.findings.chart"),
+            )
+        )
+    doc.add(
+        Table(
+            [t("col.category"), t("col.total")]
+            + [term(x, lang) for x in ("minor", "major", "critical")],
+            _rows(by_cat, lang),
+        ),
+        _value_table(findings.figures, lang),
+    )
 
     doc.add(Heading(t("report.notices")), _value_table(s["notices"].figures, lang))
 
     drills = s["drills"].tables["by_kind"]
-    doc.add(Heading(t("report.drills")),
-            Table([t("col.kind"), t("report.drills.held"), t("col.participants"),
-                   t("col.certificates"), t("col.materials")],
-                  _rows(drills, lang)))
+    doc.add(
+        Heading(t("report.drills")),
+        Table(
+            [
+                t("col.kind"),
+                t("report.drills.held"),
+                t("col.participants"),
+                t("col.certificates"),
+                t("col.materials"),
+            ],
+            _rows(drills, lang),
+        ),
+    )
 
-    doc.add(Heading(t("report.sources")), Para(t("report.sources.note")),
-            Table([t("col.figure"), t("col.value"), t("col.rows")],
-                  [[f.key, f.shown(), compress(f.rows)] for f in report.figures() if f.rows]))
+    doc.add(
+        Heading(t("report.sources")),
+        Para(t("report.sources.note")),
+        Table(
+            [t("col.figure"), t("col.value"), t("col.rows")],
+            [[f.key, f.shown(), compress(f.rows)] for f in report.figures() if f.rows],
+        ),
+    )
     return doc
 
 
@@ -121,8 +195,11 @@ def to_csv(report: AnnualReport, lang: str) -> str:
     writer.writerow(["section", "key", "label", "value", "rows"])
     for section in report.sections.values():
         for fig in section.all_figures():
-            value = "" if fig.value is None else (round(fig.value, 6) if isinstance(
-                fig.value, float) else fig.value)
+            value = (
+                ""
+                if fig.value is None
+                else (round(fig.value, 6) if isinstance(fig.value, float) else fig.value)
+            )
             writer.writerow([section.key, fig.key, fig.label(lang), value, " ".join(fig.rows)])
     return out.getvalue()
 

@@ -46,18 +46,27 @@ def _state(order: WorkOrder, now: datetime) -> tuple[str, bool | None] | None:
     return "pending", None
 
 
-def order_facts(session: Session, start: datetime, end: datetime,
-                now: datetime | None = None) -> list[OrderFact]:
+def order_facts(
+    session: Session, start: datetime, end: datetime, now: datetime | None = None
+) -> list[OrderFact]:
     from sirenctl.timeutil import utcnow
 
     now = now or utcnow()
-    orders = list(session.scalars(select(WorkOrder).join(WorkOrder.asset).where(
-        WorkOrder.due_at >= start, WorkOrder.due_at < end, Asset.is_bench.is_(False))
-        .order_by(WorkOrder.id)))
+    orders = list(
+        session.scalars(
+            select(WorkOrder)
+            .join(WorkOrder.asset)
+            .where(WorkOrder.due_at >= start, WorkOrder.due_at < end, Asset.is_bench.is_(False))
+            .order_by(WorkOrder.id)
+        )
+    )
     results: dict[int, list[int]] = defaultdict(list)
     if orders:
-        rows = session.execute(select(TestResult.work_order_id, TestResult.id).where(
-            TestResult.work_order_id.in_([o.id for o in orders])).order_by(TestResult.id))
+        rows = session.execute(
+            select(TestResult.work_order_id, TestResult.id)
+            .where(TestResult.work_order_id.in_([o.id for o in orders]))
+            .order_by(TestResult.id)
+        )
         for order_id, result_id in rows:
             results[order_id].append(result_id)
     titles = campaign_titles()
@@ -66,9 +75,17 @@ def order_facts(session: Session, start: datetime, end: datetime,
         state = _state(order, now)
         if state is None:
             continue
-        facts.append(OrderFact(
-            ref=f"work_order:{order.id}", task=order.task, campaign=order.campaign,
-            title=titles.get(order.campaign, order.campaign), due_at=order.due_at,
-            asset_id=order.asset_id, state=state[0], passed=state[1],
-            result_refs=tuple(f"test_result:{i}" for i in results[order.id])))
+        facts.append(
+            OrderFact(
+                ref=f"work_order:{order.id}",
+                task=order.task,
+                campaign=order.campaign,
+                title=titles.get(order.campaign, order.campaign),
+                due_at=order.due_at,
+                asset_id=order.asset_id,
+                state=state[0],
+                passed=state[1],
+                result_refs=tuple(f"test_result:{i}" for i in results[order.id]),
+            )
+        )
     return facts

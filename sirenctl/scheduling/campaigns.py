@@ -23,8 +23,14 @@ HOLIDAY_POLICIES = ("ignore", "skip", "move")
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 MAX_SOUNDING_WINDOW = 15 * 60  # a sounding later than this is worse than none (DESIGN.md 6)
 MAX_GROWL_SECONDS = 25
-DEFAULT_WINDOW = {"trial_sounding": 120, "growl_test": 120, "silent_test": 3600,
-                  "manual_check": 7 * 86400, "inspection": 7 * 86400, "drill": 86400}
+DEFAULT_WINDOW = {
+    "trial_sounding": 120,
+    "growl_test": 120,
+    "silent_test": 3600,
+    "manual_check": 7 * 86400,
+    "inspection": 7 * 86400,
+    "drill": 86400,
+}
 
 
 @dataclass(frozen=True)
@@ -39,15 +45,20 @@ class Selector:
     def matches(self, kind: str, site_code: str, tag: str) -> bool:
         if self.all:
             return True
-        return ((not self.kinds or kind in self.kinds)
-                and (not self.sites or site_code in self.sites)
-                and (not self.tags or any(fnmatchcase(tag, p) for p in self.tags)))
+        return (
+            (not self.kinds or kind in self.kinds)
+            and (not self.sites or site_code in self.sites)
+            and (not self.tags or any(fnmatchcase(tag, p) for p in self.tags))
+        )
 
     def describe(self) -> str:
         if self.all:
             return "all assets"
-        parts = [f"{name}={','.join(values)}" for name, values in
-                 (("kind", self.kinds), ("site", self.sites), ("tag", self.tags)) if values]
+        parts = [
+            f"{name}={','.join(values)}"
+            for name, values in (("kind", self.kinds), ("site", self.sites), ("tag", self.tags))
+            if values
+        ]
         return " and ".join(parts)
 
 
@@ -77,8 +88,9 @@ class Campaign:
         return self.task in SOUNDING_TASKS
 
 
-def load_campaign(path: Path | str, programmes: dict[str, Programme],
-                  text: str | None = None) -> Campaign:
+def load_campaign(
+    path: Path | str, programmes: dict[str, Programme], text: str | None = None
+) -> Campaign:
     """One campaign file, checked against the known programmes; raises :class:`SpecError`."""
     spec = SpecFile(path, text)
     campaign = _parse(spec, Path(path).stem, programmes) if spec.ok else None
@@ -98,19 +110,26 @@ def _parse(spec: SpecFile, key: str, programmes: dict[str, Programme]) -> Campai
     try:
         zone = ZoneInfo(zone_name)
     except (ZoneInfoNotFoundError, ValueError):
-        top.problem("timezone", f"unknown time zone {zone_name!r} (e.g. Asia/Shanghai, Europe/Berlin)")
+        top.problem(
+            "timezone", f"unknown time zone {zone_name!r} (e.g. Asia/Shanghai, Europe/Berlin)"
+        )
     window = top.duration("window", default=DEFAULT_WINDOW.get(task or "", 3600))
     policy = top.choice("holiday_policy", HOLIDAY_POLICIES, default="ignore")
     country = top.text("holiday_country", default="CN") or "CN"
     if not (len(country) == 2 and country.isalpha() and country.isupper()):
-        top.problem("holiday_country", f"must be an ISO 3166 country code such as CN, got {country!r}")
+        top.problem(
+            "holiday_country", f"must be an ISO 3166 country code such as CN, got {country!r}"
+        )
     programme = _check_programme(top, task, programmes)
     checklist = tuple(top.strings("checklist"))
     if task in ("manual_check", "inspection") and not checklist and "checklist" not in top.table:
         top.problem("checklist", f"is required for {task} (the questions a technician answers)")
     if task in SOUNDING_TASKS and window is not None and window > MAX_SOUNDING_WINDOW:
-        top.problem("window", f"a sounding may start at most {MAX_SOUNDING_WINDOW // 60} min late "
-                              "(later is worse than none); shorten the window")
+        top.problem(
+            "window",
+            f"a sounding may start at most {MAX_SOUNDING_WINDOW // 60} min late "
+            "(later is worse than none); shorten the window",
+        )
     selector = _parse_selector(top, task)
     when_fields = top.sub("when", required=True)
     when = parse_when(when_fields, zone) if when_fields else None
@@ -118,8 +137,22 @@ def _parse(spec: SpecFile, key: str, programmes: dict[str, Programme]) -> Campai
     if None in (title, task, window, policy, selector, when, zone) or spec.problems:
         return None
     assert title and task and window is not None and policy and selector and when
-    return Campaign(key, title, task, selector, when, zone_name, window, programme, checklist,
-                    policy, country, bool(enabled), description, spec.name)
+    return Campaign(
+        key,
+        title,
+        task,
+        selector,
+        when,
+        zone_name,
+        window,
+        programme,
+        checklist,
+        policy,
+        country,
+        bool(enabled),
+        description,
+        spec.name,
+    )
 
 
 def _check_programme(top: Fields, task: str | None, programmes: dict[str, Programme]) -> str | None:
@@ -136,10 +169,13 @@ def _check_programme(top: Fields, task: str | None, programmes: dict[str, Progra
     if task == "silent_test" and programme.audible:
         top.problem("programme", f"{name!r} is audible; a silent test must not sound")
     elif task in SOUNDING_TASKS and not programme.audible:
-        top.problem("programme", f"{name!r} makes no sound; use task = \"silent_test\"")
+        top.problem("programme", f'{name!r} makes no sound; use task = "silent_test"')
     elif task == "growl_test" and programme.total_seconds > MAX_GROWL_SECONDS:
-        top.problem("programme", f"{name!r} lasts {programme.total_seconds} s; a growl test is "
-                                 f"at most {MAX_GROWL_SECONDS} s")
+        top.problem(
+            "programme",
+            f"{name!r} lasts {programme.total_seconds} s; a growl test is "
+            f"at most {MAX_GROWL_SECONDS} s",
+        )
     return name
 
 

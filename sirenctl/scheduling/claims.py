@@ -26,15 +26,23 @@ S = WorkOrderStatus
 CLAIM_BATCH = 500
 
 _DUE = or_(
-    and_(WorkOrder.status == S.PLANNED.value, WorkOrder.act_at <= bindparam("now"),
-         or_(WorkOrder.next_attempt_at.is_(None), WorkOrder.next_attempt_at <= bindparam("now"))),
+    and_(
+        WorkOrder.status == S.PLANNED.value,
+        WorkOrder.act_at <= bindparam("now"),
+        or_(WorkOrder.next_attempt_at.is_(None), WorkOrder.next_attempt_at <= bindparam("now")),
+    ),
     and_(WorkOrder.status == S.RUNNING.value, WorkOrder.lease_until < bindparam("now")),
     and_(WorkOrder.status == S.ISSUED.value, WorkOrder.window_end_at < bindparam("report_by")),
     and_(WorkOrder.status == S.REFUSED.value, WorkOrder.window_end_at < bindparam("now")),
 )
 ANY_DUE = select(WorkOrder.id).where(_DUE).limit(1)
-CANDIDATES = (select(WorkOrder).where(_DUE).order_by(WorkOrder.act_at, WorkOrder.id)
-              .limit(CLAIM_BATCH).with_for_update(skip_locked=True))
+CANDIDATES = (
+    select(WorkOrder)
+    .where(_DUE)
+    .order_by(WorkOrder.act_at, WorkOrder.id)
+    .limit(CLAIM_BATCH)
+    .with_for_update(skip_locked=True)
+)
 PEEK = select(WorkOrder).where(_DUE).order_by(WorkOrder.act_at, WorkOrder.id)
 
 
@@ -53,9 +61,15 @@ class Decision:
     reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"work_order": self.work_order_id, "tag": self.tag, "campaign": self.campaign,
-                "task": self.task, "due_at": self.due_at.isoformat(), "action": self.action,
-                "reason": self.reason}
+        return {
+            "work_order": self.work_order_id,
+            "tag": self.tag,
+            "campaign": self.campaign,
+            "task": self.task,
+            "due_at": self.due_at.isoformat(),
+            "action": self.action,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -77,11 +91,15 @@ def valid_approvals(wo: WorkOrder, approvals: list[Approval]) -> list[Approval]:
     return [a for a in approvals if a.approved_by.strip().casefold() != planner]
 
 
-def decide(wo: WorkOrder, asset: Asset, approvals: list[Approval], now: datetime) -> tuple[str, str]:
+def decide(
+    wo: WorkOrder, asset: Asset, approvals: list[Approval], now: datetime
+) -> tuple[str, str]:
     """What run-due does with one due work order at ``now``; pure, so dry-run shows the same."""
     if wo.status == S.RUNNING.value and wo.committed_at is not None and wo.audible:
-        return "unknown", (f"worker {wo.claimed_by} stopped after sending an audible command at "
-                           f"{wo.committed_at:%Y-%m-%d %H:%M:%S} UTC; outcome unknown, not retried")
+        return "unknown", (
+            f"worker {wo.claimed_by} stopped after sending an audible command at "
+            f"{wo.committed_at:%Y-%m-%d %H:%M:%S} UTC; outcome unknown, not retried"
+        )
     if wo.status == S.ISSUED.value:
         return "miss", f"no check-in by {(wo.window_end_at + REPORT_GRACE):%Y-%m-%d %H:%M} UTC"
     if wo.status == S.REFUSED.value:
@@ -91,27 +109,39 @@ def decide(wo: WorkOrder, asset: Asset, approvals: list[Approval], now: datetime
     if not is_automatic(wo.task, asset.kind, asset.controller_transport):
         if now > wo.window_end_at + REPORT_GRACE:
             return "miss", "never issued before its window passed (run-due was not running)"
-        return "issue", "issued to technicians" + (" (hand-crank timing guide)" if wo.programme else "")
+        return "issue", "issued to technicians" + (
+            " (hand-crank timing guide)" if wo.programme else ""
+        )
     if now > wo.window_end_at:
         late = format_duration((now - wo.due_at).total_seconds())
         if wo.audible:
             allowance = format_duration((wo.window_end_at - wo.due_at).total_seconds())
-            return "miss", (f"{late} late, past the late allowance of {allowance}: not started "
-                            "(an unannounced late siren causes panic)")
+            return "miss", (
+                f"{late} late, past the late allowance of {allowance}: not started "
+                "(an unannounced late siren causes panic)"
+            )
         return "miss", f"{late} late, past its window"
     if wo.audible and not asset.is_bench and not valid_approvals(wo, approvals):
-        return "refuse", (f"live audible work order needs an approval by someone other than its "
-                          f"planner {wo.planned_by} (sirenctl approve {wo.id})")
+        return "refuse", (
+            f"live audible work order needs an approval by someone other than its "
+            f"planner {wo.planned_by} (sirenctl approve {wo.id})"
+        )
     return "claim", ""
 
 
-def _load(session: Session, wos: list[WorkOrder]) -> tuple[dict[int, Asset], dict[int, list[Approval]]]:
+def _load(
+    session: Session, wos: list[WorkOrder]
+) -> tuple[dict[int, Asset], dict[int, list[Approval]]]:
     ids = {wo.asset_id for wo in wos}
-    assets = {a.id: a for a in session.scalars(select(Asset).where(Asset.id.in_(ids)))} if ids else {}
+    assets = (
+        {a.id: a for a in session.scalars(select(Asset).where(Asset.id.in_(ids)))} if ids else {}
+    )
     audible = [wo.id for wo in wos if wo.audible]
     approvals: dict[int, list[Approval]] = {}
     if audible:
-        for approval in session.scalars(select(Approval).where(Approval.work_order_id.in_(audible))):
+        for approval in session.scalars(
+            select(Approval).where(Approval.work_order_id.in_(audible))
+        ):
             approvals.setdefault(approval.work_order_id, []).append(approval)
     return assets, approvals
 
@@ -123,8 +153,11 @@ def peek(session: Session, now: datetime) -> SweepReport:
     assets, approvals = _load(session, wos)
     for wo in wos:
         action, reason = decide(wo, assets[wo.asset_id], approvals.get(wo.id, []), now)
-        report.decisions.append(Decision(wo.id, assets[wo.asset_id].tag, wo.campaign, wo.task,
-                                         wo.due_at, action, reason))
+        report.decisions.append(
+            Decision(
+                wo.id, assets[wo.asset_id].tag, wo.campaign, wo.task, wo.due_at, action, reason
+            )
+        )
     return report
 
 
@@ -135,14 +168,22 @@ def claim_batch(session: Session, now: datetime, worker: str, report: SweepRepor
     for wo in wos:
         asset = assets[wo.asset_id]
         action, reason = decide(wo, asset, approvals.get(wo.id, []), now)
-        report.decisions.append(Decision(wo.id, asset.tag, wo.campaign, wo.task, wo.due_at,
-                                         action, reason))
+        report.decisions.append(
+            Decision(wo.id, asset.tag, wo.campaign, wo.task, wo.due_at, action, reason)
+        )
         _apply(session, wo, asset, action, reason, now, worker)
     return len(wos)
 
 
-def _apply(session: Session, wo: WorkOrder, asset: Asset, action: str, reason: str,
-           now: datetime, worker: str) -> None:
+def _apply(
+    session: Session,
+    wo: WorkOrder,
+    asset: Asset,
+    action: str,
+    reason: str,
+    now: datetime,
+    worker: str,
+) -> None:
     before = wo.status
     outcome = "ok"
     if action == "claim":
@@ -161,16 +202,38 @@ def _apply(session: Session, wo: WorkOrder, asset: Asset, action: str, reason: s
         wo.status, wo.finished_at, outcome = S.UNKNOWN.value, now, "alarm"
         from sirenctl.scheduling.results import ResultData, record_result
 
-        record_result(session, asset, wo, ResultData(
-            ResultOutcome.UNKNOWN.value, wo.started_at or now, now, operator=wo.claimed_by or "scheduler",
-            notes=reason), kind=wo.task)
+        record_result(
+            session,
+            asset,
+            wo,
+            ResultData(
+                ResultOutcome.UNKNOWN.value,
+                wo.started_at or now,
+                now,
+                operator=wo.claimed_by or "scheduler",
+                notes=reason,
+            ),
+            kind=wo.task,
+        )
     if action != "claim":
         wo.outcome_note = reason or None
-    record(session, operator="scheduler", action=f"workorder.{action}", object_type="work_order",
-           object_ref=str(wo.id), before={"status": before},
-           after={"status": wo.status, "asset": asset.tag, "campaign": wo.campaign,
-                  "worker": worker if action == "claim" else None},
-           outcome=outcome, message=reason or None, at=now)
+    record(
+        session,
+        operator="scheduler",
+        action=f"workorder.{action}",
+        object_type="work_order",
+        object_ref=str(wo.id),
+        before={"status": before},
+        after={
+            "status": wo.status,
+            "asset": asset.tag,
+            "campaign": wo.campaign,
+            "worker": worker if action == "claim" else None,
+        },
+        outcome=outcome,
+        message=reason or None,
+        at=now,
+    )
 
 
 def sweep(db: Any, now: datetime, worker: str) -> SweepReport:
@@ -185,13 +248,20 @@ def sweep(db: Any, now: datetime, worker: str) -> SweepReport:
                 return report
 
 
-RENEW = (update(WorkOrder).where(WorkOrder.id == bindparam("wo_id"),
-                                 WorkOrder.claimed_by == bindparam("worker"),
-                                 WorkOrder.status == S.RUNNING.value)
-         .values(lease_until=bindparam("until")))
+RENEW = (
+    update(WorkOrder)
+    .where(
+        WorkOrder.id == bindparam("wo_id"),
+        WorkOrder.claimed_by == bindparam("worker"),
+        WorkOrder.status == S.RUNNING.value,
+    )
+    .values(lease_until=bindparam("until"))
+)
 
 
-def renew_lease(db: Any, wo_id: int, worker: str, now: datetime, *, commit_irreversible: bool = False) -> bool:
+def renew_lease(
+    db: Any, wo_id: int, worker: str, now: datetime, *, commit_irreversible: bool = False
+) -> bool:
     """Extend our lease; False if the work order is no longer ours.
 
     Ownership, not the clock, decides: a lease that expired while nobody took the work order
@@ -203,6 +273,9 @@ def renew_lease(db: Any, wo_id: int, worker: str, now: datetime, *, commit_irrev
     """
     stmt = RENEW.values(committed_at=now) if commit_irreversible else RENEW
     with db.transaction() as session:
-        result = session.execute(stmt, {"wo_id": wo_id, "worker": worker, "until": now + LEASE},
-                                 execution_options={"synchronize_session": False})
+        result = session.execute(
+            stmt,
+            {"wo_id": wo_id, "worker": worker, "until": now + LEASE},
+            execution_options={"synchronize_session": False},
+        )
         return result.rowcount == 1

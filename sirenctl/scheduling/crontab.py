@@ -83,18 +83,24 @@ def crontab_trigger(line: str, timezone: tzinfo) -> BaseTrigger:
     text = MACROS.get(line.strip().lower(), line.strip())
     fields = text.split()
     if len(fields) != 5:
-        raise CrontabError(f"needs 5 fields (minute hour day-of-month month day-of-week), got {len(fields)}")
+        raise CrontabError(
+            f"needs 5 fields (minute hour day-of-month month day-of-week), got {len(fields)}"
+        )
     minute, hour, dom, month, dow = fields
     for name, value in zip(_FIELDS[:4], fields[:4], strict=True):
         for token in value.split(","):
-            if not _NUMERIC_TOKEN.match(token) or (name != "month" and re.search("[a-z]", token, re.I)):
+            if not _NUMERIC_TOKEN.match(token) or (
+                name != "month" and re.search("[a-z]", token, re.I)
+            ):
                 raise CrontabError(f"{name}: {token!r} is not valid crontab syntax")
     days = translate_day_of_week(dow)
     common = {"minute": minute, "hour": hour, "month": month, "second": 0, "timezone": timezone}
     try:
         if not dom.startswith("*") and not dow.startswith("*"):
             # cron: either the day of month or the day of week matches
-            return OrTrigger([CronTrigger(day=dom, **common), CronTrigger(day_of_week=days, **common)])
+            return OrTrigger(
+                [CronTrigger(day=dom, **common), CronTrigger(day_of_week=days, **common)]
+            )
         return CronTrigger(day=dom, day_of_week=days, **common)
     except ValueError as exc:
         raise CrontabError(str(exc)) from None

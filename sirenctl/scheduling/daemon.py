@@ -38,9 +38,15 @@ class DaemonConfig:
 
 
 class Daemon:
-    def __init__(self, db: Any, config: DaemonConfig, *, clock: Any = None,
-                 log: Callable[[str], None] = print,
-                 on_sweep: Callable[[RunDueResult], None] | None = None) -> None:
+    def __init__(
+        self,
+        db: Any,
+        config: DaemonConfig,
+        *,
+        clock: Any = None,
+        log: Callable[[str], None] = print,
+        on_sweep: Callable[[RunDueResult], None] | None = None,
+    ) -> None:
         self.db = db
         self.config = config
         self.clock = clock or SystemClock()
@@ -54,12 +60,19 @@ class Daemon:
         return datetime.fromtimestamp(self.clock.now(), UTC)
 
     def sweep(self) -> None:
-        result = run_due(self.db, clock=self.clock, worker=self.config.holder,
-                         schedules_dir=self.config.schedules_dir, timeout=self.config.timeout)
+        result = run_due(
+            self.db,
+            clock=self.clock,
+            worker=self.config.holder,
+            schedules_dir=self.config.schedules_dir,
+            timeout=self.config.timeout,
+        )
         self.sweeps += 1
         for d in result.report.decisions:
             if d.action != "claim":
-                self.log(f"{d.action}: work order {d.work_order_id} {d.tag} {d.campaign} {d.reason}")
+                self.log(
+                    f"{d.action}: work order {d.work_order_id} {d.tag} {d.campaign} {d.reason}"
+                )
         for o in result.outcomes:
             self.log(f"{o.outcome}: work order {o.wo_id} {o.tag} -> {o.status} {o.note}")
         if self.on_sweep:
@@ -101,9 +114,16 @@ class Daemon:
 
         self.log(f"ALARM: scheduled run of {event.job_id} missed at {event.scheduled_run_time}")
         with self.db.transaction() as session:
-            record(session, operator="scheduler", action="daemon.missed", object_type="daemon",
-                   object_ref=event.job_id, outcome="alarm",
-                   message=f"run due {event.scheduled_run_time} was missed", at=self._now())
+            record(
+                session,
+                operator="scheduler",
+                action="daemon.missed",
+                object_type="daemon",
+                object_ref=event.job_id,
+                outcome="alarm",
+                message=f"run due {event.scheduled_run_time} was missed",
+                at=self._now(),
+            )
 
     def stop(self) -> None:
         if self.scheduler is not None and self.scheduler.running:
@@ -118,20 +138,31 @@ class Daemon:
         cfg = self.config
         held = acquire(self.db, LEASE_NAME, cfg.holder, self._now(), cfg.lease_ttl)
         if held is not None:
-            raise DaemonRefused(f"another daemon ({held.holder}) holds this database's scheduler "
-                                f"lease until {held.expires_at:%Y-%m-%d %H:%M:%S} UTC")
-        self.scheduler = BlockingScheduler(timezone=UTC, job_defaults={
-            "coalesce": True, "max_instances": 1, "misfire_grace_time": cfg.misfire_grace})
+            raise DaemonRefused(
+                f"another daemon ({held.holder}) holds this database's scheduler "
+                f"lease until {held.expires_at:%Y-%m-%d %H:%M:%S} UTC"
+            )
+        self.scheduler = BlockingScheduler(
+            timezone=UTC,
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": cfg.misfire_grace,
+            },
+        )
         self.scheduler.add_listener(self._missed, EVENT_JOB_MISSED)
         self.scheduler.add_job(self.sweep, IntervalTrigger(seconds=cfg.sweep_every), id="run-due")
-        self.scheduler.add_job(self.renew_lease, IntervalTrigger(seconds=cfg.lease_ttl.total_seconds() / 3),
-                               id="lease")
+        self.scheduler.add_job(
+            self.renew_lease, IntervalTrigger(seconds=cfg.lease_ttl.total_seconds() / 3), id="lease"
+        )
         if cfg.poll_every:
             self.scheduler.add_job(self.poll, IntervalTrigger(seconds=cfg.poll_every), id="poll")
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, lambda *_: self.stop())
-        self.log(f"daemon {cfg.holder}: sweeping every {cfg.sweep_every:g} s"
-                 + (f", polling every {cfg.poll_every:g} s" if cfg.poll_every else ""))
+        self.log(
+            f"daemon {cfg.holder}: sweeping every {cfg.sweep_every:g} s"
+            + (f", polling every {cfg.poll_every:g} s" if cfg.poll_every else "")
+        )
         try:
             self.scheduler.start()
         except (KeyboardInterrupt, SystemExit):

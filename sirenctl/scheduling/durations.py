@@ -11,7 +11,7 @@ _UNIT = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 def parse_duration(value: object) -> int:
     """Whole seconds; raises ValueError with a readable message."""
     if isinstance(value, bool):
-        raise ValueError("must be a duration such as \"3m\" or a number of seconds")
+        raise ValueError('must be a duration such as "3m" or a number of seconds')
     if isinstance(value, int):
         if value < 0:
             raise ValueError(f"must not be negative, got {value}")
@@ -20,7 +20,7 @@ def parse_duration(value: object) -> int:
         text = value.strip().lower().replace(" ", "")
         if text and _PART.sub("", text) == "":
             return sum(int(n) * _UNIT[u] for n, u in _PART.findall(text))
-    raise ValueError(f"must be a duration such as \"3m\", \"1h30m\", \"90s\" or seconds, got {value!r}")
+    raise ValueError(f'must be a duration such as "3m", "1h30m", "90s" or seconds, got {value!r}')
 
 
 def format_duration(seconds: float) -> str:

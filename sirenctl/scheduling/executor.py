@@ -52,16 +52,27 @@ class Outcome:
     note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"work_order": self.wo_id, "tag": self.tag, "outcome": self.outcome,
-                "status": self.status, "note": self.note}
+        return {
+            "work_order": self.wo_id,
+            "tag": self.tag,
+            "outcome": self.outcome,
+            "status": self.status,
+            "note": self.note,
+        }
 
 
 def _dt(clock: Any) -> datetime:
     return datetime.fromtimestamp(clock.now(), UTC)
 
 
-def prepare_jobs(db: Any, wo_ids: list[int], *, schedules_dir: Path | str | None,
-                 timeout: float | None, now: float) -> list[Job]:
+def prepare_jobs(
+    db: Any,
+    wo_ids: list[int],
+    *,
+    schedules_dir: Path | str | None,
+    timeout: float | None,
+    now: float,
+) -> list[Job]:
     """Endpoints, permits and controller steps for claimed work orders (nothing is sent)."""
     from sirenctl.devices import endpoint_for, programme_steps
     from sirenctl.drivers.permit import Permit
@@ -70,13 +81,19 @@ def prepare_jobs(db: Any, wo_ids: list[int], *, schedules_dir: Path | str | None
     library = None
     jobs: list[Job] = []
     with db.session() as session:
-        rows = session.execute(select(WorkOrder, Asset).join(Asset, WorkOrder.asset_id == Asset.id)
-                                .where(WorkOrder.id.in_(wo_ids)).order_by(WorkOrder.id)).all()
+        rows = session.execute(
+            select(WorkOrder, Asset)
+            .join(Asset, WorkOrder.asset_id == Asset.id)
+            .where(WorkOrder.id.in_(wo_ids))
+            .order_by(WorkOrder.id)
+        ).all()
         approvals: dict[int, list[Approval]] = {}
         for approval in session.scalars(select(Approval).where(Approval.work_order_id.in_(wo_ids))):
             approvals.setdefault(approval.work_order_id, []).append(approval)
         for wo, asset in rows:
-            job = Job(wo.id, asset.tag, wo.task, wo.campaign, wo.audible, wo.attempts, wo.window_end_at)
+            job = Job(
+                wo.id, asset.tag, wo.task, wo.campaign, wo.audible, wo.attempts, wo.window_end_at
+            )
             jobs.append(job)
             try:
                 job.endpoint = endpoint_for(asset, timeout=timeout)
@@ -101,8 +118,13 @@ def prepare_jobs(db: Any, wo_ids: list[int], *, schedules_dir: Path | str | None
                     job.error = "no approval by a second person"
                     continue
                 job.permit = Permit.authorised(
-                    asset.tag, approved[0].approved_by, wo.planned_by,
-                    f"work order {wo.id} ({wo.campaign})", valid_for=min(valid_for, 24 * 3600.0), now=now)
+                    asset.tag,
+                    approved[0].approved_by,
+                    wo.planned_by,
+                    f"work order {wo.id} ({wo.campaign})",
+                    valid_for=min(valid_for, 24 * 3600.0),
+                    now=now,
+                )
     return jobs
 
 
@@ -120,8 +142,10 @@ class GuardedDriver:
         from sirenctl.drivers.errors import RefusedForSafety
 
         if not await asyncio.to_thread(self._guard):
-            raise RefusedForSafety("the claim on this work order was lost (lease expired): "
-                                   "not sending", target=self._driver.tag)
+            raise RefusedForSafety(
+                "the claim on this work order was lost (lease expired): not sending",
+                target=self._driver.tag,
+            )
         return await self._driver.sound(request, permit)
 
 
@@ -135,8 +159,10 @@ def programme_outcome(result: dict[str, Any]) -> tuple[str, str]:
     if "failed_to_sound" in outcomes:
         return ResultOutcome.FAILED_TO_SOUND.value, "; ".join(e["message"] for e in errors)
     if any(e.get("comm_fault") for e in errors):
-        return ResultOutcome.UNKNOWN.value, ("communication failed during an audible command, so "
-                                             "whether it sounded is unknown: " + errors[0]["message"])
+        return ResultOutcome.UNKNOWN.value, (
+            "communication failed during an audible command, so "
+            "whether it sounded is unknown: " + errors[0]["message"]
+        )
     if errors:
         return ResultOutcome.ERROR.value, "; ".join(e["message"] for e in errors)
     if "skipped_late" in outcomes:
@@ -155,7 +181,9 @@ class Executor:
         self.audit = audit
 
     def _guard(self, wo_id: int) -> Callable[[], bool]:
-        return lambda: renew_lease(self.db, wo_id, self.worker, _dt(self.clock), commit_irreversible=True)
+        return lambda: renew_lease(
+            self.db, wo_id, self.worker, _dt(self.clock), commit_irreversible=True
+        )
 
     async def run(self, jobs: list[Job]) -> list[Outcome]:
         from sirenctl.drivers.modbus_link import quiet_pymodbus_logs
@@ -176,7 +204,9 @@ class Executor:
         while live:
             await asyncio.sleep(RENEW_EVERY_S)
             for wo_id in list(live):
-                if not await asyncio.to_thread(renew_lease, self.db, wo_id, self.worker, _dt(self.clock)):
+                if not await asyncio.to_thread(
+                    renew_lease, self.db, wo_id, self.worker, _dt(self.clock)
+                ):
                     live.discard(wo_id)
 
     async def _one(self, job: Job, pool: Any, live: set[int]) -> Outcome:
@@ -188,7 +218,9 @@ class Executor:
             if job.error:
                 return await self._finish(job, started, ResultOutcome.ERROR.value, job.error)
             try:
-                driver = open_driver(job.endpoint, pool, tag=job.tag, audit=self.audit, clock=self.clock)
+                driver = open_driver(
+                    job.endpoint, pool, tag=job.tag, audit=self.audit, clock=self.clock
+                )
             except DriverError as exc:
                 return await self._finish(job, started, ResultOutcome.ERROR.value, str(exc))
             if job.task == "silent_test":
@@ -204,81 +236,170 @@ class Executor:
             res = await driver.silent_test()
         except DriverError as exc:
             if exc.comm_fault:
-                return await self._finish(job, started, ResultOutcome.UNREACHABLE.value, str(exc),
-                                          error=exc.to_dict(), retry=True)
-            return await self._finish(job, started, ResultOutcome.ERROR.value, str(exc),
-                                      error=exc.to_dict())
+                return await self._finish(
+                    job,
+                    started,
+                    ResultOutcome.UNREACHABLE.value,
+                    str(exc),
+                    error=exc.to_dict(),
+                    retry=True,
+                )
+            return await self._finish(
+                job, started, ResultOutcome.ERROR.value, str(exc), error=exc.to_dict()
+            )
         status = res.status
         faults = status.faults()
         passed = res.passed and not faults
         note = f"self-test {res.result}" + (f"; faults: {', '.join(faults)}" if faults else "")
-        measurements = {"battery_volts": status.battery_volts, "mains_present": status.mains_present,
-                        "door_open": status.door_open, "self_test": res.result, "faults": faults}
-        return await self._finish(job, started, (ResultOutcome.PASS if passed else ResultOutcome.FAIL).value,
-                                  note, measurements=measurements, echo=res.activation.to_dict())
+        measurements = {
+            "battery_volts": status.battery_volts,
+            "mains_present": status.mains_present,
+            "door_open": status.door_open,
+            "self_test": res.result,
+            "faults": faults,
+        }
+        return await self._finish(
+            job,
+            started,
+            (ResultOutcome.PASS if passed else ResultOutcome.FAIL).value,
+            note,
+            measurements=measurements,
+            echo=res.activation.to_dict(),
+        )
 
     async def _sound(self, job: Job, driver: Any, started: datetime) -> Outcome:
         from sirenctl.drivers.programme import play_programme
 
         guarded = GuardedDriver(driver, self._guard(job.wo_id))
         try:
-            result = (await play_programme(guarded, job.steps, job.permit, self.clock,
-                                           late_allowance=60.0)).to_dict()
+            result = (
+                await play_programme(
+                    guarded, job.steps, job.permit, self.clock, late_allowance=60.0
+                )
+            ).to_dict()
         except ValueError as exc:  # steps the controller cannot play (signal not configured)
             return await self._finish(job, started, ResultOutcome.ERROR.value, str(exc))
         steps = result["steps"]
         if steps and steps[0]["outcome"] == "refused" and "claim" in str(steps[0].get("error")):
             return Outcome(job.wo_id, job.tag, "lost", "", "claim lost before anything was sent")
         outcome, note = programme_outcome(result)
-        echo = {"steps": [{"index": s["index"], "signal_code": s["signal_code"], "outcome": s["outcome"],
-                           "echo": s["echo"]} for s in steps]}
-        return await self._finish(job, started, outcome, note, echo=echo,
-                                  measurements={"final_status": result.get("final_status")})
+        echo = {
+            "steps": [
+                {
+                    "index": s["index"],
+                    "signal_code": s["signal_code"],
+                    "outcome": s["outcome"],
+                    "echo": s["echo"],
+                }
+                for s in steps
+            ]
+        }
+        return await self._finish(
+            job,
+            started,
+            outcome,
+            note,
+            echo=echo,
+            measurements={"final_status": result.get("final_status")},
+        )
 
-    async def _finish(self, job: Job, started: datetime, outcome: str, note: str, *,
-                      retry: bool = False, **data: Any) -> Outcome:
-        return await asyncio.to_thread(self._write, job, started, _dt(self.clock), outcome, note,
-                                       retry, data)
+    async def _finish(
+        self,
+        job: Job,
+        started: datetime,
+        outcome: str,
+        note: str,
+        *,
+        retry: bool = False,
+        **data: Any,
+    ) -> Outcome:
+        return await asyncio.to_thread(
+            self._write, job, started, _dt(self.clock), outcome, note, retry, data
+        )
 
-    def _write(self, job: Job, started: datetime, finished: datetime, outcome: str, note: str,
-               retry: bool, data: dict[str, Any]) -> Outcome:
+    def _write(
+        self,
+        job: Job,
+        started: datetime,
+        finished: datetime,
+        outcome: str,
+        note: str,
+        retry: bool,
+        data: dict[str, Any],
+    ) -> Outcome:
         from sirenctl.audit import record
 
         with self.db.transaction() as session:
             wo = session.get(WorkOrder, job.wo_id, with_for_update=True)
             if wo is None or wo.status != S.RUNNING.value or wo.claimed_by != self.worker:
-                record(session, operator="scheduler", action="workorder.lost", object_type="work_order",
-                       object_ref=str(job.wo_id), outcome="alarm", at=finished,
-                       message=f"result {outcome} of {self.worker} not applied: claim lost")
+                record(
+                    session,
+                    operator="scheduler",
+                    action="workorder.lost",
+                    object_type="work_order",
+                    object_ref=str(job.wo_id),
+                    outcome="alarm",
+                    at=finished,
+                    message=f"result {outcome} of {self.worker} not applied: claim lost",
+                )
                 return Outcome(job.wo_id, job.tag, "lost", wo.status if wo else "", "claim lost")
             asset = session.get(Asset, wo.asset_id)
             assert asset is not None
             next_try = finished + RETRY_BACKOFF * (2 ** (wo.attempts - 1))
             again = retry and wo.attempts < MAX_SELF_TEST_ATTEMPTS and next_try < wo.window_end_at
-            record_result(session, asset, wo, ResultData(
-                outcome, started, finished, measurements=data.get("measurements"),
-                echo=data.get("echo") or ({"error": data["error"]} if data.get("error") else None),
-                notes=note), kind=wo.task, final=not again)
+            record_result(
+                session,
+                asset,
+                wo,
+                ResultData(
+                    outcome,
+                    started,
+                    finished,
+                    measurements=data.get("measurements"),
+                    echo=data.get("echo")
+                    or ({"error": data["error"]} if data.get("error") else None),
+                    notes=note,
+                ),
+                kind=wo.task,
+                final=not again,
+            )
             wo.claimed_by, wo.lease_until = None, None
             if again:
                 wo.status, wo.next_attempt_at = S.PLANNED.value, next_try
-                wo.outcome_note = f"attempt {wo.attempts} {outcome}; next at {next_try:%H:%M:%S} UTC"
+                wo.outcome_note = (
+                    f"attempt {wo.attempts} {outcome}; next at {next_try:%H:%M:%S} UTC"
+                )
                 return Outcome(job.wo_id, job.tag, "retry", wo.status, wo.outcome_note)
             if outcome == ResultOutcome.PASS.value:
                 wo.status = S.DONE.value
             elif outcome == ResultOutcome.UNKNOWN.value:
                 wo.status = S.UNKNOWN.value
-                record(session, operator="scheduler", action="workorder.unknown",
-                       object_type="work_order", object_ref=str(wo.id), outcome="alarm",
-                       message=note, at=finished)
+                record(
+                    session,
+                    operator="scheduler",
+                    action="workorder.unknown",
+                    object_type="work_order",
+                    object_ref=str(wo.id),
+                    outcome="alarm",
+                    message=note,
+                    at=finished,
+                )
             else:
                 wo.status = S.FAILED.value
             wo.finished_at, wo.outcome_note = finished, note[:2000]
             return Outcome(job.wo_id, job.tag, outcome, wo.status, note)
 
 
-def execute(db: Any, wo_ids: list[int], *, worker: str, clock: Any, operator: str = "scheduler",
-            schedules_dir: Path | str | None = None, timeout: float | None = 2.0) -> list[Outcome]:
+def execute(
+    db: Any,
+    wo_ids: list[int],
+    *,
+    worker: str,
+    clock: Any,
+    operator: str = "scheduler",
+    schedules_dir: Path | str | None = None,
+    timeout: float | None = 2.0,
+) -> list[Outcome]:
     """Run claimed work orders to completion (blocking); returns one outcome per work order."""
     from sirenctl.devices import AuditWriter
 

@@ -56,10 +56,23 @@ class YearCalendar:
         return entry.name if entry and entry.kind == HOLIDAY else None
 
     @classmethod
-    def build(cls, country: str, year: int, status: str, source: str,
-              entries: Iterable[DayEntry], weekend: frozenset[int] = DEFAULT_WEEKEND) -> YearCalendar:
-        return cls(country, year, status, source, {e.day: e for e in entries if e.day.year == year},
-                   weekend)
+    def build(
+        cls,
+        country: str,
+        year: int,
+        status: str,
+        source: str,
+        entries: Iterable[DayEntry],
+        weekend: frozenset[int] = DEFAULT_WEEKEND,
+    ) -> YearCalendar:
+        return cls(
+            country,
+            year,
+            status,
+            source,
+            {e.day: e for e in entries if e.day.year == year},
+            weekend,
+        )
 
 
 class HolidaySource(Protocol):
@@ -85,10 +98,16 @@ class ChineseCalendarSource:
             chinese_calendar.is_holiday(date(year, 6, 1))  # raises for unknown years
         except NotImplementedError:
             return None
-        entries = [DayEntry(d, HOLIDAY, str(name)) for d, name in chinese_calendar.holidays.items()
-                   if d.year == year]
-        entries += [DayEntry(d, WORKDAY, str(name)) for d, name in chinese_calendar.workdays.items()
-                    if d.year == year]
+        entries = [
+            DayEntry(d, HOLIDAY, str(name))
+            for d, name in chinese_calendar.holidays.items()
+            if d.year == year
+        ]
+        entries += [
+            DayEntry(d, WORKDAY, str(name))
+            for d, name in chinese_calendar.workdays.items()
+            if d.year == year
+        ]
         return YearCalendar.build(country, year, OFFICIAL, self.name, entries)
 
 
@@ -125,8 +144,11 @@ class HolidaysLibSource:
         explicit = _holidays_lib_explicit_years(country)
         status = OFFICIAL if explicit is None or year in explicit else PROVISIONAL
         entries = [DayEntry(d, HOLIDAY, str(name)) for d, name in table.items()]
-        entries += [DayEntry(d, WORKDAY, "adjusted working day")
-                    for d in getattr(table, "weekend_workdays", set()) if d.year == year]
+        entries += [
+            DayEntry(d, WORKDAY, "adjusted working day")
+            for d in getattr(table, "weekend_workdays", set())
+            if d.year == year
+        ]
         weekend = frozenset(getattr(table, "weekend", DEFAULT_WEEKEND))
         return YearCalendar.build(country, year, status, self.name, entries, weekend)
 
@@ -134,10 +156,12 @@ class HolidaysLibSource:
 class HolidayCalendar:
     """Merged holiday provider with overrides; caches each (country, year)."""
 
-    def __init__(self, sources: Iterable[HolidaySource] | None = None,
-                 overrides: Iterable[YearCalendar] = ()) -> None:
-        self.sources = list(sources) if sources is not None else [ChineseCalendarSource(),
-                                                                   HolidaysLibSource()]
+    def __init__(
+        self, sources: Iterable[HolidaySource] | None = None, overrides: Iterable[YearCalendar] = ()
+    ) -> None:
+        self.sources = (
+            list(sources) if sources is not None else [ChineseCalendarSource(), HolidaysLibSource()]
+        )
         self._cache: dict[tuple[str, int], YearCalendar] = {}
         for calendar in overrides:
             self._cache[(calendar.country, calendar.year)] = calendar
@@ -153,7 +177,9 @@ class HolidayCalendar:
                 found = source.year(key[0], year)
                 if found is not None:
                     break
-            self._cache[key] = found or YearCalendar(key[0], year, PROVISIONAL, "none (weekends only)")
+            self._cache[key] = found or YearCalendar(
+                key[0], year, PROVISIONAL, "none (weekends only)"
+            )
         return self._cache[key]
 
     def status(self, country: str, year: int) -> str:
@@ -178,9 +204,25 @@ class HolidayCalendar:
         rows: list[dict[str, object]] = []
         for year in years:
             calendar = self.year(country, year)
-            rows.append({"country": calendar.country, "year": year, "day": None,
-                         "kind": "year", "name": calendar.source, "status": calendar.status})
-            rows += [{"country": calendar.country, "year": year, "day": entry.day, "kind": entry.kind,
-                      "name": entry.name, "status": calendar.status}
-                     for entry in sorted(calendar.days.values(), key=lambda e: e.day)]
+            rows.append(
+                {
+                    "country": calendar.country,
+                    "year": year,
+                    "day": None,
+                    "kind": "year",
+                    "name": calendar.source,
+                    "status": calendar.status,
+                }
+            )
+            rows += [
+                {
+                    "country": calendar.country,
+                    "year": year,
+                    "day": entry.day,
+                    "kind": entry.kind,
+                    "name": entry.name,
+                    "status": calendar.status,
+                }
+                for entry in sorted(calendar.days.values(), key=lambda e: e.day)
+            ]
         return rows

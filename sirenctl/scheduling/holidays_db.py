@@ -27,36 +27,62 @@ def _year_of(session: Session, country: str, year: int) -> HolidayYear | None:
     return session.get(HolidayYear, (country, year))
 
 
-def seed_year(session: Session, country: str, year: int, *, operator: str,
-              source: HolidayCalendar | None = None, refresh: bool = False,
-              now: datetime | None = None) -> HolidayYear:
+def seed_year(
+    session: Session,
+    country: str,
+    year: int,
+    *,
+    operator: str,
+    source: HolidayCalendar | None = None,
+    refresh: bool = False,
+    now: datetime | None = None,
+) -> HolidayYear:
     """Copy a year from the libraries into the table (``refresh`` replaces what is there)."""
     country = country.upper()
     existing = _year_of(session, country, year)
     if existing is not None and not refresh:
         return existing
     calendar = (source or HolidayCalendar()).year(country, year)
-    session.execute(delete(HolidayDay).where(
-        HolidayDay.country == country, HolidayDay.day >= date(year, 1, 1),
-        HolidayDay.day <= date(year, 12, 31)))
-    session.add_all(HolidayDay(country=country, day=e.day, kind=e.kind, name=e.name[:200])
-                    for e in calendar.days.values())
+    session.execute(
+        delete(HolidayDay).where(
+            HolidayDay.country == country,
+            HolidayDay.day >= date(year, 1, 1),
+            HolidayDay.day <= date(year, 12, 31),
+        )
+    )
+    session.add_all(
+        HolidayDay(country=country, day=e.day, kind=e.kind, name=e.name[:200])
+        for e in calendar.days.values()
+    )
     if existing is None:
-        existing = HolidayYear(country=country, year=year, status=calendar.status,
-                               source=calendar.source[:64])
+        existing = HolidayYear(
+            country=country, year=year, status=calendar.status, source=calendar.source[:64]
+        )
         session.add(existing)
     else:
         existing.status, existing.source = calendar.status, calendar.source[:64]
     existing.updated_at = now or utcnow()
     session.flush()
-    record(session, operator=operator, action="holidays.seed", object_type="holiday_year",
-           object_ref=f"{country}:{year}", after={"status": calendar.status, "source": calendar.source,
-                                                  "days": len(calendar.days)}, at=now)
+    record(
+        session,
+        operator=operator,
+        action="holidays.seed",
+        object_type="holiday_year",
+        object_ref=f"{country}:{year}",
+        after={"status": calendar.status, "source": calendar.source, "days": len(calendar.days)},
+        at=now,
+    )
     return existing
 
 
-def ensure_years(session: Session, country: str, years: Iterable[int], *, operator: str,
-                 now: datetime | None = None) -> list[int]:
+def ensure_years(
+    session: Session,
+    country: str,
+    years: Iterable[int],
+    *,
+    operator: str,
+    now: datetime | None = None,
+) -> list[int]:
     """Seed every year not yet in the table; returns the years seeded."""
     seeded = []
     for year in sorted(set(years)):
@@ -74,19 +100,32 @@ def calendar_from_db(session: Session, countries: Iterable[str] | None = None) -
     years = session.scalars(query).all()
     days: dict[tuple[str, int], list[DayEntry]] = {}
     if years:
-        for row in session.scalars(select(HolidayDay).where(
-                HolidayDay.country.in_({y.country for y in years}))):
+        for row in session.scalars(
+            select(HolidayDay).where(HolidayDay.country.in_({y.country for y in years}))
+        ):
             days.setdefault((row.country, row.day.year), []).append(
-                DayEntry(row.day, row.kind, row.name))
+                DayEntry(row.day, row.kind, row.name)
+            )
     calendar = HolidayCalendar()
     for y in years:
-        calendar.override(YearCalendar.build(y.country, y.year, y.status, y.source,
-                                             days.get((y.country, y.year), [])))
+        calendar.override(
+            YearCalendar.build(
+                y.country, y.year, y.status, y.source, days.get((y.country, y.year), [])
+            )
+        )
     return calendar
 
 
-def set_day(session: Session, country: str, day: date, kind: str, name: str, *,
-            operator: str, now: datetime | None = None) -> HolidayDay:
+def set_day(
+    session: Session,
+    country: str,
+    day: date,
+    kind: str,
+    name: str,
+    *,
+    operator: str,
+    now: datetime | None = None,
+) -> HolidayDay:
     """Add or change one day (the year is seeded first, so the libraries' other days stay)."""
     if kind not in [k.value for k in DayKind]:
         raise ValidationFailed([FieldProblem("kind", "must be holiday or workday", None, kind)])
@@ -94,7 +133,9 @@ def set_day(session: Session, country: str, day: date, kind: str, name: str, *,
         raise ValidationFailed([FieldProblem("name", "is required")])
     country = country.upper()
     ensure_years(session, country, [day.year], operator=operator, now=now)
-    row = session.scalar(select(HolidayDay).where(HolidayDay.country == country, HolidayDay.day == day))
+    row = session.scalar(
+        select(HolidayDay).where(HolidayDay.country == country, HolidayDay.day == day)
+    )
     before = None if row is None else {"kind": row.kind, "name": row.name}
     if row is None:
         row = HolidayDay(country=country, day=day, kind=kind, name=name.strip())
@@ -102,28 +143,54 @@ def set_day(session: Session, country: str, day: date, kind: str, name: str, *,
     else:
         row.kind, row.name = kind, name.strip()
     session.flush()
-    record(session, operator=operator, action="holidays.set", object_type="holiday_day",
-           object_ref=f"{country}:{day.isoformat()}", before=before,
-           after={"kind": kind, "name": name.strip()}, at=now)
+    record(
+        session,
+        operator=operator,
+        action="holidays.set",
+        object_type="holiday_day",
+        object_ref=f"{country}:{day.isoformat()}",
+        before=before,
+        after={"kind": kind, "name": name.strip()},
+        at=now,
+    )
     return row
 
 
-def remove_day(session: Session, country: str, day: date, *, operator: str,
-               now: datetime | None = None) -> None:
+def remove_day(
+    session: Session, country: str, day: date, *, operator: str, now: datetime | None = None
+) -> None:
     country = country.upper()
-    row = session.scalar(select(HolidayDay).where(HolidayDay.country == country, HolidayDay.day == day))
+    row = session.scalar(
+        select(HolidayDay).where(HolidayDay.country == country, HolidayDay.day == day)
+    )
     if row is None:
         raise NotFound(f"no holiday or adjusted working day on {day} for {country}")
     before = {"kind": row.kind, "name": row.name}
     session.delete(row)
-    record(session, operator=operator, action="holidays.remove", object_type="holiday_day",
-           object_ref=f"{country}:{day.isoformat()}", before=before, at=now)
+    record(
+        session,
+        operator=operator,
+        action="holidays.remove",
+        object_type="holiday_day",
+        object_ref=f"{country}:{day.isoformat()}",
+        before=before,
+        at=now,
+    )
 
 
-def mark_year(session: Session, country: str, year: int, status: str, *, operator: str,
-              now: datetime | None = None) -> HolidayYear:
+def mark_year(
+    session: Session,
+    country: str,
+    year: int,
+    status: str,
+    *,
+    operator: str,
+    now: datetime | None = None,
+) -> HolidayYear:
     if status not in [s.value for s in YearStatus]:
-        raise ValidationFailed([FieldProblem("status", "must be official or provisional", None, status)])
+        raise ValidationFailed(
+            [FieldProblem("status", "must be official or provisional", None, status)]
+        )
     country = country.upper()
     ensure_years(session, country, [year], operator=operator, now=now)
     row = _year_of(session, country, year)
@@ -133,8 +200,16 @@ def mark_year(session: Session, country: str, year: int, status: str, *, operato
     if status == YearStatus.OFFICIAL and row.source in ("holidays", "none (weekends only)"):
         row.source = f"confirmed by {operator}"[:64]
     row.updated_at = now or utcnow()
-    record(session, operator=operator, action="holidays.mark", object_type="holiday_year",
-           object_ref=f"{country}:{year}", before={"status": before}, after={"status": status}, at=now)
+    record(
+        session,
+        operator=operator,
+        action="holidays.mark",
+        object_type="holiday_year",
+        object_ref=f"{country}:{year}",
+        before={"status": before},
+        after={"status": status},
+        at=now,
+    )
     return row
 
 
@@ -146,6 +221,14 @@ def list_years(session: Session, country: str | None = None) -> list[HolidayYear
 
 
 def list_days(session: Session, country: str, year: int) -> list[HolidayDay]:
-    return list(session.scalars(select(HolidayDay).where(
-        HolidayDay.country == country.upper(), HolidayDay.day >= date(year, 1, 1),
-        HolidayDay.day <= date(year, 12, 31)).order_by(HolidayDay.day)))
+    return list(
+        session.scalars(
+            select(HolidayDay)
+            .where(
+                HolidayDay.country == country.upper(),
+                HolidayDay.day >= date(year, 1, 1),
+                HolidayDay.day <= date(year, 12, 31),
+            )
+            .order_by(HolidayDay.day)
+        )
+    )

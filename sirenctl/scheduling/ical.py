@@ -27,8 +27,13 @@ class IcsEvent:
 
 def escape_text(value: str) -> str:
     """TEXT value escaping of RFC 5545 section 3.3.11."""
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
 
 
 def fold(line: str) -> str:
@@ -52,14 +57,27 @@ def _utc(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def render_ics(events: Iterable[IcsEvent], *, stamp: datetime, name: str = "sirenctl agenda") -> str:
+def render_ics(
+    events: Iterable[IcsEvent], *, stamp: datetime, name: str = "sirenctl agenda"
+) -> str:
     """The whole VCALENDAR as text with CRLF line ends; ``stamp`` is DTSTAMP (injected clock)."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH", f"X-WR-CALNAME:{escape_text(name)}"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(name)}",
+    ]
     for event in events:
-        lines += ["BEGIN:VEVENT", f"UID:{event.uid}", f"DTSTAMP:{_utc(stamp)}",
-                  f"DTSTART:{_utc(event.start)}", f"DTEND:{_utc(event.end)}",
-                  f"SUMMARY:{escape_text(event.summary)}"]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{event.uid}",
+            f"DTSTAMP:{_utc(stamp)}",
+            f"DTSTART:{_utc(event.start)}",
+            f"DTEND:{_utc(event.end)}",
+            f"SUMMARY:{escape_text(event.summary)}",
+        ]
         if event.description:
             lines.append(f"DESCRIPTION:{escape_text(event.description)}")
         if event.location:
@@ -67,8 +85,13 @@ def render_ics(events: Iterable[IcsEvent], *, stamp: datetime, name: str = "sire
         if event.categories:
             lines.append("CATEGORIES:" + ",".join(escape_text(c) for c in event.categories))
         if event.alarm_minutes is not None:
-            lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{escape_text(event.summary)}",
-                      f"TRIGGER:-PT{event.alarm_minutes}M", "END:VALARM"]
+            lines += [
+                "BEGIN:VALARM",
+                "ACTION:DISPLAY",
+                f"DESCRIPTION:{escape_text(event.summary)}",
+                f"TRIGGER:-PT{event.alarm_minutes}M",
+                "END:VALARM",
+            ]
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

@@ -18,20 +18,36 @@ from sqlalchemy.pool import NullPool
 from sirenctl.scheduling.policy import REPORT_GRACE
 
 _meta = MetaData()
-_wo = Table("work_order", _meta, Column("id", Integer), Column("status", String),
-            Column("act_at", DateTime), Column("next_attempt_at", DateTime),
-            Column("lease_until", DateTime), Column("window_end_at", DateTime))
+_wo = Table(
+    "work_order",
+    _meta,
+    Column("id", Integer),
+    Column("status", String),
+    Column("act_at", DateTime),
+    Column("next_attempt_at", DateTime),
+    Column("lease_until", DateTime),
+    Column("window_end_at", DateTime),
+)
 
 
 def _probe(now: datetime, report_by: datetime):  # type: ignore[no-untyped-def]
     c = _wo.c
-    return select(c.id).where(or_(
-        and_(c.status == "planned", c.act_at <= now,
-             or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now)),
-        and_(c.status == "running", c.lease_until < now),
-        and_(c.status == "issued", c.window_end_at < report_by),
-        and_(c.status == "refused", c.window_end_at < now),
-    )).limit(1)
+    return (
+        select(c.id)
+        .where(
+            or_(
+                and_(
+                    c.status == "planned",
+                    c.act_at <= now,
+                    or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now),
+                ),
+                and_(c.status == "running", c.lease_until < now),
+                and_(c.status == "issued", c.window_end_at < report_by),
+                and_(c.status == "refused", c.window_end_at < now),
+            )
+        )
+        .limit(1)
+    )
 
 
 def nothing_due(url: str, now: datetime) -> bool:
@@ -45,14 +61,18 @@ def nothing_due(url: str, now: datetime) -> bool:
             return False
         from sqlalchemy import create_engine
 
-        engine = create_engine(url, poolclass=NullPool,
-                               connect_args={"timeout": 10} if sqlite else {})
+        engine = create_engine(
+            url, poolclass=NullPool, connect_args={"timeout": 10} if sqlite else {}
+        )
         moment = now.astimezone(UTC)
         if sqlite:  # stored as naive UTC text, like sirenctl.models.base.UTCDateTime
             moment = moment.replace(tzinfo=None)
         try:
             with engine.connect() as conn:
-                if conn.execute(text("SELECT version_num FROM alembic_version")).scalar() != SCHEMA_HEAD:
+                if (
+                    conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                    != SCHEMA_HEAD
+                ):
                     return False
                 return conn.execute(_probe(moment, moment - REPORT_GRACE)).first() is None
         finally:

@@ -11,7 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sirenctl.models.scheduling import SchedulerLease
 
 
-def acquire(db: Any, name: str, holder: str, now: datetime, ttl: timedelta) -> SchedulerLease | None:
+def acquire(
+    db: Any, name: str, holder: str, now: datetime, ttl: timedelta
+) -> SchedulerLease | None:
     """Take the lease if it is free or expired. Returns None when taken, else the current holder's row."""
     try:
         with db.transaction() as session:
@@ -20,7 +22,9 @@ def acquire(db: Any, name: str, holder: str, now: datetime, ttl: timedelta) -> S
                 session.expunge(row)
                 return row
             if row is None:
-                session.add(SchedulerLease(name=name, holder=holder, acquired_at=now, expires_at=now + ttl))
+                session.add(
+                    SchedulerLease(name=name, holder=holder, acquired_at=now, expires_at=now + ttl)
+                )
             else:
                 row.holder, row.acquired_at, row.expires_at = holder, now, now + ttl
     except IntegrityError:  # another process inserted it at the same moment
@@ -35,13 +39,22 @@ def acquire(db: Any, name: str, holder: str, now: datetime, ttl: timedelta) -> S
 def renew(db: Any, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
     with db.transaction() as session:
         result = session.execute(
-            update(SchedulerLease).where(SchedulerLease.name == name, SchedulerLease.holder == holder,
-                                         SchedulerLease.expires_at > now)
-            .values(expires_at=now + ttl), execution_options={"synchronize_session": False})
+            update(SchedulerLease)
+            .where(
+                SchedulerLease.name == name,
+                SchedulerLease.holder == holder,
+                SchedulerLease.expires_at > now,
+            )
+            .values(expires_at=now + ttl),
+            execution_options={"synchronize_session": False},
+        )
         return result.rowcount == 1
 
 
 def release(db: Any, name: str, holder: str) -> None:
     with db.transaction() as session:
-        session.execute(delete(SchedulerLease).where(SchedulerLease.name == name,
-                                                     SchedulerLease.holder == holder))
+        session.execute(
+            delete(SchedulerLease).where(
+                SchedulerLease.name == name, SchedulerLease.holder == holder
+            )
+        )

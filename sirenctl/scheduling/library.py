@@ -48,7 +48,9 @@ class Library:
         try:
             return self.programmes[key]
         except KeyError:
-            raise KeyError(f"unknown programme {key!r}; known: {', '.join(sorted(self.programmes))}") from None
+            raise KeyError(
+                f"unknown programme {key!r}; known: {', '.join(sorted(self.programmes))}"
+            ) from None
 
 
 def _files(directory: Path, pattern: str) -> list[Path]:

@@ -41,16 +41,23 @@ class Occurrence:
         return self.due_utc + timedelta(seconds=self.window)
 
 
-def occurrences(campaign: Campaign, start: datetime, end: datetime,
-                calendar: HolidayCalendar | None = None, *, include_skipped: bool = False) -> list[Occurrence]:
+def occurrences(
+    campaign: Campaign,
+    start: datetime,
+    end: datetime,
+    calendar: HolidayCalendar | None = None,
+    *,
+    include_skipped: bool = False,
+) -> list[Occurrence]:
     """Occurrences whose nominal time lies in ``[start, end)`` (aware datetimes)."""
     cal = calendar or HolidayCalendar()
     zone = campaign.zone
     country = campaign.holiday_country
     policy = campaign.holiday_policy
     out: list[Occurrence] = []
-    for nominal in campaign.when.fire_times(zone, start.astimezone(zone), end.astimezone(zone),
-                                            cal, country):
+    for nominal in campaign.when.fire_times(
+        zone, start.astimezone(zone), end.astimezone(zone), cal, country
+    ):
         years = {nominal.year}
         due, skipped, note = nominal, False, ""
         if policy != "ignore" and not cal.is_workday(country, nominal.date()):
@@ -63,17 +70,24 @@ def occurrences(campaign: Campaign, start: datetime, end: datetime,
                 due = datetime.combine(day, nominal.time(), tzinfo=zone)
                 note = f"moved from {nominal.date()} ({reason})"
         provisional = (policy != "ignore" or campaign.when.uses_holidays) and any(
-            cal.status(country, year) != OFFICIAL for year in years)
+            cal.status(country, year) != OFFICIAL for year in years
+        )
         if provisional:
             note = (note + "; " if note else "") + f"holidays of {max(years)} are provisional"
         if skipped and not include_skipped:
             continue
-        out.append(Occurrence(campaign.key, nominal, due, campaign.window, skipped, provisional, note))
+        out.append(
+            Occurrence(campaign.key, nominal, due, campaign.window, skipped, provisional, note)
+        )
     return out
 
 
-def agenda(campaigns: Iterable[Campaign], start: datetime, end: datetime,
-           calendar: HolidayCalendar | None = None) -> list[Occurrence]:
+def agenda(
+    campaigns: Iterable[Campaign],
+    start: datetime,
+    end: datetime,
+    calendar: HolidayCalendar | None = None,
+) -> list[Occurrence]:
     """Every enabled campaign's occurrences in the period, in due order."""
     cal = calendar or HolidayCalendar()
     found = [occ for c in campaigns if c.enabled for occ in occurrences(c, start, end, cal)]

@@ -11,9 +11,16 @@ from sqlalchemy.orm import Session
 from sirenctl.scheduling.planner import PlanDiff, apply_plan, compute_plan
 
 
-def compute_campaign_plan(session: Session, library: Any, start: datetime, end: datetime, *,
-                          planner: str, now: datetime,
-                          seed_holidays: bool = True) -> tuple[PlanDiff, Any, list[str]]:
+def compute_campaign_plan(
+    session: Session,
+    library: Any,
+    start: datetime,
+    end: datetime,
+    *,
+    planner: str,
+    now: datetime,
+    seed_holidays: bool = True,
+) -> tuple[PlanDiff, Any, list[str]]:
     """The plan's diff, the holiday calendar it used and its countries; writes nothing unless
     ``seed_holidays`` (the holiday years the period needs are stored first)."""
     import sirenctl.models.scheduling  # noqa: F401  (tables)
@@ -23,19 +30,29 @@ def compute_campaign_plan(session: Session, library: Any, start: datetime, end: 
     countries = sorted({c.holiday_country for c in campaigns})
     if seed_holidays:  # a holiday move may spill into the next year
         for country in countries:
-            ensure_years(session, country, range(start.year, end.year + 2), operator=planner,
-                         now=now)
+            ensure_years(
+                session, country, range(start.year, end.year + 2), operator=planner, now=now
+            )
     calendar = calendar_from_db(session, countries)
-    diff = compute_plan(session, campaigns, start, end, calendar,
-                        {k: p.audible for k, p in library.programmes.items()},
-                        planner=planner, now=now)
+    diff = compute_plan(
+        session,
+        campaigns,
+        start,
+        end,
+        calendar,
+        {k: p.audible for k, p in library.programmes.items()},
+        planner=planner,
+        now=now,
+    )
     return diff, calendar, countries
 
 
-def plan_campaigns(session: Session, library: Any, start: datetime, end: datetime, *,
-                   operator: str, now: datetime) -> PlanDiff:
+def plan_campaigns(
+    session: Session, library: Any, start: datetime, end: datetime, *, operator: str, now: datetime
+) -> PlanDiff:
     """Seed the holiday years the period needs, compute the plan and write it."""
-    diff, _calendar, _countries = compute_campaign_plan(session, library, start, end,
-                                                        planner=operator, now=now)
+    diff, _calendar, _countries = compute_campaign_plan(
+        session, library, start, end, planner=operator, now=now
+    )
     apply_plan(session, diff, operator=operator, now=now)
     return diff

@@ -29,10 +29,23 @@ from sirenctl.scheduling.holiday_calendar import OFFICIAL, HolidayCalendar
 from sirenctl.scheduling.occurrences import Occurrence, occurrences
 from sirenctl.scheduling.policy import ISSUE_AHEAD, is_automatic
 
-REPLANNABLE = (WorkOrderStatus.PLANNED.value, WorkOrderStatus.REFUSED.value,
-               WorkOrderStatus.CANCELLED.value)
-COMPARED = ("task", "due_at", "act_at", "window_end_at", "timezone", "programme", "checklist",
-            "audible", "provisional", "note")
+REPLANNABLE = (
+    WorkOrderStatus.PLANNED.value,
+    WorkOrderStatus.REFUSED.value,
+    WorkOrderStatus.CANCELLED.value,
+)
+COMPARED = (
+    "task",
+    "due_at",
+    "act_at",
+    "window_end_at",
+    "timezone",
+    "programme",
+    "checklist",
+    "audible",
+    "provisional",
+    "note",
+)
 BATCH = 20_000
 
 
@@ -83,11 +96,18 @@ class PlanDiff:
         return not (self.added_count or self.changed or self.cancelled)
 
     def summary(self) -> dict[str, Any]:
-        return {"from": self.start.isoformat(), "to": self.end.isoformat(), "added": self.added_count,
-                "changed": len(self.changed), "cancelled": len(self.cancelled),
-                "unchanged": self.unchanged, "kept": self.kept, "skipped_occurrences": len(self.skipped),
-                "past_occurrences": self.past,
-                "provisional_years": sorted(f"{c}:{y}" for c, y in self.provisional_years)}
+        return {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "added": self.added_count,
+            "changed": len(self.changed),
+            "cancelled": len(self.cancelled),
+            "unchanged": self.unchanged,
+            "kept": self.kept,
+            "skipped_occurrences": len(self.skipped),
+            "past_occurrences": self.past,
+            "provisional_years": sorted(f"{c}:{y}" for c, y in self.provisional_years),
+        }
 
     def grouped(self) -> list[dict[str, Any]]:
         """One line per (change, campaign, due time): what a person reads before confirming."""
@@ -101,20 +121,39 @@ class PlanDiff:
         for row in self.cancelled:
             counts[("cancel", row["campaign"], row["due_at"], row["timezone"])] += 1
         ordered = sorted(counts.items(), key=lambda i: (i[0][2], i[0][1], i[0][0]))
-        return [{"change": change, "campaign": campaign, "assets": n,
-                 "due_local": due.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M %Z")}
-                for (change, campaign, due, tz), n in ordered]
+        return [
+            {
+                "change": change,
+                "campaign": campaign,
+                "assets": n,
+                "due_local": due.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M %Z"),
+            }
+            for (change, campaign, due, tz), n in ordered
+        ]
 
 
 def load_assets(session: Session) -> list[AssetRow]:
-    rows = session.execute(select(Asset.id, Asset.tag, Asset.kind, Site.code, Asset.controller_transport)
-                           .join(Site).where(Asset.status != AssetStatus.RETIRED.value).order_by(Asset.id))
+    rows = session.execute(
+        select(Asset.id, Asset.tag, Asset.kind, Site.code, Asset.controller_transport)
+        .join(Site)
+        .where(Asset.status != AssetStatus.RETIRED.value)
+        .order_by(Asset.id)
+    )
     return [AssetRow(*row) for row in rows]
 
 
-def desired_groups(campaigns: Iterable[Campaign], assets: list[AssetRow], start: datetime, end: datetime,
-                   calendar: HolidayCalendar, programmes_audible: dict[str, bool], *, planner: str,
-                   now: datetime, diff: PlanDiff) -> list[Group]:
+def desired_groups(
+    campaigns: Iterable[Campaign],
+    assets: list[AssetRow],
+    start: datetime,
+    end: datetime,
+    calendar: HolidayCalendar,
+    programmes_audible: dict[str, bool],
+    *,
+    planner: str,
+    now: datetime,
+    diff: PlanDiff,
+) -> list[Group]:
     """For each occurrence, one group of automatically executed assets and one of manual ones."""
     groups: list[Group] = []
     for campaign in campaigns:
@@ -135,12 +174,23 @@ def desired_groups(campaigns: Iterable[Campaign], assets: list[AssetRow], start:
                 # Planning after the fact would only create work that is missed on arrival.
                 diff.past += 1
                 continue
-            common = {"campaign": campaign.key, "task": campaign.task, "nominal_at": occ.nominal_utc,
-                      "due_at": occ.due_utc, "window_end_at": occ.window_end_utc,
-                      "timezone": campaign.timezone, "programme": campaign.programme,
-                      "checklist": checklist, "audible": audible, "provisional": occ.provisional,
-                      "note": occ.note or None, "status": WorkOrderStatus.PLANNED.value,
-                      "planned_by": planner, "planned_at": now, "attempts": 0}
+            common = {
+                "campaign": campaign.key,
+                "task": campaign.task,
+                "nominal_at": occ.nominal_utc,
+                "due_at": occ.due_utc,
+                "window_end_at": occ.window_end_utc,
+                "timezone": campaign.timezone,
+                "programme": campaign.programme,
+                "checklist": checklist,
+                "audible": audible,
+                "provisional": occ.provisional,
+                "note": occ.note or None,
+                "status": WorkOrderStatus.PLANNED.value,
+                "planned_by": planner,
+                "planned_at": now,
+                "attempts": 0,
+            }
             if auto:
                 groups.append(Group({**common, "act_at": occ.due_utc}, auto))
             if manual:
@@ -169,18 +219,42 @@ def _local_day(moment: datetime, timezone: str) -> date:
     return moment.astimezone(ZoneInfo(timezone)).date()
 
 
-def compute_plan(session: Session, campaigns: Iterable[Campaign], start: datetime, end: datetime,
-                 calendar: HolidayCalendar, programmes_audible: dict[str, bool], *,
-                 planner: str, now: datetime) -> PlanDiff:
+def compute_plan(
+    session: Session,
+    campaigns: Iterable[Campaign],
+    start: datetime,
+    end: datetime,
+    calendar: HolidayCalendar,
+    programmes_audible: dict[str, bool],
+    *,
+    planner: str,
+    now: datetime,
+) -> PlanDiff:
     """What a plan for ``[start, end)`` would add, change and cancel; writes nothing."""
     diff = PlanDiff(start, end)
-    groups = desired_groups(campaigns, load_assets(session), start, end, calendar,
-                            programmes_audible, planner=planner, now=now, diff=diff)
-    columns = [WorkOrder.id, WorkOrder.campaign, WorkOrder.nominal_at, WorkOrder.asset_id,
-               WorkOrder.status, *(getattr(WorkOrder, c) for c in COMPARED)]
+    groups = desired_groups(
+        campaigns,
+        load_assets(session),
+        start,
+        end,
+        calendar,
+        programmes_audible,
+        planner=planner,
+        now=now,
+        diff=diff,
+    )
+    columns = [
+        WorkOrder.id,
+        WorkOrder.campaign,
+        WorkOrder.nominal_at,
+        WorkOrder.asset_id,
+        WorkOrder.status,
+        *(getattr(WorkOrder, c) for c in COMPARED),
+    ]
     existing: dict[tuple[str, datetime], dict[int, Any]] = {}
-    for row in session.execute(select(*columns).where(WorkOrder.nominal_at >= start,
-                                                      WorkOrder.nominal_at < end)):
+    for row in session.execute(
+        select(*columns).where(WorkOrder.nominal_at >= start, WorkOrder.nominal_at < end)
+    ):
         existing.setdefault((row.campaign, row.nominal_at), {})[row.asset_id] = row
     for group in groups:
         have = existing.get((group.common["campaign"], group.common["nominal_at"]))
@@ -196,8 +270,11 @@ def compute_plan(session: Session, campaigns: Iterable[Campaign], start: datetim
                 _compare(diff, row, {**group.common, "asset_id": asset_id}, now)
         if new_ids:
             diff.added.append(Group(group.common, new_ids))
-    orphans = {(row.campaign, row.asset_id, _local_day(row.nominal_at, row.timezone)): row
-               for rows in existing.values() for row in rows.values()}
+    orphans = {
+        (row.campaign, row.asset_id, _local_day(row.nominal_at, row.timezone)): row
+        for rows in existing.values()
+        for row in rows.values()
+    }
     if orphans:  # a rule's time changed: the same day's work order moves instead of doubling
         added, diff.added = diff.added, []
         for group in added:
@@ -213,8 +290,14 @@ def compute_plan(session: Session, campaigns: Iterable[Campaign], start: datetim
                 diff.added.append(Group(group.common, keep))
     for row in orphans.values():
         if _editable(row, now) and row.status != WorkOrderStatus.CANCELLED.value:
-            diff.cancelled.append({"id": row.id, "campaign": row.campaign, "due_at": row.due_at,
-                                   "timezone": row.timezone})
+            diff.cancelled.append(
+                {
+                    "id": row.id,
+                    "campaign": row.campaign,
+                    "due_at": row.due_at,
+                    "timezone": row.timezone,
+                }
+            )
         else:
             diff.kept += 1
     return diff
@@ -226,31 +309,56 @@ def apply_plan(session: Session, diff: PlanDiff, *, operator: str, now: datetime
     for group in diff.added:
         ids, common = group.asset_ids, group.common
         for i in range(0, len(ids), BATCH):
-            session.execute(statement, [{**common, "asset_id": a} for a in ids[i:i + BATCH]])
+            session.execute(statement, [{**common, "asset_id": a} for a in ids[i : i + BATCH]])
     if diff.changed:
-        session.execute(update(WorkOrder), [
-            {"id": wo_id, **changes, "planned_by": operator, "planned_at": now}
-            for wo_id, _, changes in diff.changed])
+        session.execute(
+            update(WorkOrder),
+            [
+                {"id": wo_id, **changes, "planned_by": operator, "planned_at": now}
+                for wo_id, _, changes in diff.changed
+            ],
+        )
         # an approval was given for the old plan: a changed sounding needs a new one
-        retimed = [wo_id for wo_id, _, changes in diff.changed
-                   if {"due_at", "programme", "task"} & set(changes)]
+        retimed = [
+            wo_id
+            for wo_id, _, changes in diff.changed
+            if {"due_at", "programme", "task"} & set(changes)
+        ]
         for i in range(0, len(retimed), BATCH):
-            session.execute(delete(Approval).where(Approval.work_order_id.in_(retimed[i:i + BATCH])))
+            session.execute(
+                delete(Approval).where(Approval.work_order_id.in_(retimed[i : i + BATCH]))
+            )
     cancelled = [row["id"] for row in diff.cancelled]
     for i in range(0, len(cancelled), BATCH):
-        session.execute(update(WorkOrder).where(WorkOrder.id.in_(cancelled[i:i + BATCH]))
-                        .values(status=WorkOrderStatus.CANCELLED.value, outcome_note="dropped by re-plan"))
-    record(session, operator=operator, action="schedule.plan", object_type="plan",
-           object_ref=f"{diff.start.date()}..{diff.end.date()}", after=diff.summary(), at=now)
+        session.execute(
+            update(WorkOrder)
+            .where(WorkOrder.id.in_(cancelled[i : i + BATCH]))
+            .values(status=WorkOrderStatus.CANCELLED.value, outcome_note="dropped by re-plan")
+        )
+    record(
+        session,
+        operator=operator,
+        action="schedule.plan",
+        object_type="plan",
+        object_ref=f"{diff.start.date()}..{diff.end.date()}",
+        after=diff.summary(),
+        at=now,
+    )
 
 
-def plan_warnings(diff: PlanDiff, calendar: HolidayCalendar, countries: Iterable[str],
-                  now: datetime) -> list[str]:
+def plan_warnings(
+    diff: PlanDiff, calendar: HolidayCalendar, countries: Iterable[str], now: datetime
+) -> list[str]:
     """Provisional years touched by the plan, and next year still provisional."""
-    out = [f"holidays of {country} {year} are provisional: affected work orders are flagged and "
-           "re-planned when the year is marked official" for country, year in sorted(diff.provisional_years)]
+    out = [
+        f"holidays of {country} {year} are provisional: affected work orders are flagged and "
+        "re-planned when the year is marked official"
+        for country, year in sorted(diff.provisional_years)
+    ]
     for country in sorted(set(countries)):
         if calendar.status(country, now.year + 1) != OFFICIAL:
-            out.append(f"holidays of {country} {now.year + 1} are still provisional "
-                       "(sirenctl holidays mark when the official notice is out)")
+            out.append(
+                f"holidays of {country} {now.year + 1} are still provisional "
+                "(sirenctl holidays mark when the official notice is out)"
+            )
     return out

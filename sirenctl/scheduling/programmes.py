@@ -49,8 +49,10 @@ class Phase:
 
     def sound_spans(self) -> list[tuple[int, int]]:
         """Absolute (start, stop) seconds in which the siren sounds during this phase."""
-        return [(self.start + a, self.start + b)
-                for a, b in self.signal.sound_offsets(self.step.cycles, self.step.cycle_gap)]
+        return [
+            (self.start + a, self.start + b)
+            for a, b in self.signal.sound_offsets(self.step.cycles, self.step.cycle_gap)
+        ]
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,10 @@ class Programme:
 
     def timeline(self, start: datetime) -> list[tuple[Phase, datetime, datetime]]:
         """Each phase with its wall-clock start and stop for a programme starting at ``start``."""
-        return [(p, start + timedelta(seconds=p.start), start + timedelta(seconds=p.stop))
-                for p in self.phases()]
+        return [
+            (p, start + timedelta(seconds=p.start), start + timedelta(seconds=p.stop))
+            for p in self.phases()
+        ]
 
     def cue(self, elapsed: float) -> Cue:
         """Crank or stop now, and for how many more seconds (the hand-crank timing guide)."""
@@ -112,8 +116,10 @@ class Programme:
         for phase in self.phases():
             step = phase.step
             cycles = f" x{step.cycles}" if step.cycles > 1 else ""
-            lines.append(f"+{format_duration(phase.start):>7}  {step.signal.key}{cycles} "
-                         f"until +{format_duration(phase.stop)}")
+            lines.append(
+                f"+{format_duration(phase.start):>7}  {step.signal.key}{cycles} "
+                f"until +{format_duration(phase.stop)}"
+            )
         return lines
 
 
@@ -148,7 +154,9 @@ def _parse_step(entry: Fields, signals: SignalLibrary) -> Step | None:
         if key in signals:
             signal = signals.get(key)
         else:
-            entry.problem("signal", f"unknown signal {key!r}; known: {', '.join(s.key for s in signals)}")
+            entry.problem(
+                "signal", f"unknown signal {key!r}; known: {', '.join(s.key for s in signals)}"
+            )
     cycles = entry.integer("cycles", default=1, low=1, high=signal.max_cycles if signal else 100)
     gap = entry.duration("gap", default=0)
     cycle_gap = entry.duration("cycle_gap", default=0)

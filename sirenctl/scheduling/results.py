@@ -22,8 +22,11 @@ from sirenctl.registry.errors import FieldProblem, ValidationFailed
 from sirenctl.timeutil import utcnow
 
 SCHEDULER = "scheduler"
-MANUAL_TASKS_OPEN = (WorkOrderStatus.ISSUED.value, WorkOrderStatus.PLANNED.value,
-                     WorkOrderStatus.MISSED.value)
+MANUAL_TASKS_OPEN = (
+    WorkOrderStatus.ISSUED.value,
+    WorkOrderStatus.PLANNED.value,
+    WorkOrderStatus.MISSED.value,
+)
 
 
 @dataclass
@@ -42,29 +45,59 @@ class ResultData:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def record_result(session: Session, asset: Asset, work_order: WorkOrder | None, data: ResultData,
-                  *, kind: str, final: bool = True) -> TestResult:
+def record_result(
+    session: Session,
+    asset: Asset,
+    work_order: WorkOrder | None,
+    data: ResultData,
+    *,
+    kind: str,
+    final: bool = True,
+) -> TestResult:
     """Insert the result and audit it; a failing final result goes to :func:`on_failed_result`."""
     result = TestResult(
-        work_order_id=work_order.id if work_order else None, asset_id=asset.id, kind=kind,
-        outcome=data.outcome, started_at=data.started_at, finished_at=data.finished_at,
+        work_order_id=work_order.id if work_order else None,
+        asset_id=asset.id,
+        kind=kind,
+        outcome=data.outcome,
+        started_at=data.started_at,
+        finished_at=data.finished_at,
         duration_s=max(0.0, (data.finished_at - data.started_at).total_seconds()),
-        operator=data.operator, measurements=data.measurements, echo=data.echo,
-        checklist=data.checklist, sound_heard=data.sound_heard, measured_db=data.measured_db,
-        distance_m=data.distance_m, notes=data.notes)
+        operator=data.operator,
+        measurements=data.measurements,
+        echo=data.echo,
+        checklist=data.checklist,
+        sound_heard=data.sound_heard,
+        measured_db=data.measured_db,
+        distance_m=data.distance_m,
+        notes=data.notes,
+    )
     session.add(result)
     session.flush()
-    record(session, operator=data.operator, action="test.result", object_type="asset",
-           object_ref=asset.tag, after={"result": result.id, "work_order": result.work_order_id,
-                                        "kind": kind, "outcome": data.outcome, **data.extra},
-           outcome="ok" if data.outcome == ResultOutcome.PASS else "failed", at=data.finished_at)
+    record(
+        session,
+        operator=data.operator,
+        action="test.result",
+        object_type="asset",
+        object_ref=asset.tag,
+        after={
+            "result": result.id,
+            "work_order": result.work_order_id,
+            "kind": kind,
+            "outcome": data.outcome,
+            **data.extra,
+        },
+        outcome="ok" if data.outcome == ResultOutcome.PASS else "failed",
+        at=data.finished_at,
+    )
     if final and data.outcome in FAILING_OUTCOMES:
         on_failed_result(session, result, asset, work_order)
     return result
 
 
-def on_failed_result(session: Session, result: TestResult, asset: Asset,
-                     work_order: WorkOrder | None) -> int | None:
+def on_failed_result(
+    session: Session, result: TestResult, asset: Asset, work_order: WorkOrder | None
+) -> int | None:
     """Hook for the findings workflow: raise a finding for a failed result (once per result).
 
     Returns the finding id, or None while the findings table does not exist in this database
@@ -92,7 +125,9 @@ class CheckIn:
 FAILING_ANSWERS = frozenset({"fail", "failed", "no", "bad", "不合格", "否"})
 
 
-def _match_answers(checklist: list[str], answers: dict[str, str]) -> tuple[dict[str, str], list[FieldProblem]]:
+def _match_answers(
+    checklist: list[str], answers: dict[str, str]
+) -> tuple[dict[str, str], list[FieldProblem]]:
     matched: dict[str, str] = {}
     problems: list[FieldProblem] = []
     for key, answer in answers.items():
@@ -103,8 +138,15 @@ def _match_answers(checklist: list[str], answers: dict[str, str]) -> tuple[dict[
             hits = [q for q in checklist if q.casefold().startswith(key.casefold())]
             question = hits[0] if len(hits) == 1 else None
         if question is None:
-            problems.append(FieldProblem("check", f"{key!r} matches no single checklist item "
-                                         "(give its number or the start of its text)", None, key))
+            problems.append(
+                FieldProblem(
+                    "check",
+                    f"{key!r} matches no single checklist item "
+                    "(give its number or the start of its text)",
+                    None,
+                    key,
+                )
+            )
         elif not answer.strip():
             problems.append(FieldProblem("check", f"no answer for {question!r}", None, key))
         else:
@@ -119,23 +161,40 @@ def open_manual_order(session: Session, asset: Asset, now: datetime) -> WorkOrde
     """The work order a check-in at this asset answers: the earliest open one due by now + a week."""
     from sirenctl.scheduling.policy import ISSUE_AHEAD
 
-    return session.scalar(select(WorkOrder).where(
-        WorkOrder.asset_id == asset.id, WorkOrder.status.in_(MANUAL_TASKS_OPEN),
-        WorkOrder.due_at <= now + ISSUE_AHEAD).order_by(WorkOrder.due_at).limit(1))
+    return session.scalar(
+        select(WorkOrder)
+        .where(
+            WorkOrder.asset_id == asset.id,
+            WorkOrder.status.in_(MANUAL_TASKS_OPEN),
+            WorkOrder.due_at <= now + ISSUE_AHEAD,
+        )
+        .order_by(WorkOrder.due_at)
+        .limit(1)
+    )
 
 
-def check_in(session: Session, asset: Asset, report: CheckIn, *, operator: str,
-             work_order: WorkOrder | None, started_at: datetime | None = None,
-             now: datetime | None = None) -> TestResult:
+def check_in(
+    session: Session,
+    asset: Asset,
+    report: CheckIn,
+    *,
+    operator: str,
+    work_order: WorkOrder | None,
+    started_at: datetime | None = None,
+    now: datetime | None = None,
+) -> TestResult:
     """Record a manual check; closes its work order as done or failed."""
     now = now or utcnow()
     checklist = list(work_order.checklist or []) if work_order else []
-    matched, problems = _match_answers(checklist, report.answers) if checklist else (
-        dict(report.answers), [])
+    matched, problems = (
+        _match_answers(checklist, report.answers) if checklist else (dict(report.answers), [])
+    )
     if report.measured_db is not None and not 20 <= report.measured_db <= 160:
         problems.append(FieldProblem("db", "must be 20..160 dB", None, str(report.measured_db)))
     if report.distance_m is not None and not 0 < report.distance_m <= 10_000:
-        problems.append(FieldProblem("distance", "must be 0..10000 m", None, str(report.distance_m)))
+        problems.append(
+            FieldProblem("distance", "must be 0..10000 m", None, str(report.distance_m))
+        )
     if (report.measured_db is None) != (report.distance_m is None):
         problems.append(FieldProblem("distance", "a measured level needs its distance (and back)"))
     if problems:
@@ -146,14 +205,22 @@ def check_in(session: Session, asset: Asset, report: CheckIn, *, operator: str,
         passed = False
     data = ResultData(
         outcome=ResultOutcome.PASS.value if passed else ResultOutcome.FAIL.value,
-        started_at=started_at or now, finished_at=now, operator=operator,
-        checklist=matched or None, sound_heard=report.sound_heard, measured_db=report.measured_db,
-        distance_m=report.distance_m, notes=report.notes,
-        extra={"failed_items": failed_items} if failed_items else {})
+        started_at=started_at or now,
+        finished_at=now,
+        operator=operator,
+        checklist=matched or None,
+        sound_heard=report.sound_heard,
+        measured_db=report.measured_db,
+        distance_m=report.distance_m,
+        notes=report.notes,
+        extra={"failed_items": failed_items} if failed_items else {},
+    )
     if work_order is not None:
         before = work_order.status
         work_order.status = (WorkOrderStatus.DONE if passed else WorkOrderStatus.FAILED).value
         work_order.finished_at = now
-        work_order.outcome_note = f"checked in by {operator}" + (" late" if before == "missed" else "")
+        work_order.outcome_note = f"checked in by {operator}" + (
+            " late" if before == "missed" else ""
+        )
     kind = work_order.task if work_order else "manual_check"
     return record_result(session, asset, work_order, data, kind=kind)

@@ -69,8 +69,14 @@ class WhenRule:
     def uses_holidays(self) -> bool:
         return self.non_holiday
 
-    def fire_times(self, timezone: tzinfo, start: datetime, end: datetime,
-                   calendar: HolidayCalendar | None = None, country: str = "CN") -> Iterator[datetime]:
+    def fire_times(
+        self,
+        timezone: tzinfo,
+        start: datetime,
+        end: datetime,
+        calendar: HolidayCalendar | None = None,
+        country: str = "CN",
+    ) -> Iterator[datetime]:
         """Aware local fire times in ``[start, end)``."""
         times = iterate_trigger(self.trigger(timezone), start, end)
         if not self.non_holiday:
@@ -88,7 +94,9 @@ class WhenRule:
                 yield fire
 
 
-def _month_aligned(rule: WhenRule, timezone: tzinfo, start: datetime, end: datetime) -> Iterator[datetime]:
+def _month_aligned(
+    rule: WhenRule, timezone: tzinfo, start: datetime, end: datetime
+) -> Iterator[datetime]:
     """Fire times from the first of ``start``'s month, so counting within a month is right."""
     first = datetime.combine(date(start.year, start.month, 1), time(0), tzinfo=timezone)
     return iterate_trigger(rule.trigger(timezone), first, end)
@@ -160,10 +168,20 @@ def parse_when(fields: Fields, timezone: tzinfo | None) -> WhenRule | None:
     fields.reject_unknown()
     if at is None or (rule == "fixed_date" and not (month and day)):
         return None
-    if rule != "fixed_date" and (weekday is None or months is None or (rule == "nth_weekday" and not n)):
+    if rule != "fixed_date" and (
+        weekday is None or months is None or (rule == "nth_weekday" and not n)
+    ):
         return None
-    return WhenRule(rule or "", month=month, day=day, n=n, weekday=weekday, months=months or (),
-                    at=at, non_holiday=non_holiday)
+    return WhenRule(
+        rule or "",
+        month=month,
+        day=day,
+        n=n,
+        weekday=weekday,
+        months=months or (),
+        at=at,
+        non_holiday=non_holiday,
+    )
 
 
 def _parse_time(fields: Fields) -> time | None:
@@ -182,10 +200,9 @@ def _parse_months(fields: Fields) -> tuple[int, ...]:
     value = fields.get("months", (list, str), default=[])
     if value in ("*", [], None):
         return ()
-    if (not isinstance(value, list)
-            or not all(isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in value)):
-        fields.problem("months", "must be a list of month numbers 1..12 or \"*\"")
+    if not isinstance(value, list) or not all(
+        isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in value
+    ):
+        fields.problem("months", 'must be a list of month numbers 1..12 or "*"')
         return ()
     return tuple(sorted(set(value)))
-
-

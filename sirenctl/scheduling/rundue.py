@@ -41,8 +41,11 @@ class RunDueResult:
 
     @property
     def missed(self) -> list[Any]:
-        return self.report.of("miss") + self.report.of("unknown") + [
-            o for o in self.outcomes if o.status == "unknown"]
+        return (
+            self.report.of("miss")
+            + self.report.of("unknown")
+            + [o for o in self.outcomes if o.status == "unknown"]
+        )
 
     @property
     def refused(self) -> list[Any]:
@@ -57,14 +60,22 @@ class RunDueResult:
         return [o for o in self.outcomes if o.outcome in ("unreachable",)]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"at": self.report.at.isoformat(),
-                "decisions": [d.to_dict() for d in self.report.decisions],
-                "executed": [o.to_dict() for o in self.outcomes]}
+        return {
+            "at": self.report.at.isoformat(),
+            "decisions": [d.to_dict() for d in self.report.decisions],
+            "executed": [o.to_dict() for o in self.outcomes],
+        }
 
 
-def run_due(db: Any, *, clock: Any = None, worker: str | None = None,
-            schedules_dir: Path | str | None = None, timeout: float | None = 2.0,
-            dry_run_at: datetime | None = None) -> RunDueResult:
+def run_due(
+    db: Any,
+    *,
+    clock: Any = None,
+    worker: str | None = None,
+    schedules_dir: Path | str | None = None,
+    timeout: float | None = 2.0,
+    dry_run_at: datetime | None = None,
+) -> RunDueResult:
     """One sweep at the clock's time; with ``dry_run_at`` only report what would happen then."""
     if dry_run_at is not None:
         with db.session() as session:
@@ -77,6 +88,12 @@ def run_due(db: Any, *, clock: Any = None, worker: str | None = None,
     if report.claimed:
         from sirenctl.scheduling.executor import execute
 
-        result.outcomes = execute(db, report.claimed, worker=worker, clock=clock,
-                                  schedules_dir=schedules_dir, timeout=timeout)
+        result.outcomes = execute(
+            db,
+            report.claimed,
+            worker=worker,
+            clock=clock,
+            schedules_dir=schedules_dir,
+            timeout=timeout,
+        )
     return result

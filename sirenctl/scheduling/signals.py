@@ -59,19 +59,39 @@ class Signal:
         return spans
 
     def pattern_text(self) -> str:
-        parts = ", ".join(f"{on} s on" + (f", {off} s off" if off else "") for on, off in self.segments)
+        parts = ", ".join(
+            f"{on} s on" + (f", {off} s off" if off else "") for on, off in self.segments
+        )
         times = f" x{self.repeat}" if self.repeat > 1 else ""
         return f"{self.tone}: {parts}{times} = {self.cycle_seconds} s per cycle"
 
 
 NATIONAL: tuple[Signal, ...] = (
-    Signal("pre-alert", PRE_ALERT, "预先警报 pre-alert", "intermittent", ((36, 24),), 3, builtin=True),
+    Signal(
+        "pre-alert", PRE_ALERT, "预先警报 pre-alert", "intermittent", ((36, 24),), 3, builtin=True
+    ),
     Signal("air-raid", AIR_RAID, "空袭警报 air raid", "intermittent", ((6, 6),), 15, builtin=True),
     Signal("all-clear", ALL_CLEAR, "解除警报 all clear", "steady", ((180, 0),), 1, builtin=True),
-    Signal("growl", GROWL, "growl test (5 s per cycle, 1-5 cycles)", "steady", ((5, 0),), 1,
-           max_cycles=5, builtin=True),
-    Signal("silent-test", SILENT_TEST, "silent self-test (no sound)", "silent", ((10, 0),), 1,
-           max_cycles=1, builtin=True),
+    Signal(
+        "growl",
+        GROWL,
+        "growl test (5 s per cycle, 1-5 cycles)",
+        "steady",
+        ((5, 0),),
+        1,
+        max_cycles=5,
+        builtin=True,
+    ),
+    Signal(
+        "silent-test",
+        SILENT_TEST,
+        "silent self-test (no sound)",
+        "silent",
+        ((10, 0),),
+        1,
+        max_cycles=1,
+        builtin=True,
+    ),
 )
 
 
@@ -113,8 +133,11 @@ def _parse_segments(fields: Fields) -> tuple[tuple[int, int], ...] | None:
         return None
     segments = []
     for item in raw:
-        if (not isinstance(item, list) or len(item) != 2
-                or not all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in item)):
+        if (
+            not isinstance(item, list)
+            or len(item) != 2
+            or not all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in item)
+        ):
             fields.problem("segments", "must be a list of [on, off] pairs of whole seconds >= 0")
             return None
         segments.append((item[0], item[1]))
@@ -124,8 +147,12 @@ def _parse_segments(fields: Fields) -> tuple[tuple[int, int], ...] | None:
     return tuple(segments)
 
 
-def load_signal_file(path: Path | str, library: SignalLibrary | None = None,
-                     text: str | None = None, replaceable: frozenset[str] = frozenset()) -> list[Signal]:
+def load_signal_file(
+    path: Path | str,
+    library: SignalLibrary | None = None,
+    text: str | None = None,
+    replaceable: frozenset[str] = frozenset(),
+) -> list[Signal]:
     """Signals from a file of ``[[signal]]`` tables; raises :class:`SpecError`.
 
     Keys in ``replaceable`` (shipped signals, when this is the user's own copy) may be defined
@@ -151,8 +178,10 @@ def load_signal_file(path: Path | str, library: SignalLibrary | None = None,
             if key is not None and not replacing and (key in seen_keys or key in known):
                 entry.problem("key", f"signal {key!r} is already defined")
                 key = None
-            if code is not None and (code in seen_codes or (
-                    known.has_code(code) and not (replacing and known.by_code(code).key == key))):
+            if code is not None and (
+                code in seen_codes
+                or (known.has_code(code) and not (replacing and known.by_code(code).key == key))
+            ):
                 entry.problem("code", f"code {code} is already used")
                 code = None
             if None in (key, code, title, tone, segments, repeat, max_cycles):

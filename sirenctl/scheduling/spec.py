@@ -19,7 +19,9 @@ from sirenctl.scheduling.durations import parse_duration
 PathPart = str | int
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
+_KEY = re.compile(
+    r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*="""
+)
 _SYNTAX_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 
 
@@ -34,7 +36,9 @@ class SpecProblem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 class SpecError(Exception):
@@ -114,8 +118,11 @@ class SpecFile:
         except tomllib.TOMLDecodeError as exc:
             found = _SYNTAX_LINE.search(str(exc))
             message = _SYNTAX_LINE.sub("", str(exc)).strip()
-            self.problems.append(SpecProblem(self.name, int(found.group(1)) if found else None,
-                                             "", f"TOML syntax: {message}"))
+            self.problems.append(
+                SpecProblem(
+                    self.name, int(found.group(1)) if found else None, "", f"TOML syntax: {message}"
+                )
+            )
         self._locator = KeyLocator(source)
 
     @property
@@ -123,7 +130,9 @@ class SpecFile:
         return not self.problems
 
     def problem(self, path: Sequence[PathPart], message: str) -> None:
-        self.problems.append(SpecProblem(self.name, self._locator.line(path), field_name(path), message))
+        self.problems.append(
+            SpecProblem(self.name, self._locator.line(path), field_name(path), message)
+        )
 
     def raise_if_problems(self) -> None:
         if self.problems:
@@ -137,7 +146,9 @@ class Fields:
     has the wrong type, so a loader can collect every problem of a file in one pass.
     """
 
-    def __init__(self, spec: SpecFile, table: dict[str, Any], path: Sequence[PathPart] = ()) -> None:
+    def __init__(
+        self, spec: SpecFile, table: dict[str, Any], path: Sequence[PathPart] = ()
+    ) -> None:
         self.spec = spec
         self.table = table
         self.path = tuple(path)
@@ -149,8 +160,14 @@ class Fields:
     def problem(self, key: PathPart, message: str) -> None:
         self.spec.problem(self.at(key), message)
 
-    def get(self, key: str, kind: type | tuple[type, ...], *, required: bool = False,
-            default: Any = None) -> Any:
+    def get(
+        self,
+        key: str,
+        kind: type | tuple[type, ...],
+        *,
+        required: bool = False,
+        default: Any = None,
+    ) -> Any:
         self.used.add(key)
         if key not in self.table:
             if required:
@@ -175,8 +192,15 @@ class Fields:
             return None
         return value
 
-    def integer(self, key: str, *, required: bool = False, default: int | None = None,
-                low: int | None = None, high: int | None = None) -> int | None:
+    def integer(
+        self,
+        key: str,
+        *,
+        required: bool = False,
+        default: int | None = None,
+        low: int | None = None,
+        high: int | None = None,
+    ) -> int | None:
         value = self.get(key, int, required=required, default=default)
         if value is None or key not in self.table:
             return value
@@ -186,7 +210,9 @@ class Fields:
             return None
         return value
 
-    def duration(self, key: str, *, required: bool = False, default: int | None = None) -> int | None:
+    def duration(
+        self, key: str, *, required: bool = False, default: int | None = None
+    ) -> int | None:
         """Whole seconds from ``"3m"``-style text or an integer number of seconds."""
         value = self.get(key, (str, int), required=required)
         if key not in self.table or value is None:
@@ -197,8 +223,14 @@ class Fields:
             self.problem(key, str(exc))
             return None
 
-    def choice(self, key: str, choices: Sequence[str], *, required: bool = False,
-               default: str | None = None) -> str | None:
+    def choice(
+        self,
+        key: str,
+        choices: Sequence[str],
+        *,
+        required: bool = False,
+        default: str | None = None,
+    ) -> str | None:
         value = self.text(key, required=required, default=default)
         if value is not None and value not in choices:
             self.problem(key, f"must be one of {', '.join(choices)}; got {value!r}")
@@ -235,8 +267,14 @@ class Fields:
 
 
 def _type_word(kind: type) -> str:
-    return {str: "a string", int: "an integer", float: "a number", bool: "true/false",
-            list: "a list", dict: "a table"}.get(kind, kind.__name__)
+    return {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "true/false",
+        list: "a list",
+        dict: "a table",
+    }.get(kind, kind.__name__)
 
 
 class Keyed(Protocol):
@@ -261,8 +299,14 @@ def load_keyed(paths: Iterable[Path], load_one: Callable[[Path], K], what: str) 
             problems.extend(exc.problems)
             continue
         if item.key in out:
-            problems.append(SpecProblem(str(path), None, "", f"{what} {item.key!r} is also "
-                                        f"defined in {out[item.key].source}"))
+            problems.append(
+                SpecProblem(
+                    str(path),
+                    None,
+                    "",
+                    f"{what} {item.key!r} is also defined in {out[item.key].source}",
+                )
+            )
         out[item.key] = item
     if problems:
         raise SpecError(problems)

@@ -19,8 +19,15 @@ from sirenctl.tui.format import local_time
 from sirenctl.tui.paged import PagedScreen, paging_bindings
 
 COLUMNS = (("due", 11), ("state", 8), ("task", 14), ("asset", 9), ("site", 14), ("campaign", 30))
-STATE_STYLES = {"overdue": "bold yellow", "late": "bold red", "missed": "bold red",
-                "failed": "red", "unknown": "bold red", "done": "green", "refused": "yellow"}
+STATE_STYLES = {
+    "overdue": "bold yellow",
+    "late": "bold red",
+    "missed": "bold red",
+    "failed": "red",
+    "unknown": "bold red",
+    "done": "green",
+    "refused": "yellow",
+}
 
 
 class AgendaScreen(PagedScreen):
@@ -42,10 +49,16 @@ class AgendaScreen(PagedScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="agenda-filters"):
-            yield Input(placeholder="/ search asset, site, campaign…", id="agenda-search",
-                        compact=True)
-            yield Select([(v, v) for v in VIEWS], value="upcoming", allow_blank=False,
-                         id="agenda-view", compact=True)
+            yield Input(
+                placeholder="/ search asset, site, campaign…", id="agenda-search", compact=True
+            )
+            yield Select(
+                [(v, v) for v in VIEWS],
+                value="upcoming",
+                allow_blank=False,
+                id="agenda-view",
+                compact=True,
+            )
         yield Label("loading…", id="agenda-info")
         table: DataTable[Any] = DataTable(id="agenda", cursor_type="row", zebra_stripes=True)
         yield table
@@ -59,16 +72,25 @@ class AgendaScreen(PagedScreen):
             table.add_column(name, key=name, width=width)
         if self.services.agenda is None:
             self.query_one("#agenda-info", Label).update(
-                "this database has no work orders yet: run `sirenctl init`, then `sirenctl plan`")
+                "this database has no work orders yet: run `sirenctl init`, then `sirenctl plan`"
+            )
         else:
             self.reload()
         table.focus()
 
     def palette_commands(self) -> list[tuple[str, str, Any]]:
-        return [("Record check-in", "Check-in for the highlighted work order (i)",
-                 self.action_check_in),
-                ("Crank guide for work order", "Timing guide for the highlighted order (k)",
-                 self.action_crank_guide)]
+        return [
+            (
+                "Record check-in",
+                "Check-in for the highlighted work order (i)",
+                self.action_check_in,
+            ),
+            (
+                "Crank guide for work order",
+                "Timing guide for the highlighted order (k)",
+                self.action_crank_guide,
+            ),
+        ]
 
     # ---- loading ---------------------------------------------------------------------------
     def filters(self) -> tuple[str, str | None]:
@@ -94,10 +116,15 @@ class AgendaScreen(PagedScreen):
         with self.app.batch_update():
             table.clear()
             for row in page.rows:
-                table.add_row(local_time(row.due_at, "%m-%d %H:%M"),
-                              Text(row.state, style=STATE_STYLES.get(row.state, "")),
-                              row.task, row.tag, f"{row.site} {row.site_name}", row.campaign,
-                              key=str(row.id))
+                table.add_row(
+                    local_time(row.due_at, "%m-%d %H:%M"),
+                    Text(row.state, style=STATE_STYLES.get(row.state, "")),
+                    row.task,
+                    row.tag,
+                    f"{row.site} {row.site_name}",
+                    row.campaign,
+                    key=str(row.id),
+                )
         self.query_one("#agenda-info", Label).update(page.label)
         self.show_order()
 
@@ -116,12 +143,19 @@ class AgendaScreen(PagedScreen):
         if order is None:
             panel.update("")
             return
-        lines = [f"#{order.id} {order.task} of {order.tag} ({order.site_name}) · due "
-                 f"{local_time(order.due_at)} · on time until {local_time(order.window_end_at)}"]
+        lines = [
+            f"#{order.id} {order.task} of {order.tag} ({order.site_name}) · due "
+            f"{local_time(order.due_at)} · on time until {local_time(order.window_end_at)}"
+        ]
         if order.programme:
-            lines.append(f"programme {order.programme}"
-                         + (" · k: crank guide" if order.hand_crank else
-                            " · played by the controller (sirenctl run-due), not from here"))
+            lines.append(
+                f"programme {order.programme}"
+                + (
+                    " · k: crank guide"
+                    if order.hand_crank
+                    else " · played by the controller (sirenctl run-due), not from here"
+                )
+            )
         if order.checklist:
             lines.append("checklist: " + "; ".join(order.checklist))
         if order.can_check_in:
@@ -134,8 +168,9 @@ class AgendaScreen(PagedScreen):
             self.notify("select a work order first", severity="warning")
             return
         if not order.can_check_in:
-            self.notify(f"work order #{order.id} is {order.state}: nothing to check in",
-                        severity="warning")
+            self.notify(
+                f"work order #{order.id} is {order.state}: nothing to check in", severity="warning"
+            )
             return
         self.app.push_screen(CheckInForm(order, started_at), self.after_check_in)
 
@@ -146,18 +181,25 @@ class AgendaScreen(PagedScreen):
     def action_crank_guide(self) -> None:
         order = self.selected()
         if order is None or not order.hand_crank or not order.programme:
-            self.notify("the crank guide is for hand-crank work orders with a programme",
-                        severity="warning")
+            self.notify(
+                "the crank guide is for hand-crank work orders with a programme", severity="warning"
+            )
             return
         programmes = {p.key: p for p in self.services.extras.get("programmes", [])}
         programme = programmes.get(order.programme)
         if programme is None:
-            self.notify(f"programme {order.programme!r} is not in the schedule library; "
-                        "check `sirenctl programme list`", severity="error")
+            self.notify(
+                f"programme {order.programme!r} is not in the schedule library; "
+                "check `sirenctl programme list`",
+                severity="error",
+            )
             return
         when = self.services.now()
-        self.app.open_crank_guide(programme, asset=order.tag,  # type: ignore[attr-defined]
-                                  on_check_in=lambda: self._check_in_after_guide(when))
+        self.app.open_crank_guide(
+            programme,
+            asset=order.tag,  # type: ignore[attr-defined]
+            on_check_in=lambda: self._check_in_after_guide(when),
+        )
 
     def _check_in_after_guide(self, started_at: Any) -> None:
         self.app.pop_screen()

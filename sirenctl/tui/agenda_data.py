@@ -52,8 +52,13 @@ class OrderRow:
 
     @property
     def can_check_in(self) -> bool:
-        return self.state in ("planned", "issued", "missed", "overdue", "late") and \
-            self.task not in ("silent_test",)
+        return self.state in (
+            "planned",
+            "issued",
+            "missed",
+            "overdue",
+            "late",
+        ) and self.task not in ("silent_test",)
 
     @property
     def hand_crank(self) -> bool:
@@ -76,39 +81,71 @@ class AgendaService:
         return cls(db) if inspect(db.engine).has_table("work_order") else None
 
     def _query(self, view: str, now: datetime, text: str | None, days: int) -> Any:
-        query = (select(WorkOrder, Asset.tag, Asset.kind, Site.code, Site.name)
-                 .join(Asset, WorkOrder.asset_id == Asset.id)
-                 .join(Site, Asset.site_id == Site.id))
+        query = (
+            select(WorkOrder, Asset.tag, Asset.kind, Site.code, Site.name)
+            .join(Asset, WorkOrder.asset_id == Asset.id)
+            .join(Site, Asset.site_id == Site.id)
+        )
         waiting_late = and_(WorkOrder.status.in_(WAITING), WorkOrder.due_at < now)
         if view == "upcoming":
-            query = query.where(WorkOrder.status.in_(WAITING),
-                                WorkOrder.due_at < now + timedelta(days=days))
+            query = query.where(
+                WorkOrder.status.in_(WAITING), WorkOrder.due_at < now + timedelta(days=days)
+            )
         elif view == "overdue":
             query = query.where(waiting_late)
         elif view == "missed":
-            query = query.where(WorkOrder.status.in_((S.MISSED.value, S.UNKNOWN.value,
-                                                      S.FAILED.value)))
+            query = query.where(
+                WorkOrder.status.in_((S.MISSED.value, S.UNKNOWN.value, S.FAILED.value))
+            )
         elif view == "done":
             query = query.where(WorkOrder.status == S.DONE.value)
         else:
             query = query.where(or_(WorkOrder.status != S.CANCELLED.value, waiting_late))
         if text:
             pattern = f"%{text}%"
-            query = query.where(or_(Asset.tag.ilike(pattern), Site.code.ilike(pattern),
-                                    Site.name.ilike(pattern), WorkOrder.campaign.ilike(pattern)))
+            query = query.where(
+                or_(
+                    Asset.tag.ilike(pattern),
+                    Site.code.ilike(pattern),
+                    Site.name.ilike(pattern),
+                    WorkOrder.campaign.ilike(pattern),
+                )
+            )
         return query
 
-    def page(self, now: datetime, *, view: str = "upcoming", text: str | None = None,
-             days: int = 14, offset: int = 0, limit: int = 100) -> Page:
+    def page(
+        self,
+        now: datetime,
+        *,
+        view: str = "upcoming",
+        text: str | None = None,
+        days: int = 14,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> Page:
         query = self._query(view, now, text, days)
-        order = (WorkOrder.due_at.desc() if view in ("done", "missed") else WorkOrder.due_at)
+        order = WorkOrder.due_at.desc() if view in ("done", "missed") else WorkOrder.due_at
         with self.db.session() as session:
             total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
             result = session.execute(query.order_by(order, Asset.tag).offset(offset).limit(limit))
-            rows = [OrderRow(wo.id, wo.due_at, wo.window_end_at, order_state(wo, now), wo.task,
-                             wo.campaign, tag, kind, code, name, wo.programme,
-                             list(wo.checklist or []), wo.note)
-                    for wo, tag, kind, code, name in result]
+            rows = [
+                OrderRow(
+                    wo.id,
+                    wo.due_at,
+                    wo.window_end_at,
+                    order_state(wo, now),
+                    wo.task,
+                    wo.campaign,
+                    tag,
+                    kind,
+                    code,
+                    name,
+                    wo.programme,
+                    list(wo.checklist or []),
+                    wo.note,
+                )
+                for wo, tag, kind, code, name in result
+            ]
         return Page(rows, total, offset, limit)
 
     def summary(self, now: datetime) -> AgendaSummary:
@@ -117,20 +154,31 @@ class AgendaService:
         day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
         day_end = day_start + timedelta(days=1)
         with self.db.session() as session:
-            def count(*where: Any) -> int:
-                return session.scalar(select(func.count()).select_from(WorkOrder)
-                                      .where(*where)) or 0
 
-            due_today = count(WorkOrder.status.in_(WAITING), WorkOrder.due_at >= day_start,
-                              WorkOrder.due_at < day_end)
-            overdue = count(WorkOrder.status.in_((S.PLANNED.value, S.ISSUED.value)),
-                            WorkOrder.due_at < now)
+            def count(*where: Any) -> int:
+                return (
+                    session.scalar(select(func.count()).select_from(WorkOrder).where(*where)) or 0
+                )
+
+            due_today = count(
+                WorkOrder.status.in_(WAITING),
+                WorkOrder.due_at >= day_start,
+                WorkOrder.due_at < day_end,
+            )
+            overdue = count(
+                WorkOrder.status.in_((S.PLANNED.value, S.ISSUED.value)), WorkOrder.due_at < now
+            )
             missed = count(WorkOrder.status == S.MISSED.value)
             nxt = session.execute(
                 select(WorkOrder.due_at, WorkOrder.campaign, WorkOrder.programme)
-                .where(WorkOrder.task == "trial_sounding", WorkOrder.due_at >= now,
-                       WorkOrder.status.in_(WAITING))
-                .order_by(WorkOrder.due_at).limit(1)).first()
+                .where(
+                    WorkOrder.task == "trial_sounding",
+                    WorkOrder.due_at >= now,
+                    WorkOrder.status.in_(WAITING),
+                )
+                .order_by(WorkOrder.due_at)
+                .limit(1)
+            ).first()
         sounding = None
         if nxt is not None:
             due, campaign, programme = nxt
@@ -146,8 +194,15 @@ class AgendaService:
         with self.db.session() as session:
             return open_finding_count(session)
 
-    def check_in(self, order_id: int, report: Any, *, operator: str,
-                 started_at: datetime | None, now: datetime) -> str:
+    def check_in(
+        self,
+        order_id: int,
+        report: Any,
+        *,
+        operator: str,
+        started_at: datetime | None,
+        now: datetime,
+    ) -> str:
         """Record the technician's report for one work order; returns the outcome."""
         from sirenctl.registry.errors import Conflict
         from sirenctl.scheduling.results import check_in
@@ -157,9 +212,17 @@ class AgendaService:
             if order is None:
                 raise Conflict(f"work order #{order_id} no longer exists; refresh the agenda")
             if order.status not in CHECK_IN_STATUSES:
-                raise Conflict(f"work order #{order_id} is already {order.status}; "
-                               "refresh the agenda")
+                raise Conflict(
+                    f"work order #{order_id} is already {order.status}; refresh the agenda"
+                )
             asset = session.get(Asset, order.asset_id)
-            result = check_in(session, asset, report, operator=operator, work_order=order,
-                              started_at=started_at, now=now)
+            result = check_in(
+                session,
+                asset,
+                report,
+                operator=operator,
+                work_order=order,
+                started_at=started_at,
+                now=now,
+            )
             return result.outcome

@@ -49,9 +49,10 @@ GIL_SWITCH_INTERVAL = 0.001
 
 
 def _nav_bindings() -> list[Binding]:
-    return [Binding(key, f"switch_mode('{mode}')", title, id=f"nav.{mode}",
-                    show=mode in SCREENS)
-            for mode, (_cls, title, key) in ALL_SCREENS.items()]
+    return [
+        Binding(key, f"switch_mode('{mode}')", title, id=f"nav.{mode}", show=mode in SCREENS)
+        for mode, (_cls, title, key) in ALL_SCREENS.items()
+    ]
 
 
 class SirenApp(App[None]):
@@ -63,13 +64,21 @@ class SirenApp(App[None]):
         *_nav_bindings(),
         Binding("question_mark,f1", "help", "Help", key_display="?", id="app.help"),
         Binding("t", "toggle_theme", "Theme", id="app.theme", show=False),
-        Binding("f9", "stop_bench", "Stop bench test", id="app.stop_bench", show=False,
-                priority=True),
+        Binding(
+            "f9", "stop_bench", "Stop bench test", id="app.stop_bench", show=False, priority=True
+        ),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, services: Services, *, mode: str = "dashboard", theme: str | None = None,
-                 keymap: dict[str, str] | None = None, poll: bool = False) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        mode: str = "dashboard",
+        theme: str | None = None,
+        keymap: dict[str, str] | None = None,
+        poll: bool = False,
+    ) -> None:
         super().__init__()
         self.services = services
         self.start_mode = mode
@@ -106,8 +115,9 @@ class SirenApp(App[None]):
         programmes = programme_choices()
         self.call_from_thread(self.services.extras.__setitem__, "programmes", programmes)
 
-    def open_crank_guide(self, programme: Any, asset: str | None = None,
-                         on_check_in: Callable[[], Any] | None = None) -> None:
+    def open_crank_guide(
+        self, programme: Any, asset: str | None = None, on_check_in: Callable[[], Any] | None = None
+    ) -> None:
         from sirenctl.tui.crank_guide import CrankGuideScreen
 
         self.push_screen(CrankGuideScreen(programme, asset=asset, on_check_in=on_check_in))
@@ -151,29 +161,42 @@ class SirenApp(App[None]):
         from sirenctl.tui.notice_form import NoticeForm
         from sirenctl.tui.print_preview import PrintPreview
 
-        return [AssetFormScreen, CheckInForm, CrankGuideScreen, FindingForm, NoticeForm,
-                NoticeActionDialog, PrintPreview, DrillForm]
+        return [
+            AssetFormScreen,
+            CheckInForm,
+            CrankGuideScreen,
+            FindingForm,
+            NoticeForm,
+            NoticeActionDialog,
+            PrintPreview,
+            DrillForm,
+        ]
 
     # ---- command palette ---------------------------------------------------------------------
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         for mode, (_cls, title, key) in ALL_SCREENS.items():
-            yield SystemCommand(f"Go to {title}", f"Open the {title} screen (key {key})",
-                                self._switcher(mode))
+            yield SystemCommand(
+                f"Go to {title}", f"Open the {title} screen (key {key})", self._switcher(mode)
+            )
         palette = getattr(screen, "palette_commands", None)
         if callable(palette):
             for name, help_text, callback in palette():
                 yield SystemCommand(name, help_text, callback)
         for programme in self.services.extras.get("programmes", []):
             if programme.audible:
-                yield SystemCommand(f"Crank guide: {programme.key}",
-                                    f"Hand-crank timing guide for {programme.title}",
-                                    self._crank(programme))
+                yield SystemCommand(
+                    f"Crank guide: {programme.key}",
+                    f"Hand-crank timing guide for {programme.title}",
+                    self._crank(programme),
+                )
         if self.bench_screen is not None and self.bench_screen.bench_run is not None:
-            yield SystemCommand("Stop bench test now", "Send stop to the bench unit (F9)",
-                                self.action_stop_bench)
+            yield SystemCommand(
+                "Stop bench test now", "Send stop to the bench unit (F9)", self.action_stop_bench
+            )
         yield SystemCommand("Help", "List every key and its id", self.action_help)
-        yield SystemCommand("Toggle light/dark theme", "Switch between light and dark",
-                            self.action_toggle_theme)
+        yield SystemCommand(
+            "Toggle light/dark theme", "Switch between light and dark", self.action_toggle_theme
+        )
         yield from super().get_system_commands(screen)
 
     def _crank(self, programme: Any) -> Callable[[], None]:

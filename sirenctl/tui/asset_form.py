@@ -22,7 +22,9 @@ CHOICES: dict[str, list[tuple[str, str]]] = {
     "kind": [(KIND_LABELS[k], k.value) for k in AssetKind],
     "status": [(STATUS_LABELS[s], s.value) for s in AssetStatus if s != AssetStatus.RETIRED],
     "controller_transport": [(t.value, t.value) for t in Transport],
-    "power_mains": YES_NO, "battery_backup": YES_NO, "is_bench": YES_NO,
+    "power_mains": YES_NO,
+    "battery_backup": YES_NO,
+    "is_bench": YES_NO,
 }
 
 
@@ -87,14 +89,24 @@ class AssetFormScreen(SirenModal):
         spec = ASSET_SPECS[key]
         text = self.original.get(key, "")
         if key == "site":
-            return Select([(text, text)] if text else [], id=f"f-{key}", value=text or Select.NULL,
-                          prompt="site", compact=True)
+            return Select(
+                [(text, text)] if text else [],
+                id=f"f-{key}",
+                value=text or Select.NULL,
+                prompt="site",
+                compact=True,
+            )
         if key in CHOICES:
             options = CHOICES[key]
             value = text if any(v == text for _, v in options) else Select.NULL
             return Select(options, id=f"f-{key}", value=value, prompt=key, compact=True)
-        field = Input(text, id=f"f-{key}", placeholder=spec.help, compact=True,
-                      tooltip=f"{spec.help} ({spec.zh})")
+        field = Input(
+            text,
+            id=f"f-{key}",
+            placeholder=spec.help,
+            compact=True,
+            tooltip=f"{spec.help} ({spec.zh})",
+        )
         if key == "tag" and self.editing:
             field.disabled = True
         return field
@@ -167,8 +179,9 @@ class AssetFormScreen(SirenModal):
             else:
                 tag = self.detail.tag
                 changed = registry.edit_asset(tag, self.original, raw)
-                message = (f"{tag}: saved {', '.join(changed)}" if changed
-                           else f"{tag}: nothing changed")
+                message = (
+                    f"{tag}: saved {', '.join(changed)}" if changed else f"{tag}: nothing changed"
+                )
         except ValidationFailed as exc:
             deliver(self, self.show_problems, exc)
             return
@@ -185,7 +198,8 @@ class AssetFormScreen(SirenModal):
                 first = first or problem.field
         count = len(exc.problems)
         self.query_one("#form-message", Static).update(
-            f"{count} problem{'s' if count != 1 else ''}: fix the marked fields; nothing was saved")
+            f"{count} problem{'s' if count != 1 else ''}: fix the marked fields; nothing was saved"
+        )
         if first:
             widget = self.query_one(f"#f-{first}")
             widget.focus()

@@ -26,8 +26,13 @@ COLUMNS = (("tag", 12), ("name", 24), ("kind", 11), ("status", 12), ("site", 14)
 
 def row_cells(row: AssetRow) -> tuple[str, ...]:
     kind = KIND_LABELS.get(row.kind, row.kind) + (" ★" if row.is_bench else "")
-    return (row.tag, row.name, kind, STATUS_LABELS.get(row.status, row.status),
-            f"{row.site} {row.site_name}")
+    return (
+        row.tag,
+        row.name,
+        kind,
+        STATUS_LABELS.get(row.status, row.status),
+        f"{row.site} {row.site_name}",
+    )
 
 
 class AssetsScreen(SirenScreen):
@@ -44,10 +49,8 @@ class AssetsScreen(SirenScreen):
         Binding("n", "new_asset", "New", id="assets.new"),
         Binding("e", "edit_asset", "Edit", id="assets.edit"),
         Binding("x", "retire_asset", "Retire", id="assets.retire"),
-        Binding("right_square_bracket", "page(1)", "Next", key_display="]",
-                id="assets.next_page"),
-        Binding("left_square_bracket", "page(-1)", "Prev", key_display="[",
-                id="assets.prev_page"),
+        Binding("right_square_bracket", "page(1)", "Next", key_display="]", id="assets.next_page"),
+        Binding("left_square_bracket", "page(-1)", "Prev", key_display="[", id="assets.prev_page"),
         Binding("escape", "close_detail", "Close detail", show=False, id="assets.close_detail"),
     ]
 
@@ -64,10 +67,18 @@ class AssetsScreen(SirenScreen):
         with Horizontal(id="filters"):
             yield Input(placeholder="/ search tag, name, community…", id="search", compact=True)
             yield Select([], prompt="site", id="site", compact=True)
-            yield Select([(KIND_LABELS[k], k.value) for k in AssetKind], prompt="kind",
-                         id="kind", compact=True)
-            yield Select([(STATUS_LABELS[s], s.value) for s in AssetStatus], prompt="status",
-                         id="status", compact=True)
+            yield Select(
+                [(KIND_LABELS[k], k.value) for k in AssetKind],
+                prompt="kind",
+                id="kind",
+                compact=True,
+            )
+            yield Select(
+                [(STATUS_LABELS[s], s.value) for s in AssetStatus],
+                prompt="status",
+                id="status",
+                compact=True,
+            )
         yield Label("loading…", id="page-info")
         with Horizontal(id="body"):
             table: DataTable[str] = DataTable(id="assets", cursor_type="row", zebra_stripes=True)
@@ -88,8 +99,7 @@ class AssetsScreen(SirenScreen):
         return [
             ("New asset", "Add an asset to the registry (n)", self.action_new_asset),
             ("Edit selected asset", "Edit the highlighted asset (e)", self.action_edit_asset),
-            ("Retire selected asset", "Retire the highlighted asset (x)",
-             self.action_retire_asset),
+            ("Retire selected asset", "Retire the highlighted asset (x)", self.action_retire_asset),
             ("Search assets", "Focus the search box (/)", self.action_focus_search),
         ]
 
@@ -100,8 +110,9 @@ class AssetsScreen(SirenScreen):
             return None if v is Select.NULL else str(v)
 
         text = self.query_one("#search", Input).value.strip()
-        return AssetFilter(site=value("site"), kind=value("kind"), status=value("status"),
-                           text=text or None)
+        return AssetFilter(
+            site=value("site"), kind=value("kind"), status=value("status"), text=text or None
+        )
 
     @on(Input.Changed, "#search")
     def search_changed(self) -> None:
@@ -199,8 +210,9 @@ class AssetsScreen(SirenScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="asset-detail")
     def load_detail(self, tag: str) -> None:
-        deliver(self, self.query_one(AssetDetailPane).show,
-                self.services.registry.asset_detail(tag))
+        deliver(
+            self, self.query_one(AssetDetailPane).show, self.services.registry.asset_detail(tag)
+        )
 
     def action_close_detail(self) -> None:
         pane = self.query_one(AssetDetailPane)

@@ -12,8 +12,14 @@ from sirenctl.tui.data import AuditFilter, Page
 from sirenctl.tui.format import local_time
 from sirenctl.tui.paged import PagedScreen, paging_bindings
 
-COLUMNS = (("time", 11), ("operator", 10), ("action", 16), ("object", 14), ("outcome", 7),
-           ("change / message", 60))
+COLUMNS = (
+    ("time", 11),
+    ("operator", 10),
+    ("action", 16),
+    ("object", 14),
+    ("outcome", 7),
+    ("change / message", 60),
+)
 
 
 class AuditScreen(PagedScreen):
@@ -30,8 +36,11 @@ class AuditScreen(PagedScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="audit-filters"):
-            yield Input(placeholder="/ search operator, action, object, message…",
-                        id="audit-search", compact=True)
+            yield Input(
+                placeholder="/ search operator, action, object, message…",
+                id="audit-search",
+                compact=True,
+            )
             yield Select([], prompt="action", id="audit-action", compact=True)
         yield Label("loading…", id="audit-info")
         table: DataTable[str] = DataTable(id="audit", cursor_type="row", zebra_stripes=True)
@@ -53,8 +62,9 @@ class AuditScreen(PagedScreen):
 
     def current_filter(self) -> AuditFilter:
         text = self.query_one("#audit-search", Input).value.strip()
-        return AuditFilter(text=text or None,
-                           action=self.select_value(self.query_one("#audit-action", Select)))
+        return AuditFilter(
+            text=text or None, action=self.select_value(self.query_one("#audit-action", Select))
+        )
 
     def reload(self) -> None:
         self.load_page(self.current_filter(), self.page_offset)
@@ -75,6 +85,15 @@ class AuditScreen(PagedScreen):
         table = self.query_one("#audit", DataTable)
         with self.app.batch_update():
             table.clear()
-            table.add_rows((local_time(r.at, "%m-%d %H:%M"), r.operator, r.action, r.object,
-                            r.outcome, r.summary) for r in page.rows)
+            table.add_rows(
+                (
+                    local_time(r.at, "%m-%d %H:%M"),
+                    r.operator,
+                    r.action,
+                    r.object,
+                    r.outcome,
+                    r.summary,
+                )
+                for r in page.rows
+            )
         self.query_one("#audit-info", Label).update(page.label)

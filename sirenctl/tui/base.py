@@ -17,8 +17,7 @@ if TYPE_CHECKING:
 def report_worker_error(node: Any, event: Worker.StateChanged) -> None:
     """Show a failed worker's error as a notification saying what to do."""
     if event.state == WorkerState.ERROR and event.worker.error is not None:
-        node.notify(describe_error(event.worker.error), title="Error", severity="error",
-                    timeout=10)
+        node.notify(describe_error(event.worker.error), title="Error", severity="error", timeout=10)
 
 
 def deliver(node: Any, callback: Callable[..., Any], *args: Any) -> None:

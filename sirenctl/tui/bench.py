@@ -31,12 +31,16 @@ def echo_line(rec: Any, t0: float | None) -> Text:
     """One command and what the controller echoed back."""
     at = f"+{mmss(rec.at - t0)}" if t0 is not None else ""
     params = rec.params
-    text = Text(f"{at:>7} {rec.what} signal {params.get('signal_code', '')}"
-                f" x{params.get('cycles', '')} ")
+    text = Text(
+        f"{at:>7} {rec.what} signal {params.get('signal_code', '')} x{params.get('cycles', '')} "
+    )
     if rec.outcome == "ok":
         d = rec.details
-        text.append(f"✓ echo function {d.get('echo_function')} token {d.get('echo_token')}"
-                    f"{' sounding' if d.get('sounding') else ''}", style="green")
+        text.append(
+            f"✓ echo function {d.get('echo_function')} token {d.get('echo_token')}"
+            f"{' sounding' if d.get('sounding') else ''}",
+            style="green",
+        )
     else:
         text.append(f"✗ {rec.outcome}: {rec.error}", style="bold red")
     return text
@@ -99,14 +103,16 @@ class BenchScreen(SirenScreen):
         unit_list = self.query_one("#units", OptionList)
         unit_list.set_options(Option(f"{u.tag}  {u.name}", id=u.tag) for u in units)
         prog_list = self.query_one("#programmes", OptionList)
-        prog_list.set_options(Option(f"{p.key}  ({mmss(p.total_seconds)})", id=p.key)
-                              for p in programmes)
+        prog_list.set_options(
+            Option(f"{p.key}  ({mmss(p.total_seconds)})", id=p.key) for p in programmes
+        )
         if units:
             unit_list.highlighted = 0
         else:
             self.query_one("#timeline", Static).update(
                 "No bench units. Flag a test-bench asset as a bench unit (Assets, e, is_bench)"
-                " to use this screen; live sirens are never offered here.")
+                " to use this screen; live sirens are never offered here."
+            )
         if programmes:
             prog_list.highlighted = 0
         unit_list.focus()
@@ -115,8 +121,9 @@ class BenchScreen(SirenScreen):
         unit_index = self.query_one("#units", OptionList).highlighted
         prog_index = self.query_one("#programmes", OptionList).highlighted
         unit = self.units[unit_index] if unit_index is not None and self.units else None
-        programme = (self.programmes[prog_index]
-                     if prog_index is not None and self.programmes else None)
+        programme = (
+            self.programmes[prog_index] if prog_index is not None and self.programmes else None
+        )
         return unit, programme
 
     @on(OptionList.OptionHighlighted, "#programmes")
@@ -125,7 +132,8 @@ class BenchScreen(SirenScreen):
         if programme is not None and self.bench_run is None:
             lines = "\n".join(programme.describe())
             self.query_one("#timeline", Static).update(
-                f"{programme.title}\n{lines}\ntotal {mmss(programme.total_seconds)}")
+                f"{programme.title}\n{lines}\ntotal {mmss(programme.total_seconds)}"
+            )
 
     # ---- start: permit from a fresh registry read, then a confirmation naming everything ------
     def action_start(self) -> None:
@@ -151,22 +159,35 @@ class BenchScreen(SirenScreen):
         deliver(self, self.confirm, plan, programme)
 
     def confirm(self, plan: BenchPlan, programme: Any) -> None:
-        body = (f"Asset:     {plan.tag}  {plan.name}  (BENCH UNIT)\n"
-                f"Programme: {programme.key}: {programme.title}\n"
-                f"Duration:  {mmss(programme.total_seconds)}\n\n"
-                "This is a BENCH TEST: only this bench unit is sent commands. "
-                "Press c at any time to stop it.")
-        dialog = ConfirmDialog(f"Sound bench test on {plan.tag}?", body,
-                               f"Sound bench test on {plan.tag}")
+        body = (
+            f"Asset:     {plan.tag}  {plan.name}  (BENCH UNIT)\n"
+            f"Programme: {programme.key}: {programme.title}\n"
+            f"Duration:  {mmss(programme.total_seconds)}\n\n"
+            "This is a BENCH TEST: only this bench unit is sent commands. "
+            "Press c at any time to stop it."
+        )
+        dialog = ConfirmDialog(
+            f"Sound bench test on {plan.tag}?", body, f"Sound bench test on {plan.tag}"
+        )
         self.app.push_screen(dialog, lambda ok: self.start(plan, programme) if ok else None)
 
     def start(self, plan: BenchPlan, programme: Any) -> None:
         log = self.query_one("#echo", RichLog)
         log.clear()
-        log.write(Text(f"BENCH TEST {plan.tag}: {programme.key} (c here or F9 anywhere stops it)",
-                       style="bold"))
-        self.bench_run = BenchRun(self.services.db, self.services.operator, plan, programme,
-                            self.services.timer(), on_command=self.on_command)
+        log.write(
+            Text(
+                f"BENCH TEST {plan.tag}: {programme.key} (c here or F9 anywhere stops it)",
+                style="bold",
+            )
+        )
+        self.bench_run = BenchRun(
+            self.services.db,
+            self.services.operator,
+            plan,
+            programme,
+            self.services.timer(),
+            on_command=self.on_command,
+        )
         self.play(self.bench_run)
 
     def on_command(self, rec: Any) -> None:
@@ -186,15 +207,20 @@ class BenchScreen(SirenScreen):
 
     def finished(self, run: BenchRun, result: Any, outcome: str) -> None:
         good = sum(1 for s in result.steps if s.outcome == "ok")
-        summary = (f"{outcome.upper().replace('_', ' ')}: {good} of {len(result.steps)} steps "
-                   "played and echoed; result recorded")
+        summary = (
+            f"{outcome.upper().replace('_', ' ')}: {good} of {len(result.steps)} steps "
+            "played and echoed; result recorded"
+        )
         if result.final_error:
             summary += f"; final status unreadable ({result.final_error})"
         style = "bold green" if outcome == "pass" else "bold red"
         self.query_one("#progress", Static).update(Text(summary, style=style))
         self.query_one("#echo", RichLog).write(Text(summary, style=style))
-        self.notify(summary, title=f"Bench test {run.plan.tag}",
-                    severity="information" if outcome == "pass" else "error")
+        self.notify(
+            summary,
+            title=f"Bench test {run.plan.tag}",
+            severity="information" if outcome == "pass" else "error",
+        )
 
     def action_stop(self) -> None:
         if self.bench_run is None:
@@ -202,7 +228,8 @@ class BenchScreen(SirenScreen):
             return
         self.workers.cancel_group(self, "bench-play")
         self.query_one("#progress", Static).update(
-            Text("STOPPED by operator: stop command sent to the unit", style="bold yellow"))
+            Text("STOPPED by operator: stop command sent to the unit", style="bold yellow")
+        )
 
     def tick(self) -> None:
         run = self.bench_run

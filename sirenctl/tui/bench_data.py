@@ -44,10 +44,15 @@ def bench_units(db: Database) -> list[BenchUnit]:
 
     with db.session() as session:
         assets = session.scalars(
-            select(Asset).options(joinedload(Asset.site))
-            .where(Asset.is_bench.is_(True), Asset.status != AssetStatus.RETIRED,
-                   Asset.controller_transport.is_not(None))
-            .order_by(Asset.tag))
+            select(Asset)
+            .options(joinedload(Asset.site))
+            .where(
+                Asset.is_bench.is_(True),
+                Asset.status != AssetStatus.RETIRED,
+                Asset.controller_transport.is_not(None),
+            )
+            .order_by(Asset.tag)
+        )
         return [BenchUnit(a.tag, a.name or "", a.site.code, endpoint_summary(a)) for a in assets]
 
 
@@ -75,15 +80,17 @@ def prepare(db: Database, tag: str) -> BenchPlan:
     with db.session() as session:
         asset = get_asset(session, tag)
         permit = bench_permit(asset)
-        return BenchPlan(asset.tag, asset.name or "", endpoint_for(asset, timeout=BENCH_TIMEOUT),
-                         permit)
+        return BenchPlan(
+            asset.tag, asset.name or "", endpoint_for(asset, timeout=BENCH_TIMEOUT), permit
+        )
 
 
 def audit_refusal(db: Database, operator: str, tag: str, programme: str, reason: str) -> None:
     from sirenctl.bench_results import audit_bench_refusal
 
-    audit_bench_refusal(db, operator=operator, tag=tag, programme=programme, reason=reason,
-                        via="tui bench")
+    audit_bench_refusal(
+        db, operator=operator, tag=tag, programme=programme, reason=reason, via="tui bench"
+    )
 
 
 @dataclass
@@ -116,12 +123,14 @@ class BenchRun:
 
         pool = LinkPool()
         try:
-            self._driver = open_driver(self.plan.endpoint, pool, tag=self.plan.tag,
-                                       audit=self._sink, clock=self.clock)
+            self._driver = open_driver(
+                self.plan.endpoint, pool, tag=self.plan.tag, audit=self._sink, clock=self.clock
+            )
             self.started_at = self.clock.now()
             try:
-                return await play_programme(self._driver, programme_steps(self.programme),
-                                            self.plan.permit, self.clock)
+                return await play_programme(
+                    self._driver, programme_steps(self.programme), self.plan.permit, self.clock
+                )
             except asyncio.CancelledError:
                 await self._stop_even_if_cancelled()
                 raise
@@ -151,6 +160,12 @@ class BenchRun:
         """
         from sirenctl.bench_results import record_bench_result
 
-        outcome, _result_id = record_bench_result(self.db, self.plan.tag, self.programme.key,
-                                                  result, operator=self.operator, via="the TUI")
+        outcome, _result_id = record_bench_result(
+            self.db,
+            self.plan.tag,
+            self.programme.key,
+            result,
+            operator=self.operator,
+            via="the TUI",
+        )
         return outcome

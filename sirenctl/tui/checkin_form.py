@@ -64,8 +64,11 @@ class CheckInForm(SirenModal):
         with Vertical(id="checkin-box") as box:
             box.border_title = f"Check-in {order.tag} · work order #{order.id}"
             box.border_subtitle = "ctrl+s or F2 save · esc cancel"
-            yield Static(f"{order.task} ({order.campaign}) due {local_time(order.due_at)} · "
-                         f"{order.site} {order.site_name}", id="checkin-head")
+            yield Static(
+                f"{order.task} ({order.campaign}) due {local_time(order.due_at)} · "
+                f"{order.site} {order.site_name}",
+                id="checkin-head",
+            )
             with VerticalScroll():
                 for number, item in enumerate(order.checklist, 1):
                     with Horizontal(classes="row"):
@@ -130,9 +133,13 @@ class CheckInForm(SirenModal):
         if problems:
             raise ValueError(problems)
         notes = self.query_one("#notes", Input).value.strip() or None
-        return CheckIn(answers=answers,
-                       sound_heard=None if heard is Select.NULL else heard == "yes",
-                       measured_db=numbers["db"], distance_m=numbers["distance"], notes=notes)
+        return CheckIn(
+            answers=answers,
+            sound_heard=None if heard is Select.NULL else heard == "yes",
+            measured_db=numbers["db"],
+            distance_m=numbers["distance"],
+            notes=notes,
+        )
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
@@ -156,8 +163,13 @@ class CheckInForm(SirenModal):
         services = self.services
         assert services.agenda is not None
         try:
-            outcome = services.agenda.check_in(self.order.id, report, operator=services.operator,
-                                               started_at=self.started_at, now=services.now())
+            outcome = services.agenda.check_in(
+                self.order.id,
+                report,
+                operator=services.operator,
+                started_at=self.started_at,
+                now=services.now(),
+            )
         except ValidationFailed as exc:
             deliver(self, self.show_problems, exc)
             return
@@ -167,10 +179,12 @@ class CheckInForm(SirenModal):
         for problem in exc.problems:
             key = problem.field if problem.field in ("check", "db", "distance") else "check"
             self.set_error(key, problem.message)
-        self.query_one("#checkin-message", Static).update(
-            "not saved: fix the marked fields")
+        self.query_one("#checkin-message", Static).update("not saved: fix the marked fields")
 
     def saved(self, outcome: str) -> None:
-        self.notify(f"check-in for {self.order.tag} recorded: {outcome}", title="Check-in",
-                    severity="information" if outcome == "pass" else "warning")
+        self.notify(
+            f"check-in for {self.order.tag} recorded: {outcome}",
+            title="Check-in",
+            severity="information" if outcome == "pass" else "warning",
+        )
         self.dismiss(outcome)

@@ -20,8 +20,10 @@ from sirenctl.tui.base import SirenScreen
 from sirenctl.tui.big_word import BigWord
 from sirenctl.tui.timeline import TARGET_RPM, Position, position
 
-RPM_HINT = (f"crank clockwise at {TARGET_RPM[0]}–{TARGET_RPM[1]} rpm "
-            "(about one turn per second, a little faster is fine)")
+RPM_HINT = (
+    f"crank clockwise at {TARGET_RPM[0]}–{TARGET_RPM[1]} rpm "
+    "(about one turn per second, a little faster is fine)"
+)
 
 
 class CrankGuideScreen(SirenScreen):
@@ -45,8 +47,13 @@ class CrankGuideScreen(SirenScreen):
         Binding("escape", "leave", "Back", id="crank.back"),
     ]
 
-    def __init__(self, programme: Programme, *, asset: str | None = None,
-                 on_check_in: Callable[[], Any] | None = None) -> None:
+    def __init__(
+        self,
+        programme: Programme,
+        *,
+        asset: str | None = None,
+        on_check_in: Callable[[], Any] | None = None,
+    ) -> None:
         super().__init__()
         self.programme = programme
         self.asset = asset
@@ -63,8 +70,9 @@ class CrankGuideScreen(SirenScreen):
                 yield Digits("", id="seconds")
             yield Static("press space to start when the programme begins", id="where")
             yield Static(RPM_HINT, id="hint")
-            yield ProgressBar(total=max(self.programme.total_seconds, 1), show_eta=False,
-                              id="progress")
+            yield ProgressBar(
+                total=max(self.programme.total_seconds, 1), show_eta=False, id="progress"
+            )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -100,8 +108,10 @@ class CrankGuideScreen(SirenScreen):
 
     def action_check_in(self) -> None:
         if self.on_check_in is None:
-            self.notify("open this guide from the Agenda to record a check-in for a work order",
-                        severity="warning")
+            self.notify(
+                "open this guide from the Agenda to record a check-in for a work order",
+                severity="warning",
+            )
             return
         self.on_check_in()
 

@@ -51,11 +51,13 @@ class DashboardScreen(SirenScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Grid():
-            for panel_id, title in (("fleet", "Assets by kind and status"),
-                                    ("terminals", "Terminals"),
-                                    ("orders", "Work orders"),
-                                    ("next", "Next trial sounding"),
-                                    ("findings", "Findings")):
+            for panel_id, title in (
+                ("fleet", "Assets by kind and status"),
+                ("terminals", "Terminals"),
+                ("orders", "Work orders"),
+                ("next", "Next trial sounding"),
+                ("findings", "Findings"),
+            ):
                 panel = Static("loading…", id=panel_id, classes="panel")
                 panel.border_title = title
                 yield panel
@@ -111,11 +113,16 @@ class DashboardScreen(SirenScreen):
         counts = devices.state_counts()
         text.append(f"ok {counts.get('ok', 0)}", style="green")
         text.append(f" · faulty {counts.get('faulty', 0)}", style="yellow")
-        text.append(f" · unreachable {counts.get('unreachable', 0) + counts.get('config', 0)}\n",
-                    style="red")
+        text.append(
+            f" · unreachable {counts.get('unreachable', 0) + counts.get('config', 0)}\n",
+            style="red",
+        )
         oldest = devices.oldest_status_age()
-        text.append("waiting for the first status" if oldest is None
-                    else f"oldest status {age_text(oldest)} old")
+        text.append(
+            "waiting for the first status"
+            if oldest is None
+            else f"oldest status {age_text(oldest)} old"
+        )
         return text
 
     def next_text(self) -> Text:

@@ -46,8 +46,16 @@ class AssetRow:
 
     @classmethod
     def of(cls, asset: Asset) -> AssetRow:
-        return cls(asset.tag, asset.name or "", asset.kind, asset.status, asset.site.code,
-                   asset.site.name, asset.is_bench, endpoint_summary(asset))
+        return cls(
+            asset.tag,
+            asset.name or "",
+            asset.kind,
+            asset.status,
+            asset.site.code,
+            asset.site.name,
+            asset.is_bench,
+            endpoint_summary(asset),
+        )
 
 
 @dataclass(frozen=True)
@@ -81,9 +89,15 @@ class AuditRow:
 
     @classmethod
     def of(cls, event: AuditEvent) -> AuditRow:
-        return cls(event.id, event.at, event.operator, event.action,
-                   f"{event.object_type}:{event.object_ref or ''}", event.outcome,
-                   audit_summary(event.before, event.after, event.message))
+        return cls(
+            event.id,
+            event.at,
+            event.operator,
+            event.action,
+            f"{event.object_type}:{event.object_ref or ''}",
+            event.outcome,
+            audit_summary(event.before, event.after, event.message),
+        )
 
 
 def audit_summary(before: Any, after: Any, message: str | None) -> str:
@@ -104,10 +118,12 @@ class AuditFilter:
             query = query.where(AuditEvent.action.startswith(self.action))
         if self.text:
             pattern = f"%{self.text}%"
-            query = query.where(AuditEvent.operator.ilike(pattern)
-                                | AuditEvent.action.ilike(pattern)
-                                | AuditEvent.object_ref.ilike(pattern)
-                                | AuditEvent.message.ilike(pattern))
+            query = query.where(
+                AuditEvent.operator.ilike(pattern)
+                | AuditEvent.action.ilike(pattern)
+                | AuditEvent.object_ref.ilike(pattern)
+                | AuditEvent.message.ilike(pattern)
+            )
         return query
 
 
@@ -148,8 +164,13 @@ class FleetSummary:
     as_of: datetime
 
     def count(self, kind: str | None = None, status: str | None = None) -> int:
-        return sum(n for k, statuses in self.by_kind.items() if kind in (None, k)
-                   for s, n in statuses.items() if status in (None, s))
+        return sum(
+            n
+            for k, statuses in self.by_kind.items()
+            if kind in (None, k)
+            for s, n in statuses.items()
+            if status in (None, s)
+        )
 
 
 class RegistryService:
@@ -166,14 +187,19 @@ class RegistryService:
         (usually few) assets not in service from the status index, in service by difference."""
         not_in_service = [s.value for s in AssetStatus if s != AssetStatus.IN_SERVICE]
         with self.db.session() as session:
-            totals = dict(session.execute(select(Asset.kind, func.count()).group_by(Asset.kind)).all())
-            others = session.execute(select(Asset.kind, Asset.status, func.count())
-                                     .where(Asset.status.in_(not_in_service))
-                                     .group_by(Asset.kind, Asset.status)).all()
+            totals = dict(
+                session.execute(select(Asset.kind, func.count()).group_by(Asset.kind)).all()
+            )
+            others = session.execute(
+                select(Asset.kind, Asset.status, func.count())
+                .where(Asset.status.in_(not_in_service))
+                .group_by(Asset.kind, Asset.status)
+            ).all()
             networked, bench = session.execute(
-                select(func.count(), func.sum(case((Asset.is_bench.is_(True), 1), else_=0)))
-                .where(Asset.controller_transport.is_not(None),
-                       Asset.status != AssetStatus.RETIRED)).one()
+                select(func.count(), func.sum(case((Asset.is_bench.is_(True), 1), else_=0))).where(
+                    Asset.controller_transport.is_not(None), Asset.status != AssetStatus.RETIRED
+                )
+            ).one()
             sites = session.scalar(select(func.count()).select_from(Site)) or 0
             audit_events = session.scalar(select(func.max(AuditEvent.id))) or 0
         by_kind: dict[str, dict[str, int]] = {kind: {} for kind in totals}
@@ -181,14 +207,23 @@ class RegistryService:
             by_kind[kind][status] = count
         for kind, total in totals.items():
             by_kind[kind][AssetStatus.IN_SERVICE.value] = total - sum(by_kind[kind].values())
-        return FleetSummary(by_kind, sum(totals.values()), sites, networked or 0, int(bench or 0),
-                            audit_events, self.clock())
+        return FleetSummary(
+            by_kind,
+            sum(totals.values()),
+            sites,
+            networked or 0,
+            int(bench or 0),
+            audit_events,
+            self.clock(),
+        )
 
     def site_choices(self) -> list[tuple[str, str]]:
         """(code, "code name") for every site, for filter and form drop-downs."""
         with self.db.session() as session:
-            return [(code, f"{code} {name}") for code, name in
-                    session.execute(select(Site.code, Site.name).order_by(Site.code))]
+            return [
+                (code, f"{code} {name}")
+                for code, name in session.execute(select(Site.code, Site.name).order_by(Site.code))
+            ]
 
     def asset_page(self, flt: AssetFilter, offset: int = 0, limit: int = PAGE_SIZE) -> Page:
         with self.db.session() as session:
@@ -198,19 +233,27 @@ class RegistryService:
             total = count_assets(session, flt)
             if offset and not rows and total:  # past the end (rows were removed): last page
                 offset = ((total - 1) // limit) * limit
-                rows = [AssetRow.of(a) for a in list_assets(session, flt, limit=limit,
-                                                             offset=offset)]
+                rows = [
+                    AssetRow.of(a) for a in list_assets(session, flt, limit=limit, offset=offset)
+                ]
         return Page(rows, total, offset, limit)
 
     def asset_detail(self, tag: str, history: int = 8) -> AssetDetail:
         with self.db.session() as session:
             asset = get_asset(session, tag)
             events = session.scalars(
-                select(AuditEvent).where(AuditEvent.object_type == "asset",
-                                         AuditEvent.object_ref == tag)
-                .order_by(AuditEvent.id.desc()).limit(history))
-            return AssetDetail(tag, asset_to_dict(asset), asset.site.name,
-                               endpoint_summary(asset), [AuditRow.of(e) for e in events])
+                select(AuditEvent)
+                .where(AuditEvent.object_type == "asset", AuditEvent.object_ref == tag)
+                .order_by(AuditEvent.id.desc())
+                .limit(history)
+            )
+            return AssetDetail(
+                tag,
+                asset_to_dict(asset),
+                asset.site.name,
+                endpoint_summary(asset),
+                [AuditRow.of(e) for e in events],
+            )
 
     def networked_assets(self, *, bench: bool | None = None) -> list[Asset]:
         """Assets with a controller that are not retired (loaded with their site)."""
@@ -237,8 +280,12 @@ class RegistryService:
     def audit_page(self, flt: AuditFilter, offset: int = 0, limit: int = PAGE_SIZE) -> Page:
         with self.db.session() as session:
             total = session.scalar(flt.apply(select(func.count()).select_from(AuditEvent))) or 0
-            events = session.scalars(flt.apply(select(AuditEvent))
-                                     .order_by(AuditEvent.id.desc()).offset(offset).limit(limit))
+            events = session.scalars(
+                flt.apply(select(AuditEvent))
+                .order_by(AuditEvent.id.desc())
+                .offset(offset)
+                .limit(limit)
+            )
             rows = [AuditRow.of(e) for e in events]
         return Page(rows, total, offset, limit)
 
@@ -274,8 +321,11 @@ class RegistryService:
         if not changed:
             return []
         values, problems = parse_values(ASSET_FIELDS, changed, require=False)
-        problems += [FieldProblem(k, "is required") for k in changed
-                     if ASSET_SPECS[k].required and values.get(k) is None]
+        problems += [
+            FieldProblem(k, "is required")
+            for k in changed
+            if ASSET_SPECS[k].required and values.get(k) is None
+        ]
         if problems:
             raise ValidationFailed(problems)
         with self.db.transaction() as session:

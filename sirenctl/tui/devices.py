@@ -63,8 +63,9 @@ class FleetPlan:
     problems: dict[str, str]
 
 
-def plan_fleet(assets: Iterable[Asset], timeout: float,
-               overrides: dict[str, Endpoint] | None = None) -> FleetPlan:
+def plan_fleet(
+    assets: Iterable[Asset], timeout: float, overrides: dict[str, Endpoint] | None = None
+) -> FleetPlan:
     from sirenctl.devices import endpoint_for
 
     terminals: dict[str, Terminal] = {}
@@ -79,16 +80,22 @@ def plan_fleet(assets: Iterable[Asset], timeout: float,
         else:
             endpoints[asset.tag] = endpoint
             describe = endpoint.describe()
-        terminals[asset.tag] = Terminal(asset.tag, asset.name or "", asset.kind, asset.site.code,
-                                        describe, asset.is_bench)
+        terminals[asset.tag] = Terminal(
+            asset.tag, asset.name or "", asset.kind, asset.site.code, describe, asset.is_bench
+        )
     return FleetPlan(terminals, endpoints, problems)
 
 
 class DeviceService:
     """Latest state per terminal; ``sweep()`` runs on an asyncio loop (a Textual async worker)."""
 
-    def __init__(self, *, timeout: float = 1.0, clock: Clock | None = None,
-                 overrides: dict[str, Endpoint] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        timeout: float = 1.0,
+        clock: Clock | None = None,
+        overrides: dict[str, Endpoint] | None = None,
+    ) -> None:
         from sirenctl.drivers.clock import RealClock
         from sirenctl.drivers.modbus_link import quiet_pymodbus_logs
 
@@ -108,8 +115,9 @@ class DeviceService:
     async def apply(self, plan: FleetPlan) -> None:
         """Use a new set of terminals; the links are rebuilt only if an endpoint changed."""
         old = self.states
-        self.states = {tag: old.get(tag) or TerminalState(term)
-                       for tag, term in plan.terminals.items()}
+        self.states = {
+            tag: old.get(tag) or TerminalState(term) for tag, term in plan.terminals.items()
+        }
         for tag, state in self.states.items():
             state.terminal = plan.terminals[tag]
             if tag in plan.problems:
@@ -129,8 +137,7 @@ class DeviceService:
         results = await self._fleet.poll_all()
         self.last_results = results
         self.sweeps += 1
-        return {tag: self._note(result) for tag, result in results.items()
-                if tag in self.states}
+        return {tag: self._note(result) for tag, result in results.items() if tag in self.states}
 
     def _note(self, result: PollResult) -> TerminalState:
         state = self.states[result.tag]

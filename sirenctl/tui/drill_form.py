@@ -9,8 +9,11 @@ from sirenctl.models.findings import OutreachKind
 from sirenctl.tui.drills_data import DrillService
 from sirenctl.tui.field_form import FieldForm, FormField, form_bindings
 
-KIND_LABELS = {"evacuation_drill": "evacuation drill", "training": "training",
-               "publicity": "publicity"}
+KIND_LABELS = {
+    "evacuation_drill": "evacuation drill",
+    "training": "training",
+    "publicity": "publicity",
+}
 
 
 class DrillForm(FieldForm):
@@ -21,16 +24,22 @@ class DrillForm(FieldForm):
     SAVE_LABEL = "Record"
 
     def head(self) -> str:
-        return ("an evacuation drill also completes that month's planned drill work orders "
-                "at the site")
+        return (
+            "an evacuation drill also completes that month's planned drill work orders at the site"
+        )
 
     def fields(self) -> list[FormField]:
         today = DrillService.of(self.services).today().isoformat()
         return [
             FormField("site", "site", placeholder="community", choices=(), required=True),
             FormField("held_on", "date", today, "YYYY-MM-DD", required=True),
-            FormField("kind", "kind", OutreachKind.EVACUATION_DRILL.value, required=True,
-                      choices=tuple((KIND_LABELS[k.value], k.value) for k in OutreachKind)),
+            FormField(
+                "kind",
+                "kind",
+                OutreachKind.EVACUATION_DRILL.value,
+                required=True,
+                choices=tuple((KIND_LABELS[k.value], k.value) for k in OutreachKind),
+            ),
             FormField("title", "title", placeholder="e.g. 春季疏散演练"),
             FormField("participants", "participants", placeholder="people taking part"),
             FormField("certificates", "certificates", placeholder="issued, e.g. first aid"),
@@ -47,8 +56,10 @@ class DrillForm(FieldForm):
 
     def submit(self, raw: dict[str, str]) -> tuple[Any, str]:
         event_id, orders = DrillService.of(self.services).add(raw)
-        message = f"{KIND_LABELS.get(raw['kind'], raw['kind'])} #{event_id} recorded at " \
-                  f"{raw['site']} on {raw['held_on'].strip()}"
+        message = (
+            f"{KIND_LABELS.get(raw['kind'], raw['kind'])} #{event_id} recorded at "
+            f"{raw['site']} on {raw['held_on'].strip()}"
+        )
         if orders:
             message += "; drill work order " + ", ".join(f"#{o}" for o in orders) + " done"
         return event_id, message

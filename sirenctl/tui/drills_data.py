@@ -50,18 +50,37 @@ def _number(raw: str, key: str, problems: list[FieldProblem], *, whole: bool) ->
 class DrillService(OfficeService):
     """Drills and outreach events."""
 
-    def rows(self, site: str | None = None, kind: str | None = None,
-             year: int | None = None) -> list[DrillRow]:
+    def rows(
+        self, site: str | None = None, kind: str | None = None, year: int | None = None
+    ) -> list[DrillRow]:
         from sirenctl.findings.drills import DrillFilter, list_drills
 
-        flt = DrillFilter(site=site, kind=kind, since=date(year, 1, 1) if year else None,
-                          until=date(year, 12, 31) if year else None)
+        flt = DrillFilter(
+            site=site,
+            kind=kind,
+            since=date(year, 1, 1) if year else None,
+            until=date(year, 12, 31) if year else None,
+        )
         with self.db.session() as session:
-            return [DrillRow(e.id, e.held_on, e.site.code, e.site.name, e.kind, e.title or "",
-                             e.participants, e.certificates, e.certificate_type or "",
-                             e.materials, e.materials_note or "", e.evacuation_minutes,
-                             e.notes or "", e.recorded_by)
-                    for e in list_drills(session, flt)[:LIMIT]]
+            return [
+                DrillRow(
+                    e.id,
+                    e.held_on,
+                    e.site.code,
+                    e.site.name,
+                    e.kind,
+                    e.title or "",
+                    e.participants,
+                    e.certificates,
+                    e.certificate_type or "",
+                    e.materials,
+                    e.materials_note or "",
+                    e.evacuation_minutes,
+                    e.notes or "",
+                    e.recorded_by,
+                )
+                for e in list_drills(session, flt)[:LIMIT]
+            ]
 
     def add(self, raw: dict[str, str]) -> tuple[int, list[int]]:
         """Record one event; returns its id and the drill work orders it completed."""
@@ -80,8 +99,9 @@ class DrillService(OfficeService):
         except ValueError as exc:
             problems.append(FieldProblem("held_on", str(exc), None, raw.get("held_on")))
         counts = {k: _number(raw.get(k, ""), k, problems, whole=True) for k in COUNTS}
-        minutes = _number(raw.get("evacuation_minutes", ""), "evacuation_minutes", problems,
-                          whole=False)
+        minutes = _number(
+            raw.get("evacuation_minutes", ""), "evacuation_minutes", problems, whole=False
+        )
         if problems:
             raise ValidationFailed(problems)
         assert held_on is not None
@@ -91,11 +111,25 @@ class DrillService(OfficeService):
 
         with self.db.transaction() as session:
             event = add_drill(
-                session, operator=self.operator, site=raw["site"], held_on=held_on,
-                kind=raw.get("kind") or "evacuation_drill", title=text("title"),
-                certificate_type=text("certificate_type"), materials_note=text("materials_note"),
-                evacuation_minutes=minutes, notes=text("notes"), now=self.clock(), **counts)
-            orders = list(session.scalars(select(WorkOrder.id).where(
-                WorkOrder.task == "drill",
-                WorkOrder.outcome_note.startswith(f"drill #{event.id} "))))
+                session,
+                operator=self.operator,
+                site=raw["site"],
+                held_on=held_on,
+                kind=raw.get("kind") or "evacuation_drill",
+                title=text("title"),
+                certificate_type=text("certificate_type"),
+                materials_note=text("materials_note"),
+                evacuation_minutes=minutes,
+                notes=text("notes"),
+                now=self.clock(),
+                **counts,
+            )
+            orders = list(
+                session.scalars(
+                    select(WorkOrder.id).where(
+                        WorkOrder.task == "drill",
+                        WorkOrder.outcome_note.startswith(f"drill #{event.id} "),
+                    )
+                )
+            )
             return event.id, orders

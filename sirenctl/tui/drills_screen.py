@@ -16,8 +16,15 @@ from sirenctl.tui.drill_form import KIND_LABELS, DrillForm
 from sirenctl.tui.drills_data import DrillRow, DrillService
 from sirenctl.tui.paged import PagedScreen
 
-COLUMNS = (("date", 10), ("site", 14), ("kind", 16), ("people", 6), ("certs", 5),
-           ("materials", 9), ("title", 30))
+COLUMNS = (
+    ("date", 10),
+    ("site", 14),
+    ("kind", 16),
+    ("people", 6),
+    ("certs", 5),
+    ("materials", 9),
+    ("title", 30),
+)
 
 
 class DrillsScreen(SirenScreen):
@@ -41,8 +48,12 @@ class DrillsScreen(SirenScreen):
         yield Header()
         with Horizontal(id="drills-filters"):
             yield Select([], prompt="site", id="drills-site", compact=True)
-            yield Select([(KIND_LABELS[k.value], k.value) for k in OutreachKind], prompt="kind",
-                         id="drills-kind", compact=True)
+            yield Select(
+                [(KIND_LABELS[k.value], k.value) for k in OutreachKind],
+                prompt="kind",
+                id="drills-kind",
+                compact=True,
+            )
         yield Label("loading…", id="drills-info")
         table: DataTable[Any] = DataTable(id="drills", cursor_type="row", zebra_stripes=True)
         yield table
@@ -59,8 +70,13 @@ class DrillsScreen(SirenScreen):
         table.focus()
 
     def palette_commands(self) -> list[tuple[str, str, Any]]:
-        return [("Record drill", "Record a drill, training or publicity event (n)",
-                 self.action_new_drill)]
+        return [
+            (
+                "Record drill",
+                "Record a drill, training or publicity event (n)",
+                self.action_new_drill,
+            )
+        ]
 
     @work(thread=True, exit_on_error=False, group="drills-sites")
     def load_sites(self) -> None:
@@ -68,15 +84,18 @@ class DrillsScreen(SirenScreen):
 
     def show_sites(self, choices: list[tuple[str, str]]) -> None:
         self.query_one("#drills-site", Select).set_options(
-            [(label, code) for code, label in choices])
+            [(label, code) for code, label in choices]
+        )
 
     @on(Select.Changed)
     def action_refresh(self) -> None:
         self.reload()
 
     def reload(self) -> None:
-        self.load(PagedScreen.select_value(self.query_one("#drills-site", Select)),
-                  PagedScreen.select_value(self.query_one("#drills-kind", Select)))
+        self.load(
+            PagedScreen.select_value(self.query_one("#drills-site", Select)),
+            PagedScreen.select_value(self.query_one("#drills-kind", Select)),
+        )
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="drills-page")
     def load(self, site: str | None, kind: str | None) -> None:
@@ -88,14 +107,24 @@ class DrillsScreen(SirenScreen):
         with self.app.batch_update():
             table.clear()
             for r in rows:
-                table.add_row(r.held_on.isoformat(), f"{r.site} {r.site_name}",
-                              KIND_LABELS.get(r.kind, r.kind), str(r.participants),
-                              str(r.certificates), str(r.materials), r.title, key=str(r.id))
+                table.add_row(
+                    r.held_on.isoformat(),
+                    f"{r.site} {r.site_name}",
+                    KIND_LABELS.get(r.kind, r.kind),
+                    str(r.participants),
+                    str(r.certificates),
+                    str(r.materials),
+                    r.title,
+                    key=str(r.id),
+                )
         people = sum(r.participants for r in rows)
         certs = sum(r.certificates for r in rows)
         self.query_one("#drills-info", Label).update(
             f"{len(rows)} event{'s' if len(rows) != 1 else ''} · {people:,} participants · "
-            f"{certs:,} certificates" if rows else "no drills or outreach events recorded")
+            f"{certs:,} certificates"
+            if rows
+            else "no drills or outreach events recorded"
+        )
         self.show_drill()
 
     @on(DataTable.RowHighlighted, "#drills")
@@ -106,8 +135,10 @@ class DrillsScreen(SirenScreen):
             panel.update("")
             return
         r = self.rows[index]
-        lines = [f"#{r.id} {KIND_LABELS.get(r.kind, r.kind)} at {r.site} {r.site_name} on "
-                 f"{r.held_on} · recorded by {r.recorded_by}"]
+        lines = [
+            f"#{r.id} {KIND_LABELS.get(r.kind, r.kind)} at {r.site} {r.site_name} on "
+            f"{r.held_on} · recorded by {r.recorded_by}"
+        ]
         extra = []
         if r.certificate_type:
             extra.append(f"certificates: {r.certificate_type}")

@@ -19,14 +19,15 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, SchemaError):
         return str(exc)
     if isinstance(exc, OperationalError):
-        return (f"database error: {exc.orig}; check that the database file is reachable "
-                "and not locked by another program, then retry")
+        return (
+            f"database error: {exc.orig}; check that the database file is reachable "
+            "and not locked by another program, then retry"
+        )
     if isinstance(exc, SQLAlchemyError):
         return f"database error: {exc}; retry, or check the database with `sirenctl init`"
     kind = getattr(exc, "kind", None)
     if kind in ("timeout", "no_response", "bad_frame", "comm_error"):
-        return (f"{exc}; check the controller's power and cable/network, "
-                "then retry from Live status")
+        return f"{exc}; check the controller's power and cable/network, then retry from Live status"
     if kind == "refused_for_safety":
         return f"refused for safety: {exc}"
     if kind == "failed_to_sound":

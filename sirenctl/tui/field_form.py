@@ -99,8 +99,13 @@ class FieldForm(SirenModal):
     def _editor(spec: FormField) -> Input | Select[str]:
         if spec.choices is not None:
             value = spec.value if any(v == spec.value for _, v in spec.choices) else Select.NULL
-            return Select(list(spec.choices), id=f"f-{spec.key}", value=value,
-                          prompt=spec.placeholder or spec.label, compact=True)
+            return Select(
+                list(spec.choices),
+                id=f"f-{spec.key}",
+                value=value,
+                prompt=spec.placeholder or spec.label,
+                compact=True,
+            )
         return Input(spec.value, id=f"f-{spec.key}", placeholder=spec.placeholder, compact=True)
 
     def on_mount(self) -> None:
@@ -153,8 +158,11 @@ class FieldForm(SirenModal):
             else:
                 others.append(str(problem))
         count = len(exc.problems)
-        self.set_message("; ".join(others) + ("; " if others else "")
-                         + f"{count} problem{'s' if count != 1 else ''}: nothing was saved")
+        self.set_message(
+            "; ".join(others)
+            + ("; " if others else "")
+            + f"{count} problem{'s' if count != 1 else ''}: nothing was saved"
+        )
         if first:
             widget = self.query_one(f"#f-{first}")
             widget.focus()

@@ -19,21 +19,31 @@ class FindingForm(FieldForm):
     SAVE_LABEL = "Record finding"
 
     def head(self) -> str:
-        return (f"found by {self.services.operator} unless you name someone; "
-                "a critical finding on an asset marks it faulty")
+        return (
+            f"found by {self.services.operator} unless you name someone; "
+            "a critical finding on an asset marks it faulty"
+        )
 
     def fields(self) -> list[FormField]:
         return [
             FormField("asset", "asset tag", placeholder="e.g. HC-C01 (or choose a site)"),
             FormField("site", "site", placeholder="site (when not on one asset)", choices=()),
-            FormField("category", "category", required=True,
-                      choices=tuple((c.value, c.value) for c in FindingCategory)),
-            FormField("severity", "severity", required=True,
-                      choices=tuple((s.value, s.value) for s in Severity)),
-            FormField("description", "description", required=True,
-                      placeholder="what is wrong (问题描述)"),
-            FormField("found_at", "found at", placeholder="YYYY-MM-DD HH:MM site time; "
-                                                          "empty: now"),
+            FormField(
+                "category",
+                "category",
+                required=True,
+                choices=tuple((c.value, c.value) for c in FindingCategory),
+            ),
+            FormField(
+                "severity",
+                "severity",
+                required=True,
+                choices=tuple((s.value, s.value) for s in Severity),
+            ),
+            FormField(
+                "description", "description", required=True, placeholder="what is wrong (问题描述)"
+            ),
+            FormField("found_at", "found at", placeholder="YYYY-MM-DD HH:MM site time; empty: now"),
             FormField("found_by", "found by", placeholder="empty: you"),
             FormField("attachments", "photos / files", placeholder="references, comma separated"),
         ]
@@ -47,7 +57,8 @@ class FindingForm(FieldForm):
         try:
             finding_id = WorkflowService.of(self.services).add_finding(raw)
         except NotFound as exc:  # an unknown tag or site belongs next to its field
-            raise ValidationFailed([FieldProblem("asset" if raw["asset"] else "site",
-                                                 str(exc))]) from None
+            raise ValidationFailed(
+                [FieldProblem("asset" if raw["asset"] else "site", str(exc))]
+            ) from None
         where = raw["asset"] or raw["site"]
         return finding_id, f"finding #{finding_id} recorded ({raw['severity']}) at {where}"

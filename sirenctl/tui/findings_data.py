@@ -54,21 +54,43 @@ def findings_page(db: Database, query: FindingQuery, offset: int = 0, limit: int
         stmt = flt.apply(stmt)
         if query.text:
             pattern = f"%{query.text}%"
-            stmt = stmt.where(or_(
-                Finding.description.ilike(pattern),
-                Finding.asset_id.in_(select(Asset.id).where(Asset.tag.ilike(pattern))),
-                Finding.site_id.in_(select(Site.id).where(Site.code.ilike(pattern)
-                                                          | Site.name.ilike(pattern)))))
+            stmt = stmt.where(
+                or_(
+                    Finding.description.ilike(pattern),
+                    Finding.asset_id.in_(select(Asset.id).where(Asset.tag.ilike(pattern))),
+                    Finding.site_id.in_(
+                        select(Site.id).where(Site.code.ilike(pattern) | Site.name.ilike(pattern))
+                    ),
+                )
+            )
         return stmt
 
     with db.session() as session:
         total = session.scalar(narrowed(select(func.count()).select_from(Finding))) or 0
         findings = session.scalars(
-            narrowed(select(Finding).options(joinedload(Finding.site), joinedload(Finding.asset),
-                                             joinedload(Finding.notice)))
-            .order_by(Finding.found_at.desc(), Finding.id.desc()).offset(offset).limit(limit))
-        rows = [FindingRow(f.id, f.found_at, f.status, f.severity, f.category, f.site.code,
-                           f.asset.tag if f.asset else "", f.description,
-                           f.notice.number if f.notice else "", f.resolution or "", f.found_by)
-                for f in findings]
+            narrowed(
+                select(Finding).options(
+                    joinedload(Finding.site), joinedload(Finding.asset), joinedload(Finding.notice)
+                )
+            )
+            .order_by(Finding.found_at.desc(), Finding.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        rows = [
+            FindingRow(
+                f.id,
+                f.found_at,
+                f.status,
+                f.severity,
+                f.category,
+                f.site.code,
+                f.asset.tag if f.asset else "",
+                f.description,
+                f.notice.number if f.notice else "",
+                f.resolution or "",
+                f.found_by,
+            )
+            for f in findings
+        ]
     return Page(rows, total, offset, limit)

@@ -27,8 +27,15 @@ from sirenctl.tui.format import local_time
 from sirenctl.tui.notice_form import NoticeForm
 from sirenctl.tui.paged import PagedScreen, paging_bindings
 
-COLUMNS = (("#", 5), ("found", 11), ("status", 8), ("severity", 8), ("category", 13),
-           ("asset", 9), ("description", 50))
+COLUMNS = (
+    ("#", 5),
+    ("found", 11),
+    ("status", 8),
+    ("severity", 8),
+    ("category", 13),
+    ("asset", 9),
+    ("description", 50),
+)
 SEVERITY_STYLES = {"critical": "bold red", "major": "yellow", "minor": ""}
 
 
@@ -55,14 +62,28 @@ class FindingsScreen(PagedScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="findings-filters"):
-            yield Input(placeholder="/ search description, asset, site…", id="findings-search",
-                        compact=True)
-            yield Select([(s.value, s.value) for s in FindingStatus], value="open",
-                         prompt="status", id="findings-status", compact=True)
-            yield Select([(s.value, s.value) for s in Severity], prompt="severity",
-                         id="findings-severity", compact=True)
-            yield Select([(c.value, c.value) for c in FindingCategory], prompt="category",
-                         id="findings-category", compact=True)
+            yield Input(
+                placeholder="/ search description, asset, site…", id="findings-search", compact=True
+            )
+            yield Select(
+                [(s.value, s.value) for s in FindingStatus],
+                value="open",
+                prompt="status",
+                id="findings-status",
+                compact=True,
+            )
+            yield Select(
+                [(s.value, s.value) for s in Severity],
+                prompt="severity",
+                id="findings-severity",
+                compact=True,
+            )
+            yield Select(
+                [(c.value, c.value) for c in FindingCategory],
+                prompt="category",
+                id="findings-category",
+                compact=True,
+            )
         yield Label("loading…", id="findings-info")
         table: DataTable[Any] = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
         yield table
@@ -86,7 +107,8 @@ class FindingsScreen(PagedScreen):
             status=self.select_value(self.query_one("#findings-status", Select)),
             severity=self.select_value(self.query_one("#findings-severity", Select)),
             category=self.select_value(self.query_one("#findings-category", Select)),
-            text=self.query_one("#findings-search", Input).value.strip() or None)
+            text=self.query_one("#findings-search", Input).value.strip() or None,
+        )
 
     def reload(self) -> None:
         self.load_page(self.current_query(), self.page_offset)
@@ -95,8 +117,11 @@ class FindingsScreen(PagedScreen):
     def load_page(self, query: FindingQuery, offset: int) -> None:
         db = self.services.db
         if not findings_available(db):
-            deliver(self, self.query_one("#findings-info", Label).update,
-                    "this database has no findings table yet: run `sirenctl init` to upgrade it")
+            deliver(
+                self,
+                self.query_one("#findings-info", Label).update,
+                "this database has no findings table yet: run `sirenctl init` to upgrade it",
+            )
             return
         deliver(self, self.show_page, findings_page(db, query, offset))
 
@@ -106,10 +131,16 @@ class FindingsScreen(PagedScreen):
         with self.app.batch_update():
             table.clear()
             for row in page.rows:
-                table.add_row(self.id_cell(row), local_time(row.found_at, "%m-%d %H:%M"), row.status,
-                              Text(row.severity, style=SEVERITY_STYLES.get(row.severity, "")),
-                              row.category, row.asset or row.site, row.description,
-                              key=str(row.id))
+                table.add_row(
+                    self.id_cell(row),
+                    local_time(row.found_at, "%m-%d %H:%M"),
+                    row.status,
+                    Text(row.severity, style=SEVERITY_STYLES.get(row.severity, "")),
+                    row.category,
+                    row.asset or row.site,
+                    row.description,
+                    key=str(row.id),
+                )
         self.query_one("#findings-info", Label).update(page.label)
         self.show_finding()
 
@@ -122,9 +153,11 @@ class FindingsScreen(PagedScreen):
             panel.update("")
             return
         row: FindingRow = page.rows[row_index]
-        lines = [f"#{row.id} {row.severity} {row.category} at {row.asset or row.site} "
-                 f"({row.site}), found {local_time(row.found_at)} by {row.found_by}",
-                 row.description]
+        lines = [
+            f"#{row.id} {row.severity} {row.category} at {row.asset or row.site} "
+            f"({row.site}), found {local_time(row.found_at)} by {row.found_by}",
+            row.description,
+        ]
         if row.notice:
             lines.append(f"rectification notice {row.notice}")
         if row.resolution:
@@ -136,10 +169,16 @@ class FindingsScreen(PagedScreen):
     # ---- the workflow --------------------------------------------------------------------------
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         out: list[tuple[str, str, Any]] = [
-            ("New finding", "Record a finding by hand, an inspection (n)", self.action_new_finding)]
+            ("New finding", "Record a finding by hand, an inspection (n)", self.action_new_finding)
+        ]
         if self.check_action("issue_notice", ()):
-            out.append(("Issue rectification notice", "For the marked findings, or the "
-                        "highlighted one (i)", self.action_issue_notice))
+            out.append(
+                (
+                    "Issue rectification notice",
+                    "For the marked findings, or the highlighted one (i)",
+                    self.action_issue_notice,
+                )
+            )
         return out
 
     @staticmethod
@@ -147,8 +186,9 @@ class FindingsScreen(PagedScreen):
         return row.status == "open" and not row.notice
 
     def id_cell(self, row: FindingRow) -> Text:
-        return Text(f"✓{row.id}", style="bold reverse") if row.id in self.marked else Text(
-            str(row.id))
+        return (
+            Text(f"✓{row.id}", style="bold reverse") if row.id in self.marked else Text(str(row.id))
+        )
 
     def selected(self) -> FindingRow | None:
         page = self.current_page
@@ -157,8 +197,11 @@ class FindingsScreen(PagedScreen):
 
     def workflow_hint(self, row: FindingRow) -> str:
         if self.marked:
-            return ("marked for one notice: " + ", ".join(f"#{i}" for i in sorted(self.marked))
-                    + " · i: issue the notice")
+            return (
+                "marked for one notice: "
+                + ", ".join(f"#{i}" for i in sorted(self.marked))
+                + " · i: issue the notice"
+            )
         if self.can_notice(row):
             return "i: issue a rectification notice · space: mark several of one site"
         return ""
@@ -176,10 +219,12 @@ class FindingsScreen(PagedScreen):
         if row.id in self.marked:
             del self.marked[row.id]
         elif not self.can_notice(row):
-            self.notify(f"finding #{row.id} is {row.status}"
-                        + (f" and covered by {row.notice}" if row.notice else "")
-                        + ": only open findings without a notice can be marked",
-                        severity="warning")
+            self.notify(
+                f"finding #{row.id} is {row.status}"
+                + (f" and covered by {row.notice}" if row.notice else "")
+                + ": only open findings without a notice can be marked",
+                severity="warning",
+            )
             return
         else:
             self.marked[row.id] = row
@@ -195,15 +240,20 @@ class FindingsScreen(PagedScreen):
         if not chosen:
             row = self.selected()
             if row is None or not self.can_notice(row):
-                self.notify("highlight an open finding without a notice (or mark several "
-                            "with space), then press i", severity="warning")
+                self.notify(
+                    "highlight an open finding without a notice (or mark several "
+                    "with space), then press i",
+                    severity="warning",
+                )
                 return
             chosen = [row]
         sites = sorted({r.site for r in chosen})
         summary = f"site {', '.join(sites)} · " + "; ".join(
-            f"{r.asset or r.site} {r.category} ({r.severity})" for r in chosen)
-        self.app.push_screen(NoticeForm(findings=[r.id for r in chosen], summary=summary),
-                             self.after_issue)
+            f"{r.asset or r.site} {r.category} ({r.severity})" for r in chosen
+        )
+        self.app.push_screen(
+            NoticeForm(findings=[r.id for r in chosen], summary=summary), self.after_issue
+        )
 
     def after_issue(self, number: Any) -> None:
         if number:

@@ -9,10 +9,20 @@ from sirenctl.config import DEFAULT_TIMEZONE
 
 LOCAL = ZoneInfo(DEFAULT_TIMEZONE)
 
-STATUS_LABELS = {"in_service": "in service", "faulty": "faulty",
-                 "under_repair": "under repair", "retired": "retired"}
-KIND_LABELS = {"hand_crank": "hand-crank", "motor": "motor", "electronic": "electronic",
-               "multimedia": "multimedia", "controller": "controller", "other": "other"}
+STATUS_LABELS = {
+    "in_service": "in service",
+    "faulty": "faulty",
+    "under_repair": "under repair",
+    "retired": "retired",
+}
+KIND_LABELS = {
+    "hand_crank": "hand-crank",
+    "motor": "motor",
+    "electronic": "electronic",
+    "multimedia": "multimedia",
+    "controller": "controller",
+    "other": "other",
+}
 
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:

@@ -48,6 +48,5 @@ class HelpScreen(ModalScreen[None]):
         for section, bindings in self.sections:
             for binding in bindings:
                 key = self.keymap.get(binding.id or "", binding.key_display or binding.key)
-                table.add_row(section, key.replace("_", " "), binding.description,
-                              binding.id or "")
+                table.add_row(section, key.replace("_", " "), binding.description, binding.id or "")
         return table

@@ -1,9 +1,9 @@
 """User keymap: remap any binding by its id (as Posting does), from a small TOML file.
 
-    # ~/.config/sirenctl/keymap.toml  (or the file named by SIRENCTL_KEYMAP)
-    [keymap]
-    "nav.assets" = "f3"
-    "assets.retire" = "ctrl+x,delete"
+# ~/.config/sirenctl/keymap.toml  (or the file named by SIRENCTL_KEYMAP)
+[keymap]
+"nav.assets" = "f3"
+"assets.retire" = "ctrl+x,delete"
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
         return {}, [f"{path}: {exc}; the keymap was ignored"]
     table = data.get("keymap", {})
     if not isinstance(table, dict):
-        return {}, [f"{path}: [keymap] must be a table of \"binding.id\" = \"key\""]
+        return {}, [f'{path}: [keymap] must be a table of "binding.id" = "key"']
     keymap: dict[str, str] = {}
     problems: list[str] = []
     for binding_id, keys in table.items():

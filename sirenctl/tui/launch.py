@@ -11,8 +11,9 @@ from sirenctl.tui.keymap import load_keymap
 from sirenctl.tui.services import Services
 
 
-def build_services(db: Database, operator: str, *,
-                   poll_interval: float = 5.0, **extras: Any) -> Services:
+def build_services(
+    db: Database, operator: str, *, poll_interval: float = 5.0, **extras: Any
+) -> Services:
     from sirenctl.tui.devices import DeviceService
 
     services = Services(db, operator, poll_interval=poll_interval, extras=dict(extras))
@@ -32,13 +33,21 @@ def _agenda(db: Database) -> Any:
     return AgendaService.create(db)
 
 
-def build_app(db: Database, operator: str, *, mode: str = "dashboard", light: bool = False,
-              poll: bool = True, poll_interval: float = 5.0,
-              title: str | None = None) -> tuple[SirenApp, list[str]]:
+def build_app(
+    db: Database,
+    operator: str,
+    *,
+    mode: str = "dashboard",
+    light: bool = False,
+    poll: bool = True,
+    poll_interval: float = 5.0,
+    title: str | None = None,
+) -> tuple[SirenApp, list[str]]:
     keymap, problems = load_keymap()
     services = build_services(db, operator, poll_interval=poll_interval)
-    app = SirenApp(services, mode=mode, theme=THEMES[1] if light else THEMES[0],
-                   keymap=keymap, poll=poll)
+    app = SirenApp(
+        services, mode=mode, theme=THEMES[1] if light else THEMES[0], keymap=keymap, poll=poll
+    )
     if title:
         app.title = title
     return app, problems
@@ -52,11 +61,15 @@ def run_demo(db: Database, operator: str, data_dir: Path) -> None:
     simulators = demo_simulators(data_dir).start()
     app, problems = build_app(db, operator, poll=True, poll_interval=2.0, title="sirenctl demo")
     if simulators.error is not None:
-        problems.append(f"the simulated terminals did not start ({describe_error(simulators.error)});"
-                        " if `sirenctl sim run` is already running they answer from there")
+        problems.append(
+            f"the simulated terminals did not start ({describe_error(simulators.error)});"
+            " if `sirenctl sim run` is already running they answer from there"
+        )
     else:
-        problems.append("demo: the terminals are simulated on 127.0.0.1; press l for live status,"
-                        " b for a bench test")
+        problems.append(
+            "demo: the terminals are simulated on 127.0.0.1; press l for live status,"
+            " b for a bench test"
+        )
     app.notices = problems
     try:
         app.run()

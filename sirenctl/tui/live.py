@@ -13,10 +13,24 @@ from sirenctl.tui.base import SirenScreen
 from sirenctl.tui.devices import TerminalState
 from sirenctl.tui.format import age_text
 
-COLUMNS = (("tag", 9), ("site", 4), ("state", 11), ("mains", 5), ("batt V", 6), ("door", 6),
-           ("sound", 5), ("age", 6), ("note", 50))
-STATE_STYLES = {"ok": "green", "faulty": "bold yellow", "unreachable": "bold red",
-                "pending": "dim", "config": "bold red"}
+COLUMNS = (
+    ("tag", 9),
+    ("site", 4),
+    ("state", 11),
+    ("mains", 5),
+    ("batt V", 6),
+    ("door", 6),
+    ("sound", 5),
+    ("age", 6),
+    ("note", 50),
+)
+STATE_STYLES = {
+    "ok": "green",
+    "faulty": "bold yellow",
+    "unreachable": "bold red",
+    "pending": "dim",
+    "config": "bold red",
+}
 
 
 def state_cells(state: TerminalState, now: float) -> dict[str, Any]:
@@ -79,8 +93,10 @@ class LiveScreen(SirenScreen):
             if self.app.poll or self.app.poller.running:
                 self.app.poller.start()
             else:
-                self.info("status polling is off: last known statuses with their age; "
-                          "press p to poll now (reads only, nothing audible)")
+                self.info(
+                    "status polling is off: last known statuses with their age; "
+                    "press p to poll now (reads only, nothing audible)"
+                )
         table.focus()
 
     def info(self, text: str) -> None:
@@ -106,10 +122,15 @@ class LiveScreen(SirenScreen):
         else:
             self.update_rows(update["states"].values())
         counts = devices.state_counts()
-        summary = "  ".join(f"{name} {counts[name]}" for name in
-                            ("ok", "faulty", "unreachable", "pending", "config") if counts.get(name))
-        self.info(f"{len(devices.states)} terminals: {summary}  · sweep {devices.sweeps}, "
-                  f"next in {self.services.poll_interval:g} s after it ends")
+        summary = "  ".join(
+            f"{name} {counts[name]}"
+            for name in ("ok", "faulty", "unreachable", "pending", "config")
+            if counts.get(name)
+        )
+        self.info(
+            f"{len(devices.states)} terminals: {summary}  · sweep {devices.sweeps}, "
+            f"next in {self.services.poll_interval:g} s after it ends"
+        )
 
     def rebuild(self, rows: list[TerminalState]) -> None:
         table = self.query_one("#live", DataTable)

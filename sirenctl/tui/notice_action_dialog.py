@@ -17,10 +17,17 @@ from sirenctl.tui.notices_data import NoticeRow, WorkflowService
 
 WHAT = {
     "start": ("Start work on {n}", "status becomes in_progress", "Start work"),
-    "submit": ("Submit {n} for re-check", "status becomes awaiting_recheck: the work is done "
-               "and an inspector should re-check it on site", "Submit for re-check"),
-    "recheck": ("Record the re-check of {n}", "passed: the notice may be closed (tick to close "
-                "it now); failed: the notice is reopened", "Record re-check"),
+    "submit": (
+        "Submit {n} for re-check",
+        "status becomes awaiting_recheck: the work is done "
+        "and an inspector should re-check it on site",
+        "Submit for re-check",
+    ),
+    "recheck": (
+        "Record the re-check of {n}",
+        "passed: the notice may be closed (tick to close it now); failed: the notice is reopened",
+        "Record re-check",
+    ),
     "close": ("Close {n}", "final: its findings are resolved", "Close notice"),
 }
 RESULTS = [("passed", "recheck_pass"), ("failed", "recheck_fail")]
@@ -59,13 +66,16 @@ class NoticeActionDialog(SirenModal):
         with Vertical(id="action-box") as box:
             box.border_subtitle = "ctrl+s or F2 confirm · esc cancel"
             yield Static(title.format(n=n.number), id="action-title")
-            yield Static(f"{n.status} · {n.site} {n.site_name} · deadline {n.deadline} · "
-                         f"{n.responsible_unit} {n.responsible_person}\n{body}",
-                         id="action-body")
+            yield Static(
+                f"{n.status} · {n.site} {n.site_name} · deadline {n.deadline} · "
+                f"{n.responsible_unit} {n.responsible_person}\n{body}",
+                id="action-body",
+            )
             if self.action == "recheck":
                 yield Select(RESULTS, prompt="re-check result", id="result", compact=True)
-                yield Checkbox("close the notice now (a passed re-check only)", id="close-now",
-                               compact=True)
+                yield Checkbox(
+                    "close the notice now (a passed re-check only)", id="close-now", compact=True
+                )
             yield Input(placeholder="note for the history (optional)", id="note", compact=True)
             yield Static("", id="action-message")
             with Horizontal(id="action-buttons"):
@@ -88,14 +98,16 @@ class NoticeActionDialog(SirenModal):
             result = self.query_one("#result", Select).value
             if result is Select.NULL:
                 self.query_one("#action-message", Static).update(
-                    "choose the re-check result (passed or failed)")
+                    "choose the re-check result (passed or failed)"
+                )
                 self.query_one("#result", Select).focus()
                 return
             action = str(result)
             close = self.query_one("#close-now", Checkbox).value
             if close and action != "recheck_pass":
                 self.query_one("#action-message", Static).update(
-                    "only a passed re-check can close the notice")
+                    "only a passed re-check can close the notice"
+                )
                 return
         note = self.query_one("#note", Input).value.strip() or None
         self.query_one("#action-message", Static).update("saving…")
@@ -115,7 +127,9 @@ class NoticeActionDialog(SirenModal):
         self.dismiss(None)
 
     def done(self, row: NoticeRow) -> None:
-        self.notify(f"{row.number}: {row.status}" + (" (re-check passed)" if row.recheck_passed
-                                                      and row.status != "closed" else ""),
-                    title="Notice updated")
+        self.notify(
+            f"{row.number}: {row.status}"
+            + (" (re-check passed)" if row.recheck_passed and row.status != "closed" else ""),
+            title="Notice updated",
+        )
         self.dismiss(row)

@@ -14,8 +14,9 @@ class NoticeForm(FieldForm):
 
     BINDINGS = form_bindings("notice_form")
 
-    def __init__(self, findings: list[int] | None = None, notice: NoticeRow | None = None,
-                 summary: str = "") -> None:
+    def __init__(
+        self, findings: list[int] | None = None, notice: NoticeRow | None = None, summary: str = ""
+    ) -> None:
         super().__init__()
         self.findings = list(findings or [])
         self.notice = notice
@@ -26,25 +27,47 @@ class NoticeForm(FieldForm):
 
     def head(self) -> str:
         if self.notice is not None:
-            return (f"{self.notice.number} · {self.notice.status} · site {self.notice.site} · "
-                    f"issued {self.notice.issued_on}")
+            return (
+                f"{self.notice.number} · {self.notice.status} · site {self.notice.site} · "
+                f"issued {self.notice.issued_on}"
+            )
         covered = ", ".join(f"#{i}" for i in self.findings)
         return f"covers finding {covered}" + (f": {self.summary}" if self.summary else "")
 
     def fields(self) -> list[FormField]:
-        text = self.original or {"deadline": WorkflowService.of(self.services)
-                                 .default_deadline().isoformat()}
+        text = self.original or {
+            "deadline": WorkflowService.of(self.services).default_deadline().isoformat()
+        }
         return [
-            FormField("deadline", "deadline", text.get("deadline", ""), "YYYY-MM-DD (整改期限)",
-                      required=True),
-            FormField("responsible_unit", "responsible unit", text.get("responsible_unit", ""),
-                      "责任单位, e.g. 东风社区居委会", required=True),
-            FormField("responsible_person", "responsible person",
-                      text.get("responsible_person", ""), "责任人", required=True),
-            FormField("responsible_phone", "phone", text.get("responsible_phone", ""),
-                      "联系电话"),
-            FormField("required_action", "required action", text.get("required_action", ""),
-                      "整改要求: what must be done", required=True),
+            FormField(
+                "deadline",
+                "deadline",
+                text.get("deadline", ""),
+                "YYYY-MM-DD (整改期限)",
+                required=True,
+            ),
+            FormField(
+                "responsible_unit",
+                "responsible unit",
+                text.get("responsible_unit", ""),
+                "责任单位, e.g. 东风社区居委会",
+                required=True,
+            ),
+            FormField(
+                "responsible_person",
+                "responsible person",
+                text.get("responsible_person", ""),
+                "责任人",
+                required=True,
+            ),
+            FormField("responsible_phone", "phone", text.get("responsible_phone", ""), "联系电话"),
+            FormField(
+                "required_action",
+                "required action",
+                text.get("required_action", ""),
+                "整改要求: what must be done",
+                required=True,
+            ),
             FormField("note", "note", "", "remark for the notice history"),
         ]
 
@@ -52,9 +75,12 @@ class NoticeForm(FieldForm):
         service = WorkflowService.of(self.services)
         if self.notice is None:
             number = service.issue(self.findings, raw)
-            return number, (f"issued {number} to {raw['responsible_unit'].strip()} "
-                            f"{raw['responsible_person'].strip()}, deadline {raw['deadline']}")
+            return number, (
+                f"issued {number} to {raw['responsible_unit'].strip()} "
+                f"{raw['responsible_person'].strip()}, deadline {raw['deadline']}"
+            )
         number = self.notice.number
         changed = service.edit(number, self.original, raw)
-        return number, (f"{number}: changed {', '.join(changed)}" if changed
-                        else f"{number}: nothing changed")
+        return number, (
+            f"{number}: changed {', '.join(changed)}" if changed else f"{number}: nothing changed"
+        )

@@ -19,9 +19,13 @@ from sirenctl.timeutil import Clock
 PREFIX_ENV = "SIRENCTL_NOTICE_PREFIX"  # the same variable as `sirenctl notice issue --prefix`
 VIEWS = ("open", "overdue", "all", "closed")
 DEFAULT_DAYS = 30  # deadline offered in a new notice: today + 30 days
-ACTION_LABELS = {"start": "start work", "submit": "submit for re-check",
-                 "recheck_pass": "re-check passed", "recheck_fail": "re-check failed",
-                 "close": "close"}
+ACTION_LABELS = {
+    "start": "start work",
+    "submit": "submit for re-check",
+    "recheck_pass": "re-check passed",
+    "recheck_fail": "re-check failed",
+    "close": "close",
+}
 
 
 @dataclass(frozen=True)
@@ -58,27 +62,42 @@ class NoticeRow:
         """The actions the status machine allows now (close only after a passed re-check)."""
         from sirenctl.findings.transitions import possible_actions
 
-        return [a for a in possible_actions(self.status)
-                if a != "close" or self.recheck_passed]
+        return [a for a in possible_actions(self.status) if a != "close" or self.recheck_passed]
 
     def form_text(self) -> dict[str, str]:
-        return {"deadline": self.deadline.isoformat(), "responsible_unit": self.responsible_unit,
-                "responsible_person": self.responsible_person,
-                "responsible_phone": self.responsible_phone or "",
-                "required_action": self.required_action}
+        return {
+            "deadline": self.deadline.isoformat(),
+            "responsible_unit": self.responsible_unit,
+            "responsible_person": self.responsible_person,
+            "responsible_phone": self.responsible_phone or "",
+            "required_action": self.required_action,
+        }
 
 
 def _row(notice: Any, now: datetime) -> NoticeRow:
     from sirenctl.findings.notices import days_overdue, is_overdue
 
     return NoticeRow(
-        notice.number, notice.status, notice.site.code, notice.site.name, notice.issued_on,
-        notice.deadline, notice.issued_by, notice.responsible_unit, notice.responsible_person,
-        notice.responsible_phone, notice.required_action, is_overdue(notice, now),
-        days_overdue(notice, now), notice.recheck_passed_at is not None,
+        notice.number,
+        notice.status,
+        notice.site.code,
+        notice.site.name,
+        notice.issued_on,
+        notice.deadline,
+        notice.issued_by,
+        notice.responsible_unit,
+        notice.responsible_person,
+        notice.responsible_phone,
+        notice.required_action,
+        is_overdue(notice, now),
+        days_overdue(notice, now),
+        notice.recheck_passed_at is not None,
         sorted(f.id for f in notice.findings),
-        [HistoryRow(e.at, e.by, e.event, e.from_status, e.to_status, e.note)
-         for e in notice.events])
+        [
+            HistoryRow(e.at, e.by, e.event, e.from_status, e.to_status, e.note)
+            for e in notice.events
+        ],
+    )
 
 
 def _date(raw: str, key: str, problems: list[FieldProblem]) -> date | None:
@@ -127,16 +146,24 @@ class WorkflowService(OfficeService):
         from sirenctl.models.findings import NoticeStatus
 
         now = self.clock()
-        flt = NoticeFilter(open_only=view == "open",
-                           status=NoticeStatus.CLOSED.value if view == "closed" else None)
+        flt = NoticeFilter(
+            open_only=view == "open", status=NoticeStatus.CLOSED.value if view == "closed" else None
+        )
         with self.db.session() as session:
-            rows = [_row(n, now) for n in list_notices(
-                session, flt, overdue_at=now if view == "overdue" else None)]
+            rows = [
+                _row(n, now)
+                for n in list_notices(session, flt, overdue_at=now if view == "overdue" else None)
+            ]
         if text:
             needle = text.casefold()
-            rows = [r for r in rows if needle in " ".join(
-                (r.number, r.site, r.site_name, r.responsible_unit,
-                 r.responsible_person)).casefold()]
+            rows = [
+                r
+                for r in rows
+                if needle
+                in " ".join(
+                    (r.number, r.site, r.site_name, r.responsible_unit, r.responsible_person)
+                ).casefold()
+            ]
         return rows
 
     def notice(self, number: str) -> NoticeRow:
@@ -170,11 +197,18 @@ class WorkflowService(OfficeService):
         attachments = [a.strip() for a in raw.get("attachments", "").split(",") if a.strip()]
         with self.db.transaction() as session:
             finding = add_finding(
-                session, operator=self.operator, description=raw.get("description", ""),
-                category=raw.get("category", ""), severity=raw.get("severity", ""),
-                asset=raw.get("asset") or None, site=raw.get("site") or None,
-                found_at=found_at, found_by=raw.get("found_by", "").strip() or None,
-                attachments=attachments, now=self.clock())
+                session,
+                operator=self.operator,
+                description=raw.get("description", ""),
+                category=raw.get("category", ""),
+                severity=raw.get("severity", ""),
+                asset=raw.get("asset") or None,
+                site=raw.get("site") or None,
+                found_at=found_at,
+                found_by=raw.get("found_by", "").strip() or None,
+                attachments=attachments,
+                now=self.clock(),
+            )
             return finding.id
 
     def issue(self, findings: list[int], raw: dict[str, str]) -> str:
@@ -188,21 +222,27 @@ class WorkflowService(OfficeService):
         assert deadline is not None
         with self.db.transaction() as session:
             notice = issue_notice(
-                session, operator=self.operator, findings=findings, deadline=deadline,
+                session,
+                operator=self.operator,
+                findings=findings,
+                deadline=deadline,
                 responsible_unit=raw.get("responsible_unit", ""),
                 responsible_person=raw.get("responsible_person", ""),
                 responsible_phone=raw.get("responsible_phone", "").strip() or None,
                 required_action=raw.get("required_action", ""),
-                prefix=os.environ.get(PREFIX_ENV, "ZG"), note=raw.get("note") or None,
-                now=self.clock())
+                prefix=os.environ.get(PREFIX_ENV, "ZG"),
+                note=raw.get("note") or None,
+                now=self.clock(),
+            )
             return notice.number
 
     def edit(self, number: str, original: dict[str, str], raw: dict[str, str]) -> list[str]:
         """Apply the fields whose text changed (an extension, a new responsible party)."""
         from sirenctl.findings.notices import edit_notice
 
-        changed = {k: v.strip() for k, v in raw.items()
-                   if k in original and v.strip() != original[k]}
+        changed = {
+            k: v.strip() for k, v in raw.items() if k in original and v.strip() != original[k]
+        }
         if not changed:
             return []
         problems: list[FieldProblem] = []
@@ -214,12 +254,19 @@ class WorkflowService(OfficeService):
         if problems:
             raise ValidationFailed(problems)
         with self.db.transaction() as session:
-            edit_notice(session, number, values, operator=self.operator,
-                        note=raw.get("note") or None, now=self.clock())
+            edit_notice(
+                session,
+                number,
+                values,
+                operator=self.operator,
+                note=raw.get("note") or None,
+                now=self.clock(),
+            )
         return sorted(changed)
 
-    def act(self, number: str, action: str, note: str | None = None,
-            close: bool = False) -> NoticeRow:
+    def act(
+        self, number: str, action: str, note: str | None = None, close: bool = False
+    ) -> NoticeRow:
         """One step of the status machine: start, submit, recheck_pass, recheck_fail, close.
 
         A passed re-check with ``close`` closes the notice at once. The service checks the
@@ -238,6 +285,7 @@ class WorkflowService(OfficeService):
             elif action == "close":
                 notice = close_notice(session, number, **kwargs)
             else:
-                raise ValidationFailed([FieldProblem("action", "is not a notice action", None,
-                                                     action)])
+                raise ValidationFailed(
+                    [FieldProblem("action", "is not a notice action", None, action)]
+                )
             return _row(notice, self.clock())

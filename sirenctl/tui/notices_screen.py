@@ -23,13 +23,28 @@ from sirenctl.tui.notice_form import NoticeForm
 from sirenctl.tui.notices_data import ACTION_LABELS, VIEWS, NoticeRow, WorkflowService
 from sirenctl.tui.paged import PagedScreen
 
-COLUMNS = (("number", 12), ("status", 16), ("site", 5), ("deadline", 10), ("overdue", 7),
-           ("responsible", 22), ("findings", 12))
-STATUS_STYLES = {"open": "bold", "reopened": "bold yellow", "awaiting_recheck": "cyan",
-                 "closed": "green"}
+COLUMNS = (
+    ("number", 12),
+    ("status", 16),
+    ("site", 5),
+    ("deadline", 10),
+    ("overdue", 7),
+    ("responsible", 22),
+    ("findings", 12),
+)
+STATUS_STYLES = {
+    "open": "bold",
+    "reopened": "bold yellow",
+    "awaiting_recheck": "cyan",
+    "closed": "green",
+}
 # binding action -> the status-machine actions it stands for
-MACHINE = {"start": ("start",), "submit": ("submit",),
-           "recheck": ("recheck_pass", "recheck_fail"), "close": ("close",)}
+MACHINE = {
+    "start": ("start",),
+    "submit": ("submit",),
+    "recheck": ("recheck_pass", "recheck_fail"),
+    "close": ("close",),
+}
 KEYS = {"start": "s", "submit": "m", "recheck_pass": "k", "recheck_fail": "k", "close": "c"}
 
 
@@ -63,10 +78,16 @@ class NoticesScreen(SirenScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="notices-filters"):
-            yield Input(placeholder="/ search number, site, responsible…", id="notices-search",
-                        compact=True)
-            yield Select([(v, v) for v in VIEWS], value="open", allow_blank=False,
-                         id="notices-view", compact=True)
+            yield Input(
+                placeholder="/ search number, site, responsible…", id="notices-search", compact=True
+            )
+            yield Select(
+                [(v, v) for v in VIEWS],
+                value="open",
+                allow_blank=False,
+                id="notices-view",
+                compact=True,
+            )
         yield Label("loading…", id="notices-info")
         table: DataTable[Any] = DataTable(id="notices", cursor_type="row", zebra_stripes=True)
         yield table
@@ -100,11 +121,17 @@ class NoticesScreen(SirenScreen):
         for name, actions in MACHINE.items():
             if any(a in row.actions for a in actions):
                 label = " / ".join(ACTION_LABELS[a] for a in actions)
-                out.append((f"{row.number}: {label}", f"Notice action ({KEYS[actions[0]]})",
-                            self._machine(name)))
+                out.append(
+                    (
+                        f"{row.number}: {label}",
+                        f"Notice action ({KEYS[actions[0]]})",
+                        self._machine(name),
+                    )
+                )
         if row.status != "closed":
-            out.append((f"{row.number}: edit deadline or responsible party", "Edit (e)",
-                        self.action_edit))
+            out.append(
+                (f"{row.number}: edit deadline or responsible party", "Edit (e)", self.action_edit)
+            )
         out.append((f"{row.number}: print preview", "Printable notice (p)", self.action_print))
         return out
 
@@ -141,15 +168,23 @@ class NoticesScreen(SirenScreen):
         with self.app.batch_update():
             table.clear()
             for row in rows:
-                table.add_row(row.number, Text(row.status, STATUS_STYLES.get(row.status, "")),
-                              row.site, row.deadline.isoformat(),
-                              Text(f"{row.days_overdue} d", "bold red") if row.overdue else "",
-                              f"{row.responsible_unit} {row.responsible_person}",
-                              ", ".join(f"#{i}" for i in row.findings), key=row.number)
+                table.add_row(
+                    row.number,
+                    Text(row.status, STATUS_STYLES.get(row.status, "")),
+                    row.site,
+                    row.deadline.isoformat(),
+                    Text(f"{row.days_overdue} d", "bold red") if row.overdue else "",
+                    f"{row.responsible_unit} {row.responsible_person}",
+                    ", ".join(f"#{i}" for i in row.findings),
+                    key=row.number,
+                )
         overdue = sum(r.overdue for r in rows)
         self.query_one("#notices-info", Label).update(
             f"{len(rows)} notice{'s' if len(rows) != 1 else ''}"
-            + (f" · {overdue} overdue" if overdue else "") if rows else "no notices")
+            + (f" · {overdue} overdue" if overdue else "")
+            if rows
+            else "no notices"
+        )
         numbers = [r.number for r in rows]
         if keep in numbers:
             table.move_cursor(row=numbers.index(keep))
@@ -170,18 +205,26 @@ class NoticesScreen(SirenScreen):
         if row is None:
             return ""
         late = f" · OVERDUE {row.days_overdue} d" if row.overdue else ""
-        lines = [f"{row.number} · {row.status}{late} · {row.site} {row.site_name} · issued "
-                 f"{row.issued_on} by {row.issued_by} · deadline {row.deadline}",
-                 f"to {row.responsible_unit} {row.responsible_person}"
-                 + (f" ({row.responsible_phone})" if row.responsible_phone else "")
-                 + " · findings " + ", ".join(f"#{i}" for i in row.findings),
-                 f"required: {row.required_action}"]
+        lines = [
+            f"{row.number} · {row.status}{late} · {row.site} {row.site_name} · issued "
+            f"{row.issued_on} by {row.issued_by} · deadline {row.deadline}",
+            f"to {row.responsible_unit} {row.responsible_person}"
+            + (f" ({row.responsible_phone})" if row.responsible_phone else "")
+            + " · findings "
+            + ", ".join(f"#{i}" for i in row.findings),
+            f"required: {row.required_action}",
+        ]
         possible = [f"{KEYS[a]} {ACTION_LABELS[a]}" for a in row.actions]
-        lines.append("possible now: " + (" · ".join(possible) if possible
-                                         else "nothing (a closed notice is final)"))
+        lines.append(
+            "possible now: "
+            + (" · ".join(possible) if possible else "nothing (a closed notice is final)")
+        )
         lines.append("history:")
-        lines += [f"  {local_time(h.at, '%m-%d %H:%M')} {h.event:<12} → {h.to_status:<16} "
-                  f"{h.by}" + (f": {h.note}" if h.note else "") for h in row.history]
+        lines += [
+            f"  {local_time(h.at, '%m-%d %H:%M')} {h.event:<12} → {h.to_status:<16} "
+            f"{h.by}" + (f": {h.note}" if h.note else "")
+            for h in row.history
+        ]
         return "\n".join(lines)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -201,8 +244,9 @@ class NoticesScreen(SirenScreen):
             self.notify("select a notice first", severity="warning")
             return
         if not any(a in row.actions for a in MACHINE[name]):
-            self.notify(f"{row.number} is {row.status}: {name} is not possible now",
-                        severity="warning")
+            self.notify(
+                f"{row.number} is {row.status}: {name} is not possible now", severity="warning"
+            )
             return
         self.app.push_screen(NoticeActionDialog(row, name), self.after_change)
 
@@ -224,4 +268,3 @@ class NoticesScreen(SirenScreen):
 
     def after_change(self, _result: Any) -> None:
         self.reload()
-

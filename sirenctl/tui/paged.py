@@ -19,10 +19,12 @@ def paging_bindings(prefix: str) -> list[Binding]:
     return [
         Binding("slash", "focus_search", "Search", id=f"{prefix}.search"),
         Binding("r", "refresh", "Refresh", id=f"{prefix}.refresh"),
-        Binding("right_square_bracket", "page(1)", "Next", key_display="]",
-                id=f"{prefix}.next_page"),
-        Binding("left_square_bracket", "page(-1)", "Prev", key_display="[",
-                id=f"{prefix}.prev_page"),
+        Binding(
+            "right_square_bracket", "page(1)", "Next", key_display="]", id=f"{prefix}.next_page"
+        ),
+        Binding(
+            "left_square_bracket", "page(-1)", "Prev", key_display="[", id=f"{prefix}.prev_page"
+        ),
     ]
 
 

@@ -32,8 +32,9 @@ class StatusPoller:
     def start(self) -> None:
         if self.app.services.devices is None or self.running:
             return
-        self.worker = self.app.run_worker(self._loop(), name="status-poller", group="poll",
-                                          exclusive=True, exit_on_error=False)
+        self.worker = self.app.run_worker(
+            self._loop(), name="status-poller", group="poll", exclusive=True, exit_on_error=False
+        )
 
     def poll_now(self, reload: bool = False) -> None:
         """Start the next sweep at once (and re-read the terminal list if ``reload``)."""
@@ -45,8 +46,9 @@ class StatusPoller:
         """Without polling: list the terminals with their stored last known status."""
         if self.app.services.devices is None or self.running:
             return
-        self.app.run_worker(self._reload_terminals(), name="known-status", group="poll",
-                            exit_on_error=False)
+        self.app.run_worker(
+            self._reload_terminals(), name="known-status", group="poll", exit_on_error=False
+        )
 
     async def _reload_terminals(self) -> None:
         services = self.app.services
@@ -69,8 +71,7 @@ class StatusPoller:
                 try:
                     changed = await devices.sweep()
                     # the last known status, for the dashboard, `poll --cached` and reports
-                    await asyncio.to_thread(services.registry.store_statuses,
-                                            devices.last_results)
+                    await asyncio.to_thread(services.registry.store_statuses, devices.last_results)
                 except Exception as exc:  # noqa: BLE001 - shown, and polling goes on
                     self.app.notify(describe_error(exc), title="Status poll", severity="error")
                     changed = {}

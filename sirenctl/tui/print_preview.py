@@ -57,8 +57,12 @@ class PrintPreview(SirenModal):
             with VerticalScroll(id="print-doc"):
                 yield Markdown("loading…", id="print-md")
             with Horizontal(id="print-save"):
-                yield Input(f"{self.number}.html", id="print-path", compact=True,
-                            placeholder="file name: .html or .md")
+                yield Input(
+                    f"{self.number}.html",
+                    id="print-path",
+                    compact=True,
+                    placeholder="file name: .html or .md",
+                )
                 yield Button("Save", id="save", variant="primary", compact=True)
             yield Static("", id="print-message")
 
@@ -92,5 +96,6 @@ class PrintPreview(SirenModal):
         fmt = "md" if path.suffix.lower() in (".md", ".markdown") else "html"
         text = WorkflowService.of(self.services).print_text(self.number, fmt, lang)
         write_atomically(path, text)
-        deliver(self, self.query_one("#print-message", Static).update,
-                f"saved {path.resolve()} ({fmt})")
+        deliver(
+            self, self.query_one("#print-message", Static).update, f"saved {path.resolve()} ({fmt})"
+        )

@@ -34,12 +34,17 @@ class Position:
     def describe(self) -> str:
         if self.done:
             return f"programme finished ({mmss(self.total)})"
-        where = (f"{self.signal}: cycle {self.cycle} of {self.cycles}" if self.cycle
-                 else f"gap before {self.signal}")
+        where = (
+            f"{self.signal}: cycle {self.cycle} of {self.cycles}"
+            if self.cycle
+            else f"gap before {self.signal}"
+        )
         if self.cycle and self.blasts > 1:
             where += f", blast {self.blast} of {self.blasts}"
-        return (f"step {self.phase_number}/{self.phase_count} · {where} · "
-                f"{mmss(self.elapsed)} of {mmss(self.total)}")
+        return (
+            f"step {self.phase_number}/{self.phase_count} · {where} · "
+            f"{mmss(self.elapsed)} of {mmss(self.total)}"
+        )
 
 
 def position(programme: Programme, elapsed: float) -> Position:
@@ -51,8 +56,17 @@ def position(programme: Programme, elapsed: float) -> Position:
     current = next((p for p in phases if p.start <= elapsed < p.stop), None)
     if current is None:  # in a gap: name the coming phase
         upcoming = next(p for p in phases if p.start > elapsed)
-        return Position(cue.action, cue.seconds_left, elapsed, total, upcoming.index + 1,
-                        len(phases), upcoming.signal.title, 0, upcoming.step.cycles)
+        return Position(
+            cue.action,
+            cue.seconds_left,
+            elapsed,
+            total,
+            upcoming.index + 1,
+            len(phases),
+            upcoming.signal.title,
+            0,
+            upcoming.step.cycles,
+        )
     step = current.step
     signal = step.signal
     period = signal.cycle_seconds + step.cycle_gap
@@ -60,5 +74,16 @@ def position(programme: Programme, elapsed: float) -> Position:
     cycle = min(step.cycles, int(in_phase // period) + 1)
     repeat_seconds = signal.cycle_seconds / signal.repeat
     blast = min(signal.repeat, int((in_phase - (cycle - 1) * period) // repeat_seconds) + 1)
-    return Position(cue.action, cue.seconds_left, elapsed, total, current.index + 1,
-                    len(phases), signal.title, cycle, step.cycles, blast, signal.repeat)
+    return Position(
+        cue.action,
+        cue.seconds_left,
+        elapsed,
+        total,
+        current.index + 1,
+        len(phases),
+        signal.title,
+        cycle,
+        step.cycles,
+        blast,
+        signal.repeat,
+    )

@@ -45,6 +45,11 @@ async def make_sim(clock: ManualClock) -> AsyncIterator[MakeSim]:
         await f.stop()
 
 
-def spec(name: str, model: str = "sirenctl-generic", transport: str = "modbus_tcp",
-         faults: str = "", **kw: object) -> SimSpec:
+def spec(
+    name: str,
+    model: str = "sirenctl-generic",
+    transport: str = "modbus_tcp",
+    faults: str = "",
+    **kw: object,
+) -> SimSpec:
     return SimSpec(name, model, transport, faults=parse_one(faults), **kw)  # type: ignore[arg-type]

@@ -17,17 +17,20 @@ def test_tcp_and_serial_channel_keys() -> None:
     assert a.channel_key == b.channel_key == "serial:/dev/ttyUSB0"
 
 
-@pytest.mark.parametrize(("kwargs", "field"), [
-    ({"transport": "modbus_udp", "host": "h", "port": 1}, "transport"),
-    ({"transport": "modbus_tcp", "port": 502}, "host"),
-    ({"transport": "modbus_tcp", "host": "h", "port": 70000}, "port"),
-    ({"transport": "modbus_rtu"}, "device"),
-    ({"transport": "modbus_rtu", "device": "/dev/x", "baudrate": 1234}, "baudrate"),
-    ({"transport": "modbus_rtu", "device": "/dev/x", "unit_id": 0}, "unit_id"),
-    ({"transport": "modbus_rtu", "device": "/dev/x", "unit_id": 248}, "unit_id"),
-    ({"transport": "modbus_tcp", "host": "h", "port": 1, "timeout": 0}, "timeout"),
-    ({"transport": "bench_serial", "device": "/dev/x", "host": "h"}, "host"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"transport": "modbus_udp", "host": "h", "port": 1}, "transport"),
+        ({"transport": "modbus_tcp", "port": 502}, "host"),
+        ({"transport": "modbus_tcp", "host": "h", "port": 70000}, "port"),
+        ({"transport": "modbus_rtu"}, "device"),
+        ({"transport": "modbus_rtu", "device": "/dev/x", "baudrate": 1234}, "baudrate"),
+        ({"transport": "modbus_rtu", "device": "/dev/x", "unit_id": 0}, "unit_id"),
+        ({"transport": "modbus_rtu", "device": "/dev/x", "unit_id": 248}, "unit_id"),
+        ({"transport": "modbus_tcp", "host": "h", "port": 1, "timeout": 0}, "timeout"),
+        ({"transport": "bench_serial", "device": "/dev/x", "host": "h"}, "host"),
+    ],
+)
 def test_endpoint_errors_name_the_field(kwargs: dict, field: str) -> None:
     with pytest.raises(ValueError, match=rf"^{field}"):
         Endpoint(**kwargs)
@@ -35,7 +38,11 @@ def test_endpoint_errors_name_the_field(kwargs: dict, field: str) -> None:
 
 def test_parse_serial_settings() -> None:
     assert Endpoint.parse_serial_settings("9600 8N1") == {
-        "baudrate": 9600, "bytesize": 8, "parity": "N", "stopbits": 1}
+        "baudrate": 9600,
+        "bytesize": 8,
+        "parity": "N",
+        "stopbits": 1,
+    }
     assert Endpoint.parse_serial_settings("19200,8e2")["parity"] == "E"
     for bad in ("9600", "9600 9N1", "fast 8N1", "1234 8N1"):
         with pytest.raises(ValueError, match="serial settings"):

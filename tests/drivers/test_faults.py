@@ -33,8 +33,12 @@ async def test_tcp_fault_is_typed(make_sim, clock, fault: str, error: type) -> N
 
 @pytest.mark.parametrize(("fault", "error"), CASES + [("drop", E.RequestTimeout)])
 async def test_rtu_fault_is_typed(make_sim, clock, fault: str, error: type) -> None:
-    sim = await make_sim([spec("R1", transport="modbus_rtu", unit_id=1),
-                          spec("R2", transport="modbus_rtu", unit_id=2, faults=fault)])
+    sim = await make_sim(
+        [
+            spec("R1", transport="modbus_rtu", unit_id=1),
+            spec("R2", transport="modbus_rtu", unit_id=2, faults=fault),
+        ]
+    )
     async with Fleet(sim.endpoints, clock=clock) as fleet:
         res = await fleet.poll_all()
         again = await fleet.poll_all(["R1"])  # the line recovers for the healthy unit
@@ -42,9 +46,15 @@ async def test_rtu_fault_is_typed(make_sim, clock, fault: str, error: type) -> N
     assert isinstance(res["R2"].error, error), res["R2"].error
 
 
-@pytest.mark.parametrize(("fault", "error"), [
-    ("silent", E.RequestTimeout), ("slow:0.6", E.RequestTimeout), ("crc", E.BadFrame),
-    ("garble", E.BadFrame)])
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        ("silent", E.RequestTimeout),
+        ("slow:0.6", E.RequestTimeout),
+        ("crc", E.BadFrame),
+        ("garble", E.BadFrame),
+    ],
+)
 async def test_bench_fault_is_typed(make_sim, clock, fault: str, error: type) -> None:
     sim = await make_sim([spec("B1", "bench-v1", "bench_serial", faults=fault)])
     async with Fleet(sim.endpoints, clock=clock) as fleet:
@@ -71,7 +81,9 @@ async def test_stale_echo_is_failed_to_sound(make_sim, clock, audit) -> None:
     sim = await make_sim([spec("T1", faults="stale_echo")])
     async with Fleet(sim.endpoints, clock=clock, audit=audit) as fleet:
         with pytest.raises(E.FailedToSound) as info:
-            await fleet.driver("T1").sound(SoundRequest(2, 1), Permit.for_bench("T1", now=clock.now()))
+            await fleet.driver("T1").sound(
+                SoundRequest(2, 1), Permit.for_bench("T1", now=clock.now())
+            )
     assert info.value.echo["echo_function"] == 0  # the controller still reports nothing
     assert sim.controller("T1").stats.write_frames == 1  # sent once, never retried
     (rec,) = audit.records

@@ -15,8 +15,9 @@ from .conftest import spec
 
 
 async def test_rs485_units_share_one_link(make_sim, clock) -> None:
-    sim = await make_sim([spec(f"R{u}", transport="modbus_rtu", unit_id=u) for u in (1, 2, 3)]
-                         + [spec("T1")])
+    sim = await make_sim(
+        [spec(f"R{u}", transport="modbus_rtu", unit_id=u) for u in (1, 2, 3)] + [spec("T1")]
+    )
     async with Fleet(sim.endpoints, clock=clock) as fleet:
         await fleet.poll_all()
         assert len(fleet.pool.links) == 2
@@ -25,13 +26,15 @@ async def test_rs485_units_share_one_link(make_sim, clock) -> None:
 
 
 async def test_command_goes_ahead_of_queued_polls(make_sim, clock) -> None:
-    sim = await make_sim([spec(f"R{u}", transport="modbus_rtu", unit_id=u) for u in range(1, 7)],
-                         wire_time=True)
+    sim = await make_sim(
+        [spec(f"R{u}", transport="modbus_rtu", unit_id=u) for u in range(1, 7)], wire_time=True
+    )
     async with Fleet(sim.endpoints, clock=clock) as fleet:
         sweep = asyncio.create_task(fleet.poll_all())
         await asyncio.sleep(0.01)  # the first poll is on the wire, five are queued
-        await fleet.driver("R6").sound(SoundRequest(AIR_RAID, 1),
-                                       Permit.for_bench("R6", now=clock.now()))
+        await fleet.driver("R6").sound(
+            SoundRequest(AIR_RAID, 1), Permit.for_bench("R6", now=clock.now())
+        )
         res = await sweep
         (link,) = fleet.pool.links.values()
         order = list(link.stats.order)
@@ -41,8 +44,9 @@ async def test_command_goes_ahead_of_queued_polls(make_sim, clock) -> None:
 
 
 async def test_dead_tcp_device_does_not_delay_the_others(make_sim, clock) -> None:
-    sim = await make_sim([spec(f"T{i:02d}") for i in range(20)] + [spec("DEAD", faults="silent")],
-                         timeout=0.5)
+    sim = await make_sim(
+        [spec(f"T{i:02d}") for i in range(20)] + [spec("DEAD", faults="silent")], timeout=0.5
+    )
     async with Fleet(sim.endpoints, clock=clock) as fleet:
         res = await fleet.poll_all()
     dead = res.pop("DEAD")
@@ -53,8 +57,12 @@ async def test_dead_tcp_device_does_not_delay_the_others(make_sim, clock) -> Non
 
 
 async def test_dead_rtu_unit_costs_the_line_one_timeout(make_sim, clock) -> None:
-    sim = await make_sim([spec(f"R{u}", transport="modbus_rtu", unit_id=u,
-                               faults="silent" if u == 2 else "") for u in range(1, 6)])
+    sim = await make_sim(
+        [
+            spec(f"R{u}", transport="modbus_rtu", unit_id=u, faults="silent" if u == 2 else "")
+            for u in range(1, 6)
+        ]
+    )
     async with Fleet(sim.endpoints, clock=clock) as fleet:
         res = await fleet.poll_all()
         (link,) = fleet.pool.links.values()
@@ -68,8 +76,10 @@ async def test_reconnect_after_device_restart_sends_nothing_on_connect(clock) ->
     sim = SimFleet([spec("T1")], clock=clock, timeout=0.3)
     await sim.start()
     ep = sim.endpoints["T1"]
-    async with LinkPool(reconnect_min=0.05, reconnect_max=0.2) as pool, \
-            Fleet({"T1": ep}, clock=clock, pool=pool) as fleet:
+    async with (
+        LinkPool(reconnect_min=0.05, reconnect_max=0.2) as pool,
+        Fleet({"T1": ep}, clock=clock, pool=pool) as fleet,
+    ):
         assert (await fleet.poll_all())["T1"].ok
         await sim.stop()  # device goes away
         downs = [(await fleet.poll_all())["T1"].error for _ in range(3)]

@@ -23,7 +23,12 @@ def test_generic_status_decodes_documented_layout() -> None:
     assert v["battery_volts"] == 27.2
     assert v["current_signal"] == AIR_RAID and v["last_function"] == AIR_RAID
     assert v["last_function_time"] == 0x68CB83C0 and v["device_clock"] == 0x68CB83CA
-    assert (v["last_token"], v["firmware"], v["self_test"], v["kind"]) == (7, "2.3", "pass", "electronic")
+    assert (v["last_token"], v["firmware"], v["self_test"], v["kind"]) == (
+        7,
+        "2.3",
+        "pass",
+        "electronic",
+    )
 
 
 def test_second_model_has_its_own_layout() -> None:
@@ -57,13 +62,22 @@ def test_signal_timings_match_national_rules() -> None:
 def _minimal(**over: object) -> dict:
     d = {
         "model": {"name": "x"},
-        "status": {"function": 4, "address": 0, "count": 10, "fields": {
-            "mains_present": {"reg": 0, "bit": 0}, "battery_volts": {"reg": 1},
-            "door_open": {"reg": 0, "bit": 1}, "sounding": {"reg": 0, "bit": 2},
-            "current_signal": {"reg": 2, "type": "function"},
-            "last_function": {"reg": 3, "type": "function"},
-            "last_function_time": {"reg": 4, "type": "u32"},
-            "device_clock": {"reg": 6, "type": "u32"}, "firmware": {"reg": 8, "type": "version"}}},
+        "status": {
+            "function": 4,
+            "address": 0,
+            "count": 10,
+            "fields": {
+                "mains_present": {"reg": 0, "bit": 0},
+                "battery_volts": {"reg": 1},
+                "door_open": {"reg": 0, "bit": 1},
+                "sounding": {"reg": 0, "bit": 2},
+                "current_signal": {"reg": 2, "type": "function"},
+                "last_function": {"reg": 3, "type": "function"},
+                "last_function_time": {"reg": 4, "type": "u32"},
+                "device_clock": {"reg": 6, "type": "u32"},
+                "firmware": {"reg": 8, "type": "version"},
+            },
+        },
         "command": {"address": 100, "layout": ["function", "cycles"]},
         "functions": {"stop": 0, "pre_alert": 1, "air_raid": 2, "all_clear": 3},
     }

@@ -34,11 +34,14 @@ async def test_sound_echo_and_cancel(make_sim, clock, audit, model: str) -> None
     assert audit.records[0].permit["mode"] == "bench"
 
 
-@pytest.mark.parametrize("permit", [
-    None,
-    Permit.for_bench("OTHER", now=1_758_168_000.0),
-    Permit.for_bench("T1", valid_for=10, now=1_758_168_000.0 - 60),
-])
+@pytest.mark.parametrize(
+    "permit",
+    [
+        None,
+        Permit.for_bench("OTHER", now=1_758_168_000.0),
+        Permit.for_bench("T1", valid_for=10, now=1_758_168_000.0 - 60),
+    ],
+)
 async def test_no_valid_permit_nothing_sent(make_sim, clock, audit, permit) -> None:
     sim = await make_sim([spec("T1")])
     async with Fleet(sim.endpoints, clock=clock, audit=audit) as fleet:
@@ -49,16 +52,23 @@ async def test_no_valid_permit_nothing_sent(make_sim, clock, audit, permit) -> N
     assert rec.outcome == "refused" and rec.error_kind == "refused_for_safety"
 
 
-@pytest.mark.parametrize(("tag", "model", "transport"), [
-    ("T1", "sirenctl-generic", "modbus_tcp"), ("R1", "hs-ms400", "modbus_rtu"),
-    ("B1", "bench-v1", "bench_serial")])
-async def test_write_is_not_retried_when_reply_is_lost(make_sim, clock, audit, tag, model,
-                                                      transport) -> None:
+@pytest.mark.parametrize(
+    ("tag", "model", "transport"),
+    [
+        ("T1", "sirenctl-generic", "modbus_tcp"),
+        ("R1", "hs-ms400", "modbus_rtu"),
+        ("B1", "bench-v1", "bench_serial"),
+    ],
+)
+async def test_write_is_not_retried_when_reply_is_lost(
+    make_sim, clock, audit, tag, model, transport
+) -> None:
     sim = await make_sim([spec(tag, model, transport, faults="lose_ack")])
     async with Fleet(sim.endpoints, clock=clock, audit=audit) as fleet:
         with pytest.raises(E.RequestTimeout):
-            await fleet.driver(tag).sound(SoundRequest(AIR_RAID, 1),
-                                          Permit.for_bench(tag, now=clock.now()))
+            await fleet.driver(tag).sound(
+                SoundRequest(AIR_RAID, 1), Permit.for_bench(tag, now=clock.now())
+            )
     ctrl = sim.controller(tag)
     assert ctrl.stats.write_frames == 1  # exactly one write frame: never resent
     assert ctrl.sounding()  # outcome was unknown to the caller: the siren IS sounding
@@ -67,20 +77,26 @@ async def test_write_is_not_retried_when_reply_is_lost(make_sim, clock, audit, t
 
 
 async def test_read_back_mismatch_is_verification_failed(make_sim, clock) -> None:
-    sim = await make_sim([spec("T1", faults="ignore_write"), spec("B1", "bench-v1", "bench_serial",
-                                                                   faults="ignore_write")])
+    sim = await make_sim(
+        [
+            spec("T1", faults="ignore_write"),
+            spec("B1", "bench-v1", "bench_serial", faults="ignore_write"),
+        ]
+    )
     async with Fleet(sim.endpoints, clock=clock) as fleet:
         for tag in ("T1", "B1"):
             with pytest.raises(E.VerificationFailed) as info:
-                await fleet.driver(tag).sound(SoundRequest(AIR_RAID, 1),
-                                              Permit.for_bench(tag, now=clock.now()))
+                await fleet.driver(tag).sound(
+                    SoundRequest(AIR_RAID, 1), Permit.for_bench(tag, now=clock.now())
+                )
             assert not isinstance(info.value, E.FailedToSound)
             assert sim.controller(tag).stats.write_frames == 1
 
 
 async def test_silent_test_needs_no_permit_and_reports(make_sim, clock) -> None:
-    sim = await make_sim([spec("T1"), spec("T2", faults="rotation_fault"),
-                          spec("B1", "bench-v1", "bench_serial")])
+    sim = await make_sim(
+        [spec("T1"), spec("T2", faults="rotation_fault"), spec("B1", "bench-v1", "bench_serial")]
+    )
     async with Fleet(sim.endpoints, clock=clock) as fleet:
         assert (await fleet.driver("T1").silent_test()).passed
         assert (await fleet.driver("B1").silent_test()).passed

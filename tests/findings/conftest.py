@@ -20,9 +20,17 @@ def seed_registry(db: Database) -> None:
         add_site(s, {"code": "C02", "name": "向阳社区", "population": 5100}, operator="seed")
         add_asset(s, {"tag": "HC-C01", "site": "C01", "kind": "hand_crank"}, operator="seed")
         add_asset(s, {"tag": "HC-C02", "site": "C02", "kind": "hand_crank"}, operator="seed")
-        add_asset(s, {"tag": "EL-C01", "site": "C01", "kind": "electronic",
-                      "controller_transport": "modbus_tcp", "controller_host": "127.0.0.1"},
-                  operator="seed")
+        add_asset(
+            s,
+            {
+                "tag": "EL-C01",
+                "site": "C01",
+                "kind": "electronic",
+                "controller_transport": "modbus_tcp",
+                "controller_host": "127.0.0.1",
+            },
+            operator="seed",
+        )
 
 
 @pytest.fixture

@@ -6,9 +6,23 @@ import json
 
 
 def test_finding_notice_workflow_through_the_cli(fdb, cli, tmp_path) -> None:
-    result = cli("finding", "add", "--asset", "HC-C01", "--category", "corrosion",
-                 "--severity", "critical", "--description", "转轴锈蚀，无法摇动",
-                 "--attach", "photos/hc-c01.jpg", "--found-at", "2025-03-10 09:30", "--json")
+    result = cli(
+        "finding",
+        "add",
+        "--asset",
+        "HC-C01",
+        "--category",
+        "corrosion",
+        "--severity",
+        "critical",
+        "--description",
+        "转轴锈蚀，无法摇动",
+        "--attach",
+        "photos/hc-c01.jpg",
+        "--found-at",
+        "2025-03-10 09:30",
+        "--json",
+    )
     assert result.exit_code == 0, result.stderr
     added = json.loads(result.stdout)
     assert added["found_at"] == "2025-03-10T01:30:00+00:00"  # 09:30 Shanghai
@@ -16,9 +30,22 @@ def test_finding_notice_workflow_through_the_cli(fdb, cli, tmp_path) -> None:
     asset = cli.json("asset", "show", "HC-C01")
     assert asset["status"] == "faulty"
 
-    result = cli("notice", "issue", "--finding", str(added["id"]), "--deadline", "2099-04-30",
-                 "--unit", "东风社区居委会", "--person", "王建国", "--action", "更换转轴",
-                 "--prefix", "安人防")
+    result = cli(
+        "notice",
+        "issue",
+        "--finding",
+        str(added["id"]),
+        "--deadline",
+        "2099-04-30",
+        "--unit",
+        "东风社区居委会",
+        "--person",
+        "王建国",
+        "--action",
+        "更换转轴",
+        "--prefix",
+        "安人防",
+    )
     assert result.exit_code == 0, result.stderr
     number = result.stdout.strip()
     assert number.startswith("安人防-") and number.endswith("-001")
@@ -27,8 +54,12 @@ def test_finding_notice_workflow_through_the_cli(fdb, cli, tmp_path) -> None:
     assert result.exit_code == 5
     assert "is open" in result.stderr and "nothing was changed" in result.stderr
     assert cli("notice", "update", number, "--status", "in_progress").exit_code == 0
-    assert cli("notice", "update", number, "--status", "awaiting_recheck",
-               "--note", "已更换").exit_code == 0
+    assert (
+        cli(
+            "notice", "update", number, "--status", "awaiting_recheck", "--note", "已更换"
+        ).exit_code
+        == 0
+    )
     assert cli("notice", "recheck", number, "--fail", "--note", "仍有异响").exit_code == 0
     assert cli.json("notice", "show", number)["status"] == "reopened"
     assert cli("notice", "update", number, "--status", "awaiting_recheck").exit_code == 0
@@ -38,7 +69,14 @@ def test_finding_notice_workflow_through_the_cli(fdb, cli, tmp_path) -> None:
 
     shown = cli.json("notice", "show", number)
     assert [h["event"] for h in shown["history"]] == [
-        "issue", "start", "submit", "recheck_fail", "submit", "recheck_pass", "close"]
+        "issue",
+        "start",
+        "submit",
+        "recheck_fail",
+        "submit",
+        "recheck_pass",
+        "close",
+    ]
     assert shown["history"][-1]["by"] == "主任"
     assert cli.json("finding", "show", str(added["id"]))["status"] == "resolved"
     assert cli.json("asset", "show", "HC-C01")["status"] == "in_service"
@@ -54,21 +92,66 @@ def test_finding_notice_workflow_through_the_cli(fdb, cli, tmp_path) -> None:
 
 
 def test_bad_input_names_the_field_and_writes_nothing(fdb, cli) -> None:
-    result = cli("finding", "add", "--asset", "NOPE", "--category", "power",
-                 "--severity", "minor", "--description", "x")
+    result = cli(
+        "finding",
+        "add",
+        "--asset",
+        "NOPE",
+        "--category",
+        "power",
+        "--severity",
+        "minor",
+        "--description",
+        "x",
+    )
     assert result.exit_code == 4 and "NOPE" in result.stderr
-    result = cli("finding", "add", "--category", "power", "--severity", "minor",
-                 "--description", "x")
+    result = cli(
+        "finding", "add", "--category", "power", "--severity", "minor", "--description", "x"
+    )
     assert result.exit_code == 3 and "asset" in result.stderr
-    result = cli("finding", "add", "--asset", "HC-C01", "--category", "rust",
-                 "--severity", "minor", "--description", "x")
+    result = cli(
+        "finding",
+        "add",
+        "--asset",
+        "HC-C01",
+        "--category",
+        "rust",
+        "--severity",
+        "minor",
+        "--description",
+        "x",
+    )
     assert result.exit_code == 2 and "category" in result.stderr
-    result = cli("finding", "add", "--asset", "HC-C01", "--category", "power",
-                 "--severity", "minor", "--description", "x", "--found-at", "yesterday")
+    result = cli(
+        "finding",
+        "add",
+        "--asset",
+        "HC-C01",
+        "--category",
+        "power",
+        "--severity",
+        "minor",
+        "--description",
+        "x",
+        "--found-at",
+        "yesterday",
+    )
     assert result.exit_code == 2 and "found-at" in result.stderr
     assert cli.json("finding", "list") == []
-    result = cli("notice", "issue", "--finding", "1", "--deadline", "2025-04-31",
-                 "--unit", "u", "--person", "p", "--action", "a")
+    result = cli(
+        "notice",
+        "issue",
+        "--finding",
+        "1",
+        "--deadline",
+        "2025-04-31",
+        "--unit",
+        "u",
+        "--person",
+        "p",
+        "--action",
+        "a",
+    )
     assert result.exit_code == 2 and "deadline" in result.stderr
     assert cli("notice", "print", "ZG-2025-999").exit_code == 4
     assert cli.json("notice", "list") == []
@@ -76,15 +159,62 @@ def test_bad_input_names_the_field_and_writes_nothing(fdb, cli) -> None:
 
 def test_lists_filter_and_flag_overdue(fdb, cli) -> None:
     for asset, category in (("HC-C01", "signage"), ("HC-C02", "power"), ("EL-C01", "power")):
-        assert cli("finding", "add", "--asset", asset, "--category", category,
-                   "--severity", "minor", "--description", "x").exit_code == 0
+        assert (
+            cli(
+                "finding",
+                "add",
+                "--asset",
+                asset,
+                "--category",
+                category,
+                "--severity",
+                "minor",
+                "--description",
+                "x",
+            ).exit_code
+            == 0
+        )
     assert [f["asset"] for f in cli.json("finding", "list", "--category", "power")] == [
-        "EL-C01", "HC-C02"]
+        "EL-C01",
+        "HC-C02",
+    ]
     assert [f["id"] for f in cli.json("finding", "list", "--site", "C01")] == [3, 1]
-    assert cli("notice", "issue", "--finding", "1", "--deadline", "2020-01-31", "--issued-on",
-               "2020-01-02", "--unit", "u", "--person", "p", "--action", "a").exit_code == 0
-    assert cli("notice", "issue", "--finding", "2", "--deadline", "2999-01-01",
-               "--unit", "u", "--person", "p", "--action", "a").exit_code == 0
+    assert (
+        cli(
+            "notice",
+            "issue",
+            "--finding",
+            "1",
+            "--deadline",
+            "2020-01-31",
+            "--issued-on",
+            "2020-01-02",
+            "--unit",
+            "u",
+            "--person",
+            "p",
+            "--action",
+            "a",
+        ).exit_code
+        == 0
+    )
+    assert (
+        cli(
+            "notice",
+            "issue",
+            "--finding",
+            "2",
+            "--deadline",
+            "2999-01-01",
+            "--unit",
+            "u",
+            "--person",
+            "p",
+            "--action",
+            "a",
+        ).exit_code
+        == 0
+    )
     overdue = cli.json("notice", "list", "--overdue")
     assert [n["number"] for n in overdue] == ["ZG-2020-001"]
     assert overdue[0]["days_overdue"] > 365
@@ -96,16 +226,58 @@ def test_lists_filter_and_flag_overdue(fdb, cli) -> None:
 
 
 def test_drills_add_and_list(fdb, cli) -> None:
-    assert cli("drill", "add", "--site", "C01", "--date", "2025-03-28", "--participants", "320",
-               "--certificates", "25", "--certificate-type", "急救基础").exit_code == 0
-    assert cli("drill", "add", "--site", "C02", "--date", "2025-05-12", "--kind", "publicity",
-               "--participants", "150", "--materials", "400").exit_code == 0
-    result = cli("drill", "add", "--site", "C02", "--date", "2025-05-12",
-                 "--participants", "5", "--certificates", "6")
+    assert (
+        cli(
+            "drill",
+            "add",
+            "--site",
+            "C01",
+            "--date",
+            "2025-03-28",
+            "--participants",
+            "320",
+            "--certificates",
+            "25",
+            "--certificate-type",
+            "急救基础",
+        ).exit_code
+        == 0
+    )
+    assert (
+        cli(
+            "drill",
+            "add",
+            "--site",
+            "C02",
+            "--date",
+            "2025-05-12",
+            "--kind",
+            "publicity",
+            "--participants",
+            "150",
+            "--materials",
+            "400",
+        ).exit_code
+        == 0
+    )
+    result = cli(
+        "drill",
+        "add",
+        "--site",
+        "C02",
+        "--date",
+        "2025-05-12",
+        "--participants",
+        "5",
+        "--certificates",
+        "6",
+    )
     assert result.exit_code == 3 and "certificates" in result.stderr
     rows = cli.json("drill", "list", "--year", "2025")
     assert [(r["site"], r["kind"], r["participants"]) for r in rows] == [
-        ("C02", "publicity", 150), ("C01", "evacuation_drill", 320)]
+        ("C02", "publicity", 150),
+        ("C01", "evacuation_drill", 320),
+    ]
     result = cli("drill", "list", "--kind", "evacuation_drill")
     assert "1 events, 320 participants, 25 certificates" in result.stderr
     assert cli.json("drill", "list", "--year", "2024") == []

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from tests.scheduling.conftest import plan, seed_county, work_orders
 
-DRILL = '''title = "monthly community drill"
+DRILL = """title = "monthly community drill"
 task = "drill"
 window = "1d"
 [assets]
@@ -15,7 +15,7 @@ kinds = ["hand_crank"]
 rule = "last_weekday"
 weekday = "fri"
 time = "15:00"
-'''
+"""
 
 
 def test_drill_closes_the_months_drill_order_at_that_site(db, tmp_path) -> None:
@@ -30,8 +30,14 @@ def test_drill_closes_the_months_drill_order_at_that_site(db, tmp_path) -> None:
     before = work_orders(sdb, task="drill")
     assert len(before) == 9  # 3 communities x 3 months
     with sdb.transaction() as s:
-        add_drill(s, operator="李工", site="C02", held_on=date(2026, 2, 26), participants=120,
-                  now=datetime(2026, 2, 27, 2, 0, tzinfo=UTC))
+        add_drill(
+            s,
+            operator="李工",
+            site="C02",
+            held_on=date(2026, 2, 26),
+            participants=120,
+            now=datetime(2026, 2, 27, 2, 0, tzinfo=UTC),
+        )
     done = [o for o in work_orders(sdb, task="drill") if o.status == "done"]
     assert len(done) == 1
     with sdb.session() as s:

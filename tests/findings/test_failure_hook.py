@@ -14,16 +14,29 @@ from sirenctl.registry.assets import get_asset
 from sirenctl.scheduling.results import CheckIn, ResultData, check_in, record_result
 from tests.findings.conftest import NOW
 
-CHECKLIST = ["crank turns freely (50-80 rpm reachable)", "mounting and bolts secure",
-             "no rust or damage on rotor and housing", "QR label present and readable",
-             "sound heard at 100 m"]
+CHECKLIST = [
+    "crank turns freely (50-80 rpm reachable)",
+    "mounting and bolts secure",
+    "no rust or damage on rotor and housing",
+    "QR label present and readable",
+    "sound heard at 100 m",
+]
 
 
 def _order(s, tag: str, task: str, campaign: str, checklist=None) -> WorkOrder:
-    order = WorkOrder(campaign=campaign, task=task, asset_id=get_asset(s, tag).id,
-                      nominal_at=NOW, due_at=NOW, act_at=NOW, window_end_at=NOW + timedelta(days=7),
-                      timezone="Asia/Shanghai", status="issued", planned_by="planner",
-                      checklist=checklist)
+    order = WorkOrder(
+        campaign=campaign,
+        task=task,
+        asset_id=get_asset(s, tag).id,
+        nominal_at=NOW,
+        due_at=NOW,
+        act_at=NOW,
+        window_end_at=NOW + timedelta(days=7),
+        timezone="Asia/Shanghai",
+        status="issued",
+        planned_by="planner",
+        checklist=checklist,
+    )
     s.add(order)
     s.flush()
     return order
@@ -32,14 +45,27 @@ def _order(s, tag: str, task: str, campaign: str, checklist=None) -> WorkOrder:
 def test_failed_trial_sounding_raises_a_critical_finding_and_marks_the_siren_faulty(fdb) -> None:
     with fdb.transaction() as s:
         order = _order(s, "EL-C01", "trial_sounding", "cn-918-trial-sounding")
-        result = record_result(s, get_asset(s, "EL-C01"), order, ResultData(
-            outcome="failed_to_sound", started_at=NOW, finished_at=NOW + timedelta(minutes=15),
-            notes="last-function echo: none"), kind="trial_sounding")
+        result = record_result(
+            s,
+            get_asset(s, "EL-C01"),
+            order,
+            ResultData(
+                outcome="failed_to_sound",
+                started_at=NOW,
+                finished_at=NOW + timedelta(minutes=15),
+                notes="last-function echo: none",
+            ),
+            kind="trial_sounding",
+        )
         result_id = result.id
     with fdb.session() as s:
         finding = s.scalar(select(Finding))
         assert (finding.source, finding.source_ref, finding.category, finding.severity) == (
-            "test_result", f"test_result:{result_id}", "sound", "critical")
+            "test_result",
+            f"test_result:{result_id}",
+            "sound",
+            "critical",
+        )
         assert "cn-918-trial-sounding" in finding.description
         assert "failed_to_sound" in finding.description
         assert finding.found_at == NOW + timedelta(minutes=15)
@@ -48,8 +74,13 @@ def test_failed_trial_sounding_raises_a_critical_finding_and_marks_the_siren_fau
 
 def test_passing_result_raises_nothing(fdb) -> None:
     with fdb.transaction() as s:
-        record_result(s, get_asset(s, "EL-C01"), None, ResultData(
-            outcome="pass", started_at=NOW, finished_at=NOW), kind="silent_test")
+        record_result(
+            s,
+            get_asset(s, "EL-C01"),
+            None,
+            ResultData(outcome="pass", started_at=NOW, finished_at=NOW),
+            kind="silent_test",
+        )
     with fdb.session() as s:
         assert s.scalars(select(Finding)).all() == []
 
@@ -57,13 +88,22 @@ def test_passing_result_raises_nothing(fdb) -> None:
 def test_failed_check_in_names_the_failed_items(fdb) -> None:
     with fdb.transaction() as s:
         order = _order(s, "HC-C01", "manual_check", "cn-handcrank-monthly-check", CHECKLIST)
-        check_in(s, get_asset(s, "HC-C01"), CheckIn(answers={
-            "1": "ok", "2": "ok", "3": "no", "4": "no", "5": "ok"}),
-            operator="李师傅", work_order=order, now=NOW)
+        check_in(
+            s,
+            get_asset(s, "HC-C01"),
+            CheckIn(answers={"1": "ok", "2": "ok", "3": "no", "4": "no", "5": "ok"}),
+            operator="李师傅",
+            work_order=order,
+            now=NOW,
+        )
     with fdb.session() as s:
         finding = s.scalar(select(Finding))
         assert (finding.source, finding.category, finding.severity, finding.found_by) == (
-            "check_in", "corrosion", "major", "李师傅")
+            "check_in",
+            "corrosion",
+            "major",
+            "李师傅",
+        )
         assert "no rust or damage on rotor and housing: no" in finding.description
         assert "QR label present and readable: no" in finding.description
         assert s.scalar(select(Asset.status).where(Asset.tag == "HC-C01")) == "in_service"

@@ -32,15 +32,30 @@ DEADLINE = date(2025, 3, 31)
 
 def _finding(db, asset="HC-C01", severity="major", category="corrosion") -> int:
     with db.transaction() as s:
-        return add_finding(s, operator="insp", asset=asset, category=category, severity=severity,
-                           description="转轴锈蚀", now=NOW).id
+        return add_finding(
+            s,
+            operator="insp",
+            asset=asset,
+            category=category,
+            severity=severity,
+            description="转轴锈蚀",
+            now=NOW,
+        ).id
 
 
 def _issue(db, *findings: int, prefix: str = "ZG") -> str:
     with db.transaction() as s:
-        return issue_notice(s, operator="office", findings=list(findings), deadline=DEADLINE,
-                            responsible_unit="东风社区居委会", responsible_person="王建国",
-                            required_action="除锈并上油", prefix=prefix, now=NOW).number
+        return issue_notice(
+            s,
+            operator="office",
+            findings=list(findings),
+            deadline=DEADLINE,
+            responsible_unit="东风社区居委会",
+            responsible_person="王建国",
+            required_action="除锈并上油",
+            prefix=prefix,
+            now=NOW,
+        ).number
 
 
 def _status(db, number: str) -> str:
@@ -74,33 +89,50 @@ def test_issue_numbers_in_sequence_per_prefix_and_year(fdb) -> None:
         assert notice.issued_on == date(2025, 3, 10)
         assert [f.id for f in notice.findings] == [1]
         assert [(e.event, e.from_status, e.to_status, e.by) for e in notice.events] == [
-            ("issue", None, "open", "office")]
+            ("issue", None, "open", "office")
+        ]
 
 
 def test_full_lifecycle_closes_findings_and_is_audited(fdb) -> None:
     fid = _finding(fdb)
     number = _issue(fdb, fid)
-    steps = [("start", "in_progress"), ("submit", "awaiting_recheck"),
-             ("recheck_fail", "reopened"), ("start", "in_progress"),
-             ("submit", "awaiting_recheck"), ("recheck_pass", "awaiting_recheck"),
-             ("close", "closed")]
+    steps = [
+        ("start", "in_progress"),
+        ("submit", "awaiting_recheck"),
+        ("recheck_fail", "reopened"),
+        ("start", "in_progress"),
+        ("submit", "awaiting_recheck"),
+        ("recheck_pass", "awaiting_recheck"),
+        ("close", "closed"),
+    ]
     for i, (action, expected) in enumerate(steps, start=1):
         with fdb.transaction() as s:
-            notice = apply_action(s, number, action, operator=f"user{i}",
-                                  note=f"step {i}", now=NOW + timedelta(days=i))
+            notice = apply_action(
+                s,
+                number,
+                action,
+                operator=f"user{i}",
+                note=f"step {i}",
+                now=NOW + timedelta(days=i),
+            )
             assert notice.status == expected
     with fdb.session() as s:
         notice = get_notice(s, number)
         assert [(e.event, e.to_status, e.by) for e in notice.events][1:] == [
-            (a, st, f"user{i}") for i, (a, st) in enumerate(steps, start=1)]
+            (a, st, f"user{i}") for i, (a, st) in enumerate(steps, start=1)
+        ]
         assert notice.closed_at == NOW + timedelta(days=7)
         assert notice_to_dict(notice, NOW)["closed_on_time"] is True
         assert get_finding(s, fid).status == "resolved"
-        audit = s.execute(select(AuditEvent.action, AuditEvent.operator, AuditEvent.at)
-                          .where(AuditEvent.object_ref == number).order_by(AuditEvent.id)).all()
+        audit = s.execute(
+            select(AuditEvent.action, AuditEvent.operator, AuditEvent.at)
+            .where(AuditEvent.object_ref == number)
+            .order_by(AuditEvent.id)
+        ).all()
         assert [a for a, _, _ in audit] == ["notice.issue"] + [f"notice.{a}" for a, _ in steps]
         assert [(o, at) for _, o, at in audit][1:] == [
-            (f"user{i}", NOW + timedelta(days=i)) for i in range(1, 8)]
+            (f"user{i}", NOW + timedelta(days=i)) for i in range(1, 8)
+        ]
 
 
 def test_update_status_and_recheck_with_close(fdb) -> None:
@@ -115,14 +147,20 @@ def test_update_status_and_recheck_with_close(fdb) -> None:
 
 
 ALL_STATUSES = [s.value for s in NoticeStatus]
-INVALID = [(status, action) for status in ALL_STATUSES for action in ACTIONS
-           if not ACTIONS[action].allows(status)] + [("awaiting_recheck", "close")]
+INVALID = [
+    (status, action)
+    for status in ALL_STATUSES
+    for action in ACTIONS
+    if not ACTIONS[action].allows(status)
+] + [("awaiting_recheck", "close")]
 
 
 def test_every_invalid_transition_is_refused_and_changes_nothing(fdb) -> None:
     def counts(s):
-        return (s.scalar(select(func.count()).select_from(NoticeEvent)),
-                s.scalar(select(func.count()).select_from(AuditEvent)))
+        return (
+            s.scalar(select(func.count()).select_from(NoticeEvent)),
+            s.scalar(select(func.count()).select_from(AuditEvent)),
+        )
 
     assert len(INVALID) == 18  # 25 pairs - 8 legal + close without a passed re-check
     for status, action in INVALID:
@@ -151,21 +189,62 @@ def test_issue_refuses_bad_input_without_using_a_number(fdb) -> None:
     fid = _finding(fdb)
     other_site = _finding(fdb, asset="HC-C02")
     with pytest.raises(ValidationFailed, match="several sites"), fdb.transaction() as s:
-        issue_notice(s, operator="o", findings=[fid, other_site], deadline=DEADLINE,
-                     responsible_unit="u", responsible_person="p", required_action="a", now=NOW)
+        issue_notice(
+            s,
+            operator="o",
+            findings=[fid, other_site],
+            deadline=DEADLINE,
+            responsible_unit="u",
+            responsible_person="p",
+            required_action="a",
+            now=NOW,
+        )
     with pytest.raises(ValidationFailed, match="deadline"), fdb.transaction() as s:
-        issue_notice(s, operator="o", findings=[fid], deadline=date(2025, 3, 1),
-                     responsible_unit="u", responsible_person="p", required_action="a", now=NOW)
+        issue_notice(
+            s,
+            operator="o",
+            findings=[fid],
+            deadline=date(2025, 3, 1),
+            responsible_unit="u",
+            responsible_person="p",
+            required_action="a",
+            now=NOW,
+        )
     with pytest.raises(ValidationFailed) as err, fdb.transaction() as s:
-        issue_notice(s, operator="o", findings=[], deadline=DEADLINE,
-                     responsible_unit=" ", responsible_person="p", required_action="a", now=NOW)
+        issue_notice(
+            s,
+            operator="o",
+            findings=[],
+            deadline=DEADLINE,
+            responsible_unit=" ",
+            responsible_person="p",
+            required_action="a",
+            now=NOW,
+        )
     assert {p.field for p in err.value.problems} == {"responsible_unit", "finding"}
     with pytest.raises(NotFound), fdb.transaction() as s:
-        issue_notice(s, operator="o", findings=[999], deadline=DEADLINE,
-                     responsible_unit="u", responsible_person="p", required_action="a", now=NOW)
+        issue_notice(
+            s,
+            operator="o",
+            findings=[999],
+            deadline=DEADLINE,
+            responsible_unit="u",
+            responsible_person="p",
+            required_action="a",
+            now=NOW,
+        )
     with pytest.raises(ValidationFailed, match="prefix"), fdb.transaction() as s:
-        issue_notice(s, operator="o", findings=[fid], deadline=DEADLINE, prefix="a b",
-                     responsible_unit="u", responsible_person="p", required_action="a", now=NOW)
+        issue_notice(
+            s,
+            operator="o",
+            findings=[fid],
+            deadline=DEADLINE,
+            prefix="a b",
+            responsible_unit="u",
+            responsible_person="p",
+            required_action="a",
+            now=NOW,
+        )
     assert _issue(fdb, fid) == "ZG-2025-001"
     with pytest.raises(Conflict, match="already covered"):
         _issue(fdb, fid)
@@ -204,12 +283,20 @@ def test_late_close_is_not_on_time(fdb) -> None:
 def test_edit_extends_deadline_and_is_recorded(fdb) -> None:
     number = _issue(fdb, _finding(fdb))
     with fdb.transaction() as s:
-        edit_notice(s, number, {"deadline": date(2025, 4, 15), "responsible_person": "李娜"},
-                    operator="chief", now=NOW)
+        edit_notice(
+            s,
+            number,
+            {"deadline": date(2025, 4, 15), "responsible_person": "李娜"},
+            operator="chief",
+            now=NOW,
+        )
     with fdb.session() as s:
         notice = get_notice(s, number)
         assert (notice.deadline, notice.responsible_person) == (date(2025, 4, 15), "李娜")
-        assert notice.events[-1].event == "edit" and "2025-03-31 -> 2025-04-15" in notice.events[-1].note
+        assert (
+            notice.events[-1].event == "edit"
+            and "2025-03-31 -> 2025-04-15" in notice.events[-1].note
+        )
     _drive_to(fdb, number, "closed")
     with pytest.raises(InvalidTransition, match="final"), fdb.transaction() as s:
         edit_notice(s, number, {"deadline": date(2025, 5, 1)}, operator="chief", now=NOW)
@@ -269,7 +356,17 @@ def test_a_second_close_waits_for_the_first_and_is_refused(fdb) -> None:
 
 
 def test_a_finding_cannot_be_dated_in_the_future(fdb) -> None:
-    with pytest.raises(ValidationFailed, match="found_at: is in the future"), \
-            fdb.transaction() as s:
-        add_finding(s, operator="o", asset="HC-C01", category="other", severity="minor",
-                    description="x", found_at=NOW + timedelta(hours=1), now=NOW)
+    with (
+        pytest.raises(ValidationFailed, match="found_at: is in the future"),
+        fdb.transaction() as s,
+    ):
+        add_finding(
+            s,
+            operator="o",
+            asset="HC-C01",
+            category="other",
+            severity="minor",
+            description="x",
+            found_at=NOW + timedelta(hours=1),
+            now=NOW,
+        )

@@ -47,11 +47,25 @@ db.dispose()
 def issue_many(db: Database, count: int, then: Callable[[], None] = lambda: None) -> None:
     for _ in range(count):
         with db.transaction() as s:
-            finding = add_finding(s, operator="t", site="C01", category="other",
-                                  severity="minor", description="x", now=NOW)
-            issue_notice(s, operator="t", findings=[finding.id], deadline=date(2025, 12, 31),
-                         responsible_unit="u", responsible_person="p", required_action="a",
-                         now=NOW)
+            finding = add_finding(
+                s,
+                operator="t",
+                site="C01",
+                category="other",
+                severity="minor",
+                description="x",
+                now=NOW,
+            )
+            issue_notice(
+                s,
+                operator="t",
+                findings=[finding.id],
+                deadline=date(2025, 12, 31),
+                responsible_unit="u",
+                responsible_person="p",
+                required_action="a",
+                now=NOW,
+            )
             then()
 
 
@@ -75,8 +89,13 @@ def test_threads_never_draw_the_same_number(fdb) -> None:
 
 def test_processes_never_draw_the_same_number(fdb, tmp_path) -> None:
     go = tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, "-c", ISSUE, fdb.url, str(PER_WORKER), str(go),
-                               str(i)], stderr=subprocess.PIPE) for i in range(PROCESSES)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", ISSUE, fdb.url, str(PER_WORKER), str(go), str(i)],
+            stderr=subprocess.PIPE,
+        )
+        for i in range(PROCESSES)
+    ]
     deadline = time.monotonic() + 60
     while len(list(tmp_path.glob("go.ready.*"))) < PROCESSES and time.monotonic() < deadline:
         if any(p.poll() is not None for p in procs):
@@ -103,7 +122,10 @@ def test_a_rolled_back_issue_leaves_no_gap_and_numbers_are_never_reused(fdb) -> 
     issue_many(fdb, 1)
     assert sorted(numbers(fdb)) == expected(3)
     with fdb.transaction() as s:  # even a notice renumbered by hand does not free its number
-        s.execute(RectificationNotice.__table__.update().values(number="X")
-                  .where(RectificationNotice.number == "ZG-2025-003"))
+        s.execute(
+            RectificationNotice.__table__.update()
+            .values(number="X")
+            .where(RectificationNotice.number == "ZG-2025-003")
+        )
     issue_many(fdb, 1)
     assert "ZG-2025-004" in numbers(fdb) and "ZG-2025-003" not in numbers(fdb)

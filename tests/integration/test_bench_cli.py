@@ -43,14 +43,26 @@ def test_bench_programme_plays_and_is_audited(sqlite_cli, tmp_path) -> None:
     with fleet_in_thread([SimSpec("BENCH-01", kind="electronic")], time_scale=SPEED) as fleet:
         _register(sqlite_cli, fleet)
         assert sqlite_cli("asset", "edit", "BENCH-01", "--bench").exit_code == 0
-        result = sqlite_cli("bench", "sound", "BENCH-01", "--programme", "three-growls",
-                            "--schedules", _schedules(tmp_path), "--time-scale", str(SPEED),
-                            "--json")
+        result = sqlite_cli(
+            "bench",
+            "sound",
+            "BENCH-01",
+            "--programme",
+            "three-growls",
+            "--schedules",
+            _schedules(tmp_path),
+            "--time-scale",
+            str(SPEED),
+            "--json",
+        )
         assert result.exit_code == 0, result.stdout + result.stderr
         played = json.loads(result.stdout)
         # growl (code 4) is 5 s: steps start at 0, 25 and 50 s
         assert [(s["signal_code"], s["start_offset"], s["outcome"]) for s in played["steps"]] == [
-            (4, 0.0, "ok"), (4, 25.0, "ok"), (4, 50.0, "ok")]
+            (4, 0.0, "ok"),
+            (4, 25.0, "ok"),
+            (4, 50.0, "ok"),
+        ]
         assert [s["echo"]["function"] for s in played["steps"]] == [4, 4, 4]
         assert played["outcome"] == "pass" and played["test_result_id"]
         assert played["final_status"]["sounding"] is False
@@ -65,8 +77,9 @@ def test_live_siren_is_refused_and_nothing_is_sent(sqlite_cli) -> None:
 
     with fleet_in_thread([SimSpec("T01", kind="motor")], time_scale=SPEED) as fleet:
         _register(sqlite_cli, fleet)
-        result = sqlite_cli("bench", "sound", "T01", "--programme", "cn-growl",
-                            "--time-scale", str(SPEED))
+        result = sqlite_cli(
+            "bench", "sound", "T01", "--programme", "cn-growl", "--time-scale", str(SPEED)
+        )
         assert result.exit_code == 7
         assert "live siren, not a bench unit" in result.stderr
         assert fleet.controller("T01").last_function == 0  # the controller never heard a thing
@@ -82,8 +95,9 @@ def test_stale_echo_is_reported_as_failed_to_sound(sqlite_cli) -> None:
     with fleet_in_thread(specs, time_scale=SPEED) as fleet:
         _register(sqlite_cli, fleet)
         assert sqlite_cli("asset", "edit", "BENCH-02", "--bench").exit_code == 0
-        result = sqlite_cli("bench", "sound", "BENCH-02", "--programme", "cn-growl",
-                            "--time-scale", str(SPEED))
+        result = sqlite_cli(
+            "bench", "sound", "BENCH-02", "--programme", "cn-growl", "--time-scale", str(SPEED)
+        )
         assert result.exit_code == 8
         assert "failed_to_sound" in result.stdout
         assert "recorded test result" in result.stderr and "failed_to_sound" in result.stderr
@@ -98,11 +112,27 @@ def test_time_scale_is_refused_for_a_real_controller(sqlite_cli) -> None:
     from tests.registry.helpers import add_site
 
     add_site(sqlite_cli)
-    assert sqlite_cli("asset", "add", "--tag", "BENCH-R", "--site", "C01", "--kind", "electronic",
-                      "--controller-transport", "modbus_tcp", "--controller-host", "10.20.0.7",
-                      "--bench").exit_code == 0
-    result = sqlite_cli("bench", "sound", "BENCH-R", "--programme", "cn-growl",
-                        "--time-scale", "10")
+    assert (
+        sqlite_cli(
+            "asset",
+            "add",
+            "--tag",
+            "BENCH-R",
+            "--site",
+            "C01",
+            "--kind",
+            "electronic",
+            "--controller-transport",
+            "modbus_tcp",
+            "--controller-host",
+            "10.20.0.7",
+            "--bench",
+        ).exit_code
+        == 0
+    )
+    result = sqlite_cli(
+        "bench", "sound", "BENCH-R", "--programme", "cn-growl", "--time-scale", "10"
+    )
     assert result.exit_code == 7 and "only for simulated benches" in result.stderr
 
 

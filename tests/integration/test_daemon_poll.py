@@ -17,8 +17,11 @@ def test_daemon_poll_stores_last_known_status(sqlite_cli, sqlite_url) -> None:
     from sirenctl.simulators.faults import Faults
     from sirenctl.simulators.fleet import SimSpec
 
-    specs = [SimSpec("T01"), SimSpec("T02", faults=Faults(mains_fail=True)),
-             SimSpec("T03", faults=Faults(silent=True))]
+    specs = [
+        SimSpec("T01"),
+        SimSpec("T02", faults=Faults(mains_fail=True)),
+        SimSpec("T03", faults=Faults(silent=True)),
+    ]
     lines: list[str] = []
     with fleet_in_thread(specs, timeout=0.3) as fleet:
         _register(sqlite_cli, fleet)
@@ -28,6 +31,9 @@ def test_daemon_poll_stores_last_known_status(sqlite_cli, sqlite_url) -> None:
         known = known_statuses(session)
     db.dispose()
     assert {tag: (k.reachable, k.faulty, k.source) for tag, k in known.items()} == {
-        "T01": (True, False, "daemon"), "T02": (True, True, "daemon"), "T03": (False, False, "daemon")}
+        "T01": (True, False, "daemon"),
+        "T02": (True, True, "daemon"),
+        "T03": (False, False, "daemon"),
+    }
     assert "mains failed" in known["T02"].faults
     assert any("T03 unreachable" in line for line in lines)

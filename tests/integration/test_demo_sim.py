@@ -36,8 +36,13 @@ def test_demo_fleet_answers_on_the_registered_endpoints(tmp_path: Path) -> None:
     assert SIRENCTL
     demo = subprocess.run([SIRENCTL, "demo"], env=env, capture_output=True, text=True, timeout=60)
     assert demo.returncode == 0, demo.stderr
-    sim = subprocess.Popen([SIRENCTL, "sim", "run", "--faults", "T03=door_open"], env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sim = subprocess.Popen(
+        [SIRENCTL, "sim", "run", "--faults", "T03=door_open"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert sim.stdout is not None
         lines = [sim.stdout.readline() for _ in range(3)]
@@ -45,8 +50,13 @@ def test_demo_fleet_answers_on_the_registered_endpoints(tmp_path: Path) -> None:
         db = str(tmp_path / "data" / "demo.db")
         deadline = time.monotonic() + 20
         while True:
-            poll = subprocess.run([SIRENCTL, "--db", db, "poll", "--json"], env=env,
-                                  capture_output=True, text=True, timeout=60)
+            poll = subprocess.run(
+                [SIRENCTL, "--db", db, "poll", "--json"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
             rows = {r["tag"]: r for r in json.loads(poll.stdout or "[]")}
             if all(r["reachable"] for r in rows.values()) or time.monotonic() > deadline:
                 break
@@ -67,8 +77,13 @@ def test_demo_fleet_answers_on_the_registered_endpoints(tmp_path: Path) -> None:
 def test_bad_fault_spec_is_refused_before_anything_starts(tmp_path: Path) -> None:
     env = {**os.environ, "SIRENCTL_DATA_DIR": str(tmp_path / "data")}
     assert SIRENCTL
-    result = subprocess.run([SIRENCTL, "sim", "run", "--faults", "T01=explode"], env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [SIRENCTL, "sim", "run", "--faults", "T01=explode"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 3
     assert "explode" in result.stderr
 
@@ -84,8 +99,9 @@ def test_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
         except OSError:
             pytest.skip("demo simulator ports are in use on this machine")
         taken.listen()
-        result = subprocess.run([SIRENCTL, "sim", "run"], env=env, capture_output=True,
-                                text=True, timeout=60)
+        result = subprocess.run(
+            [SIRENCTL, "sim", "run"], env=env, capture_output=True, text=True, timeout=60
+        )
     assert result.returncode == 1
     assert "cannot start the simulators" in result.stderr
     assert f"127.0.0.1:{DEMO_SIM_BASE_PORT + 1}" in result.stderr

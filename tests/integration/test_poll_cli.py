@@ -15,9 +15,22 @@ pytest.importorskip("sirenctl.simulators.fleet")
 def _register(cli, fleet) -> None:  # type: ignore[no-untyped-def]
     add_site(cli)
     for tag, ep in fleet.endpoints.items():
-        args = ["asset", "add", "--tag", tag, "--site", "C01", "--kind", "electronic",
-                "--controller-transport", ep.transport, "--controller-model", ep.model,
-                "--controller-unit-id", str(ep.unit_id)]
+        args = [
+            "asset",
+            "add",
+            "--tag",
+            tag,
+            "--site",
+            "C01",
+            "--kind",
+            "electronic",
+            "--controller-transport",
+            ep.transport,
+            "--controller-model",
+            ep.model,
+            "--controller-unit-id",
+            str(ep.unit_id),
+        ]
         if ep.transport == "modbus_tcp":
             args += ["--controller-host", ep.host, "--controller-port", str(ep.port)]
         else:
@@ -38,7 +51,9 @@ def test_poll_reports_healthy_faulty_and_unreachable(sqlite_cli) -> None:
     ]
     with fleet_in_thread(specs, timeout=0.3) as fleet:
         _register(sqlite_cli, fleet)
-        crank = sqlite_cli("asset", "add", "--tag", "HC-C01", "--site", "C01", "--kind", "hand_crank")
+        crank = sqlite_cli(
+            "asset", "add", "--tag", "HC-C01", "--site", "C01", "--kind", "hand_crank"
+        )
         assert crank.exit_code == 0
         result = sqlite_cli("poll", "--json", "--timeout", "0.3")
         rows = {r["tag"]: r for r in json.loads(result.stdout)}

@@ -17,7 +17,9 @@ def test_every_mutation_is_audited(cli, tmp_path) -> None:
     add_site(cli)
     add_crank(cli)
     assert cli("site", "edit", "C01", "--contact-phone", "110", operator="李工").exit_code == 0
-    assert cli("asset", "edit", "HC-C01", "--status", "under_repair", operator="李工").exit_code == 0
+    assert (
+        cli("asset", "edit", "HC-C01", "--status", "under_repair", operator="李工").exit_code == 0
+    )
     assert cli("asset", "retire", "HC-C01", "--reason", "锈蚀", operator="张主任").exit_code == 0
     csv_file = tmp_path / "a.csv"
     csv_file.write_text("tag,site,kind\nHC-X,C01,hand_crank\n", encoding="utf-8")
@@ -33,7 +35,9 @@ def test_every_mutation_is_audited(cli, tmp_path) -> None:
         ("asset.import", "HC-X", "tester"),
     ]
     edit = events[3]
-    assert edit["before"] == {"status": "in_service"} and edit["after"] == {"status": "under_repair"}
+    assert edit["before"] == {"status": "in_service"} and edit["after"] == {
+        "status": "under_repair"
+    }
     assert events[4]["message"] == "锈蚀"
     assert events[0]["after"]["name"] == "东风社区"
     assert all(e["at"].endswith("+00:00") for e in events)  # stored and shown as UTC
@@ -50,7 +54,9 @@ def test_failed_changes_leave_no_audit(cli) -> None:
 def test_audit_filters(cli) -> None:
     add_site(cli)
     add_crank(cli)
-    assert [e["action"] for e in cli.json("audit", "list", "--object", "asset:HC-C01")] == ["asset.add"]
+    assert [e["action"] for e in cli.json("audit", "list", "--object", "asset:HC-C01")] == [
+        "asset.add"
+    ]
     assert [e["action"] for e in cli.json("audit", "list", "--action", "site")] == ["site.add"]
     assert cli.json("audit", "list", "--operator", "someone-else") == []
 
@@ -64,4 +70,6 @@ def test_audit_rows_cannot_be_changed_or_deleted(db) -> None:
         with pytest.raises(DBAPIError, match="append-only"), db.transaction() as session:
             session.execute(text(statement))
     with db.session() as session:
-        assert session.execute(text("SELECT operator FROM audit_event")).scalars().all() == ["tester"]
+        assert session.execute(text("SELECT operator FROM audit_event")).scalars().all() == [
+            "tester"
+        ]

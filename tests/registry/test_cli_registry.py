@@ -10,7 +10,9 @@ def test_site_add_list_show_edit_with_cjk(cli) -> None:
     add_site(cli, "C02", "幸福家园社区")
     sites = cli.json("site", "list")
     assert [(s["code"], s["name"], s["population"]) for s in sites] == [
-        ("C01", "东风社区", 8200), ("C02", "幸福家园社区", 8200)]
+        ("C01", "东风社区", 8200),
+        ("C02", "幸福家园社区", 8200),
+    ]
     assert sites[0]["timezone"] == "Asia/Shanghai"
     table = cli("site", "list", "--search", "幸福")
     assert "幸福家园社区" in table.stdout and "东风社区" not in table.stdout
@@ -22,8 +24,9 @@ def test_site_add_list_show_edit_with_cjk(cli) -> None:
 
 
 def test_site_add_rejects_bad_values_and_duplicates(cli) -> None:
-    bad = cli("site", "add", "--code", "C09", "--name", "x", "--latitude", "91",
-              "--population", "many")
+    bad = cli(
+        "site", "add", "--code", "C09", "--name", "x", "--latitude", "91", "--population", "many"
+    )
     assert bad.exit_code == 3
     assert "latitude: latitude must be between -90 and 90" in bad.stderr
     assert "population: not a whole number" in bad.stderr
@@ -40,17 +43,37 @@ def test_asset_lifecycle_and_filters(cli) -> None:
     add_site(cli, "C02", "幸福家园社区")
     add_crank(cli)
     add_crank(cli, "HC-C02", "C02")
-    result = cli("asset", "add", "--tag", "T01", "--site", "C02", "--kind", "electronic",
-                 "--controller-transport", "modbus_tcp", "--controller-host", "127.0.0.1",
-                 "--rated-dbc", "118", "--bench")
+    result = cli(
+        "asset",
+        "add",
+        "--tag",
+        "T01",
+        "--site",
+        "C02",
+        "--kind",
+        "electronic",
+        "--controller-transport",
+        "modbus_tcp",
+        "--controller-host",
+        "127.0.0.1",
+        "--rated-dbc",
+        "118",
+        "--bench",
+    )
     assert result.exit_code == 0, result.stderr
     t01 = cli.json("asset", "show", "T01")
     # defaults a technician expects for a Modbus TCP controller
     assert (t01["controller_port"], t01["controller_unit_id"], t01["controller_model"]) == (
-        502, 1, "sirenctl-generic")
+        502,
+        1,
+        "sirenctl-generic",
+    )
     assert t01["is_bench"] is True and t01["site"] == "C02"
 
-    assert [a["tag"] for a in cli.json("asset", "list", "--kind", "hand_crank")] == ["HC-C01", "HC-C02"]
+    assert [a["tag"] for a in cli.json("asset", "list", "--kind", "hand_crank")] == [
+        "HC-C01",
+        "HC-C02",
+    ]
     assert [a["tag"] for a in cli.json("asset", "list", "--site", "C02")] == ["HC-C02", "T01"]
     assert [a["tag"] for a in cli.json("asset", "list", "--tag", "c0")] == ["HC-C01", "HC-C02"]
     assert [a["tag"] for a in cli.json("asset", "list", "--search", "幸福")] == ["HC-C02", "T01"]
@@ -67,19 +90,55 @@ def test_asset_lifecycle_and_filters(cli) -> None:
 
 def test_asset_add_validation(cli) -> None:
     add_site(cli)
-    crank_with_controller = cli("asset", "add", "--tag", "X1", "--site", "C01", "--kind",
-                                "hand_crank", "--controller-transport", "modbus_tcp",
-                                "--controller-host", "10.0.0.1")
+    crank_with_controller = cli(
+        "asset",
+        "add",
+        "--tag",
+        "X1",
+        "--site",
+        "C01",
+        "--kind",
+        "hand_crank",
+        "--controller-transport",
+        "modbus_tcp",
+        "--controller-host",
+        "10.0.0.1",
+    )
     assert crank_with_controller.exit_code == 3
     assert "a hand-crank siren has no controller" in crank_with_controller.stderr
-    rtu_without_device = cli("asset", "add", "--tag", "X2", "--site", "C01", "--kind", "motor",
-                             "--controller-transport", "modbus_rtu")
+    rtu_without_device = cli(
+        "asset",
+        "add",
+        "--tag",
+        "X2",
+        "--site",
+        "C01",
+        "--kind",
+        "motor",
+        "--controller-transport",
+        "modbus_rtu",
+    )
     assert rtu_without_device.exit_code == 3
     assert "controller_device: is required for modbus_rtu" in rtu_without_device.stderr
-    odd_baud = cli("asset", "add", "--tag", "X5", "--site", "C01", "--kind", "motor",
-                   "--controller-transport", "modbus_rtu", "--controller-device", "/dev/ttyUSB0",
-                   "--controller-serial", "1234 8N1")  # the driver could never open this line
-    assert odd_baud.exit_code == 3 and "controller_serial: expected serial settings" in odd_baud.stderr
+    odd_baud = cli(
+        "asset",
+        "add",
+        "--tag",
+        "X5",
+        "--site",
+        "C01",
+        "--kind",
+        "motor",
+        "--controller-transport",
+        "modbus_rtu",
+        "--controller-device",
+        "/dev/ttyUSB0",
+        "--controller-serial",
+        "1234 8N1",
+    )  # the driver could never open this line
+    assert (
+        odd_baud.exit_code == 3 and "controller_serial: expected serial settings" in odd_baud.stderr
+    )
     unknown_site = cli("asset", "add", "--tag", "X3", "--site", "C77", "--kind", "motor")
     assert unknown_site.exit_code == 4 and "C77" in unknown_site.stderr
     bad_kind = cli("asset", "add", "--tag", "X4", "--site", "C01", "--kind", "trumpet")

@@ -15,17 +15,25 @@ def _write(tmp_path, text: str, *, bom: bool = False, name: str = "assets.csv"):
 
 def test_chinese_headers_with_bom_as_from_excel(cli, tmp_path) -> None:
     add_site(cli)
-    path = _write(tmp_path, (
-        "标签,社区编码,类型,名称,实测声级,测量距离,管护人,状态,备用电池\r\n"
-        "HC-C01,C01,手摇,东风社区手摇警报器,96,30,网格员老王,在用,否\r\n"
-        "T01,C01,电声,东风电声警报器,,,,故障,是\r\n"
-    ), bom=True)
+    path = _write(
+        tmp_path,
+        (
+            "标签,社区编码,类型,名称,实测声级,测量距离,管护人,状态,备用电池\r\n"
+            "HC-C01,C01,手摇,东风社区手摇警报器,96,30,网格员老王,在用,否\r\n"
+            "T01,C01,电声,东风电声警报器,,,,故障,是\r\n"
+        ),
+        bom=True,
+    )
     result = cli("asset", "import", str(path))
     assert result.exit_code == 0, result.stderr
     assert "imported 2 asset(s)" in result.stderr
     crank = cli.json("asset", "show", "HC-C01")
     assert (crank["kind"], crank["name"], crank["measured_db"], crank["custodian"]) == (
-        "hand_crank", "东风社区手摇警报器", 96.0, "网格员老王")
+        "hand_crank",
+        "东风社区手摇警报器",
+        96.0,
+        "网格员老王",
+    )
     t01 = cli.json("asset", "show", "T01")
     assert (t01["kind"], t01["status"], t01["battery_backup"]) == ("electronic", "faulty", True)
 
@@ -33,18 +41,21 @@ def test_chinese_headers_with_bom_as_from_excel(cli, tmp_path) -> None:
 def test_any_bad_row_imports_nothing_and_reports_every_line(cli, tmp_path) -> None:
     add_site(cli)
     add_crank(cli, "HC-OLD")
-    path = _write(tmp_path, (
-        "tag,site,kind,latitude,longitude,rated_dbc,install_date\n"
-        "OK-1,C01,motor,36.6,117.0,120,2024-01-05\n"        # line 2: fine
-        ",C01,motor,,,,\n"                                   # line 3: missing tag
-        "OK-1,C01,motor,,,,\n"                               # line 4: duplicate of line 2
-        "X-3,C99,motor,,,,\n"                                # line 5: unknown site
-        "X-4,C01,motor,136.6,117,,\n"                        # line 6: bad latitude
-        "X-5,C01,foghorn,,,,\n"                              # line 7: unknown kind
-        "X-6,C01,motor,,,loud,\n"                            # line 8: bad number
-        "HC-OLD,C01,hand_crank,,,,\n"                        # line 9: tag already registered
-        "X-8,C01,motor,,,,2024-13-01\n"                      # line 10: bad date
-    ))
+    path = _write(
+        tmp_path,
+        (
+            "tag,site,kind,latitude,longitude,rated_dbc,install_date\n"
+            "OK-1,C01,motor,36.6,117.0,120,2024-01-05\n"  # line 2: fine
+            ",C01,motor,,,,\n"  # line 3: missing tag
+            "OK-1,C01,motor,,,,\n"  # line 4: duplicate of line 2
+            "X-3,C99,motor,,,,\n"  # line 5: unknown site
+            "X-4,C01,motor,136.6,117,,\n"  # line 6: bad latitude
+            "X-5,C01,foghorn,,,,\n"  # line 7: unknown kind
+            "X-6,C01,motor,,,loud,\n"  # line 8: bad number
+            "HC-OLD,C01,hand_crank,,,,\n"  # line 9: tag already registered
+            "X-8,C01,motor,,,,2024-13-01\n"  # line 10: bad date
+        ),
+    )
     result = cli("asset", "import", str(path))
     assert result.exit_code == 3
     err = result.stderr
@@ -87,10 +98,30 @@ def test_export_round_trips_through_import_csv_and_json(db_url, tmp_path) -> Non
     source = CLI(db_url)
     add_site(source)
     add_crank(source)
-    r = source("asset", "add", "--tag", "T04", "--site", "C01", "--kind", "electronic",
-               "--controller-transport", "modbus_rtu", "--controller-device", "/dev/ttyUSB0",
-               "--controller-unit-id", "4", "--install-date", "2024-09-01", "--rated-dbc", "118.5",
-               "--power-mains", "--battery-backup", "--notes", "带逗号, 和\"引号\"")
+    r = source(
+        "asset",
+        "add",
+        "--tag",
+        "T04",
+        "--site",
+        "C01",
+        "--kind",
+        "electronic",
+        "--controller-transport",
+        "modbus_rtu",
+        "--controller-device",
+        "/dev/ttyUSB0",
+        "--controller-unit-id",
+        "4",
+        "--install-date",
+        "2024-09-01",
+        "--rated-dbc",
+        "118.5",
+        "--power-mains",
+        "--battery-backup",
+        "--notes",
+        '带逗号, 和"引号"',
+    )
     assert r.exit_code == 0, r.stderr
     original = source.json("asset", "list")
 
@@ -108,7 +139,10 @@ def test_export_with_chinese_headers_imports_back(sqlite_cli, tmp_path) -> None:
     add_site(sqlite_cli)
     add_crank(sqlite_cli)
     out = tmp_path / "zh.csv"
-    assert sqlite_cli("asset", "export", "--chinese-headers", "--excel", "--out", str(out)).exit_code == 0
+    assert (
+        sqlite_cli("asset", "export", "--chinese-headers", "--excel", "--out", str(out)).exit_code
+        == 0
+    )
     raw = out.read_bytes()
     assert raw.startswith("\ufeff标签,社区编码,类型".encode())
     copy = tmp_path / "copy.db"
@@ -118,4 +152,5 @@ def test_export_with_chinese_headers_imports_back(sqlite_cli, tmp_path) -> None:
     add_site(target)
     assert target("asset", "import", str(out)).exit_code == 0
     assert json.dumps(target.json("asset", "list"), sort_keys=True) == json.dumps(
-        sqlite_cli.json("asset", "list"), sort_keys=True)
+        sqlite_cli.json("asset", "list"), sort_keys=True
+    )

@@ -26,8 +26,9 @@ def test_help_lists_commands_and_exit_codes() -> None:
         assert word in result.stdout
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["asset", "--help"], ["site", "list"],
-                                  ["audit", "list"]])
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["asset", "--help"], ["site", "list"], ["audit", "list"]]
+)
 def test_cli_path_imports_neither_textual_nor_pymodbus(argv, tmp_path) -> None:
     code = (
         "import sys\n"
@@ -36,7 +37,9 @@ def test_cli_path_imports_neither_textual_nor_pymodbus(argv, tmp_path) -> None:
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'pymodbus'))\n"
         "print('IMPORTED', bad)\n".format(["--db", str(tmp_path / "x.db"), *argv])
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
     assert "IMPORTED []" in result.stdout, result.stdout + result.stderr
 
 

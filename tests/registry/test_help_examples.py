@@ -33,9 +33,7 @@ def test_walk_finds_commands() -> None:
     assert len(_LEAVES) > 20
 
 
-@pytest.mark.parametrize(
-    ("name", "cmd", "ctx"), _LEAVES, ids=[leaf[0] for leaf in _LEAVES]
-)
+@pytest.mark.parametrize(("name", "cmd", "ctx"), _LEAVES, ids=[leaf[0] for leaf in _LEAVES])
 def test_help_has_example(name: str, cmd: click.Command, ctx: click.Context) -> None:
     help_text = cmd.get_help(ctx)
     assert "Example" in help_text, f"`sirenctl {name} --help` has no example"

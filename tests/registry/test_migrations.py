@@ -44,9 +44,12 @@ def test_upgrade_from_each_previous_revision_keeps_data(db_url, previous) -> Non
     db = Database(db_url)
     try:
         with db.transaction() as session:  # data written at head
-            session.execute(text(
-                "INSERT INTO site (code, name, timezone, created_at, updated_at) "
-                "VALUES ('C01', '东风社区', 'Asia/Shanghai', '2026-01-01', '2026-01-01')"))
+            session.execute(
+                text(
+                    "INSERT INTO site (code, name, timezone, created_at, updated_at) "
+                    "VALUES ('C01', '东风社区', 'Asia/Shanghai', '2026-01-01', '2026-01-01')"
+                )
+            )
         if previous is None:
             return  # nothing older than the first revision to step back to with data
         downgrade_schema(db, previous)
@@ -85,7 +88,9 @@ def test_newer_database_is_refused_with_a_clear_message(db_url, cli) -> None:
 def test_two_processes_opening_a_new_database_at_once(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'race.db'}"
     code = f"from sirenctl.db import Database; Database({url!r}).dispose()"
-    procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE) for _ in range(3)]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE) for _ in range(3)
+    ]
     for proc in procs:
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err.decode()

@@ -14,8 +14,15 @@ from sirenctl.models import Asset, AuditEvent, Site
 def test_times_are_stored_as_utc_and_come_back_aware(db) -> None:
     shanghai = timezone(timedelta(hours=8))
     with db.transaction() as session:
-        session.add(AuditEvent(at=datetime(2026, 9, 18, 10, 0, tzinfo=shanghai), operator="t",
-                               action="x", object_type="y", object_ref=None))
+        session.add(
+            AuditEvent(
+                at=datetime(2026, 9, 18, 10, 0, tzinfo=shanghai),
+                operator="t",
+                action="x",
+                object_type="y",
+                object_ref=None,
+            )
+        )
     with db.session() as session:
         stored = session.scalar(select(AuditEvent.at))
     assert stored == datetime(2026, 9, 18, 2, 0, tzinfo=UTC)

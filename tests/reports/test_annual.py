@@ -32,9 +32,16 @@ def test_figures_name_the_rows_behind_them(built) -> None:
     assert report.figure("notices.overdue").rows == (f"rectification_notice:{ids['n3']}",)
     assert set(report.figure("findings.category.sound").rows) == {f"finding:{ids['f7']}"}
     assert set(report.figure("serviceability.down_days").rows) == {
-        f"finding:{ids['f1']}", f"finding:{ids['f2']}", f"finding:{ids['f3']}"}
+        f"finding:{ids['f1']}",
+        f"finding:{ids['f2']}",
+        f"finding:{ids['f3']}",
+    }
     assert set(report.figure("communities.with_working_siren").rows) == {
-        "site:1", "site:2", f"asset:{ids['HC-C01']}", f"asset:{ids['EL-C02']}"}
+        "site:1",
+        "site:2",
+        f"asset:{ids['HC-C01']}",
+        f"asset:{ids['EL-C02']}",
+    }
     failed = report.figure("trials.cn-918-trial-sounding.2025-09-18T1200.failed").rows
     assert failed == ("work_order:3", "work_order:4")
     # every non-empty count has rows, and no row is counted that is not a real record

@@ -21,16 +21,25 @@ def test_changes_after_the_year_do_not_rewrite_it(rdb) -> None:
     with rdb.transaction() as s:
         add_site(s, {"code": "C01", "name": "东风社区"}, operator="seed")
         for tag in ("HC-1", "HC-2", "HC-3", "HC-4"):
-            add_asset(s, {"tag": tag, "site": "C01", "kind": "hand_crank",
-                          "install_date": date(2020, 1, 1)}, operator="seed")
+            add_asset(
+                s,
+                {"tag": tag, "site": "C01", "kind": "hand_crank", "install_date": date(2020, 1, 1)},
+                operator="seed",
+            )
         edit_asset(s, "HC-4", {"status": "under_repair"}, operator="seed")
     # what happened after 2025 (the registry records it now, i.e. after the year's end)
     with rdb.transaction() as s:
         retire_asset(s, "HC-1", operator="李工", reason="replaced in February")
         edit_asset(s, "HC-2", {"status": "faulty"}, operator="李工")
-        crit = add_finding(s, operator="李工", description="crank seized", category="mounting",
-                           severity="critical", asset="HC-3",
-                           found_at=datetime(2025, 12, 20, 2, 0, tzinfo=UTC))
+        crit = add_finding(
+            s,
+            operator="李工",
+            description="crank seized",
+            category="mounting",
+            severity="critical",
+            asset="HC-3",
+            found_at=datetime(2025, 12, 20, 2, 0, tzinfo=UTC),
+        )
     with rdb.transaction() as s:
         resolve_finding(s, crit.id, operator="李工", resolution="freed and greased")
     with rdb.session() as s:

@@ -31,7 +31,7 @@ def test_hand_crank_from_a_measured_level() -> None:
     # 96 dB measured at 30 m: L100 = 96 + 10*log2(30/30.48); radius at 70 dBC = 30 * 2**2.6
     l100 = l100_from_measurement(96, 30)
     assert l100 == pytest.approx(96 + 10 * math.log2(30 / 30.48))
-    assert radius_m(l100, 70) == pytest.approx(30 * 2 ** 2.6)  # ~181.9 m
+    assert radius_m(l100, 70) == pytest.approx(30 * 2**2.6)  # ~181.9 m
     assert rated_l100(None, 96, 30) == pytest.approx(l100)
     assert rated_l100(115, 96, 30) == 115  # a rating wins over a measurement
     assert rated_l100(None, 96, None) is None and rated_l100(None, None, None) is None

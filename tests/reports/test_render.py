@@ -58,21 +58,32 @@ def test_csv_and_json_carry_every_figure_with_its_rows(report) -> None:
     assert by_key["notices.issued"]["label"] == "Issued"
     assert by_key["trials.rate"]["value"] == str(round(4 / 6, 6))
     assert by_key["drills.total.participants"]["rows"].split() == [
-        f"outreach_event:{i}" for i in range(1, 5)]
-    assert {r["section"] for r in rows} == {"assets", "communities", "trials", "serviceability",
-                                            "checks", "findings", "notices", "drills"}
+        f"outreach_event:{i}" for i in range(1, 5)
+    ]
+    assert {r["section"] for r in rows} == {
+        "assets",
+        "communities",
+        "trials",
+        "serviceability",
+        "checks",
+        "findings",
+        "notices",
+        "drills",
+    }
     data = json.loads(render_report(report, "json", "zh"))
     assert data["year"] == 2025 and data["target_dbc"] == 70.0
     assert data["figures"]["findings.category.power"] == {
-        "label": "供电", "value": 1, "rows": ["finding:4"]}
+        "label": "供电",
+        "value": 1,
+        "rows": ["finding:4"],
+    }
     assert len(data["figures"]) == len(rows)
 
 
 def test_report_command_writes_a_file(rdb, cli, tmp_path) -> None:
     dataset.build(rdb)
     out = tmp_path / "2025.html"
-    result = cli("report", "--year", "2025", "--format", "html", "--out", str(out),
-                 "--lang", "en")
+    result = cli("report", "--year", "2025", "--format", "html", "--out", str(out), "--lang", "en")
     assert result.exit_code == 0, result.stderr
     page = out.read_text(encoding="utf-8")
     assert "Air-defence warning annual report 2025" in page and "<svg" in page
@@ -96,7 +107,9 @@ def test_report_and_notice_commands_import_neither_textual_nor_pymodbus(tmp_path
         f"for argv in (['report', '--year', '2025'], ['notice', 'list'], ['finding', 'list']):\n"
         f"    try:\n        main(['--db', {db!r}, *argv])\n    except SystemExit:\n        pass\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'pymodbus'))\n"
-        "print('IMPORTED', bad)\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=60)
+        "print('IMPORTED', bad)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
     assert "IMPORTED []" in result.stdout, result.stdout + result.stderr

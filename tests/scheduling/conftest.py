@@ -25,9 +25,19 @@ def seed_county(db: Database, terminals: dict[str, dict] | None = None) -> None:
             add_site(s, {"code": code, "name": name}, operator="seed")
             add_asset(s, {"tag": f"HC-{code}", "site": code, "kind": "hand_crank"}, operator="seed")
         for tag, fields in (terminals or {}).items():
-            add_asset(s, {"tag": tag, "site": "C01", "kind": "electronic",
-                          "controller_transport": "modbus_tcp", "controller_host": "127.0.0.1",
-                          "controller_port": 9, **fields}, operator="seed")
+            add_asset(
+                s,
+                {
+                    "tag": tag,
+                    "site": "C01",
+                    "kind": "electronic",
+                    "controller_transport": "modbus_tcp",
+                    "controller_host": "127.0.0.1",
+                    "controller_port": 9,
+                    **fields,
+                },
+                operator="seed",
+            )
 
 
 def write_campaign(directory: Path, name: str, text: str) -> Path:
@@ -37,7 +47,7 @@ def write_campaign(directory: Path, name: str, text: str) -> Path:
     return path
 
 
-SOUNDING = '''title = "test sounding"
+SOUNDING = """title = "test sounding"
 task = "trial_sounding"
 programme = "{programme}"
 window = "2m"
@@ -48,9 +58,9 @@ rule = "fixed_date"
 month = 9
 day = 18
 time = "12:00"
-'''
+"""
 
-SILENT = '''title = "test self-test"
+SILENT = """title = "test self-test"
 task = "silent_test"
 programme = "cn-silent-selftest"
 window = "1h"
@@ -61,7 +71,7 @@ rule = "fixed_date"
 month = 9
 day = 18
 time = "12:00"
-'''
+"""
 
 
 @pytest.fixture
@@ -78,15 +88,23 @@ def sqlite_db(sqlite_url: str) -> Iterator[Database]:
     database.dispose()
 
 
-def plan(db: Database, schedules: Path | None, start: datetime, end: datetime, *,
-         planner: str = PLANNER, now: datetime | None = None):
+def plan(
+    db: Database,
+    schedules: Path | None,
+    start: datetime,
+    end: datetime,
+    *,
+    planner: str = PLANNER,
+    now: datetime | None = None,
+):
     """Plan like the CLI does, with an injected 'now'."""
     from sirenctl.scheduling.library import load_library
     from sirenctl.scheduling.plan_service import plan_campaigns
 
     with db.transaction() as s:
-        return plan_campaigns(s, load_library(schedules), start, end, operator=planner,
-                              now=now or start)
+        return plan_campaigns(
+            s, load_library(schedules), start, end, operator=planner, now=now or start
+        )
 
 
 def work_orders(db: Database, **where):

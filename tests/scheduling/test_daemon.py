@@ -19,14 +19,33 @@ def test_daemon_sweeps_and_refuses_a_second_one(sdb):
     seed_county(sdb)
     now = datetime.now(UTC)
     with sdb.transaction() as s:  # a manual check that run-due should issue
-        s.add(WorkOrder(campaign="c", task="manual_check", asset_id=1, nominal_at=now, due_at=now,
-                        act_at=now - timedelta(days=7), window_end_at=now + timedelta(days=7),
-                        timezone="Asia/Shanghai", checklist=["ok"], audible=False, provisional=False,
-                        status="planned", planned_by=PLANNER, planned_at=now, attempts=0))
+        s.add(
+            WorkOrder(
+                campaign="c",
+                task="manual_check",
+                asset_id=1,
+                nominal_at=now,
+                due_at=now,
+                act_at=now - timedelta(days=7),
+                window_end_at=now + timedelta(days=7),
+                timezone="Asia/Shanghai",
+                checklist=["ok"],
+                audible=False,
+                provisional=False,
+                status="planned",
+                planned_by=PLANNER,
+                planned_at=now,
+                attempts=0,
+            )
+        )
     swept = threading.Event()
     logs: list[str] = []
-    daemon = Daemon(sdb, DaemonConfig(sweep_every=0.2, lease_ttl=timedelta(seconds=3), holder="d1"),
-                    log=logs.append, on_sweep=lambda result: swept.set())
+    daemon = Daemon(
+        sdb,
+        DaemonConfig(sweep_every=0.2, lease_ttl=timedelta(seconds=3), holder="d1"),
+        log=logs.append,
+        on_sweep=lambda result: swept.set(),
+    )
     thread = threading.Thread(target=daemon.run)
     thread.start()
     try:
@@ -53,7 +72,9 @@ def test_missed_scheduler_run_is_an_alarm(sqlite_db):
     from types import SimpleNamespace
 
     daemon = Daemon(sqlite_db, DaemonConfig(holder="d1"), log=lambda _: None)
-    daemon._missed(SimpleNamespace(job_id="run-due", scheduled_run_time=datetime(2026, 9, 18, tzinfo=UTC)))
+    daemon._missed(
+        SimpleNamespace(job_id="run-due", scheduled_run_time=datetime(2026, 9, 18, tzinfo=UTC))
+    )
     with sqlite_db.session() as s:
         event = s.scalar(select(AuditEvent).where(AuditEvent.action == "daemon.missed"))
     assert event.outcome == "alarm" and event.object_ref == "run-due"
@@ -62,8 +83,11 @@ def test_missed_scheduler_run_is_an_alarm(sqlite_db):
 def test_lost_lease_stops_the_daemon(sqlite_db):
     stopped = threading.Event()
     logs: list[str] = []
-    daemon = Daemon(sqlite_db, DaemonConfig(sweep_every=60, lease_ttl=timedelta(seconds=0.6), holder="d1"),
-                    log=logs.append)
+    daemon = Daemon(
+        sqlite_db,
+        DaemonConfig(sweep_every=60, lease_ttl=timedelta(seconds=0.6), holder="d1"),
+        log=logs.append,
+    )
     thread = threading.Thread(target=lambda: (daemon.run(), stopped.set()))
     thread.start()
     try:

@@ -37,18 +37,30 @@ def fleet(clock) -> Iterator[object]:
     from sirenctl.simulators.faults import Faults
     from sirenctl.simulators.fleet import SimFleet, SimSpec  # noqa: F401
 
-    specs = [SimSpec("T01", kind="electronic"), SimSpec("BENCH-01", kind="electronic"),
-             SimSpec("T02", kind="motor", faults=Faults(stale_echo=True)),
-             SimSpec("T03", kind="motor", faults=Faults(silent=True)),
-             SimSpec("T04", kind="electronic", faults=Faults(lose_ack=True)),
-             SimSpec("T05", kind="electronic", faults=Faults(mains_fail=True))]
+    specs = [
+        SimSpec("T01", kind="electronic"),
+        SimSpec("BENCH-01", kind="electronic"),
+        SimSpec("T02", kind="motor", faults=Faults(stale_echo=True)),
+        SimSpec("T03", kind="motor", faults=Faults(silent=True)),
+        SimSpec("T04", kind="electronic", faults=Faults(lose_ack=True)),
+        SimSpec("T05", kind="electronic", faults=Faults(mains_fail=True)),
+    ]
     with fleet_in_thread(specs, clock=clock, timeout=0.3) as running:
         yield running
 
 
 def register(db, fleet, tags, **extra) -> None:
-    seed_county(db, {tag: {"controller_port": fleet.endpoints[tag].port,
-                           "is_bench": tag == "BENCH-01", **extra.get(tag, {})} for tag in tags})
+    seed_county(
+        db,
+        {
+            tag: {
+                "controller_port": fleet.endpoints[tag].port,
+                "is_bench": tag == "BENCH-01",
+                **extra.get(tag, {}),
+            }
+            for tag in tags
+        },
+    )
 
 
 def results(db) -> dict[int, TestResult]:
@@ -61,9 +73,16 @@ def test_918_sounding_bench_runs_live_refused_handcrank_issued(sqlite_db, fleet,
     write_campaign(tmp_path, "s", SOUNDING.format(programme="cn-918-noon", assets="all = true"))
     plan(sqlite_db, tmp_path, *YEAR)
     result = run_due(sqlite_db, clock=clock, worker="w1", schedules_dir=tmp_path, timeout=0.3)
-    assert [(o.tag, o.outcome, o.status) for o in result.outcomes] == [("BENCH-01", "pass", "done")], result.to_dict()["executed"]
+    assert [(o.tag, o.outcome, o.status) for o in result.outcomes] == [
+        ("BENCH-01", "pass", "done")
+    ], result.to_dict()["executed"]
     assert {d.tag: d.action for d in result.report.decisions} == {
-        "T01": "refuse", "BENCH-01": "claim", "HC-C01": "issue", "HC-C02": "issue", "HC-C03": "issue"}
+        "T01": "refuse",
+        "BENCH-01": "claim",
+        "HC-C01": "issue",
+        "HC-C02": "issue",
+        "HC-C03": "issue",
+    }
     bench = order_of(sqlite_db, "BENCH-01")
     res = results(sqlite_db)[bench.id]
     assert res.outcome == "pass" and res.operator == "scheduler"
@@ -83,17 +102,27 @@ def test_approved_live_sounding_plays_with_authorised_permit(db_url, fleet, cloc
     db = Database(db_url)
     try:
         register(db, fleet, ["T01"])
-        write_campaign(tmp_path, "s", SOUNDING.format(programme="cn-growl", assets='kinds = ["electronic"]')
-                       .replace('"trial_sounding"', '"growl_test"'))
+        write_campaign(
+            tmp_path,
+            "s",
+            SOUNDING.format(programme="cn-growl", assets='kinds = ["electronic"]').replace(
+                '"trial_sounding"', '"growl_test"'
+            ),
+        )
         plan(db, tmp_path, *YEAR)
         with db.transaction() as s:
-            approve(s, [order_of(db, "T01").id], approver="李主任", reason="月度鸣响", now=NINE_EIGHTEEN)
+            approve(
+                s, [order_of(db, "T01").id], approver="李主任", reason="月度鸣响", now=NINE_EIGHTEEN
+            )
         result = run_due(db, clock=clock, worker="w1", schedules_dir=tmp_path, timeout=0.3)
         assert [(o.tag, o.outcome) for o in result.outcomes] == [("T01", "pass")]
         with db.session() as s:
             sound = s.scalar(select(AuditEvent).where(AuditEvent.action == "command.sound"))
         assert sound.after["permit"]["mode"] == "authorised"
-        assert sound.after["permit"]["approved_by"] == "李主任" and sound.after["permit"]["planner"] == "planner"
+        assert (
+            sound.after["permit"]["approved_by"] == "李主任"
+            and sound.after["permit"]["planner"] == "planner"
+        )
         assert order_of(db, "T01").status == "done" and order_of(db, "T01").committed_at is not None
     finally:
         db.dispose()
@@ -101,8 +130,13 @@ def test_approved_live_sounding_plays_with_authorised_permit(db_url, fleet, cloc
 
 def test_failed_to_sound_and_unknown_outcome(sqlite_db, fleet, clock, tmp_path):
     register(sqlite_db, fleet, ["T02", "T04"], T02={"is_bench": True}, T04={"is_bench": True})
-    write_campaign(tmp_path, "s", SOUNDING.format(programme="cn-growl", assets='kinds = ["electronic", "motor"]')
-                   .replace('"trial_sounding"', '"growl_test"'))
+    write_campaign(
+        tmp_path,
+        "s",
+        SOUNDING.format(programme="cn-growl", assets='kinds = ["electronic", "motor"]').replace(
+            '"trial_sounding"', '"growl_test"'
+        ),
+    )
     plan(sqlite_db, tmp_path, *YEAR)
     result = run_due(sqlite_db, clock=clock, worker="w1", schedules_dir=tmp_path, timeout=0.3)
     outcomes = {o.tag: (o.outcome, o.status) for o in result.outcomes}
@@ -117,8 +151,13 @@ def test_failed_to_sound_and_unknown_outcome(sqlite_db, fleet, clock, tmp_path):
 
 def test_failure_raises_a_finding(sqlite_db, fleet, clock, tmp_path):
     register(sqlite_db, fleet, ["T02"], T02={"is_bench": True})
-    write_campaign(tmp_path, "s", SOUNDING.format(programme="cn-growl", assets="all = true")
-                   .replace('"trial_sounding"', '"growl_test"').replace("all = true", 'kinds = ["electronic"]'))
+    write_campaign(
+        tmp_path,
+        "s",
+        SOUNDING.format(programme="cn-growl", assets="all = true")
+        .replace('"trial_sounding"', '"growl_test"')
+        .replace("all = true", 'kinds = ["electronic"]'),
+    )
     plan(sqlite_db, tmp_path, *YEAR)
     run_due(sqlite_db, clock=clock, worker="w1", schedules_dir=tmp_path, timeout=0.3)
     from sirenctl.models.findings import Finding

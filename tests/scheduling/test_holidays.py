@@ -32,14 +32,22 @@ def cal() -> HolidayCalendar:
 def first_tuesday_check(policy: str) -> Campaign:
     from datetime import time
 
-    return Campaign("check", "check", "manual_check", Selector(kinds=("hand_crank",)),
-                    WhenRule("nth_weekday", n=1, weekday="tue", at=time(9, 0)),
-                    window=7 * 86400, checklist=("ok",), holiday_policy=policy)
+    return Campaign(
+        "check",
+        "check",
+        "manual_check",
+        Selector(kinds=("hand_crank",)),
+        WhenRule("nth_weekday", n=1, weekday="tue", at=time(9, 0)),
+        window=7 * 86400,
+        checklist=("ok",),
+        holiday_policy=policy,
+    )
 
 
 def in_year(campaign: Campaign, year: int, cal: HolidayCalendar, **kw):
-    return occurrences(campaign, datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC),
-                       cal, **kw)
+    return occurrences(
+        campaign, datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC), cal, **kw
+    )
 
 
 def test_2026_official_with_adjusted_workdays(cal):
@@ -104,9 +112,14 @@ def test_official_override_replans_the_same_occurrence():
     cal = HolidayCalendar()
     before = {o.nominal: o.due for o in in_year(first_tuesday_check("move"), 2027, cal)}
     # the 2027 notice is published: say 5 October becomes a working day
-    notice = YearCalendar.build("CN", 2027, OFFICIAL, "State Council notice", [
-        DayEntry(date(2027, 10, d), HOLIDAY, "National Day") for d in range(1, 5)
-    ] + [DayEntry(date(2027, 10, 5), WORKDAY, "National Day")])
+    notice = YearCalendar.build(
+        "CN",
+        2027,
+        OFFICIAL,
+        "State Council notice",
+        [DayEntry(date(2027, 10, d), HOLIDAY, "National Day") for d in range(1, 5)]
+        + [DayEntry(date(2027, 10, 5), WORKDAY, "National Day")],
+    )
     cal.override(notice)
     after = {o.nominal: o for o in in_year(first_tuesday_check("move"), 2027, cal)}
     assert set(after) == set(before)
@@ -144,6 +157,11 @@ def test_seed_rows_cover_years_and_days(cal):
     assert [(r["year"], r["status"]) for r in years] == [(2026, OFFICIAL), (2027, PROVISIONAL)]
     workdays_2026 = {r["day"] for r in rows if r["kind"] == WORKDAY and r["year"] == 2026}
     assert date(2026, 10, 10) in workdays_2026 and len(workdays_2026) == 6
-    rebuilt = YearCalendar.build("CN", 2026, OFFICIAL, "db", [
-        DayEntry(r["day"], r["kind"], r["name"]) for r in rows if r["year"] == 2026 and r["day"]])
+    rebuilt = YearCalendar.build(
+        "CN",
+        2026,
+        OFFICIAL,
+        "db",
+        [DayEntry(r["day"], r["kind"], r["name"]) for r in rows if r["year"] == 2026 and r["day"]],
+    )
     assert rebuilt.is_workday(date(2026, 10, 10)) and not rebuilt.is_workday(date(2026, 10, 2))

@@ -18,9 +18,16 @@ def unfold(text: str) -> list[str]:
 
 def test_event_lines_and_utc_times():
     start = datetime(2026, 9, 18, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-    event = IcsEvent("wo-1@sirenctl", start, start.replace(minute=15), "9·18 trial sounding; HC-01",
-                     description="crank at 12:00,\nstop at 12:03", location="东湖社区",
-                     categories=("trial_sounding",), alarm_minutes=30)
+    event = IcsEvent(
+        "wo-1@sirenctl",
+        start,
+        start.replace(minute=15),
+        "9·18 trial sounding; HC-01",
+        description="crank at 12:00,\nstop at 12:03",
+        location="东湖社区",
+        categories=("trial_sounding",),
+        alarm_minutes=30,
+    )
     text = render_ics([event], stamp=STAMP)
     assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
     lines = unfold(text)

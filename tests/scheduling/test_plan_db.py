@@ -36,8 +36,10 @@ def test_918_plan_for_the_demo_county(sdb, tmp_path):
     assert len({o.asset_id for o in orders}) == assets
     local = {o.due_at.astimezone(ZoneInfo("Asia/Shanghai")).isoformat() for o in orders}
     assert local == {"2026-09-18T12:00:00+08:00"}
-    assert all(o.due_at == NINE_EIGHTEEN and o.window_end_at == NINE_EIGHTEEN + timedelta(minutes=2)
-               for o in orders)
+    assert all(
+        o.due_at == NINE_EIGHTEEN and o.window_end_at == NINE_EIGHTEEN + timedelta(minutes=2)
+        for o in orders
+    )
     assert all(o.audible and o.programme == "cn-918-noon" and o.status == "planned" for o in orders)
     manual = [o for o in orders if o.act_at < o.due_at]
     assert len(manual) == 14  # hand-crank soundings are issued to technicians a week ahead
@@ -92,7 +94,10 @@ def test_provisional_year_flagged_then_replanned_when_official(sdb, tmp_path):
     from sirenctl.scheduling.holidays_db import mark_year, set_day
 
     seed_county(sdb)
-    write_campaign(tmp_path, "check", '''title = "check"
+    write_campaign(
+        tmp_path,
+        "check",
+        """title = "check"
 task = "manual_check"
 checklist = ["ok"]
 window = "7d"
@@ -105,30 +110,45 @@ n = 1
 weekday = "tue"
 months = [10]
 time = "09:00"
-''')
+""",
+    )
     start, end = datetime(2027, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC)
     now = datetime(2026, 11, 1, tzinfo=UTC)
     plan(sdb, tmp_path, start, end, now=now)
     orders = work_orders(sdb)
     assert len(orders) == 3 and all(o.provisional for o in orders)
-    assert {o.due_at.astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat() for o in orders} == {"2027-10-06"}
+    assert {o.due_at.astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat() for o in orders} == {
+        "2027-10-06"
+    }
     with sdb.session() as s:
         assert s.get(HolidayYear, ("CN", 2027)).status == "provisional"
     # the 2027 notice: 5 October is a working day after all
     with sdb.transaction() as s:
-        set_day(s, "CN", datetime(2027, 10, 5).date(), "workday", "National Day (adjusted)",
-                operator="clerk", now=now)
+        set_day(
+            s,
+            "CN",
+            datetime(2027, 10, 5).date(),
+            "workday",
+            "National Day (adjusted)",
+            operator="clerk",
+            now=now,
+        )
         mark_year(s, "CN", 2027, "official", operator="clerk", now=now)
     diff = plan(sdb, tmp_path, start, end, now=now)
     assert len(diff.changed) == 3 and not diff.added_count
     orders = work_orders(sdb)
     assert not any(o.provisional for o in orders)
-    assert {o.due_at.astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat() for o in orders} == {"2027-10-05"}
+    assert {o.due_at.astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat() for o in orders} == {
+        "2027-10-05"
+    }
 
 
 def test_year_no_library_knows_does_not_crash(sdb, tmp_path):
     seed_county(sdb)
-    write_campaign(tmp_path, "check", '''title = "check"
+    write_campaign(
+        tmp_path,
+        "check",
+        """title = "check"
 task = "manual_check"
 checklist = ["ok"]
 holiday_policy = "move"
@@ -139,9 +159,15 @@ rule = "fixed_date"
 month = 10
 day = 1
 time = "09:00"
-''')
-    diff = plan(sdb, tmp_path, datetime(2301, 1, 1, tzinfo=UTC), datetime(2302, 1, 1, tzinfo=UTC),
-                now=datetime(2300, 1, 1, tzinfo=UTC))
+""",
+    )
+    diff = plan(
+        sdb,
+        tmp_path,
+        datetime(2301, 1, 1, tzinfo=UTC),
+        datetime(2302, 1, 1, tzinfo=UTC),
+        now=datetime(2300, 1, 1, tzinfo=UTC),
+    )
     assert diff.added_count == 3 and all(row["provisional"] for row in diff.added_rows())
 
 
@@ -151,12 +177,24 @@ def test_dry_run_writes_nothing(sdb, tmp_path):
     from sirenctl.scheduling.planner import compute_plan
 
     seed_county(sdb, {"T01": {}})
-    write_campaign(tmp_path, "s", SOUNDING.format(programme="cn-growl", assets="all = true")
-                   .replace('"trial_sounding"', '"growl_test"'))
+    write_campaign(
+        tmp_path,
+        "s",
+        SOUNDING.format(programme="cn-growl", assets="all = true").replace(
+            '"trial_sounding"', '"growl_test"'
+        ),
+    )
     library = load_library(tmp_path)
     with sdb.session() as s:
-        diff = compute_plan(s, library.campaigns.values(), *YEAR_2026, calendar_from_db(s), {},
-                            planner="p", now=YEAR_2026[0])
+        diff = compute_plan(
+            s,
+            library.campaigns.values(),
+            *YEAR_2026,
+            calendar_from_db(s),
+            {},
+            planner="p",
+            now=YEAR_2026[0],
+        )
     assert diff.added_count == 4
     assert work_orders(sdb) == []
     with sdb.session() as s:
@@ -167,10 +205,9 @@ def test_grouped_diff_is_readable(sdb, tmp_path):
     seed_county(sdb, {"T01": {}})
     write_campaign(tmp_path, "s", SOUNDING.format(programme="cn-918-noon", assets="all = true"))
     diff = plan(sdb, tmp_path, *YEAR_2026)
-    assert diff.grouped() == [{"change": "add", "campaign": "s", "assets": 4,
-                               "due_local": "2026-09-18 12:00 CST"}]
-
-
+    assert diff.grouped() == [
+        {"change": "add", "campaign": "s", "assets": 4, "due_local": "2026-09-18 12:00 CST"}
+    ]
 
 
 def test_planning_late_in_the_year_does_not_create_work_that_is_already_over(sdb, tmp_path):

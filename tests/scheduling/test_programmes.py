@@ -51,8 +51,11 @@ def test_noon_programme_12_00_12_06_12_12(library):
     programme = library.programme("cn-918-noon")
     rows = programme.timeline(datetime(2026, 9, 18, 12, 0, tzinfo=SHANGHAI))
     got = [(p.signal.key, hhmmss(a), hhmmss(b)) for p, a, b in rows]
-    assert got == [("pre-alert", "12:00:00", "12:03:00"), ("air-raid", "12:06:00", "12:09:00"),
-                   ("all-clear", "12:12:00", "12:15:00")]
+    assert got == [
+        ("pre-alert", "12:00:00", "12:03:00"),
+        ("air-raid", "12:06:00", "12:09:00"),
+        ("all-clear", "12:12:00", "12:15:00"),
+    ]
     assert programme.total_seconds == 15 * 60
 
 
@@ -60,8 +63,11 @@ def test_double_programme_10_00_10_20_10_40(library):
     programme = library.programme("cn-918-double")
     rows = programme.timeline(datetime(2026, 9, 18, 10, 0, tzinfo=SHANGHAI))
     got = [(p.signal.key, p.step.cycles, hhmmss(a), hhmmss(b)) for p, a, b in rows]
-    assert got == [("pre-alert", 2, "10:00:00", "10:06:00"), ("air-raid", 2, "10:20:00", "10:26:00"),
-                   ("all-clear", 1, "10:40:00", "10:43:00")]
+    assert got == [
+        ("pre-alert", 2, "10:00:00", "10:06:00"),
+        ("air-raid", 2, "10:20:00", "10:26:00"),
+        ("all-clear", 1, "10:40:00", "10:43:00"),
+    ]
     assert programme.total_seconds == 43 * 60
     # pre-alert x2 sounds six times 36 s, back to back cycles
     first = rows[0][0].sound_spans()
@@ -73,15 +79,18 @@ def test_single_three_minute_sounding(library):
     assert programme.total_seconds == 180 and len(programme.steps) == 1
 
 
-@pytest.mark.parametrize(("key", "expected"), [
-    ("de-warntag", [(0, 60), (45 * 60, 46 * 60)]),
-    ("ch-sirenentest", [(0, 60)]),
-    ("fr-rna-monthly", [(0, 101)]),
-    ("nl-monthly", [(0, 86)]),
-    ("fi-monthly", [(0, 7)]),
-    ("cz-monthly", [(0, 140)]),
-    ("at-zivilschutz", [(0, 15), (15 * 60, 18 * 60), (30 * 60, 31 * 60), (45 * 60, 46 * 60)]),
-])
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("de-warntag", [(0, 60), (45 * 60, 46 * 60)]),
+        ("ch-sirenentest", [(0, 60)]),
+        ("fr-rna-monthly", [(0, 101)]),
+        ("nl-monthly", [(0, 86)]),
+        ("fi-monthly", [(0, 7)]),
+        ("cz-monthly", [(0, 140)]),
+        ("at-zivilschutz", [(0, 15), (15 * 60, 18 * 60), (30 * 60, 31 * 60), (45 * 60, 46 * 60)]),
+    ],
+)
 def test_foreign_presets(library, key, expected):
     phases = library.programme(key).phases()
     assert [(p.start, p.stop) for p in phases] == expected

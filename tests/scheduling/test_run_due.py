@@ -33,7 +33,9 @@ def statuses(db) -> dict[str, str]:
     from sirenctl.models import Asset
 
     with db.session() as s:
-        rows = s.execute(select(Asset.tag, WorkOrder.status).join(Asset, WorkOrder.asset_id == Asset.id))
+        rows = s.execute(
+            select(Asset.tag, WorkOrder.status).join(Asset, WorkOrder.asset_id == Asset.id)
+        )
         return dict(rows.all())
 
 
@@ -54,8 +56,13 @@ def test_live_sounding_refused_without_second_person(sounding_county):
     db = sounding_county
     report = sweep(db, NINE_EIGHTEEN + timedelta(seconds=5), "w1")
     actions = {d.tag: d.action for d in report.decisions}
-    assert actions == {"T01": "refuse", "BENCH-01": "claim", "HC-C01": "issue", "HC-C02": "issue",
-                       "HC-C03": "issue"}
+    assert actions == {
+        "T01": "refuse",
+        "BENCH-01": "claim",
+        "HC-C01": "issue",
+        "HC-C02": "issue",
+        "HC-C03": "issue",
+    }
     refusal = report.of("refuse")[0]
     assert "planner" in refusal.reason and f"approve {refusal.work_order_id}" in refusal.reason
     assert statuses(db)["T01"] == "refused"
@@ -68,8 +75,9 @@ def order_of(db, tag: str) -> WorkOrder:
     from sirenctl.models import Asset
 
     with db.session() as s:
-        return s.scalar(select(WorkOrder).join(Asset, WorkOrder.asset_id == Asset.id)
-                        .where(Asset.tag == tag))
+        return s.scalar(
+            select(WorkOrder).join(Asset, WorkOrder.asset_id == Asset.id).where(Asset.tag == tag)
+        )
 
 
 def test_approval_by_planner_refused_by_other_person_rearms(sounding_county):
@@ -92,7 +100,9 @@ def test_approval_after_the_window_does_not_rearm(sounding_county):
     sweep(db, NINE_EIGHTEEN, "w1")
     t01 = order_of(db, "T01")
     with db.transaction() as s:
-        approve(s, [t01.id], approver="李主任", reason="late", now=NINE_EIGHTEEN + timedelta(minutes=5))
+        approve(
+            s, [t01.id], approver="李主任", reason="late", now=NINE_EIGHTEEN + timedelta(minutes=5)
+        )
     assert order_of(db, "T01").status == "refused"
     report = sweep(db, NINE_EIGHTEEN + timedelta(minutes=5), "w1")
     assert [d.action for d in report.decisions] == ["miss"]
@@ -118,7 +128,10 @@ def test_sounding_past_late_allowance_is_missed_with_alarm(sounding_county):
 def test_missed_after_downtime_and_manual_orders_issued_not_tested(sdb, tmp_path):
     seed_county(sdb, {"T01": {}})
     write_campaign(tmp_path, "silent", SILENT)
-    write_campaign(tmp_path, "check", '''title = "check"
+    write_campaign(
+        tmp_path,
+        "check",
+        """title = "check"
 task = "manual_check"
 checklist = ["crank turns", "no rust"]
 window = "7d"
@@ -129,7 +142,8 @@ rule = "fixed_date"
 month = 9
 day = 18
 time = "09:00"
-''')
+""",
+    )
     plan(sdb, tmp_path, *YEAR)
     # a week ahead: the technicians' orders are issued; nothing is "tested"
     report = sweep(sdb, NINE_EIGHTEEN - timedelta(days=6), "w1")
@@ -140,7 +154,9 @@ time = "09:00"
     report = sweep(sdb, NINE_EIGHTEEN + timedelta(days=2), "w1")
     assert [d.action for d in report.decisions] == ["miss"]  # the self-test, window 1 h
     report = sweep(sdb, NINE_EIGHTEEN + timedelta(days=9), "w1")
-    assert sorted(d.action for d in report.decisions) == ["miss"] * 3  # no check-in within 7 d + 1 d
+    assert (
+        sorted(d.action for d in report.decisions) == ["miss"] * 3
+    )  # no check-in within 7 d + 1 d
     assert set(statuses(sdb).values()) == {"missed"}
     assert len(alarms(sdb)) == 4
 
@@ -152,8 +168,14 @@ def test_dry_run_changes_nothing(sounding_county):
     assert {d.action for d in before.decisions} == {"refuse", "claim", "issue"}
     assert set(statuses(db).values()) == {"planned"}
     with db.session() as s:
-        assert s.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.action.like("workorder.%"))) == 0
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action.like("workorder.%"))
+            )
+            == 0
+        )
 
 
 def test_idle_sweep_takes_no_write_lock(sounding_county):
@@ -199,7 +221,7 @@ def test_overlapping_sweeps_never_claim_twice(sdb, db_url, tmp_path):
     assert {o.claimed_by for o in orders} <= {"w0", "w1", "w2", "w3"}
 
 
-KILLED_WORKER = r'''
+KILLED_WORKER = r"""
 import os, signal, sys
 from datetime import datetime, timedelta, UTC
 from sqlalchemy import update
@@ -214,12 +236,17 @@ if mode == "sent":  # it got as far as committing to the first audible command
         assert renew_lease(db, wo_id, "doomed", now, commit_irreversible=True)
 print(",".join(map(str, report.claimed)), flush=True)
 os.kill(os.getpid(), signal.SIGKILL)
-'''
+"""
 
 
 def _kill_a_worker(db_url: str, now: datetime, mode: str) -> list[int]:
-    proc = subprocess.run([sys.executable, "-c", KILLED_WORKER, db_url, now.isoformat(), mode],
-                          capture_output=True, text=True, timeout=60, env={**os.environ})
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED_WORKER, db_url, now.isoformat(), mode],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ},
+    )
     assert proc.returncode == -9, proc.stderr
     return [int(x) for x in proc.stdout.strip().split(",") if x]
 
@@ -264,8 +291,16 @@ def test_lease_recheck_refuses_a_worker_whose_claim_was_taken_over(sounding_coun
     assert order_of(db, "BENCH-01").committed_at is None
 
 
-@pytest.mark.parametrize("offset", [timedelta(days=-8), timedelta(days=-6), timedelta(seconds=5),
-                                    timedelta(minutes=3), timedelta(days=9)])
+@pytest.mark.parametrize(
+    "offset",
+    [
+        timedelta(days=-8),
+        timedelta(days=-6),
+        timedelta(seconds=5),
+        timedelta(minutes=3),
+        timedelta(days=9),
+    ],
+)
 def test_idle_probe_agrees_with_the_sweep(sounding_county, db_url, offset):
     from sirenctl.scheduling.claims import ANY_DUE, due_params
     from sirenctl.scheduling.idle import nothing_due

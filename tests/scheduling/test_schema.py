@@ -10,8 +10,14 @@ from sirenctl.db import Database, downgrade_schema, upgrade_schema
 from sirenctl.models import Base
 from sirenctl.models.scheduling import HolidayDay, WorkOrder
 
-TABLES = ("holiday_year", "holiday_day", "work_order", "work_order_approval", "test_result",
-          "scheduler_lease")
+TABLES = (
+    "holiday_year",
+    "holiday_day",
+    "work_order",
+    "work_order_approval",
+    "test_result",
+    "scheduler_lease",
+)
 
 
 def _table_of(diff) -> str | None:

@@ -28,14 +28,23 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ('title = "x"\n\n[[step]]\nsignal = "pre-alert"\ngap = "3m"\n\n[[step]]\n'
-     'signal = "air-raid-typo"\ncycles = 0\n', [(8, "step[2].signal"), (9, "step[2].cycles")]),
-    ('title = "x"\n[[step]]\nsignal = "pre-alert"\ngap = "three minutes"\n[[step]]\n'
-     'signal = "all-clear"\ngap = "1m"\n', [(4, "step[1].gap"), (7, "step[2].gap")]),
-    ('title = "x"\n[[step]]\nsignal = "all-clear"\ncylces = 2\n', [(4, "step[1].cylces")]),
-    ('[[step]]\nsignal = "growl"\ncycles = 6\n', [(None, "title"), (3, "step[1].cycles")]),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'title = "x"\n\n[[step]]\nsignal = "pre-alert"\ngap = "3m"\n\n[[step]]\n'
+            'signal = "air-raid-typo"\ncycles = 0\n',
+            [(8, "step[2].signal"), (9, "step[2].cycles")],
+        ),
+        (
+            'title = "x"\n[[step]]\nsignal = "pre-alert"\ngap = "three minutes"\n[[step]]\n'
+            'signal = "all-clear"\ngap = "1m"\n',
+            [(4, "step[1].gap"), (7, "step[2].gap")],
+        ),
+        ('title = "x"\n[[step]]\nsignal = "all-clear"\ncylces = 2\n', [(4, "step[1].cylces")]),
+        ('[[step]]\nsignal = "growl"\ncycles = 6\n', [(None, "title"), (3, "step[1].cycles")]),
+    ],
+)
 def test_programme_errors_name_line_and_field(tmp_path, text, expected):
     path = write(tmp_path, "bad.toml", text)
     with pytest.raises(SpecError) as exc:
@@ -60,15 +69,23 @@ def test_toml_syntax_error_has_line(tmp_path):
 
 
 def test_signal_file_reserved_code_and_bad_segments(tmp_path):
-    path = write(tmp_path, "signals.toml", '[[signal]]\nkey = "x"\ncode = 2\ntitle = "x"\n'
-                 'tone = "steady"\nsegments = [[5, 0]]\n\n[[signal]]\nkey = "y"\ncode = 12\n'
-                 'title = "y"\ntone = "loud"\nsegments = [[5]]\n')
+    path = write(
+        tmp_path,
+        "signals.toml",
+        '[[signal]]\nkey = "x"\ncode = 2\ntitle = "x"\n'
+        'tone = "steady"\nsegments = [[5, 0]]\n\n[[signal]]\nkey = "y"\ncode = 12\n'
+        'title = "y"\ntone = "loud"\nsegments = [[5]]\n',
+    )
     with pytest.raises(SpecError) as exc:
         load_signal_file(path)
-    assert problems_of(exc) == [(3, "signal[1].code"), (12, "signal[2].tone"), (13, "signal[2].segments")]
+    assert problems_of(exc) == [
+        (3, "signal[1].code"),
+        (12, "signal[2].tone"),
+        (13, "signal[2].segments"),
+    ]
 
 
-CAMPAIGN_OK = '''title = "t"
+CAMPAIGN_OK = """title = "t"
 task = "trial_sounding"
 programme = "cn-918-noon"
 window = "2m"
@@ -81,7 +98,7 @@ rule = "fixed_date"
 month = 9
 day = 18
 time = "10:00"
-'''
+"""
 
 
 def test_good_campaign_loads(tmp_path, programmes):
@@ -89,18 +106,21 @@ def test_good_campaign_loads(tmp_path, programmes):
     assert campaign.key == "ok" and campaign.timezone == "Asia/Shanghai" and campaign.window == 120
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    ('task = "trial_sounding"', 'task = "sounding"', (2, "task")),
-    ('programme = "cn-918-noon"', 'programme = "nope"', (3, "programme")),
-    ('programme = "cn-918-noon"', 'programme = "cn-silent-selftest"', (3, "programme")),
-    ('window = "2m"', 'window = "1h"', (4, "window")),
-    ("all = true", 'kinds = ["hand_crank", "foghorn"]', (7, "assets.kinds")),
-    ("month = 9", "month = 13", (11, "when.month")),
-    ("day = 18", "day = 31", (12, "when.day")),
-    ('time = "10:00"', 'time = "10h"', (13, "when.time")),
-    ('rule = "fixed_date"', 'rule = "easter"', (10, "when.rule")),
-    ('title = "t"', 'title = "t"\ntimezone = "Asia/Beijing"', (2, "timezone")),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('task = "trial_sounding"', 'task = "sounding"', (2, "task")),
+        ('programme = "cn-918-noon"', 'programme = "nope"', (3, "programme")),
+        ('programme = "cn-918-noon"', 'programme = "cn-silent-selftest"', (3, "programme")),
+        ('window = "2m"', 'window = "1h"', (4, "window")),
+        ("all = true", 'kinds = ["hand_crank", "foghorn"]', (7, "assets.kinds")),
+        ("month = 9", "month = 13", (11, "when.month")),
+        ("day = 18", "day = 31", (12, "when.day")),
+        ('time = "10:00"', 'time = "10h"', (13, "when.time")),
+        ('rule = "fixed_date"', 'rule = "easter"', (10, "when.rule")),
+        ('title = "t"', 'title = "t"\ntimezone = "Asia/Beijing"', (2, "timezone")),
+    ],
+)
 def test_campaign_errors_name_line_and_field(tmp_path, programmes, old, new, expected):
     path = write(tmp_path, "bad.toml", CAMPAIGN_OK.replace(old, new))
     with pytest.raises(SpecError) as exc:
@@ -119,15 +139,19 @@ def test_campaign_cron_error(tmp_path, programmes):
 
 def test_manual_check_needs_checklist(tmp_path, programmes):
     text = CAMPAIGN_OK.replace('task = "trial_sounding"', 'task = "manual_check"').replace(
-        'window = "2m"', 'window = "7d"')
+        'window = "2m"', 'window = "7d"'
+    )
     with pytest.raises(SpecError) as exc:
         load_campaign(write(tmp_path, "m.toml", text), programmes)
     assert problems_of(exc)[0][1] == "checklist"
 
 
 def test_silent_test_cannot_target_hand_crank_only(tmp_path, programmes):
-    text = (CAMPAIGN_OK.replace('task = "trial_sounding"', 'task = "silent_test"')
-            .replace("cn-918-noon", "cn-silent-selftest").replace("all = true", 'kinds = ["hand_crank"]'))
+    text = (
+        CAMPAIGN_OK.replace('task = "trial_sounding"', 'task = "silent_test"')
+        .replace("cn-918-noon", "cn-silent-selftest")
+        .replace("all = true", 'kinds = ["hand_crank"]')
+    )
     with pytest.raises(SpecError) as exc:
         load_campaign(write(tmp_path, "s.toml", text), programmes)
     assert problems_of(exc) == [(7, "assets.kinds")]
@@ -146,8 +170,12 @@ def test_library_reports_all_files(tmp_path):
 
 def test_user_directory_extends_shipped(tmp_path):
     (tmp_path / "campaigns").mkdir()
-    write(tmp_path, "signals.toml", '[[signal]]\nkey = "county-x"\ncode = 40\ntitle = "X"\n'
-          'tone = "intermittent"\nsegments = [[2, 2]]\nrepeat = 10\n')
+    write(
+        tmp_path,
+        "signals.toml",
+        '[[signal]]\nkey = "county-x"\ncode = 40\ntitle = "X"\n'
+        'tone = "intermittent"\nsegments = [[2, 2]]\nrepeat = 10\n',
+    )
     (tmp_path / "programmes").mkdir()
     write(tmp_path / "programmes", "county-x.toml", 'title = "x"\n[[step]]\nsignal = "county-x"\n')
     write(tmp_path / "campaigns", "mine.toml", CAMPAIGN_OK.replace("cn-918-noon", "county-x"))
@@ -158,8 +186,12 @@ def test_user_directory_extends_shipped(tmp_path):
 
 def test_shipped_library_is_valid():
     library = load_library(shipped_dir())
-    assert {"cn-918-trial-sounding", "cn-handcrank-monthly-check", "cn-terminal-quarterly-selftest",
-            "cn-community-drill-monthly"} <= {k for k, c in library.campaigns.items() if c.enabled}
+    assert {
+        "cn-918-trial-sounding",
+        "cn-handcrank-monthly-check",
+        "cn-terminal-quarterly-selftest",
+        "cn-community-drill-monthly",
+    } <= {k for k, c in library.campaigns.items() if c.enabled}
 
 
 def test_key_locator_dotted_and_quoted_keys():

@@ -79,15 +79,18 @@ def test_fault_spec_parser() -> None:
     assert str(got["T05"]) == "crc+door_open"
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("T03", r"item 1 .'T03'.: expected TAG=FAULT"),
-    ("T03=loud", "unknown fault 'loud'"),
-    ("T03=slow:fast", "slow:fast is not a number"),
-    ("T03=silent:1", "silent takes no value"),
-    ("T03=battery", "battery needs a value"),
-    ("T01=crc,T01=silent", "T01 given twice"),
-    ("X9=crc", "unknown tag 'X9'"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("T03", r"item 1 .'T03'.: expected TAG=FAULT"),
+        ("T03=loud", "unknown fault 'loud'"),
+        ("T03=slow:fast", "slow:fast is not a number"),
+        ("T03=silent:1", "silent takes no value"),
+        ("T03=battery", "battery needs a value"),
+        ("T01=crc,T01=silent", "T01 given twice"),
+        ("X9=crc", "unknown tag 'X9'"),
+    ],
+)
 def test_fault_spec_errors_name_the_item(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_fault_spec(text, known_tags=["T01", "T03"])

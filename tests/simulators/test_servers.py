@@ -26,8 +26,11 @@ async def test_thousand_controllers_in_one_process(make_sim, clock) -> None:
 
 
 async def test_rtu_wire_time_and_frame_sizes(make_sim, clock) -> None:
-    sim = await make_sim([spec(f"R{u}", transport="modbus_rtu", unit_id=u) for u in (1, 2, 3)],
-                         wire_time=True, serial_format="8N2")  # 11 bits per character
+    sim = await make_sim(
+        [spec(f"R{u}", transport="modbus_rtu", unit_id=u) for u in (1, 2, 3)],
+        wire_time=True,
+        serial_format="8N2",
+    )  # 11 bits per character
     line = sim.lines["rtu1"]
     assert line.char_time == pytest.approx(11 / 9600)
     async with Fleet(sim.endpoints, clock=clock) as fleet:
@@ -53,14 +56,16 @@ async def test_sim_fleet_prints_endpoints(make_sim) -> None:
 
 async def _mbpoll(*args: str) -> list[int]:
     proc = await asyncio.create_subprocess_exec(
-        "mbpoll", *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        "mbpoll", *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
     out, err = await asyncio.wait_for(proc.communicate(), 20)
     assert proc.returncode == 0, err.decode()
     return [int(v) for v in re.findall(r"^\[\d+\]:\s+(-?\d+)", out.decode(), re.M)]
 
 
-needs_mbpoll = pytest.mark.skipif(shutil.which("mbpoll") is None,
-                                  reason="mbpoll not installed (apt-get install mbpoll)")
+needs_mbpoll = pytest.mark.skipif(
+    shutil.which("mbpoll") is None, reason="mbpoll not installed (apt-get install mbpoll)"
+)
 
 
 @needs_mbpoll
@@ -76,8 +81,9 @@ async def test_mbpoll_reads_what_sirenctl_reports(make_sim, clock, transport: st
     if transport == "modbus_tcp":
         regs = await _mbpoll("-m", "tcp", "-p", str(ep.port), *common, ep.host)
     else:
-        regs = await _mbpoll("-m", "rtu", "-b", "9600", "-P", "none", "-d", "8", "-s", "1",
-                             *common, ep.device)
+        regs = await _mbpoll(
+            "-m", "rtu", "-b", "9600", "-P", "none", "-d", "8", "-s", "1", *common, ep.device
+        )
     async with Fleet(sim.endpoints, clock=clock) as fleet:
         drv = fleet.driver("S1")
         st = await drv.read_status()

@@ -11,8 +11,11 @@ from sirenctl.models import Asset, AuditEvent
 from sirenctl.models.scheduling import TestResult, WorkOrder
 from tests.tui.conftest import FIXED_NOW, make_app, settle, text_of
 
-CHECKLIST = ["crank turns freely (50-80 rpm reachable)", "mounting and bolts secure",
-             "sound heard at 100 m"]
+CHECKLIST = [
+    "crank turns freely (50-80 rpm reachable)",
+    "mounting and bolts secure",
+    "sound heard at 100 m",
+]
 
 
 def add_orders(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -22,30 +25,65 @@ def add_orders(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
         tag_id = dict(session.execute(select(Asset.tag, Asset.id)).all())
 
         def order(name: str, tag: str, task: str, due: datetime, status: str, **kw) -> None:  # type: ignore[no-untyped-def]
-            wo = WorkOrder(campaign=kw.pop("campaign", "cn-handcrank-monthly-check"), task=task,
-                           asset_id=tag_id[tag], nominal_at=due, due_at=due,
-                           act_at=due - timedelta(days=7),
-                           window_end_at=due + timedelta(days=7), timezone="Asia/Shanghai",
-                           planned_by="planner", status=status, **kw)
+            wo = WorkOrder(
+                campaign=kw.pop("campaign", "cn-handcrank-monthly-check"),
+                task=task,
+                asset_id=tag_id[tag],
+                nominal_at=due,
+                due_at=due,
+                act_at=due - timedelta(days=7),
+                window_end_at=due + timedelta(days=7),
+                timezone="Asia/Shanghai",
+                planned_by="planner",
+                status=status,
+                **kw,
+            )
             session.add(wo)
             session.flush()
             ids[name] = wo.id
 
-        order("check", "HC-C03", "manual_check", FIXED_NOW + timedelta(days=2), "issued",
-              checklist=CHECKLIST)
-        order("overdue", "HC-C05", "manual_check", FIXED_NOW - timedelta(days=3), "issued",
-              checklist=CHECKLIST)
-        order("missed", "HC-C07", "manual_check", FIXED_NOW - timedelta(days=20), "missed",
-              checklist=CHECKLIST)
-        order("918", "HC-C01", "trial_sounding", datetime(2026, 9, 18, 4, 0, tzinfo=UTC),
-              "issued", campaign="cn-918-trial-sounding", programme="cn-918-noon", audible=True)
+        order(
+            "check",
+            "HC-C03",
+            "manual_check",
+            FIXED_NOW + timedelta(days=2),
+            "issued",
+            checklist=CHECKLIST,
+        )
+        order(
+            "overdue",
+            "HC-C05",
+            "manual_check",
+            FIXED_NOW - timedelta(days=3),
+            "issued",
+            checklist=CHECKLIST,
+        )
+        order(
+            "missed",
+            "HC-C07",
+            "manual_check",
+            FIXED_NOW - timedelta(days=20),
+            "missed",
+            checklist=CHECKLIST,
+        )
+        order(
+            "918",
+            "HC-C01",
+            "trial_sounding",
+            datetime(2026, 9, 18, 4, 0, tzinfo=UTC),
+            "issued",
+            campaign="cn-918-trial-sounding",
+            programme="cn-918-noon",
+            audible=True,
+        )
     return ids
 
 
 def rows(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     table = app.screen.query_one("#agenda", DataTable)
-    return [(str(table.get_row_at(i)[3]), str(table.get_row_at(i)[1]))
-            for i in range(table.row_count)]
+    return [
+        (str(table.get_row_at(i)[3]), str(table.get_row_at(i)[1])) for i in range(table.row_count)
+    ]
 
 
 async def test_dashboard_counts_orders_and_counts_down_to_918(services, demo_db) -> None:  # type: ignore[no-untyped-def]
@@ -98,8 +136,14 @@ async def test_check_in_with_a_bad_value_then_saved(services, demo_db) -> None: 
         order = session.get(WorkOrder, ids["check"])
         assert order.status == "done"
         result = session.scalars(select(TestResult)).one()
-        assert (result.outcome, result.operator, result.measured_db, result.distance_m,
-                result.sound_heard, result.notes) == ("pass", "tech-li", 97.5, 30.0, True, "加油润滑")
+        assert (
+            result.outcome,
+            result.operator,
+            result.measured_db,
+            result.distance_m,
+            result.sound_heard,
+            result.notes,
+        ) == ("pass", "tech-li", 97.5, 30.0, True, "加油润滑")
         assert result.checklist == dict.fromkeys(CHECKLIST, "pass")
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "test.result")).one()
         assert event.operator == "tech-li" and event.object_ref == "HC-C03"

@@ -23,8 +23,11 @@ def option_ids(app, list_id: str) -> list[str]:  # type: ignore[no-untyped-def]
 
 def events(db, action: str) -> list[AuditEvent]:  # type: ignore[no-untyped-def]
     with db.session() as session:
-        return list(session.scalars(select(AuditEvent).where(AuditEvent.action == action)
-                                    .order_by(AuditEvent.id)))
+        return list(
+            session.scalars(
+                select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+            )
+        )
 
 
 async def pick(pilot, programme: str) -> None:  # type: ignore[no-untyped-def]
@@ -39,8 +42,12 @@ async def test_bench_programme_plays_with_echo_and_records_result(services, demo
     clock = ManualClock(start=time.time())  # permits are issued in real time
     async with SimFleet([SimSpec("BENCH-01", kind="electronic")], clock=clock) as fleet:
         with demo_db.transaction() as session:
-            edit_asset(session, "BENCH-01", {"controller_port": fleet.endpoints["BENCH-01"].port},
-                       operator="tester")
+            edit_asset(
+                session,
+                "BENCH-01",
+                {"controller_port": fleet.endpoints["BENCH-01"].port},
+                operator="tester",
+            )
         services.device_clock = clock
         app = make_app(services, mode="bench")
         async with app.run_test(size=(80, 24)) as pilot:
@@ -65,7 +72,9 @@ async def test_bench_programme_plays_with_echo_and_records_result(services, demo
         sent = [c.code for c in fleet.controller("BENCH-01").stats.commands]
         assert sent == [1, 2, 3]
     sounds = events(demo_db, "command.sound")
-    assert [(e.outcome, e.operator, e.object_ref) for e in sounds] == [("ok", "tech-li", "BENCH-01")] * 3
+    assert [(e.outcome, e.operator, e.object_ref) for e in sounds] == [
+        ("ok", "tech-li", "BENCH-01")
+    ] * 3
     event = events(demo_db, "test.result")[0]
     assert event.operator == "tech-li" and event.after["programme"] == "cn-918-noon"
     with demo_db.session() as session:
@@ -100,8 +109,12 @@ async def test_f9_and_quitting_both_stop_the_unit(services, demo_db) -> None:  #
     clock = ScaledClock(time_scale=10.0)  # the 15-minute programme would take 90 s
     async with SimFleet([SimSpec("BENCH-01", kind="electronic")], clock=clock) as fleet:
         with demo_db.transaction() as session:
-            edit_asset(session, "BENCH-01", {"controller_port": fleet.endpoints["BENCH-01"].port},
-                       operator="tester")
+            edit_asset(
+                session,
+                "BENCH-01",
+                {"controller_port": fleet.endpoints["BENCH-01"].port},
+                operator="tester",
+            )
         services.device_clock = clock
         controller = fleet.controller("BENCH-01")
         app = make_app(services, mode="bench")

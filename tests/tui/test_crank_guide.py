@@ -11,8 +11,11 @@ from tests.tui.conftest import make_app, settle, text_of
 
 def cue(app) -> tuple[str, str, str]:  # type: ignore[no-untyped-def]
     screen = app.screen
-    return (screen.query_one("#cue").word, screen.query_one("#seconds", Digits).value,
-            text_of(screen.query_one("#where")))
+    return (
+        screen.query_one("#cue").word,
+        screen.query_one("#seconds", Digits).value,
+        text_of(screen.query_one("#where")),
+    )
 
 
 async def test_crank_guide_cues_follow_the_programme(services) -> None:  # type: ignore[no-untyped-def]

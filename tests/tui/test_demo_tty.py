@@ -33,10 +33,15 @@ def test_demo_on_a_terminal_opens_the_tui_and_quits_cleanly(tmp_path: Path) -> N
     assert SIRENCTL
     master, slave = os.openpty()
     ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {**os.environ, "SIRENCTL_DATA_DIR": str(tmp_path / "data"), "TERM": "xterm-256color",
-           "SIRENCTL_KEYMAP": str(tmp_path / "none.toml")}
-    proc = subprocess.Popen([SIRENCTL, "demo"], stdin=slave, stdout=slave, stderr=slave,
-                            env=env, start_new_session=True)
+    env = {
+        **os.environ,
+        "SIRENCTL_DATA_DIR": str(tmp_path / "data"),
+        "TERM": "xterm-256color",
+        "SIRENCTL_KEYMAP": str(tmp_path / "none.toml"),
+    }
+    proc = subprocess.Popen(
+        [SIRENCTL, "demo"], stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
     os.close(slave)
     try:
         shown = read_until(master, b"Dashboard", timeout=60)

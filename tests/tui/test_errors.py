@@ -15,8 +15,9 @@ async def test_database_error_is_a_notification_not_a_traceback(tmp_path: Path) 
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         messages = [n.message for n in app._notifications]
-        assert any("database error" in m and "no such table" in m and "retry" in m
-                   for m in messages), messages
+        assert any(
+            "database error" in m and "no such table" in m and "retry" in m for m in messages
+        ), messages
         await pilot.press("d")  # still usable
         await settle(pilot)
         assert app.current_mode == "dashboard" and app.is_running

@@ -10,12 +10,33 @@ from tests.tui.conftest import FIXED_NOW, make_app, settle, text_of
 
 def seed_findings(db) -> None:  # type: ignore[no-untyped-def]
     with db.transaction() as session:
-        add_finding(session, operator="insp-wang", description="转轴锈蚀，摇动费力",
-                    category="corrosion", severity="major", asset="HC-C04", now=FIXED_NOW)
-        add_finding(session, operator="insp-wang", description="二维码标签缺失",
-                    category="signage", severity="minor", asset="HC-C09", now=FIXED_NOW)
-        gone = add_finding(session, operator="insp-wang", description="门锁损坏",
-                           category="other", severity="minor", asset="T01", now=FIXED_NOW)
+        add_finding(
+            session,
+            operator="insp-wang",
+            description="转轴锈蚀，摇动费力",
+            category="corrosion",
+            severity="major",
+            asset="HC-C04",
+            now=FIXED_NOW,
+        )
+        add_finding(
+            session,
+            operator="insp-wang",
+            description="二维码标签缺失",
+            category="signage",
+            severity="minor",
+            asset="HC-C09",
+            now=FIXED_NOW,
+        )
+        gone = add_finding(
+            session,
+            operator="insp-wang",
+            description="门锁损坏",
+            category="other",
+            severity="minor",
+            asset="T01",
+            now=FIXED_NOW,
+        )
         session.flush()
         resolve_finding(session, gone.id, operator="tech-li", resolution="换锁", now=FIXED_NOW)
 

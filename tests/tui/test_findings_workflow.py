@@ -15,8 +15,9 @@ from tests.tui.conftest import FIXED_NOW, make_app, settle, text_of
 
 def notice_in_db(db, number: str) -> RectificationNotice:  # type: ignore[no-untyped-def]
     with db.session() as session:
-        return session.scalar(select(RectificationNotice).where(
-            RectificationNotice.number == number))
+        return session.scalar(
+            select(RectificationNotice).where(RectificationNotice.number == number)
+        )
 
 
 def fill(app, **values: str) -> None:  # type: ignore[no-untyped-def]
@@ -54,12 +55,21 @@ async def test_finding_to_closed_notice(services, demo_db) -> None:  # type: ign
     app = make_app(services, mode="findings")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await form(pilot, "n", asset="HC-C04", category="corrosion", severity="major",
-                   description="转轴锈蚀，摇动费力")
+        await form(
+            pilot,
+            "n",
+            asset="HC-C04",
+            category="corrosion",
+            severity="major",
+            description="转轴锈蚀，摇动费力",
+        )
         with demo_db.session() as session:
             finding = session.scalar(select(Finding))
             assert (finding.asset.tag, finding.found_by, finding.status) == (
-                "HC-C04", "tech-li", "open")
+                "HC-C04",
+                "tech-li",
+                "open",
+            )
             finding_id = finding.id
         table = app.screen.query_one("#findings", DataTable)
         assert table.row_count == 1
@@ -67,15 +77,24 @@ async def test_finding_to_closed_notice(services, demo_db) -> None:  # type: ign
         await press(pilot, "i")
         assert f"covers finding #{finding_id}" in text_of(app.screen.query_one("#form-head"))
         assert app.screen.query_one("#f-deadline", Input).value == "2026-10-17"  # today + 30
-        await form(pilot, None, responsible_unit="东风社区居委会", responsible_person="王建国",
-                   responsible_phone="13800000000", required_action="更换锈蚀转轴，复查鸣响")
+        await form(
+            pilot,
+            None,
+            responsible_unit="东风社区居委会",
+            responsible_person="王建国",
+            responsible_phone="13800000000",
+            required_action="更换锈蚀转轴，复查鸣响",
+        )
         number = "ZG-2026-001"
         assert re.fullmatch(r"ZG-\d{4}-\d{3}", number)
         assert any(number in m for m in messages(app))
         assert f"rectification notice {number}" in text_of(app.screen.query_one("#finding"))
         notice = notice_in_db(demo_db, number)
         assert (notice.status, notice.issued_by, str(notice.deadline)) == (
-            "open", "tech-li", "2026-10-17")
+            "open",
+            "tech-li",
+            "2026-10-17",
+        )
 
         await press(pilot, "o")
         assert app.current_mode == "notices"
@@ -103,15 +122,34 @@ async def test_finding_to_closed_notice(services, demo_db) -> None:  # type: ign
 
     with demo_db.session() as session:
         assert session.get(Finding, finding_id).status == "resolved"
-        actions = list(session.scalars(select(AuditEvent.action).where(
-            AuditEvent.operator == "tech-li", AuditEvent.at == FIXED_NOW)
-            .order_by(AuditEvent.id)))
-        assert actions == ["finding.add", "notice.issue", "notice.start", "notice.submit",
-                           "notice.recheck_fail", "notice.submit", "notice.recheck_pass",
-                           "notice.close", "finding.resolve"]
+        actions = list(
+            session.scalars(
+                select(AuditEvent.action)
+                .where(AuditEvent.operator == "tech-li", AuditEvent.at == FIXED_NOW)
+                .order_by(AuditEvent.id)
+            )
+        )
+        assert actions == [
+            "finding.add",
+            "notice.issue",
+            "notice.start",
+            "notice.submit",
+            "notice.recheck_fail",
+            "notice.submit",
+            "notice.recheck_pass",
+            "notice.close",
+            "finding.resolve",
+        ]
         events = list(session.scalars(select(NoticeEvent.event).order_by(NoticeEvent.id)))
-        assert events == ["issue", "start", "submit", "recheck_fail", "submit", "recheck_pass",
-                          "close"]
+        assert events == [
+            "issue",
+            "start",
+            "submit",
+            "recheck_fail",
+            "submit",
+            "recheck_pass",
+            "close",
+        ]
 
 
 def issue_one(db) -> str:  # type: ignore[no-untyped-def]
@@ -121,14 +159,27 @@ def issue_one(db) -> str:  # type: ignore[no-untyped-def]
     from sirenctl.findings.notices import issue_notice
 
     with db.transaction() as session:
-        finding = add_finding(session, operator="insp-wang", description="二维码标签缺失",
-                              category="signage", severity="minor", asset="HC-C09",
-                              now=FIXED_NOW)
+        finding = add_finding(
+            session,
+            operator="insp-wang",
+            description="二维码标签缺失",
+            category="signage",
+            severity="minor",
+            asset="HC-C09",
+            now=FIXED_NOW,
+        )
         session.flush()
-        return issue_notice(session, operator="insp-wang", findings=[finding.id],
-                            deadline=date(2026, 9, 10), issued_on=date(2026, 9, 1),
-                            responsible_unit="居委会", responsible_person="李四",
-                            required_action="补贴标签", now=FIXED_NOW).number
+        return issue_notice(
+            session,
+            operator="insp-wang",
+            findings=[finding.id],
+            deadline=date(2026, 9, 10),
+            issued_on=date(2026, 9, 1),
+            responsible_unit="居委会",
+            responsible_person="李四",
+            required_action="补贴标签",
+            now=FIXED_NOW,
+        ).number
 
 
 def event_count(db) -> int:  # type: ignore[no-untyped-def]
@@ -163,8 +214,11 @@ async def test_illegal_steps_not_offered_and_stale_ones_refused(services, demo_d
             set_status(session, number, "in_progress", operator="insp-wang", now=FIXED_NOW)
         before = event_count(demo_db)
         await step(pilot, "s")
-        assert any(f"notice {number} is in_progress: 'start' needs status" in m
-                   and "nothing was changed" in m for m in messages(app))
+        assert any(
+            f"notice {number} is in_progress: 'start' needs status" in m
+            and "nothing was changed" in m
+            for m in messages(app)
+        )
         assert event_count(demo_db) == before
         assert notice_in_db(demo_db, number).status == "in_progress"
         assert "in_progress" in str(notices.get_row_at(0)[1])  # reloaded after the refusal
@@ -178,7 +232,8 @@ async def test_illegal_steps_not_offered_and_stale_ones_refused(services, demo_d
         app.screen.query_one("#close-now", Checkbox).value = True
         await press(pilot, "ctrl+s")
         assert "only a passed re-check can close" in text_of(
-            app.screen.query_one("#action-message"))
+            app.screen.query_one("#action-message")
+        )
         await press(pilot, "escape")
         assert notice_in_db(demo_db, number).status == "awaiting_recheck"
 
@@ -187,17 +242,31 @@ async def test_bad_notice_input_is_marked_and_nothing_is_written(services, demo_
     from sirenctl.findings.findings import add_finding
 
     with demo_db.transaction() as session:
-        add_finding(session, operator="insp-wang", description="支架松动", category="mounting",
-                    severity="major", asset="HC-C02", now=FIXED_NOW)
+        add_finding(
+            session,
+            operator="insp-wang",
+            description="支架松动",
+            category="mounting",
+            severity="major",
+            asset="HC-C02",
+            now=FIXED_NOW,
+        )
     app = make_app(services, mode="findings")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await form(pilot, "i", deadline="2026-13-01", responsible_unit="",
-                   responsible_person="张三", required_action="紧固支架")
+        await form(
+            pilot,
+            "i",
+            deadline="2026-13-01",
+            responsible_unit="",
+            responsible_person="张三",
+            required_action="紧固支架",
+        )
         assert "expected a date as YYYY-MM-DD" in text_of(app.screen.query_one("#err-deadline"))
         await form(pilot, None, deadline="2026-09-01", responsible_unit="向阳社区居委会")
         assert "is before the issue date 2026-09-17" in text_of(
-            app.screen.query_one("#err-deadline"))
+            app.screen.query_one("#err-deadline")
+        )
         assert "nothing was saved" in text_of(app.screen.query_one("#form-message"))
         with demo_db.session() as session:
             assert session.scalar(select(func.count()).select_from(RectificationNotice)) == 0
@@ -209,8 +278,9 @@ async def test_finding_form_marks_unknown_asset(services, demo_db) -> None:  # t
     app = make_app(services, mode="findings")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await form(pilot, "n", asset="HC-XX", category="power", severity="critical",
-                   description="无电")
+        await form(
+            pilot, "n", asset="HC-XX", category="power", severity="critical", description="无电"
+        )
         assert "HC-XX" in text_of(app.screen.query_one("#err-asset"))
         await form(pilot, None, asset="", description="")
         assert "is required" in text_of(app.screen.query_one("#err-description"))
@@ -223,19 +293,36 @@ async def test_marked_findings_of_two_sites_are_refused(services, demo_db) -> No
 
     with demo_db.transaction() as session:
         for asset in ("HC-C02", "HC-C05"):
-            add_finding(session, operator="insp-wang", description="支架松动",
-                        category="mounting", severity="major", asset=asset, now=FIXED_NOW)
+            add_finding(
+                session,
+                operator="insp-wang",
+                description="支架松动",
+                category="mounting",
+                severity="major",
+                asset=asset,
+                now=FIXED_NOW,
+            )
     app = make_app(services, mode="findings")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press(pilot, "space", "down", "space")
         assert "marked for one notice: #1, #2" in text_of(app.screen.query_one("#finding"))
-        await form(pilot, "i", responsible_unit="居委会", responsible_person="张三",
-                   required_action="紧固支架")
+        await form(
+            pilot,
+            "i",
+            responsible_unit="居委会",
+            responsible_person="张三",
+            required_action="紧固支架",
+        )
         assert "several sites (C02, C05)" in text_of(app.screen.query_one("#form-message"))
         await press(pilot, "escape", "space")  # the list reloaded: unmark the top one (C05)
-        await form(pilot, "i", responsible_unit="居委会", responsible_person="张三",
-                   required_action="紧固支架")
+        await form(
+            pilot,
+            "i",
+            responsible_unit="居委会",
+            responsible_person="张三",
+            required_action="紧固支架",
+        )
         assert any("issued ZG-2026-001" in m for m in messages(app))
     with demo_db.session() as session:
         covered = session.scalars(select(Finding).where(Finding.notice_id.is_not(None)))
@@ -262,8 +349,18 @@ async def test_edit_deadline_print_and_help(services, demo_db, tmp_path) -> None
         app.screen.query_one("#print-path", Input).value = str(out)
         await press(pilot, "ctrl+s")
         assert number in out.read_text(encoding="utf-8") and "<html" in out.read_text(
-            encoding="utf-8")
+            encoding="utf-8"
+        )
         await press(pilot, "escape", "question_mark")
         keys = text_of(app.screen.query_one("#help-keys"))
-        assert all(i in keys for i in ("nav.notices", "notices.recheck", "findings.issue_notice",
-                                       "notice_form.save", "drills.new", "drill_form.save"))
+        assert all(
+            i in keys
+            for i in (
+                "nav.notices",
+                "notices.recheck",
+                "findings.issue_notice",
+                "notice_form.save",
+                "drills.new",
+                "drill_form.save",
+            )
+        )

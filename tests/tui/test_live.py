@@ -16,8 +16,9 @@ SIMULATED = ("T01", "T02", "T03", "BENCH-01")
 def point_registry_at(db, fleet: SimFleet) -> None:  # type: ignore[no-untyped-def]
     with db.transaction() as session:
         for tag in SIMULATED:
-            edit_asset(session, tag, {"controller_port": fleet.endpoints[tag].port},
-                       operator="tester")
+            edit_asset(
+                session, tag, {"controller_port": fleet.endpoints[tag].port}, operator="tester"
+            )
 
 
 def cell(table: DataTable, tag: str, column: str) -> str:  # type: ignore[type-arg]
@@ -25,9 +26,12 @@ def cell(table: DataTable, tag: str, column: str) -> str:  # type: ignore[type-a
 
 
 async def test_dead_device_unreachable_others_fresh_and_updated_in_place(services, demo_db) -> None:  # type: ignore[no-untyped-def]
-    specs = [SimSpec("T01"), SimSpec("T02", kind="electronic"),
-             SimSpec("T03", faults=Faults(silent=True)),
-             SimSpec("BENCH-01", kind="electronic", faults=Faults(door_open=True))]
+    specs = [
+        SimSpec("T01"),
+        SimSpec("T02", kind="electronic"),
+        SimSpec("T03", faults=Faults(silent=True)),
+        SimSpec("BENCH-01", kind="electronic", faults=Faults(door_open=True)),
+    ]
     async with SimFleet(specs) as fleet:
         point_registry_at(demo_db, fleet)
         services.devices = DeviceService(timeout=1.0)  # generous: the machine may be busy
@@ -68,12 +72,17 @@ async def test_dead_device_unreachable_others_fresh_and_updated_in_place(service
 
 
 async def test_without_polling_the_stored_statuses_are_shown_and_nothing_is_polled(
-        services, demo_db) -> None:  # type: ignore[no-untyped-def]
+    services, demo_db
+) -> None:  # type: ignore[no-untyped-def]
     from sirenctl.drivers.pool import Fleet
     from sirenctl.registry.status_store import store_poll_results
 
-    specs = [SimSpec("T01"), SimSpec("T02", kind="electronic", faults=Faults(door_open=True)),
-             SimSpec("T03"), SimSpec("BENCH-01", kind="electronic")]
+    specs = [
+        SimSpec("T01"),
+        SimSpec("T02", kind="electronic", faults=Faults(door_open=True)),
+        SimSpec("T03"),
+        SimSpec("BENCH-01", kind="electronic"),
+    ]
     async with SimFleet(specs) as fleet:  # an earlier poll (the daemon, say) stored these
         point_registry_at(demo_db, fleet)
         async with Fleet({t: fleet.endpoints[t] for t in SIMULATED}) as poller:

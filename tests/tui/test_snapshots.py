@@ -13,8 +13,9 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 
 
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("mode", ["dashboard", "assets", "agenda", "live", "bench", "findings",
-                                  "audit"])
+@pytest.mark.parametrize(
+    "mode", ["dashboard", "assets", "agenda", "live", "bench", "findings", "audit"]
+)
 def test_main_screens(snap_compare, services, mode: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app(services, mode=mode), terminal_size=size, run_before=settle)
 
@@ -26,8 +27,9 @@ def test_asset_detail_open(snap_compare, services, size: tuple[int, int]) -> Non
         await pilot.press("down", "enter")
         await settle(pilot)
 
-    assert snap_compare(make_app(services, mode="assets"), terminal_size=size,
-                        run_before=open_detail)
+    assert snap_compare(
+        make_app(services, mode="assets"), terminal_size=size, run_before=open_detail
+    )
 
 
 def test_light_theme_dashboard(snap_compare, services) -> None:  # type: ignore[no-untyped-def]

@@ -21,8 +21,15 @@ def seed(db) -> None:  # type: ignore[no-untyped-def]
     from sirenctl.findings.notices import issue_notice, recheck, set_status
 
     def finding(asset: str, category: str, severity: str, text: str) -> int:
-        added = add_finding(session, operator="insp-wang", description=text, category=category,
-                            severity=severity, asset=asset, now=FIXED_NOW)
+        added = add_finding(
+            session,
+            operator="insp-wang",
+            description=text,
+            category=category,
+            severity=severity,
+            asset=asset,
+            now=FIXED_NOW,
+        )
         session.flush()
         return added.id
 
@@ -30,30 +37,53 @@ def seed(db) -> None:  # type: ignore[no-untyped-def]
         first = finding("HC-C04", "corrosion", "major", "转轴锈蚀，摇动费力")
         finding("HC-C04", "signage", "minor", "二维码标签缺失")
         finding("HC-C09", "mounting", "critical", "支架断裂")
-        number = issue_notice(session, operator="chief-zhao", findings=[first],
-                              deadline=date(2026, 9, 10), issued_on=date(2026, 9, 1),
-                              responsible_unit="东风社区居委会", responsible_person="王建国",
-                              responsible_phone="13800000000",
-                              required_action="更换锈蚀转轴，复查鸣响", now=FIXED_NOW).number
-        set_status(session, number, "awaiting_recheck", operator="tech-li", note="已更换",
-                   now=FIXED_NOW)
-        recheck(session, number, passed=False, operator="insp-wang", note="仍有异响",
-                now=FIXED_NOW)
-        add_drill(session, operator="tech-li", site="C04", held_on=date(2026, 9, 12),
-                  participants=120, certificates=25, materials=300, title="秋季疏散演练",
-                  certificate_type="急救基础", evacuation_minutes=6.5, now=FIXED_NOW)
+        number = issue_notice(
+            session,
+            operator="chief-zhao",
+            findings=[first],
+            deadline=date(2026, 9, 10),
+            issued_on=date(2026, 9, 1),
+            responsible_unit="东风社区居委会",
+            responsible_person="王建国",
+            responsible_phone="13800000000",
+            required_action="更换锈蚀转轴，复查鸣响",
+            now=FIXED_NOW,
+        ).number
+        set_status(
+            session, number, "awaiting_recheck", operator="tech-li", note="已更换", now=FIXED_NOW
+        )
+        recheck(session, number, passed=False, operator="insp-wang", note="仍有异响", now=FIXED_NOW)
+        add_drill(
+            session,
+            operator="tech-li",
+            site="C04",
+            held_on=date(2026, 9, 12),
+            participants=120,
+            certificates=25,
+            materials=300,
+            title="秋季疏散演练",
+            certificate_type="急救基础",
+            evacuation_minutes=6.5,
+            now=FIXED_NOW,
+        )
 
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("mode", ["notices", "drills", "findings"])
-def test_workflow_screens(snap_compare, services, demo_db, mode: str,  # type: ignore[no-untyped-def]
-                          size: tuple[int, int]) -> None:
+def test_workflow_screens(
+    snap_compare,
+    services,
+    demo_db,
+    mode: str,  # type: ignore[no-untyped-def]
+    size: tuple[int, int],
+) -> None:
     seed(demo_db)
     assert snap_compare(make_app(services, mode=mode), terminal_size=size, run_before=settle)
 
 
 def opened(mode: str, *keys: str):  # type: ignore[no-untyped-def]
     """Start in ``mode`` and press ``keys``, letting the workers finish after each."""
+
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await settle(pilot)
         for key in keys:
@@ -66,8 +96,13 @@ def opened(mode: str, *keys: str):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("name", ["issue_notice", "recheck", "drill_form", "finding_form"])
-def test_workflow_dialogs(snap_compare, services, demo_db, name: str,  # type: ignore[no-untyped-def]
-                          size: tuple[int, int]) -> None:
+def test_workflow_dialogs(
+    snap_compare,
+    services,
+    demo_db,
+    name: str,  # type: ignore[no-untyped-def]
+    size: tuple[int, int],
+) -> None:
     seed(demo_db)
     mode, run_before = {
         "issue_notice": opened("findings", "down", "space", "i"),

@@ -18,8 +18,9 @@ depends_on = None
 
 JSON_DOC = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 UTC_TIME = sa.DateTime(timezone=True)
-WORK_ORDER_STATUSES = ("'planned', 'running', 'issued', 'done', 'failed', 'unknown', 'refused', "
-                       "'missed', 'cancelled'")
+WORK_ORDER_STATUSES = (
+    "'planned', 'running', 'issued', 'done', 'failed', 'unknown', 'refused', 'missed', 'cancelled'"
+)
 OUTCOMES = "'pass', 'fail', 'failed_to_sound', 'unreachable', 'unknown', 'error'"
 
 
@@ -42,8 +43,9 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("source", sa.String(length=64), nullable=False),
         sa.Column("updated_at", UTC_TIME, nullable=False),
-        sa.CheckConstraint("status IN ('official', 'provisional')",
-                           name=op.f("ck_holiday_year_status")),
+        sa.CheckConstraint(
+            "status IN ('official', 'provisional')", name=op.f("ck_holiday_year_status")
+        ),
         sa.PrimaryKeyConstraint("country", "year", name=op.f("pk_holiday_year")),
     )
     op.create_table(
@@ -82,8 +84,12 @@ def upgrade() -> None:
         sa.Column("finished_at", UTC_TIME, nullable=True),
         sa.Column("outcome_note", sa.Text(), nullable=True),
         sa.CheckConstraint(f"status IN ({WORK_ORDER_STATUSES})", name=op.f("ck_work_order_status")),
-        sa.ForeignKeyConstraint(["asset_id"], ["asset.id"], name=op.f("fk_work_order_asset_id_asset"),
-                                ondelete="RESTRICT"),
+        sa.ForeignKeyConstraint(
+            ["asset_id"],
+            ["asset.id"],
+            name=op.f("fk_work_order_asset_id_asset"),
+            ondelete="RESTRICT",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_work_order")),
         sa.UniqueConstraint("campaign", "nominal_at", "asset_id", name="uq_work_order_occurrence"),
     )
@@ -91,8 +97,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_work_order_asset_id"), ["asset_id"], unique=False)
         batch_op.create_index("ix_work_order_due", ["due_at"], unique=False)
         batch_op.create_index("ix_work_order_status_act", ["status", "act_at"], unique=False)
-        batch_op.create_index("ix_work_order_status_window", ["status", "window_end_at"],
-                              unique=False)
+        batch_op.create_index(
+            "ix_work_order_status_window", ["status", "window_end_at"], unique=False
+        )
 
     op.create_table(
         "test_result",
@@ -114,18 +121,26 @@ def upgrade() -> None:
         sa.Column("notes", sa.Text(), nullable=True),
         sa.Column("created_at", UTC_TIME, nullable=False),
         sa.CheckConstraint(f"outcome IN ({OUTCOMES})", name=op.f("ck_test_result_outcome")),
-        sa.ForeignKeyConstraint(["asset_id"], ["asset.id"], name=op.f("fk_test_result_asset_id_asset"),
-                                ondelete="RESTRICT"),
-        sa.ForeignKeyConstraint(["work_order_id"], ["work_order.id"],
-                                name=op.f("fk_test_result_work_order_id_work_order"),
-                                ondelete="RESTRICT"),
+        sa.ForeignKeyConstraint(
+            ["asset_id"],
+            ["asset.id"],
+            name=op.f("fk_test_result_asset_id_asset"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["work_order_id"],
+            ["work_order.id"],
+            name=op.f("fk_test_result_work_order_id_work_order"),
+            ondelete="RESTRICT",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_test_result")),
     )
     with op.batch_alter_table("test_result", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_test_result_asset_id"), ["asset_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_test_result_started_at"), ["started_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_test_result_work_order_id"), ["work_order_id"],
-                              unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_test_result_work_order_id"), ["work_order_id"], unique=False
+        )
 
     op.create_table(
         "work_order_approval",
@@ -134,15 +149,19 @@ def upgrade() -> None:
         sa.Column("approved_by", sa.String(length=200), nullable=False),
         sa.Column("approved_at", UTC_TIME, nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["work_order_id"], ["work_order.id"],
-                                name=op.f("fk_work_order_approval_work_order_id_work_order"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["work_order_id"],
+            ["work_order.id"],
+            name=op.f("fk_work_order_approval_work_order_id_work_order"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_work_order_approval")),
         sa.UniqueConstraint("work_order_id", "approved_by", name="uq_approval_person"),
     )
     with op.batch_alter_table("work_order_approval", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_work_order_approval_work_order_id"), ["work_order_id"],
-                              unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_work_order_approval_work_order_id"), ["work_order_id"], unique=False
+        )
 
 
 def downgrade() -> None:

@@ -59,11 +59,16 @@ def upgrade() -> None:
         sa.Column("updated_at", UTC_TIME, nullable=False),
         sa.CheckConstraint(
             f"status IN ({_in('open', 'in_progress', 'awaiting_recheck', 'closed', 'reopened')})",
-            name=op.f("ck_rectification_notice_status")),
+            name=op.f("ck_rectification_notice_status"),
+        ),
         sa.CheckConstraint("deadline >= issued_on", name=op.f("ck_rectification_notice_deadline")),
         sa.CheckConstraint("seq > 0", name=op.f("ck_rectification_notice_seq")),
-        sa.ForeignKeyConstraint(["site_id"], ["site.id"], ondelete="RESTRICT",
-                                name=op.f("fk_rectification_notice_site_id_site")),
+        sa.ForeignKeyConstraint(
+            ["site_id"],
+            ["site.id"],
+            ondelete="RESTRICT",
+            name=op.f("fk_rectification_notice_site_id_site"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rectification_notice")),
         sa.UniqueConstraint("number", name=op.f("uq_rectification_notice_number")),
         sa.UniqueConstraint("prefix", "year", "seq", name="uq_rectification_notice_seq"),
@@ -91,20 +96,29 @@ def upgrade() -> None:
         sa.Column("notice_id", sa.Integer(), nullable=True),
         sa.Column("marked_asset_faulty", sa.Boolean(), nullable=False),
         sa.Column("created_at", UTC_TIME, nullable=False),
-        sa.CheckConstraint(f"source IN ({_in('test_result', 'check_in', 'inspection')})",
-                           name=op.f("ck_finding_source")),
         sa.CheckConstraint(
-            f"category IN ({CATEGORIES})",
-            name=op.f("ck_finding_category")),
-        sa.CheckConstraint(f"severity IN ({_in('minor', 'major', 'critical')})",
-                           name=op.f("ck_finding_severity")),
-        sa.CheckConstraint(f"status IN ({_in('open', 'resolved')})", name=op.f("ck_finding_status")),
-        sa.ForeignKeyConstraint(["site_id"], ["site.id"], ondelete="RESTRICT",
-                                name=op.f("fk_finding_site_id_site")),
-        sa.ForeignKeyConstraint(["asset_id"], ["asset.id"], ondelete="RESTRICT",
-                                name=op.f("fk_finding_asset_id_asset")),
-        sa.ForeignKeyConstraint(["notice_id"], ["rectification_notice.id"], ondelete="RESTRICT",
-                                name=op.f("fk_finding_notice_id_rectification_notice")),
+            f"source IN ({_in('test_result', 'check_in', 'inspection')})",
+            name=op.f("ck_finding_source"),
+        ),
+        sa.CheckConstraint(f"category IN ({CATEGORIES})", name=op.f("ck_finding_category")),
+        sa.CheckConstraint(
+            f"severity IN ({_in('minor', 'major', 'critical')})", name=op.f("ck_finding_severity")
+        ),
+        sa.CheckConstraint(
+            f"status IN ({_in('open', 'resolved')})", name=op.f("ck_finding_status")
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["site.id"], ondelete="RESTRICT", name=op.f("fk_finding_site_id_site")
+        ),
+        sa.ForeignKeyConstraint(
+            ["asset_id"], ["asset.id"], ondelete="RESTRICT", name=op.f("fk_finding_asset_id_asset")
+        ),
+        sa.ForeignKeyConstraint(
+            ["notice_id"],
+            ["rectification_notice.id"],
+            ondelete="RESTRICT",
+            name=op.f("fk_finding_notice_id_rectification_notice"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_finding")),
         sa.UniqueConstraint("source", "source_ref", name="uq_finding_source_ref"),
     )
@@ -122,8 +136,12 @@ def upgrade() -> None:
         sa.Column("from_status", sa.String(length=32), nullable=True),
         sa.Column("to_status", sa.String(length=32), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(["notice_id"], ["rectification_notice.id"], ondelete="RESTRICT",
-                                name=op.f("fk_notice_event_notice_id_rectification_notice")),
+        sa.ForeignKeyConstraint(
+            ["notice_id"],
+            ["rectification_notice.id"],
+            ondelete="RESTRICT",
+            name=op.f("fk_notice_event_notice_id_rectification_notice"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notice_event")),
     )
     with op.batch_alter_table("notice_event", schema=None) as batch_op:
@@ -145,13 +163,19 @@ def upgrade() -> None:
         sa.Column("notes", sa.Text(), nullable=True),
         sa.Column("recorded_by", sa.String(length=200), nullable=False),
         sa.Column("created_at", UTC_TIME, nullable=False),
-        sa.CheckConstraint(f"kind IN ({_in('evacuation_drill', 'training', 'publicity')})",
-                           name=op.f("ck_outreach_event_kind")),
+        sa.CheckConstraint(
+            f"kind IN ({_in('evacuation_drill', 'training', 'publicity')})",
+            name=op.f("ck_outreach_event_kind"),
+        ),
         sa.CheckConstraint("participants >= 0", name=op.f("ck_outreach_event_participants")),
         sa.CheckConstraint("certificates >= 0", name=op.f("ck_outreach_event_certificates")),
         sa.CheckConstraint("materials >= 0", name=op.f("ck_outreach_event_materials")),
-        sa.ForeignKeyConstraint(["site_id"], ["site.id"], ondelete="RESTRICT",
-                                name=op.f("fk_outreach_event_site_id_site")),
+        sa.ForeignKeyConstraint(
+            ["site_id"],
+            ["site.id"],
+            ondelete="RESTRICT",
+            name=op.f("fk_outreach_event_site_id_site"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outreach_event")),
     )
     with op.batch_alter_table("outreach_event", schema=None) as batch_op:
@@ -166,4 +190,3 @@ def downgrade() -> None:
     op.drop_table("finding")
     op.drop_table("rectification_notice")
     op.drop_table("notice_sequence")
-

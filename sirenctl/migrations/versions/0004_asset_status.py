@@ -31,8 +31,12 @@ def upgrade() -> None:
         sa.Column("error_kind", sa.String(length=64), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("source", sa.String(length=32), nullable=False),
-        sa.ForeignKeyConstraint(["asset_id"], ["asset.id"],
-                                name=op.f("fk_asset_status_asset_id_asset"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["asset_id"],
+            ["asset.id"],
+            name=op.f("fk_asset_status_asset_id_asset"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("asset_id", name=op.f("pk_asset_status")),
     )
 
