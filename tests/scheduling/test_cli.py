@@ -28,7 +28,9 @@ def test_programme_show_and_list(sqlite_cli):
     ):
         assert text in result.stdout
     data = sqlite_cli.json("programme", "show", "cn-918-double")
-    assert data["total_s"] == 43 * 60 and [s["start_s"] for s in data["steps"]] == [0, 1200, 2400]
+    # 鹤壁 2020 / 济源 2017: 10:00, 10:14, 10:28, 31 minutes in all
+    assert data["total_s"] == 31 * 60 and [s["start_s"] for s in data["steps"]] == [0, 840, 1680]
+    assert "鹤壁" in data["source"]
     names = [p["name"] for p in sqlite_cli.json("programme", "list")]
     assert "cn-918-single" in names and "at-zivilschutz" in names
     assert sqlite_cli("programme", "show", "nope").exit_code == 4
