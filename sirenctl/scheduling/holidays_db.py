@@ -22,6 +22,8 @@ from sirenctl.scheduling.holiday_calendar import (
 )
 from sirenctl.timeutil import utcnow
 
+GUESS_SOURCES = ("holidays", "none (weekends only)")
+
 
 def _year_of(session: Session, country: str, year: int) -> HolidayYear | None:
     return session.get(HolidayYear, (country, year))
@@ -83,12 +85,22 @@ def ensure_years(
     operator: str,
     now: datetime | None = None,
 ) -> list[int]:
-    """Seed every year not yet in the table; returns the years seeded."""
+    """Seed every year not yet in the table; returns the years seeded.
+
+    A provisional year still holding a library's bare guess (nobody edited it) is seeded
+    again, so a better estimate (sirenctl/scheduling/cn_holiday_rules.py) replaces it.
+    """
     seeded = []
     for year in sorted(set(years)):
-        if _year_of(session, country.upper(), year) is None:
+        row = _year_of(session, country.upper(), year)
+        if row is None:
             seed_year(session, country, year, operator=operator, now=now)
             seeded.append(year)
+        elif row.status == YearStatus.PROVISIONAL and row.source in GUESS_SOURCES:
+            fresh = HolidayCalendar().year(country.upper(), year)
+            if fresh.source != row.source:
+                seed_year(session, country, year, operator=operator, now=now, refresh=True)
+                seeded.append(year)
     return seeded
 
 
@@ -142,6 +154,9 @@ def set_day(
         session.add(row)
     else:
         row.kind, row.name = kind, name.strip()
+    year_row = _year_of(session, country, day.year)
+    if year_row is not None and year_row.status == YearStatus.PROVISIONAL:
+        year_row.source = f"edited by {operator}"[:64]  # never re-seeded over the edit
     session.flush()
     record(
         session,
