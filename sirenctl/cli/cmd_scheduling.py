@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
 from sirenctl.cli.cmd_scheduling_common import (
-    LOCAL_TIME,
     load,
     local,
     schedules_option,
@@ -56,30 +56,55 @@ def programme_list(schedules_dir: str | None, as_json: bool) -> None:
     )
 
 
+def _start_in_zone(text: str | None, timezone: str) -> datetime | None:
+    """``--at`` read in the ``--timezone`` zone (ISO 8601 with an offset keeps its offset)."""
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CLIError(
+            f"unknown time zone {timezone!r} (e.g. Asia/Shanghai, Europe/Berlin)", ExitCode.USAGE
+        ) from None
+    if text is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.strip().replace("/", "-"))
+    except ValueError:
+        raise CLIError(
+            f"--at {text!r}: expected YYYY-MM-DD HH:MM (in --timezone) or ISO 8601 with offset",
+            ExitCode.USAGE,
+        ) from None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC)
+
+
 @programme.command("show")
 @click.argument("name")
 @click.option(
     "--at",
-    "start",
-    type=LOCAL_TIME,
-    help="Start time, to print wall-clock times (YYYY-MM-DD HH:MM, Asia/Shanghai).",
+    "start_text",
+    metavar="TIME",
+    help="Start time, to print wall-clock times (YYYY-MM-DD HH:MM in --timezone).",
 )
 @click.option(
-    "--timezone", default="Asia/Shanghai", show_default=True, help="Zone for --at output."
+    "--timezone",
+    default="Asia/Shanghai",
+    show_default=True,
+    help="Zone in which --at is read and the times are printed.",
 )
 @schedules_option
 @json_option
 def programme_show(
-    name: str, start: datetime | None, timezone: str, schedules_dir: str | None, as_json: bool
+    name: str, start_text: str | None, timezone: str, schedules_dir: str | None, as_json: bool
 ) -> None:
     """Print the timeline of programme NAME: when each signal starts and stops, and the total.
 
     \b
-    Example:
-      sirenctl programme show cn-918-noon --at "2026-09-18 12:00"
+    Examples:
+      sirenctl programme show cn-918-jiangsu --at "2026-09-18 10:00"
+      sirenctl programme show de-warntag --at "2027-09-09 11:00" --timezone Europe/Berlin
     """
     from sirenctl.scheduling.durations import format_duration
 
+    start = _start_in_zone(start_text, timezone)
     library = load(schedules_dir)
     try:
         prog = library.programme(name)
@@ -110,6 +135,9 @@ def programme_show(
                 "total_s": prog.total_seconds,
                 "steps": rows,
                 "sound_spans": prog.sound_spans(),
+                "source": prog.citation,
+                "verified": prog.verified,
+                "note": prog.note,
             }
         )
         return
@@ -133,6 +161,16 @@ def programme_show(
         else ""
     )
     click.echo(f"total length: {format_duration(prog.total_seconds)} = {prog.total_seconds} s{end}")
+    _echo_source(prog.citation, prog.verified, prog.note)
+
+
+def _echo_source(citation: str, verified: bool, note: str) -> None:
+    if citation:
+        click.echo(f"source: {citation}")
+    if not verified:
+        click.echo("not verified: the source does not confirm every detail of this file")
+    if note:
+        click.echo(f"note: {note}")
 
 
 @click.group()
@@ -197,6 +235,9 @@ def schedule_list(show_all: bool, schedules_dir: str | None, as_json: bool) -> N
                 "programme": c.programme,
                 "enabled": c.enabled,
                 "next": upcoming[0].due.isoformat() if upcoming else None,
+                "source": c.citation,
+                "verified": c.verified,
+                "note": c.note,
             }
         )
     if as_json:
@@ -217,3 +258,6 @@ def schedule_list(show_all: bool, schedules_dir: str | None, as_json: bool) -> N
             for r in rows
         ],
     )
+    for r in rows:
+        if r["note"]:
+            click.echo(f"note on {r['name']}: {r['note']}")

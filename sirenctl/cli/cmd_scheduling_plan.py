@@ -1,4 +1,4 @@
-"""``sirenctl plan``, ``sirenctl agenda`` and ``sirenctl holidays``."""
+"""``sirenctl plan`` and ``sirenctl agenda`` (``sirenctl holidays``: cmd_scheduling_holidays.py)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def run_plan(
 ) -> Any:
     """Compute the diff, show it, and (unless dry-run) write it in the same transaction."""
     from sirenctl.scheduling.plan_service import compute_campaign_plan
-    from sirenctl.scheduling.planner import apply_plan, plan_warnings
+    from sirenctl.scheduling.planner import apply_plan, cancelled_by_asset, plan_warnings
 
     library = load(schedules_dir)
     now = datetime.now(UTC)
@@ -67,6 +67,9 @@ def run_plan(
             session, library, start, end, planner=app.operator, now=now, seed_holidays=not dry_run
         )
         _show_diff(diff, as_json, dry_run)
+        for campaign, due, tags in cancelled_by_asset(session, diff):
+            verb = "would cancel" if dry_run else "cancelled"
+            info(f"{verb} {campaign} {due} for {len(tags)} asset(s): {', '.join(tags)}")
         for warning in plan_warnings(diff, calendar, countries, now):
             info(f"warning: {warning}")
         if not dry_run and not diff.empty:
@@ -223,199 +226,3 @@ def agenda(
     if bad:
         info(f"ALARM: {len(bad)} work orders missed or with unknown outcome")
         click.get_current_context().exit(ExitCode.MISSED)
-
-
-@click.group()
-def holidays() -> None:
-    """Public holidays and adjusted working days (调休), per country and year.
-
-    Seeded from chinese-calendar and holidays; each year is official or provisional. Planning
-    into a provisional year works and flags the work orders; marking it official re-plans them.
-    """
-
-
-def _years_rows(session: Any, country: str | None) -> list[dict[str, Any]]:
-    from sirenctl.scheduling.holidays_db import list_days, list_years
-
-    out = []
-    for row in list_years(session, country):
-        days = list_days(session, row.country, row.year)
-        out.append(
-            {
-                "country": row.country,
-                "year": row.year,
-                "status": row.status,
-                "source": row.source,
-                "holidays": sum(d.kind == "holiday" for d in days),
-                "workdays": sum(d.kind == "workday" for d in days),
-            }
-        )
-    return out
-
-
-@holidays.command("status")
-@click.option("--country", help="Only this country (ISO code, e.g. CN).")
-@json_option
-@pass_app
-def holidays_status(app: AppContext, country: str | None, as_json: bool) -> None:
-    """Years in the holiday table, official or provisional.
-
-    \b
-    Example:
-      sirenctl holidays status --country CN
-    """
-    import sirenctl.models.scheduling  # noqa: F401
-
-    with app.db.session() as session:
-        rows = _years_rows(session, country)
-    if as_json:
-        echo_json(rows)
-    else:
-        echo_table(
-            ["country", "year", "status", "source", "days off", "adjusted workdays"],
-            [
-                [r["country"], r["year"], r["status"], r["source"], r["holidays"], r["workdays"]]
-                for r in rows
-            ],
-        )
-    next_year = datetime.now(UTC).year + 1
-    for r in rows:
-        if r["year"] == next_year and r["status"] != "official":
-            info(f"warning: {r['country']} {next_year} is still provisional")
-
-
-@holidays.command("list")
-@click.option("--year", type=int, required=True)
-@click.option("--country", default="CN", show_default=True)
-@json_option
-@pass_app
-def holidays_list(app: AppContext, year: int, country: str, as_json: bool) -> None:
-    """Days off and adjusted working days of one year (seeds the year if needed).
-
-    \b
-    Example:
-      sirenctl holidays list --year 2026
-    """
-    import sirenctl.models.scheduling  # noqa: F401
-    from sirenctl.scheduling.holidays_db import ensure_years, list_days, list_years
-
-    with app.db.transaction() as session:
-        ensure_years(session, country, [year], operator=app.operator)
-        days = [
-            {"day": d.day.isoformat(), "kind": d.kind, "name": d.name}
-            for d in list_days(session, country, year)
-        ]
-        status = next(y.status for y in list_years(session, country) if y.year == year)
-    if as_json:
-        echo_json({"country": country.upper(), "year": year, "status": status, "days": days})
-        return
-    echo_table(
-        ["day", "weekday", "kind", "name"],
-        [
-            [d["day"], date.fromisoformat(d["day"]).strftime("%a"), d["kind"], d["name"]]
-            for d in days
-        ],
-        title=f"{country.upper()} {year} ({status})",
-    )
-
-
-@holidays.command("seed")
-@click.option("--year", "years", type=int, multiple=True, required=True, help="Year (repeatable).")
-@click.option("--country", default="CN", show_default=True)
-@click.option(
-    "--refresh", is_flag=True, help="Replace the year's days with the libraries' current data."
-)
-@pass_app
-def holidays_seed(app: AppContext, years: tuple[int, ...], country: str, refresh: bool) -> None:
-    """Copy years from chinese-calendar / holidays into the table.
-
-    \b
-    Example:
-      sirenctl holidays seed --year 2026 --year 2027
-    """
-    import sirenctl.models.scheduling  # noqa: F401
-    from sirenctl.scheduling.holidays_db import seed_year
-
-    with app.db.transaction() as session:
-        for year in years:
-            row = seed_year(session, country, year, operator=app.operator, refresh=refresh)
-            info(f"{row.country} {row.year}: {row.status} (from {row.source})")
-
-
-@holidays.command("set")
-@click.argument("day", type=DAY)
-@click.option(
-    "--kind",
-    type=click.Choice(["holiday", "workday"]),
-    required=True,
-    help="holiday: a day off; workday: an adjusted working day (调休上班).",
-)
-@click.option("--name", required=True, help="e.g. 国庆节 National Day.")
-@click.option("--country", default="CN", show_default=True)
-@pass_app
-def holidays_set(app: AppContext, day: date, kind: str, name: str, country: str) -> None:
-    """Add or change one day (e.g. from the State Council notice).
-
-    \b
-    Example:
-      sirenctl holidays set 2026-10-10 --kind workday --name "国庆节调休上班"
-    """
-    import sirenctl.models.scheduling  # noqa: F401
-    from sirenctl.scheduling.holidays_db import set_day
-
-    with app.db.transaction() as session:
-        set_day(session, country, day, kind, name, operator=app.operator)
-    info(
-        f"{country.upper()} {day}: {kind} ({name}); re-plan to apply it: sirenctl plan --year {day.year}"
-    )
-
-
-@holidays.command("remove")
-@click.argument("day", type=DAY)
-@click.option("--country", default="CN", show_default=True)
-@pass_app
-def holidays_remove(app: AppContext, day: date, country: str) -> None:
-    """Remove one day from the table.
-
-    \b
-    Example:
-      sirenctl holidays remove 2026-10-10
-    """
-    import sirenctl.models.scheduling  # noqa: F401
-    from sirenctl.scheduling.holidays_db import remove_day
-
-    with app.db.transaction() as session:
-        remove_day(session, country, day, operator=app.operator)
-    info(f"{country.upper()} {day} removed")
-
-
-@holidays.command("mark")
-@click.argument("year", type=int)
-@click.argument("status", type=click.Choice(["official", "provisional"]))
-@click.option("--country", default="CN", show_default=True)
-@click.option(
-    "--replan/--no-replan",
-    default=True,
-    show_default=True,
-    help="Re-plan the year's future work orders after marking it official.",
-)
-@schedules_option
-@pass_app
-def holidays_mark(
-    app: AppContext, year: int, status: str, country: str, replan: bool, schedules_dir: str | None
-) -> None:
-    """Mark a year official (the notice is out and the table matches it) or provisional.
-
-    \b
-    Example:
-      sirenctl holidays mark 2027 official
-    """
-    import sirenctl.models.scheduling  # noqa: F401
-    from sirenctl.scheduling.holidays_db import mark_year
-
-    with app.db.transaction() as session:
-        mark_year(session, country, year, status, operator=app.operator)
-    info(f"{country.upper()} {year} is now {status}")
-    if replan and status == "official":
-        start, end = _period(year, None, None)
-        run_plan(app, schedules_dir, start, end, dry_run=False, as_json=False)

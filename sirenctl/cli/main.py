@@ -52,7 +52,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "Due, overdue, done, missed work orders; --ics.",
     ),
     "holidays": (
-        "sirenctl.cli.cmd_scheduling_plan:holidays",
+        "sirenctl.cli.cmd_scheduling_holidays:holidays",
         "Holiday table: status, list, seed, set, remove, mark official.",
     ),
     "run-due": (

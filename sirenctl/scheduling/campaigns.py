@@ -13,13 +13,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sirenctl.models.enums import AssetKind
+from sirenctl.scheduling.durations import parse_duration
 from sirenctl.scheduling.programmes import Programme
-from sirenctl.scheduling.rules import WhenRule, parse_when
+from sirenctl.scheduling.rules import DaySpec, WhenRule, parse_day_spec, parse_when
 from sirenctl.scheduling.spec import Fields, SpecFile, load_keyed
 
 TASKS = ("trial_sounding", "silent_test", "growl_test", "manual_check", "drill", "inspection")
 SOUNDING_TASKS = ("trial_sounding", "growl_test")
-HOLIDAY_POLICIES = ("ignore", "skip", "move")
+HOLIDAY_POLICIES = ("ignore", "skip", "move", "postpone")
+MAX_POSTPONE_DAYS = 27  # a postponed monthly test stays within about a month
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 MAX_SOUNDING_WINDOW = 15 * 60  # a sounding later than this is worse than none (DESIGN.md 6)
 MAX_GROWL_SECONDS = 25
@@ -77,7 +79,12 @@ class Campaign:
     holiday_country: str = "CN"
     enabled: bool = True
     description: str = ""
-    source: str = field(default="", compare=False)
+    source: str = field(default="", compare=False)  # the file it was loaded from
+    citation: str = ""  # the ``source`` field: issuing body, year, title of the rule's notice
+    verified: bool = True  # false: the citation does not confirm every detail (see ``note``)
+    note: str = ""  # shown with the campaign (e.g. a planned phase-out)
+    postpone: tuple[int, ...] = ()  # "postpone" policy: day offsets tried in order
+    skip_days: tuple[DaySpec, ...] = ()  # days on which it never runs, whatever the holidays
 
     @property
     def zone(self) -> ZoneInfo:
@@ -115,6 +122,11 @@ def _parse(spec: SpecFile, key: str, programmes: dict[str, Programme]) -> Campai
         )
     window = top.duration("window", default=DEFAULT_WINDOW.get(task or "", 3600))
     policy = top.choice("holiday_policy", HOLIDAY_POLICIES, default="ignore")
+    citation = top.text("source", default="") or ""
+    verified = top.get("verified", bool, default=True)
+    note = top.text("note", default="") or ""
+    postpone = _parse_postpone(top, policy)
+    skip_days = _parse_skip_days(top)
     country = top.text("holiday_country", default="CN") or "CN"
     if not (len(country) == 2 and country.isalpha() and country.isupper()):
         top.problem(
@@ -152,7 +164,52 @@ def _parse(spec: SpecFile, key: str, programmes: dict[str, Programme]) -> Campai
         bool(enabled),
         description,
         spec.name,
+        citation,
+        verified is not False,
+        note,
+        postpone,
+        skip_days,
     )
+
+
+def _parse_postpone(top: Fields, policy: str | None) -> tuple[int, ...]:
+    """``postpone = ["7d", "1d"]``: with ``holiday_policy = "postpone"``, the offsets from the
+    nominal day tried in order; the first that is a working day wins (none: skipped)."""
+    values = top.get("postpone", list, default=None)
+    if policy != "postpone":
+        if values is not None:
+            top.problem("postpone", 'is only used with holiday_policy = "postpone"')
+        return ()
+    if not values:
+        top.problem("postpone", 'is required with holiday_policy = "postpone", e.g. ["7d", "1d"]')
+        return ()
+    out = []
+    for value in values:
+        try:
+            seconds = parse_duration(value)
+        except (ValueError, TypeError):
+            top.problem("postpone", f'{value!r}: expected whole days such as "7d" or "1d"')
+            return ()
+        if seconds % 86400 or not 1 <= seconds // 86400 <= MAX_POSTPONE_DAYS:
+            top.problem("postpone", f"{value!r}: must be whole days, 1d..{MAX_POSTPONE_DAYS}d")
+            return ()
+        out.append(seconds // 86400)
+    return tuple(out)
+
+
+def _parse_skip_days(top: Fields) -> tuple[DaySpec, ...]:
+    """``[skip_days]`` table: ``"05-04" = "reason"`` or ``"1st sat of 10" = "reason"``."""
+    table = top.get("skip_days", dict, default={}) or {}
+    out = []
+    for key, reason in table.items():
+        if not isinstance(reason, str) or not reason.strip():
+            top.spec.problem(("skip_days", key), 'needs a reason (text), e.g. "Dodenherdenking"')
+            continue
+        try:
+            out.append(parse_day_spec(key, reason.strip()))
+        except ValueError as exc:
+            top.spec.problem(("skip_days", key), str(exc))
+    return tuple(out)
 
 
 def _check_programme(top: Fields, task: str | None, programmes: dict[str, Programme]) -> str | None:

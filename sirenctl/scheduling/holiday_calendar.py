@@ -5,7 +5,9 @@ Sources, in order of trust:
 * ``chinese-calendar`` knows China's official days (State Council notice) for the years it
   ships (2004-2026 in 1.11) and raises NotImplementedError for others;
 * ``holidays`` computes every country's days from rules; for China it knows the official
-  adjusted days of published years and *guesses* later ones without adjusted workdays.
+  adjusted days of published years and *guesses* later ones without adjusted workdays, so
+  from 2025 on such a year is estimated by the State Council's published rules instead
+  (``cn_holiday_rules``), still provisional.
 
 :class:`HolidayCalendar` merges them and marks each year ``official`` or ``provisional``. A
 year nobody knows becomes a provisional, weekends-only year: planning never crashes.
@@ -143,6 +145,14 @@ class HolidaysLibSource:
             return None
         explicit = _holidays_lib_explicit_years(country)
         status = OFFICIAL if explicit is None or year in explicit else PROVISIONAL
+        if country == "CN" and status == PROVISIONAL:
+            # the package's own guess has the shortest breaks and no adjusted workdays: estimate
+            # by the rules in force instead (sirenctl/scheduling/cn_holiday_rules.py)
+            from sirenctl.scheduling.cn_holiday_rules import estimate_year
+
+            estimate = estimate_year(year)
+            if estimate is not None:
+                return estimate
         entries = [DayEntry(d, HOLIDAY, str(name)) for d, name in table.items()]
         entries += [
             DayEntry(d, WORKDAY, "adjusted working day")

@@ -7,6 +7,7 @@ version happens to be installed) is the truth once a year has been seeded.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import delete, select
@@ -21,6 +22,8 @@ from sirenctl.scheduling.holiday_calendar import (
     YearCalendar,
 )
 from sirenctl.timeutil import utcnow
+
+GUESS_SOURCES = ("holidays", "none (weekends only)")
 
 
 def _year_of(session: Session, country: str, year: int) -> HolidayYear | None:
@@ -83,12 +86,22 @@ def ensure_years(
     operator: str,
     now: datetime | None = None,
 ) -> list[int]:
-    """Seed every year not yet in the table; returns the years seeded."""
+    """Seed every year not yet in the table; returns the years seeded.
+
+    A provisional year still holding a library's bare guess (nobody edited it) is seeded
+    again, so a better estimate (sirenctl/scheduling/cn_holiday_rules.py) replaces it.
+    """
     seeded = []
     for year in sorted(set(years)):
-        if _year_of(session, country.upper(), year) is None:
+        row = _year_of(session, country.upper(), year)
+        if row is None:
             seed_year(session, country, year, operator=operator, now=now)
             seeded.append(year)
+        elif row.status == YearStatus.PROVISIONAL and row.source in GUESS_SOURCES:
+            fresh = HolidayCalendar().year(country.upper(), year)
+            if fresh.source != row.source:
+                seed_year(session, country, year, operator=operator, now=now, refresh=True)
+                seeded.append(year)
     return seeded
 
 
@@ -142,6 +155,9 @@ def set_day(
         session.add(row)
     else:
         row.kind, row.name = kind, name.strip()
+    year_row = _year_of(session, country, day.year)
+    if year_row is not None and year_row.status == YearStatus.PROVISIONAL:
+        year_row.source = f"edited by {operator}"[:64]  # never re-seeded over the edit
     session.flush()
     record(
         session,
@@ -232,3 +248,88 @@ def list_days(session: Session, country: str, year: int) -> list[HolidayDay]:
             .order_by(HolidayDay.day)
         )
     )
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """A year's official arrangement: every day off and every adjusted working day."""
+
+    country: str
+    year: int
+    source: str
+    days: tuple[DayEntry, ...]
+
+
+@dataclass(frozen=True)
+class ArrangementChange:
+    """What entering an arrangement changed in the table."""
+
+    country: str
+    year: int
+    before_status: str | None
+    added: tuple[DayEntry, ...]
+    removed: tuple[DayEntry, ...]
+    changed: tuple[tuple[DayEntry, DayEntry], ...]  # (before, after)
+
+
+def set_arrangement(
+    session: Session,
+    arrangement: Arrangement,
+    *,
+    operator: str,
+    now: datetime | None = None,
+) -> ArrangementChange:
+    """Replace the year's days with the official arrangement and mark the year official."""
+    country, year = arrangement.country.upper(), arrangement.year
+    row = _year_of(session, country, year)
+    before_status = row.status if row is not None else None
+    old = {d.day: d for d in list_days(session, country, year)}
+    new = {e.day: e for e in arrangement.days}
+    session.execute(
+        delete(HolidayDay).where(
+            HolidayDay.country == country,
+            HolidayDay.day >= date(year, 1, 1),
+            HolidayDay.day <= date(year, 12, 31),
+        )
+    )
+    session.add_all(
+        HolidayDay(country=country, day=e.day, kind=e.kind, name=e.name[:200]) for e in new.values()
+    )
+    if row is None:
+        row = HolidayYear(country=country, year=year, status=YearStatus.OFFICIAL.value, source="")
+        session.add(row)
+    row.status = YearStatus.OFFICIAL.value
+    row.source = (arrangement.source or f"entered by {operator}")[:64]
+    row.updated_at = now or utcnow()
+    session.flush()
+    before = {k: DayEntry(v.day, v.kind, v.name) for k, v in old.items()}
+    change = ArrangementChange(
+        country,
+        year,
+        before_status,
+        tuple(e for k, e in sorted(new.items()) if k not in before),
+        tuple(e for k, e in sorted(before.items()) if k not in new),
+        tuple(
+            (before[k], e)
+            for k, e in sorted(new.items())
+            if k in before and (before[k].kind, before[k].name) != (e.kind, e.name)
+        ),
+    )
+    record(
+        session,
+        operator=operator,
+        action="holidays.arrangement",
+        object_type="holiday_year",
+        object_ref=f"{country}:{year}",
+        before={"status": before_status, "days": len(before)},
+        after={
+            "status": YearStatus.OFFICIAL.value,
+            "source": row.source,
+            "days": len(new),
+            "added": len(change.added),
+            "removed": len(change.removed),
+            "changed": len(change.changed),
+        },
+        at=now,
+    )
+    return change

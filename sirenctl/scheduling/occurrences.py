@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sirenctl.scheduling.campaigns import Campaign
 from sirenctl.scheduling.holiday_calendar import OFFICIAL, HolidayCalendar
@@ -60,10 +60,27 @@ def occurrences(
     ):
         years = {nominal.year}
         due, skipped, note = nominal, False, ""
-        if policy != "ignore" and not cal.is_workday(country, nominal.date()):
+        excluded = next((s for s in campaign.skip_days if s.matches(nominal.date())), None)
+        if excluded is not None:
+            skipped, note = (
+                True,
+                f"skipped: {nominal.date()} is never a test day ({excluded.reason})",
+            )
+        elif policy != "ignore" and not cal.is_workday(country, nominal.date()):
             reason = cal.year(country, nominal.year).holiday_name(nominal.date()) or "weekend"
             if policy == "skip":
                 skipped, note = True, f"skipped: {nominal.date()} is not a working day ({reason})"
+            elif policy == "postpone":
+                day = _postponed(campaign, cal, nominal.date())
+                if day is None:
+                    skipped = True
+                    note = (
+                        f"skipped: {nominal.date()} ({reason}) and every postponement day are off"
+                    )
+                else:
+                    years.add(day.year)
+                    due = datetime.combine(day, nominal.time(), tzinfo=zone)
+                    note = f"postponed from {nominal.date()} ({reason})"
             else:
                 day = cal.next_workday(country, nominal.date())
                 years.add(day.year)
@@ -80,6 +97,17 @@ def occurrences(
             Occurrence(campaign.key, nominal, due, campaign.window, skipped, provisional, note)
         )
     return out
+
+
+def _postponed(campaign: Campaign, cal: HolidayCalendar, nominal: date) -> date | None:
+    """The first of the campaign's postponement days that is a working day and no skip day."""
+    for offset in campaign.postpone:
+        day = nominal + timedelta(days=offset)
+        if cal.is_workday(campaign.holiday_country, day) and not any(
+            s.matches(day) for s in campaign.skip_days
+        ):
+            return day
+    return None
 
 
 def agenda(

@@ -296,6 +296,7 @@ def compute_plan(
                     "campaign": row.campaign,
                     "due_at": row.due_at,
                     "timezone": row.timezone,
+                    "asset_id": row.asset_id,
                 }
             )
         else:
@@ -349,16 +350,38 @@ def apply_plan(session: Session, diff: PlanDiff, *, operator: str, now: datetime
 def plan_warnings(
     diff: PlanDiff, calendar: HolidayCalendar, countries: Iterable[str], now: datetime
 ) -> list[str]:
-    """Provisional years touched by the plan, and next year still provisional."""
-    out = [
-        f"holidays of {country} {year} are provisional: affected work orders are flagged and "
-        "re-planned when the year is marked official"
-        for country, year in sorted(diff.provisional_years)
-    ]
-    for country in sorted(set(countries)):
+    """One warning per country whose holidays the plan relies on while still provisional
+    (the years the plan touches, and next year): said once, however many work orders."""
+    years: dict[str, set[int]] = {}
+    for country, year in diff.provisional_years:
+        years.setdefault(country, set()).add(year)
+    for country in set(countries):
         if calendar.status(country, now.year + 1) != OFFICIAL:
-            out.append(
-                f"holidays of {country} {now.year + 1} are still provisional "
-                "(sirenctl holidays mark when the official notice is out)"
-            )
+            years.setdefault(country, set()).add(now.year + 1)
+    out = []
+    for country in sorted(years):
+        listed = ", ".join(str(y) for y in sorted(years[country]))
+        sources = ", ".join(sorted({calendar.year(country, y).source for y in years[country]}))
+        out.append(
+            f"holidays of {country} {listed} are provisional ({sources}): work orders that depend "
+            f"on them are flagged; when the official notice is out, enter it with "
+            f"`sirenctl holidays set YEAR --file FILE` (or `holidays import`) to re-plan them"
+        )
     return out
+
+
+def cancelled_by_asset(session: Session, diff: PlanDiff) -> list[tuple[str, str, list[str]]]:
+    """(campaign, due time local, asset tags) of every cancelled work order, for the diff."""
+    ids = {row["asset_id"] for row in diff.cancelled}
+    tags = (
+        dict(session.execute(select(Asset.id, Asset.tag).where(Asset.id.in_(ids)))) if ids else {}
+    )
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for row in diff.cancelled:
+        due = row["due_at"].astimezone(ZoneInfo(row["timezone"])).strftime("%Y-%m-%d %H:%M %Z")
+        grouped.setdefault((row["campaign"], due), []).append(
+            tags.get(row["asset_id"], f"asset #{row['asset_id']}")
+        )
+    return [
+        (c, d, sorted(t)) for (c, d), t in sorted(grouped.items(), key=lambda i: (i[0][1], i[0][0]))
+    ]

@@ -2,12 +2,13 @@
 
 A programme file (``schedules/programmes/NAME.toml``)::
 
-    title = "9·18: 12:00 pre-alert, 12:06 air raid, 12:12 all clear"
+    title = "9·18 (Jiangsu): 10:00 pre-alert, 10:08 air raid, 10:16 all clear"
+    source = "issuing body, year, title of the notice"
     [[step]]
     signal = "pre-alert"
     cycles = 1          # default 1
     cycle_gap = "0s"    # pause between cycles of this step (default none)
-    gap = "3m"          # pause after this step, before the next one
+    gap = "5m"          # pause after this step, before the next one
 """
 
 from __future__ import annotations
@@ -70,7 +71,10 @@ class Programme:
     title: str
     steps: tuple[Step, ...]
     description: str = ""
-    source: str = ""
+    source: str = ""  # the file it was loaded from
+    citation: str = ""  # the ``source`` field: issuing body, year, title of the notice
+    verified: bool = True  # false: the citation does not confirm every detail (see ``note``)
+    note: str = ""
 
     @property
     def audible(self) -> bool:
@@ -128,10 +132,15 @@ def load_programme(path: Path | str, signals: SignalLibrary, text: str | None = 
     spec = SpecFile(path, text)
     steps: list[Step] = []
     title = description = None
+    citation = note = ""
+    verified = True
     if spec.ok:
         top = Fields(spec, spec.data)
         title = top.text("title", required=True)
         description = top.text("description", default="")
+        citation = top.text("source", default="") or ""
+        note = top.text("note", default="") or ""
+        verified = top.get("verified", bool, default=True) is not False
         entries = list(top.tables("step", required=True))
         if not entries and "step" in spec.data:
             top.problem("step", "needs at least one [[step]]")
@@ -144,7 +153,16 @@ def load_programme(path: Path | str, signals: SignalLibrary, text: str | None = 
         top.reject_unknown()
     spec.raise_if_problems()
     assert title is not None
-    return Programme(Path(path).stem, title, tuple(steps), description or "", str(path))
+    return Programme(
+        Path(path).stem,
+        title,
+        tuple(steps),
+        description or "",
+        str(path),
+        citation,
+        verified,
+        note,
+    )
 
 
 def _parse_step(entry: Fields, signals: SignalLibrary) -> Step | None:

@@ -11,6 +11,7 @@ Named rules (the ``[when]`` table of a campaign)::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -23,6 +24,7 @@ from sirenctl.scheduling.holiday_calendar import HolidayCalendar
 from sirenctl.scheduling.spec import Fields
 
 RULES = ("fixed_date", "nth_weekday", "last_weekday")
+_DAY_RULE = re.compile(r"^(1st|2nd|3rd|4th|5th|last) (mon|tue|wed|thu|fri|sat|sun) of (\d{1,2})$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "5th"}
 
@@ -100,6 +102,51 @@ def _month_aligned(
     """Fire times from the first of ``start``'s month, so counting within a month is right."""
     first = datetime.combine(date(start.year, start.month, 1), time(0), tzinfo=timezone)
     return iterate_trigger(rule.trigger(timezone), first, end)
+
+
+@dataclass(frozen=True)
+class DaySpec:
+    """A day of the year on which a campaign never runs: ``"05-04"`` or ``"1st sat of 10"``."""
+
+    text: str
+    reason: str
+    month: int
+    day: int | None = None  # fixed day of month
+    n: int | None = None  # 1..5, or 0 for "last"
+    weekday: int | None = None  # 0 = Monday
+
+    def matches(self, day: date) -> bool:
+        if day.month != self.month:
+            return False
+        if self.day is not None:
+            return day.day == self.day
+        if day.weekday() != self.weekday:
+            return False
+        if self.n == 0:
+            return (day + timedelta(days=7)).month != day.month
+        return (day.day - 1) // 7 + 1 == self.n
+
+
+def parse_day_spec(text: str, reason: str) -> DaySpec:
+    """``"MM-DD"`` or ``"<1st..5th|last> <mon..sun> of <month>"``; ValueError if neither."""
+    spec = text.strip().lower()
+    found = _DAY_RULE.match(spec)
+    if found:
+        month = int(found.group(3))
+        if not 1 <= month <= 12:
+            raise ValueError(f"month must be 1..12, got {month}")
+        which = found.group(1)
+        n = 0 if which == "last" else int(which[0])
+        return DaySpec(text, reason, month, n=n, weekday=WEEKDAYS.index(found.group(2)))
+    try:
+        month_text, day_text = spec.split("-")
+        month, day = int(month_text), int(day_text)
+        date(2024, month, day)  # a leap year accepts 29 February
+    except ValueError:
+        raise ValueError(
+            f'{text!r}: expected "MM-DD" (e.g. "05-04") or a rule such as "1st sat of 10"'
+        ) from None
+    return DaySpec(text, reason, month, day=day)
 
 
 def iterate_trigger(trigger: BaseTrigger, start: datetime, end: datetime) -> Iterator[datetime]:

@@ -59,19 +59,21 @@ def test_noon_programme_12_00_12_06_12_12(library):
     assert programme.total_seconds == 15 * 60
 
 
-def test_double_programme_10_00_10_20_10_40(library):
+def test_double_programme_is_the_cited_two_cycle_pattern(library):
+    """鹤壁市人民防空办公室 2020 and 济源市人民防空办公室 2017: pre-alert and air raid two cycles
+    each, 3 minutes between the cycles, 5 minutes between the signals, 31 minutes in all."""
     programme = library.programme("cn-918-double")
     rows = programme.timeline(datetime(2026, 9, 18, 10, 0, tzinfo=SHANGHAI))
     got = [(p.signal.key, p.step.cycles, hhmmss(a), hhmmss(b)) for p, a, b in rows]
     assert got == [
-        ("pre-alert", 2, "10:00:00", "10:06:00"),
-        ("air-raid", 2, "10:20:00", "10:26:00"),
-        ("all-clear", 1, "10:40:00", "10:43:00"),
+        ("pre-alert", 2, "10:00:00", "10:09:00"),
+        ("air-raid", 2, "10:14:00", "10:23:00"),
+        ("all-clear", 1, "10:28:00", "10:31:00"),
     ]
-    assert programme.total_seconds == 43 * 60
-    # pre-alert x2 sounds six times 36 s, back to back cycles
+    assert programme.total_seconds == 31 * 60
+    # pre-alert x2: three 36 s tones, a 3-minute pause, three more
     first = rows[0][0].sound_spans()
-    assert first == [(0, 36), (60, 96), (120, 156), (180, 216), (240, 276), (300, 336)]
+    assert first == [(0, 36), (60, 96), (120, 156), (360, 396), (420, 456), (480, 516)]
 
 
 def test_single_three_minute_sounding(library):

@@ -66,11 +66,11 @@ def test_fixed_date_and_shanghai_third_saturday():
         nine_eighteen, datetime(2026, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC)
     )
     assert [o.due.isoformat() for o in occ] == [
-        "2026-09-18T12:00:00+08:00",
-        "2027-09-18T12:00:00+08:00",
+        "2026-09-18T10:00:00+08:00",
+        "2027-09-18T10:00:00+08:00",
     ]
     assert occ[1].due.weekday() == 5  # 2027-09-18 is a Saturday: China sounds anyway
-    assert occ[0].due_utc == datetime(2026, 9, 18, 4, 0, tzinfo=UTC)
+    assert occ[0].due_utc == datetime(2026, 9, 18, 2, 0, tzinfo=UTC)
     shanghai = library.campaigns["cn-shanghai-trial-sounding"]
     occ = occurrences(shanghai, datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
     assert [o.due.isoformat() for o in occ] == ["2026-09-19T11:35:00+08:00"]
