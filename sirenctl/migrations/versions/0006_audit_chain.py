@@ -81,6 +81,17 @@ _PG_UP = [
        END $$""",
     """CREATE TRIGGER audit_event_chain BEFORE INSERT ON audit_event
        FOR EACH ROW EXECUTE FUNCTION audit_event_chain()""",
+    # The stored row, after every BEFORE trigger (even one someone added later), must name
+    # the session user.
+    """CREATE FUNCTION audit_event_check_user() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         IF NEW.db_user IS DISTINCT FROM session_user THEN
+           RAISE EXCEPTION 'audit_event: db_user must be the session user';
+         END IF;
+         RETURN NULL;
+       END $$""",
+    """CREATE TRIGGER audit_event_check_user AFTER INSERT ON audit_event
+       FOR EACH ROW EXECUTE FUNCTION audit_event_check_user()""",
     """CREATE FUNCTION audit_chain_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN RAISE EXCEPTION 'audit_chain is append-only'; END $$""",
     """CREATE TRIGGER audit_chain_no_change BEFORE UPDATE OR DELETE ON audit_chain
@@ -91,6 +102,8 @@ _PG_UP = [
 _PG_DOWN = [
     "DROP TRIGGER audit_event_chain ON audit_event",
     "DROP FUNCTION audit_event_chain()",
+    "DROP TRIGGER audit_event_check_user ON audit_event",
+    "DROP FUNCTION audit_event_check_user()",
     "DROP TRIGGER audit_chain_no_change ON audit_chain",
     "DROP TRIGGER audit_chain_no_truncate ON audit_chain",
     "DROP FUNCTION audit_chain_append_only()",
