@@ -8,6 +8,7 @@ chain onto the same head.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -88,6 +89,45 @@ def _chain_new_events(session: Session, _context: Any, _instances: Any) -> None:
         seq += 1
         ev.seq, ev.prev_hash, ev.db_user = seq, prev, db_user
         ev.hash = prev = record_hash(record_fields(ev))
+
+
+#: a read record lists the tags it covered up to this many (beyond: only the count)
+READ_TAGS_LISTED = 20
+
+
+def record_read(
+    session: Session,
+    *,
+    operator: str,
+    source: str,
+    tags: Sequence[str],
+    failed: Sequence[str] = (),
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEvent:
+    """One record for one status sweep or register read (never one per register or device).
+
+    ``source`` names the path (``poll``, ``daemon``, ``tui``, ``modbus``); ``failed`` the tags
+    that did not answer.
+    """
+    after: dict[str, Any] = {"count": len(tags), "failed": len(failed)}
+    if len(tags) <= READ_TAGS_LISTED:
+        after["tags"] = sorted(tags)
+    if failed and len(failed) <= READ_TAGS_LISTED:
+        after["failed_tags"] = sorted(failed)
+    if details:
+        after.update(details)
+    single = tags[0] if len(tags) == 1 else None
+    return record(
+        session,
+        operator=operator,
+        action=f"read.{source}",
+        object_type="asset" if single else "fleet",
+        object_ref=single,
+        after=after,
+        outcome="error" if failed else "ok",
+        at=at,
+    )
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

@@ -135,3 +135,23 @@ def session_db_user(conn: Connection) -> str | None:
         return None
     user: str = conn.execute(text("SELECT session_user")).scalar_one()
     return user
+
+
+def head_as_of(conn: Connection, until: datetime) -> ChainHead:
+    """The chain's head as it stood at ``until``: its newest record written before then
+    (printed in the annual report: a later rewrite of that year's history changes it)."""
+    database_id, genesis = conn.execute(
+        text("SELECT database_id, genesis FROM audit_chain WHERE id = 1")
+    ).one()
+    bound = ensure_utc(until)
+    row = conn.execute(
+        text(
+            "SELECT seq, hash, at, id FROM audit_event WHERE seq IS NOT NULL AND at < :until "
+            "ORDER BY seq DESC LIMIT 1"
+        ),
+        {"until": bound.replace(tzinfo=None) if conn.dialect.name == "sqlite" else bound},
+    ).first()
+    if row is None:
+        return ChainHead(database_id, genesis, 0, genesis, None, None)
+    at = row.at if isinstance(row.at, datetime) else datetime.fromisoformat(str(row.at))
+    return ChainHead(database_id, genesis, int(row.seq), str(row.hash), ensure_utc(at), int(row.id))
