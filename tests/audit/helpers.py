@@ -1,4 +1,5 @@
-"""What someone who can write the SQLite file does with a plain SQL tool (sqlite3)."""
+"""What someone who can write the SQLite file does with a plain SQL tool (sqlite3); and the one
+place these tests register bench units (adapt it when bench units need proof of identity)."""
 
 from __future__ import annotations
 
@@ -66,3 +67,29 @@ def recompute_chain(conn: sqlite3.Connection) -> None:
             "UPDATE audit_event SET prev_hash = ?, hash = ? WHERE id = ?", (prev, digest, row["id"])
         )
         prev = digest
+
+
+def register_bench_units(url: str, endpoints: dict[str, dict[str, Any]]) -> None:
+    """Register simulated bench units ``{tag: {"host", "port"}}`` at site C01, in one go."""
+    from sirenctl.db import Database
+    from sirenctl.registry.assets import add_asset
+    from sirenctl.registry.sites import add_site
+
+    db = Database(url)
+    try:
+        with db.transaction() as session:
+            add_site(session, {"code": "C01", "name": "试验台"}, operator="tester")
+            for tag, ep in endpoints.items():
+                values = {
+                    "tag": tag,
+                    "site": "C01",
+                    "kind": "electronic",
+                    "is_bench": True,
+                    "controller_transport": "modbus_tcp",
+                    "controller_model": "sirenctl-generic",
+                    "controller_host": ep["host"],
+                    "controller_port": ep["port"],
+                }
+                add_asset(session, values, operator="tester")
+    finally:
+        db.dispose()
