@@ -80,7 +80,7 @@ def _chain_new_events(session: Session, _context: Any, _instances: Any) -> None:
     new = [obj for obj in session.new if isinstance(obj, AuditEvent) and obj.hash is None]
     if not new:
         return
-    new.sort(key=lambda obj: inspect(obj).insert_order)
+    new.sort(key=lambda obj: inspect(obj).insert_order or 0)
     conn = session.connection()
     head = chain_head(conn, lock=True)
     db_user = session_db_user(conn)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -73,9 +74,10 @@ def audit_list(
         query = query.where(AuditEvent.at >= ensure_utc(since))
     with app.db.session() as session:
         events = list(session.scalars(query))
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": e.id,
+            "seq": e.seq,
             "at": e.at.isoformat(),
             "operator": e.operator,
             "action": e.action,
@@ -85,6 +87,8 @@ def audit_list(
             "message": e.message,
             "before": e.before,
             "after": e.after,
+            "db_user": e.db_user,
+            "hash": e.hash,
         }
         for e in events
     ]
@@ -108,7 +112,7 @@ def audit_list(
     )
 
 
-def _summary(row: dict[str, object]) -> str:
+def _summary(row: dict[str, Any]) -> str:
     after = row.get("after")
     before = row.get("before") or {}
     if isinstance(after, dict) and isinstance(before, dict) and before:
