@@ -2,6 +2,10 @@
 moments while they command a simulated bench unit in another process, then compare what the
 simulators executed with the intents in the audit log.
 
+Runs: ``sirenctl bench sound`` and ``sirenctl modbus write`` (the console script), and run-due
+(a process calling sirenctl's run-due sweep at the 9·18 instant on a scaled clock, since the
+``run-due`` command itself only runs on the real clock).
+
 Issue 9: "22 of 480 killed runs sounded and left no command record (the record is written after
 the send)". Each run commands its own bench unit, so what a unit executed belongs to exactly one
 run (no timing is needed to attribute it): every command a unit executed must have an intent.
@@ -138,3 +142,111 @@ def test_every_command_a_unit_executed_has_an_intent(tmp_path: Path) -> None:
     )
     assert killed >= RUNS // 3  # the runs really were cut short
     assert runs_lost > 0  # and some really were killed between the send and its result
+
+
+RUN_DUE = """
+import sys
+from datetime import datetime
+from sirenctl.db import Database
+from sirenctl.drivers.clock import ScaledClock
+from sirenctl.scheduling.rundue import run_due
+url, at, schedules, speed = sys.argv[1], datetime.fromisoformat(sys.argv[2]), sys.argv[3], float(sys.argv[4])
+run_due(Database(url), clock=ScaledClock(speed, start=at.timestamp()), worker="killed",
+        schedules_dir=schedules, timeout=2.0)
+"""
+RUN_DUE_RUNS = 20
+
+
+def _campaign(run: int) -> str:
+    hour, minute = divmod(12 * 60 + 5 * run, 60)  # one order every 5 minutes, a 2-minute window
+    return f"""title = "bench sounding {run}"
+task = "trial_sounding"
+programme = "cn-growl"
+window = "2m"
+[assets]
+tags = ["BENCH-{run:02d}"]
+[when]
+rule = "fixed_date"
+month = 9
+day = 18
+time = "{hour:02d}:{minute:02d}"
+"""
+
+
+def _executed(log: Path) -> Counter[str]:
+    return Counter(json.loads(line)["unit"] for line in log.read_text().splitlines())
+
+
+def _intents(url: str) -> tuple[Counter[str | None], Counter[str | None]]:
+    db = Database(url)
+    try:
+        with db.session() as session:
+            events = list(
+                session.scalars(select(AuditEvent).where(AuditEvent.action.like("command.%")))
+            )
+        assert verify_chain(db).ok  # killed writers leave the chain whole
+    finally:
+        db.dispose()
+    intents = Counter(e.object_ref for e in events if e.outcome == "intent")
+    return intents, Counter(e.object_ref for e in events if e.outcome != "intent")
+
+
+def test_killed_run_due_on_bench_units_left_no_unrecorded_command(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tests.scheduling.conftest import NINE_EIGHTEEN, plan
+
+    url = f"sqlite:///{tmp_path / 'registry.db'}"
+    schedules = tmp_path / "sched"
+    (schedules / "campaigns").mkdir(parents=True)
+    for run in range(RUN_DUE_RUNS + 1):
+        (schedules / "campaigns" / f"bench-{run}.toml").write_text(_campaign(run))
+    log = tmp_path / "executed.jsonl"
+    sim, endpoints = _start_simulators(log, RUN_DUE_RUNS + 1)
+    rng = random.Random(12)
+    killed = 0
+    try:
+        register_bench_units(url, endpoints)
+        db = Database(url)
+        try:
+            year = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
+            plan(db, schedules, *year)
+        finally:
+            db.dispose()
+
+        def command(run: int) -> list[str]:
+            at = NINE_EIGHTEEN + timedelta(minutes=5 * run, seconds=1)
+            return [sys.executable, "-c", RUN_DUE, url, at.isoformat(), str(schedules), str(SPEED)]
+
+        started = time.monotonic()
+        done = subprocess.run(command(0), capture_output=True, text=True)  # orders run in order
+        duration = time.monotonic() - started
+        assert done.returncode == 0, done.stderr
+        assert _executed(log)["BENCH-00"] > 0  # an unkilled run does sound
+        for run in range(1, RUN_DUE_RUNS + 1):
+            seen = _lines(log)
+            proc = subprocess.Popen(
+                command(run), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            if run % 2 == 0:
+                _wait_or_kill(proc, lambda: False, rng.uniform(0.2, 1.1) * duration)
+            else:
+                _wait_or_kill(proc, lambda n=seen: _lines(log) > n, duration * 2)
+            killed += proc.returncode == -signal.SIGKILL
+    finally:
+        sim.send_signal(signal.SIGTERM)
+        sim.wait(timeout=30)
+    executed = _executed(log)
+    intents, results = _intents(url)
+    for run in range(RUN_DUE_RUNS + 1):
+        tag = f"BENCH-{run:02d}"
+        assert executed[tag] <= intents[tag], f"{tag}: executed {executed[tag]}, intents {intents}"
+    runs_lost = sum(1 for t in executed if executed[t] > results[t])
+    print(
+        f"\nrun-due: {RUN_DUE_RUNS} runs, {killed} killed; units executed "
+        f"{sum(executed.values())} commands, {sum(intents.values())} intents, "
+        f"{sum(results.values())} results; {runs_lost} runs executed a command with no result "
+        "record; every executed command has an intent"
+    )
+    assert killed >= RUN_DUE_RUNS // 3
+    assert runs_lost > 0  # some really were killed between a send and its result
