@@ -2,8 +2,9 @@
 
 Subclasses implement the wire side (``_read_status``, ``_identify``, ``_activate``);
 this base class owns the rules: permit check before anything audible, no automatic
-retry, failed-to-sound detection from the last-function echo, and one audit record
-for every command, whatever its outcome.
+retry, failed-to-sound detection from the last-function echo, and for every command an
+intent recorded (durably) before anything is sent plus one result record, whatever its
+outcome (the sink contract is in drivers/audit.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .audit import AuditSink, CommandRecord, log_sink
+from .audit import (
+    INTENT,
+    AuditSink,
+    AuditUnavailable,
+    CommandRecord,
+    SinkLike,
+    as_sink,
+    record_intent,
+)
 from .clock import Clock, RealClock
 from .endpoint import Endpoint
 from .errors import DriverError, FailedToSound, RefusedForSafety, VerificationFailed
@@ -58,13 +67,13 @@ class SirenDriver(ABC):
         endpoint: Endpoint,
         *,
         signals: SignalTable,
-        audit: AuditSink | None = None,
+        audit: SinkLike | None = None,
         clock: Clock | None = None,
     ) -> None:
         self.tag = tag
         self.endpoint = endpoint
         self.signals = signals
-        self.audit: AuditSink = audit or log_sink
+        self.audit: AuditSink = as_sink(audit)
         self.clock: Clock = clock or RealClock()
         self._token = random.randint(1, 60000)
         self._poll_label = f"poll:{tag}"
@@ -105,6 +114,7 @@ class SirenDriver(ABC):
         """Play ``request`` once. Audible: needs a permit for this target. Never retried."""
         params = {"signal_code": request.signal_code, "cycles": request.cycles}
         what = "sound"
+        intent: CommandRecord | None = None
         try:
             if request.signal_code == SILENT_TEST:
                 what = "silent_test"
@@ -118,30 +128,46 @@ class SirenDriver(ABC):
                     f"{self.endpoint.model}",
                     target=self.tag,
                 )
+            intent = await self._intent(what, params, permit)
             result = await self._activate(request.signal_code, request.cycles)
         except DriverError as exc:
-            self._audit(what, params, exc, permit)
+            self._audit(what, params, exc, permit, intent=intent)
             raise
-        self._audit(what, params, None, permit, details=result.to_dict())
+        self._audit(what, params, None, permit, details=result.to_dict(), intent=intent)
         return result
 
     async def silent_test(self) -> SilentTestResult:
         """Run the controller's silent self-test and wait (clock time) for its result."""
         params = {"signal_code": SILENT_TEST, "cycles": 1}
+        intent: CommandRecord | None = None
         try:
+            intent = await self._intent("silent_test", params, None)
             act = await self._activate(SILENT_TEST, 1)
             await self.clock.sleep(self.signals.get(SILENT_TEST).duration(1) + 0.5)
             st = await self._read_status(priority=COMMAND_PRIORITY)
         except DriverError as exc:
-            self._audit("silent_test", params, exc, None)
+            self._audit("silent_test", params, exc, None, intent=intent)
             raise
         res = SilentTestResult(st.self_test or "none", st, act)
-        self._audit("silent_test", params, None, None, details={"result": res.result})
+        self._audit(
+            "silent_test", params, None, None, details={"result": res.result}, intent=intent
+        )
         return res
 
     async def cancel(self) -> Status:
-        """Stop any sounding now. Needs no permit (cancel must always be one step away)."""
-        params = {"signal_code": STOP}
+        """Stop any sounding now. Needs no permit (cancel must always be one step away).
+
+        The intent is recorded first like every command, but a cancel is sent even when that
+        record fails (stopping a siren must never wait for the audit log); the result record
+        then says so.
+        """
+        params: dict[str, Any] = {"signal_code": STOP}
+        intent: CommandRecord | None = None
+        details: dict[str, Any] = {}
+        try:
+            intent = await self._intent("cancel", params, None)
+        except AuditUnavailable as exc:
+            details = {"intent_not_recorded": str(exc)}
 
         async def txn() -> Status:
             await self._write_command_now(STOP, 0, self._next_token())
@@ -155,9 +181,9 @@ class SirenDriver(ABC):
                 )
         except DriverError as exc:
             exc.target = exc.target or self.tag
-            self._audit("cancel", params, exc, None)
+            self._audit("cancel", params, exc, None, details=details, intent=intent)
             raise
-        self._audit("cancel", params, None, None)
+        self._audit("cancel", params, None, None, details=details, intent=intent)
         return st
 
     # ---- shared logic ----------------------------------------------------------------------
@@ -218,6 +244,28 @@ class SirenDriver(ABC):
                 "failed to sound: " + "; ".join(problems), echo=r.to_dict(), target=self.tag
             )
 
+    async def _intent(
+        self, what: str, params: dict[str, Any], permit: Permit | None
+    ) -> CommandRecord:
+        """Record that a command is about to be sent; AuditUnavailable if it cannot be."""
+        rec = CommandRecord(
+            what=what,
+            target=self.tag,
+            params=params,
+            outcome=INTENT,
+            endpoint=self.endpoint.describe(),
+            permit=permit.to_dict() if isinstance(permit, Permit) else None,
+            at=self.clock.now(),
+        )
+        try:
+            await record_intent(self.audit, rec)
+        except Exception as exc:
+            raise AuditUnavailable(
+                f"{what} not sent: the command could not be recorded first ({exc})",
+                target=self.tag,
+            ) from exc
+        return rec
+
     def _audit(
         self,
         what: str,
@@ -225,22 +273,30 @@ class SirenDriver(ABC):
         exc: DriverError | None,
         permit: Permit | None,
         details: dict[str, Any] | None = None,
+        *,
+        intent: CommandRecord | None = None,
     ) -> None:
+        """The result record of a command (of its ``intent`` when one was recorded)."""
         if exc is None:
             outcome, err, kind = "ok", None, None
         else:
             outcome = "refused" if isinstance(exc, RefusedForSafety) else "error"
             err, kind = str(exc), exc.kind
-        rec = CommandRecord(
-            what=what,
-            target=self.tag,
-            params=params,
-            outcome=outcome,
-            error=err,
-            error_kind=kind,
-            endpoint=self.endpoint.describe(),
-            permit=permit.to_dict() if isinstance(permit, Permit) else None,
-            at=self.clock.now(),
-            details=details or {},
-        )
-        self.audit(rec)
+        if intent is not None:
+            rec = intent.completed(
+                outcome, at=self.clock.now(), error=err, error_kind=kind, details=details
+            )
+        else:
+            rec = CommandRecord(
+                what=what,
+                target=self.tag,
+                params=params,
+                outcome=outcome,
+                error=err,
+                error_kind=kind,
+                endpoint=self.endpoint.describe(),
+                permit=permit.to_dict() if isinstance(permit, Permit) else None,
+                at=self.clock.now(),
+                details=details or {},
+            )
+        self.audit.result(rec)

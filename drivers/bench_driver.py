@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from .audit import AuditSink
+from .audit import SinkLike
 from .base import SirenDriver
 from .bench_link import BenchLink
 from .bench_protocol import Reply
@@ -36,7 +36,7 @@ class BenchDriver(SirenDriver):
         endpoint: Endpoint,
         link: BenchLink,
         *,
-        audit: AuditSink | None = None,
+        audit: SinkLike | None = None,
         clock: Clock | None = None,
         signals: SignalTable | None = None,
     ) -> None:

@@ -1,16 +1,17 @@
 """Technician diagnostics behind ``sirenctl modbus read|write``.
 
 ``modbus_write`` refuses writes that touch a model's command block (audible registers)
-without a permit for the target, sends each write once (no retry), reads it back and
-reports the command to the audit sink. Writes to an endpoint whose model has no known
+without a permit for the target, records the intent with the audit sink (durably, before the write
+leaves), sends each write once (no retry), reads it back and reports the result. Writes to an endpoint whose model has no known
 register map are treated as audible.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Literal
 
-from .audit import AuditSink, CommandRecord, log_sink
+from .audit import INTENT, AuditUnavailable, CommandRecord, SinkLike, as_sink, record_intent
 from .endpoint import Endpoint
 from .errors import ConfigError, DriverError, RefusedForSafety, VerificationFailed
 from .link import DIAGNOSTIC
@@ -74,7 +75,7 @@ async def modbus_write(
     permit: Permit | None = None,
     *,
     tag: str | None = None,
-    audit: AuditSink | None = None,
+    audit: SinkLike | None = None,
     pool: LinkPool | None = None,
 ) -> list[int]:
     """Write one register (FC6) or several (FC16) once, then read back and verify.
@@ -84,8 +85,16 @@ async def modbus_write(
     """
     values = [value] if isinstance(value, int) else list(value)
     target = tag or endpoint.describe()
-    audit = audit or log_sink
+    sink = as_sink(audit)
     params = {"address": address, "values": values}
+    intent = CommandRecord(
+        "modbus_write",
+        target,
+        params,
+        INTENT,
+        endpoint=endpoint.describe(),
+        permit=permit.to_dict() if permit else None,
+    )
     try:
         if endpoint.transport not in ("modbus_tcp", "modbus_rtu"):
             raise ConfigError(f"{endpoint.describe()} is not a Modbus endpoint")
@@ -94,33 +103,20 @@ async def modbus_write(
             raise ConfigError(f"values: {values} must be integers 0..65535")
         if is_audible(endpoint, address, len(values)):
             require_permit(permit, target, f"write to register {address} (command block)")
+        try:
+            await record_intent(sink, intent)
+        except Exception as exc:
+            raise AuditUnavailable(
+                f"modbus_write not sent: the command could not be recorded first ({exc})"
+            ) from exc
         back = await _write_and_verify(endpoint, address, values, pool)
     except DriverError as exc:
         exc.target = exc.target or target
         outcome = "refused" if isinstance(exc, (RefusedForSafety, ConfigError)) else "error"
-        audit(
-            CommandRecord(
-                "modbus_write",
-                target,
-                params,
-                outcome,
-                str(exc),
-                exc.kind,
-                endpoint.describe(),
-                permit.to_dict() if permit else None,
-            )
-        )
+        done = intent.completed(outcome, at=time.time(), error=str(exc), error_kind=exc.kind)
+        sink.result(done)
         raise
-    audit(
-        CommandRecord(
-            "modbus_write",
-            target,
-            params,
-            "ok",
-            endpoint=endpoint.describe(),
-            permit=permit.to_dict() if permit else None,
-        )
-    )
+    sink.result(intent.completed("ok", at=time.time()))
     return back
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from .audit import AuditSink
+from .audit import SinkLike
 from .base import SirenDriver
 from .clock import Clock
 from .endpoint import Endpoint
@@ -28,7 +28,7 @@ class ModbusSirenDriver(SirenDriver):
         link: ModbusLink,
         regmap: RegisterMap,
         *,
-        audit: AuditSink | None = None,
+        audit: SinkLike | None = None,
         clock: Clock | None = None,
     ) -> None:
         super().__init__(tag, endpoint, signals=regmap.signals, audit=audit, clock=clock)

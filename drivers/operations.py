@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .audit import AuditSink
+from .audit import SinkLike
 from .clock import Clock, RealClock, ScaledClock
 from .endpoint import Endpoint
 from .permit import Permit
@@ -37,7 +37,7 @@ async def bench_sound(
     steps: list[ProgrammeStep],
     permit: Permit,
     *,
-    audit: AuditSink | None = None,
+    audit: SinkLike | None = None,
     time_scale: float = 1.0,
     clock: Clock | None = None,
 ) -> ProgrammeResult:

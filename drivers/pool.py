@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .audit import AuditSink
+from .audit import SinkLike
 from .base import SirenDriver
 from .clock import Clock, RealClock
 from .endpoint import Endpoint
@@ -75,7 +75,7 @@ def open_driver(
     link_pool: LinkPool,
     *,
     tag: str | None = None,
-    audit: AuditSink | None = None,
+    audit: SinkLike | None = None,
     clock: Clock | None = None,
 ) -> SirenDriver:
     """The driver for ``endpoint`` (chosen by transport and model), on the pool's shared link."""
@@ -131,7 +131,7 @@ class Fleet:
         self,
         endpoints: dict[str, Endpoint],
         *,
-        audit: AuditSink | None = None,
+        audit: SinkLike | None = None,
         clock: Clock | None = None,
         pool: LinkPool | None = None,
         concurrency: int | None = None,

@@ -1,13 +1,28 @@
-"""Recording audit events. The only writer of ``audit_event``; it never edits or deletes rows."""
+"""Recording audit events. The only writer of ``audit_event``; it never edits or deletes rows.
+
+Each event is chained (sirenctl/audit_chain.py) when its session flushes, inside the writing
+transaction: SQLite writes run in ``BEGIN IMMEDIATE`` (one writer at a time), PostgreSQL takes
+the chain's transaction-level advisory lock before reading the head, so two writers never
+chain onto the same head.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
+from sirenctl.audit_chain import (
+    chain_head,
+    json_document,
+    record_fields,
+    record_hash,
+    session_db_user,
+)
 from sirenctl.models import AuditEvent
 from sirenctl.timeutil import utcnow
 
@@ -49,13 +64,70 @@ def record(
         action=action,
         object_type=object_type,
         object_ref=object_ref,
-        before=before,
-        after=after,
+        before=json_document(before),
+        after=json_document(after),
         outcome=outcome,
         message=message,
     )
     session.add(event)
     return event
+
+
+@sa_event.listens_for(Session, "before_flush")
+def _chain_new_events(session: Session, _context: Any, _instances: Any) -> None:
+    """Give the session's new audit events their place in the chain, in insertion order
+    (the order SQLAlchemy inserts them in, so ids rise with ``seq``)."""
+    new = [obj for obj in session.new if isinstance(obj, AuditEvent) and obj.hash is None]
+    if not new:
+        return
+    new.sort(key=lambda obj: inspect(obj).insert_order or 0)
+    conn = session.connection()
+    head = chain_head(conn, lock=True)
+    db_user = session_db_user(conn)
+    seq, prev = head.seq, head.hash
+    for ev in new:
+        seq += 1
+        ev.seq, ev.prev_hash, ev.db_user = seq, prev, db_user
+        ev.hash = prev = record_hash(record_fields(ev))
+
+
+#: a read record lists the tags it covered up to this many (beyond: only the count)
+READ_TAGS_LISTED = 20
+
+
+def record_read(
+    session: Session,
+    *,
+    operator: str,
+    source: str,
+    tags: Sequence[str],
+    failed: Sequence[str] = (),
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEvent:
+    """One record for one status sweep or register read (never one per register or device).
+
+    ``source`` names the path (``poll``, ``daemon``, ``tui``, ``modbus``); ``failed`` the tags
+    that did not answer.
+    """
+    after: dict[str, Any] = {"count": len(tags), "failed": len(failed)}
+    if len(tags) <= READ_TAGS_LISTED:
+        after["tags"] = sorted(tags)
+    if failed and len(failed) <= READ_TAGS_LISTED:
+        after["failed_tags"] = sorted(failed)
+    if details:
+        after.update(details)
+    single = tags[0] if len(tags) == 1 else None
+    return record(
+        session,
+        operator=operator,
+        action=f"read.{source}",
+        object_type="asset" if single else "fleet",
+        object_ref=single,
+        after=after,
+        outcome="error" if failed else "ok",
+        at=at,
+    )
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,8 @@ Import it lazily: it pulls in ``sirenctl.drivers``.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -73,18 +75,51 @@ def bench_permit(asset: Asset) -> Permit:
 
 
 class AuditWriter:
-    """Driver audit sink: every command and its outcome becomes an audit event, at once.
+    """Driver audit sink (drivers/audit.py ``AuditSink``): every command's intent and result
+    become audit events, each committed in its own transaction before the call returns, so a
+    command is on record before it is sent and stays on record when the caller later fails.
 
-    Each record is written in its own transaction so a command stays on record even when the
-    caller later fails.
+    ``offload=True`` (event-loop callers such as the TUI): ``intent`` returns an awaitable that
+    commits in a worker thread, and results are committed in worker threads; :meth:`drain`
+    waits for those.
     """
 
-    def __init__(self, db: Database, operator: str) -> None:
+    def __init__(self, db: Database, operator: str, *, offload: bool = False) -> None:
         self.db = db
         self.operator = operator
+        self.offload = offload
+        self._pending: list[asyncio.Future[None]] = []
+
+    def intent(self, rec: CommandRecord) -> Awaitable[None] | None:
+        if self.offload:
+            return asyncio.get_running_loop().run_in_executor(None, self.write, rec)
+        self.write(rec)
+        return None
+
+    def result(self, rec: CommandRecord) -> None:
+        if self.offload:
+            loop = asyncio.get_running_loop()
+            self._pending.append(loop.run_in_executor(None, self.write, rec))
+            return
+        self.write(rec)
+
+    def flush(self) -> None:
+        """Nothing is buffered without ``offload`` (use :meth:`drain` with it)."""
+
+    async def drain(self) -> None:
+        pending, self._pending = self._pending, []
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
 
     def __call__(self, rec: CommandRecord) -> None:
-        after: dict[str, Any] = {"params": rec.params, "endpoint": rec.endpoint}
+        self.write(rec)
+
+    def write(self, rec: CommandRecord) -> None:
+        after: dict[str, Any] = {
+            "command_id": rec.command_id,
+            "params": rec.params,
+            "endpoint": rec.endpoint,
+        }
         if rec.permit:
             after["permit"] = rec.permit
         if rec.details:

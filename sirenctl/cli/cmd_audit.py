@@ -1,21 +1,33 @@
-"""``sirenctl audit``: read the append-only audit log."""
+"""``sirenctl audit``: read the append-only audit log, verify its hash chain, export checkpoints."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 import click
 
-from sirenctl.cli.common import AppContext, echo_json, echo_table, json_option, pass_app
+from sirenctl.cli.common import (
+    AppContext,
+    CLIError,
+    ExitCode,
+    echo_json,
+    echo_table,
+    info,
+    json_option,
+    pass_app,
+)
 
 
 @click.group()
 def audit() -> None:
-    """The append-only audit log: every change and every device command.
+    """The append-only, hash-chained audit log: every change and every device command.
 
     \b
-    Example:
+    Examples:
       sirenctl audit list --object asset:HC-C01
+      sirenctl audit verify --checkpoint /media/usb/audit-2026-12.json
     """
 
 
@@ -62,9 +74,10 @@ def audit_list(
         query = query.where(AuditEvent.at >= ensure_utc(since))
     with app.db.session() as session:
         events = list(session.scalars(query))
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": e.id,
+            "seq": e.seq,
             "at": e.at.isoformat(),
             "operator": e.operator,
             "action": e.action,
@@ -74,6 +87,8 @@ def audit_list(
             "message": e.message,
             "before": e.before,
             "after": e.after,
+            "db_user": e.db_user,
+            "hash": e.hash,
         }
         for e in events
     ]
@@ -97,9 +112,103 @@ def audit_list(
     )
 
 
-def _summary(row: dict[str, object]) -> str:
+def _summary(row: dict[str, Any]) -> str:
     after = row.get("after")
     before = row.get("before") or {}
     if isinstance(after, dict) and isinstance(before, dict) and before:
         return ", ".join(f"{k}: {before.get(k)!s} → {v!s}" for k, v in after.items())[:120]
     return str(row.get("message") or "")
+
+
+@audit.command("verify")
+@click.option(
+    "--checkpoint",
+    "checkpoint_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A checkpoint from `audit checkpoint`: also detect a recomputed or cut-short history.",
+)
+@json_option
+@pass_app
+def audit_verify(app: AppContext, checkpoint_file: Path | None, as_json: bool) -> None:
+    """Walk the hash chain and report the first broken, missing or reordered record.
+
+    Exit 0 when the chain is whole (and agrees with the checkpoint), 11 when it is not.
+    Commands recorded as sent but without a result (a run killed while sending) are listed;
+    they do not fail the check.
+
+    \b
+    Examples:
+      sirenctl audit verify
+      sirenctl audit verify --checkpoint /media/usb/audit-2026-12.json --json
+    """
+    from sirenctl.audit_checkpoint import CheckpointError, read_checkpoint
+    from sirenctl.audit_verify import verify_chain
+
+    checkpoint = None
+    if checkpoint_file is not None:
+        try:
+            checkpoint = read_checkpoint(checkpoint_file)
+        except CheckpointError as exc:
+            raise CLIError(str(exc), ExitCode.INVALID_INPUT) from None
+    report = verify_chain(app.db, checkpoint)
+    if as_json:
+        echo_json(report.to_dict())
+    else:
+        head = f"head seq {report.head_seq}, hash {report.head_hash}"
+        if report.ok:
+            click.echo(f"Audit chain OK: {report.records} records, {head}.")
+            if checkpoint is not None:
+                click.echo(f"It agrees with checkpoint {checkpoint_file} ({checkpoint.label}).")
+        if report.open_intents:
+            click.echo(
+                f"{len(report.open_intents)} commands were recorded as about to be sent but have "
+                f"no result (a run stopped while sending): {', '.join(report.open_intents[:10])}"
+            )
+    if report.fault is not None:
+        fault = report.fault
+        where = f"seq {fault.seq}" if fault.seq is not None else "the chain"
+        if fault.record_id is not None:
+            where += f" (record id {fault.record_id})"
+        raise CLIError(
+            f"Audit chain BROKEN at {where}: {fault.problem.value}: {fault.detail}",
+            ExitCode.AUDIT_BROKEN,
+        )
+
+
+@audit.command("checkpoint")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the checkpoint to this file (default: standard output). Keep it off this machine.",
+)
+@pass_app
+def audit_checkpoint(app: AppContext, out: Path | None) -> None:
+    """Export the chain's head (seq, hash, time, database identity) as a checkpoint file.
+
+    The chain is verified first; a broken chain gets no checkpoint (exit 11). Keep checkpoints
+    where whoever can write the database cannot (another machine, write-once media, the
+    printed annual report), and verify against them later.
+
+    \b
+    Example:
+      sirenctl audit checkpoint --out /media/usb/audit-2026-12.json
+    """
+    from sirenctl.audit_checkpoint import dumps, write_checkpoint
+    from sirenctl.audit_verify import ChainBroken, take_checkpoint
+
+    try:
+        checkpoint = take_checkpoint(app.db)
+    except ChainBroken as exc:
+        raise CLIError(
+            f"No checkpoint: the audit chain is broken ({exc}); run `sirenctl audit verify`.",
+            ExitCode.AUDIT_BROKEN,
+        ) from None
+    if out is None:
+        click.echo(dumps(checkpoint))
+        return
+    try:
+        write_checkpoint(checkpoint, out)
+    except OSError as exc:
+        raise CLIError(f"{out}: cannot write the checkpoint: {exc.strerror}") from None
+    info(f"Checkpoint written to {out}: {checkpoint.label}.")

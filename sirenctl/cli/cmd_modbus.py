@@ -129,11 +129,27 @@ def modbus_read_cmd(
       sirenctl modbus read T01 --address 0 --count 10
       sirenctl modbus read --host 127.0.0.1 --port 15021 --address 0 --count 4 --json
     """
+    from sirenctl.audit import record_read
     from sirenctl.drivers.diagnostics import modbus_read
 
     name, endpoint, _asset = _resolve(app, tag, opts)
     kind = "input" if input_registers else "holding"
-    values = _run(modbus_read(endpoint, address, count, kind))
+    read = {"address": address, "count": count, "kind": kind, "endpoint": endpoint.describe()}
+    try:
+        values = _run(modbus_read(endpoint, address, count, kind))
+    except CLIError:
+        with app.db.transaction() as session:
+            record_read(
+                session,
+                operator=app.operator,
+                source="modbus",
+                tags=[name],
+                failed=[name],
+                details=read,
+            )
+        raise
+    with app.db.transaction() as session:  # one audit record per read command
+        record_read(session, operator=app.operator, source="modbus", tags=[name], details=read)
     rows = [{"address": address + i, "value": v, "hex": f"0x{v:04X}"} for i, v in enumerate(values)]
     if as_json:
         echo_json({"target": name, "kind": kind, "registers": rows})

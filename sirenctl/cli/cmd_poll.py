@@ -87,12 +87,20 @@ def poll(
     if cached:
         rows = _cached_rows(app, list(endpoints) + list(problems))
     else:
+        from sirenctl.audit import record_read
         from sirenctl.drivers.operations import poll_endpoints
         from sirenctl.registry.status_store import store_poll_results
 
-        results = asyncio.run(poll_endpoints(endpoints))  # reads only: nothing to audit
-        with app.db.transaction() as session:
+        results = asyncio.run(poll_endpoints(endpoints))
+        with app.db.transaction() as session:  # one audit record per sweep (sirenctl/audit.py)
             store_poll_results(session, results, source="poll")
+            record_read(
+                session,
+                operator=app.operator,
+                source="poll",
+                tags=list(results),
+                failed=[tag for tag, res in results.items() if not res.ok],
+            )
         now = time.time()
         rows = [_row(tag, sites.get(tag), results[tag].to_dict(), now) for tag in endpoints]
     seen = {row["tag"] for row in rows}

@@ -32,6 +32,7 @@ class ExitCode(IntEnum):
     DEVICE_FAULT = 8  # a device reported a fault / a test failed
     UNREACHABLE = 9  # a device did not answer
     MISSED = 10  # work orders were missed
+    AUDIT_BROKEN = 11  # the audit chain is broken, or disagrees with a checkpoint
 
 
 EXIT_CODE_HELP = "\n".join(

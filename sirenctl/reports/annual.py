@@ -31,7 +31,7 @@ from sirenctl.reports.asset_sections import (
 )
 from sirenctl.reports.coverage import DENSE_TARGET_DBC
 from sirenctl.reports.facts import OrderFact, load_order_facts
-from sirenctl.reports.model import AnnualReport, Period, Section, year_period
+from sirenctl.reports.model import AnnualReport, AuditHead, Period, Section, year_period
 
 __all__ = ["AnnualReport", "Section", "compute_report"]
 
@@ -84,4 +84,12 @@ def compute_report(
         drills_section(session, year),
     ):
         report.sections[section.key] = section
+    report.audit_head = _audit_head(session, period.until)
     return report
+
+
+def _audit_head(session: Session, until: datetime) -> AuditHead:
+    from sirenctl.audit_chain import head_as_of
+
+    head = head_as_of(session.connection(), until)
+    return AuditHead(until, head.seq, head.hash, head.database_id)

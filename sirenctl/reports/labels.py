@@ -54,6 +54,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "Generated {at} ({tz}). Asset status is as at the end of a finished year "
         "(rebuilt from the audit log), otherwise as of generation.",
     ),
+    "report.audit_head": (
+        "截至{until}，审计日志哈希链的链头：序号 {seq}，哈希 {hash}（数据库 {db}）。"
+        "请将本行与 `sirenctl audit verify` 的结果或留存的检查点核对。",
+        "Audit log hash chain head as of {until}: seq {seq}, hash {hash} (database {db}). "
+        "Compare it with `sirenctl audit verify` or a kept checkpoint.",
+    ),
     "report.assets": ("一、警报器和终端", "1. Sirens and terminals"),
     "report.assets.note": (
         "按类型和状态统计（含有未关闭严重问题的设备计为故障）。",

@@ -41,6 +41,8 @@ class AnnualReport:
     timezone: str
     target_dbc: float
     sections: dict[str, Section] = field(default_factory=dict)
+    #: the audit chain's head at the end of the reported period (sirenctl/audit_chain.py)
+    audit_head: AuditHead | None = None
 
     def figure(self, key: str) -> Figure:
         section = self.sections[key.split(".", 1)[0]]
@@ -48,6 +50,14 @@ class AnnualReport:
 
     def figures(self) -> list[Figure]:
         return [f for s in self.sections.values() for f in s.all_figures()]
+
+
+@dataclass(frozen=True)
+class AuditHead:
+    as_of: datetime
+    seq: int
+    hash: str
+    database_id: str
 
 
 @dataclass(frozen=True)

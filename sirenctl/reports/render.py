@@ -47,6 +47,19 @@ def build_document(report: AnnualReport, lang: str, *, charts: bool) -> Document
             )
         )
     )
+    if report.audit_head is not None:
+        head = report.audit_head
+        doc.add(
+            Para(
+                t(
+                    "report.audit_head",
+                    until=fmt_local(head.as_of, report.timezone),
+                    seq=head.seq,
+                    hash=head.hash,
+                    db=head.database_id,
+                )
+            )
+        )
 
     assets = s["assets"]
     statuses = ["in_service", "faulty", "under_repair", "retired"]
@@ -184,6 +197,16 @@ def to_json(report: AnnualReport, lang: str) -> str:
         "generated_at": report.generated_at.isoformat(),
         "timezone": report.timezone,
         "target_dbc": report.target_dbc,
+        "audit_head": (
+            {
+                "as_of": report.audit_head.as_of.isoformat(),
+                "seq": report.audit_head.seq,
+                "hash": report.audit_head.hash,
+                "database_id": report.audit_head.database_id,
+            }
+            if report.audit_head
+            else None
+        ),
         "figures": {f.key: {"label": f.label(lang), **f.to_json()} for f in report.figures()},
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

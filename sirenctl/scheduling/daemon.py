@@ -99,10 +99,18 @@ class Daemon:
                 except ValueError as exc:
                     self.log(f"poll: {asset.tag}: {exc}")
         results = asyncio.run(poll_endpoints(endpoints))
+        from sirenctl.audit import record_read
         from sirenctl.registry.status_store import store_poll_results
 
         with self.db.transaction() as session:  # last known status, shown with its age
             store_poll_results(session, results, source="daemon")
+            record_read(  # one audit record per sweep
+                session,
+                operator="scheduler",
+                source="daemon",
+                tags=list(results),
+                failed=[tag for tag, res in results.items() if not res.ok],
+            )
         for tag, res in sorted(results.items()):
             if not res.ok:
                 self.log(f"poll: {tag} unreachable: {res.error}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from sirenctl.db import Database
 from sirenctl.models import Asset, AssetStatus
 
 if TYPE_CHECKING:
+    from sirenctl.devices import AuditWriter
     from sirenctl.drivers.audit import CommandRecord
     from sirenctl.drivers.clock import Clock
     from sirenctl.drivers.endpoint import Endpoint
@@ -104,16 +105,24 @@ class BenchRun:
     clock: Clock
     on_command: Callable[[CommandRecord], None] = lambda _rec: None
     started_at: float | None = None
-    _writes: list[asyncio.Future[None]] = field(default_factory=list)
+    _writer: AuditWriter = field(init=False)
     _driver: Any = None
 
-    def _sink(self, rec: CommandRecord) -> None:
+    def __post_init__(self) -> None:
         from sirenctl.devices import AuditWriter
 
-        writer = AuditWriter(self.db, self.operator)
-        loop = asyncio.get_running_loop()
-        self._writes.append(loop.run_in_executor(None, writer, rec))  # off the event loop
+        self._writer = AuditWriter(self.db, self.operator, offload=True)  # off the event loop
+
+    def intent(self, rec: CommandRecord) -> Awaitable[None] | None:
+        """Audit sink (drivers/audit.py): the intent is committed before the command leaves."""
+        return self._writer.intent(rec)
+
+    def result(self, rec: CommandRecord) -> None:
+        self._writer.result(rec)
         self.on_command(rec)
+
+    def flush(self) -> None:
+        self._writer.flush()
 
     async def play(self) -> ProgrammeResult:
         """Play the programme; on cancellation the unit is told to stop before re-raising."""
@@ -124,7 +133,7 @@ class BenchRun:
         pool = LinkPool()
         try:
             self._driver = open_driver(
-                self.plan.endpoint, pool, tag=self.plan.tag, audit=self._sink, clock=self.clock
+                self.plan.endpoint, pool, tag=self.plan.tag, audit=self, clock=self.clock
             )
             self.started_at = self.clock.now()
             try:
@@ -136,8 +145,7 @@ class BenchRun:
                 raise
         finally:
             await pool.close()
-            if self._writes:
-                await asyncio.gather(*self._writes, return_exceptions=True)
+            await self._writer.drain()
 
     async def _stop_even_if_cancelled(self) -> None:
         """Send stop and see it through, even while the app shuts down around us (bounded by

@@ -30,6 +30,8 @@ from sirenctl.registry.fields import ASSET_FIELDS, FieldSpec, parse_values
 from sirenctl.timeutil import Clock, utcnow
 
 PAGE_SIZE = 100
+#: status sweeps of one set of terminals share one read audit record per this many seconds
+TUI_READ_AUDIT_WINDOW = 60.0
 ASSET_SPECS: dict[str, FieldSpec] = {spec.key: spec for spec in ASSET_FIELDS}
 
 
@@ -179,6 +181,7 @@ class RegistryService:
     def __init__(self, db: Database, operator: str, clock: Clock = utcnow) -> None:
         self.db = db
         self.operator = operator
+        self._read_window: tuple[float, list[str]] | None = None  # see _audit_sweep
         self.clock = clock
 
     # ---- reading --------------------------------------------------------------------------
@@ -276,6 +279,29 @@ class RegistryService:
         if results:
             with self.db.transaction() as session:
                 store_poll_results(session, results, source="tui")
+                self._audit_sweep(session, results)
+
+    def _audit_sweep(self, session: Any, results: dict[str, Any]) -> None:
+        """One read record per minute of sweeps (the TUI sweeps every few seconds): written
+        with the first sweep of each minute, and at once when the set of terminals changes."""
+        from sirenctl.audit import record_read
+
+        tags = sorted(results)
+        at = self.clock()
+        now = at.timestamp()
+        window = self._read_window
+        if window is not None and window[1] == tags and now - window[0] < TUI_READ_AUDIT_WINDOW:
+            return
+        self._read_window = (now, tags)
+        record_read(
+            session,
+            operator=self.operator,
+            source="tui",
+            tags=tags,
+            failed=[tag for tag, res in results.items() if not res.ok],
+            details={"covers_s": TUI_READ_AUDIT_WINDOW},
+            at=at,
+        )
 
     def audit_page(self, flt: AuditFilter, offset: int = 0, limit: int = PAGE_SIZE) -> Page:
         with self.db.session() as session:

@@ -100,7 +100,7 @@ def test_audible_write_needs_a_bench_unit_and_explicit_flag(sqlite_cli) -> None:
         assert "verified" in ok.stderr
         assert [c.code for c in fleet.controller("BENCH-01").stats.commands] == [4]
     writes = sqlite_cli.json("audit", "list", "--action", "command.modbus_write")
-    assert [e["outcome"] for e in reversed(writes)] == ["refused", "ok"]
+    assert [e["outcome"] for e in reversed(writes)] == ["refused", "intent", "ok"]
 
 
 def test_unreachable_target_exit_code(sqlite_cli) -> None:

@@ -91,7 +91,13 @@ def test_918_sounding_bench_runs_live_refused_handcrank_issued(sqlite_db, fleet,
     assert res.duration_s >= 15 * 60  # the programme played on the (manual) clock
     assert fleet.controller("T01").last_function in (0, None)  # the live siren never sounded
     with sqlite_db.session() as s:
-        sounds = list(s.scalars(select(AuditEvent).where(AuditEvent.action == "command.sound")))
+        sounds = list(
+            s.scalars(
+                select(AuditEvent).where(
+                    AuditEvent.action == "command.sound", AuditEvent.outcome != "intent"
+                )
+            )
+        )
     assert len(sounds) == 3 and {e.object_ref for e in sounds} == {"BENCH-01"}
     assert all(e.after["permit"]["mode"] == "bench" for e in sounds)
 

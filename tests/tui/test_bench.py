@@ -21,11 +21,15 @@ def option_ids(app, list_id: str) -> list[str]:  # type: ignore[no-untyped-def]
     return [options.get_option_at_index(i).id for i in range(options.option_count)]
 
 
-def events(db, action: str) -> list[AuditEvent]:  # type: ignore[no-untyped-def]
+def events(db, action: str, *, intents: bool = False) -> list[AuditEvent]:  # type: ignore[no-untyped-def]
+    """Result records of ``action`` (or, with ``intents``, the intents recorded before sending)."""
+    outcome = AuditEvent.outcome == "intent"
     with db.session() as session:
         return list(
             session.scalars(
-                select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+                select(AuditEvent)
+                .where(AuditEvent.action == action, outcome if intents else ~outcome)
+                .order_by(AuditEvent.id)
             )
         )
 
@@ -72,6 +76,9 @@ async def test_bench_programme_plays_with_echo_and_records_result(services, demo
         sent = [c.code for c in fleet.controller("BENCH-01").stats.commands]
         assert sent == [1, 2, 3]
     sounds = events(demo_db, "command.sound")
+    intents = events(demo_db, "command.sound", intents=True)
+    assert [e.after["command_id"] for e in intents] == [e.after["command_id"] for e in sounds]
+    assert all(i.id < r.id for i, r in zip(intents, sounds, strict=True))
     assert [(e.outcome, e.operator, e.object_ref) for e in sounds] == [
         ("ok", "tech-li", "BENCH-01")
     ] * 3
