@@ -130,6 +130,8 @@ def test_holidays_set_year_from_options_and_toml(sqlite_cli, tmp_path):
         "国庆节",
         "--off",
         "2028-10-01..2028-10-08",
+        "--off",
+        "2028-01-01=元旦",
         "--workday",
         "2028-09-30",
         "--source",
@@ -137,7 +139,10 @@ def test_holidays_set_year_from_options_and_toml(sqlite_cli, tmp_path):
         "--no-replan",
     )
     assert result.exit_code == 0, result.output
-    assert "CN 2028 is now official (9 days" in result.stderr
+    assert "CN 2028 is now official (10 days" in result.stderr
+    days = {d["day"]: d for d in sqlite_cli.json("holidays", "show", "2028")["days"]}
+    assert days["2028-01-01"]["name"] == "元旦" and days["2028-10-03"]["name"] == "国庆节"
+    assert days["2028-09-30"] == {"day": "2028-09-30", "kind": "workday", "name": "国庆节调休上班"}
     arrangement = tmp_path / "2029.toml"
     arrangement.write_text(
         """year = 2029
