@@ -143,14 +143,14 @@ def from_toml(path: Path | str, text: str | None = None, year: int | None = None
             if items is None:
                 entry.problem(key, "must be a date, a range FIRST..LAST, or a list of them")
                 continue
-            line = spec._locator.line(entry.at(key))
+            line = spec.line(entry.at(key))
             for item in items:
                 label = name if kind == HOLIDAY else f"{name}调休上班"
                 days.add(item, kind, label, line, _field(entry, key))
         entry.reject_unknown()
     top.reject_unknown()
     days.problems[:0] = spec.problems
-    code = _country(days, country, spec._locator.line(("country",)))
+    code = _country(days, country, spec.line(("country",)))
     return days.result(code, source)
 
 

@@ -234,3 +234,40 @@ def test_2027_and_2028_breaks_by_the_rules():
     spring = [d for d, e in y2027.days.items() if e.kind == "holiday" and e.name.startswith("春节")]
     assert min(spring) == date(2027, 2, 5) and len(spring) == 8  # 除夕 is 5 February 2027
     assert any(e.kind == WORKDAY for e in y2027.days.values())  # adjusted workdays estimated
+
+
+CAMPAIGN = """title = "t"
+task = "trial_sounding"
+programme = "fr-rna-monthly"
+holiday_country = "FR"
+{extra}
+[assets]
+all = true
+[when]
+rule = "nth_weekday"
+n = 1
+weekday = "wed"
+time = "12:00"
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "line", "field", "message"),
+    [
+        ('holiday_policy = "postpone"', 5, "postpone", "is required"),
+        ('holiday_policy = "skip"\npostpone = ["7d"]', 6, "postpone", "only used"),
+        ('holiday_policy = "postpone"\npostpone = ["36h"]', 6, "postpone", "whole days"),
+        ('[skip_days]\n"13-45" = "x"', 6, "skip_days.13-45", "MM-DD"),
+        ('[skip_days]\n"1st sat of 10" = ""', 6, "skip_days.1st sat of 10", "needs a reason"),
+    ],
+)
+def test_postpone_and_skip_days_are_validated(library, tmp_path, extra, line, field, message):
+    from sirenctl.scheduling.campaigns import load_campaign
+    from sirenctl.scheduling.spec import SpecError
+
+    path = tmp_path / "c.toml"
+    path.write_text(CAMPAIGN.format(extra=extra), encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        load_campaign(path, library.programmes)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.field) == (line, field) and message in problem.message
