@@ -196,3 +196,23 @@ def test_plan_names_the_assets_whose_orders_it_cancels(sqlite_cli, tmp_path):
     assert result.exit_code == 0, result.output
     assert "cancelled silent 2027-09-18 12:00 CST for 1 asset(s): T02" in result.stderr
     shutil.rmtree(tmp_path / "campaigns")
+
+
+def test_old_library_guess_is_reseeded_but_an_edited_year_is_kept(sqlite_db):
+    """A database seeded before the estimate existed holds the holidays package's bare guess
+    for 2027 (source "holidays"): planning re-seeds it with the estimate; a year someone
+    edited is left alone."""
+    from sirenctl.scheduling.holidays_db import ensure_years, set_day
+
+    with sqlite_db.transaction() as s:
+        s.add(HolidayYear(country="CN", year=2027, status="provisional", source="holidays"))
+        s.add(HolidayDay(country="CN", day=date(2027, 10, 5), kind="holiday", name="guess"))
+        s.add(HolidayYear(country="CN", year=2028, status="provisional", source="holidays"))
+    with sqlite_db.transaction() as s:
+        set_day(s, "CN", date(2028, 10, 9), "holiday", "local decision", operator="clerk")
+        assert ensure_years(s, "CN", [2027, 2028], operator="planner") == [2027]
+    with sqlite_db.session() as s:
+        assert s.get(HolidayYear, ("CN", 2027)).source == "estimate: 2025 rules"
+        assert s.get(HolidayYear, ("CN", 2028)).source == "edited by clerk"
+        oct6 = s.scalar(select(HolidayDay).where(HolidayDay.day == date(2027, 10, 6)))
+        assert oct6 is not None and oct6.kind == "holiday"
