@@ -147,12 +147,18 @@ def holidays_seed(app: AppContext, years: tuple[int, ...], country: str, refresh
     type=click.Choice(["holiday", "workday"]),
     help="With DAY: holiday (a day off) or workday (an adjusted working day, 调休上班).",
 )
-@click.option("--name", help="e.g. 国庆节 National Day (with DAY, or the name for --off).")
+@click.option("--name", help="e.g. 国庆节 (with DAY; with YEAR the name for values without =NAME).")
 @click.option(
-    "--off", "off", multiple=True, help="With YEAR: days off, DATE or FIRST..LAST (repeatable)."
+    "--off",
+    "off",
+    multiple=True,
+    help="With YEAR: days off, DATE or FIRST..LAST, optionally =NAME (repeatable).",
 )
 @click.option(
-    "--workday", "workdays", multiple=True, help="With YEAR: an adjusted working day (repeatable)."
+    "--workday",
+    "workdays",
+    multiple=True,
+    help="With YEAR: an adjusted working day, optionally =NAME (repeatable).",
 )
 @click.option(
     "--file",
@@ -185,15 +191,17 @@ def holidays_set(
 ) -> None:
     """Enter one day, or a whole year's official arrangement the day it is published.
 
-    With YEAR the given days off and adjusted working days replace the year's days, the year
-    is marked official and its future work orders are re-planned (the diff is shown). Give
-    them with --off/--workday or --file (TOML). With DAY one day is added or changed.
+    With YEAR give the whole notice: every break and every adjusted working day of the
+    year. They replace the year's days (the removed ones are listed), the year is marked
+    official and its future work orders are re-planned (the diff is shown). Give them with
+    --off/--workday or --file (TOML). With DAY one day is added or changed.
 
     \b
     Examples:
-      sirenctl holidays set 2027 --name 国庆节 --off 2027-10-01..2027-10-07 \\
-          --workday 2027-09-26 --workday 2027-10-09 --source "国务院办公厅 2027 通知"
       sirenctl holidays set 2027 --file 2027-arrangement.toml
+      sirenctl holidays set 2027 --source "国务院办公厅 2027 通知" \\
+          --off 2027-01-01..2027-01-03=元旦 --off 2027-02-05..2027-02-12=春节 \\
+          --workday 2027-01-31=春节 --off 2027-10-01..2027-10-07=国庆节 ...
       sirenctl holidays set 2026-10-10 --kind workday --name "国庆节调休上班"
     """
     import sirenctl.models.scheduling  # noqa: F401

@@ -72,6 +72,9 @@ def run_plan(
             info(f"{verb} {campaign} {due} for {len(tags)} asset(s): {', '.join(tags)}")
         for warning in plan_warnings(diff, calendar, countries, now):
             info(f"warning: {warning}")
+        for campaign in sorted(library.campaigns.values(), key=lambda c: c.key):
+            if campaign.enabled and campaign.note:
+                info(f"note on {campaign.key}: {campaign.note}")
         if not dry_run and not diff.empty:
             apply_plan(session, diff, operator=app.operator, now=now)
     return diff

@@ -16,7 +16,7 @@ from sirenctl.models.enums import AssetKind
 from sirenctl.scheduling.durations import parse_duration
 from sirenctl.scheduling.programmes import Programme
 from sirenctl.scheduling.rules import DaySpec, WhenRule, parse_day_spec, parse_when
-from sirenctl.scheduling.spec import Fields, SpecFile, load_keyed
+from sirenctl.scheduling.spec import Fields, SpecFile, SpecProblem, load_keyed
 
 TASKS = ("trial_sounding", "silent_test", "growl_test", "manual_check", "drill", "inspection")
 SOUNDING_TASKS = ("trial_sounding", "growl_test")
@@ -181,7 +181,14 @@ def _parse_postpone(top: Fields, policy: str | None) -> tuple[int, ...]:
             top.problem("postpone", 'is only used with holiday_policy = "postpone"')
         return ()
     if not values:
-        top.problem("postpone", 'is required with holiday_policy = "postpone", e.g. ["7d", "1d"]')
+        top.spec.problems.append(  # no postpone line to point at: the policy's line
+            SpecProblem(
+                top.spec.name,
+                top.spec.line(("holiday_policy",)),
+                "postpone",
+                'is required with holiday_policy = "postpone", e.g. ["7d", "1d"]',
+            )
+        )
         return ()
     out = []
     for value in values:

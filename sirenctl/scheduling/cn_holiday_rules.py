@@ -52,12 +52,17 @@ def _lunar_dates(year: int) -> tuple[date, date, date, date]:
     from holidays.calendars.chinese import _ChineseLunisolar
 
     cal = _ChineseLunisolar()
-    return (
+    found = (
         cal.lunar_new_year_date(year)[0],
         cal.qingming_date(year)[0],
         cal.dragon_boat_date(year)[0],
         cal.mid_autumn_date(year)[0],
     )
+    if None in found:
+        raise KeyError(f"the Chinese calendar of holidays does not reach {year}")
+    new_year, qingming, dragon_boat, mid_autumn = found
+    assert new_year and qingming and dragon_boat and mid_autumn
+    return new_year, qingming, dragon_boat, mid_autumn
 
 
 def _weekdays(first: date, length: int) -> int:

@@ -98,12 +98,15 @@ class _Collector:
 def from_options(
     year: int, country: str, source: str, off: Sequence[str], workdays: Sequence[str], name: str
 ) -> Arrangement:
-    """``--off 2027-02-05..2027-02-12 --workday 2027-01-31 --name 春节``."""
+    """``--off 2027-02-05..2027-02-12=春节 --workday 2027-01-31=春节``; a value without
+    ``=NAME`` takes ``name``. Together they are the whole year's arrangement."""
     days = _Collector("command line", year)
-    for spec in off:
-        days.add(spec, HOLIDAY, name, None, "--off")
-    for spec in workdays:
-        days.add(spec, WORKDAY, f"{name}调休上班", None, "--workday")
+    for value in off:
+        spec, _, label = value.partition("=")
+        days.add(spec, HOLIDAY, label.strip() or name, None, "--off")
+    for value in workdays:
+        spec, _, label = value.partition("=")
+        days.add(spec, WORKDAY, f"{label.strip() or name}调休上班", None, "--workday")
     return days.result(_country(days, country, None), source)
 
 
@@ -140,14 +143,14 @@ def from_toml(path: Path | str, text: str | None = None, year: int | None = None
             if items is None:
                 entry.problem(key, "must be a date, a range FIRST..LAST, or a list of them")
                 continue
-            line = spec._locator.line(entry.at(key))
+            line = spec.line(entry.at(key))
             for item in items:
                 label = name if kind == HOLIDAY else f"{name}调休上班"
                 days.add(item, kind, label, line, _field(entry, key))
         entry.reject_unknown()
     top.reject_unknown()
     days.problems[:0] = spec.problems
-    code = _country(days, country, spec._locator.line(("country",)))
+    code = _country(days, country, spec.line(("country",)))
     return days.result(code, source)
 
 

@@ -183,6 +183,9 @@ def remove_day(
         raise NotFound(f"no holiday or adjusted working day on {day} for {country}")
     before = {"kind": row.kind, "name": row.name}
     session.delete(row)
+    year_row = _year_of(session, country, day.year)
+    if year_row is not None and year_row.status == YearStatus.PROVISIONAL:
+        year_row.source = f"edited by {operator}"[:64]  # never re-seeded over the edit
     record(
         session,
         operator=operator,

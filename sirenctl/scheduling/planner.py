@@ -374,7 +374,14 @@ def cancelled_by_asset(session: Session, diff: PlanDiff) -> list[tuple[str, str,
     """(campaign, due time local, asset tags) of every cancelled work order, for the diff."""
     ids = {row["asset_id"] for row in diff.cancelled}
     tags = (
-        dict(session.execute(select(Asset.id, Asset.tag).where(Asset.id.in_(ids)))) if ids else {}
+        {
+            asset_id: tag
+            for asset_id, tag in session.execute(
+                select(Asset.id, Asset.tag).where(Asset.id.in_(ids))
+            ).tuples()
+        }
+        if ids
+        else {}
     )
     grouped: dict[tuple[str, str], list[str]] = {}
     for row in diff.cancelled:

@@ -129,6 +129,10 @@ class SpecFile:
     def ok(self) -> bool:
         return not self.problems
 
+    def line(self, path: Sequence[PathPart]) -> int | None:
+        """The source line of a key path (or of its nearest ancestor)."""
+        return self._locator.line(path)
+
     def problem(self, path: Sequence[PathPart], message: str) -> None:
         self.problems.append(
             SpecProblem(self.name, self._locator.line(path), field_name(path), message)
