@@ -168,16 +168,36 @@ class SirenDriver(ABC):
     async def _activate(self, code: int, cycles: int) -> SoundResult:
         """Status, write, read-back, echo status: one link job, so no poll gets in between."""
 
+        settled: list[str] = []
+
         async def txn() -> tuple[Status, int | None, float, Status]:
-            before = await self._status_now()
+            before = await self._status_now()  # a fault here: nothing was sent (sent=False)
             token = self._next_token() if self.uses_token else None
             if token is not None and token == before.last_token:
                 token = self._next_token()
             sent_at = self.clock.now()
-            await self._write_command_now(code, cycles, token)
+            try:
+                await self._write_command_now(code, cycles, token)
+            except DriverError as exc:
+                exc.sent = True
+                if not exc.comm_fault:
+                    raise
+                # The acknowledgement (or the read-back) was lost: the controller may have
+                # executed the command. Settle it by reading its last-function echo once
+                # (a read, never a resend); if that fails too the outcome stays unknown.
+                try:
+                    after = await self._status_now()
+                except DriverError:
+                    raise exc from None
+                settled.append(f"acknowledgement lost ({exc.kind}); settled by the echo")
+                return before, token, sent_at, after
             if self.echo_delay:
                 await self.clock.sleep(self.echo_delay)
-            return before, token, sent_at, await self._status_now()
+            try:
+                return before, token, sent_at, await self._status_now()
+            except DriverError as exc:
+                exc.sent = True
+                raise
 
         try:
             before, token, sent_at, after = await self._in_link(
@@ -196,6 +216,7 @@ class SirenDriver(ABC):
             echo_time=after.last_function_time,
             echo_token=after.last_token,
             sounding=after.sounding,
+            settled=settled[0] if settled else None,
         )
         self._check_echo(result)
         return result
@@ -214,9 +235,12 @@ class SirenDriver(ABC):
                 f"(device clock was {r.device_clock_before})"
             )
         if problems:
-            raise FailedToSound(
-                "failed to sound: " + "; ".join(problems), echo=r.to_dict(), target=self.tag
+            why = f"{r.settled}: " if r.settled else ""
+            exc = FailedToSound(
+                f"failed to sound: {why}" + "; ".join(problems), echo=r.to_dict(), target=self.tag
             )
+            exc.sent = True
+            raise exc
 
     def _audit(
         self,

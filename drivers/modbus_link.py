@@ -194,6 +194,12 @@ class ModbusLink(Link):
         if self.serial:
             await asyncio.sleep(0)  # let the serial transport finish setup
 
+    async def warm_up(self) -> None:
+        """Connect now, before the instant (sends nothing); a failure is left for the request."""
+        if not self.connected and not self._closed:
+            with contextlib.suppress(CommError):
+                await self._ensure_connected(self.endpoint.timeout)
+
     def _drop_connection(self) -> None:
         if self._client is not None:
             with contextlib.suppress(Exception):

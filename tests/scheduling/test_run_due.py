@@ -105,7 +105,8 @@ def test_approval_after_the_window_does_not_rearm(sounding_county):
         )
     assert order_of(db, "T01").status == "refused"
     report = sweep(db, NINE_EIGHTEEN + timedelta(minutes=5), "w1")
-    assert [d.action for d in report.decisions] == ["miss"]
+    # (the bench order claimed by the first sweep and never run is missed as well)
+    assert [d.action for d in report.decisions if d.tag == "T01"] == ["miss"]
 
 
 def test_approving_silent_work_is_a_conflict(sdb, tmp_path):
@@ -255,8 +256,8 @@ def test_killed_worker_silent_test_recovered_after_lease_expiry(sdb, db_url, tmp
     _many_silent_orders(sdb, tmp_path, 2)
     claimed = _kill_a_worker(db_url, NINE_EIGHTEEN + timedelta(seconds=1), "claimed")
     assert len(claimed) == 2
-    # within the lease nobody else may take them
-    assert sweep(sdb, NINE_EIGHTEEN + timedelta(minutes=2), "rescuer").decisions == []
+    # within the lease (40 s, shorter than a sounding's late allowance) nobody may take them
+    assert sweep(sdb, NINE_EIGHTEEN + timedelta(seconds=30), "rescuer").decisions == []
     report = sweep(sdb, NINE_EIGHTEEN + timedelta(minutes=6), "rescuer")
     assert sorted(report.claimed) == sorted(claimed)
     assert all(o.claimed_by == "rescuer" and o.attempts == 2 for o in work_orders(sdb))
