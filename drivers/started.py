@@ -41,7 +41,7 @@ class SoundingRegistry:
         self.stopping = asyncio.Event()
         self.reason = ""
         self._drivers: dict[str, SirenDriver] = {}
-        self._stopped: dict[str, StopReport] = {}
+        self._stop_task: asyncio.Future[list[StopReport]] | None = None
 
     def begin(self, driver: SirenDriver) -> bool:
         """Register ``driver`` before its first audible command; False once stopping."""
@@ -68,10 +68,16 @@ class SoundingRegistry:
         return True
 
     async def stop_all(self, reason: str) -> list[StopReport]:
-        """Send stop to every started unit at once, each verified; safe to call twice."""
-        self.request_stop(reason)
-        todo = [d for tag, d in sorted(self._drivers.items()) if tag not in self._stopped]
+        """Send stop to every started unit at once, each verified; safe to call again.
 
+        Every caller waits for the same stop (one stop command per unit, not one per caller).
+        """
+        self.request_stop(reason)
+        if self._stop_task is None:
+            self._stop_task = asyncio.ensure_future(self._stop_each())
+        return await asyncio.shield(self._stop_task)
+
+    async def _stop_each(self) -> list[StopReport]:
         async def one(driver: SirenDriver) -> StopReport:
             try:
                 await driver.cancel()
@@ -79,6 +85,5 @@ class SoundingRegistry:
                 return StopReport(driver.tag, False, exc)
             return StopReport(driver.tag, True)
 
-        for report in await asyncio.gather(*(one(d) for d in todo)):
-            self._stopped[report.tag] = report
-        return [self._stopped[tag] for tag in sorted(self._stopped)]
+        drivers = [d for _, d in sorted(self._drivers.items())]
+        return list(await asyncio.gather(*(one(d) for d in drivers)))

@@ -32,6 +32,8 @@ class ExitCode(IntEnum):
     DEVICE_FAULT = 8  # a device reported a fault / a test failed
     UNREACHABLE = 9  # a device did not answer
     MISSED = 10  # work orders were missed
+    INTERRUPTED = 130  # stopped by SIGINT (Ctrl-C): what this run started was stopped
+    TERMINATED = 143  # stopped by SIGTERM: what this run started was stopped
 
 
 EXIT_CODE_HELP = "\n".join(

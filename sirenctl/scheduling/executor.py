@@ -443,11 +443,7 @@ class Executor:
 
     async def _stop_watch(self) -> None:
         await self.registry.stopping.wait()
-        reports = await self.registry.stop_all(self.registry.reason)
-        self.stop_reports = reports
-        for r in reports:
-            if self.progress is not None:
-                self.progress(r.describe())
+        self.stop_reports = await self.registry.stop_all(self.registry.reason)
 
 
 class _Guarded:
