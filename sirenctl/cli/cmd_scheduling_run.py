@@ -7,6 +7,7 @@ driver layer (pymodbus) only when a work order was claimed.
 
 from __future__ import annotations
 
+import signal
 from datetime import date, datetime
 from typing import Any
 
@@ -214,6 +215,16 @@ def _summary(result: Any) -> None:
     help="Seconds a late sweep may still run (APScheduler misfire_grace_time).",
 )
 @click.option("--timeout", type=click.FloatRange(0.05, 30), default=2.0, show_default=True)
+@click.option(
+    "--gateway",
+    metavar="NAME",
+    help="Execute only the work of controllers owned by this gateway (one daemon per gateway).",
+)
+@click.option(
+    "--standby",
+    is_flag=True,
+    help="If another daemon serves this gateway, wait and take over when it stops or dies.",
+)
 @schedules_option
 @pass_app
 def daemon(
@@ -222,16 +233,21 @@ def daemon(
     poll_every: float,
     misfire_grace: int,
     timeout: float,
+    gateway: str | None,
+    standby: bool,
     schedules_dir: str | None,
 ) -> None:
     """Run the scheduler in the foreground (systemd), instead of cron + run-due.
 
-    Refuses to start while another daemon holds this database's scheduler lease. Stops on
-    SIGTERM or Ctrl-C. See docs/operations.md for a systemd unit.
+    Refuses to start while another daemon holds this database's (or gateway's) scheduler
+    lease, unless --standby. Sweeps go on while a programme plays. SIGTERM or Ctrl-C stop
+    every unit the daemon started (verified by echo) and record the orders as cancelled;
+    exit 143 or 130. See docs/operations.md for a systemd unit and for gateways.
 
     \b
-    Example:
+    Examples:
       sirenctl --db /var/lib/sirenctl/sirenctl.db daemon --sweep-every 60 --poll-every 300
+      sirenctl --db postgresql://sirenctl@db/sirenctl daemon --gateway north --standby
     """
     import sirenctl.models.scheduling  # noqa: F401
     from sirenctl.scheduling.daemon import Daemon, DaemonConfig, DaemonRefused
@@ -242,11 +258,19 @@ def daemon(
         misfire_grace=misfire_grace,
         schedules_dir=schedules_dir,
         timeout=timeout,
+        gateway=gateway,
+        standby=standby,
+        operator=app.operator,
     )
+    runner = Daemon(app.db, cfg, log=info)
     try:
-        Daemon(app.db, cfg, log=info).run()
+        runner.run()
     except DaemonRefused as exc:
         raise CLIError(str(exc), ExitCode.CONFLICT) from None
+    if runner.stopped_by is not None:
+        from sirenctl.scheduling.rundue import SIGNAL_EXIT
+
+        click.get_current_context().exit(SIGNAL_EXIT[signal.Signals(runner.stopped_by)])
 
 
 @click.command()
