@@ -19,6 +19,8 @@ stop command to every unit this run started (``drivers/started.py``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +41,8 @@ from sirenctl.scheduling.settle import Finished, OrderOutcome, apply
 
 S = WorkOrderStatus
 FLUSH_EVERY_S = 1.0
+WRITE_GATE_S = 1.0  # at most this long after T the verification reads wait for the writes
+PROGRESS_UNITS = 20  # more units than this: progress per programme step, not per unit
 CHANNEL_RETRY_S = 1.0
 Progress = Callable[[str], None]
 
@@ -83,6 +87,8 @@ class Executor:
         self.outcomes: list[OrderOutcome] = []
         self.stop_reports: list[Any] = []
         self.stopped_by_operator: str | None = None
+        self._jobs = 0
+        self._playing: dict[tuple[int, int, str], int] = {}
 
     # ---- the run ------------------------------------------------------------------------
     async def run(self, jobs: list[Job]) -> list[OrderOutcome]:
@@ -92,6 +98,7 @@ class Executor:
         quiet_pymodbus_logs()
         _quiet_orphan_futures()
         self.owned = {j.wo_id for j in jobs}
+        self._jobs = len(jobs)
         background = [
             asyncio.create_task(self._renew_loop()),
             asyncio.create_task(self._flush_loop()),
@@ -105,7 +112,15 @@ class Executor:
                 tasks = []
                 for due, group in _by_instant(fired):
                     await self._until(due - COMMIT_AHEAD_S)
+                    self._timing("commit", due)
                     await self._commit(group)
+                    self._timing("prefetch", due)
+                    await self._prefetch(group)
+                    self._timing("ready", due)
+                    # one timer for the instant: every programme starts in the same loop
+                    # iteration at T (no per-unit timers waking one after another)
+                    self._gate_writes(group, due)
+                    await self._until(due)
                     tasks += [
                         asyncio.create_task(
                             self._one(f, locks.setdefault(f.job.channel, asyncio.Lock()))
@@ -145,6 +160,35 @@ class Executor:
         await asyncio.gather(
             *(link.warm_up() for link in pool.links.values()), return_exceptions=True
         )
+
+    def _gate_writes(self, group: list[_Fired], due: float) -> None:
+        """Verification reads of an instant wait until its writes are out (at most 1 s).
+
+        Only for units alone on their channel (a shared RS-485 line or gateway port must not
+        hold its link while waiting).
+        """
+        per_channel: dict[str, int] = {}
+        for f in group:
+            per_channel[f.job.channel] = per_channel.get(f.job.channel, 0) + 1
+        alone = [
+            f
+            for f in group
+            if f.committed and f.driver is not None and per_channel[f.job.channel] == 1
+        ]
+        if len(alone) < 2:
+            return
+        gate = _WriteGate(len(alone), due + WRITE_GATE_S, self.clock)
+        for f in alone:
+            f.driver.after_write = gate.arrive
+
+    def _timing(self, what: str, due: float) -> None:
+        if os.environ.get("SIRENCTL_TIMING") and self.progress is not None:
+            self.progress(f"timing: {what} at T{self.clock.now() - due:+.3f} s")
+
+    async def _prefetch(self, group: list[_Fired]) -> None:
+        """Read each unit's status just before T (silent): at T only the command goes out."""
+        live = [f.driver for f in group if f.committed and f.driver is not None]
+        await asyncio.gather(*(d.prefetch_status() for d in live), return_exceptions=True)
 
     async def _until(self, moment: float) -> None:
         wait = moment - self.clock.now()
@@ -373,8 +417,17 @@ class Executor:
         )
 
     def _on_step(self, tag: str, index: int, total: int, name: str, left: float) -> None:
-        if self.progress is not None:
+        if self.progress is None:
+            return
+        if self._jobs <= PROGRESS_UNITS:
             self.progress(f"{tag}: step {index}/{total} {name} playing, {left:.0f} s left")
+            return
+        key = (index, total, name)  # a large run: one line per step, not one per unit
+        self._playing[key] = self._playing.get(key, 0) + 1
+        if self._playing[key] == 1:
+            self.progress(
+                f"step {index}/{total} {name} playing on the first unit, {left:.0f} s left"
+            )
 
     def _done(
         self, job: Job, started: datetime, verdict: Verdict, *, lost: bool = False, **data: Any
@@ -465,6 +518,27 @@ class _Guarded:
                 target=self._driver.tag,
             )
         return await self._driver.sound(request, permit)
+
+
+class _WriteGate:
+    """Opens when every expected write was acknowledged, or at ``deadline`` (clock time)."""
+
+    def __init__(self, expected: int, deadline: float, clock: Any) -> None:
+        self.expected = expected
+        self.deadline = deadline
+        self.clock = clock
+        self.arrived = 0
+        self.open = asyncio.Event()
+
+    async def arrive(self) -> None:
+        self.arrived += 1
+        if self.arrived >= self.expected:
+            self.open.set()
+            return
+        left = self.deadline - self.clock.now()
+        if left > 0 and not self.open.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.open.wait(), left)
 
 
 def _by_instant(fired: list[_Fired]) -> list[tuple[float, list[_Fired]]]:
