@@ -25,7 +25,7 @@ from .status import Identity, SoundRequest, SoundResult, Status
 T = TypeVar("T")
 COMMAND_PRIORITY = 0
 POLL_PRIORITY = 10
-PREFETCH_MAX_AGE = 10.0  # seconds a prefetched status may stand in for the pre-command read
+PREFETCH_MAX_AGE = 60.0  # seconds a prefetched status may stand in for the pre-command read
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Imported only when run-due has claimed something: it pulls in ``sirenctl.drivers
 pymodbus). The order of events for the work orders due at one instant T:
 
 1. before T: drivers built and connections opened (nothing is sent on connect);
-2. at T - COMMIT_AHEAD_S, ONE transaction commits every audible order to sending (from then
+2. at T - prepare_ahead(N) every unit's status is read (silent), then ONE transaction commits every audible order to sending (from then
    on it is never re-run: a crash leaves it *unknown*, an alarm), writes the intent of each
    command to the audit log, and takes the per-controller lock (``sounding`` rows);
 3. at T every programme starts with its commands built; the late allowance is checked
@@ -35,7 +35,7 @@ from sirenctl.audit import record
 from sirenctl.models.scheduling import ResultOutcome, WorkOrder, WorkOrderStatus
 from sirenctl.scheduling import channels, records
 from sirenctl.scheduling.outcomes import Outcome, Verdict, classify, done, programme_verdict
-from sirenctl.scheduling.policy import COMMIT_AHEAD_S, LEASE, RENEW_EVERY_S
+from sirenctl.scheduling.policy import LEASE, RENEW_EVERY_S, prepare_ahead
 from sirenctl.scheduling.prepare import Job, prepare_jobs
 from sirenctl.scheduling.settle import Finished, OrderOutcome, apply
 
@@ -111,11 +111,11 @@ class Executor:
                 locks: dict[str, asyncio.Lock] = {}
                 tasks = []
                 for due, group in _by_instant(fired):
-                    await self._until(due - COMMIT_AHEAD_S)
-                    self._timing("commit", due)
-                    await self._commit(group)
+                    await self._until(due - prepare_ahead(len(group)))
                     self._timing("prefetch", due)
                     await self._prefetch(group)
+                    self._timing("commit", due)
+                    await self._commit(group)
                     self._timing("ready", due)
                     # one timer for the instant: every programme starts in the same loop
                     # iteration at T (no per-unit timers waking one after another)
@@ -187,7 +187,7 @@ class Executor:
 
     async def _prefetch(self, group: list[_Fired]) -> None:
         """Read each unit's status just before T (silent): at T only the command goes out."""
-        live = [f.driver for f in group if f.committed and f.driver is not None]
+        live = [f.driver for f in group if f.job.audible and f.driver is not None]
         await asyncio.gather(*(d.prefetch_status() for d in live), return_exceptions=True)
 
     async def _until(self, moment: float) -> None:
