@@ -177,7 +177,7 @@ async def play_programme(
     plan = validate_steps(steps, driver.signals)
     t0 = clock.now() if start_at is None else start_at
     result = ProgrammeResult(driver.tag, t0, [])
-    stop = registry.stopping if registry is not None else None
+    stop = registry.unit_event(driver.tag) if registry is not None else None
     abort = registered = False
     for i, step in enumerate(plan, 1):
         planned = t0 + step.start_offset
@@ -235,7 +235,8 @@ async def play_programme(
             except DriverError as exc:
                 result.final_error = exc
     if stopped:
-        result.stopped_by = (registry.reason if registry is not None else "") or "stop"
+        why = registry.halted.get(driver.tag) or registry.reason if registry is not None else ""
+        result.stopped_by = why or "stop"
     if registry is not None and registered:
         registry.end(driver)
     result.finished_at = clock.now()

@@ -41,11 +41,27 @@ class SoundingRegistry:
         self.stopping = asyncio.Event()
         self.reason = ""
         self._drivers: dict[str, SirenDriver] = {}
+        self._units: dict[str, asyncio.Event] = {}
+        self.halted: dict[str, str] = {}  # tag -> why its programme was ended from outside
         self._stop_task: asyncio.Future[list[StopReport]] | None = None
+
+    def unit_event(self, tag: str) -> asyncio.Event:
+        """Set when this unit's programme must end (a stop of everything, or :meth:`halt`)."""
+        event = self._units.get(tag)
+        if event is None:
+            event = self._units[tag] = asyncio.Event()
+            if self.stopping.is_set():
+                event.set()
+        return event
+
+    def halt(self, tag: str, reason: str) -> None:
+        """End one unit's programme without sending anything (someone else stopped it)."""
+        self.halted.setdefault(tag, reason)
+        self.unit_event(tag).set()
 
     def begin(self, driver: SirenDriver) -> bool:
         """Register ``driver`` before its first audible command; False once stopping."""
-        if self.stopping.is_set():
+        if self.stopping.is_set() or self.unit_event(driver.tag).is_set():
             return False
         self._drivers[driver.tag] = driver
         return True
@@ -65,6 +81,8 @@ class SoundingRegistry:
             return False
         self.reason = reason
         self.stopping.set()
+        for event in self._units.values():
+            event.set()
         return True
 
     async def stop_all(self, reason: str) -> list[StopReport]:

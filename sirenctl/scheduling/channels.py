@@ -86,6 +86,33 @@ def renew(session: Session, holder: str, channels: Iterable[str], until: datetim
         )
 
 
+def held_by(session: Session, holder: str, channels: Iterable[str]) -> set[str]:
+    """Which of ``channels`` still have our row (a canceller elsewhere deletes it)."""
+    wanted = list(channels)
+    if not wanted:
+        return set()
+    return set(
+        session.scalars(
+            select(Sounding.channel).where(Sounding.holder == holder, Sounding.channel.in_(wanted))
+        )
+    )
+
+
+def cancel_rows(session: Session, channels: Iterable[str] | None = None) -> list[Sounding]:
+    """For ``cancel --all`` (any machine): remove the sounding rows, returning what they were.
+
+    The holder notices within RENEW_EVERY_S (sirenctl/scheduling/policy.py) and ends its
+    programme on those units without sending anything more; the canceller sends the stop.
+    """
+    query = select(Sounding)
+    if channels is not None:
+        query = query.where(Sounding.channel.in_(list(channels)))
+    rows = list(session.scalars(query.with_for_update()))
+    for row in rows:
+        session.delete(row)
+    return rows
+
+
 def release(session: Session, holder: str, channels: Iterable[str]) -> None:
     wanted = list(channels)
     if wanted:

@@ -88,6 +88,10 @@ class Executor:
         self.stop_reports: list[Any] = []
         self.stopped_by_operator: str | None = None
         self._jobs = 0
+        self.renew_every = RENEW_EVERY_S
+        self._gone: set[str] = set()
+        self._tags_on: dict[str, list[str]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._playing: dict[tuple[int, int, str], int] = {}
 
     # ---- the run ------------------------------------------------------------------------
@@ -98,6 +102,9 @@ class Executor:
         quiet_pymodbus_logs()
         _quiet_orphan_futures()
         self.owned = {j.wo_id for j in jobs}
+        self._loop = asyncio.get_running_loop()
+        for j in jobs:
+            self._tags_on.setdefault(j.channel, []).append(j.tag)
         self._jobs = len(jobs)
         background = [
             asyncio.create_task(self._renew_loop()),
@@ -439,7 +446,7 @@ class Executor:
     # ---- background: leases, records, stop -------------------------------------------------
     async def _renew_loop(self) -> None:
         while True:
-            await asyncio.sleep(RENEW_EVERY_S)
+            await asyncio.sleep(self.renew_every)
             if self.owned or self.held:
                 await asyncio.to_thread(self._renew)
 
@@ -460,6 +467,7 @@ class Executor:
                     execution_options={"synchronize_session": False},
                 )
             channels.renew(session, self.worker, held, now + LEASE)
+            self._gone = set(held) - channels.held_by(session, self.worker, held)
             return set(
                 session.scalars(
                     select(WorkOrder.id).where(
@@ -470,6 +478,14 @@ class Executor:
 
         still = records.write(self.db, renew)
         self.owned &= still | {i for i in self.owned if i not in ids}
+        for channel in self._gone:  # someone (cancel --all) stopped it and removed the row
+            for tag in self._tags_on.get(channel, ()):
+                self._halt(tag, "stopped from elsewhere (its sounding record was cancelled)")
+
+    def _halt(self, tag: str, reason: str) -> None:
+        """From the renewal thread: end one unit's programme on the loop (nothing sent)."""
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self.registry.halt, tag, reason)
 
     async def _flush_loop(self) -> None:
         while True:
@@ -575,9 +591,11 @@ def execute(
     registry: Any = None,
     progress: Progress | None = None,
     on_loop: Callable[[asyncio.AbstractEventLoop, Any], None] | None = None,
+    renew_every: float = RENEW_EVERY_S,
 ) -> Executor:
     """Run claimed work orders to completion (blocking); the executor holds the outcomes."""
     ex = Executor(db, worker, clock, registry=registry, operator=operator, progress=progress)
+    ex.renew_every = renew_every
     if not wo_ids:
         return ex
     jobs = prepare_jobs(db, wo_ids, schedules_dir=schedules_dir, timeout=timeout, now=clock.now())

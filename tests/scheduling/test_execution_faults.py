@@ -130,3 +130,42 @@ def test_two_workers_never_sound_one_controller_at_once(sdb):
     else:
         (refused,) = [o for o in outcomes["w1"] + outcomes["w2"] if o.outcome == "refused"]
         assert "busy with work order" in refused.note
+
+
+def test_cancel_from_another_machine_ends_the_programme_here(sdb):
+    """cancel --all (any machine) removes the sounding rows; the holder stops its programme."""
+    from sirenctl.drivers.clock import RealClock
+    from sirenctl.scheduling import channels
+
+    with _fleet(RealClock(), 1) as fleet:
+        add_assets(sdb, {t: ep.port for t, ep in fleet.endpoints.items()})
+        now = datetime.now(UTC)
+        ids = add_orders(sdb, ["T0"], due_at=now, programme="cn-918-noon", task="trial_sounding")
+        approve_live(sdb, ids)
+        assert sweep(sdb, now, "w1").claimed == ids
+        playing = threading.Event()
+        box: dict[str, object] = {}
+
+        def work() -> None:
+            box["ex"] = execute(
+                sdb,
+                ids,
+                worker="w1",
+                clock=RealClock(),
+                timeout=1.0,
+                progress=lambda line: playing.set() if "step 1/3" in line else None,
+                renew_every=0.2,
+            )
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        assert playing.wait(30)
+        with sdb.transaction() as s:
+            with_rows = channels.sounding_now(s, datetime.now(UTC))
+            assert [r.asset_tag for r in with_rows] == ["T0"]  # visible office-wide
+            channels.cancel_rows(s)
+        thread.join(60)
+        assert not thread.is_alive()
+    (outcome,) = box["ex"].outcomes  # type: ignore[attr-defined]
+    assert outcome.outcome == "cancelled" and "stopped from elsewhere" in outcome.note
+    assert _statuses(sdb)[ids[0]] == "cancelled"
