@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 GROWL = 4  # canonical code of the growl signal (cn-growl; drivers/signals.py)
-LEAD_S = 20.0  # run-due starts this long before T (cron: the run of the minute before)
+LEAD_S = 60.0  # run-due starts this long before T (cron: the run of the minute before)
 
 
 class Sims:
@@ -88,7 +88,7 @@ def summary(times: list[float], t: float, n: int) -> dict[str, float]:
     }
 
 
-async def baseline(ports: dict[str, int], t0: float) -> None:
+async def baseline(ports: dict[str, int]) -> float:
     from pymodbus.client import AsyncModbusTcpClient
 
     from sirenctl.drivers.regmap import load_map
@@ -101,6 +101,7 @@ async def baseline(ports: dict[str, int], t0: float) -> None:
     ]
     for i in range(0, len(clients), 200):
         await asyncio.gather(*(c.connect() for c in clients[i : i + 200]))
+    t0 = time.time() + 2.0  # pre-connected: the instant comes after every connection is open
     await asyncio.sleep(max(0.0, t0 - time.time()))
     await asyncio.gather(
         *(c.write_registers(m.command_address, values=values, device_id=1) for c in clients),
@@ -108,6 +109,7 @@ async def baseline(ports: dict[str, int], t0: float) -> None:
     )
     for c in clients:
         c.close()
+    return t0
 
 
 def setup_db(url: str, ports: dict[str, int], due: datetime) -> None:
@@ -183,8 +185,7 @@ def fresh_pg(admin: str) -> str:
 def one_round(n: int, url: str, label: str) -> dict[str, Any]:
     sims = Sims(n)
     try:
-        t0 = time.time() + 3.0 + n / 1000
-        asyncio.run(baseline(sims.ports, t0))
+        t0 = asyncio.run(baseline(sims.ports))
         time.sleep(6.5)  # let the baseline growl end
         base = summary(first_commands(sims.stats(), t0 - 1, t0 + 5), t0, n)
         t1 = float(int(time.time()) + LEAD_S + 4 + int(n / 500))
@@ -212,7 +213,8 @@ def one_round(n: int, url: str, label: str) -> dict[str, Any]:
         f"p99 {base['p99']:.3f} last {base['last']:.3f} spread {base['spread']:.3f} s | "
         f"ours first {ours['first']:.3f} p50 {ours['p50']:.3f} p99 {ours['p99']:.3f} "
         f"last {ours['last']:.3f} spread {ours['spread']:.3f} s | played {ours['played']}/{n}, "
-        f"statuses {got}, run-due exit {proc.returncode} in {ran:.1f} s, "
+        f"statuses {got}, run-due exit {proc.returncode} in {ran:.1f} s "
+        f"(started {LEAD_S:g} s before T), "
         f"stdout {len(proc.stdout.splitlines())} lines, stderr {len(proc.stderr.splitlines())} "
         "lines",
         flush=True,

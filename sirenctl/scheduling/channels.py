@@ -30,10 +30,12 @@ class ChannelClaim:
 
 def _insert(session: Session) -> Any:
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(Sounding)
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(Sounding)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(Sounding)
 
 
 def acquire(

@@ -19,23 +19,26 @@ stop command to every unit this run started (``drivers/started.py``).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from sirenctl.audit import record
-from sirenctl.models.scheduling import ResultOutcome, WorkOrder, WorkOrderStatus
-from sirenctl.scheduling import channels, records
+from sirenctl.models.scheduling import ResultOutcome, WorkOrderStatus
+from sirenctl.scheduling import channels, commit, records
+from sirenctl.scheduling.instant import (
+    Fired,
+    Guarded,
+    WriteGate,
+    by_instant,
+    quiet_orphan_futures,
+)
 from sirenctl.scheduling.outcomes import Outcome, Verdict, classify, done, programme_verdict
-from sirenctl.scheduling.policy import LEASE, RENEW_EVERY_S, prepare_ahead
+from sirenctl.scheduling.policy import RENEW_EVERY_S, prepare_ahead
 from sirenctl.scheduling.prepare import Job, prepare_jobs
 from sirenctl.scheduling.settle import Finished, OrderOutcome, apply
 
@@ -51,13 +54,6 @@ __all__ = ["Executor", "Job", "OrderOutcome", "execute", "prepare_jobs"]
 
 def _dt(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, UTC)
-
-
-@dataclass
-class _Fired:
-    job: Job
-    driver: Any
-    committed: bool = False
 
 
 class Executor:
@@ -100,7 +96,7 @@ class Executor:
         from sirenctl.drivers.pool import LinkPool
 
         quiet_pymodbus_logs()
-        _quiet_orphan_futures()
+        quiet_orphan_futures()
         self.owned = {j.wo_id for j in jobs}
         self._loop = asyncio.get_running_loop()
         for j in jobs:
@@ -113,11 +109,14 @@ class Executor:
         ]
         try:
             async with LinkPool() as pool:
+                first = min((j.due_at.timestamp() for j in jobs), default=self.clock.now())
+                self._timing("prepared", first)
                 fired = self._drivers(jobs, pool)
                 await self._warm_up(pool)
+                self._timing("connected", first)
                 locks: dict[str, asyncio.Lock] = {}
                 tasks = []
-                for due, group in _by_instant(fired):
+                for due, group in by_instant(fired):
                     await self._until(due - prepare_ahead(len(group)))
                     self._timing("prefetch", due)
                     await self._prefetch(group)
@@ -145,7 +144,7 @@ class Executor:
             await asyncio.to_thread(self._release_all)
         return self.outcomes
 
-    def _drivers(self, jobs: list[Job], pool: Any) -> list[_Fired]:
+    def _drivers(self, jobs: list[Job], pool: Any) -> list[Fired]:
         from sirenctl.drivers.errors import DriverError
         from sirenctl.drivers.pool import open_driver
 
@@ -159,7 +158,7 @@ class Executor:
                     )
                 except DriverError as exc:
                     job.problem = classify(exc, sent=False)
-            out.append(_Fired(job, driver))
+            out.append(Fired(job, driver))
         return out
 
     async def _warm_up(self, pool: Any) -> None:
@@ -168,7 +167,7 @@ class Executor:
             *(link.warm_up() for link in pool.links.values()), return_exceptions=True
         )
 
-    def _gate_writes(self, group: list[_Fired], due: float) -> None:
+    def _gate_writes(self, group: list[Fired], due: float) -> None:
         """Verification reads of an instant wait until its writes are out (at most 1 s).
 
         Only for units alone on their channel (a shared RS-485 line or gateway port must not
@@ -184,7 +183,7 @@ class Executor:
         ]
         if len(alone) < 2:
             return
-        gate = _WriteGate(len(alone), due + WRITE_GATE_S, self.clock)
+        gate = WriteGate(len(alone), due + WRITE_GATE_S, self.clock)
         for f in alone:
             f.driver.after_write = gate.arrive
 
@@ -192,7 +191,7 @@ class Executor:
         if os.environ.get("SIRENCTL_TIMING") and self.progress is not None:
             self.progress(f"timing: {what} at T{self.clock.now() - due:+.3f} s")
 
-    async def _prefetch(self, group: list[_Fired]) -> None:
+    async def _prefetch(self, group: list[Fired]) -> None:
         """Read each unit's status just before T (silent): at T only the command goes out."""
         live = [f.driver for f in group if f.job.audible and f.driver is not None]
         await asyncio.gather(*(d.prefetch_status() for d in live), return_exceptions=True)
@@ -208,13 +207,17 @@ class Executor:
             await asyncio.gather(sleeper, stopper, return_exceptions=True)
 
     # ---- committing to send ---------------------------------------------------------------
-    async def _commit(self, group: list[_Fired]) -> None:
+    async def _commit(self, group: list[Fired]) -> None:
         audible = [f for f in group if f.job.audible and f.job.problem is None]
         if not audible or self.registry.stopping.is_set():
             return
         now = _dt(self.clock.now())
         taken, ours = await asyncio.to_thread(
-            records.write, self.db, lambda s: self._commit_batch(s, audible, now)
+            records.write,
+            self.db,
+            lambda s: commit.commit_batch(
+                s, [f.job for f in audible], self.worker, self.operator, now
+            ),
         )
         for f in audible:
             if f.job.wo_id not in ours:
@@ -226,59 +229,7 @@ class Executor:
                 f.committed = True
                 self.held[f.job.channel] = self.held.get(f.job.channel, 0) + 1
 
-    def _commit_batch(
-        self, session: Session, group: list[_Fired], now: datetime
-    ) -> tuple[set[str], set[int]]:
-        ids = [f.job.wo_id for f in group]
-        ours = set(
-            session.scalars(
-                select(WorkOrder.id).where(
-                    WorkOrder.id.in_(ids),
-                    WorkOrder.claimed_by == self.worker,
-                    WorkOrder.status == S.RUNNING.value,
-                )
-            )
-        )
-        wanted = [f for f in group if f.job.wo_id in ours]
-        taken = channels.acquire(
-            session,
-            {
-                f.job.channel: channels.ChannelClaim(
-                    f.job.channel, f.job.tag, f.job.wo_id, f.job.gateway
-                )
-                for f in wanted
-            }.values(),
-            self.worker,
-            now,
-            now + LEASE,
-        )
-        commit = [f.job.wo_id for f in wanted if f.job.channel in taken]
-        if commit:
-            session.execute(
-                update(WorkOrder)
-                .where(WorkOrder.id.in_(commit))
-                .values(committed_at=now, lease_until=now + LEASE),
-                execution_options={"synchronize_session": False},
-            )
-        for f in wanted:
-            if f.job.channel in taken:
-                record(
-                    session,
-                    operator=self.operator,
-                    action="command.intent",
-                    object_type="asset",
-                    object_ref=f.job.tag,
-                    after={
-                        "work_order": f.job.wo_id,
-                        "due_at": f.job.due_at.isoformat(),
-                        "steps": len(f.job.steps or []),
-                        "permit": f.job.permit.to_dict() if f.job.permit else None,
-                    },
-                    at=now,
-                )
-        return taken, ours
-
-    async def _wait_for_channel(self, f: _Fired) -> Verdict | None:
+    async def _wait_for_channel(self, f: Fired) -> Verdict | None:
         """Another process sounds this controller: wait while the allowance lasts."""
         job = f.job
         deadline = job.due_at.timestamp() + job.late_allowance
@@ -287,22 +238,11 @@ class Executor:
                 return Verdict(Outcome.CANCELLED, ResultOutcome.ERROR, "stopped before it started")
             now = _dt(self.clock.now())
 
-            def take(session: Session, at: datetime = now) -> tuple[bool, str]:
-                claim = channels.ChannelClaim(job.channel, job.tag, job.wo_id, job.gateway)
-                if channels.acquire(session, [claim], self.worker, at, at + LEASE):
-                    session.execute(
-                        update(WorkOrder)
-                        .where(WorkOrder.id == job.wo_id, WorkOrder.claimed_by == self.worker)
-                        .values(committed_at=at),
-                        execution_options={"synchronize_session": False},
-                    )
-                    return True, ""
-                row = channels.holders(session, [job.channel]).get(job.channel)
-                return False, (
-                    f"work order {row.work_order_id} ({row.mode}) of {row.holder}" if row else "?"
-                )
-
-            ok, busy_with = await asyncio.to_thread(records.write, self.db, take)
+            ok, busy_with = await asyncio.to_thread(
+                records.write,
+                self.db,
+                lambda s, at=now: commit.take_channel(s, job, self.worker, at),
+            )
             if ok:
                 f.committed = True
                 self.held[job.channel] = self.held.get(job.channel, 0) + 1
@@ -317,7 +257,7 @@ class Executor:
             await self._until(self.clock.now() + CHANNEL_RETRY_S)
 
     # ---- one work order --------------------------------------------------------------------
-    async def _one(self, f: _Fired, lock: asyncio.Lock) -> None:
+    async def _one(self, f: Fired, lock: asyncio.Lock) -> None:
         job = f.job
         started = _dt(self.clock.now())
         try:
@@ -381,7 +321,7 @@ class Executor:
     async def _sound(self, job: Job, driver: Any, started: datetime) -> None:
         from sirenctl.drivers.programme import play_programme
 
-        guarded = _Guarded(driver, lambda: job.wo_id in self.owned)
+        guarded = Guarded(driver, lambda: job.wo_id in self.owned)
         try:
             result = await play_programme(
                 guarded,
@@ -454,29 +394,9 @@ class Executor:
         now = _dt(self.clock.now())
         ids, held = sorted(self.owned), sorted(self.held)
 
-        def renew(session: Session) -> set[int]:
-            if ids:
-                session.execute(
-                    update(WorkOrder)
-                    .where(
-                        WorkOrder.id.in_(ids),
-                        WorkOrder.claimed_by == self.worker,
-                        WorkOrder.status == S.RUNNING.value,
-                    )
-                    .values(lease_until=now + LEASE),
-                    execution_options={"synchronize_session": False},
-                )
-            channels.renew(session, self.worker, held, now + LEASE)
-            self._gone = set(held) - channels.held_by(session, self.worker, held)
-            return set(
-                session.scalars(
-                    select(WorkOrder.id).where(
-                        WorkOrder.id.in_(ids), WorkOrder.claimed_by == self.worker
-                    )
-                )
-            )
-
-        still = records.write(self.db, renew)
+        still, self._gone = records.write(
+            self.db, lambda s: commit.renew_batch(s, self.worker, ids, held, now)
+        )
         self.owned &= still | {i for i in self.owned if i not in ids}
         for channel in self._gone:  # someone (cancel --all) stopped it and removed the row
             for tag in self._tags_on.get(channel, ()):
@@ -513,70 +433,6 @@ class Executor:
     async def _stop_watch(self) -> None:
         await self.registry.stopping.wait()
         self.stop_reports = await self.registry.stop_all(self.registry.reason)
-
-
-class _Guarded:
-    """A driver whose audible commands first check (in memory) that the claim is still ours."""
-
-    def __init__(self, driver: Any, owned: Callable[[], bool]) -> None:
-        self._driver = driver
-        self._owned = owned
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._driver, name)
-
-    async def sound(self, request: Any, permit: Any) -> Any:
-        from sirenctl.drivers.errors import RefusedForSafety
-
-        if not self._owned():
-            raise RefusedForSafety(
-                "the claim on this work order was lost (lease expired): not sending",
-                target=self._driver.tag,
-            )
-        return await self._driver.sound(request, permit)
-
-
-class _WriteGate:
-    """Opens when every expected write was acknowledged, or at ``deadline`` (clock time)."""
-
-    def __init__(self, expected: int, deadline: float, clock: Any) -> None:
-        self.expected = expected
-        self.deadline = deadline
-        self.clock = clock
-        self.arrived = 0
-        self.open = asyncio.Event()
-
-    async def arrive(self) -> None:
-        self.arrived += 1
-        if self.arrived >= self.expected:
-            self.open.set()
-            return
-        left = self.deadline - self.clock.now()
-        if left > 0 and not self.open.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.open.wait(), left)
-
-
-def _by_instant(fired: list[_Fired]) -> list[tuple[float, list[_Fired]]]:
-    groups: dict[float, list[_Fired]] = {}
-    for f in fired:
-        groups.setdefault(f.job.due_at.timestamp(), []).append(f)
-    return sorted(groups.items())
-
-
-def _quiet_orphan_futures() -> None:
-    """pymodbus leaves futures with our own 'connection dropped' markers nobody awaits."""
-    loop = asyncio.get_running_loop()
-
-    def handler(lp: asyncio.AbstractEventLoop, ctx: dict[str, Any]) -> None:
-        exc = ctx.get("exception")
-        if ctx.get("message", "").startswith("Future exception was never retrieved") and (
-            exc is not None and type(exc).__module__.endswith("modbus_link")
-        ):
-            return
-        lp.default_exception_handler(ctx)
-
-    loop.set_exception_handler(handler)
 
 
 def execute(
