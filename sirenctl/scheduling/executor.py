@@ -19,6 +19,7 @@ stop command to every unit this run started (``drivers/started.py``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 from collections.abc import Callable
@@ -38,7 +39,7 @@ from sirenctl.scheduling.instant import (
     quiet_orphan_futures,
 )
 from sirenctl.scheduling.outcomes import Outcome, Verdict, classify, done, programme_verdict
-from sirenctl.scheduling.policy import RENEW_EVERY_S, prepare_ahead
+from sirenctl.scheduling.policy import RENEW_EVERY_S, WARM_UP_AT_ONCE, prepare_ahead
 from sirenctl.scheduling.prepare import Job, prepare_jobs
 from sirenctl.scheduling.settle import Finished, OrderOutcome, apply
 
@@ -117,9 +118,11 @@ class Executor:
                 locks: dict[str, asyncio.Lock] = {}
                 tasks = []
                 for due, group in by_instant(fired):
-                    await self._until(due - prepare_ahead(len(group)))
+                    read_ahead, commit_ahead = prepare_ahead(len(group))
+                    await self._until(due - read_ahead)
                     self._timing("prefetch", due)
                     await self._prefetch(group)
+                    await self._until(due - commit_ahead)
                     self._timing("commit", due)
                     await self._commit(group)
                     self._timing("ready", due)
@@ -163,9 +166,7 @@ class Executor:
 
     async def _warm_up(self, pool: Any) -> None:
         """Open every connection before the instant (connecting sends nothing)."""
-        await asyncio.gather(
-            *(link.warm_up() for link in pool.links.values()), return_exceptions=True
-        )
+        await _bounded([link.warm_up for link in pool.links.values()])
 
     def _gate_writes(self, group: list[Fired], due: float) -> None:
         """Verification reads of an instant wait until its writes are out (at most 1 s).
@@ -194,7 +195,7 @@ class Executor:
     async def _prefetch(self, group: list[Fired]) -> None:
         """Read each unit's status just before T (silent): at T only the command goes out."""
         live = [f.driver for f in group if f.job.audible and f.driver is not None]
-        await asyncio.gather(*(d.prefetch_status() for d in live), return_exceptions=True)
+        await _bounded([d.prefetch_status for d in live])
 
     async def _until(self, moment: float) -> None:
         wait = moment - self.clock.now()
@@ -433,6 +434,18 @@ class Executor:
     async def _stop_watch(self) -> None:
         await self.registry.stopping.wait()
         self.stop_reports = await self.registry.stop_all(self.registry.reason)
+
+
+async def _bounded(calls: list[Callable[[], Any]]) -> None:
+    """Run the calls with at most WARM_UP_AT_ONCE in flight (errors are left for later)."""
+    gate = asyncio.Semaphore(WARM_UP_AT_ONCE)
+
+    async def one(call: Callable[[], Any]) -> None:
+        async with gate:
+            with contextlib.suppress(Exception):
+                await call()
+
+    await asyncio.gather(*(one(c) for c in calls))
 
 
 def execute(

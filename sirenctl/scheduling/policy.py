@@ -17,16 +17,17 @@ REPORT_GRACE = timedelta(days=1)  # after its window, a technician has a day to 
 LEASE = timedelta(seconds=40)
 RENEW_EVERY_S = 10.0
 PREPARE_AHEAD = timedelta(seconds=60)  # claim and prepare what falls due within a minute
+WARM_UP_AT_ONCE = 256  # connections opened / statuses read at once before the instant
 
 
-def prepare_ahead(units: int) -> float:
-    """Seconds before T to read every unit's status and commit the batch to sending.
+def prepare_ahead(units: int) -> tuple[float, float]:
+    """Seconds before T to read every unit's status, and to commit the batch to sending.
 
-    Measured (docs/operations.md): on a busy 2-core machine reading 1,000 statuses and
-    committing 1,000 orders took up to ~4 s together. A worker dying in these seconds leaves
-    its orders *unknown* (committed, never resent), an alarm.
+    Measured (docs/operations.md): on a busy 2-core machine reading 1,000 statuses took up
+    to ~2 s and committing 1,000 orders up to ~2 s; 5,000 took 11-17 s and 10-14 s. A worker
+    dying after the commit leaves its orders *unknown* (never resent), an alarm.
     """
-    return min(50.0, 2.0 + 0.004 * units)
+    return min(50.0, 3.0 + 0.006 * units), min(25.0, 1.0 + 0.003 * units)
 
 
 RETRY_SOUNDING = timedelta(seconds=20)  # a sounding not sent at all may be tried again once
