@@ -225,6 +225,7 @@ class Executor:
                 f.job.problem = Verdict(
                     Outcome.REFUSED, ResultOutcome.ERROR, "the claim was lost before sending"
                 )
+                f.job.claim_lost = True
                 self.owned.discard(f.job.wo_id)
             elif f.job.channel in taken:
                 f.committed = True
@@ -263,7 +264,7 @@ class Executor:
         started = _dt(self.clock.now())
         try:
             if job.problem is not None:
-                self._done(job, started, job.problem, lost=job.problem.outcome is Outcome.REFUSED)
+                self._done(job, started, job.problem, lost=job.claim_lost)
                 return
             waited = lock.locked()
             async with lock:  # one sounding per controller within this run

@@ -36,6 +36,7 @@ class Job:
     permit: Any = None
     steps: Any = None
     problem: Verdict | None = None  # set when the job cannot start (nothing will be sent)
+    claim_lost: bool = False  # another worker took it over: leave the work order alone
 
     @property
     def channel(self) -> str:
