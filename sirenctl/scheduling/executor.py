@@ -45,6 +45,7 @@ from sirenctl.scheduling.settle import Finished, OrderOutcome, apply
 
 S = WorkOrderStatus
 FLUSH_EVERY_S = 1.0
+QUIET_S = 5.0  # after an instant, records wait this long (+2 ms per unit): the loop sends
 WRITE_GATE_S = 1.0  # at most this long after T the verification reads wait for the writes
 PROGRESS_UNITS = 20  # more units than this: progress per programme step, not per unit
 CHANNEL_RETRY_S = 1.0
@@ -85,6 +86,7 @@ class Executor:
         self.stop_reports: list[Any] = []
         self.stopped_by_operator: str | None = None
         self._jobs = 0
+        self._quiet_until = 0.0
         self.renew_every = RENEW_EVERY_S
         self._gone: set[str] = set()
         self._tags_on: dict[str, list[str]] = {}
@@ -129,6 +131,8 @@ class Executor:
                     # one timer for the instant: every programme starts in the same loop
                     # iteration at T (no per-unit timers waking one after another)
                     self._gate_writes(group, due)
+                    # no record batches while the instant's commands and verification run
+                    self._quiet_until = due + QUIET_S + 0.002 * len(group)
                     await self._until(due)
                     tasks += [
                         asyncio.create_task(
@@ -412,7 +416,8 @@ class Executor:
     async def _flush_loop(self) -> None:
         while True:
             await asyncio.sleep(FLUSH_EVERY_S)
-            await asyncio.to_thread(self._flush)
+            if self.clock.now() >= self._quiet_until:  # the intents are already on record
+                await asyncio.to_thread(self._flush)
 
     def _flush(self) -> None:
         recs = self.audit.take()
