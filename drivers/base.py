@@ -34,6 +34,7 @@ from .status import Identity, SoundRequest, SoundResult, Status
 T = TypeVar("T")
 COMMAND_PRIORITY = 0
 POLL_PRIORITY = 10
+PREFETCH_MAX_AGE = 60.0  # seconds a prefetched status may stand in for the pre-command read
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,11 @@ class SirenDriver(ABC):
         self.clock: Clock = clock or RealClock()
         self._token = random.randint(1, 60000)
         self._poll_label = f"poll:{tag}"
+        self._prefetched: Status | None = None
+        #: awaited right after a command's write was acknowledged, before its verification
+        #: reads (drivers that can, e.g. modbus_driver.py): the executor uses it to let every
+        #: write of an instant go out before the read-backs compete with them
+        self.after_write: Callable[[], Awaitable[None]] | None = None
 
     # ---- wire side (subclasses) ----------------------------------------------------------
     # The ``_..._now`` methods talk to the wire directly and must run inside a link job;
@@ -106,6 +112,17 @@ class SirenDriver(ABC):
     async def read_status(self) -> Status:
         """Poll the status (queued behind commands)."""
         return await self._in_link(POLL_PRIORITY, self._status_now, self._poll_label)
+
+    async def prefetch_status(self) -> Status:
+        """Read the status ahead of a timed command (silent); the next activation uses it.
+
+        Lets a command due at an instant go out with one round trip instead of two (the
+        9·18 start): the activation's "before" status is this reading if it is at most
+        PREFETCH_MAX_AGE seconds old, else it reads again.
+        """
+        st = await self._in_link(COMMAND_PRIORITY, self._status_now, f"status:{self.tag}")
+        self._prefetched = st
+        return st
 
     async def identify(self) -> Identity:
         return await self._identify()
@@ -194,16 +211,38 @@ class SirenDriver(ABC):
     async def _activate(self, code: int, cycles: int) -> SoundResult:
         """Status, write, read-back, echo status: one link job, so no poll gets in between."""
 
+        settled: list[str] = []
+
         async def txn() -> tuple[Status, int | None, float, Status]:
-            before = await self._status_now()
+            before, self._prefetched = self._prefetched, None
+            if before is None or self.clock.now() - before.read_at > PREFETCH_MAX_AGE:
+                before = await self._status_now()  # a fault here: nothing was sent
             token = self._next_token() if self.uses_token else None
             if token is not None and token == before.last_token:
                 token = self._next_token()
             sent_at = self.clock.now()
-            await self._write_command_now(code, cycles, token)
+            try:
+                await self._write_command_now(code, cycles, token)
+            except DriverError as exc:
+                exc.sent = True
+                if not exc.comm_fault:
+                    raise
+                # The acknowledgement (or the read-back) was lost: the controller may have
+                # executed the command. Settle it by reading its last-function echo once
+                # (a read, never a resend); if that fails too the outcome stays unknown.
+                try:
+                    after = await self._status_now()
+                except DriverError:
+                    raise exc from None
+                settled.append(f"acknowledgement lost ({exc.kind}); settled by the echo")
+                return before, token, sent_at, after
             if self.echo_delay:
                 await self.clock.sleep(self.echo_delay)
-            return before, token, sent_at, await self._status_now()
+            try:
+                return before, token, sent_at, await self._status_now()
+            except DriverError as exc:
+                exc.sent = True
+                raise
 
         try:
             before, token, sent_at, after = await self._in_link(
@@ -222,6 +261,7 @@ class SirenDriver(ABC):
             echo_time=after.last_function_time,
             echo_token=after.last_token,
             sounding=after.sounding,
+            settled=settled[0] if settled else None,
         )
         self._check_echo(result)
         return result
@@ -240,9 +280,12 @@ class SirenDriver(ABC):
                 f"(device clock was {r.device_clock_before})"
             )
         if problems:
-            raise FailedToSound(
-                "failed to sound: " + "; ".join(problems), echo=r.to_dict(), target=self.tag
+            why = f"{r.settled}: " if r.settled else ""
+            exc = FailedToSound(
+                f"failed to sound: {why}" + "; ".join(problems), echo=r.to_dict(), target=self.tag
             )
+            exc.sent = True
+            raise exc
 
     async def _intent(
         self, what: str, params: dict[str, Any], permit: Permit | None

@@ -15,6 +15,9 @@ class DriverError(Exception):
     kind = "driver_error"
     #: True when the fault is in the communication path, not in the siren itself
     comm_fault = False
+    #: True once the command's write had left for the wire (set by the driver's activation);
+    #: a fault before that means nothing was sent (see sirenctl/scheduling/outcomes.py)
+    sent = False
 
     def __init__(self, message: str, *, target: str | None = None) -> None:
         super().__init__(message)
@@ -25,7 +28,12 @@ class DriverError(Exception):
         return f"{self.target}: {base}" if self.target else base
 
     def to_dict(self) -> dict[str, object]:
-        return {"kind": self.kind, "comm_fault": self.comm_fault, "message": str(self)}
+        return {
+            "kind": self.kind,
+            "comm_fault": self.comm_fault,
+            "sent": self.sent,
+            "message": str(self),
+        }
 
 
 class CommError(DriverError):

@@ -122,6 +122,10 @@ class Link:
     async def _close_transport(self) -> None:  # pragma: no cover - overridden
         return None
 
+    async def warm_up(self) -> None:
+        """Open the connection ahead of use (sends nothing); links without one do nothing."""
+        return None
+
 
 class Backoff:
     """Reconnect back-off: min, doubling to max; ``ready()`` false while waiting."""

@@ -107,6 +107,8 @@ class ModbusSirenDriver(SirenDriver):
         ep, m = self.endpoint, self.map
         values = m.encode_command(code, cycles, token)
         await self.link.write_registers(ep.unit_id, m.command_address, values, ep.timeout)
+        if self.after_write is not None:
+            await self.after_write()
         back = await self.link.read_registers(
             ep.unit_id, 3, m.command_address, len(values), ep.timeout
         )

@@ -105,6 +105,7 @@ class ModbusLink(Link):
         self._quiet_until = 0.0
         self._connected = False
         self._expect: tuple[int, int] = (0, 0)  # (unit, function code) of the request in flight
+        self._tid = b""  # MBAP transaction id of the TCP request in flight
 
     # ---- connection -------------------------------------------------------------------
     def _make_client(self, timeout: float) -> Any:
@@ -133,8 +134,22 @@ class ModbusLink(Link):
 
     def _trace_packet(self, sending: bool, data: bytes) -> bytes:
         if sending:
+            if not self.serial and len(data) >= 2:
+                self._tid = data[:2]
             return data
         self._rx = data  # pymodbus passes the whole receive buffer
+        if not self.serial and len(data) >= 8 and self._tid and data[:2] != self._tid:
+            # a reply to another request (late, or foreign): never take it as the answer
+            fut = self._client.ctx.response_future if self._client else None
+            if fut is not None and not fut.done():
+                fut.set_exception(
+                    _Garbled(
+                        f"reply with transaction id {int.from_bytes(data[:2], 'big')} to the "
+                        f"request with transaction id {int.from_bytes(self._tid, 'big')} "
+                        "(a late or foreign reply; not taken as the answer)"
+                    )
+                )
+            return b""
         if not self.serial and len(data) >= 8:
             # MBAP: tid(2) pid(2) len(2) unit(1) fc(1). pymodbus would skip a frame from the
             # wrong unit (then time out) and raises inside data_received on an unknown
@@ -193,6 +208,12 @@ class ModbusLink(Link):
         self.backoff.succeeded()
         if self.serial:
             await asyncio.sleep(0)  # let the serial transport finish setup
+
+    async def warm_up(self) -> None:
+        """Connect now, before the instant (sends nothing); a failure is left for the request."""
+        if not self.connected and not self._closed:
+            with contextlib.suppress(CommError):
+                await self._ensure_connected(self.endpoint.timeout)
 
     def _drop_connection(self) -> None:
         if self._client is not None:

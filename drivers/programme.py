@@ -8,7 +8,8 @@ controller's last-function echo, so a step that was accepted but not executed sh
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import asyncio
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from .clock import Clock
 from .errors import DriverError, FailedToSound, RefusedForSafety
 from .permit import Permit
 from .signals import NAMES, SignalTable
+from .started import SoundingRegistry
 from .status import SoundRequest, SoundResult, Status
 
 
@@ -47,7 +49,7 @@ class ProgrammeStep:
 class StepOutcome:
     index: int
     step: ProgrammeStep
-    outcome: str  # ok | failed_to_sound | error | refused | skipped_late | not_run
+    outcome: str  # ok | failed_to_sound | error | refused | skipped_late | cancelled | not_run
     planned_at: float
     started_at: float | None = None
     result: SoundResult | None = None
@@ -77,6 +79,8 @@ class ProgrammeResult:
     finished_at: float = 0.0
     final_status: Status | None = None
     final_error: DriverError | None = None
+    stopped_by: str | None = None  # the reason given to the registry's stop
+    final_margin: float = 0.0  # seconds after the planned end that the final status was read
 
     @property
     def ok(self) -> bool:
@@ -84,6 +88,7 @@ class ProgrammeResult:
             all(s.outcome == "ok" for s in self.steps)
             and self.final_error is None
             and (self.final_status is None or not self.final_status.sounding)
+            and self.stopped_by is None
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -95,6 +100,7 @@ class ProgrammeResult:
             "steps": [s.to_dict() for s in self.steps],
             "final_status": self.final_status.to_dict() if self.final_status else None,
             "final_error": self.final_error.to_dict() if self.final_error else None,
+            "stopped_by": self.stopped_by,
         }
 
 
@@ -124,6 +130,27 @@ def programme_duration(steps: Iterable[ProgrammeStep], signals: SignalTable) -> 
     return max(s.start_offset + signals.get(s.signal_code).duration(s.cycles) for s in steps)
 
 
+async def _wait(clock: Clock, seconds: float, stop: asyncio.Event | None) -> bool:
+    """Sleep ``seconds`` of clock time; False if a stop came first."""
+    if stop is None:
+        await clock.sleep(seconds)
+        return True
+    if stop.is_set():
+        return False
+    sleeper = asyncio.ensure_future(clock.sleep(seconds))
+    stopper = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (sleeper, stopper):
+            task.cancel()
+        await asyncio.gather(sleeper, stopper, return_exceptions=True)
+    return not stop.is_set()
+
+
+FINAL_MARGIN = 1.0  # seconds after the last signal's end before the final status read
+
+
 async def play_programme(
     driver: SirenDriver,
     steps: Iterable[ProgrammeStep],
@@ -133,13 +160,25 @@ async def play_programme(
     late_allowance: float = 120.0,
     stop_on_failure: bool = False,
     wait_to_end: bool = True,
+    registry: SoundingRegistry | None = None,
+    start_at: float | None = None,
+    on_step: Callable[[str, int, int, str, float], None] | None = None,
 ) -> ProgrammeResult:
-    """Play ``steps`` on ``driver``; returns per-step outcomes (never raises DriverError)."""
+    """Play ``steps`` on ``driver``; returns per-step outcomes (never raises DriverError).
+
+    Step offsets count from ``start_at`` (default: now), and the late allowance is checked
+    against each step's planned moment right before sending. With a ``registry`` the unit is
+    registered before its first audible command and a stop request ends the programme (the
+    registry's ``stop_all`` sends the stop). The final status read waits for the end of the
+    last signal timed from when its command was actually sent (a late send is not a fault).
+    ``on_step(tag, index, total, signal name, seconds left)`` reports progress.
+    """
     clock = clock or driver.clock
     plan = validate_steps(steps, driver.signals)
-    t0 = clock.now()
+    t0 = clock.now() if start_at is None else start_at
     result = ProgrammeResult(driver.tag, t0, [])
-    abort = False
+    stop = registry.unit_event(driver.tag) if registry is not None else None
+    abort = registered = False
     for i, step in enumerate(plan, 1):
         planned = t0 + step.start_offset
         oc = StepOutcome(i, step, "not_run", planned)
@@ -147,16 +186,26 @@ async def play_programme(
         if abort:
             continue
         wait = planned - clock.now()
-        if wait > 0:
-            await clock.sleep(wait)
+        if wait > 0 and not await _wait(clock, wait, stop):
+            oc.outcome, abort = "cancelled", True
+            continue
         late = clock.now() - planned
         if late > late_allowance:  # an unannounced late siren causes panic: skip, report
             oc.outcome = "skipped_late"
+            continue
+        if registry is not None and not registered:
+            if not registry.begin(driver):  # stopping: never start
+                oc.outcome, abort = "cancelled", True
+                continue
+            registered = True
+        elif stop is not None and stop.is_set():
+            oc.outcome, abort = "cancelled", True
             continue
         oc.started_at = clock.now()
         try:
             oc.result = await driver.sound(SoundRequest(step.signal_code, step.cycles), permit)
             oc.outcome = "ok"
+            oc.started_at = oc.result.sent_at
             oc.echo = {
                 "function": oc.result.echo_function,
                 "time": oc.result.echo_time,
@@ -169,15 +218,40 @@ async def play_programme(
             abort = True  # a permit problem applies to every later step too
         except DriverError as exc:
             oc.outcome, oc.error = "error", exc
+        if on_step is not None and oc.outcome == "ok":
+            left = _actual_end(result, driver.signals, plan) - clock.now()
+            on_step(driver.tag, i, len(plan), driver.signals.get(step.signal_code).name, left)
         if oc.outcome != "ok" and stop_on_failure:
             abort = True
-    if wait_to_end and not abort:
-        end = t0 + programme_duration(plan, driver.signals)
-        if (wait := end - clock.now()) > 0:
-            await clock.sleep(wait + 1.0)
-        try:
-            result.final_status = await driver.read_status()
-        except DriverError as exc:
-            result.final_error = exc
+    stopped = stop is not None and stop.is_set()
+    if wait_to_end and not abort and not stopped:
+        end = _actual_end(result, driver.signals)
+        if (wait := end + FINAL_MARGIN - clock.now()) > 0 and not await _wait(clock, wait, stop):
+            stopped = True
+        else:
+            result.final_margin = round(clock.now() - end, 3)
+            try:
+                result.final_status = await driver.read_status()
+            except DriverError as exc:
+                result.final_error = exc
+    if stopped:
+        why = registry.halted.get(driver.tag) or registry.reason if registry is not None else ""
+        result.stopped_by = why or "stop"
+    if registry is not None and registered:
+        registry.end(driver)
     result.finished_at = clock.now()
     return result
+
+
+def _actual_end(
+    result: ProgrammeResult, signals: SignalTable, plan: list[ProgrammeStep] | None = None
+) -> float:
+    """When the last signal ends, counted from the moment each command was actually sent."""
+    end = result.started_at
+    for s in result.steps:
+        begun = s.started_at if s.started_at is not None else s.planned_at
+        end = max(end, begun + signals.get(s.step.signal_code).duration(s.step.cycles))
+    for step in (plan or [])[len(result.steps) :]:  # steps still to come, as planned
+        planned = result.started_at + step.start_offset
+        end = max(end, planned + signals.get(step.signal_code).duration(step.cycles))
+    return end

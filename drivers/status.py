@@ -111,6 +111,8 @@ class SoundResult:
     echo_time: float | None
     echo_token: int | None
     sounding: bool
+    #: how a lost acknowledgement was settled (by reading the echo), else None
+    settled: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

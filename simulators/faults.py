@@ -5,7 +5,8 @@ Text form: ``TAG=FAULT[:ARG][+FAULT[:ARG]...]`` items separated by commas, e.g.
 
 Communication faults: silent, slow:SECONDS, crc, garble, drop, wrong_unit, stale_echo,
 ignore_write (acknowledges writes without storing them), lose_ack (executes writes but
-their reply is lost: the outcome is unknown to the caller).
+their reply is lost: the outcome is unknown to the caller), wrong_tid (TCP: replies carry
+another transaction id, like a late reply to an earlier request).
 Siren-state faults (set at start, also settable at run time on the controller):
 mains_fail, door_open, rotation_fault, amplifier_fault, battery:VOLTS.
 """
@@ -24,6 +25,7 @@ COMM_FAULTS = (
     "stale_echo",
     "ignore_write",
     "lose_ack",
+    "wrong_tid",
 )
 STATE_FAULTS = ("mains_fail", "door_open", "rotation_fault", "amplifier_fault", "battery")
 _WITH_ARG = {"slow": 1.0, "battery": None}
@@ -40,6 +42,7 @@ class Faults:
     stale_echo: bool = False
     ignore_write: bool = False  # writes acknowledged but not stored (read-back differs)
     lose_ack: bool = False  # writes executed, their replies lost
+    wrong_tid: bool = False  # TCP replies with another transaction id
     mains_fail: bool = False
     door_open: bool = False
     rotation_fault: bool = False

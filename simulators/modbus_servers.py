@@ -82,6 +82,9 @@ class FaultInjector:
         if f.lose_ack and data[uid_pos + 1] in (6, 16):
             return b""
         self.frames_out += 1
+        if f.wrong_tid and self.framing == "tcp":
+            tid = (int.from_bytes(data[:2], "big") + 1) % 65536
+            return tid.to_bytes(2, "big") + data[2:]
         if f.wrong_unit:
             wrong = ctrl.unit_id % 247 + 1
             if self.framing == "tcp":

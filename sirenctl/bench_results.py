@@ -14,15 +14,10 @@ if TYPE_CHECKING:
 
 
 def bench_outcome(result: ProgrammeResult) -> str:
-    """pass, failed_to_sound, unreachable (every step a communication fault) or fail."""
-    if result.ok:
-        return "pass"
-    outcomes = [s.outcome for s in result.steps]
-    if "failed_to_sound" in outcomes:
-        return "failed_to_sound"
-    if all(s.error is not None and s.error.comm_fault for s in result.steps):
-        return "unreachable"
-    return "fail"
+    """The stored result outcome of a bench programme: the same mapping run-due uses."""
+    from sirenctl.scheduling.outcomes import programme_verdict
+
+    return programme_verdict(result).result.value
 
 
 def audit_bench_refusal(

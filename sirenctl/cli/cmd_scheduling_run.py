@@ -7,6 +7,7 @@ driver layer (pymodbus) only when a work order was claimed.
 
 from __future__ import annotations
 
+import signal
 from datetime import date, datetime
 from typing import Any
 
@@ -25,9 +26,12 @@ from sirenctl.cli.common import (
 )
 
 MAX_ALARM_LINES = 20
+SUMMARY_OVER = 50  # more executed work orders than this: a summary instead of a table
 
 
 def _exit_code(result: Any) -> ExitCode:
+    if result.exit_signal_code:
+        return ExitCode(result.exit_signal_code)
     if result.missed:
         return ExitCode.MISSED
     if result.refused:
@@ -53,6 +57,12 @@ def _exit_code(result: Any) -> ExitCode:
     show_default=True,
     help="Seconds a controller may take to answer one request.",
 )
+@click.option(
+    "--gateway",
+    metavar="NAME",
+    help="Execute only the work of controllers owned by this gateway (asset edit --gateway); "
+    "without it, only assets that have no gateway.",
+)
 @schedules_option
 @json_option
 @pass_app
@@ -61,6 +71,7 @@ def run_due(
     dry_run: bool,
     at: datetime | None,
     timeout: float,
+    gateway: str | None,
     schedules_dir: str | None,
     as_json: bool,
 ) -> None:
@@ -70,14 +81,17 @@ def run_due(
     audible tests on networked assets, issues manual work orders to technicians, refuses live
     audible work without an approval by a second person, and marks work orders whose window
     passed as missed (an alarm). A sounding past its late allowance is not started. Idle runs
-    print nothing.
+    print nothing. Work due within the next minute is claimed and prepared now and sent on
+    its second. Ctrl-C or SIGTERM stops every unit this run started (verified by its echo)
+    and records the orders as cancelled; a second Ctrl-C does not skip the stop.
 
     \b
     Exit code: 0 ok; 10 missed or unknown outcome (alarm); 7 refused; 8 a test failed;
-    9 a controller was unreachable.
+    9 a controller was unreachable (nothing sent); 130 stopped by Ctrl-C; 143 by SIGTERM.
     \b
     Examples:
       * * * * *  sirenctl --db /var/lib/sirenctl/sirenctl.db run-due
+      * * * * *  sirenctl --db postgresql://sirenctl@db/sirenctl run-due --gateway north
       sirenctl run-due --dry-run --at "2026-09-18 11:59"
     """
     if at is not None and not dry_run:
@@ -95,9 +109,18 @@ def run_due(
         schedules_dir=schedules_dir,
         timeout=timeout,
         dry_run_at=(at or datetime.now().astimezone()) if dry_run else None,
+        gateway=gateway,
+        operator=app.operator,
+        handle_signals=True,
+        progress=None if as_json else _progress_printer(),
+        log=info,
     )
+    for stop in result.stop_reports:
+        info(stop.describe())
     if as_json:
         echo_json({"dry_run": dry_run, **result.to_dict()})
+    elif len(result.report.decisions) + len(result.outcomes) > SUMMARY_OVER:
+        _summary(result)
     elif result.report.decisions or result.outcomes:
         rows = [
             [
@@ -119,7 +142,7 @@ def run_due(
         if result.outcomes:
             echo_table(
                 ["wo", "asset", "outcome", "status", "note"],
-                [[o.wo_id, o.tag, o.outcome, o.status, o.note] for o in result.outcomes],
+                [[o.wo_id, o.tag, o.outcome.label, o.status, o.note] for o in result.outcomes],
                 title="executed",
             )
     missed = result.missed
@@ -136,6 +159,37 @@ def run_due(
     code = _exit_code(result)
     if code != ExitCode.OK:
         click.get_current_context().exit(code)
+
+
+def _progress_printer() -> Any:
+    """What is playing: one line rewritten in place on a terminal, one line per change else."""
+    import sys
+
+    tty = sys.stderr.isatty()
+
+    def show(line: str) -> None:
+        if tty:
+            click.echo(f"\r\x1b[2K{line}", err=True, nl=False)
+        else:
+            info(line)
+
+    return show
+
+
+def _summary(result: Any) -> None:
+    """Counts per action and outcome, and the first lines of what needs attention."""
+    from collections import Counter
+
+    actions = Counter(d.action.value for d in result.report.decisions)
+    click.echo("run-due: " + ", ".join(f"{n} {a}" for a, n in sorted(actions.items())))
+    outcomes = Counter(o.outcome.label for o in result.outcomes)
+    if outcomes:
+        click.echo("executed: " + ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items())))
+    bad = [o for o in result.outcomes if o.outcome.value not in ("done",)]
+    for o in bad[:MAX_ALARM_LINES]:
+        click.echo(f"  work order {o.wo_id} {o.tag}: {o.outcome.label}: {o.note}")
+    if len(bad) > MAX_ALARM_LINES:
+        click.echo(f"  ... and {len(bad) - MAX_ALARM_LINES} more (sirenctl run-due --json)")
 
 
 @click.command()
@@ -161,6 +215,16 @@ def run_due(
     help="Seconds a late sweep may still run (APScheduler misfire_grace_time).",
 )
 @click.option("--timeout", type=click.FloatRange(0.05, 30), default=2.0, show_default=True)
+@click.option(
+    "--gateway",
+    metavar="NAME",
+    help="Execute only the work of controllers owned by this gateway (one daemon per gateway).",
+)
+@click.option(
+    "--standby",
+    is_flag=True,
+    help="If another daemon serves this gateway, wait and take over when it stops or dies.",
+)
 @schedules_option
 @pass_app
 def daemon(
@@ -169,16 +233,21 @@ def daemon(
     poll_every: float,
     misfire_grace: int,
     timeout: float,
+    gateway: str | None,
+    standby: bool,
     schedules_dir: str | None,
 ) -> None:
     """Run the scheduler in the foreground (systemd), instead of cron + run-due.
 
-    Refuses to start while another daemon holds this database's scheduler lease. Stops on
-    SIGTERM or Ctrl-C. See docs/operations.md for a systemd unit.
+    Refuses to start while another daemon holds this database's (or gateway's) scheduler
+    lease, unless --standby. Sweeps go on while a programme plays. SIGTERM or Ctrl-C stop
+    every unit the daemon started (verified by echo) and record the orders as cancelled;
+    exit 143 or 130. See docs/operations.md for a systemd unit and for gateways.
 
     \b
-    Example:
+    Examples:
       sirenctl --db /var/lib/sirenctl/sirenctl.db daemon --sweep-every 60 --poll-every 300
+      sirenctl --db postgresql://sirenctl@db/sirenctl daemon --gateway north --standby
     """
     import sirenctl.models.scheduling  # noqa: F401
     from sirenctl.scheduling.daemon import Daemon, DaemonConfig, DaemonRefused
@@ -189,11 +258,19 @@ def daemon(
         misfire_grace=misfire_grace,
         schedules_dir=schedules_dir,
         timeout=timeout,
+        gateway=gateway,
+        standby=standby,
+        operator=app.operator,
     )
+    runner = Daemon(app.db, cfg, log=info)
     try:
-        Daemon(app.db, cfg, log=info).run()
+        runner.run()
     except DaemonRefused as exc:
         raise CLIError(str(exc), ExitCode.CONFLICT) from None
+    if runner.stopped_by is not None:
+        from sirenctl.scheduling.rundue import SIGNAL_EXIT
+
+        click.get_current_context().exit(SIGNAL_EXIT[signal.Signals(runner.stopped_by)])
 
 
 @click.command()

@@ -33,6 +33,8 @@ class ExitCode(IntEnum):
     UNREACHABLE = 9  # a device did not answer
     MISSED = 10  # work orders were missed
     AUDIT_BROKEN = 11  # the audit chain is broken, or disagrees with a checkpoint
+    INTERRUPTED = 130  # stopped by SIGINT (Ctrl-C): what this run started was stopped
+    TERMINATED = 143  # stopped by SIGTERM: what this run started was stopped
 
 
 EXIT_CODE_HELP = "\n".join(

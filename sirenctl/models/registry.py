@@ -82,6 +82,8 @@ class Asset(Base):
     controller_device: Mapped[str | None] = mapped_column(String(255))
     controller_serial: Mapped[str | None] = mapped_column(String(32))
     controller_unit_id: Mapped[int | None] = mapped_column(Integer)
+    #: the named gateway (worker machine) that owns this controller's channel; None: any
+    gateway: Mapped[str | None] = mapped_column(String(64), index=True)
     notes: Mapped[str | None] = mapped_column(Text)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -215,3 +215,23 @@ class SchedulerLease(Base):
     holder: Mapped[str] = mapped_column(String(200))
     acquired_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Sounding(Base):
+    """A controller channel sounding now: one row per channel (the per-controller lock).
+
+    Written by whoever starts a sounding (run-due, daemon, bench, activate), renewed with its
+    lease, deleted when the unit is verified silent; ``sirenctl cancel --all`` reads it to
+    find what the office is sounding, from any machine.
+    """
+
+    __tablename__ = "sounding"
+
+    channel: Mapped[str] = mapped_column(String(300), primary_key=True)
+    asset_tag: Mapped[str] = mapped_column(String(64))
+    work_order_id: Mapped[int | None] = mapped_column(Integer)
+    holder: Mapped[str] = mapped_column(String(200))
+    gateway: Mapped[str | None] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(32))  # scheduled | bench | exercise | emergency
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -278,6 +278,11 @@ ASSET_FIELDS: tuple[FieldSpec, ...] = (
         parse_unit_id,
         aliases=("unit_id",),
     ),
+    FieldSpec(
+        "gateway",
+        "网关",
+        "Gateway (worker machine) that owns this controller's channel; see docs/operations.md",
+    ),
     FieldSpec("notes", "备注", "Free notes"),
 )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select, update
@@ -20,34 +21,59 @@ from sirenctl.audit import record
 from sirenctl.models import Asset, AssetStatus
 from sirenctl.models.scheduling import Approval, ResultOutcome, WorkOrder, WorkOrderStatus
 from sirenctl.scheduling.durations import format_duration
-from sirenctl.scheduling.policy import LEASE, REPORT_GRACE, is_automatic
+from sirenctl.scheduling.policy import LEASE, PREPARE_AHEAD, REPORT_GRACE, is_automatic
 
 S = WorkOrderStatus
 CLAIM_BATCH = 500
 
+
+class Action(StrEnum):
+    """What the due-sweep does with a due work order."""
+
+    CLAIM = "claim"
+    ISSUE = "issue"
+    REFUSE = "refuse"
+    MISS = "miss"
+    UNKNOWN = "unknown"
+    CANCEL = "cancel"
+    WAIT = "wait"  # not yet due and not claimed early (manual work, retries): untouched
+
+
+# ``ahead`` is now + PREPARE_AHEAD: the run of the minute before claims what falls due
+# within the next minute and prepares it before the instant (nothing is sent before it).
 _DUE = or_(
     and_(
         WorkOrder.status == S.PLANNED.value,
-        WorkOrder.act_at <= bindparam("now"),
-        or_(WorkOrder.next_attempt_at.is_(None), WorkOrder.next_attempt_at <= bindparam("now")),
+        WorkOrder.act_at <= bindparam("ahead"),
+        or_(WorkOrder.next_attempt_at.is_(None), WorkOrder.next_attempt_at <= bindparam("ahead")),
     ),
     and_(WorkOrder.status == S.RUNNING.value, WorkOrder.lease_until < bindparam("now")),
     and_(WorkOrder.status == S.ISSUED.value, WorkOrder.window_end_at < bindparam("report_by")),
     and_(WorkOrder.status == S.REFUSED.value, WorkOrder.window_end_at < bindparam("now")),
 )
-ANY_DUE = select(WorkOrder.id).where(_DUE).limit(1)
+# A worker serves one gateway (or, without --gateway, the assets that have none); the
+# gateway owning a controller channel is a column of the asset (see docs/operations.md).
+_MINE = WorkOrder.asset_id.in_(
+    select(Asset.id).where(Asset.gateway.is_not_distinct_from(bindparam("gateway")))
+)
+ANY_DUE = select(WorkOrder.id).where(_DUE, _MINE).limit(1)
 CANDIDATES = (
     select(WorkOrder)
-    .where(_DUE)
+    .where(_DUE, _MINE)
     .order_by(WorkOrder.act_at, WorkOrder.id)
     .limit(CLAIM_BATCH)
     .with_for_update(skip_locked=True)
 )
-PEEK = select(WorkOrder).where(_DUE).order_by(WorkOrder.act_at, WorkOrder.id)
+PEEK = select(WorkOrder).where(_DUE, _MINE).order_by(WorkOrder.act_at, WorkOrder.id)
 
 
-def due_params(now: datetime) -> dict[str, Any]:
-    return {"now": now, "report_by": now - REPORT_GRACE}
+def due_params(now: datetime, gateway: str | None = None) -> dict[str, Any]:
+    return {
+        "now": now,
+        "ahead": now + PREPARE_AHEAD,
+        "report_by": now - REPORT_GRACE,
+        "gateway": gateway,
+    }
 
 
 @dataclass
@@ -57,7 +83,7 @@ class Decision:
     campaign: str
     task: str
     due_at: datetime
-    action: str  # claim | issue | refuse | miss | unknown | cancel
+    action: Action
     reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -67,7 +93,7 @@ class Decision:
             "campaign": self.campaign,
             "task": self.task,
             "due_at": self.due_at.isoformat(),
-            "action": self.action,
+            "action": self.action.value,
             "reason": self.reason,
         }
 
@@ -77,12 +103,12 @@ class SweepReport:
     at: datetime
     decisions: list[Decision] = field(default_factory=list)
 
-    def of(self, action: str) -> list[Decision]:
+    def of(self, action: Action | str) -> list[Decision]:
         return [d for d in self.decisions if d.action == action]
 
     @property
     def claimed(self) -> list[int]:
-        return [d.work_order_id for d in self.of("claim")]
+        return [d.work_order_id for d in self.of(Action.CLAIM)]
 
 
 def valid_approvals(wo: WorkOrder, approvals: list[Approval]) -> list[Approval]:
@@ -93,40 +119,56 @@ def valid_approvals(wo: WorkOrder, approvals: list[Approval]) -> list[Approval]:
 
 def decide(
     wo: WorkOrder, asset: Asset, approvals: list[Approval], now: datetime
-) -> tuple[str, str]:
-    """What run-due does with one due work order at ``now``; pure, so dry-run shows the same."""
+) -> tuple[Action, str]:
+    """What run-due does with one due work order at ``now``; pure, so dry-run shows the same.
+
+    A planned automatic order due within PREPARE_AHEAD is claimed early (prepared, then
+    sent at its due time); anything else acts only once it is really due.
+    """
+    if (
+        wo.status == S.PLANNED.value
+        and max(wo.act_at, wo.next_attempt_at or wo.act_at) > now
+        and (
+            wo.next_attempt_at is not None
+            or not is_automatic(wo.task, asset.kind, asset.controller_transport)
+        )
+    ):
+        return Action.WAIT, "not yet due"
     if wo.status == S.RUNNING.value and wo.committed_at is not None and wo.audible:
-        return "unknown", (
+        return Action.UNKNOWN, (
             f"worker {wo.claimed_by} stopped after sending an audible command at "
             f"{wo.committed_at:%Y-%m-%d %H:%M:%S} UTC; outcome unknown, not retried"
         )
     if wo.status == S.ISSUED.value:
-        return "miss", f"no check-in by {(wo.window_end_at + REPORT_GRACE):%Y-%m-%d %H:%M} UTC"
+        return Action.MISS, f"no check-in by {(wo.window_end_at + REPORT_GRACE):%Y-%m-%d %H:%M} UTC"
     if wo.status == S.REFUSED.value:
-        return "miss", f"window passed without an approved run ({wo.outcome_note or 'refused'})"
+        return (
+            Action.MISS,
+            f"window passed without an approved run ({wo.outcome_note or 'refused'})",
+        )
     if asset.status == AssetStatus.RETIRED.value:
-        return "cancel", "asset retired"
+        return Action.CANCEL, "asset retired"
     if not is_automatic(wo.task, asset.kind, asset.controller_transport):
         if now > wo.window_end_at + REPORT_GRACE:
-            return "miss", "never issued before its window passed (run-due was not running)"
-        return "issue", "issued to technicians" + (
+            return Action.MISS, "never issued before its window passed (run-due was not running)"
+        return Action.ISSUE, "issued to technicians" + (
             " (hand-crank timing guide)" if wo.programme else ""
         )
     if now > wo.window_end_at:
         late = format_duration((now - wo.due_at).total_seconds())
         if wo.audible:
             allowance = format_duration((wo.window_end_at - wo.due_at).total_seconds())
-            return "miss", (
+            return Action.MISS, (
                 f"{late} late, past the late allowance of {allowance}: not started "
                 "(an unannounced late siren causes panic)"
             )
-        return "miss", f"{late} late, past its window"
+        return Action.MISS, f"{late} late, past its window"
     if wo.audible and not asset.is_bench and not valid_approvals(wo, approvals):
-        return "refuse", (
+        return Action.REFUSE, (
             f"live audible work order needs an approval by someone other than its "
             f"planner {wo.planned_by} (sirenctl approve {wo.id})"
         )
-    return "claim", ""
+    return Action.CLAIM, ""
 
 
 def _load(
@@ -146,13 +188,15 @@ def _load(
     return assets, approvals
 
 
-def peek(session: Session, now: datetime) -> SweepReport:
+def peek(session: Session, now: datetime, gateway: str | None = None) -> SweepReport:
     """The decisions a sweep would make at ``now`` (reads only; for --dry-run)."""
     report = SweepReport(now)
-    wos = list(session.scalars(PEEK, due_params(now)))
+    wos = list(session.scalars(PEEK, due_params(now, gateway)))
     assets, approvals = _load(session, wos)
     for wo in wos:
         action, reason = decide(wo, assets[wo.asset_id], approvals.get(wo.id, []), now)
+        if action is Action.WAIT:
+            continue
         report.decisions.append(
             Decision(
                 wo.id, assets[wo.asset_id].tag, wo.campaign, wo.task, wo.due_at, action, reason
@@ -161,25 +205,34 @@ def peek(session: Session, now: datetime) -> SweepReport:
     return report
 
 
-def claim_batch(session: Session, now: datetime, worker: str, report: SweepReport) -> int:
-    """Decide and apply one batch in the caller's write transaction; returns the batch size."""
-    wos = list(session.scalars(CANDIDATES, due_params(now)))
+def claim_batch(
+    session: Session, now: datetime, worker: str, report: SweepReport, gateway: str | None = None
+) -> tuple[int, int]:
+    """Decide and apply one batch in the caller's write transaction.
+
+    Returns (rows selected, rows acted on); rows not yet due are left untouched.
+    """
+    wos = list(session.scalars(CANDIDATES, due_params(now, gateway)))
     assets, approvals = _load(session, wos)
+    acted = 0
     for wo in wos:
         asset = assets[wo.asset_id]
         action, reason = decide(wo, asset, approvals.get(wo.id, []), now)
+        if action is Action.WAIT:
+            continue
+        acted += 1
         report.decisions.append(
             Decision(wo.id, asset.tag, wo.campaign, wo.task, wo.due_at, action, reason)
         )
         _apply(session, wo, asset, action, reason, now, worker)
-    return len(wos)
+    return len(wos), acted
 
 
 def _apply(
     session: Session,
     wo: WorkOrder,
     asset: Asset,
-    action: str,
+    action: Action,
     reason: str,
     now: datetime,
     worker: str,
@@ -236,16 +289,20 @@ def _apply(
     )
 
 
-def sweep(db: Any, now: datetime, worker: str) -> SweepReport:
-    """Claim every due work order for ``worker`` and settle the rest (issue, refuse, miss)."""
+def sweep(db: Any, now: datetime, worker: str, gateway: str | None = None) -> SweepReport:
+    """Claim every due work order for ``worker`` and settle the rest (issue, refuse, miss).
+
+    Orders due within PREPARE_AHEAD are claimed now and sent at their due time.
+    """
     report = SweepReport(now)
     with db.session() as session:  # idle runs stop here, without taking the write lock
-        if session.execute(ANY_DUE, due_params(now)).first() is None:
+        if session.execute(ANY_DUE, due_params(now, gateway)).first() is None:
             return report
     while True:
         with db.transaction() as session:
-            if claim_batch(session, now, worker, report) < CLAIM_BATCH:
-                return report
+            selected, acted = claim_batch(session, now, worker, report, gateway)
+        if selected < CLAIM_BATCH or acted == 0:
+            return report
 
 
 RENEW = (
@@ -278,4 +335,4 @@ def renew_lease(
             {"wo_id": wo_id, "worker": worker, "until": now + LEASE},
             execution_options={"synchronize_session": False},
         )
-        return result.rowcount == 1
+        return bool(result.rowcount == 1)

@@ -1,6 +1,10 @@
-"""``sirenctl daemon``: one long-running scheduler per database (APScheduler 3.11).
+"""``sirenctl daemon``: one long-running scheduler per database and gateway (APScheduler 3.11).
 
 The same due-sweep as ``run-due`` runs every minute, plus optional silent status polls.
+Claimed work executes in its own thread (own event loop), so sweeps go on while a
+15-minute programme plays. SIGTERM/SIGINT stop every unit the daemon started (verified by
+echo) and record the orders as cancelled before it exits (130/143). A ``standby`` daemon
+waits for the lease of its gateway instead of refusing, and takes over when the first dies.
 Settings follow DESIGN.md section 6: an explicit ``misfire_grace_time`` (APScheduler's default
 of 1 s silently skips runs), ``coalesce=True``, ``max_instances=1``, an in-memory job store
 (never shared), a database lease refusing a second daemon, and every missed run an alarm.
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -17,9 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from sirenctl.scheduling.leases import acquire, release, renew
-from sirenctl.scheduling.rundue import RunDueResult, SystemClock, run_due, worker_id
+from sirenctl.scheduling.rundue import SIGNAL_EXIT, RunDueResult, SystemClock, worker_id
 
 LEASE_NAME = "daemon"
+
+
+def lease_name(gateway: str | None) -> str:
+    return LEASE_NAME if gateway is None else f"{LEASE_NAME}:{gateway}"
 
 
 class DaemonRefused(RuntimeError):
@@ -35,6 +44,16 @@ class DaemonConfig:
     schedules_dir: Path | str | None = None
     timeout: float = 2.0
     holder: str = field(default_factory=worker_id)
+    gateway: str | None = None
+    standby: bool = False  # wait for the lease instead of refusing
+    operator: str = "scheduler"
+
+
+@dataclass
+class _Execution:
+    thread: threading.Thread
+    loop: Any = None
+    registry: Any = None
 
 
 class Daemon:
@@ -55,31 +74,96 @@ class Daemon:
         self.scheduler: Any = None
         self.lost_lease = False
         self.sweeps = 0
+        self.stopped_by: int | None = None
+        self._running: list[_Execution] = []
+        self._lock = threading.Lock()
+        self._halt = threading.Event()
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self.clock.now(), UTC)
 
     def sweep(self) -> None:
-        result = run_due(
-            self.db,
-            clock=self.clock,
-            worker=self.config.holder,
-            schedules_dir=self.config.schedules_dir,
-            timeout=self.config.timeout,
-        )
+        """Claim and settle due work; claimed work starts in its own thread (sweeps go on)."""
+        from sirenctl.scheduling.claims import Action, sweep
+
+        report = sweep(self.db, self._now(), self.config.holder, self.config.gateway)
         self.sweeps += 1
-        for d in result.report.decisions:
-            if d.action != "claim":
+        for d in report.decisions:
+            if d.action is not Action.CLAIM:
                 self.log(
                     f"{d.action}: work order {d.work_order_id} {d.tag} {d.campaign} {d.reason}"
                 )
-        for o in result.outcomes:
-            self.log(f"{o.outcome}: work order {o.wo_id} {o.tag} -> {o.status} {o.note}")
-        if self.on_sweep:
+        result = RunDueResult(report)
+        if report.claimed:
+            self._start_execution(report.claimed, result)
+        elif self.on_sweep:
             self.on_sweep(result)
 
+    def _start_execution(self, claimed: list[int], result: RunDueResult) -> None:
+        execution = _Execution(threading.Thread(name="execute", daemon=True, target=lambda: None))
+
+        def on_loop(loop: Any, registry: Any) -> None:
+            execution.loop, execution.registry = loop, registry
+            if self._halt.is_set():
+                loop.call_soon_threadsafe(registry.request_stop, self._reason())
+
+        def work() -> None:
+            from sirenctl.scheduling.executor import execute
+
+            try:
+                ex = execute(
+                    self.db,
+                    claimed,
+                    worker=self.config.holder,
+                    clock=self.clock,
+                    operator=self.config.operator,
+                    schedules_dir=self.config.schedules_dir,
+                    timeout=self.config.timeout,
+                    progress=self.log,
+                    on_loop=on_loop,
+                )
+                result.outcomes = sorted(ex.outcomes, key=lambda o: o.wo_id)
+                result.stop_reports = ex.stop_reports
+                for o in result.outcomes:
+                    self.log(f"{o.outcome}: work order {o.wo_id} {o.tag} -> {o.status} {o.note}")
+                for r in ex.stop_reports:
+                    self.log(r.describe())
+            except Exception as exc:  # noqa: BLE001 - an alarm line, the daemon goes on
+                self.log(f"ALARM: execution of work orders {claimed} failed: {exc!r}")
+            finally:
+                with self._lock:
+                    self._running.remove(execution)
+                if self.on_sweep:
+                    self.on_sweep(result)
+
+        execution.thread = threading.Thread(name="execute", target=work, daemon=True)
+        with self._lock:
+            self._running.append(execution)
+        execution.thread.start()
+
+    @property
+    def executing(self) -> int:
+        with self._lock:
+            return len(self._running)
+
+    def _reason(self) -> str:
+        name = signal.Signals(self.stopped_by).name if self.stopped_by else "stop"
+        return f"{name} to the daemon ({self.config.operator} on {self.config.holder})"
+
+    def stop_executions(self, timeout: float = 120.0) -> None:
+        """Stop every unit the running executions started, and wait for them to finish."""
+        self._halt.set()
+        with self._lock:
+            running = list(self._running)
+        for ex in running:
+            if ex.loop is not None and ex.registry is not None:
+                ex.loop.call_soon_threadsafe(ex.registry.request_stop, self._reason())
+        for ex in running:
+            ex.thread.join(timeout)
+
     def renew_lease(self) -> None:
-        if not renew(self.db, LEASE_NAME, self.config.holder, self._now(), self.config.lease_ttl):
+        name = lease_name(self.config.gateway)
+        if not renew(self.db, name, self.config.holder, self._now(), self.config.lease_ttl):
             self.lost_lease = True
             self.log("ALARM: scheduler lease lost (another daemon or a stall); stopping")
             self.stop()
@@ -134,6 +218,7 @@ class Daemon:
             )
 
     def stop(self) -> None:
+        self._halt.set()
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
@@ -144,11 +229,19 @@ class Daemon:
         from apscheduler.triggers.interval import IntervalTrigger
 
         cfg = self.config
-        held = acquire(self.db, LEASE_NAME, cfg.holder, self._now(), cfg.lease_ttl)
+        name = lease_name(cfg.gateway)
+        held = acquire(self.db, name, cfg.holder, self._now(), cfg.lease_ttl)
+        if held is not None and cfg.standby:
+            self.log(f"standby: {held.holder} holds lease {name}; waiting to take over")
+            while held is not None and not self._halt.is_set():
+                time.sleep(min(5.0, cfg.lease_ttl.total_seconds() / 3))
+                held = acquire(self.db, name, cfg.holder, self._now(), cfg.lease_ttl)
+            if held is not None:
+                return
         if held is not None:
             raise DaemonRefused(
                 f"another daemon ({held.holder}) holds this database's scheduler "
-                f"lease until {held.expires_at:%Y-%m-%d %H:%M:%S} UTC"
+                f"lease {name} until {held.expires_at:%Y-%m-%d %H:%M:%S} UTC"
             )
         self.scheduler = BlockingScheduler(
             timezone=UTC,
@@ -166,7 +259,8 @@ class Daemon:
         if cfg.poll_every:
             self.scheduler.add_job(self.poll, IntervalTrigger(seconds=cfg.poll_every), id="poll")
         if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGTERM, lambda *_: self.stop())
+            for signum in SIGNAL_EXIT:
+                signal.signal(signum, self._on_signal)
         self.log(
             f"daemon {cfg.holder}: sweeping every {cfg.sweep_every:g} s"
             + (f", polling every {cfg.poll_every:g} s" if cfg.poll_every else "")
@@ -176,4 +270,14 @@ class Daemon:
         except (KeyboardInterrupt, SystemExit):
             pass
         finally:
-            release(self.db, LEASE_NAME, cfg.holder)
+            self.stop_executions()
+            release(self.db, name, cfg.holder)
+
+    def _on_signal(self, signum: int, _frame: Any) -> None:
+        if self.stopped_by is None:
+            self.stopped_by = signum
+            self.log(f"{signal.Signals(signum).name}: stopping every unit this daemon started")
+            self._halt.set()
+            self.stop()
+        else:
+            self.log("already stopping; waiting for the stop to be confirmed by every unit")

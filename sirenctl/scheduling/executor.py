@@ -1,256 +1,320 @@
-"""Execute claimed work orders on networked assets through the driver layer.
+"""Execute claimed work orders: prepare before the instant, fire on the second, record after.
 
 Imported only when run-due has claimed something: it pulls in ``sirenctl.drivers`` (and so
-pymodbus). All claimed work runs concurrently (the 9·18 sounding starts on every terminal at
-once); the link pool keeps one owner per channel. While working, every lease is renewed; right
-before each audible command the lease is re-checked and the work order is marked as committed,
-so that a sounding is never sent twice.
+pymodbus). The order of events for the work orders due at one instant T:
+
+1. before T: drivers built and connections opened (nothing is sent on connect);
+2. at T - prepare_ahead(N) every unit's status is read (silent), then ONE transaction commits every audible order to sending (from then
+   on it is never re-run: a crash leaves it *unknown*, an alarm), writes the intent of each
+   command to the audit log, and takes the per-controller lock (``sounding`` rows);
+3. at T every programme starts with its commands built; the late allowance is checked
+   against T at the moment each command is sent; nothing audible leaves before T;
+4. after: command records, results and lease renewals are written in batches off the event
+   loop (``records.write`` retries while SQLite is busy), never one round trip per order.
+
+A stop request (SIGINT/SIGTERM, see ``rundue.run_due``) ends every programme and sends the
+stop command to every unit this run started (``drivers/started.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from sirenctl.models import Asset
-from sirenctl.models.scheduling import Approval, ResultOutcome, WorkOrder, WorkOrderStatus
-from sirenctl.scheduling.claims import renew_lease, valid_approvals
-from sirenctl.scheduling.policy import MAX_SELF_TEST_ATTEMPTS, RENEW_EVERY_S, RETRY_BACKOFF
-from sirenctl.scheduling.results import ResultData, record_result
+from sirenctl.models.scheduling import ResultOutcome, WorkOrderStatus
+from sirenctl.scheduling import channels, commit, records
+from sirenctl.scheduling.instant import (
+    Fired,
+    Guarded,
+    WriteGate,
+    by_instant,
+    quiet_orphan_futures,
+)
+from sirenctl.scheduling.outcomes import Outcome, Verdict, classify, done, programme_verdict
+from sirenctl.scheduling.policy import RENEW_EVERY_S, WARM_UP_AT_ONCE, prepare_ahead
+from sirenctl.scheduling.prepare import Job, prepare_jobs
+from sirenctl.scheduling.settle import Finished, OrderOutcome, apply
 
 S = WorkOrderStatus
+FLUSH_EVERY_S = 1.0
+QUIET_S = 5.0  # after an instant, records wait this long (+2 ms per unit): the loop sends
+WRITE_GATE_S = 1.0  # at most this long after T the verification reads wait for the writes
+PROGRESS_UNITS = 20  # more units than this: progress per programme step, not per unit
+CHANNEL_RETRY_S = 1.0
+Progress = Callable[[str], None]
+
+__all__ = ["Executor", "Job", "OrderOutcome", "execute", "prepare_jobs"]
 
 
-@dataclass
-class Job:
-    wo_id: int
-    tag: str
-    task: str
-    campaign: str
-    audible: bool
-    attempts: int
-    window_end_at: datetime
-    endpoint: Any = None
-    permit: Any = None
-    steps: Any = None
-    error: str | None = None  # set when the job cannot start (bad endpoint, unknown programme)
-
-
-@dataclass
-class Outcome:
-    wo_id: int
-    tag: str
-    outcome: str  # a ResultOutcome value, or "retry", or "lost"
-    status: str  # the work order's status afterwards
-    note: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "work_order": self.wo_id,
-            "tag": self.tag,
-            "outcome": self.outcome,
-            "status": self.status,
-            "note": self.note,
-        }
-
-
-def _dt(clock: Any) -> datetime:
-    return datetime.fromtimestamp(clock.now(), UTC)
-
-
-def prepare_jobs(
-    db: Any,
-    wo_ids: list[int],
-    *,
-    schedules_dir: Path | str | None,
-    timeout: float | None,
-    now: float,
-) -> list[Job]:
-    """Endpoints, permits and controller steps for claimed work orders (nothing is sent)."""
-    from sirenctl.devices import endpoint_for, programme_steps
-    from sirenctl.drivers.permit import Permit
-    from sirenctl.scheduling.library import load_library
-
-    library = None
-    jobs: list[Job] = []
-    with db.session() as session:
-        rows = session.execute(
-            select(WorkOrder, Asset)
-            .join(Asset, WorkOrder.asset_id == Asset.id)
-            .where(WorkOrder.id.in_(wo_ids))
-            .order_by(WorkOrder.id)
-        ).all()
-        approvals: dict[int, list[Approval]] = {}
-        for approval in session.scalars(select(Approval).where(Approval.work_order_id.in_(wo_ids))):
-            approvals.setdefault(approval.work_order_id, []).append(approval)
-        for wo, asset in rows:
-            job = Job(
-                wo.id, asset.tag, wo.task, wo.campaign, wo.audible, wo.attempts, wo.window_end_at
-            )
-            jobs.append(job)
-            try:
-                job.endpoint = endpoint_for(asset, timeout=timeout)
-            except ValueError as exc:
-                job.error = f"bad controller settings: {exc}"
-                continue
-            if wo.task == "silent_test":
-                continue
-            if library is None:
-                library = load_library(schedules_dir)
-            try:
-                job.steps = programme_steps(library.programme(wo.programme or ""))
-            except KeyError as exc:
-                job.error = str(exc.args[0])
-                continue
-            valid_for = max(1800.0, (wo.window_end_at - wo.due_at).total_seconds() + 3600.0)
-            if asset.is_bench:
-                job.permit = Permit.for_bench(asset.tag, valid_for=valid_for, now=now)
-            else:
-                approved = valid_approvals(wo, approvals.get(wo.id, []))
-                if not approved:  # approvals were withdrawn after the claim
-                    job.error = "no approval by a second person"
-                    continue
-                job.permit = Permit.authorised(
-                    asset.tag,
-                    approved[0].approved_by,
-                    wo.planned_by,
-                    f"work order {wo.id} ({wo.campaign})",
-                    valid_for=min(valid_for, 24 * 3600.0),
-                    now=now,
-                )
-    return jobs
-
-
-class GuardedDriver:
-    """A driver whose audible commands first re-check the lease (and commit to sending)."""
-
-    def __init__(self, driver: Any, guard: Callable[[], bool]) -> None:
-        self._driver = driver
-        self._guard = guard
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._driver, name)
-
-    async def sound(self, request: Any, permit: Any) -> Any:
-        from sirenctl.drivers.errors import RefusedForSafety
-
-        if not await asyncio.to_thread(self._guard):
-            raise RefusedForSafety(
-                "the claim on this work order was lost (lease expired): not sending",
-                target=self._driver.tag,
-            )
-        return await self._driver.sound(request, permit)
-
-
-def programme_outcome(result: dict[str, Any]) -> tuple[str, str]:
-    """Map a played programme (``ProgrammeResult.to_dict()``) to a result outcome and a note."""
-    steps = result["steps"]
-    outcomes = [s["outcome"] for s in steps]
-    errors = [s["error"] for s in steps if s.get("error")]
-    if result["ok"]:
-        return ResultOutcome.PASS.value, f"{len(steps)} step(s) played and echoed"
-    if "failed_to_sound" in outcomes:
-        return ResultOutcome.FAILED_TO_SOUND.value, "; ".join(e["message"] for e in errors)
-    if any(e.get("comm_fault") for e in errors):
-        return ResultOutcome.UNKNOWN.value, (
-            "communication failed during an audible command, so "
-            "whether it sounded is unknown: " + errors[0]["message"]
-        )
-    if errors:
-        return ResultOutcome.ERROR.value, "; ".join(e["message"] for e in errors)
-    if "skipped_late" in outcomes:
-        return ResultOutcome.FAIL.value, "steps skipped: later than the late allowance"
-    final = result.get("final_error") or {}
-    if final:
-        return ResultOutcome.UNKNOWN.value, f"final status not read: {final.get('message')}"
-    return ResultOutcome.FAIL.value, "still sounding after the programme ended"
+def _dt(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
 
 
 class Executor:
-    def __init__(self, db: Any, worker: str, clock: Any, *, audit: Any = None) -> None:
+    def __init__(
+        self,
+        db: Any,
+        worker: str,
+        clock: Any,
+        *,
+        registry: Any = None,
+        operator: str = "scheduler",
+        progress: Progress | None = None,
+    ) -> None:
+        from sirenctl.drivers.started import SoundingRegistry
+
         self.db = db
         self.worker = worker
         self.clock = clock
-        self.audit = audit
+        self.registry = registry or SoundingRegistry()
+        self.operator = operator
+        self.progress = progress
+        self.audit = records.BufferedAudit(operator)
+        self.owned: set[int] = set()  # work orders whose claim we still hold
+        self.held: dict[str, int] = {}  # channel -> jobs of this run using it
+        self._finished: list[Finished] = []
+        self._lock = threading.Lock()
+        self.outcomes: list[OrderOutcome] = []
+        self.stop_reports: list[Any] = []
+        self.stopped_by_operator: str | None = None
+        self._jobs = 0
+        self._quiet_until = 0.0
+        self.renew_every = RENEW_EVERY_S
+        self._gone: set[str] = set()
+        self._tags_on: dict[str, list[str]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._playing: dict[tuple[int, int, str], int] = {}
 
-    def _guard(self, wo_id: int) -> Callable[[], bool]:
-        return lambda: renew_lease(
-            self.db, wo_id, self.worker, _dt(self.clock), commit_irreversible=True
-        )
-
-    async def run(self, jobs: list[Job]) -> list[Outcome]:
+    # ---- the run ------------------------------------------------------------------------
+    async def run(self, jobs: list[Job]) -> list[OrderOutcome]:
         from sirenctl.drivers.modbus_link import quiet_pymodbus_logs
         from sirenctl.drivers.pool import LinkPool
 
         quiet_pymodbus_logs()
-        live = {job.wo_id for job in jobs}
-        renewer = asyncio.create_task(self._renew(live))
+        quiet_orphan_futures()
+        self.owned = {j.wo_id for j in jobs}
+        self._loop = asyncio.get_running_loop()
+        for j in jobs:
+            self._tags_on.setdefault(j.channel, []).append(j.tag)
+        self._jobs = len(jobs)
+        background = [
+            asyncio.create_task(self._renew_loop()),
+            asyncio.create_task(self._flush_loop()),
+            asyncio.create_task(self._stop_watch()),
+        ]
         try:
             async with LinkPool() as pool:
-                return list(await asyncio.gather(*(self._one(job, pool, live) for job in jobs)))
+                first = min((j.due_at.timestamp() for j in jobs), default=self.clock.now())
+                self._timing("prepared", first)
+                fired = self._drivers(jobs, pool)
+                await self._warm_up(pool)
+                self._timing("connected", first)
+                locks: dict[str, asyncio.Lock] = {}
+                tasks = []
+                for due, group in by_instant(fired):
+                    read_ahead, commit_ahead = prepare_ahead(len(group))
+                    await self._until(due - read_ahead)
+                    self._timing("prefetch", due)
+                    await self._prefetch(group)
+                    await self._until(due - commit_ahead)
+                    self._timing("commit", due)
+                    await self._commit(group)
+                    self._timing("ready", due)
+                    # one timer for the instant: every programme starts in the same loop
+                    # iteration at T (no per-unit timers waking one after another)
+                    self._gate_writes(group, due)
+                    # no record batches while the instant's commands and verification run
+                    self._quiet_until = due + QUIET_S + 0.002 * len(group)
+                    await self._until(due)
+                    tasks += [
+                        asyncio.create_task(
+                            self._one(f, locks.setdefault(f.job.channel, asyncio.Lock()))
+                        )
+                        for f in group
+                    ]
+                await asyncio.gather(*tasks)
+                if self.registry.stopping.is_set():
+                    self.stop_reports = await self.registry.stop_all(self.registry.reason)
         finally:
-            renewer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await renewer
+            for task in background:
+                task.cancel()
+            await asyncio.gather(*background, return_exceptions=True)
+            await asyncio.to_thread(self._flush)
+            await asyncio.to_thread(self._release_all)
+        return self.outcomes
 
-    async def _renew(self, live: set[int]) -> None:
-        while live:
-            await asyncio.sleep(RENEW_EVERY_S)
-            for wo_id in list(live):
-                if not await asyncio.to_thread(
-                    renew_lease, self.db, wo_id, self.worker, _dt(self.clock)
-                ):
-                    live.discard(wo_id)
-
-    async def _one(self, job: Job, pool: Any, live: set[int]) -> Outcome:
+    def _drivers(self, jobs: list[Job], pool: Any) -> list[Fired]:
         from sirenctl.drivers.errors import DriverError
         from sirenctl.drivers.pool import open_driver
 
-        started = _dt(self.clock)
-        try:
-            if job.error:
-                return await self._finish(job, started, ResultOutcome.ERROR.value, job.error)
-            try:
-                driver = open_driver(
-                    job.endpoint, pool, tag=job.tag, audit=self.audit, clock=self.clock
-                )
-            except DriverError as exc:
-                return await self._finish(job, started, ResultOutcome.ERROR.value, str(exc))
-            if job.task == "silent_test":
-                return await self._silent(job, driver, started)
-            return await self._sound(job, driver, started)
-        finally:
-            live.discard(job.wo_id)
+        out = []
+        for job in jobs:
+            driver = None
+            if job.problem is None:
+                try:
+                    driver = open_driver(
+                        job.endpoint, pool, tag=job.tag, audit=self.audit, clock=self.clock
+                    )
+                except DriverError as exc:
+                    job.problem = classify(exc, sent=False)
+            out.append(Fired(job, driver))
+        return out
 
-    async def _silent(self, job: Job, driver: Any, started: datetime) -> Outcome:
+    async def _warm_up(self, pool: Any) -> None:
+        """Open every connection before the instant (connecting sends nothing)."""
+        await _bounded([link.warm_up for link in pool.links.values()])
+
+    def _gate_writes(self, group: list[Fired], due: float) -> None:
+        """Verification reads of an instant wait until its writes are out (at most 1 s).
+
+        Only for units alone on their channel (a shared RS-485 line or gateway port must not
+        hold its link while waiting).
+        """
+        per_channel: dict[str, int] = {}
+        for f in group:
+            per_channel[f.job.channel] = per_channel.get(f.job.channel, 0) + 1
+        alone = [
+            f
+            for f in group
+            if f.committed and f.driver is not None and per_channel[f.job.channel] == 1
+        ]
+        if len(alone) < 2:
+            return
+        gate = WriteGate(len(alone), due + WRITE_GATE_S, self.clock)
+        for f in alone:
+            f.driver.after_write = gate.arrive
+
+    def _timing(self, what: str, due: float) -> None:
+        if os.environ.get("SIRENCTL_TIMING") and self.progress is not None:
+            self.progress(f"timing: {what} at T{self.clock.now() - due:+.3f} s")
+
+    async def _prefetch(self, group: list[Fired]) -> None:
+        """Read each unit's status just before T (silent): at T only the command goes out."""
+        live = [f.driver for f in group if f.job.audible and f.driver is not None]
+        await _bounded([d.prefetch_status for d in live])
+
+    async def _until(self, moment: float) -> None:
+        wait = moment - self.clock.now()
+        if wait > 0:
+            sleeper = asyncio.ensure_future(self.clock.sleep(wait))
+            stopper = asyncio.ensure_future(self.registry.stopping.wait())
+            await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            for t in (sleeper, stopper):
+                t.cancel()
+            await asyncio.gather(sleeper, stopper, return_exceptions=True)
+
+    # ---- committing to send ---------------------------------------------------------------
+    async def _commit(self, group: list[Fired]) -> None:
+        audible = [f for f in group if f.job.audible and f.job.problem is None]
+        if not audible or self.registry.stopping.is_set():
+            return
+        now = _dt(self.clock.now())
+        taken, ours = await asyncio.to_thread(
+            records.write,
+            self.db,
+            lambda s: commit.commit_batch(
+                s, [f.job for f in audible], self.worker, self.operator, now
+            ),
+        )
+        for f in audible:
+            if f.job.wo_id not in ours:
+                f.job.problem = Verdict(
+                    Outcome.REFUSED, ResultOutcome.ERROR, "the claim was lost before sending"
+                )
+                f.job.claim_lost = True
+                self.owned.discard(f.job.wo_id)
+            elif f.job.channel in taken:
+                f.committed = True
+                self.held[f.job.channel] = self.held.get(f.job.channel, 0) + 1
+
+    async def _wait_for_channel(self, f: Fired) -> Verdict | None:
+        """Another process sounds this controller: wait while the allowance lasts."""
+        job = f.job
+        deadline = job.due_at.timestamp() + job.late_allowance
+        while True:
+            if self.registry.stopping.is_set():
+                return Verdict(Outcome.CANCELLED, ResultOutcome.ERROR, "stopped before it started")
+            now = _dt(self.clock.now())
+
+            ok, busy_with = await asyncio.to_thread(
+                records.write,
+                self.db,
+                lambda s, at=now: commit.take_channel(s, job, self.worker, at),
+            )
+            if ok:
+                f.committed = True
+                self.held[job.channel] = self.held.get(job.channel, 0) + 1
+                return None
+            if self.clock.now() + CHANNEL_RETRY_S > deadline:
+                return Verdict(
+                    Outcome.REFUSED,
+                    ResultOutcome.ERROR,
+                    f"controller busy with {busy_with}; it did not come free within the late "
+                    "allowance, so this sounding was not started (nothing sent)",
+                )
+            await self._until(self.clock.now() + CHANNEL_RETRY_S)
+
+    # ---- one work order --------------------------------------------------------------------
+    async def _one(self, f: Fired, lock: asyncio.Lock) -> None:
+        job = f.job
+        started = _dt(self.clock.now())
+        try:
+            if job.problem is not None:
+                self._done(job, started, job.problem, lost=job.claim_lost)
+                return
+            waited = lock.locked()
+            async with lock:  # one sounding per controller within this run
+                late = self.clock.now() - job.due_at.timestamp()
+                if waited and late > job.late_allowance:
+                    busy = Verdict(
+                        Outcome.REFUSED,
+                        ResultOutcome.ERROR,
+                        f"controller busy with another work order of this run until {late:.0f} s "
+                        "after this one was due, past its late allowance: not started "
+                        "(nothing sent)",
+                    )
+                    self._done(job, started, busy)
+                    return
+                if job.audible and not f.committed:
+                    problem = await self._wait_for_channel(f)
+                    if problem is not None:
+                        self._done(job, started, problem)
+                        return
+                if job.task == "silent_test":
+                    await self._silent(job, f.driver, started)
+                else:
+                    await self._sound(job, f.driver, started)
+        finally:
+            self.owned.discard(job.wo_id)
+
+    async def _silent(self, job: Job, driver: Any, started: datetime) -> None:
         from sirenctl.drivers.errors import DriverError
 
+        await self._until(job.due_at.timestamp())
+        if self.registry.stopping.is_set():
+            self._done(job, started, Verdict(Outcome.CANCELLED, ResultOutcome.ERROR, "stopped"))
+            return
         try:
             res = await driver.silent_test()
         except DriverError as exc:
-            if exc.comm_fault:
-                return await self._finish(
-                    job,
-                    started,
-                    ResultOutcome.UNREACHABLE.value,
-                    str(exc),
-                    error=exc.to_dict(),
-                    retry=True,
-                )
-            return await self._finish(
-                job, started, ResultOutcome.ERROR.value, str(exc), error=exc.to_dict()
-            )
+            self._done(job, started, classify(exc, sent=exc.sent), error=exc.to_dict())
+            return
         status = res.status
         faults = status.faults()
-        passed = res.passed and not faults
         note = f"self-test {res.result}" + (f"; faults: {', '.join(faults)}" if faults else "")
+        verdict = (
+            done(note)
+            if res.passed and not faults
+            else Verdict(Outcome.FAILED, ResultOutcome.FAIL, note)
+        )
         measurements = {
             "battery_volts": status.battery_volts,
             "mains_present": status.mains_present,
@@ -258,136 +322,136 @@ class Executor:
             "self_test": res.result,
             "faults": faults,
         }
-        return await self._finish(
-            job,
-            started,
-            (ResultOutcome.PASS if passed else ResultOutcome.FAIL).value,
-            note,
-            measurements=measurements,
-            echo=res.activation.to_dict(),
-        )
+        self._done(job, started, verdict, measurements=measurements, echo=res.activation.to_dict())
 
-    async def _sound(self, job: Job, driver: Any, started: datetime) -> Outcome:
+    async def _sound(self, job: Job, driver: Any, started: datetime) -> None:
         from sirenctl.drivers.programme import play_programme
 
-        guarded = GuardedDriver(driver, self._guard(job.wo_id))
+        guarded = Guarded(driver, lambda: job.wo_id in self.owned)
         try:
-            result = (
-                await play_programme(
-                    guarded, job.steps, job.permit, self.clock, late_allowance=60.0
-                )
-            ).to_dict()
+            result = await play_programme(
+                guarded,
+                job.steps,
+                job.permit,
+                self.clock,
+                late_allowance=job.late_allowance,
+                registry=self.registry,
+                start_at=job.due_at.timestamp(),
+                on_step=self._on_step,
+            )
         except ValueError as exc:  # steps the controller cannot play (signal not configured)
-            return await self._finish(job, started, ResultOutcome.ERROR.value, str(exc))
-        steps = result["steps"]
-        if steps and steps[0]["outcome"] == "refused" and "claim" in str(steps[0].get("error")):
-            return Outcome(job.wo_id, job.tag, "lost", "", "claim lost before anything was sent")
-        outcome, note = programme_outcome(result)
+            self._done(job, started, Verdict(Outcome.FAILED, ResultOutcome.ERROR, str(exc)))
+            return
+        verdict = programme_verdict(result)
+        if verdict.outcome is Outcome.REFUSED and "claim" in verdict.message:
+            self._done(job, started, verdict, lost=True)
+            return
         echo = {
             "steps": [
                 {
-                    "index": s["index"],
-                    "signal_code": s["signal_code"],
-                    "outcome": s["outcome"],
-                    "echo": s["echo"],
+                    "index": s.index,
+                    "signal_code": s.step.signal_code,
+                    "outcome": s.outcome,
+                    "planned_at": s.planned_at,
+                    "sent_at": s.started_at,
+                    "echo": s.echo,
                 }
-                for s in steps
+                for s in result.steps
             ]
         }
-        return await self._finish(
+        final = result.final_status.to_dict() if result.final_status else None
+        self._done(
             job,
             started,
-            outcome,
-            note,
+            verdict,
             echo=echo,
-            measurements={"final_status": result.get("final_status")},
+            measurements={"final_status": final},
+            stopped_by_operator=self.stopped_by_operator if result.stopped_by else None,
         )
 
-    async def _finish(
-        self,
-        job: Job,
-        started: datetime,
-        outcome: str,
-        note: str,
-        *,
-        retry: bool = False,
-        **data: Any,
-    ) -> Outcome:
-        return await asyncio.to_thread(
-            self._write, job, started, _dt(self.clock), outcome, note, retry, data
-        )
-
-    def _write(
-        self,
-        job: Job,
-        started: datetime,
-        finished: datetime,
-        outcome: str,
-        note: str,
-        retry: bool,
-        data: dict[str, Any],
-    ) -> Outcome:
-        from sirenctl.audit import record
-
-        with self.db.transaction() as session:
-            wo = session.get(WorkOrder, job.wo_id, with_for_update=True)
-            if wo is None or wo.status != S.RUNNING.value or wo.claimed_by != self.worker:
-                record(
-                    session,
-                    operator="scheduler",
-                    action="workorder.lost",
-                    object_type="work_order",
-                    object_ref=str(job.wo_id),
-                    outcome="alarm",
-                    at=finished,
-                    message=f"result {outcome} of {self.worker} not applied: claim lost",
-                )
-                return Outcome(job.wo_id, job.tag, "lost", wo.status if wo else "", "claim lost")
-            asset = session.get(Asset, wo.asset_id)
-            assert asset is not None
-            next_try = finished + RETRY_BACKOFF * (2 ** (wo.attempts - 1))
-            again = retry and wo.attempts < MAX_SELF_TEST_ATTEMPTS and next_try < wo.window_end_at
-            record_result(
-                session,
-                asset,
-                wo,
-                ResultData(
-                    outcome,
-                    started,
-                    finished,
-                    measurements=data.get("measurements"),
-                    echo=data.get("echo")
-                    or ({"error": data["error"]} if data.get("error") else None),
-                    notes=note,
-                ),
-                kind=wo.task,
-                final=not again,
+    def _on_step(self, tag: str, index: int, total: int, name: str, left: float) -> None:
+        if self.progress is None:
+            return
+        if self._jobs <= PROGRESS_UNITS:
+            self.progress(f"{tag}: step {index}/{total} {name} playing, {left:.0f} s left")
+            return
+        key = (index, total, name)  # a large run: one line per step, not one per unit
+        self._playing[key] = self._playing.get(key, 0) + 1
+        if self._playing[key] == 1:
+            self.progress(
+                f"step {index}/{total} {name} playing on the first unit, {left:.0f} s left"
             )
-            wo.claimed_by, wo.lease_until = None, None
-            if again:
-                wo.status, wo.next_attempt_at = S.PLANNED.value, next_try
-                wo.outcome_note = (
-                    f"attempt {wo.attempts} {outcome}; next at {next_try:%H:%M:%S} UTC"
-                )
-                return Outcome(job.wo_id, job.tag, "retry", wo.status, wo.outcome_note)
-            if outcome == ResultOutcome.PASS.value:
-                wo.status = S.DONE.value
-            elif outcome == ResultOutcome.UNKNOWN.value:
-                wo.status = S.UNKNOWN.value
-                record(
-                    session,
-                    operator="scheduler",
-                    action="workorder.unknown",
-                    object_type="work_order",
-                    object_ref=str(wo.id),
-                    outcome="alarm",
-                    message=note,
-                    at=finished,
-                )
-            else:
-                wo.status = S.FAILED.value
-            wo.finished_at, wo.outcome_note = finished, note[:2000]
-            return Outcome(job.wo_id, job.tag, outcome, wo.status, note)
+
+    def _done(
+        self, job: Job, started: datetime, verdict: Verdict, *, lost: bool = False, **data: Any
+    ) -> None:
+        item = Finished(job.wo_id, job.tag, verdict, started, _dt(self.clock.now()), data, lost)
+        with self._lock:
+            self._finished.append(item)
+
+    # ---- background: leases, records, stop -------------------------------------------------
+    async def _renew_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.renew_every)
+            if self.owned or self.held:
+                await asyncio.to_thread(self._renew)
+
+    def _renew(self) -> None:
+        now = _dt(self.clock.now())
+        ids, held = sorted(self.owned), sorted(self.held)
+
+        still, self._gone = records.write(
+            self.db, lambda s: commit.renew_batch(s, self.worker, ids, held, now)
+        )
+        self.owned &= still | {i for i in self.owned if i not in ids}
+        for channel in self._gone:  # someone (cancel --all) stopped it and removed the row
+            for tag in self._tags_on.get(channel, ()):
+                self._halt(tag, "stopped from elsewhere (its sounding record was cancelled)")
+
+    def _halt(self, tag: str, reason: str) -> None:
+        """From the renewal thread: end one unit's programme on the loop (nothing sent)."""
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self.registry.halt, tag, reason)
+
+    async def _flush_loop(self) -> None:
+        while True:
+            await asyncio.sleep(FLUSH_EVERY_S)
+            if self.clock.now() >= self._quiet_until:  # the intents are already on record
+                await asyncio.to_thread(self._flush)
+
+    def _flush(self) -> None:
+        recs = self.audit.take()
+        with self._lock:
+            items, self._finished = self._finished, []
+        if not recs and not items:
+            return
+
+        def write(session: Session) -> list[OrderOutcome]:
+            self.audit.write_batch(session, recs)
+            return apply(session, self.worker, items)
+
+        self.outcomes += records.write(self.db, write)
+
+    def _release_all(self) -> None:
+        if self.held:
+            held, self.held = list(self.held), {}
+            records.write(self.db, lambda s: channels.release(s, self.worker, held))
+
+    async def _stop_watch(self) -> None:
+        await self.registry.stopping.wait()
+        self.stop_reports = await self.registry.stop_all(self.registry.reason)
+
+
+async def _bounded(calls: list[Callable[[], Any]]) -> None:
+    """Run the calls with at most WARM_UP_AT_ONCE in flight (errors are left for later)."""
+    gate = asyncio.Semaphore(WARM_UP_AT_ONCE)
+
+    async def one(call: Callable[[], Any]) -> None:
+        async with gate:
+            with contextlib.suppress(Exception):
+                await call()
+
+    await asyncio.gather(*(one(c) for c in calls))
 
 
 def execute(
@@ -399,11 +463,22 @@ def execute(
     operator: str = "scheduler",
     schedules_dir: Path | str | None = None,
     timeout: float | None = 2.0,
-) -> list[Outcome]:
-    """Run claimed work orders to completion (blocking); returns one outcome per work order."""
-    from sirenctl.devices import AuditWriter
-
+    registry: Any = None,
+    progress: Progress | None = None,
+    on_loop: Callable[[asyncio.AbstractEventLoop, Any], None] | None = None,
+    renew_every: float = RENEW_EVERY_S,
+) -> Executor:
+    """Run claimed work orders to completion (blocking); the executor holds the outcomes."""
+    ex = Executor(db, worker, clock, registry=registry, operator=operator, progress=progress)
+    ex.renew_every = renew_every
     if not wo_ids:
-        return []
+        return ex
     jobs = prepare_jobs(db, wo_ids, schedules_dir=schedules_dir, timeout=timeout, now=clock.now())
-    return asyncio.run(Executor(db, worker, clock, audit=AuditWriter(db, operator)).run(jobs))
+
+    async def main() -> None:
+        if on_loop is not None:
+            on_loop(asyncio.get_running_loop(), ex.registry)
+        await ex.run(jobs)
+
+    asyncio.run(main())
+    return ex

@@ -15,7 +15,7 @@ from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, and_,
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from sirenctl.scheduling.policy import REPORT_GRACE
+from sirenctl.scheduling.policy import PREPARE_AHEAD, REPORT_GRACE
 
 _meta = MetaData()
 _wo = Table(
@@ -30,7 +30,7 @@ _wo = Table(
 )
 
 
-def _probe(now: datetime, report_by: datetime):  # type: ignore[no-untyped-def]
+def _probe(now: datetime, report_by: datetime, ahead: datetime):  # type: ignore[no-untyped-def]
     c = _wo.c
     return (
         select(c.id)
@@ -38,8 +38,8 @@ def _probe(now: datetime, report_by: datetime):  # type: ignore[no-untyped-def]
             or_(
                 and_(
                     c.status == "planned",
-                    c.act_at <= now,
-                    or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now),
+                    c.act_at <= ahead,
+                    or_(c.next_attempt_at.is_(None), c.next_attempt_at <= ahead),
                 ),
                 and_(c.status == "running", c.lease_until < now),
                 and_(c.status == "issued", c.window_end_at < report_by),
@@ -74,7 +74,12 @@ def nothing_due(url: str, now: datetime) -> bool:
                     != SCHEMA_HEAD
                 ):
                     return False
-                return conn.execute(_probe(moment, moment - REPORT_GRACE)).first() is None
+                return (
+                    conn.execute(
+                        _probe(moment, moment - REPORT_GRACE, moment + PREPARE_AHEAD)
+                    ).first()
+                    is None
+                )
         finally:
             engine.dispose()
     except Exception:  # any doubt: let the full path decide (and report)

@@ -2,20 +2,29 @@
 
 Cheap when idle: one indexed query, and neither the schedule library, APScheduler, the
 driver layer, pymodbus nor Textual is imported unless something was claimed.
+
+Stop means stop: with ``handle_signals`` SIGINT/SIGTERM during execution end every
+programme, send the stop command to every unit this run started (verified by echo) and
+record the orders as cancelled; a second signal does not skip the stop.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sirenctl.scheduling.claims import SweepReport, peek, sweep
+from sirenctl.scheduling.claims import Action, SweepReport, peek, sweep
+from sirenctl.scheduling.outcomes import Outcome
+
+SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
 
 
 class SystemClock:
@@ -34,37 +43,102 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+@dataclass(frozen=True)
+class FdLimit:
+    soft: int
+    hard: int
+    needed: int
+
+    @property
+    def enough(self) -> bool:
+        return self.soft >= self.needed
+
+    def describe(self) -> str:
+        return (
+            f"this run needs about {self.needed} file descriptors (one per controller channel) "
+            f"but the hard limit is {self.hard}: raise it (LimitNOFILE= in the systemd unit, "
+            "or 'ulimit -Hn' for cron) or split the fleet over gateways (docs/operations.md)"
+        )
+
+
+def raise_fd_limit(channels: int) -> FdLimit:
+    """Raise the soft fd limit as far as the hard limit allows for ``channels`` connections."""
+    import resource
+
+    needed = channels + 64  # database, logs, the event loop's own
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+    if soft != resource.RLIM_INFINITY and soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+        soft = want
+    return FdLimit(soft, hard, needed)
+
+
 @dataclass
 class RunDueResult:
     report: SweepReport
     outcomes: list[Any] = field(default_factory=list)
+    stopped_by: int | None = None  # the signal that stopped this run
+    stop_reports: list[Any] = field(default_factory=list)
+    fd_limit: FdLimit | None = None
 
     @property
     def missed(self) -> list[Any]:
         return (
-            self.report.of("miss")
-            + self.report.of("unknown")
-            + [o for o in self.outcomes if o.status == "unknown"]
+            self.report.of(Action.MISS)
+            + self.report.of(Action.UNKNOWN)
+            + [o for o in self.outcomes if o.outcome in (Outcome.UNKNOWN, Outcome.MISSED)]
         )
 
     @property
     def refused(self) -> list[Any]:
-        return self.report.of("refuse")
+        return self.report.of(Action.REFUSE) + [
+            o for o in self.outcomes if o.outcome is Outcome.REFUSED
+        ]
 
     @property
     def failed(self) -> list[Any]:
-        return [o for o in self.outcomes if o.status == "failed"]
+        return [o for o in self.outcomes if o.outcome is Outcome.FAILED]
 
     @property
     def unreachable(self) -> list[Any]:
-        return [o for o in self.outcomes if o.outcome in ("unreachable",)]
+        return [o for o in self.outcomes if o.outcome is Outcome.NOT_SENT]
+
+    @property
+    def exit_signal_code(self) -> int | None:
+        return SIGNAL_EXIT.get(signal.Signals(self.stopped_by)) if self.stopped_by else None
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for o in self.outcomes:
+            out[o.outcome.value] = out.get(o.outcome.value, 0) + 1
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "at": self.report.at.isoformat(),
             "decisions": [d.to_dict() for d in self.report.decisions],
             "executed": [o.to_dict() for o in self.outcomes],
+            "counts": self.counts(),
+            "stopped_by": signal.Signals(self.stopped_by).name if self.stopped_by else None,
+            "stops": [r.describe() for r in self.stop_reports],
         }
+
+
+def _install_stop(
+    loop: Any, registry: Any, result: RunDueResult, who: str, log: Callable[[str], None]
+) -> None:
+    def on_signal(signum: int) -> None:
+        name = signal.Signals(signum).name
+        if result.stopped_by is None:
+            result.stopped_by = signum
+            log(f"{name}: stopping every unit this run started, please wait")
+            registry.request_stop(f"{name} to run-due ({who})")
+        else:
+            log(f"{name}: already stopping; waiting for the stop to be confirmed by every unit")
+
+    for signum in SIGNAL_EXIT:
+        loop.add_signal_handler(signum, on_signal, signum)
 
 
 def run_due(
@@ -75,25 +149,45 @@ def run_due(
     schedules_dir: Path | str | None = None,
     timeout: float | None = 2.0,
     dry_run_at: datetime | None = None,
+    gateway: str | None = None,
+    operator: str = "scheduler",
+    handle_signals: bool = False,
+    progress: Callable[[str], None] | None = None,
+    log: Callable[[str], None] = print,
+    registry: Any = None,
 ) -> RunDueResult:
     """One sweep at the clock's time; with ``dry_run_at`` only report what would happen then."""
     if dry_run_at is not None:
         with db.session() as session:
-            return RunDueResult(peek(session, dry_run_at.astimezone(UTC)))
+            return RunDueResult(peek(session, dry_run_at.astimezone(UTC), gateway))
     clock = clock or SystemClock()
     worker = worker or worker_id()
     now = datetime.fromtimestamp(clock.now(), UTC)
-    report = sweep(db, now, worker)
+    report = sweep(db, now, worker, gateway)
     result = RunDueResult(report)
     if report.claimed:
         from sirenctl.scheduling.executor import execute
 
-        result.outcomes = execute(
+        result.fd_limit = raise_fd_limit(len(report.claimed))
+        if not result.fd_limit.enough:
+            log(f"WARNING: {result.fd_limit.describe()}")
+        on_loop = None
+        if handle_signals:
+
+            def on_loop(loop: Any, reg: Any) -> None:
+                _install_stop(loop, reg, result, f"{operator} on {worker}", log)
+
+        ex = execute(
             db,
             report.claimed,
             worker=worker,
             clock=clock,
             schedules_dir=schedules_dir,
             timeout=timeout,
+            progress=progress,
+            on_loop=on_loop,
+            registry=registry,
         )
+        result.outcomes = sorted(ex.outcomes, key=lambda o: o.wo_id)
+        result.stop_reports = ex.stop_reports
     return result

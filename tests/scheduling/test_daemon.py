@@ -105,3 +105,54 @@ def test_lost_lease_stops_the_daemon(sqlite_db):
         daemon.stop()
         thread.join(20)
     assert daemon.lost_lease and any("lease lost" in line for line in logs)
+
+
+def test_daemon_keeps_sweeping_while_a_programme_plays_and_stops_it(sdb):
+    from sirenctl.models.scheduling import WorkOrder
+    from tests.scheduling.helpers import add_assets, add_orders, approve_live, sim_process
+
+    with sim_process(1) as sim:
+        add_assets(sdb, sim.ports)
+        (wo_id,) = add_orders(
+            sdb,
+            list(sim.ports),
+            due_at=datetime.now(UTC) - timedelta(seconds=1),
+            programme="cn-918-noon",
+            task="trial_sounding",
+        )
+        approve_live(sdb, [wo_id])
+        logs: list[str] = []
+        playing = threading.Event()
+        swept_while_playing = threading.Event()
+
+        def log(line: str) -> None:
+            logs.append(line)
+            if "step 1/3" in line:
+                playing.set()
+
+        def on_sweep(result) -> None:
+            if playing.is_set() and daemon.executing:
+                swept_while_playing.set()
+
+        daemon = Daemon(
+            sdb,
+            DaemonConfig(sweep_every=0.2, lease_ttl=timedelta(seconds=30), holder="d1"),
+            log=log,
+            on_sweep=on_sweep,
+        )
+        thread = threading.Thread(target=daemon.run)
+        thread.start()
+        try:
+            assert playing.wait(30), logs
+            assert swept_while_playing.wait(30), logs  # the sweep is not blocked
+        finally:
+            daemon.stop()
+            thread.join(60)
+        assert not thread.is_alive()
+        (tag,) = sim.ports
+        ctrl = sim.stats()[tag]
+        assert not ctrl["sounding"] and [c[1] for c in ctrl["commands"]] == [1, 0]
+    with sdb.session() as s:
+        wo = s.get(WorkOrder, wo_id)
+        assert wo.status == "cancelled" and "daemon" in wo.outcome_note
+    assert any("stopped, silence confirmed" in line for line in logs), logs
