@@ -71,5 +71,5 @@ def test_signal_mid_programme_stops_the_siren_and_cancels_the_order(
         event = s.scalar(select(AuditEvent).where(AuditEvent.action == "workorder.cancelled"))
         assert event is not None and event.object_ref == str(wo_id)
         stops = list(s.scalars(select(AuditEvent).where(AuditEvent.action == "command.cancel")))
-        assert [e.outcome for e in stops] == ["ok"]
+        assert [e.outcome for e in stops] == ["intent", "ok"]  # recorded before it was sent
         assert s.scalars(select(Sounding)).all() == []  # nothing recorded as sounding any more
