@@ -11,7 +11,9 @@ revised 《全国年节及纪念日放假办法》 of November 2024):
   so that no run of working days gets longer than it need be).
 
 Lunar dates (除夕, 端午, 中秋) and 清明 come from the ``holidays`` package's Chinese calendar, which
-the planner already depends on. The result is an estimate: it is always ``provisional``.
+the planner already depends on (its class is private: if a release moves it, the estimate
+returns None and the package's own guess is used, as before). The result is an estimate: it
+is always ``provisional``.
 """
 
 from __future__ import annotations
@@ -162,7 +164,7 @@ def estimate_year(year: int) -> YearCalendar | None:
         return None
     try:
         found = breaks(year)
-    except (ImportError, KeyError, IndexError, TypeError):  # calendar outside the package's range
+    except (ImportError, AttributeError, KeyError, IndexError, TypeError):  # not in holidays
         return None
     off = {day for brk in found for day in brk.days}
     work: set[date] = set()

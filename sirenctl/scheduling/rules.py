@@ -2,11 +2,15 @@
 
 Named rules (the ``[when]`` table of a campaign)::
 
-    rule = "fixed_date"    month = 9, day = 18, time = "10:00"
+    rule = "fixed_date"    month = 9, day = 18, time = "10:00"   (the shipped 9·18 default:
+                           Jiangsu's cited 10:00 programme, campaigns/cn-918-trial-sounding.toml)
     rule = "nth_weekday"   n = 1..5, weekday = "wed", months = [2] (default every month),
                            non_holiday = true to count only working days (Finland)
     rule = "last_weekday"  weekday = "fri", months = [...]
-    cron = "0 12 * * 3"    a crontab line (0 and 7 are Sunday, as in cron)
+    cron = "0 12 * * 3"    a crontab line (0 and 7 are Sunday, as in cron); it cannot say
+                           "1st Wednesday" (cron ORs day of month and day of week): use a rule
+
+A campaign's ``[skip_days]`` (:class:`DaySpec`) names days it never runs on.
 """
 
 from __future__ import annotations

@@ -198,21 +198,38 @@ def test_plan_names_the_assets_whose_orders_it_cancels(sqlite_cli, tmp_path):
     shutil.rmtree(tmp_path / "campaigns")
 
 
-def test_old_library_guess_is_reseeded_but_an_edited_year_is_kept(sqlite_db):
+def test_old_library_guess_is_reseeded_but_an_edited_year_is_kept(sdb):
     """A database seeded before the estimate existed holds the holidays package's bare guess
     for 2027 (source "holidays"): planning re-seeds it with the estimate; a year someone
     edited is left alone."""
     from sirenctl.scheduling.holidays_db import ensure_years, set_day
 
-    with sqlite_db.transaction() as s:
+    with sdb.transaction() as s:
         s.add(HolidayYear(country="CN", year=2027, status="provisional", source="holidays"))
         s.add(HolidayDay(country="CN", day=date(2027, 10, 5), kind="holiday", name="guess"))
         s.add(HolidayYear(country="CN", year=2028, status="provisional", source="holidays"))
-    with sqlite_db.transaction() as s:
+    with sdb.transaction() as s:
         set_day(s, "CN", date(2028, 10, 9), "holiday", "local decision", operator="clerk")
         assert ensure_years(s, "CN", [2027, 2028], operator="planner") == [2027]
-    with sqlite_db.session() as s:
+    with sdb.session() as s:
         assert s.get(HolidayYear, ("CN", 2027)).source == "estimate: 2025 rules"
         assert s.get(HolidayYear, ("CN", 2028)).source == "edited by clerk"
         oct6 = s.scalar(select(HolidayDay).where(HolidayDay.day == date(2027, 10, 6)))
         assert oct6 is not None and oct6.kind == "holiday"
+
+
+def test_set_arrangement_replaces_the_year_and_reports_the_change(sdb):
+    from sirenctl.scheduling.holiday_arrangement import from_text
+    from sirenctl.scheduling.holidays_db import ensure_years, set_arrangement
+
+    with sdb.transaction() as s:
+        ensure_years(s, "CN", [2027], operator="planner")
+        change = set_arrangement(s, from_text("notice.txt", NOTICE_2027), operator="clerk")
+    assert change.before_status == "provisional" and change.year == 2027
+    assert date(2027, 5, 5) in {e.day for e in change.removed}  # the estimate's Labour Day
+    assert all(e.name != "春节调休上班 (estimated)" for e in change.added)
+    with sdb.session() as s:
+        year = s.get(HolidayYear, ("CN", 2027))
+        assert (year.status, year.source) == ("official", "State Council notice 2027 (test)")
+        days = list(s.scalars(select(HolidayDay).where(HolidayDay.day >= date(2027, 1, 1))))
+        assert len(days) == 3 + 8 + 2 + 7 + 2
