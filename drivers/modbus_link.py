@@ -121,6 +121,7 @@ class ModbusLink(Link):
             name=self.channel_key,
         )
         if self.serial:
+            assert ep.device is not None  # Endpoint.__post_init__ requires it for RTU
             return AsyncModbusSerialClient(
                 ep.device,
                 baudrate=ep.baudrate,
@@ -129,6 +130,7 @@ class ModbusLink(Link):
                 stopbits=ep.stopbits,
                 **common,
             )
+        assert ep.host is not None and ep.port is not None  # required for TCP (Endpoint)
         return AsyncModbusTcpClient(ep.host, port=ep.port, **common)
 
     def _trace_packet(self, sending: bool, data: bytes) -> bytes:
@@ -177,6 +179,7 @@ class ModbusLink(Link):
             self._client = self._make_client(timeout)
         self._client.ctx.comm_params.timeout_connect = timeout
         self.stats.connects += 1
+        err: Exception | None
         try:
             ok = await self._client.connect()  # sends nothing
         except Exception as exc:  # noqa: BLE001 - serial open errors etc.

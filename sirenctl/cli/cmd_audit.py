@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import click
 
@@ -62,7 +63,7 @@ def audit_list(
         query = query.where(AuditEvent.at >= ensure_utc(since))
     with app.db.session() as session:
         events = list(session.scalars(query))
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": e.id,
             "at": e.at.isoformat(),
@@ -97,7 +98,7 @@ def audit_list(
     )
 
 
-def _summary(row: dict[str, object]) -> str:
+def _summary(row: dict[str, Any]) -> str:
     after = row.get("after")
     before = row.get("before") or {}
     if isinstance(after, dict) and isinstance(before, dict) and before:

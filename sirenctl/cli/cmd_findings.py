@@ -14,7 +14,7 @@ CATEGORIES = click.Choice([c.value for c in FindingCategory])
 SEVERITIES = click.Choice([s.value for s in Severity])
 
 
-class LocalDateTime(click.ParamType):
+class LocalDateTime(click.ParamType[datetime, Any]):
     """A time in the office time zone (``2025-03-10 09:30``) or ISO 8601 with an offset."""
 
     name = "TIME"
@@ -32,7 +32,7 @@ class LocalDateTime(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType[date, Any]):
     name = "YYYY-MM-DD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:

@@ -129,10 +129,10 @@ def modbus_read_cmd(
       sirenctl modbus read T01 --address 0 --count 10
       sirenctl modbus read --host 127.0.0.1 --port 15021 --address 0 --count 4 --json
     """
-    from sirenctl.drivers.diagnostics import modbus_read
+    from sirenctl.drivers.diagnostics import RegisterKind, modbus_read
 
     name, endpoint, _asset = _resolve(app, tag, opts)
-    kind = "input" if input_registers else "holding"
+    kind: RegisterKind = "input" if input_registers else "holding"
     values = _run(modbus_read(endpoint, address, count, kind))
     rows = [{"address": address + i, "value": v, "hex": f"0x{v:04X}"} for i, v in enumerate(values)]
     if as_json:

@@ -46,7 +46,7 @@ class CLIError(click.ClickException):
         self, message: str, code: ExitCode = ExitCode.FAILURE, details: Sequence[str] = ()
     ) -> None:
         super().__init__(message)
-        self.exit_code = int(code)
+        self.exit_code = int(code)  # type: ignore[misc]  # click declares a class default
         self.details = list(details)
 
     def show(self, file: Any = None) -> None:
@@ -90,7 +90,16 @@ class AppContext:
             self._db.dispose()
 
 
-pass_app = click.make_pass_decorator(AppContext)
+R = TypeVar("R")
+
+
+def pass_app(f: Callable[..., R]) -> Callable[..., R]:
+    """Pass the invocation's :class:`AppContext` as the first argument.
+
+    (click's own annotation of ``make_pass_decorator`` rejects a first parameter that has a
+    name, which every command here has: ``app``.)"""
+    return click.make_pass_decorator(AppContext)(f)
+
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 

@@ -37,7 +37,7 @@ def notice_document(notice: RectificationNotice, *, lang: str, now: datetime) ->
     ]
     overdue = days_overdue(notice, now)
     if overdue:
-        pairs.append((t("notice.overdue"), overdue))
+        pairs.append((t("notice.overdue"), str(overdue)))
     findings = Table(
         [
             t("col.id"),

@@ -278,4 +278,4 @@ def renew_lease(
             {"wo_id": wo_id, "worker": worker, "until": now + LEASE},
             execution_options={"synchronize_session": False},
         )
-        return result.rowcount == 1
+        return bool(result.rowcount == 1)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import select
 
@@ -24,6 +24,9 @@ from sirenctl.models.scheduling import Approval, ResultOutcome, WorkOrder, WorkO
 from sirenctl.scheduling.claims import renew_lease, valid_approvals
 from sirenctl.scheduling.policy import MAX_SELF_TEST_ATTEMPTS, RENEW_EVERY_S, RETRY_BACKOFF
 from sirenctl.scheduling.results import ResultData, record_result
+
+if TYPE_CHECKING:
+    from sirenctl.drivers.base import SirenDriver  # GuardedDriver stands in for one
 
 S = WorkOrderStatus
 
@@ -274,7 +277,11 @@ class Executor:
         try:
             result = (
                 await play_programme(
-                    guarded, job.steps, job.permit, self.clock, late_allowance=60.0
+                    cast("SirenDriver", guarded),
+                    job.steps,
+                    job.permit,
+                    self.clock,
+                    late_allowance=60.0,
                 )
             ).to_dict()
         except ValueError as exc:  # steps the controller cannot play (signal not configured)

@@ -216,6 +216,7 @@ class AgendaService:
                     f"work order #{order_id} is already {order.status}; refresh the agenda"
                 )
             asset = session.get(Asset, order.asset_id)
+            assert asset is not None  # the foreign key is ON DELETE RESTRICT
             result = check_in(
                 session,
                 asset,

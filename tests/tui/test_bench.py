@@ -92,6 +92,10 @@ async def test_unit_no_longer_bench_is_refused_and_audited(services, demo_db) ->
         await pilot.press("s")
         await settle(pilot)
         assert not app.screen.query("#confirm")
+        # The technician is told why, as an error (not "unexpected error (TypeError ...)").
+        shown = [(n.message, n.severity) for n in app._notifications]
+        assert [s for m, s in shown if m.startswith("refused: ")] == ["error"], shown
+        assert not [m for m, _ in shown if "unexpected error" in m], shown
     refused = events(demo_db, "command.sound")
     assert [(e.outcome, e.object_ref) for e in refused] == [("refused", "BENCH-01")]
     assert "live siren" in refused[0].message
