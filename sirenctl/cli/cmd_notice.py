@@ -269,7 +269,7 @@ def notice_print(app: AppContext, number: str, fmt: str, lang: str, out: Path | 
       sirenctl notice print ZG-2025-001 --format html --out ZG-2025-001.html
     """
     from sirenctl.findings.notices import get_notice
-    from sirenctl.findings.printing import print_notice
+    from sirenctl.reports.notice_print import print_notice
 
     with app.db.session() as session:
         text = print_notice(get_notice(session, number), fmt=fmt, lang=lang, now=_now())

@@ -77,7 +77,9 @@ class AppContext:
     def open_db(self, url: str | None = None) -> Database:
         if self._db is None:
             from sirenctl.db import Database
+            from sirenctl.services import wiring
 
+            wiring.install()  # failed results raise findings (sirenctl/services/wiring.py)
             self._db = Database(url or self.db_url)
         return self._db
 

@@ -16,20 +16,20 @@ from sirenctl.models.enums import AssetKind
 from sirenctl.scheduling.programmes import Programme
 from sirenctl.scheduling.rules import WhenRule, parse_when
 from sirenctl.scheduling.spec import Fields, SpecFile, load_keyed
+from sirenctl.scheduling.tasks import CHECKLIST_TASKS, SOUNDING_TASKS, Task
 
-TASKS = ("trial_sounding", "silent_test", "growl_test", "manual_check", "drill", "inspection")
-SOUNDING_TASKS = ("trial_sounding", "growl_test")
+TASKS = tuple(t.value for t in Task)
 HOLIDAY_POLICIES = ("ignore", "skip", "move")
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 MAX_SOUNDING_WINDOW = 15 * 60  # a sounding later than this is worse than none (DESIGN.md 6)
 MAX_GROWL_SECONDS = 25
-DEFAULT_WINDOW = {
-    "trial_sounding": 120,
-    "growl_test": 120,
-    "silent_test": 3600,
-    "manual_check": 7 * 86400,
-    "inspection": 7 * 86400,
-    "drill": 86400,
+DEFAULT_WINDOW: dict[str, int] = {
+    Task.TRIAL_SOUNDING: 120,
+    Task.GROWL_TEST: 120,
+    Task.SILENT_TEST: 3600,
+    Task.MANUAL_CHECK: 7 * 86400,
+    Task.INSPECTION: 7 * 86400,
+    Task.DRILL: 86400,
 }
 
 
@@ -122,7 +122,7 @@ def _parse(spec: SpecFile, key: str, programmes: dict[str, Programme]) -> Campai
         )
     programme = _check_programme(top, task, programmes)
     checklist = tuple(top.strings("checklist"))
-    if task in ("manual_check", "inspection") and not checklist and "checklist" not in top.table:
+    if task in CHECKLIST_TASKS and not checklist and "checklist" not in top.table:
         top.problem("checklist", f"is required for {task} (the questions a technician answers)")
     if task in SOUNDING_TASKS and window is not None and window > MAX_SOUNDING_WINDOW:
         top.problem(
@@ -158,7 +158,7 @@ def _parse(spec: SpecFile, key: str, programmes: dict[str, Programme]) -> Campai
 def _check_programme(top: Fields, task: str | None, programmes: dict[str, Programme]) -> str | None:
     name = top.text("programme")
     if name is None:
-        if task in (*SOUNDING_TASKS, "silent_test") and "programme" not in top.table:
+        if task in (*SOUNDING_TASKS, Task.SILENT_TEST) and "programme" not in top.table:
             top.problem("programme", f"is required for {task}")
         return None
     programme = programmes.get(name)
@@ -166,11 +166,11 @@ def _check_programme(top: Fields, task: str | None, programmes: dict[str, Progra
         known = ", ".join(sorted(programmes)) or "none"
         top.problem("programme", f"unknown programme {name!r}; known: {known}")
         return None
-    if task == "silent_test" and programme.audible:
+    if task == Task.SILENT_TEST and programme.audible:
         top.problem("programme", f"{name!r} is audible; a silent test must not sound")
     elif task in SOUNDING_TASKS and not programme.audible:
         top.problem("programme", f'{name!r} makes no sound; use task = "silent_test"')
-    elif task == "growl_test" and programme.total_seconds > MAX_GROWL_SECONDS:
+    elif task == Task.GROWL_TEST and programme.total_seconds > MAX_GROWL_SECONDS:
         top.problem(
             "programme",
             f"{name!r} lasts {programme.total_seconds} s; a growl test is "
@@ -199,7 +199,7 @@ def _parse_selector(top: Fields, task: str | None) -> Selector | None:
     if not every and not (kinds or sites or tags):
         fields.problem("all", "say which assets: all = true, or kinds / sites / tags")
         return None
-    if task in ("silent_test", "growl_test") and kinds == (AssetKind.HAND_CRANK.value,):
+    if task in (Task.SILENT_TEST, Task.GROWL_TEST) and kinds == (AssetKind.HAND_CRANK.value,):
         fields.problem("kinds", f"a hand-crank siren cannot run a {task}; use manual_check")
         return None
     return Selector(bool(every), kinds, sites, tags)

@@ -24,6 +24,7 @@ from sirenctl.models.scheduling import Approval, ResultOutcome, WorkOrder, WorkO
 from sirenctl.scheduling.claims import renew_lease, valid_approvals
 from sirenctl.scheduling.policy import MAX_SELF_TEST_ATTEMPTS, RENEW_EVERY_S, RETRY_BACKOFF
 from sirenctl.scheduling.results import ResultData, record_result
+from sirenctl.scheduling.tasks import Task
 
 if TYPE_CHECKING:
     from sirenctl.drivers.base import SirenDriver  # GuardedDriver stands in for one
@@ -103,7 +104,7 @@ def prepare_jobs(
             except ValueError as exc:
                 job.error = f"bad controller settings: {exc}"
                 continue
-            if wo.task == "silent_test":
+            if wo.task == Task.SILENT_TEST:
                 continue
             if library is None:
                 library = load_library(schedules_dir)
@@ -226,7 +227,7 @@ class Executor:
                 )
             except DriverError as exc:
                 return await self._finish(job, started, ResultOutcome.ERROR.value, str(exc))
-            if job.task == "silent_test":
+            if job.task == Task.SILENT_TEST:
                 return await self._silent(job, driver, started)
             return await self._sound(job, driver, started)
         finally:

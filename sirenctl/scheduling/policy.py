@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-EXECUTED_TASKS = frozenset({"silent_test", "growl_test", "trial_sounding"})
+from sirenctl.scheduling.tasks import EXECUTED_TASKS
+
 NETWORKED_KINDS = frozenset({"motor", "electronic", "multimedia", "controller"})
 ISSUE_AHEAD = timedelta(days=7)  # technicians get their work orders a week ahead
 REPORT_GRACE = timedelta(days=1)  # after its window, a technician has a day to check in

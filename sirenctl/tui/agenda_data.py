@@ -18,6 +18,7 @@ from sirenctl.config import DEFAULT_TIMEZONE
 from sirenctl.db import Database
 from sirenctl.models import Asset, Site
 from sirenctl.models.scheduling import WorkOrder, WorkOrderStatus
+from sirenctl.scheduling.tasks import Task
 from sirenctl.tui.data import Page
 
 S = WorkOrderStatus
@@ -52,13 +53,17 @@ class OrderRow:
 
     @property
     def can_check_in(self) -> bool:
-        return self.state in (
-            "planned",
-            "issued",
-            "missed",
-            "overdue",
-            "late",
-        ) and self.task not in ("silent_test",)
+        return (
+            self.state
+            in (
+                "planned",
+                "issued",
+                "missed",
+                "overdue",
+                "late",
+            )
+            and self.task != Task.SILENT_TEST
+        )
 
     @property
     def hand_crank(self) -> bool:
@@ -172,7 +177,7 @@ class AgendaService:
             nxt = session.execute(
                 select(WorkOrder.due_at, WorkOrder.campaign, WorkOrder.programme)
                 .where(
-                    WorkOrder.task == "trial_sounding",
+                    WorkOrder.task == Task.TRIAL_SOUNDING.value,
                     WorkOrder.due_at >= now,
                     WorkOrder.status.in_(WAITING),
                 )

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from sirenctl.registry.errors import FieldProblem, ValidationFailed
+from sirenctl.scheduling.tasks import Task
 from sirenctl.tui.notices_data import OfficeService
 
 COUNTS = ("participants", "certificates", "materials")
@@ -127,7 +128,7 @@ class DrillService(OfficeService):
             orders = list(
                 session.scalars(
                     select(WorkOrder.id).where(
-                        WorkOrder.task == "drill",
+                        WorkOrder.task == Task.DRILL.value,
                         WorkOrder.outcome_note.startswith(f"drill #{event.id} "),
                     )
                 )

@@ -174,7 +174,7 @@ class WorkflowService(OfficeService):
 
     def print_text(self, number: str, fmt: str = "md", lang: str = "zh") -> str:
         from sirenctl.findings.notices import get_notice
-        from sirenctl.findings.printing import print_notice
+        from sirenctl.reports.notice_print import print_notice
 
         with self.db.session() as session:
             return print_notice(get_notice(session, number), fmt=fmt, lang=lang, now=self.clock())

@@ -1,4 +1,6 @@
-"""A printable rectification notice (Markdown or HTML), in Chinese or English."""
+"""A printable rectification notice (Markdown or HTML), in Chinese or English.
+
+(In reports, not findings: it is rendered with the report's document model and labels.)"""
 
 from __future__ import annotations
 
