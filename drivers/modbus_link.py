@@ -1,6 +1,6 @@
 """Modbus link: owns one pymodbus async client for a TCP endpoint or one RS-485 line.
 
-- ``retries=0`` always: pymodbus retries resend writes (DESIGN.md section 6).
+- ``retries=0`` always: pymodbus retries resend writes (docs/development.md, "Dependency pitfalls").
 - Every request is bounded by the unit's own timeout; a dead unit costs only that.
 - Nothing is sent on connect or reconnect; reconnect happens on the next request,
   with exponential back-off after failed connects (requests fail fast meanwhile).

@@ -124,13 +124,21 @@ def programme_duration(steps: Iterable[ProgrammeStep], signals: SignalTable) -> 
     return max(s.start_offset + signals.get(s.signal_code).duration(s.cycles) for s in steps)
 
 
+#: A step more than this many seconds behind its planned start is skipped ("skipped_late"), not
+#: sounded: an unannounced late siren causes panic. The default for hand-run plays (bench tests,
+#: ``sirenctl bench``), where the operator is watching; run-due passes the scheduler's own,
+#: tighter SOUNDING_LATE_ALLOWANCE_S (sirenctl/scheduling/policy.py). docs/scheduling.md lists
+#: all three late allowances.
+DEFAULT_LATE_ALLOWANCE_S = 120.0
+
+
 async def play_programme(
     driver: SirenDriver,
     steps: Iterable[ProgrammeStep],
     permit: Permit | None,
     clock: Clock | None = None,
     *,
-    late_allowance: float = 120.0,
+    late_allowance: float = DEFAULT_LATE_ALLOWANCE_S,
     stop_on_failure: bool = False,
     wait_to_end: bool = True,
 ) -> ProgrammeResult:

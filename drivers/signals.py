@@ -4,7 +4,7 @@ Canonical codes (what callers put in a :class:`~sirenctl.drivers.status.SoundReq
 each register map translates them to the device's own codes):
 
 ====  ==================  ==============================================
-code  signal              one cycle (DESIGN.md section 2)
+code  signal              one cycle (docs/scheduling.md, Signals)
 ====  ==================  ==============================================
 0     stop / cancel       silence now
 1     pre-alert 预先警报   36 s on, 24 s off, x3 = 180 s

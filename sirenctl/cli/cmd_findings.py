@@ -104,18 +104,11 @@ def finding_add(
       sirenctl finding add --asset HC-C01 --category corrosion --severity major \\
           --description "转轴锈蚀，摇动费力" --found-at "2025-03-10 09:30"
     """
-    from sirenctl.findings.findings import add_finding, finding_to_dict
+    from sirenctl.services.findings import NewFinding, add_finding
+    from sirenctl.timeutil import utcnow
 
-    with app.db.transaction() as session:
-        added = add_finding(
-            session,
-            operator=app.operator,
-            asset=asset_tag,
-            site=site_code,
-            attachments=list(kwargs.pop("attachments")),
-            **kwargs,
-        )
-        data = finding_to_dict(added)
+    new = NewFinding(asset=asset_tag, site=site_code, **kwargs)
+    data = add_finding(app.db, app.actor, new, now=utcnow()).record
     if as_json:
         echo_json(data)
     info(
@@ -210,8 +203,8 @@ def finding_resolve(app: AppContext, finding_id: int, resolution: str) -> None:
     Example:
       sirenctl finding resolve 14 --resolution "重新张贴二维码标识"
     """
-    from sirenctl.findings.findings import resolve_finding
+    from sirenctl.services.findings import resolve_finding
+    from sirenctl.timeutil import utcnow
 
-    with app.db.transaction() as session:
-        resolve_finding(session, finding_id, operator=app.operator, resolution=resolution)
+    resolve_finding(app.db, app.actor, finding_id, resolution, now=utcnow())
     info(f"finding #{finding_id} resolved")

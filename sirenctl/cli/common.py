@@ -16,6 +16,7 @@ import click
 
 if TYPE_CHECKING:
     from sirenctl.db import Database
+    from sirenctl.services.actor import Actor
 
 
 class ExitCode(IntEnum):
@@ -73,6 +74,13 @@ class AppContext:
         from sirenctl.config import resolve_operator
 
         return resolve_operator(self.operator_option)
+
+    @property
+    def actor(self) -> Actor:
+        """The acting person the services are given (sirenctl/services/operator.py)."""
+        from sirenctl.services.operator import actor_for_operator
+
+        return actor_for_operator(self.operator)
 
     def open_db(self, url: str | None = None) -> Database:
         if self._db is None:

@@ -21,11 +21,16 @@ from sirenctl.scheduling.tasks import CHECKLIST_TASKS, SOUNDING_TASKS, Task
 TASKS = tuple(t.value for t in Task)
 HOLIDAY_POLICIES = ("ignore", "skip", "move")
 DEFAULT_TIMEZONE = "Asia/Shanghai"
-MAX_SOUNDING_WINDOW = 15 * 60  # a sounding later than this is worse than none (DESIGN.md 6)
+MAX_SOUNDING_WINDOW = (
+    15 * 60
+)  # a sounding later than this is worse than none (docs/development.md, "Safety")
 MAX_GROWL_SECONDS = 25
+#: A sounding's default window: run-due starts it up to 2 minutes after its due time, then marks
+#: it missed (an alarm). A campaign may set ``window`` up to MAX_SOUNDING_WINDOW: docs/scheduling.md.
+SOUNDING_WINDOW_S = 120
 DEFAULT_WINDOW: dict[str, int] = {
-    Task.TRIAL_SOUNDING: 120,
-    Task.GROWL_TEST: 120,
+    Task.TRIAL_SOUNDING: SOUNDING_WINDOW_S,
+    Task.GROWL_TEST: SOUNDING_WINDOW_S,
     Task.SILENT_TEST: 3600,
     Task.MANUAL_CHECK: 7 * 86400,
     Task.INSPECTION: 7 * 86400,

@@ -1,7 +1,7 @@
 """``sirenctl daemon``: one long-running scheduler per database (APScheduler 3.11).
 
 The same due-sweep as ``run-due`` runs every minute, plus optional silent status polls.
-Settings follow DESIGN.md section 6: an explicit ``misfire_grace_time`` (APScheduler's default
+Settings follow docs/development.md, "Dependency pitfalls": an explicit ``misfire_grace_time`` (APScheduler's default
 of 1 s silently skips runs), ``coalesce=True``, ``max_instances=1``, an in-memory job store
 (never shared), a database lease refusing a second daemon, and every missed run an alarm.
 """

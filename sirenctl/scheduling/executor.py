@@ -22,7 +22,12 @@ from sqlalchemy import select
 from sirenctl.models import Asset
 from sirenctl.models.scheduling import Approval, ResultOutcome, WorkOrder, WorkOrderStatus
 from sirenctl.scheduling.claims import renew_lease, valid_approvals
-from sirenctl.scheduling.policy import MAX_SELF_TEST_ATTEMPTS, RENEW_EVERY_S, RETRY_BACKOFF
+from sirenctl.scheduling.policy import (
+    MAX_SELF_TEST_ATTEMPTS,
+    RENEW_EVERY_S,
+    RETRY_BACKOFF,
+    SOUNDING_LATE_ALLOWANCE_S,
+)
 from sirenctl.scheduling.results import ResultData, record_result
 from sirenctl.scheduling.tasks import Task
 
@@ -282,7 +287,7 @@ class Executor:
                     job.steps,
                     job.permit,
                     self.clock,
-                    late_allowance=60.0,
+                    late_allowance=SOUNDING_LATE_ALLOWANCE_S,
                 )
             ).to_dict()
         except ValueError as exc:  # steps the controller cannot play (signal not configured)

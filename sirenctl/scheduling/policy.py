@@ -15,6 +15,9 @@ REPORT_GRACE = timedelta(days=1)  # after its window, a technician has a day to 
 LEASE = timedelta(minutes=5)  # several times the longest single command; renewed while working
 RENEW_EVERY_S = 60.0
 MAX_SELF_TEST_ATTEMPTS = 3
+#: run-due plays a sounding's steps only while each is at most this late against the programme's
+#: own timeline (a step behind by more is skipped and reported): docs/scheduling.md.
+SOUNDING_LATE_ALLOWANCE_S = 60.0
 RETRY_BACKOFF = timedelta(minutes=2)  # doubled after each failed attempt (self-tests only)
 
 

@@ -159,6 +159,16 @@ def _match_answers(
     return matched, problems
 
 
+def _free_answers(answers: dict[str, str]) -> tuple[dict[str, str], list[FieldProblem]]:
+    """Answers without a checklist (no open work order): the same rule for each answer."""
+    problems = [
+        FieldProblem("check", f"no answer for {key!r}", None, key)
+        for key, answer in answers.items()
+        if not answer.strip()
+    ]
+    return {key: answer.strip() for key, answer in answers.items()}, problems
+
+
 def open_manual_order(session: Session, asset: Asset, now: datetime) -> WorkOrder | None:
     """The work order a check-in at this asset answers: the earliest open one due by now + a week."""
     from sirenctl.scheduling.policy import ISSUE_AHEAD
@@ -189,7 +199,7 @@ def check_in(
     now = now or utcnow()
     checklist = list(work_order.checklist or []) if work_order else []
     matched, problems = (
-        _match_answers(checklist, report.answers) if checklist else (dict(report.answers), [])
+        _match_answers(checklist, report.answers) if checklist else _free_answers(report.answers)
     )
     if report.measured_db is not None and not 20 <= report.measured_db <= 160:
         problems.append(FieldProblem("db", "must be 20..160 dB", None, str(report.measured_db)))
