@@ -130,7 +130,8 @@ async def test_f9_and_quitting_both_stop_the_unit(services, demo_db) -> None:  #
             await wait_until(pilot, lambda: events(demo_db, "command.cancel"))
             await pilot.press("b")
             assert not controller.sounding()
-            assert "STOPPED" in text_of(app.screen.query_one("#progress"))
+            # The progress line is redrawn by the screen's 0.5 s tick: wait for the state.
+            await wait_until(pilot, lambda: "STOPPED" in text_of(app.screen.query_one("#progress")))
             await start_noon_programme(pilot, demo_db)  # again, then quit while it plays
             assert controller.sounding()
         deadline = time.monotonic() + 60  # the app is gone: wait on the event loop itself
