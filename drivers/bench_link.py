@@ -24,7 +24,7 @@ class BenchLink(Link):
         self.backoff = Backoff(reconnect_min, reconnect_max)
         self._port: Any = None
         self._buf = b""
-        self._waiter: asyncio.Future | None = None
+        self._waiter: asyncio.Future[bytes] | None = None
 
     def _open(self) -> None:
         import serial

@@ -133,7 +133,8 @@ async def _write_and_verify(
             await link.write_register(u, address, values[0], t)  # type: ignore[attr-defined]
         else:
             await link.write_registers(u, address, values, t)  # type: ignore[attr-defined]
-        return await link.read_registers(u, 3, address, len(values), t)  # type: ignore[attr-defined]
+        back: list[int] = await link.read_registers(u, 3, address, len(values), t)  # type: ignore[attr-defined]
+        return back
 
     try:
         back = await link.submit(0, write_read, label="diag-write")

@@ -48,9 +48,11 @@ class Link:
         self.channel_key = endpoint.channel_key
         self.stats = LinkStats()
         self._busy = False
-        self._heap: list[tuple[int, int, str, Callable[[], Awaitable[Any]], asyncio.Future]] = []
+        self._heap: list[
+            tuple[int, int, str, Callable[[], Awaitable[Any]], asyncio.Future[Any]]
+        ] = []
         self._seq = itertools.count()
-        self._drainer: asyncio.Task | None = None
+        self._drainer: asyncio.Task[None] | None = None
         self._closed = False
 
     @property
@@ -71,7 +73,7 @@ class Link:
             finally:
                 self._busy = False
                 self._kick()
-        fut: asyncio.Future = asyncio.get_running_loop().create_future()
+        fut: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._heap, (priority, next(self._seq), label, fn, fut))
         self._kick()
         return await fut

@@ -1,6 +1,6 @@
 """Modbus link: owns one pymodbus async client for a TCP endpoint or one RS-485 line.
 
-- ``retries=0`` always: pymodbus retries resend writes (DESIGN.md section 6).
+- ``retries=0`` always: pymodbus retries resend writes (docs/development.md, "Dependency pitfalls").
 - Every request is bounded by the unit's own timeout; a dead unit costs only that.
 - Nothing is sent on connect or reconnect; reconnect happens on the next request,
   with exponential back-off after failed connects (requests fail fast meanwhile).
@@ -122,6 +122,7 @@ class ModbusLink(Link):
             name=self.channel_key,
         )
         if self.serial:
+            assert ep.device is not None  # Endpoint.__post_init__ requires it for RTU
             return AsyncModbusSerialClient(
                 ep.device,
                 baudrate=ep.baudrate,
@@ -130,6 +131,7 @@ class ModbusLink(Link):
                 stopbits=ep.stopbits,
                 **common,
             )
+        assert ep.host is not None and ep.port is not None  # required for TCP (Endpoint)
         return AsyncModbusTcpClient(ep.host, port=ep.port, **common)
 
     def _trace_packet(self, sending: bool, data: bytes) -> bytes:
@@ -192,6 +194,7 @@ class ModbusLink(Link):
             self._client = self._make_client(timeout)
         self._client.ctx.comm_params.timeout_connect = timeout
         self.stats.connects += 1
+        err: Exception | None
         try:
             ok = await self._client.connect()  # sends nothing
         except Exception as exc:  # noqa: BLE001 - serial open errors etc.

@@ -22,9 +22,6 @@ from .errors import ConfigError, DriverError
 from .link import Link
 from .status import Status
 
-#: models that need code beyond their register map: model name -> driver class
-DRIVER_CLASSES: dict[str, type[SirenDriver]] = {}
-
 
 class LinkPool:
     """Owns the links; close it (or use ``async with``) to close every connection."""
@@ -91,12 +88,11 @@ def open_driver(
         regmap = load_map(endpoint.model)
     except MapError as exc:
         raise ConfigError(str(exc), target=name) from exc
-    cls = DRIVER_CLASSES.get(endpoint.model)
-    if cls is None:
-        from .modbus_driver import ModbusSirenDriver
+    from .modbus_driver import ModbusSirenDriver
+    from .modbus_link import ModbusLink
 
-        cls = ModbusSirenDriver
-    return cls(name, endpoint, link, regmap, audit=audit, clock=clock)  # type: ignore[call-arg]
+    assert isinstance(link, ModbusLink)  # link_for gives Modbus transports a ModbusLink
+    return ModbusSirenDriver(name, endpoint, link, regmap, audit=audit, clock=clock)
 
 
 @dataclass(frozen=True)

@@ -151,13 +151,21 @@ async def _wait(clock: Clock, seconds: float, stop: asyncio.Event | None) -> boo
 FINAL_MARGIN = 1.0  # seconds after the last signal's end before the final status read
 
 
+#: A step more than this many seconds behind its planned start is skipped ("skipped_late"), not
+#: sounded: an unannounced late siren causes panic. The default for hand-run plays (bench tests,
+#: ``sirenctl bench``), where the operator is watching; run-due passes the scheduler's own,
+#: tighter SOUNDING_LATE_ALLOWANCE_S (sirenctl/scheduling/policy.py). docs/scheduling.md lists
+#: all three late allowances.
+DEFAULT_LATE_ALLOWANCE_S = 120.0
+
+
 async def play_programme(
     driver: SirenDriver,
     steps: Iterable[ProgrammeStep],
     permit: Permit | None,
     clock: Clock | None = None,
     *,
-    late_allowance: float = 120.0,
+    late_allowance: float = DEFAULT_LATE_ALLOWANCE_S,
     stop_on_failure: bool = False,
     wait_to_end: bool = True,
     registry: SoundingRegistry | None = None,

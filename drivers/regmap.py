@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from .signals import (
@@ -281,16 +280,7 @@ def load_map(name: str) -> RegisterMap:
     return m
 
 
-def load_map_file(path: str | Path) -> RegisterMap:
-    p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text("utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise MapError(f"{p}: invalid TOML: {exc}") from exc
-    return parse_map(data, str(p))
-
-
-def _int(d: dict, key: str, where: str, lo: int = 0, hi: int = 65535) -> int:
+def _int(d: dict[str, Any], key: str, where: str, lo: int = 0, hi: int = 65535) -> int:
     v = d.get(key)
     if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi:
         raise MapError(f"{where}: {key} = {v!r} must be an integer {lo}..{hi}")
@@ -357,7 +347,7 @@ def _block(d: Any, where: str, required: tuple[str, ...]) -> Block:
     return Block(fn, addr, count, fields)
 
 
-def parse_map(data: dict, where: str) -> RegisterMap:
+def parse_map(data: dict[str, Any], where: str) -> RegisterMap:
     model = data.get("model")
     if not isinstance(model, dict) or not model.get("name"):
         raise MapError(f"{where}: [model] table with name is required")

@@ -4,7 +4,7 @@ Canonical codes (what callers put in a :class:`~sirenctl.drivers.status.SoundReq
 each register map translates them to the device's own codes):
 
 ====  ==================  ==============================================
-code  signal              one cycle (DESIGN.md section 2)
+code  signal              one cycle (docs/scheduling.md, Signals)
 ====  ==================  ==============================================
 0     stop / cancel       silence now
 1     pre-alert 预先警报   36 s on, 24 s off, x3 = 180 s
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 STOP = 0
 PRE_ALERT = 1
@@ -112,14 +113,8 @@ class SignalTable:
     def codes(self) -> list[int]:
         return sorted(self._by_code)
 
-    def by_name(self, name: str) -> Signal:
-        for sig in self._by_code.values():
-            if sig.name == name:
-                return sig
-        raise KeyError(f"unknown signal name {name!r}")
 
-
-def parse_signal(entry: dict, where: str) -> Signal:
+def parse_signal(entry: dict[str, Any], where: str) -> Signal:
     """Build a disaster :class:`Signal` from a TOML table; errors name ``where``."""
     try:
         code = int(entry["code"])

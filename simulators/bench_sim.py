@@ -20,7 +20,7 @@ class BenchSimulator:
         self._master = self._slave = -1
         self._buf = b""
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> BenchSimulator:
         self._loop = asyncio.get_running_loop()

@@ -1,6 +1,6 @@
 """A simulated siren controller: a state machine driven by an injectable (speed-up) clock.
 
-Programmes play out signal by signal with the national timings (DESIGN.md section 2),
+Programmes play out signal by signal with the national timings (docs/scheduling.md, Signals),
 the battery drains on mains failure and recharges, faults and door openings can be
 injected, and the last-function echo updates on every executed command (unless the
 ``stale_echo`` fault is set, which is how failed-to-sound is simulated).

@@ -157,9 +157,9 @@ class SimFleet:
             self.lines[line_name] = line
             ctrls = {s.unit_id: self.controllers[s.name] for s in specs}
             devices = [build_simdevice(self.controllers[s.name], load_map(s.model)) for s in specs]
-            srv = SimRtuServer(devices, ctrls, line.a_path, **self.serial)
-            await srv.start()
-            self.servers.append(srv)
+            rtu = SimRtuServer(devices, ctrls, line.a_path, **self.serial)
+            await rtu.start()
+            self.servers.append(rtu)
             device = self._link_line(line_name, line.b_path)
             for s in specs:
                 self.endpoints[s.name] = Endpoint(
@@ -204,8 +204,3 @@ class SimFleet:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
-
-    def apply_faults(self, faults: dict[str, Faults]) -> None:
-        """Set communication faults at run time (state faults are set on the controller)."""
-        for name, f in faults.items():
-            self.controllers[name].faults = f

@@ -139,7 +139,8 @@ class SimTcpServer(_InjectingServer, ModbusTcpServer):
 
     @property
     def port(self) -> int:
-        return self.transport.sockets[0].getsockname()[1]
+        port: int = self.transport.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        return port  # (pymodbus types the listener as a BaseTransport; it is an asyncio.Server)
 
     async def start(self) -> None:
         try:

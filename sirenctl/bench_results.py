@@ -45,6 +45,7 @@ def record_bench_result(
     """Store a ``bench_test`` result with every step's echo; returns (outcome, result id)."""
     from sirenctl.registry.assets import get_asset
     from sirenctl.scheduling.results import ResultData, record_result
+    from sirenctl.scheduling.tasks import ResultKind
 
     outcome = bench_outcome(result)
     steps = [
@@ -72,5 +73,7 @@ def record_bench_result(
         extra={"programme": programme_key, "bench": True},
     )
     with db.transaction() as session:
-        row = record_result(session, get_asset(session, tag), None, data, kind="bench_test")
+        row = record_result(
+            session, get_asset(session, tag), None, data, kind=ResultKind.BENCH_TEST.value
+        )
         return outcome, row.id

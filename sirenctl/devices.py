@@ -61,7 +61,7 @@ def endpoint_for(asset: Asset, *, timeout: float | None = None) -> Endpoint:
 
 
 def bench_permit(asset: Asset) -> Permit:
-    """A sounding permit for a bench unit; live sirens never get one here (DESIGN §5)."""
+    """A sounding permit for a bench unit; live sirens never get one here (docs/development.md, "Safety")."""
     from sirenctl.drivers.permit import Permit
 
     if not asset.is_bench:

@@ -18,6 +18,15 @@ from click.testing import CliRunner, Result
 PG_ADMIN_URL = os.environ.get("SIRENCTL_TEST_PG_URL")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _wired() -> None:
+    """Hooks between layers, as every entry point installs them (sirenctl/services/wiring.py).
+    tests/test_import_hygiene.py checks in a fresh process that the CLI installs them itself."""
+    from sirenctl.services import wiring
+
+    wiring.install()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never touch the real per-user data directory or a developer's SIRENCTL_DB."""

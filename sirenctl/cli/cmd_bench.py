@@ -164,10 +164,10 @@ def _simulated(endpoint: Any) -> bool:
         if endpoint.host == "localhost":
             return True
         try:
-            return ipaddress.ip_address(endpoint.host).is_loopback
+            return bool(ipaddress.ip_address(endpoint.host).is_loopback)
         except ValueError:
             return False
-    return os.path.realpath(endpoint.device).startswith("/dev/pts/")
+    return bool(os.path.realpath(endpoint.device).startswith("/dev/pts/"))
 
 
 def _step_row(step: dict[str, Any]) -> list[Any]:

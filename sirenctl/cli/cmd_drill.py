@@ -63,10 +63,10 @@ def drill_add(app: AppContext, as_json: bool, **kwargs: Any) -> None:
       sirenctl drill add --site C03 --date 2025-06-14 --kind training --title 急救知识培训 \\
           --participants 48 --certificates 45 --certificate-type 急救基础
     """
-    from sirenctl.findings.drills import add_drill, drill_to_dict
+    from sirenctl.services.drills import NewDrill, record_drill
+    from sirenctl.timeutil import utcnow
 
-    with app.db.transaction() as session:
-        data = drill_to_dict(add_drill(session, operator=app.operator, **kwargs))
+    data = record_drill(app.db, app.actor, NewDrill(**kwargs), now=utcnow()).record
     if as_json:
         echo_json(data)
     info(f"recorded {data['kind']} #{data['id']} at {data['site']} on {data['held_on']}")

@@ -14,7 +14,7 @@ CATEGORIES = click.Choice([c.value for c in FindingCategory])
 SEVERITIES = click.Choice([s.value for s in Severity])
 
 
-class LocalDateTime(click.ParamType):
+class LocalDateTime(click.ParamType[datetime, Any]):
     """A time in the office time zone (``2025-03-10 09:30``) or ISO 8601 with an offset."""
 
     name = "TIME"
@@ -32,7 +32,7 @@ class LocalDateTime(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType[date, Any]):
     name = "YYYY-MM-DD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
@@ -104,18 +104,11 @@ def finding_add(
       sirenctl finding add --asset HC-C01 --category corrosion --severity major \\
           --description "转轴锈蚀，摇动费力" --found-at "2025-03-10 09:30"
     """
-    from sirenctl.findings.findings import add_finding, finding_to_dict
+    from sirenctl.services.findings import NewFinding, add_finding
+    from sirenctl.timeutil import utcnow
 
-    with app.db.transaction() as session:
-        added = add_finding(
-            session,
-            operator=app.operator,
-            asset=asset_tag,
-            site=site_code,
-            attachments=list(kwargs.pop("attachments")),
-            **kwargs,
-        )
-        data = finding_to_dict(added)
+    new = NewFinding(asset=asset_tag, site=site_code, **kwargs)
+    data = add_finding(app.db, app.actor, new, now=utcnow()).record
     if as_json:
         echo_json(data)
     info(
@@ -210,8 +203,8 @@ def finding_resolve(app: AppContext, finding_id: int, resolution: str) -> None:
     Example:
       sirenctl finding resolve 14 --resolution "重新张贴二维码标识"
     """
-    from sirenctl.findings.findings import resolve_finding
+    from sirenctl.services.findings import resolve_finding
+    from sirenctl.timeutil import utcnow
 
-    with app.db.transaction() as session:
-        resolve_finding(session, finding_id, operator=app.operator, resolution=resolution)
+    resolve_finding(app.db, app.actor, finding_id, resolution, now=utcnow())
     info(f"finding #{finding_id} resolved")

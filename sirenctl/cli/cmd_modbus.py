@@ -130,10 +130,10 @@ def modbus_read_cmd(
       sirenctl modbus read --host 127.0.0.1 --port 15021 --address 0 --count 4 --json
     """
     from sirenctl.audit import record_read
-    from sirenctl.drivers.diagnostics import modbus_read
+    from sirenctl.drivers.diagnostics import RegisterKind, modbus_read
 
     name, endpoint, _asset = _resolve(app, tag, opts)
-    kind = "input" if input_registers else "holding"
+    kind: RegisterKind = "input" if input_registers else "holding"
     read = {"address": address, "count": count, "kind": kind, "endpoint": endpoint.describe()}
     try:
         values = _run(modbus_read(endpoint, address, count, kind))

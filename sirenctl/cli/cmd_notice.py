@@ -78,11 +78,10 @@ def notice_issue(app: AppContext, findings: tuple[int, ...], as_json: bool, **kw
       sirenctl notice issue --finding 12 --deadline 2026-12-31 --unit 东风社区居委会 \\
           --person 王建国 --phone 13800000000 --action "更换锈蚀支架"
     """
-    from sirenctl.findings.notices import issue_notice, notice_to_dict
+    from sirenctl.services.notices import NewNotice, issue_notice
 
-    with app.db.transaction() as session:
-        issued = issue_notice(session, operator=app.operator, findings=list(findings), **kwargs)
-        data = notice_to_dict(issued)
+    new = NewNotice(findings=list(findings), **kwargs)
+    data = issue_notice(app.db, app.actor, new, now=_now()).record
     if as_json:
         echo_json(data)
     else:
@@ -117,17 +116,22 @@ def notice_update(
       sirenctl notice update ZG-2025-007 --status awaiting_recheck --note "已更换转轴"
       sirenctl notice update ZG-2025-007 --deadline 2025-05-31 --note "配件到货延迟"
     """
-    from sirenctl.findings.notices import edit_notice, set_status
+    from sirenctl.findings.notices import edit_notice
+    from sirenctl.findings.transitions import STATUS_ACTIONS
+    from sirenctl.services.notices import NoticeStep, advance_notice
 
     changes = {k: v for k, v in changes.items() if v is not None}
     if status is None and not changes:
         raise click.UsageError("nothing to do: give --status or a field to change")
-    with app.db.transaction() as session:
-        if changes:
+    if status is not None:
+        step = NoticeStep(STATUS_ACTIONS[status])
+        done = advance_notice(
+            app.db, app.actor, number, step, note=note, changes=changes, now=_now()
+        )
+        info(f"{number}: {done.status}")
+    else:
+        with app.db.transaction() as session:
             edit_notice(session, number, changes, operator=app.operator, note=note)
-        if status is not None:
-            done = set_status(session, number, status, operator=app.operator, note=note)
-            info(f"{number}: {done.status}")
     if changes:
         info(f"{number}: changed {', '.join(changes)}")
 
@@ -147,14 +151,12 @@ def notice_recheck(
     Example:
       sirenctl notice recheck ZG-2025-007 --pass --close --note "复查鸣响正常"
     """
-    from sirenctl.findings.notices import recheck
+    from sirenctl.services.notices import NoticeStep, advance_notice
 
     if close_now and not passed:
         raise click.UsageError("--close goes with --pass")
-    with app.db.transaction() as session:
-        done = recheck(
-            session, number, passed=passed, close=close_now, operator=app.operator, note=note
-        )
+    step = NoticeStep.RECHECK_PASS if passed else NoticeStep.RECHECK_FAIL
+    done = advance_notice(app.db, app.actor, number, step, note=note, close=close_now, now=_now())
     info(f"{number}: re-check {'passed' if passed else 'failed'}; status {done.status}")
 
 
@@ -169,12 +171,10 @@ def notice_close(app: AppContext, number: str, note: str | None) -> None:
     Example:
       sirenctl notice close ZG-2025-007 --note "整改完成"
     """
-    from sirenctl.findings.notices import close_notice, closed_on_time
+    from sirenctl.services.notices import NoticeStep, advance_notice
 
-    with app.db.transaction() as session:
-        done = close_notice(session, number, operator=app.operator, note=note)
-        on_time = closed_on_time(done)
-    info(f"{number}: closed {'on time' if on_time else 'after the deadline'}")
+    done = advance_notice(app.db, app.actor, number, NoticeStep.CLOSE, note=note, now=_now())
+    info(f"{number}: closed {'on time' if done.closed_on_time else 'after the deadline'}")
 
 
 @notice.command("list")
@@ -269,7 +269,7 @@ def notice_print(app: AppContext, number: str, fmt: str, lang: str, out: Path | 
       sirenctl notice print ZG-2025-001 --format html --out ZG-2025-001.html
     """
     from sirenctl.findings.notices import get_notice
-    from sirenctl.findings.printing import print_notice
+    from sirenctl.reports.notice_print import print_notice
 
     with app.db.session() as session:
         text = print_notice(get_notice(session, number), fmt=fmt, lang=lang, now=_now())

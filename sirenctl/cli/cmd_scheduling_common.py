@@ -15,7 +15,7 @@ from sirenctl.cli.common import CLIError, ExitCode
 DEFAULT_ZONE = "Asia/Shanghai"
 
 
-class LocalTime(click.ParamType):
+class LocalTime(click.ParamType[datetime, Any]):
     """``2026-09-18 12:00`` (Asia/Shanghai) or ISO 8601 with an offset -> aware UTC datetime."""
 
     name = "TIME"
@@ -38,7 +38,7 @@ class LocalTime(click.ParamType):
         return parsed.astimezone(UTC)
 
 
-class Day(click.ParamType):
+class Day(click.ParamType[date, Any]):
     name = "DATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:

@@ -385,37 +385,25 @@ def checkin(
     """Record a manual check at siren TAG (hand-crank checks, drills, inspections).
 
     Closes the asset's open work order as done or failed; a failure raises a finding.
-    Exit code: 0 passed; 8 failed; 3 bad input (nothing recorded).
+    Exit code: 0 passed; 8 failed; 3 bad input (nothing recorded); 5 the work order is no
+    longer open (nothing recorded).
 
     \b
     Example:
       sirenctl checkin HC-C01 --check 1=ok --check 2=ok --check 3=fail --check 4=ok \\
           --check 5=ok --heard --level-db 92 --distance 100 --notes "rust on rotor"
     """
-    import sirenctl.models.scheduling  # noqa: F401
-    from sirenctl.models.scheduling import WorkOrder
-    from sirenctl.registry.assets import get_asset
-    from sirenctl.registry.errors import NotFound
-    from sirenctl.scheduling.results import CheckIn, check_in, open_manual_order
+    from sirenctl.services.checkin import CheckIn, check_in
     from sirenctl.timeutil import utcnow
 
     report = CheckIn(_answers(checks), passed, heard, level_db, distance, notes)
-    now = utcnow()
-    with app.db.transaction() as session:
-        asset = get_asset(session, tag)
-        if wo_id is not None:
-            wo = session.get(WorkOrder, wo_id)
-            if wo is None or wo.asset_id != asset.id:
-                raise NotFound(f"no work order {wo_id} for asset {tag}")
-        else:
-            wo = open_manual_order(session, asset, now)
-        result = check_in(session, asset, report, operator=app.operator, work_order=wo, now=now)
-        out = {
-            "result": result.id,
-            "work_order": wo.id if wo else None,
-            "outcome": result.outcome,
-            "status": wo.status if wo else None,
-        }
+    done = check_in(app.db, app.actor, tag, report, work_order_id=wo_id, now=utcnow())
+    out = {
+        "result": done.result_id,
+        "work_order": done.work_order_id,
+        "outcome": done.outcome,
+        "status": done.work_order_status,
+    }
     if as_json:
         echo_json(out)
     info(

@@ -16,6 +16,7 @@ import click
 
 if TYPE_CHECKING:
     from sirenctl.db import Database
+    from sirenctl.services.actor import Actor
 
 
 class ExitCode(IntEnum):
@@ -49,7 +50,7 @@ class CLIError(click.ClickException):
         self, message: str, code: ExitCode = ExitCode.FAILURE, details: Sequence[str] = ()
     ) -> None:
         super().__init__(message)
-        self.exit_code = int(code)
+        self.exit_code = int(code)  # type: ignore[misc]  # click declares a class default
         self.details = list(details)
 
     def show(self, file: Any = None) -> None:
@@ -77,10 +78,19 @@ class AppContext:
 
         return resolve_operator(self.operator_option)
 
+    @property
+    def actor(self) -> Actor:
+        """The acting person the services are given (sirenctl/services/operator.py)."""
+        from sirenctl.services.operator import actor_for_operator
+
+        return actor_for_operator(self.operator)
+
     def open_db(self, url: str | None = None) -> Database:
         if self._db is None:
             from sirenctl.db import Database
+            from sirenctl.services import wiring
 
+            wiring.install()  # failed results raise findings (sirenctl/services/wiring.py)
             self._db = Database(url or self.db_url)
         return self._db
 
@@ -93,7 +103,16 @@ class AppContext:
             self._db.dispose()
 
 
-pass_app = click.make_pass_decorator(AppContext)
+R = TypeVar("R")
+
+
+def pass_app(f: Callable[..., R]) -> Callable[..., R]:
+    """Pass the invocation's :class:`AppContext` as the first argument.
+
+    (click's own annotation of ``make_pass_decorator`` rejects a first parameter that has a
+    name, which every command here has: ``app``.)"""
+    return click.make_pass_decorator(AppContext)(f)
+
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 

@@ -24,31 +24,20 @@ def translate_errors() -> Iterator[None]:
 
 
 def _as_cli_error(exc: Exception) -> CLIError | None:
-    # Imported only when something failed: importing them up front would cost every command
-    # (cron's idle run-due included) the ORM's import time.
-    from sqlalchemy.exc import OperationalError
+    """The one translation (sirenctl/services/errors.py), as a message and an exit code."""
+    from sirenctl.services.errors import ProblemKind, describe
 
-    from sirenctl.db import SchemaError
-    from sirenctl.devices import EndpointProblem, NotABenchUnit
-    from sirenctl.registry.errors import Conflict, NotFound, ValidationFailed
-
-    if isinstance(exc, ValidationFailed):
-        count = len(exc.problems)
-        return CLIError(
-            f"{count} problem{'s' if count != 1 else ''} found; nothing was changed",
-            ExitCode.INVALID_INPUT,
-            [str(p) for p in exc.problems],
-        )
-    if isinstance(exc, NotFound):
-        return CLIError(str(exc), ExitCode.NOT_FOUND)
-    if isinstance(exc, Conflict):
-        return CLIError(str(exc), ExitCode.CONFLICT)
-    if isinstance(exc, EndpointProblem):
-        return CLIError(str(exc), ExitCode.INVALID_INPUT)
-    if isinstance(exc, NotABenchUnit):
-        return CLIError(str(exc), ExitCode.REFUSED)
-    if isinstance(exc, SchemaError):
-        return CLIError(str(exc), ExitCode.SCHEMA)
-    if isinstance(exc, OperationalError):
-        return CLIError(f"database error: {exc.orig}", ExitCode.FAILURE)
-    return None
+    problem = describe(exc)
+    if problem is None:
+        return None
+    code = {
+        ProblemKind.INVALID_INPUT: ExitCode.INVALID_INPUT,
+        ProblemKind.NOT_FOUND: ExitCode.NOT_FOUND,
+        ProblemKind.CONFLICT: ExitCode.CONFLICT,
+        ProblemKind.SCHEMA: ExitCode.SCHEMA,
+        ProblemKind.REFUSED: ExitCode.REFUSED,
+        ProblemKind.UNREACHABLE: ExitCode.UNREACHABLE,
+        ProblemKind.DEVICE_FAULT: ExitCode.DEVICE_FAULT,
+        ProblemKind.DATABASE: ExitCode.FAILURE,
+    }[problem.kind]
+    return CLIError(problem.message, code, problem.details)

@@ -1,6 +1,8 @@
 """Findings recorded automatically when a test result or a check-in fails.
 
-Called by the scheduling failure hook inside the transaction that stores the result, so the
+:func:`install` registers :func:`record_failure_for_result` as scheduling's failed-result hook
+(``sirenctl.scheduling.results.register_failed_result_hook``); every entry point calls it
+(``sirenctl.services.wiring``). It runs inside the transaction that stores the result, so the
 result and its finding commit together. Idempotent: the same result never makes two findings, and
 a repeat failure of the same kind on an asset that already has an open automatic finding adds an
 audit note to that finding instead of a new one (twelve failed monthly tests are one problem).
@@ -9,8 +11,8 @@ audit note to that finding instead of a new one (twelve failed monthly tests are
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +21,9 @@ from sirenctl.audit import record
 from sirenctl.findings.findings import add_finding
 from sirenctl.models import Asset
 from sirenctl.models.findings import Finding, FindingSource, FindingStatus, Severity
+from sirenctl.models.scheduling import ResultOutcome, TestResult, WorkOrder
+from sirenctl.scheduling.results import FAILING_ANSWERS, register_failed_result_hook
+from sirenctl.scheduling.tasks import Task
 
 AUTOMATIC_OPERATOR = "sirenctl"
 
@@ -122,22 +127,43 @@ def record_failure(
     )
 
 
-SOUNDING_KINDS = ("trial_sounding", "growl_test")
-CHECK_KINDS = ("manual_check", "inspection", "drill")
+SOUNDING_KINDS = frozenset({Task.TRIAL_SOUNDING, Task.GROWL_TEST})
+CHECK_KINDS = frozenset({Task.MANUAL_CHECK, Task.INSPECTION, Task.DRILL})
 _SEVERITY_RANK = {Severity.MINOR.value: 0, Severity.MAJOR.value: 1, Severity.CRITICAL.value: 2}
+#: what an outcome alone says when neither the failed items nor the notes name a cause
+_OUTCOME_CATEGORY = {
+    ResultOutcome.UNREACHABLE.value: "communication",
+    ResultOutcome.FAILED_TO_SOUND.value: "sound",
+}
+
+
+def classify_failure(
+    outcome: str, notes: str | None, failed_items: Sequence[str], *, sounding: bool = False
+) -> tuple[str, str]:
+    """Category and severity from what was reported: the failed check items (the most severe
+    wins), else the notes, else the outcome. Never from the campaign key or the asset tag: a
+    hand-crank campaign's key contains "crank" and a tag like ``AC-03`` reads as power."""
+    if failed_items:
+        category, severity = max(
+            (classify(item) for item in failed_items), key=lambda cs: _SEVERITY_RANK[cs[1]]
+        )
+    else:
+        category, severity = classify(notes or "")
+        if category == "other" and outcome in _OUTCOME_CATEGORY:
+            category = _OUTCOME_CATEGORY[outcome]
+    if sounding:
+        return ("sound" if category == "other" else category), Severity.CRITICAL.value
+    return category, severity
 
 
 def record_failure_for_result(
-    session: Session, result: Any, asset: Asset, work_order: Any | None
+    session: Session, result: TestResult, asset: Asset, work_order: WorkOrder | None
 ) -> Finding:
-    """The scheduling failure hook's body: one finding for a failed test result or check-in.
+    """The failed-result hook: one finding for a failed test result or check-in.
 
-    ``result`` is a ``TestResult`` (``kind``, ``outcome``, ``notes``, ``checklist`` answers,
-    ``sound_heard``, ``finished_at``, ``operator``). For a check-in the failed checklist items
-    choose the category (the most severe one wins) and are listed in the description.
+    For a check-in the failed checklist items choose the category (the most severe one wins)
+    and are listed in the description; the description also names the campaign for people.
     """
-    from sirenctl.scheduling.results import FAILING_ANSWERS  # the check-in's own rule
-
     what = work_order.campaign if work_order is not None else result.kind
     reason = f"{what}: {result.kind} on {asset.tag} gave {result.outcome}"
     failed_items = [
@@ -152,10 +178,9 @@ def record_failure_for_result(
     if result.notes:
         reason += f" ({result.notes})"
     sounding = result.kind in SOUNDING_KINDS
-    category = severity = None
-    if failed_items:
-        graded = [classify(item) for item in failed_items]
-        category, severity = max(graded, key=lambda cs: _SEVERITY_RANK[cs[1]])
+    category, severity = classify_failure(
+        result.outcome, result.notes, failed_items, sounding=sounding
+    )
     return record_failure(
         session,
         asset_id=asset.id,
@@ -170,3 +195,8 @@ def record_failure_for_result(
         category=category,
         severity=severity,
     )
+
+
+def install() -> None:
+    """Make failed results raise findings in this process (idempotent)."""
+    register_failed_result_hook(record_failure_for_result)

@@ -14,6 +14,7 @@ from sirenctl.models import Site
 from sirenctl.models.findings import OutreachEvent, OutreachKind
 from sirenctl.registry.errors import FieldProblem, ValidationFailed
 from sirenctl.registry.sites import get_site
+from sirenctl.scheduling.tasks import Task
 from sirenctl.timeutil import ensure_utc, utcnow
 
 COUNTS = ("participants", "certificates", "materials")
@@ -126,7 +127,7 @@ def close_drill_orders(
         select(WorkOrder)
         .join(Asset, Asset.id == WorkOrder.asset_id)
         .where(
-            WorkOrder.task == "drill",
+            WorkOrder.task == Task.DRILL.value,
             Asset.site_id == event.site_id,
             WorkOrder.status.in_(MANUAL_TASKS_OPEN),
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import update
+from sqlalchemy import Executable, update
 from sqlalchemy.orm import Session
 
 from sirenctl.models.findings import NoticeSequence
@@ -42,6 +42,7 @@ def format_number(prefix: str, year: int, seq: int) -> str:
 
 def _insert_if_missing(session: Session, prefix: str, year: int) -> None:
     values = {"prefix": prefix, "year": year, "last_seq": 0}
+    stmt: Executable
     if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 

@@ -7,7 +7,7 @@ with a message fit for a technician.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -298,7 +298,7 @@ def header_index(fields: tuple[FieldSpec, ...]) -> dict[str, FieldSpec]:
 
 def parse_values(
     fields: tuple[FieldSpec, ...],
-    raw: dict[str, str | None],
+    raw: Mapping[str, str | None],
     *,
     line: int | None = None,
     require: bool = True,

@@ -30,8 +30,9 @@ from sirenctl.reports.asset_sections import (
     serviceability_section,
 )
 from sirenctl.reports.coverage import DENSE_TARGET_DBC
-from sirenctl.reports.facts import OrderFact, load_order_facts
+from sirenctl.reports.facts import OrderFact
 from sirenctl.reports.model import AnnualReport, AuditHead, Period, Section, year_period
+from sirenctl.reports.scheduling_source import order_facts
 
 __all__ = ["AnnualReport", "Section", "compute_report"]
 
@@ -58,7 +59,7 @@ def compute_report(
 ) -> AnnualReport:
     period = year_period(year, timezone, now)
     if orders is None:
-        orders = load_order_facts(session, period.start, period.end, period.now)
+        orders = order_facts(session, period.start, period.end, period.now)
     zone = ZoneInfo(timezone)
     assets = [
         a

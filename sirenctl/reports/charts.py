@@ -20,7 +20,7 @@ class Series:
 def _nice_max(value: float) -> float:
     """Top of the axis: four ticks of a 1-2-5 step, whole numbers for counts."""
     quarter = max(value / 4, 1.0)
-    magnitude = 10 ** math.floor(math.log10(quarter))
+    magnitude = 10.0 ** math.floor(math.log10(quarter))
     step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= quarter)
     return 4 * step
 

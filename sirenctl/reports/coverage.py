@@ -1,4 +1,4 @@
-"""Audible coverage by the CPG 1-17 planning rule (DESIGN.md section 4).
+"""Audible coverage by the CPG 1-17 planning rule (docs/findings-and-reports.md).
 
 A siren's level falls 10 dB per doubling of distance from its rated level L100 at 100 ft:
 ``r = 30.48 m * 2 ** ((L100 - Lt) / 10)``. A hand-crank siren has no rating: its level Lm

@@ -1,7 +1,8 @@
 """What the report needs from scheduling, as plain facts: one row per work order.
 
 Keeping the report on these facts (not on the scheduling tables directly) keeps the figure logic
-small and testable; ``load_order_facts`` is the one place that reads the scheduling schema.
+small and testable; ``sirenctl.reports.scheduling_source.order_facts`` is the one place that reads
+the scheduling schema.
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.orm import Session
+from sirenctl.scheduling.tasks import CHECKLIST_TASKS, Task
 
-CHECK_TASKS = ("manual_check", "inspection")
-TRIAL_TASKS = ("trial_sounding",)
+CHECK_TASKS = CHECKLIST_TASKS
+TRIAL_TASKS = frozenset({Task.TRIAL_SOUNDING})
 
 
 @dataclass(frozen=True)
@@ -30,14 +31,3 @@ class OrderFact:
     @property
     def rows(self) -> tuple[str, ...]:
         return (self.ref, *self.result_refs)
-
-
-def load_order_facts(
-    session: Session, start: datetime, end: datetime, now: datetime
-) -> list[OrderFact]:
-    """Work orders due in ``[start, end)``; empty when the scheduling tables are not present."""
-    try:
-        from sirenctl.reports import scheduling_source
-    except ImportError:  # pragma: no cover - scheduling not installed in this build
-        return []
-    return scheduling_source.order_facts(session, start, end, now)

@@ -63,7 +63,7 @@ def compress(rows: Iterable[str]) -> str:
         ids = sorted(set(by_table[table]))
         spans: list[str] = []
         start = prev = ids[0]
-        for i in ids[1:] + [None]:  # type: ignore[list-item]
+        for i in [*ids[1:], None]:
             if i is not None and i == prev + 1:
                 prev = i
                 continue

@@ -68,7 +68,8 @@ def order_facts(
             .order_by(TestResult.id)
         )
         for order_id, result_id in rows:
-            results[order_id].append(result_id)
+            if order_id is not None:  # the IN clause already excludes NULL
+                results[order_id].append(result_id)
     titles = campaign_titles()
     facts = []
     for order in orders:

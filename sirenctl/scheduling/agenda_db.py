@@ -12,17 +12,18 @@ from sqlalchemy.orm import Session
 from sirenctl.models import Asset, Site
 from sirenctl.models.scheduling import WorkOrder, WorkOrderStatus
 from sirenctl.scheduling.ical import IcsEvent, render_ics
+from sirenctl.scheduling.tasks import Task
 
 S = WorkOrderStatus
 WAITING = (S.PLANNED.value, S.ISSUED.value, S.REFUSED.value, S.RUNNING.value)
 PROBLEMS = (S.MISSED.value, S.UNKNOWN.value, S.FAILED.value)
-TASK_LABEL = {
-    "trial_sounding": "试鸣 trial sounding",
-    "silent_test": "静默自检 silent test",
-    "growl_test": "growl test",
-    "manual_check": "巡检 manual check",
-    "drill": "演练 drill",
-    "inspection": "检查 inspection",
+TASK_LABEL: dict[str, str] = {
+    Task.TRIAL_SOUNDING: "试鸣 trial sounding",
+    Task.SILENT_TEST: "静默自检 silent test",
+    Task.GROWL_TEST: "growl test",
+    Task.MANUAL_CHECK: "巡检 manual check",
+    Task.DRILL: "演练 drill",
+    Task.INSPECTION: "检查 inspection",
 }
 
 
@@ -110,7 +111,7 @@ def agenda_ics(
                 description="\n".join(lines),
                 location=f"{row['site_name']} ({row['site']})",
                 categories=(row["task"],),
-                alarm_minutes=30 if row["task"] in ("trial_sounding", "drill") else None,
+                alarm_minutes=30 if row["task"] in (Task.TRIAL_SOUNDING, Task.DRILL) else None,
             )
         )
     return render_ics(events, stamp=stamp, name="sirenctl work orders")

@@ -1,4 +1,4 @@
-"""Approvals of live audible work orders by a person other than the planner (DESIGN.md 5)."""
+"""Approvals of live audible work orders by a person other than the planner (docs/development.md, "Safety")."""
 
 from __future__ import annotations
 

@@ -17,21 +17,26 @@ from sirenctl.scheduling.durations import parse_duration
 from sirenctl.scheduling.programmes import Programme
 from sirenctl.scheduling.rules import DaySpec, WhenRule, parse_day_spec, parse_when
 from sirenctl.scheduling.spec import Fields, SpecFile, SpecProblem, load_keyed
+from sirenctl.scheduling.tasks import CHECKLIST_TASKS, SOUNDING_TASKS, Task
 
-TASKS = ("trial_sounding", "silent_test", "growl_test", "manual_check", "drill", "inspection")
-SOUNDING_TASKS = ("trial_sounding", "growl_test")
+TASKS = tuple(t.value for t in Task)
 HOLIDAY_POLICIES = ("ignore", "skip", "move", "postpone")
 MAX_POSTPONE_DAYS = 27  # a postponed monthly test stays within about a month
 DEFAULT_TIMEZONE = "Asia/Shanghai"
-MAX_SOUNDING_WINDOW = 15 * 60  # a sounding later than this is worse than none (DESIGN.md 6)
+MAX_SOUNDING_WINDOW = (
+    15 * 60
+)  # a sounding later than this is worse than none (docs/development.md, "Safety")
 MAX_GROWL_SECONDS = 25
-DEFAULT_WINDOW = {
-    "trial_sounding": 120,
-    "growl_test": 120,
-    "silent_test": 3600,
-    "manual_check": 7 * 86400,
-    "inspection": 7 * 86400,
-    "drill": 86400,
+#: A sounding's default window: run-due starts it up to 2 minutes after its due time, then marks
+#: it missed (an alarm). A campaign may set ``window`` up to MAX_SOUNDING_WINDOW: docs/scheduling.md.
+SOUNDING_WINDOW_S = 120
+DEFAULT_WINDOW: dict[str, int] = {
+    Task.TRIAL_SOUNDING: SOUNDING_WINDOW_S,
+    Task.GROWL_TEST: SOUNDING_WINDOW_S,
+    Task.SILENT_TEST: 3600,
+    Task.MANUAL_CHECK: 7 * 86400,
+    Task.INSPECTION: 7 * 86400,
+    Task.DRILL: 86400,
 }
 
 
@@ -134,7 +139,7 @@ def _parse(spec: SpecFile, key: str, programmes: dict[str, Programme]) -> Campai
         )
     programme = _check_programme(top, task, programmes)
     checklist = tuple(top.strings("checklist"))
-    if task in ("manual_check", "inspection") and not checklist and "checklist" not in top.table:
+    if task in CHECKLIST_TASKS and not checklist and "checklist" not in top.table:
         top.problem("checklist", f"is required for {task} (the questions a technician answers)")
     if task in SOUNDING_TASKS and window is not None and window > MAX_SOUNDING_WINDOW:
         top.problem(
@@ -222,7 +227,7 @@ def _parse_skip_days(top: Fields) -> tuple[DaySpec, ...]:
 def _check_programme(top: Fields, task: str | None, programmes: dict[str, Programme]) -> str | None:
     name = top.text("programme")
     if name is None:
-        if task in (*SOUNDING_TASKS, "silent_test") and "programme" not in top.table:
+        if task in (*SOUNDING_TASKS, Task.SILENT_TEST) and "programme" not in top.table:
             top.problem("programme", f"is required for {task}")
         return None
     programme = programmes.get(name)
@@ -230,11 +235,11 @@ def _check_programme(top: Fields, task: str | None, programmes: dict[str, Progra
         known = ", ".join(sorted(programmes)) or "none"
         top.problem("programme", f"unknown programme {name!r}; known: {known}")
         return None
-    if task == "silent_test" and programme.audible:
+    if task == Task.SILENT_TEST and programme.audible:
         top.problem("programme", f"{name!r} is audible; a silent test must not sound")
     elif task in SOUNDING_TASKS and not programme.audible:
         top.problem("programme", f'{name!r} makes no sound; use task = "silent_test"')
-    elif task == "growl_test" and programme.total_seconds > MAX_GROWL_SECONDS:
+    elif task == Task.GROWL_TEST and programme.total_seconds > MAX_GROWL_SECONDS:
         top.problem(
             "programme",
             f"{name!r} lasts {programme.total_seconds} s; a growl test is "
@@ -263,7 +268,7 @@ def _parse_selector(top: Fields, task: str | None) -> Selector | None:
     if not every and not (kinds or sites or tags):
         fields.problem("all", "say which assets: all = true, or kinds / sites / tags")
         return None
-    if task in ("silent_test", "growl_test") and kinds == (AssetKind.HAND_CRANK.value,):
+    if task in (Task.SILENT_TEST, Task.GROWL_TEST) and kinds == (AssetKind.HAND_CRANK.value,):
         fields.problem("kinds", f"a hand-crank siren cannot run a {task}; use manual_check")
         return None
     return Selector(bool(every), kinds, sites, tags)

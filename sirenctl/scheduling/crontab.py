@@ -4,7 +4,7 @@ APScheduler parses every field (no cron parser of ours), but two things must be
 translated first:
 
 * day of week: cron counts 0 (and 7) as Sunday, APScheduler's ``from_crontab`` counts 0 as
-  Monday (DESIGN.md section 6), so ``0 12 * * 3`` would fire on Thursdays. We turn the field
+  Monday (docs/development.md, "Dependency pitfalls"), so ``0 12 * * 3`` would fire on Thursdays. We turn the field
   into weekday names, which mean the same to both;
 * day of month *and* day of week both restricted: cron fires when *either* matches,
   APScheduler only when both do; we combine two triggers with ``OrTrigger``.

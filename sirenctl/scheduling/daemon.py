@@ -5,7 +5,7 @@ Claimed work executes in its own thread (own event loop), so sweeps go on while 
 15-minute programme plays. SIGTERM/SIGINT stop every unit the daemon started (verified by
 echo) and record the orders as cancelled before it exits (130/143). A ``standby`` daemon
 waits for the lease of its gateway instead of refusing, and takes over when the first dies.
-Settings follow DESIGN.md section 6: an explicit ``misfire_grace_time`` (APScheduler's default
+Settings follow docs/development.md, "Dependency pitfalls": an explicit ``misfire_grace_time`` (APScheduler's default
 of 1 s silently skips runs), ``coalesce=True``, ``max_instances=1``, an in-memory job store
 (never shared), a database lease refusing a second daemon, and every missed run an alarm.
 """

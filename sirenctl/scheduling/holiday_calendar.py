@@ -169,7 +169,7 @@ class HolidayCalendar:
     def __init__(
         self, sources: Iterable[HolidaySource] | None = None, overrides: Iterable[YearCalendar] = ()
     ) -> None:
-        self.sources = (
+        self.sources: list[HolidaySource] = (
             list(sources) if sources is not None else [ChineseCalendarSource(), HolidaysLibSource()]
         )
         self._cache: dict[tuple[str, int], YearCalendar] = {}

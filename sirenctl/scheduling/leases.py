@@ -17,7 +17,7 @@ def acquire(
     """Take the lease if it is free or expired. Returns None when taken, else the current holder's row."""
     try:
         with db.transaction() as session:
-            row = session.get(SchedulerLease, name, with_for_update=True)
+            row: SchedulerLease | None = session.get(SchedulerLease, name, with_for_update=True)
             if row is not None and row.holder != holder and row.expires_at > now:
                 session.expunge(row)
                 return row
@@ -29,10 +29,10 @@ def acquire(
                 row.holder, row.acquired_at, row.expires_at = holder, now, now + ttl
     except IntegrityError:  # another process inserted it at the same moment
         with db.session() as session:
-            row = session.get(SchedulerLease, name)
-            if row is not None:
-                session.expunge(row)
-            return row
+            holder_row: SchedulerLease | None = session.get(SchedulerLease, name)
+            if holder_row is not None:
+                session.expunge(holder_row)
+            return holder_row
     return None
 
 
@@ -48,7 +48,7 @@ def renew(db: Any, name: str, holder: str, now: datetime, ttl: timedelta) -> boo
             .values(expires_at=now + ttl),
             execution_options={"synchronize_session": False},
         )
-        return result.rowcount == 1
+        return bool(result.rowcount == 1)
 
 
 def release(db: Any, name: str, holder: str) -> None:

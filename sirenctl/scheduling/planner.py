@@ -306,7 +306,7 @@ def compute_plan(
 
 def apply_plan(session: Session, diff: PlanDiff, *, operator: str, now: datetime) -> None:
     """Write a computed diff: bulk insert, bulk update by id, cancel; one audit event."""
-    statement = insert(WorkOrder.__table__)
+    statement = insert(WorkOrder)
     for group in diff.added:
         ids, common = group.asset_ids, group.common
         for i in range(0, len(ids), BATCH):

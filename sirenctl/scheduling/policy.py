@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-EXECUTED_TASKS = frozenset({"silent_test", "growl_test", "trial_sounding"})
+from sirenctl.scheduling.tasks import EXECUTED_TASKS
+
 NETWORKED_KINDS = frozenset({"motor", "electronic", "multimedia", "controller"})
 ISSUE_AHEAD = timedelta(days=7)  # technicians get their work orders a week ahead
 REPORT_GRACE = timedelta(days=1)  # after its window, a technician has a day to check in
@@ -32,6 +33,9 @@ def prepare_ahead(units: int) -> tuple[float, float]:
 
 RETRY_SOUNDING = timedelta(seconds=20)  # a sounding not sent at all may be tried again once
 MAX_SELF_TEST_ATTEMPTS = 3
+#: run-due plays a sounding's steps only while each is at most this late against the programme's
+#: own timeline (a step behind by more is skipped and reported): docs/scheduling.md.
+SOUNDING_LATE_ALLOWANCE_S = 60.0
 RETRY_BACKOFF = timedelta(minutes=2)  # doubled after each failed attempt (self-tests only)
 
 

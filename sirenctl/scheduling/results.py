@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sirenctl.audit import record
@@ -19,6 +20,7 @@ from sirenctl.models.scheduling import (
     WorkOrderStatus,
 )
 from sirenctl.registry.errors import FieldProblem, ValidationFailed
+from sirenctl.scheduling.tasks import Task
 from sirenctl.timeutil import utcnow
 
 SCHEDULER = "scheduler"
@@ -91,23 +93,23 @@ def record_result(
         at=data.finished_at,
     )
     if final and data.outcome in FAILING_OUTCOMES:
-        on_failed_result(session, result, asset, work_order)
+        for hook in FAILED_RESULT_HOOKS:
+            hook(session, result, asset, work_order)
     return result
 
 
-def on_failed_result(
-    session: Session, result: TestResult, asset: Asset, work_order: WorkOrder | None
-) -> int | None:
-    """Hook for the findings workflow: raise a finding for a failed result (once per result).
+#: Called with (session, result, asset, work order) inside the transaction that stores a failed
+#: final result, so what a hook writes commits with it. The findings workflow registers one
+#: (sirenctl/findings/automatic.py); scheduling imports nothing of findings.
+FailedResultHook = Callable[[Session, TestResult, Asset, "WorkOrder | None"], object]
+FAILED_RESULT_HOOKS: list[FailedResultHook] = []
 
-    Returns the finding id, or None while the findings table does not exist in this database
-    (the failed result itself is always recorded).
-    """
-    if not inspect(session.connection()).has_table("finding"):
-        return None
-    from sirenctl.findings.automatic import record_failure_for_result
 
-    return record_failure_for_result(session, result, asset, work_order).id
+def register_failed_result_hook(hook: FailedResultHook) -> FailedResultHook:
+    """Add ``hook`` (once; registering it again changes nothing). Usable as a decorator."""
+    if hook not in FAILED_RESULT_HOOKS:
+        FAILED_RESULT_HOOKS.append(hook)
+    return hook
 
 
 @dataclass
@@ -157,6 +159,16 @@ def _match_answers(
     return matched, problems
 
 
+def _free_answers(answers: dict[str, str]) -> tuple[dict[str, str], list[FieldProblem]]:
+    """Answers without a checklist (no open work order): the same rule for each answer."""
+    problems = [
+        FieldProblem("check", f"no answer for {key!r}", None, key)
+        for key, answer in answers.items()
+        if not answer.strip()
+    ]
+    return {key: answer.strip() for key, answer in answers.items()}, problems
+
+
 def open_manual_order(session: Session, asset: Asset, now: datetime) -> WorkOrder | None:
     """The work order a check-in at this asset answers: the earliest open one due by now + a week."""
     from sirenctl.scheduling.policy import ISSUE_AHEAD
@@ -187,7 +199,7 @@ def check_in(
     now = now or utcnow()
     checklist = list(work_order.checklist or []) if work_order else []
     matched, problems = (
-        _match_answers(checklist, report.answers) if checklist else (dict(report.answers), [])
+        _match_answers(checklist, report.answers) if checklist else _free_answers(report.answers)
     )
     if report.measured_db is not None and not 20 <= report.measured_db <= 160:
         problems.append(FieldProblem("db", "must be 20..160 dB", None, str(report.measured_db)))
@@ -222,5 +234,5 @@ def check_in(
         work_order.outcome_note = f"checked in by {operator}" + (
             " late" if before == "missed" else ""
         )
-    kind = work_order.task if work_order else "manual_check"
+    kind = work_order.task if work_order else Task.MANUAL_CHECK.value
     return record_result(session, asset, work_order, data, kind=kind)

@@ -190,7 +190,7 @@ class Fields:
         return value
 
     def text(self, key: str, *, required: bool = False, default: str | None = None) -> str | None:
-        value = self.get(key, str, required=required, default=default)
+        value: str | None = self.get(key, str, required=required, default=default)
         if required and value is not None and not value.strip():
             self.problem(key, "must not be empty")
             return None
@@ -205,7 +205,7 @@ class Fields:
         low: int | None = None,
         high: int | None = None,
     ) -> int | None:
-        value = self.get(key, int, required=required, default=default)
+        value: int | None = self.get(key, int, required=required, default=default)
         if value is None or key not in self.table:
             return value
         if (low is not None and value < low) or (high is not None and value > high):

@@ -134,7 +134,8 @@ class AgendaScreen(PagedScreen):
         page = self.current_page
         if page is None or not page.rows or not 0 <= table.cursor_row < len(page.rows):
             return None
-        return page.rows[table.cursor_row]
+        row: OrderRow = page.rows[table.cursor_row]
+        return row
 
     @on(DataTable.RowHighlighted, "#agenda")
     def show_order(self) -> None:
@@ -197,7 +198,7 @@ class AgendaScreen(PagedScreen):
         when = self.services.now()
         self.app.open_crank_guide(
             programme,
-            asset=order.tag,  # type: ignore[attr-defined]
+            asset=order.tag,
             on_check_in=lambda: self._check_in_after_guide(when),
         )
 

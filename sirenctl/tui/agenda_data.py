@@ -1,8 +1,7 @@
 """Work orders for the Agenda and Dashboard screens, and hand-crank check-ins (no Textual).
 
-Reads the scheduling tables (paged in SQL) and records check-ins through the scheduling
-layer's own :func:`~sirenctl.scheduling.results.check_in`, so a check-in closes its work order,
-is audited with the operator, and a failed one raises a finding exactly as on the CLI.
+Reads the scheduling tables (paged in SQL). Check-ins are recorded by the check-in service
+(sirenctl/services/checkin.py), the same one ``sirenctl checkin`` calls.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from sirenctl.config import DEFAULT_TIMEZONE
 from sirenctl.db import Database
 from sirenctl.models import Asset, Site
 from sirenctl.models.scheduling import WorkOrder, WorkOrderStatus
+from sirenctl.scheduling.tasks import Task
 from sirenctl.tui.data import Page
 
 S = WorkOrderStatus
@@ -52,13 +52,17 @@ class OrderRow:
 
     @property
     def can_check_in(self) -> bool:
-        return self.state in (
-            "planned",
-            "issued",
-            "missed",
-            "overdue",
-            "late",
-        ) and self.task not in ("silent_test",)
+        return (
+            self.state
+            in (
+                "planned",
+                "issued",
+                "missed",
+                "overdue",
+                "late",
+            )
+            and self.task != Task.SILENT_TEST
+        )
 
     @property
     def hand_crank(self) -> bool:
@@ -172,7 +176,7 @@ class AgendaService:
             nxt = session.execute(
                 select(WorkOrder.due_at, WorkOrder.campaign, WorkOrder.programme)
                 .where(
-                    WorkOrder.task == "trial_sounding",
+                    WorkOrder.task == Task.TRIAL_SOUNDING.value,
                     WorkOrder.due_at >= now,
                     WorkOrder.status.in_(WAITING),
                 )
@@ -193,36 +197,3 @@ class AgendaService:
 
         with self.db.session() as session:
             return open_finding_count(session)
-
-    def check_in(
-        self,
-        order_id: int,
-        report: Any,
-        *,
-        operator: str,
-        started_at: datetime | None,
-        now: datetime,
-    ) -> str:
-        """Record the technician's report for one work order; returns the outcome."""
-        from sirenctl.registry.errors import Conflict
-        from sirenctl.scheduling.results import check_in
-
-        with self.db.transaction() as session:
-            order = session.get(WorkOrder, order_id)
-            if order is None:
-                raise Conflict(f"work order #{order_id} no longer exists; refresh the agenda")
-            if order.status not in CHECK_IN_STATUSES:
-                raise Conflict(
-                    f"work order #{order_id} is already {order.status}; refresh the agenda"
-                )
-            asset = session.get(Asset, order.asset_id)
-            result = check_in(
-                session,
-                asset,
-                report,
-                operator=operator,
-                work_order=order,
-                started_at=started_at,
-                now=now,
-            )
-            return result.outcome

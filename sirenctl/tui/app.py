@@ -27,7 +27,7 @@ from sirenctl.tui.notices_screen import NoticesScreen
 from sirenctl.tui.poller import StatusPoller
 from sirenctl.tui.services import Services
 
-# mode -> (screen class, title, key, binding id)
+# mode -> (screen class, title, key); the key binding's id is "nav.<mode>" (_nav_bindings)
 SCREENS: dict[str, tuple[type[Screen[Any]], str, str]] = {
     "dashboard": (DashboardScreen, "Dashboard", "d"),
     "assets": (AssetsScreen, "Assets", "a"),

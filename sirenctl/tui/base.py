@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from sirenctl.tui.errors import describe_error
+
+P = ParamSpec("P")
 
 if TYPE_CHECKING:
     from sirenctl.tui.services import Services
@@ -20,13 +22,13 @@ def report_worker_error(node: Any, event: Worker.StateChanged) -> None:
         node.notify(describe_error(event.worker.error), title="Error", severity="error", timeout=10)
 
 
-def deliver(node: Any, callback: Callable[..., Any], *args: Any) -> None:
-    """From a thread worker: run ``callback(*args)`` on the UI thread unless the worker was
-    cancelled (a newer request replaced it) or the app is closing."""
+def deliver(node: Any, callback: Callable[P, object], *args: P.args, **kwargs: P.kwargs) -> None:
+    """From a thread worker: run ``callback(*args, **kwargs)`` on the UI thread unless the worker
+    was cancelled (a newer request replaced it) or the app is closing."""
     worker = get_current_worker()
     if worker.is_cancelled or not node.is_attached:
         return
-    node.app.call_from_thread(callback, *args)
+    node.app.call_from_thread(callback, *args, **kwargs)
 
 
 class ServicesMixin:

@@ -85,7 +85,7 @@ class BenchScreen(SirenScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "Bench test"
-        self.app.bench_screen = self  # type: ignore[attr-defined]
+        self.app.bench_screen = self
         self.action_refresh()
         self.set_interval(0.5, self.tick)
 

@@ -2,7 +2,7 @@
 fresh read of the registry, every command audited, the result recorded.
 
 Live (non-bench) assets are never listed and :func:`prepare` refuses them: this screen cannot
-sound a live siren (DESIGN §5).
+sound a live siren (docs/development.md, "Safety").
 """
 
 from __future__ import annotations

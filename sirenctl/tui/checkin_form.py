@@ -1,5 +1,7 @@
 """Record a check-in at a siren: the work order's checklist, sound heard, measured level,
-notes. Problems found by the scheduling layer are shown next to their field."""
+notes. Recorded by the check-in service (sirenctl/services/checkin.py), the same as
+``sirenctl checkin``; problems it finds are shown next to their field. The save worker posts a
+typed message (Saved / Refused) back to the form."""
 
 from __future__ import annotations
 
@@ -9,11 +11,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
 from sirenctl.registry.errors import ValidationFailed
+from sirenctl.services.checkin import CheckIn, CheckInResult
 from sirenctl.tui.agenda_data import OrderRow
-from sirenctl.tui.base import SirenModal, deliver
+from sirenctl.tui.base import SirenModal
 from sirenctl.tui.format import local_time
 
 ANSWERS = [("pass", "pass"), ("fail", "fail")]
@@ -114,9 +118,7 @@ class CheckInForm(SirenModal):
         else:
             self.set_error(key, None)
 
-    def report(self) -> object:
-        from sirenctl.scheduling.results import CheckIn
-
+    def report(self) -> CheckIn:
         answers: dict[str, str] = {}
         for number in range(1, len(self.order.checklist) + 1):
             value = self.query_one(f"#check-{number}", Select).value
@@ -158,22 +160,45 @@ class CheckInForm(SirenModal):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    class Saved(Message):
+        """The check-in was recorded (posted by the save worker)."""
+
+        def __init__(self, result: CheckInResult) -> None:
+            super().__init__()
+            self.result = result
+
+    class Refused(Message):
+        """The answers were refused; nothing was recorded (posted by the save worker)."""
+
+        def __init__(self, problems: ValidationFailed) -> None:
+            super().__init__()
+            self.problems = problems
+
     @work(thread=True, exit_on_error=False, exclusive=True, group="checkin-save")
-    def save(self, report: object) -> None:
+    def save(self, report: CheckIn) -> None:
+        from sirenctl.services.checkin import check_in
+
         services = self.services
-        assert services.agenda is not None
         try:
-            outcome = services.agenda.check_in(
-                self.order.id,
+            result = check_in(
+                services.db,
+                services.actor,
+                self.order.tag,
                 report,
-                operator=services.operator,
+                work_order_id=self.order.id,
                 started_at=self.started_at,
                 now=services.now(),
             )
         except ValidationFailed as exc:
-            deliver(self, self.show_problems, exc)
+            self.post_message(self.Refused(exc))
             return
-        deliver(self, self.saved, outcome)
+        self.post_message(self.Saved(result))
+
+    def on_check_in_form_refused(self, message: Refused) -> None:
+        self.show_problems(message.problems)
+
+    def on_check_in_form_saved(self, message: Saved) -> None:
+        self.saved(message.result.outcome)
 
     def show_problems(self, exc: ValidationFailed) -> None:
         for problem in exc.problems:

@@ -84,11 +84,8 @@ class DrillService(OfficeService):
 
     def add(self, raw: dict[str, str]) -> tuple[int, list[int]]:
         """Record one event; returns its id and the drill work orders it completed."""
-        from sqlalchemy import select
-
-        from sirenctl.findings.drills import add_drill
-        from sirenctl.models.scheduling import WorkOrder
         from sirenctl.registry.fields import parse_date
+        from sirenctl.services.drills import NewDrill, record_drill
 
         problems: list[FieldProblem] = []
         if not raw.get("site"):
@@ -109,27 +106,16 @@ class DrillService(OfficeService):
         def text(key: str) -> str | None:
             return raw.get(key, "").strip() or None
 
-        with self.db.transaction() as session:
-            event = add_drill(
-                session,
-                operator=self.operator,
-                site=raw["site"],
-                held_on=held_on,
-                kind=raw.get("kind") or "evacuation_drill",
-                title=text("title"),
-                certificate_type=text("certificate_type"),
-                materials_note=text("materials_note"),
-                evacuation_minutes=minutes,
-                notes=text("notes"),
-                now=self.clock(),
-                **counts,
-            )
-            orders = list(
-                session.scalars(
-                    select(WorkOrder.id).where(
-                        WorkOrder.task == "drill",
-                        WorkOrder.outcome_note.startswith(f"drill #{event.id} "),
-                    )
-                )
-            )
-            return event.id, orders
+        new = NewDrill(
+            site=raw["site"],
+            held_on=held_on,
+            kind=raw.get("kind") or "evacuation_drill",
+            title=text("title"),
+            certificate_type=text("certificate_type"),
+            materials_note=text("materials_note"),
+            evacuation_minutes=minutes,
+            notes=text("notes"),
+            **counts,
+        )
+        done = record_drill(self.db, self.actor, new, now=self.clock())
+        return done.id, done.completed_orders

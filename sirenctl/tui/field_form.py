@@ -14,7 +14,7 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -32,7 +32,7 @@ class FormField:
     required: bool = False
 
 
-def form_bindings(prefix: str) -> list[Binding]:
+def form_bindings(prefix: str) -> list[BindingType]:
     return [
         Binding("ctrl+s", "save", "Save", id=f"{prefix}.save"),
         Binding("f2", "save", "Save", id=f"{prefix}.save_f2", show=False),

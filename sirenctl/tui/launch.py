@@ -14,8 +14,10 @@ from sirenctl.tui.services import Services
 def build_services(
     db: Database, operator: str, *, poll_interval: float = 5.0, **extras: Any
 ) -> Services:
+    from sirenctl.services import wiring
     from sirenctl.tui.devices import DeviceService
 
+    wiring.install()  # failed check-ins raise findings (sirenctl/services/wiring.py)
     services = Services(db, operator, poll_interval=poll_interval, extras=dict(extras))
     # Even without polling the terminals are listed, with their stored last known status
     # (from the daemon, `sirenctl poll` or an earlier session) and its age; p polls now.

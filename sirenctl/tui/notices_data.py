@@ -14,6 +14,8 @@ from typing import Any, Self
 
 from sirenctl.db import Database
 from sirenctl.registry.errors import FieldProblem, ValidationFailed
+from sirenctl.services.actor import Actor
+from sirenctl.services.operator import actor_for_operator
 from sirenctl.timeutil import Clock
 
 PREFIX_ENV = "SIRENCTL_NOTICE_PREFIX"  # the same variable as `sirenctl notice issue --prefix`
@@ -125,6 +127,11 @@ class OfficeService:
     def of(cls, services: Any) -> Self:
         return cls(services.db, services.operator, services.clock)
 
+    @property
+    def actor(self) -> Actor:
+        """The acting person the services are given (sirenctl/services/operator.py)."""
+        return actor_for_operator(self.operator)
+
     def today(self) -> date:
         """Today in the office's time zone."""
         from sirenctl.findings.localtime import local_date
@@ -174,7 +181,7 @@ class WorkflowService(OfficeService):
 
     def print_text(self, number: str, fmt: str = "md", lang: str = "zh") -> str:
         from sirenctl.findings.notices import get_notice
-        from sirenctl.findings.printing import print_notice
+        from sirenctl.reports.notice_print import print_notice
 
         with self.db.session() as session:
             return print_notice(get_notice(session, number), fmt=fmt, lang=lang, now=self.clock())
@@ -182,8 +189,8 @@ class WorkflowService(OfficeService):
     # ---- changing --------------------------------------------------------------------------
     def add_finding(self, raw: dict[str, str]) -> int:
         """Record a finding by hand (an inspection); returns its id."""
-        from sirenctl.findings.findings import add_finding
         from sirenctl.findings.localtime import parse_local_datetime
+        from sirenctl.services.findings import NewFinding, add_finding
 
         problems: list[FieldProblem] = []
         found_at = None
@@ -195,46 +202,38 @@ class WorkflowService(OfficeService):
         if problems:
             raise ValidationFailed(problems)
         attachments = [a.strip() for a in raw.get("attachments", "").split(",") if a.strip()]
-        with self.db.transaction() as session:
-            finding = add_finding(
-                session,
-                operator=self.operator,
-                description=raw.get("description", ""),
-                category=raw.get("category", ""),
-                severity=raw.get("severity", ""),
-                asset=raw.get("asset") or None,
-                site=raw.get("site") or None,
-                found_at=found_at,
-                found_by=raw.get("found_by", "").strip() or None,
-                attachments=attachments,
-                now=self.clock(),
-            )
-            return finding.id
+        new = NewFinding(
+            description=raw.get("description", ""),
+            category=raw.get("category", ""),
+            severity=raw.get("severity", ""),
+            asset=raw.get("asset") or None,
+            site=raw.get("site") or None,
+            found_at=found_at,
+            found_by=raw.get("found_by", "").strip() or None,
+            attachments=attachments,
+        )
+        return add_finding(self.db, self.actor, new, now=self.clock()).id
 
     def issue(self, findings: list[int], raw: dict[str, str]) -> str:
         """Issue a notice for open findings of one site; returns its number."""
-        from sirenctl.findings.notices import issue_notice
+        from sirenctl.services.notices import NewNotice, issue_notice
 
         problems: list[FieldProblem] = []
         deadline = _date(raw.get("deadline", ""), "deadline", problems)
         if problems:
             raise ValidationFailed(problems)
         assert deadline is not None
-        with self.db.transaction() as session:
-            notice = issue_notice(
-                session,
-                operator=self.operator,
-                findings=findings,
-                deadline=deadline,
-                responsible_unit=raw.get("responsible_unit", ""),
-                responsible_person=raw.get("responsible_person", ""),
-                responsible_phone=raw.get("responsible_phone", "").strip() or None,
-                required_action=raw.get("required_action", ""),
-                prefix=os.environ.get(PREFIX_ENV, "ZG"),
-                note=raw.get("note") or None,
-                now=self.clock(),
-            )
-            return notice.number
+        new = NewNotice(
+            findings=findings,
+            deadline=deadline,
+            responsible_unit=raw.get("responsible_unit", ""),
+            responsible_person=raw.get("responsible_person", ""),
+            responsible_phone=raw.get("responsible_phone", "").strip() or None,
+            required_action=raw.get("required_action", ""),
+            prefix=os.environ.get(PREFIX_ENV, "ZG"),
+            note=raw.get("note") or None,
+        )
+        return issue_notice(self.db, self.actor, new, now=self.clock()).number
 
     def edit(self, number: str, original: dict[str, str], raw: dict[str, str]) -> list[str]:
         """Apply the fields whose text changed (an extension, a new responsible party)."""
@@ -271,21 +270,15 @@ class WorkflowService(OfficeService):
 
         A passed re-check with ``close`` closes the notice at once. The service checks the
         transition against the stored status and changes nothing if it is not allowed."""
-        from sirenctl.findings.notices import close_notice, recheck, set_status
-        from sirenctl.findings.transitions import STATUS_ACTIONS
+        from sirenctl.findings.notices import get_notice
+        from sirenctl.services.notices import NoticeStep, advance_notice
 
-        target = {a: s for s, a in STATUS_ACTIONS.items()}
-        kwargs: dict[str, Any] = {"operator": self.operator, "note": note, "now": self.clock()}
-        with self.db.transaction() as session:
-            if action in target:
-                notice = set_status(session, number, target[action], **kwargs)
-            elif action in ("recheck_pass", "recheck_fail"):
-                passed = action == "recheck_pass"
-                notice = recheck(session, number, passed=passed, close=close and passed, **kwargs)
-            elif action == "close":
-                notice = close_notice(session, number, **kwargs)
-            else:
-                raise ValidationFailed(
-                    [FieldProblem("action", "is not a notice action", None, action)]
-                )
-            return _row(notice, self.clock())
+        try:
+            step = NoticeStep(action)
+        except ValueError:
+            raise ValidationFailed(
+                [FieldProblem("action", "is not a notice action", None, action)]
+            ) from None
+        advance_notice(self.db, self.actor, number, step, note=note, close=close, now=self.clock())
+        with self.db.session() as session:
+            return _row(get_notice(session, number), self.clock())

@@ -161,7 +161,8 @@ class NoticesScreen(SirenScreen):
 
     def show_rows(self, rows: list[NoticeRow]) -> None:
         table = self.query_one("#notices", DataTable)
-        keep = self.focus_number or (self.selected().number if self.selected() else None)
+        current = self.selected()
+        keep = self.focus_number or (current.number if current else None)
         self.focus_number = None
         self.rows = rows
         self.loaded = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.widgets import Input, Select
 
@@ -15,7 +15,7 @@ from sirenctl.tui.data import Page
 TYPING_PAUSE = 0.25  # seconds without a key press before a search runs
 
 
-def paging_bindings(prefix: str) -> list[Binding]:
+def paging_bindings(prefix: str) -> list[BindingType]:
     return [
         Binding("slash", "focus_search", "Search", id=f"{prefix}.search"),
         Binding("r", "refresh", "Refresh", id=f"{prefix}.refresh"),

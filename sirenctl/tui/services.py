@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sirenctl.db import Database
+from sirenctl.services.actor import Actor
+from sirenctl.services.operator import actor_for_operator
 from sirenctl.timeutil import Clock, utcnow
 from sirenctl.tui.data import RegistryService
 
@@ -39,6 +41,11 @@ class Services:
 
     def now(self) -> datetime:
         return self.clock()
+
+    @property
+    def actor(self) -> Actor:
+        """The acting person the services are given (sirenctl/services/operator.py)."""
+        return actor_for_operator(self.operator)
 
     def timer(self) -> Any:
         """The device/timing clock (real time unless a test or the demo injected one)."""

@@ -31,7 +31,13 @@ async def test_command_goes_ahead_of_queued_polls(make_sim, clock) -> None:
     )
     async with Fleet(sim.endpoints, clock=clock) as fleet:
         sweep = asyncio.create_task(fleet.poll_all())
-        await asyncio.sleep(0.01)  # the first poll is on the wire, five are queued
+        # Wait (by state, not by time) until the first poll is on the wire and five are queued.
+        for _ in range(100_000):
+            links = list(fleet.pool.links.values())
+            if links and links[0].queued == 5:
+                break
+            await asyncio.sleep(0)
+        assert links and links[0].queued == 5, "the sweep never queued five polls"
         await fleet.driver("R6").sound(
             SoundRequest(AIR_RAID, 1), Permit.for_bench("R6", now=clock.now())
         )

@@ -1,4 +1,4 @@
-"""Programme playback against DESIGN.md section 2 timings, on a manual (instant) clock."""
+"""Programme playback against the timings in docs/scheduling.md (Signals), on a manual (instant) clock."""
 
 from __future__ import annotations
 

@@ -107,3 +107,36 @@ def test_failed_check_in_names_the_failed_items(fdb) -> None:
         assert "no rust or damage on rotor and housing: no" in finding.description
         assert "QR label present and readable: no" in finding.description
         assert s.scalar(select(Asset.status).where(Asset.tag == "HC-C01")) == "in_service"
+
+
+def _finding_of_failed_check(fdb, tag: str, report: CheckIn, campaign: str) -> tuple[str, str]:
+    with fdb.transaction() as s:
+        order = _order(s, tag, "manual_check", campaign)
+        check_in(s, get_asset(s, tag), report, operator="李师傅", work_order=order, now=NOW)
+    with fdb.session() as s:
+        finding = s.scalars(select(Finding)).one()
+        assert campaign in finding.description  # named for people, not read by the classifier
+        return finding.category, finding.severity
+
+
+def test_campaign_key_does_not_classify_a_failed_check(fdb) -> None:
+    """Notes "paint" on a hand-crank check: not mounting/critical because the campaign key
+    ``cn-handcrank-monthly-check`` contains "crank"."""
+    report = CheckIn(passed=False, notes="paint")
+    assert _finding_of_failed_check(fdb, "HC-C01", report, "cn-handcrank-monthly-check") == (
+        "other",
+        "major",
+    )
+
+
+def test_asset_tag_does_not_classify_a_failed_check(fdb) -> None:
+    """A tag like ``AC-03`` must not read as mains power (the pattern ``\\bac\\b``)."""
+    from sirenctl.registry.assets import add_asset
+
+    with fdb.transaction() as s:
+        add_asset(s, {"tag": "AC-03", "site": "C01", "kind": "hand_crank"}, operator="seed")
+    report = CheckIn(passed=False, notes="rotor rusted")
+    assert _finding_of_failed_check(fdb, "AC-03", report, "cn-siren-monthly-check") == (
+        "corrosion",
+        "major",
+    )

@@ -323,17 +323,24 @@ def test_a_second_close_waits_for_the_first_and_is_refused(fdb) -> None:
     """While one transaction closes the notice, another close blocks on its lock, then sees the
     notice closed (a check-then-act without the lock would close it twice)."""
     import threading
-    import time
 
     number = _issue(fdb, _finding(fdb))
     for action in ("submit", "recheck_pass"):
         with fdb.transaction() as s:
             apply_action(s, number, action, operator="o", now=NOW)
+    from sqlalchemy import event
+
     outcome: list[str] = []
-    started = threading.Event()
+    waiting = threading.Event()  # the second close has asked for the lock the first one holds
+
+    def on_statement(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        locking = statement.startswith("BEGIN IMMEDIATE") or "FOR UPDATE" in statement
+        if locking and threading.current_thread().name == "second-close":
+            waiting.set()
+
+    event.listen(fdb.engine, "before_cursor_execute", on_statement)
 
     def second_close() -> None:
-        started.set()
         try:
             with fdb.transaction() as s:
                 close_notice(s, number, operator="second", now=NOW)
@@ -343,12 +350,12 @@ def test_a_second_close_waits_for_the_first_and_is_refused(fdb) -> None:
 
     with fdb.transaction() as s:
         close_notice(s, number, operator="first", now=NOW)
-        thread = threading.Thread(target=second_close)
+        thread = threading.Thread(target=second_close, name="second-close")
         thread.start()
-        started.wait()
-        time.sleep(0.3)  # let the second transaction reach the lock held by this one
-        assert outcome == []  # it is waiting, not done
-    thread.join(timeout=30)
+        assert waiting.wait(timeout=60), "the second close never asked for the lock"
+        assert outcome == []  # it is waiting on this transaction's lock, not done
+    thread.join(timeout=60)
+    event.remove(fdb.engine, "before_cursor_execute", on_statement)
     assert outcome == ["refused"]
     with fdb.session() as s:
         events = get_notice(s, number).events

@@ -1,4 +1,4 @@
-"""Signals and programme timelines, checked against DESIGN.md section 2 to the second."""
+"""Signals and programme timelines, checked against docs/scheduling.md (Signals) to the second."""
 
 from __future__ import annotations
 

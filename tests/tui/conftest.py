@@ -57,10 +57,32 @@ def services(demo_db: object) -> object:
     return services
 
 
+@pytest.fixture(autouse=True)
+def _steady_cursors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text cursors do not blink in tests: a blink is a 0.5 s wall-clock timer, so on a busy
+    machine a snapshot caught the cursor cell on or off ("differs only in colour")."""
+    from textual.widgets import Input, TextArea
+
+    for widget in (Input, TextArea):
+        monkeypatch.setattr(widget.cursor_blink, "_default", False)
+
+
 def make_app(services: object, **kwargs: object) -> object:
+    """The app, recording every notification it shows in ``app.notified`` (a toast on screen
+    expires after wall-clock seconds, which a busy machine can spend before the assertion)."""
     from sirenctl.tui.app import SirenApp
 
-    return SirenApp(services, **kwargs)  # type: ignore[arg-type]
+    app = SirenApp(services, **kwargs)  # type: ignore[arg-type]
+    notified: list[tuple[str, str]] = []
+    show = app.notify
+
+    def notify(message: str, *args: object, **kwargs: object) -> None:
+        notified.append((str(message), str(kwargs.get("severity", "information"))))
+        show(message, *args, **kwargs)  # type: ignore[arg-type]
+
+    app.notify = notify  # type: ignore[method-assign]
+    app.notified = notified  # type: ignore[attr-defined]
+    return app
 
 
 async def settle(pilot: object) -> None:
@@ -85,7 +107,7 @@ def text_of(widget: object, width: int = 200) -> str:
     return console.export_text()
 
 
-async def wait_until(pilot: object, condition: object, timeout: float = 10.0) -> None:
+async def wait_until(pilot: object, condition: object, timeout: float = 60.0) -> None:
     """Pause until ``condition()`` holds (real I/O with simulators takes real time)."""
     import time
 

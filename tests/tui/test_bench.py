@@ -99,6 +99,10 @@ async def test_unit_no_longer_bench_is_refused_and_audited(services, demo_db) ->
         await pilot.press("s")
         await settle(pilot)
         assert not app.screen.query("#confirm")
+        # The technician is told why, as an error (not "unexpected error (TypeError ...)").
+        shown = app.notified
+        assert [s for m, s in shown if m.startswith("refused: ")] == ["error"], shown
+        assert not [m for m, _ in shown if "unexpected error" in m], shown
     refused = events(demo_db, "command.sound")
     assert [(e.outcome, e.object_ref) for e in refused] == [("refused", "BENCH-01")]
     assert "live siren" in refused[0].message
@@ -133,13 +137,13 @@ async def test_f9_and_quitting_both_stop_the_unit(services, demo_db) -> None:  #
             await wait_until(pilot, lambda: events(demo_db, "command.cancel"))
             await pilot.press("b")
             assert not controller.sounding()
-            assert "STOPPED" in text_of(app.screen.query_one("#progress"))
+            # The progress line is redrawn by the screen's 0.5 s tick: wait for the state.
+            await wait_until(pilot, lambda: "STOPPED" in text_of(app.screen.query_one("#progress")))
             await start_noon_programme(pilot, demo_db)  # again, then quit while it plays
             assert controller.sounding()
-        for _ in range(100):  # the app is gone: wait on the event loop itself
-            if len(events(demo_db, "command.cancel")) == 2:
-                break
-            await asyncio.sleep(0.02)
+        deadline = time.monotonic() + 60  # the app is gone: wait on the event loop itself
+        while len(events(demo_db, "command.cancel")) < 2 and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)  # a poll interval, not a race: the condition decides
         assert not controller.sounding()
         assert [c.code for c in controller.stats.commands] == [1, 0, 1, 0]
     assert {e.outcome for e in events(demo_db, "command.cancel")} == {"ok"}

@@ -14,7 +14,7 @@ async def test_database_error_is_a_notification_not_a_traceback(tmp_path: Path) 
     app = make_app(Services(db, "tech-li", clock=fixed_clock), mode="assets")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
-        messages = [n.message for n in app._notifications]
+        messages = [message for message, _severity in app.notified]
         assert any(
             "database error" in m and "no such table" in m and "retry" in m for m in messages
         ), messages

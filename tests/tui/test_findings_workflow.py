@@ -27,7 +27,7 @@ def fill(app, **values: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def messages(app) -> list[str]:  # type: ignore[no-untyped-def]
-    return [n.message for n in app._notifications]
+    return [message for message, _severity in app.notified]
 
 
 async def press(pilot, *keys: str) -> None:  # type: ignore[no-untyped-def]

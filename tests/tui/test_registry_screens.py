@@ -159,6 +159,7 @@ async def test_navigation_help_and_theme(services) -> None:  # type: ignore[no-u
         await pilot.press("u")
         assert app.current_mode == "audit"
         await pilot.press("question_mark")
+        await settle(pilot)  # the help screen is pushed after the key is handled
         text = static_text(app, "#help-keys")
         assert "nav.assets" in text and "assets.retire" in text and "form.save_f2" in text
         await pilot.press("escape")

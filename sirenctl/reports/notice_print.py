@@ -1,4 +1,6 @@
-"""A printable rectification notice (Markdown or HTML), in Chinese or English."""
+"""A printable rectification notice (Markdown or HTML), in Chinese or English.
+
+(In reports, not findings: it is rendered with the report's document model and labels.)"""
 
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ def notice_document(notice: RectificationNotice, *, lang: str, now: datetime) ->
     ]
     overdue = days_overdue(notice, now)
     if overdue:
-        pairs.append((t("notice.overdue"), overdue))
+        pairs.append((t("notice.overdue"), str(overdue)))
     findings = Table(
         [
             t("col.id"),

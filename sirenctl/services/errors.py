@@ -1,0 +1,96 @@
+"""ONE translation of domain errors, used by the CLI (exit code + stderr) and the TUI
+(a notification): :func:`describe` says what went wrong, what kind of problem it is, and
+what to do. Callers add nothing but presentation (sirenctl/cli/errors.py, sirenctl/tui/errors.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ProblemKind(StrEnum):
+    """What kind of problem; the CLI maps each to one documented exit code."""
+
+    INVALID_INPUT = "invalid_input"  # bad data, named field/line; nothing was written
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"  # exists already, changed meanwhile, not allowed in this state
+    SCHEMA = "schema"  # database made by a newer sirenctl
+    REFUSED = "refused"  # refused for safety
+    UNREACHABLE = "unreachable"  # a device did not answer
+    DEVICE_FAULT = "device_fault"  # a device answered but did not do it
+    DATABASE = "database"  # the database failed or is locked
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: ProblemKind
+    message: str  # one line, for stderr or a notification
+    details: list[str] = field(default_factory=list)  # one line per field problem
+    hint: str = ""  # what a technician can do about it (the TUI appends it)
+
+
+_DEVICE_KINDS = {
+    "timeout": ProblemKind.UNREACHABLE,
+    "no_response": ProblemKind.UNREACHABLE,
+    "bad_frame": ProblemKind.UNREACHABLE,
+    "comm_error": ProblemKind.UNREACHABLE,
+    "refused_for_safety": ProblemKind.REFUSED,
+    "failed_to_sound": ProblemKind.DEVICE_FAULT,
+}
+_DEVICE_HINTS = {
+    ProblemKind.UNREACHABLE: "check the controller's power and cable/network, then retry",
+    ProblemKind.DEVICE_FAULT: "the controller did not confirm the command: inspect it on site",
+}
+
+
+def describe(exc: BaseException) -> Problem | None:
+    """The problem ``exc`` stands for, or None for an unexpected error (a bug: report it)."""
+    # Imported only when something failed: cron's idle run-due must not pay for the ORM.
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+    from sirenctl.db import SchemaError
+    from sirenctl.devices import EndpointProblem, NotABenchUnit
+    from sirenctl.registry.errors import Conflict, NotFound, ValidationFailed
+
+    if isinstance(exc, ValidationFailed):
+        count = len(exc.problems)
+        return Problem(
+            ProblemKind.INVALID_INPUT,
+            f"{count} problem{'s' if count != 1 else ''} found; nothing was changed",
+            [str(p) for p in exc.problems],
+            "fix the marked fields and save again",
+        )
+    if isinstance(exc, NotFound):
+        return Problem(
+            ProblemKind.NOT_FOUND, str(exc), hint="refresh the list (it may have changed)"
+        )
+    if isinstance(exc, Conflict):
+        return Problem(ProblemKind.CONFLICT, str(exc))
+    if isinstance(exc, EndpointProblem):
+        return Problem(
+            ProblemKind.INVALID_INPUT, str(exc), hint="fix the asset's controller settings"
+        )
+    if isinstance(exc, NotABenchUnit):
+        return Problem(ProblemKind.REFUSED, f"refused: {exc}")
+    if isinstance(exc, SchemaError):
+        return Problem(ProblemKind.SCHEMA, str(exc))
+    if isinstance(exc, OperationalError):
+        return Problem(
+            ProblemKind.DATABASE,
+            f"database error: {exc.orig}",
+            hint="check that the database file is reachable and not locked by another program, "
+            "then retry",
+        )
+    if isinstance(exc, SQLAlchemyError):
+        return Problem(
+            ProblemKind.DATABASE,
+            f"database error: {exc}",
+            hint="retry, or check the database with `sirenctl init`",
+        )
+    device_kind = getattr(exc, "kind", None)  # sirenctl.drivers.errors.DriverError.kind
+    if isinstance(device_kind, str):
+        kind = _DEVICE_KINDS.get(device_kind, ProblemKind.DEVICE_FAULT)
+        message = f"refused for safety: {exc}" if kind is ProblemKind.REFUSED else str(exc)
+        return Problem(kind, message, hint=_DEVICE_HINTS.get(kind, ""))
+    return None
