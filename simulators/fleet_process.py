@@ -17,7 +17,7 @@ import signal
 import sys
 from typing import Any
 
-from .faults import parse_fault_spec
+from .faults import Faults, parse_fault_spec
 from .fleet import SimFleet, SimSpec
 
 
@@ -45,7 +45,7 @@ async def main(argv: list[str] | None = None) -> None:
     quiet_pymodbus_logs()
     faults = parse_fault_spec(args.faults) if args.faults else {}
     specs = [
-        SimSpec(name, kind=args.kind, **({"faults": faults[name]} if name in faults else {}))
+        SimSpec(name, kind=args.kind, faults=faults.get(name) or Faults())
         for name in (f"{args.prefix}{i:05d}" for i in range(args.count))
     ]
     loop = asyncio.get_running_loop()

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sirenctl.scheduling.holiday_calendar import (
+from sirenctl.scheduling.holiday_types import (
     HOLIDAY,
     PROVISIONAL,
     WORKDAY,

@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy.orm import Session
 
@@ -42,6 +42,9 @@ from sirenctl.scheduling.outcomes import Outcome, Verdict, classify, done, progr
 from sirenctl.scheduling.policy import RENEW_EVERY_S, WARM_UP_AT_ONCE, prepare_ahead
 from sirenctl.scheduling.prepare import Job, prepare_jobs
 from sirenctl.scheduling.settle import Finished, OrderOutcome, apply
+
+if TYPE_CHECKING:
+    from sirenctl.drivers.base import SirenDriver
 
 S = WorkOrderStatus
 FLUSH_EVERY_S = 1.0
@@ -330,7 +333,7 @@ class Executor:
         guarded = Guarded(driver, lambda: job.wo_id in self.owned)
         try:
             result = await play_programme(
-                guarded,
+                cast("SirenDriver", guarded),  # Guarded stands in for the driver it wraps
                 job.steps,
                 job.permit,
                 self.clock,
