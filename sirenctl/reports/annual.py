@@ -32,6 +32,11 @@ from sirenctl.reports.asset_sections import (
 from sirenctl.reports.coverage import DENSE_TARGET_DBC
 from sirenctl.reports.facts import OrderFact, load_order_facts
 from sirenctl.reports.model import AnnualReport, Period, Section, year_period
+from sirenctl.reports.works_sections import (
+    hand_crank_communities,
+    outreach_section,
+    works_section,
+)
 
 __all__ = ["AnnualReport", "Section", "compute_report"]
 
@@ -73,15 +78,22 @@ def compute_report(
         assets = [AssetAsOf(a, status[a.id]) for a in assets]  # type: ignore[misc]
         faulty = faulty_asset_ids(session, at=period.end)
     report = AnnualReport(year, period.now, timezone, target_dbc)
+    communities = communities_section(session, assets, faulty, target_dbc)
+    communities.add(hand_crank_communities(assets))
     for section in (
         assets_section(assets, faulty),
-        communities_section(session, assets, faulty, target_dbc),
+        communities,
         trials_section(orders, period, timezone),
         serviceability_section(session, assets, faulty, period, zone),
         checks_section(orders, timezone),
         findings_section(session, period),
         notices_section(session, year, period),
         drills_section(session, year),
+        works_section(session, year, period),
+        outreach_section(session, year),
     ):
         report.sections[section.key] = section
+    from sirenctl.reports.map_data import collect_map
+
+    report.map = collect_map(session, target_dbc=target_dbc, faulty=faulty)
     return report

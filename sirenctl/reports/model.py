@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sirenctl.reports.figures import Figure
@@ -41,6 +42,7 @@ class AnnualReport:
     timezone: str
     target_dbc: float
     sections: dict[str, Section] = field(default_factory=dict)
+    map: Any = None  # sirenctl.reports.map_data.MapData, drawn in the HTML report
 
     def figure(self, key: str) -> Figure:
         section = self.sections[key.split(".", 1)[0]]
