@@ -167,27 +167,23 @@ def _work_orders(session: Session, now: datetime) -> list[tuple[WorkOrder, Asset
 
 def seed_work(session: Session, now: datetime, history: History) -> None:
     """Check-ins and results of every work order due before now, with the demo's failures."""
-    year = now.astimezone(ZONE).year
     failing = {(y, tag, m): (n, a) for y, tag, m, n, a in FAILED_CHECKS}
     orders = _work_orders(session, now)
-    # the current year's overdue check: HC-C09's latest check whose window and grace are over
+    # the overdue check: HC-C09's latest check whose window and grace are over (early in a
+    # year it may fall in December of the year before)
     closed = [
         wo
         for wo, a in orders
         if a.tag == "HC-C09"
         and wo.task == "manual_check"
         and wo.window_end_at + timedelta(days=1) < now
-        and wo.due_at.astimezone(ZONE).year == year
     ]
     skip = {closed[-1].id} if closed else set()
     # the current year's failed check at HC-C04: a month old at least, its notice now overdue
     old = [
         wo
         for wo, a in orders
-        if a.tag == "HC-C04"
-        and wo.task == "manual_check"
-        and wo.due_at < now - timedelta(days=40)
-        and wo.due_at.astimezone(ZONE).year == year
+        if a.tag == "HC-C04" and wo.task == "manual_check" and wo.due_at < now - timedelta(days=40)
     ]
     overdue_source = old[-1].id if old else None
     for wo, asset in orders:

@@ -171,8 +171,7 @@ def record_inspection(
     works = get_works(session, works_code)
     if kind != InspectionKind.SAFETY and works.status == WorksStatus.IN_USE:
         raise Conflict(
-            f"work {works.code} is already in use (completed {works.completed_on}); "
-            "only a safety inspection can be recorded on it"
+            f"work {works.code} is already in use: only a safety inspection can be recorded on it"
         )
     if activity_id is not None and session.get(SafetyActivity, activity_id) is None:
         raise NotFound(f"no safety activity #{activity_id} (see `sirenctl works activities`)")
