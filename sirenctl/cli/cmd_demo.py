@@ -33,7 +33,12 @@ def demo(app: AppContext, reset: bool) -> None:
     from sqlalchemy.engine import make_url
 
     from sirenctl.config import data_dir, demo_db_url
-    from sirenctl.registry.demo import demo_is_seeded, seed_demo
+    from sirenctl.registry.demo import (
+        demo_is_seeded,
+        pick_demo_base_port,
+        save_demo_base_port,
+        seed_demo,
+    )
 
     url = app.db_url if app.db_option else demo_db_url()
     if reset:
@@ -45,7 +50,9 @@ def demo(app: AppContext, reset: bool) -> None:
     db = app.open_db(url)
     with db.transaction() as session:
         if not demo_is_seeded(session):
-            seed_demo(session, operator=app.operator, data_dir=data_dir())
+            base_port = pick_demo_base_port()  # free now, per user (sirenctl/registry/demo.py)
+            seed_demo(session, operator=app.operator, data_dir=data_dir(), base_port=base_port)
+            save_demo_base_port(data_dir(), base_port)
             history = _seed_history(session, app.operator)
             info(
                 f"seeded the demo county: 2025 and this year so far ({history.checkins} "
