@@ -38,7 +38,11 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "sirenctl.cli.cmd_works:works",
         "Civil air-defence works (人防工程): add, list, inspect, activities.",
     ),
-    "outreach": ("sirenctl.cli.cmd_outreach:outreach", "Outreach events (宣传活动): add, list."),
+    "outreach": ("sirenctl.cli.cmd_outreach:outreach", "Outreach events (宣传活动): add."),
+    "ledger": (
+        "sirenctl.cli.cmd_ledger:ledger",
+        "Asset and inspection ledgers (台账) as Excel: export, import.",
+    ),
     "poll": ("sirenctl.cli.cmd_poll:poll", "Read the status of networked terminals (silent)."),
     "bench": (
         "sirenctl.cli.cmd_bench:bench",
