@@ -48,9 +48,10 @@ def map_command(app: AppContext, fmt: str, out: Path | None, lang: str, target_d
 
     with app.db.session() as session:
         data = collect_map(session, target_dbc=target_dbc)
-    text = {
-        "geojson": to_geojson,
-        "kml": lambda d: to_kml(d, lang),
-        "html": lambda d: to_html_page(d, lang),
-    }[fmt](data)
+    if fmt == "geojson":
+        text = to_geojson(data)
+    elif fmt == "kml":
+        text = to_kml(data, lang)
+    else:
+        text = to_html_page(data, lang)
     write_output(text, out)

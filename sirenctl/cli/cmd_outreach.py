@@ -48,6 +48,7 @@ def outreach() -> None:
 @pass_app
 def outreach_add(
     app: AppContext,
+    /,
     held_on: date,
     materials: str,
     as_json: bool,

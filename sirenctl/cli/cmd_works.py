@@ -46,7 +46,7 @@ def works() -> None:
 @click.option("--started", "started_on", type=DATE, help="Construction start date.")
 @json_option
 @pass_app
-def works_add(app: AppContext, as_json: bool, **values: Any) -> None:
+def works_add(app: AppContext, /, as_json: bool, **values: Any) -> None:
     """Register a work.
 
     \b
@@ -103,7 +103,7 @@ def works_list(app: AppContext, site: str | None, status: str | None, as_json: b
 @json_option
 @pass_app
 def works_inspect(
-    app: AppContext, code: str, inspected_at: datetime | None, as_json: bool, **kwargs: Any
+    app: AppContext, /, code: str, inspected_at: datetime | None, as_json: bool, **kwargs: Any
 ) -> None:
     """Record an inspection of a work; a passed completion acceptance puts it in use.
 
@@ -170,7 +170,7 @@ def works_problem(
 @click.option("--notes")
 @json_option
 @pass_app
-def works_activity(app: AppContext, held_on: date, as_json: bool, **kwargs: Any) -> None:
+def works_activity(app: AppContext, /, held_on: date, as_json: bool, **kwargs: Any) -> None:
     """Record a safety meeting, fire drill or full-coverage inspection.
 
     \b

@@ -203,7 +203,8 @@ def seed_work(session: Session, now: datetime, history: History) -> None:
             history.results += 1
             if not passed:
                 finding = _latest_finding(session, asset.id)
-                at = wo.finished_at + timedelta(days=1)  # type: ignore[operator]
+                assert wo.finished_at is not None
+                at = wo.finished_at + timedelta(days=1)
                 number = _notice(
                     session,
                     finding,
