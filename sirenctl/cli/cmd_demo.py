@@ -59,6 +59,13 @@ def demo(app: AppContext, reset: bool) -> None:
                 f"check-ins, {history.results} scheduled results, {len(history.notices)} "
                 "rectification notices), planned to the end of next year"
             )
+            if history.overdue_check:
+                info(
+                    f"this year: check {history.overdue_check} overdue, notice "
+                    f"{history.overdue_notice} overdue, notice {history.open_notice} open, "
+                    f"terminal {history.faulty_terminal} faulty, "
+                    f"{len(history.due_this_week)} work order(s) due this week"
+                )
     if sys.stdin.isatty() and sys.stdout.isatty():
         from sirenctl.tui.launch import run_demo  # imports Textual: only on a terminal
 

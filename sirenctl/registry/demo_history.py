@@ -13,60 +13,33 @@ one overdue, terminal T03 faulty, and work due this week (a re-check order for H
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sirenctl.config import DEFAULT_TIMEZONE
 from sirenctl.findings.findings import add_finding
-from sirenctl.findings.notices import apply_action, issue_notice, recheck
+from sirenctl.findings.notices import apply_action
 from sirenctl.models import Asset
 from sirenctl.models.findings import Finding
 from sirenctl.models.scheduling import ResultOutcome, WorkOrder, WorkOrderStatus
-from sirenctl.registry import demo_outreach as out
-from sirenctl.registry import demo_works as dw
-from sirenctl.registry.outreach import add_outreach
-from sirenctl.registry.works import add_activity, add_works, add_works_finding, record_inspection
-from sirenctl.scheduling.results import SCHEDULER, CheckIn, ResultData, check_in, record_result
-
-HISTORY_YEAR = 2025
-DRILL_CAMPAIGN = "cn-community-drill-monthly"  # per asset; the office drills one community a month
-RECHECK_CAMPAIGN = "demo-recheck-hc-c07"
-ZONE = ZoneInfo(DEFAULT_TIMEZONE)
-TECHNICIAN = "刘师傅"
-INSPECTOR = "国动办工程科 陈工"
-OFFICE = "国动办 张主任"
-
-# (year, tag, month, answer number that fails, answer) of the demo's failed check-ins
-FAILED_CHECKS: tuple[tuple[int, str, int, str, str], ...] = (
-    (HISTORY_YEAR, "HC-C07", 4, "3", "fail"),
-    (HISTORY_YEAR, "HC-C13", 7, "2", "fail"),
-    (HISTORY_YEAR, "HC-C10", 10, "5", "no"),
+from sirenctl.registry.demo_clock import (
+    DRILL_CAMPAIGN,
+    FAILED_CHECKS,
+    FAILED_TRIAL_2025,
+    HISTORY_YEAR,
+    OFFICE,
+    RECHECK_CAMPAIGN,
+    TECHNICIAN,
+    ZONE,
+    History,
+    issue_demo_notice,
+    local,
+    rectify,
 )
-FAILED_TRIAL_2025 = "T05"
-
-
-@dataclass
-class History:
-    """What was seeded (shown by ``sirenctl demo``)."""
-
-    checkins: int = 0
-    results: int = 0
-    notices: list[str] = field(default_factory=list)
-    overdue_check: str | None = None
-    open_notice: str | None = None
-    overdue_notice: str | None = None
-    faulty_terminal: str | None = None
-    due_this_week: list[int] = field(default_factory=list)
-
-
-def local(day: date, hh: int = 9, mm: int = 0) -> datetime:
-    """A local wall-clock time of the demo county, in UTC (the demo clock)."""
-    return datetime.combine(day, time(hh, mm), ZONE).astimezone(UTC)
+from sirenctl.registry.demo_records import seed_outreach, seed_works
+from sirenctl.scheduling.results import SCHEDULER, CheckIn, ResultData, check_in, record_result
 
 
 def demo_library() -> Any:
@@ -87,41 +60,6 @@ def plan_demo(session: Session, *, operator: str, now: datetime) -> int:
     return plan_campaigns(
         session, demo_library(), start, end, operator=operator, now=start
     ).added_count
-
-
-def _close_notice(session: Session, number: str, issued: datetime, now: datetime) -> None:
-    """Rectified: work started, submitted, re-checked and closed, each on its own day."""
-    steps = [(3, "start"), (9, "submit")]
-    for days, action in steps:
-        at = min(issued + timedelta(days=days), now)
-        apply_action(session, number, action, operator=OFFICE, now=at)
-    at = min(issued + timedelta(days=12), now)
-    recheck(session, number, passed=True, close=True, operator=OFFICE, note="复查合格", now=at)
-
-
-def _notice(
-    session: Session,
-    finding: Finding,
-    *,
-    at: datetime,
-    days: int,
-    unit: str,
-    person: str,
-    action: str,
-) -> str:
-    issued_on = at.astimezone(ZONE).date()
-    notice = issue_notice(
-        session,
-        operator=OFFICE,
-        findings=[finding.id],
-        deadline=issued_on + timedelta(days=days),
-        responsible_unit=unit,
-        responsible_person=person,
-        required_action=action,
-        issued_on=issued_on,
-        now=at,
-    )
-    return notice.number
 
 
 def _scheduled_result(session: Session, order: WorkOrder, asset: Asset, passed: bool) -> None:
@@ -205,7 +143,7 @@ def seed_work(session: Session, now: datetime, history: History) -> None:
                 finding = _latest_finding(session, asset.id)
                 assert wo.finished_at is not None
                 at = wo.finished_at + timedelta(days=1)
-                number = _notice(
+                number = issue_demo_notice(
                     session,
                     finding,
                     at=at,
@@ -214,7 +152,7 @@ def seed_work(session: Session, now: datetime, history: History) -> None:
                     person="徐强",
                     action="检修电机和转子，恢复后试鸣",
                 )
-                _close_notice(session, number, at, now)
+                rectify(session, number, at, now)
                 history.notices.append(number)
             continue
         # a technician at the siren: on the due day, mid-morning, in community order
@@ -238,7 +176,7 @@ def seed_work(session: Session, now: datetime, history: History) -> None:
         finding = _latest_finding(session, asset.id)
         issued = at + timedelta(days=1)
         site = asset.site
-        number = _notice(
+        number = issue_demo_notice(
             session,
             finding,
             at=issued,
@@ -251,7 +189,7 @@ def seed_work(session: Session, now: datetime, history: History) -> None:
         if wo.id == overdue_source:
             history.overdue_notice = number  # deadline passed, not rectified
         else:
-            _close_notice(session, number, issued, now)
+            rectify(session, number, issued, now)
 
 
 def _latest_finding(session: Session, asset_id: int) -> Finding:
@@ -277,7 +215,7 @@ def seed_faulty_terminal(session: Session, now: datetime, history: History) -> N
         now=at,
     )
     issued = now - timedelta(days=1)
-    number = _notice(
+    number = issue_demo_notice(
         session,
         finding,
         at=issued,
@@ -289,255 +227,6 @@ def seed_faulty_terminal(session: Session, now: datetime, history: History) -> N
     apply_action(session, number, "start", operator=OFFICE, now=issued + timedelta(hours=2))
     history.faulty_terminal, history.open_notice = "T03", number
     history.notices.append(number)
-
-
-def seed_works(session: Session, now: datetime, history: History) -> None:
-    for code, name, site, wtype, started in dw.DEMO_WORKS:
-        add_works(
-            session,
-            {
-                "code": code,
-                "name": name,
-                "site": site,
-                "works_type": wtype,
-                "status": "in_use" if code in dw.IN_USE_BEFORE else "under_construction",
-                "address": f"安宁县{name.removesuffix('人防地下室').removesuffix('人防工程')}",
-                "responsible_unit": f"{name[:4]}建设单位" if started else "国动办工程科",
-                "responsible_person": "项目负责人",
-                "started_on": started,
-            },
-            operator=OFFICE,
-            now=local(date(2024, 1, 2)),
-        )
-    for code, main_on, _done in dw.COMPLETED_2025:
-        at = local(main_on, 10)
-        record_inspection(
-            session,
-            code,
-            kind="main_structure",
-            passed=True,
-            operator=OFFICE,
-            inspector=INSPECTOR,
-            inspected_at=at,
-            now=at,
-        )
-    stage_works = list(dw.STAGES_2025.items())
-    for i, (code, count) in enumerate(stage_works):
-        for k in range(count):
-            day = date(HISTORY_YEAR, 2 + (k * 3 + i) % 10, 5 + 2 * i)
-            at = local(day, 10)
-            record_inspection(
-                session,
-                code,
-                kind="stage",
-                passed=True,
-                operator=OFFICE,
-                inspector=INSPECTOR,
-                inspected_at=at,
-                now=at,
-                notes="节点验收合格",
-            )
-    for code, day in dw.MAIN_STRUCTURE_2025:
-        at = local(day, 10)
-        record_inspection(
-            session,
-            code,
-            kind="main_structure",
-            passed=True,
-            operator=OFFICE,
-            inspector=INSPECTOR,
-            inspected_at=at,
-            now=at,
-        )
-    for kind, day, title, venue, people in dw.SAFETY_ACTIVITIES_2025:
-        activity = add_activity(
-            session,
-            kind=kind,
-            held_on=day,
-            title=title,
-            venue=venue,
-            participants=people,
-            operator=OFFICE,
-            now=local(day, 17),
-        )
-        if kind == "full_inspection":
-            _full_inspection(session, activity.id, day, now, history)
-    for code, _main, done in dw.COMPLETED_2025:
-        at = local(done, 10)
-        record_inspection(
-            session,
-            code,
-            kind="completion",
-            passed=True,
-            operator=OFFICE,
-            inspector=INSPECTOR,
-            inspected_at=at,
-            now=at,
-            notes="竣工验收合格",
-        )
-    _works_this_year(session, now)
-
-
-def _full_inspection(
-    session: Session, activity_id: int, day: date, now: datetime, history: History
-) -> None:
-    problems = {p[0]: p for p in dw.WORKS_PROBLEMS_2025}
-    for n, (code, *_rest) in enumerate(dw.DEMO_WORKS):
-        at = local(day + timedelta(days=n // 5), 9 + n % 5)
-        problem = problems.get(code)
-        insp = record_inspection(
-            session,
-            code,
-            kind="safety",
-            passed=problem is None,
-            operator=OFFICE,
-            inspector=INSPECTOR,
-            inspected_at=at,
-            activity_id=activity_id,
-            now=at,
-        )
-        if problem is None:
-            continue
-        _code, category, severity, description, action = problem
-        finding = add_works_finding(
-            session,
-            code,
-            operator=OFFICE,
-            description=description,
-            category=category,
-            severity=severity,
-            inspection=insp,
-            now=at,
-        )
-        issued = at + timedelta(days=2)
-        number = _notice(
-            session,
-            finding,
-            at=issued,
-            days=30,
-            unit=f"{code} 维护管理单位",
-            person="工程负责人",
-            action=action,
-        )
-        _close_notice(session, number, issued, now)
-        history.notices.append(number)
-
-
-def _works_this_year(session: Session, now: datetime) -> None:
-    """The current year so far: stage inspections and one main-structure acceptance."""
-    year = now.astimezone(ZONE).year
-    if year <= HISTORY_YEAR:
-        return
-    plan = [
-        ("RF-07", "main_structure", date(year, 4, 16)),
-        ("RF-08", "stage", date(year, 3, 11)),
-        ("RF-09", "stage", date(year, 5, 20)),
-        ("RF-10", "stage", date(year, 6, 17)),
-        ("RF-08", "stage", date(year, 9, 8)),
-        ("RF-03", "completion", date(year, 10, 21)),
-    ]
-    for code, kind, day in plan:
-        at = local(day, 10)
-        if at < now:
-            record_inspection(
-                session,
-                code,
-                kind=kind,
-                passed=True,
-                operator=OFFICE,
-                inspector=INSPECTOR,
-                inspected_at=at,
-                now=at,
-            )
-
-
-def seed_outreach(session: Session, now: datetime) -> None:
-    for site, day, people, certs, books, minutes in out.DRILLS_2025:
-        _drill(session, site, day, people, certs, books, minutes)
-    for site, day, occasion, people, civil, knowledge in out.PUBLICITY_2025:
-        add_outreach(
-            session,
-            operator=OFFICE,
-            site=site,
-            held_on=day,
-            kind="publicity",
-            occasion=occasion,
-            form=out.FORM,
-            participants=people,
-            title="人防宣传",
-            materials={"civil_defence_handbook": civil, "knowledge_handbook": knowledge},
-            now=local(day, 17),
-        )
-    site, day, title, venue, people = out.LECTURE_2025
-    add_outreach(
-        session,
-        operator=OFFICE,
-        site=site,
-        held_on=day,
-        kind="training",
-        occasion="lecture",
-        venue=venue,
-        form="专题授课",
-        participants=people,
-        title=title,
-        now=local(day, 17),
-    )
-    year = now.astimezone(ZONE).year
-    if year <= HISTORY_YEAR:
-        return
-    sites = ["C04", "C08", "C10", "C12", "C14", "C03", "C05", "C07", "C09"]
-    for i, month in enumerate(range(3, 12)):
-        day = _last_friday(year, month)
-        if local(day, 18) < now:
-            _drill(session, sites[i], day, 40 + (i * 3) % 13, 3 + i % 3, 70 + i * 2, 9.0)
-    for day, occasion, site in (
-        (date(year, 4, 15), "security_day", "C03"),
-        (date(year, 5, 12), "disaster_day", "C09"),
-        (date(year, 9, 18), "air_defence_day", "C05"),
-    ):
-        if local(day, 18) < now:
-            add_outreach(
-                session,
-                operator=OFFICE,
-                site=site,
-                held_on=day,
-                kind="publicity",
-                occasion=occasion,
-                form=out.FORM,
-                participants=100,
-                title="人防宣传",
-                materials={"civil_defence_handbook": 60, "knowledge_handbook": 100},
-                now=local(day, 17),
-            )
-
-
-def _drill(
-    session: Session, site: str, day: date, people: int, certs: int, books: int, minutes: float
-) -> None:
-    add_outreach(
-        session,
-        operator=OFFICE,
-        site=site,
-        held_on=day,
-        kind="evacuation_drill",
-        occasion="drill",
-        form="应急应战能力提升培训和疏散演练",
-        participants=people,
-        certificates=certs,
-        certificate_type=out.FIRST_AIDER,
-        evacuation_minutes=minutes,
-        title="应急应战能力提升培训和疏散演练",
-        materials={"air_defence_handbook": books},
-        now=local(day, 17),
-    )
-
-
-def _last_friday(year: int, month: int) -> date:
-    nxt = date(year + (month == 12), month % 12 + 1, 1)
-    day = nxt - timedelta(days=1)
-    while day.weekday() != 4:
-        day -= timedelta(days=1)
-    return day
 
 
 def plan_recheck(session: Session, now: datetime) -> None:
