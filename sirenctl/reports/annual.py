@@ -71,10 +71,11 @@ def compute_report(
         if _active_in_year(a, period, zone)
     ]
     faulty = faulty_asset_ids(session)
+    as_of: dict[int, str] | None = None  # statuses at the end of a finished year (the map)
     if period.end < period.now:  # a finished year: the fleet as it stood at its end
         from sirenctl.reports.as_of import AssetAsOf, statuses_at
 
-        status = statuses_at(session, assets, period.end)
+        status = as_of = statuses_at(session, assets, period.end)
         assets = [AssetAsOf(a, status[a.id]) for a in assets]  # type: ignore[misc]
         faulty = faulty_asset_ids(session, at=period.end)
     report = AnnualReport(year, period.now, timezone, target_dbc)
@@ -95,5 +96,5 @@ def compute_report(
         report.sections[section.key] = section
     from sirenctl.reports.map_data import collect_map
 
-    report.map = collect_map(session, target_dbc=target_dbc, faulty=faulty)
+    report.map = collect_map(session, target_dbc=target_dbc, faulty=faulty, statuses=as_of)
     return report

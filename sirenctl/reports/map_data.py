@@ -51,9 +51,14 @@ class MapData:
 
 
 def collect_map(
-    session: Session, *, target_dbc: float = DENSE_TARGET_DBC, faulty: set[int] | None = None
+    session: Session,
+    *,
+    target_dbc: float = DENSE_TARGET_DBC,
+    faulty: set[int] | None = None,
+    statuses: dict[int, str] | None = None,
 ) -> MapData:
-    """Sites, field assets (not bench, not retired) and works with a position."""
+    """Sites, field assets (not bench, not retired) and works with a position. ``statuses``
+    overrides asset statuses (the annual report of a finished year: as at its end)."""
     if faulty is None:
         from sirenctl.findings.findings import faulty_asset_ids
 
@@ -71,17 +76,18 @@ def collect_map(
         select(Asset).options(joinedload(Asset.site)).order_by(Asset.tag)
     ).all()
     for a in assets:
-        if a.is_bench or a.status == AssetStatus.RETIRED:
+        current = (statuses or {}).get(a.id, a.status)
+        if a.is_bench or current == AssetStatus.RETIRED:
             continue
         lat = a.latitude if a.latitude is not None else a.site.latitude
         lon = a.longitude if a.longitude is not None else a.site.longitude
         if lat is None or lon is None:
             continue
-        bad = a.status != AssetStatus.IN_SERVICE or a.id in faulty
+        bad = current != AssetStatus.IN_SERVICE or a.id in faulty
         l100 = rated_l100(a.rated_dbc, a.measured_db, a.measured_distance_m)
         radius = None if bad or l100 is None else radius_m(l100, target_dbc)
         kind = PointKind.SIREN if a.kind == AssetKind.HAND_CRANK else PointKind.TERMINAL
-        status = AssetStatus.FAULTY.value if a.id in faulty else a.status
+        status = AssetStatus.FAULTY.value if a.id in faulty else current
         data.points.append(
             MapPoint(kind, f"asset:{a.id}", a.tag, a.name or a.tag, lat, lon, status, bad, radius)
         )
