@@ -186,3 +186,64 @@ def works_activity(app: AppContext, /, held_on: date, as_json: bool, **kwargs: A
     if as_json:
         echo_json(data)
     info(f"recorded {data['kind']} #{data['id']} on {data['held_on']}")
+
+
+@works.command("activities")
+@click.option("--year", type=click.IntRange(2000, 2100), help="Held in this year.")
+@json_option
+@pass_app
+def works_activities(app: AppContext, year: int | None, as_json: bool) -> None:
+    """List safety meetings, fire drills and full-coverage inspections (their # for --activity).
+
+    \b
+    Example:
+      sirenctl works activities --year 2025
+    """
+    from sirenctl.registry.works import activity_to_dict, list_activities
+
+    with app.db.session() as session:
+        rows = [activity_to_dict(a) for a in list_activities(session, year)]
+    if as_json:
+        echo_json(rows)
+        return
+    echo_table(
+        ["#", "date", "kind", "title", "venue", "people"],
+        [
+            [r["id"], r["held_on"], r["kind"], r["title"], r["venue"], r["participants"]]
+            for r in rows
+        ],
+        title=f"{len(rows)} safety activities",
+    )
+
+
+@works.command("inspections")
+@click.argument("code", required=False)
+@json_option
+@pass_app
+def works_inspections(app: AppContext, code: str | None, as_json: bool) -> None:
+    """List inspections (节点/主体/竣工验收, 安全检查), of one work or all.
+
+    \b
+    Example:
+      sirenctl works inspections RF-03
+    """
+    from sirenctl.findings.localtime import fmt_local
+    from sirenctl.registry.works import get_works, inspection_to_dict, list_inspections
+
+    with app.db.session() as session:
+        if code:
+            get_works(session, code)  # a clear "no such work" rather than an empty list
+        found = list_inspections(session, code)
+        rows = [inspection_to_dict(i) for i in found]
+        shown = [fmt_local(i.inspected_at, i.works.site.timezone) for i in found]
+    if as_json:
+        echo_json(rows)
+        return
+    echo_table(
+        ["#", "when (local)", "work", "kind", "result", "inspector"],
+        [
+            [r["id"], at, r["works"], r["kind"], "pass" if r["passed"] else "FAIL", r["inspector"]]
+            for r, at in zip(rows, shown, strict=True)
+        ],
+        title=f"{len(rows)} inspections",
+    )

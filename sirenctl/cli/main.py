@@ -36,7 +36,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "works": (
         "sirenctl.cli.cmd_works:works",
-        "Civil air-defence works (人防工程): add, list, inspect, activities.",
+        "Civil air-defence works (人防工程): add, list, inspect, problem, activity.",
     ),
     "outreach": ("sirenctl.cli.cmd_outreach:outreach", "Outreach events (宣传活动): add."),
     "ledger": (

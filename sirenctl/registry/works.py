@@ -165,7 +165,8 @@ def record_inspection(
     now = ensure_utc(now or utcnow())
     at = ensure_utc(inspected_at or now)
     if at > now:
-        problems.append(FieldProblem("inspected_at", "is in the future", None, at.isoformat()))
+        shown = (inspected_at or now).isoformat(sep=" ", timespec="minutes")
+        problems.append(FieldProblem("inspected_at", "is in the future", None, shown))
     if problems:
         raise ValidationFailed(problems)
     works = get_works(session, works_code)

@@ -52,6 +52,15 @@ def test_works_inspections_and_outreach_reach_the_report(tmp_path: Path) -> None
     assert figures["outreach.materials.knowledge_handbook"]["value"] == 120
     listed = json.loads(run_cli(env, *db, "works", "list", "--json").stdout)
     assert [w["status"] for w in listed] == ["in_use"]
+    inspections = json.loads(run_cli(env, *db, "works", "inspections", "RF-01", "--json").stdout)
+    assert [i["kind"] for i in inspections] == ["stage", "main_structure", "completion"]
+    missing = run_cli(env, *db, "works", "inspections", "RF-99")
+    assert missing.returncode == 4 and "no civil air-defence work" in missing.stderr
+    drill = run_cli(env, *db, "works", "activity", "--kind", "fire_drill", "--date", "2025-11-09",
+                     "--title", "消防演练", "--participants", "60")  # fmt: skip
+    assert drill.returncode == 0, drill.stderr
+    activities = json.loads(run_cli(env, *db, "works", "activities", "--json").stdout)
+    assert [(a["kind"], a["participants"]) for a in activities] == [("fire_drill", 60)]
 
 
 def test_bad_materials_name_the_field_and_write_nothing(tmp_path: Path) -> None:
