@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,7 @@ class SimFleet:
         self.host = host
         # RTU line name -> stable path made a symlink to the line's client end (e.g. for the demo)
         self.line_links = dict(line_links or {})
+        self._linked: dict[str, str] = {}  # links this fleet made -> the pty each points at
         self.controllers: dict[str, SimController] = {}
         self.endpoints: dict[str, Endpoint] = {}
         self.servers: list[Any] = []
@@ -178,9 +180,13 @@ class SimFleet:
             return pty_path
         path = Path(link)
         path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_symlink() and Path(os.readlink(path)).exists():
+            # another simulator (e.g. a running `sirenctl sim run`) serves this line: leave it
+            raise OSError(f"{path} is already linked to the live line {os.readlink(path)}")
         if path.is_symlink() or path.exists():
-            path.unlink()
+            path.unlink()  # a stale link left by a simulator that was killed
         path.symlink_to(pty_path)
+        self._linked[str(path)] = pty_path
         return str(path)
 
     async def stop(self) -> None:
@@ -192,10 +198,11 @@ class SimFleet:
             await bench.stop()
         for line in self.lines.values():
             await line.stop()
-        for link in self.line_links.values():
-            path = Path(link)
-            if path.is_symlink():
+        for link, pty_path in list(self._linked.items()):
+            path = Path(link)  # only the links this fleet made, still pointing at its own pty
+            if path.is_symlink() and os.readlink(path) == pty_path:
                 path.unlink()
+        self._linked = {}
         self.benches, self.lines = [], {}
         await asyncio.sleep(0)
 

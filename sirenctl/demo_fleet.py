@@ -10,7 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sirenctl.registry.demo import DEMO_SIM_BASE_PORT, DEMO_TERMINALS, demo_rtu_device
+from sirenctl.registry.demo import (
+    DEMO_SIM_BASE_PORT,
+    DEMO_TERMINALS,
+    demo_rtu_device,
+    load_demo_base_port,
+)
 
 if TYPE_CHECKING:
     from sirenctl.simulators.fleet import SimSpec
@@ -18,9 +23,12 @@ if TYPE_CHECKING:
 DEMO_RTU_LINE = "rtu-line1"
 
 
-def demo_sim_specs() -> list[SimSpec]:
+def demo_sim_specs(data_dir: Path | None = None) -> list[SimSpec]:
+    """The demo's terminals on the ports ``sirenctl demo`` recorded for this user (see
+    sirenctl/registry/demo.py pick_demo_base_port), else the default block."""
     from sirenctl.simulators.fleet import SimSpec
 
+    base = load_demo_base_port(data_dir) if data_dir is not None else DEMO_SIM_BASE_PORT
     specs = []
     for term in DEMO_TERMINALS:
         specs.append(
@@ -31,7 +39,7 @@ def demo_sim_specs() -> list[SimSpec]:
                 unit_id=term.unit_id,
                 line=DEMO_RTU_LINE,
                 kind="motor" if term.kind == "motor" else "electronic",
-                port=DEMO_SIM_BASE_PORT + term.port_offset if term.port_offset is not None else 0,
+                port=base + term.port_offset if term.port_offset is not None else 0,
             )
         )
     return specs

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from sirenctl.cli.common import AppContext, echo_table, info, pass_app
@@ -31,7 +33,12 @@ def demo(app: AppContext, reset: bool) -> None:
     from sqlalchemy.engine import make_url
 
     from sirenctl.config import data_dir, demo_db_url
-    from sirenctl.registry.demo import demo_is_seeded, seed_demo
+    from sirenctl.registry.demo import (
+        demo_is_seeded,
+        pick_demo_base_port,
+        save_demo_base_port,
+        seed_demo,
+    )
 
     url = app.db_url if app.db_option else demo_db_url()
     if reset:
@@ -43,12 +50,22 @@ def demo(app: AppContext, reset: bool) -> None:
     db = app.open_db(url)
     with db.transaction() as session:
         if not demo_is_seeded(session):
-            seed_demo(session, operator=app.operator, data_dir=data_dir())
-            planned = _plan_demo(session, app.operator)
+            base_port = pick_demo_base_port()  # free now, per user (sirenctl/registry/demo.py)
+            seed_demo(session, operator=app.operator, data_dir=data_dir(), base_port=base_port)
+            save_demo_base_port(data_dir(), base_port)
+            history = _seed_history(session, app.operator)
             info(
-                f"seeded the demo county and planned {planned} work orders "
-                "from the shipped campaigns (to the end of next year)"
+                f"seeded the demo county: 2025 and this year so far ({history.checkins} "
+                f"check-ins, {history.results} scheduled results, {len(history.notices)} "
+                "rectification notices), planned to the end of next year"
             )
+            if history.overdue_check:
+                info(
+                    f"this year: check {history.overdue_check} overdue, notice "
+                    f"{history.overdue_notice} overdue, notice {history.open_notice} open, "
+                    f"terminal {history.faulty_terminal} faulty, "
+                    f"{len(history.due_this_week)} work order(s) due this week"
+                )
     if sys.stdin.isatty() and sys.stdout.isatty():
         from sirenctl.tui.launch import run_demo  # imports Textual: only on a terminal
 
@@ -57,17 +74,12 @@ def demo(app: AppContext, reset: bool) -> None:
     print_summary(app, url)
 
 
-def _plan_demo(session: object, operator: str) -> int:
-    """Plan the shipped campaigns from now to the end of next year (agenda, 9·18 countdown)."""
-    from datetime import UTC, datetime
+def _seed_history(session: Any, operator: str) -> Any:
+    """2025 as the office lived it and this year so far (sirenctl/services/demo_history.py)."""
+    from sirenctl.services.demo_history import seed_history
+    from sirenctl.timeutil import utcnow
 
-    from sirenctl.scheduling.library import load_library
-    from sirenctl.scheduling.plan_service import plan_campaigns
-
-    now = datetime.now(UTC)
-    end = datetime(now.year + 2, 1, 1, tzinfo=UTC)
-    diff = plan_campaigns(session, load_library(), now, end, operator=operator, now=now)  # type: ignore[arg-type]
-    return diff.added_count
+    return seed_history(session, operator=operator, now=utcnow())
 
 
 def print_summary(app: AppContext, url: str) -> None:

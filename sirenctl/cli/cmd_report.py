@@ -14,10 +14,10 @@ from sirenctl.cli.common import AppContext, pass_app
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "html", "csv", "json"]),
+    type=click.Choice(["md", "html", "csv", "json", "docx"]),
     default="md",
     show_default=True,
-    help="md to paste into a report, html with charts, csv, json.",
+    help="md to paste into a report, html with charts and map, csv, json, docx (Word; needs --out).",
 )
 @click.option(
     "--out",
@@ -50,12 +50,22 @@ def report(
     \b
     Example:
       sirenctl report --year 2025 --format html --out 2025.html
+      sirenctl report --year 2025 --format docx --out 2025年度报告.docx
     """
     from sirenctl.cli.cmd_notice import write_output
     from sirenctl.reports.annual import compute_report
     from sirenctl.reports.render import render_report
     from sirenctl.timeutil import utcnow
 
+    if fmt == "docx" and out is None:
+        raise click.UsageError("--format docx writes a Word file: give --out FILE.docx")
     with app.db.session() as session:
         computed = compute_report(session, year, now=utcnow(), target_dbc=target_dbc)
+    if fmt == "docx":
+        from sirenctl.cli.file_output import write_bytes
+        from sirenctl.reports.docx_render import report_docx
+
+        assert out is not None
+        write_bytes(report_docx(computed, lang), out)
+        return
     write_output(render_report(computed, fmt, lang), out)

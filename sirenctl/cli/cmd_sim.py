@@ -59,7 +59,7 @@ def sim_run(
         from sirenctl.config import data_dir
         from sirenctl.demo_fleet import demo_fleet_kwargs, demo_sim_specs
 
-        specs, kwargs = demo_sim_specs(), demo_fleet_kwargs(data_dir())
+        specs, kwargs = demo_sim_specs(data_dir()), demo_fleet_kwargs(data_dir())
     else:
         specs, kwargs = default_specs(), {}
     try:

@@ -30,6 +30,19 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "drill": ("sirenctl.cli.cmd_drill:drill", "Drills and outreach events: add, list."),
     "report": ("sirenctl.cli.cmd_report:report", "Annual report (md, html, csv, json; zh/en)."),
+    "map": (
+        "sirenctl.cli.cmd_map:map_command",
+        "Map of sirens, works and coverage (geojson, kml, html).",
+    ),
+    "works": (
+        "sirenctl.cli.cmd_works:works",
+        "Civil air-defence works (人防工程): add, list, inspect, problem, activity.",
+    ),
+    "outreach": ("sirenctl.cli.cmd_outreach:outreach", "Outreach events (宣传活动): add."),
+    "ledger": (
+        "sirenctl.cli.cmd_ledger:ledger",
+        "Asset and inspection ledgers (台账) as Excel: export, import.",
+    ),
     "poll": ("sirenctl.cli.cmd_poll:poll", "Read the status of networked terminals (silent)."),
     "bench": (
         "sirenctl.cli.cmd_bench:bench",

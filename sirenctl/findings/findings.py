@@ -53,7 +53,7 @@ def get_finding(session: Session, finding_id: int, *, for_update: bool = False) 
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
-    return {
+    data = {
         "id": finding.id,
         "site": finding.site.code,
         "asset": finding.asset.tag if finding.asset is not None else None,
@@ -70,6 +70,9 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "resolution": finding.resolution,
         "notice": finding.notice.number if finding.notice is not None else None,
     }
+    if finding.works is not None:  # a civil air-defence work (sirenctl/registry/works.py)
+        data["works"] = finding.works.code
+    return data
 
 
 def add_finding(
@@ -81,6 +84,7 @@ def add_finding(
     severity: str,
     asset: str | None = None,
     site: str | None = None,
+    works: str | None = None,
     source: str = FindingSource.INSPECTION.value,
     source_ref: str | None = None,
     found_at: datetime | None = None,
@@ -119,9 +123,23 @@ def add_finding(
         is not None
     ):
         raise Conflict(f"a finding from {source} {source_ref} already exists")
+    works_obj = None
+    if works is not None:  # a civil air-defence work (sirenctl/registry/works.py)
+        from sirenctl.registry.works import get_works
+
+        works_obj = get_works(session, works)
+        if works_obj.site_id != site_obj.id:
+            raise ValidationFailed(
+                [
+                    FieldProblem(
+                        "works", f"work {works} is at site {works_obj.site.code}", None, works
+                    )
+                ]
+            )
     finding = Finding(
         site=site_obj,
         asset=asset_obj,
+        works=works_obj,
         source=source,
         source_ref=source_ref,
         found_at=ensure_utc(found_at or now),

@@ -2,8 +2,10 @@
 
 from sirenctl.models import (
     findings,  # noqa: F401  (registers the findings tables)
+    outreach,  # noqa: F401  (registers outreach_material)
     scheduling,  # noqa: F401  (registers the scheduling tables)
     status,  # noqa: F401  (registers asset_status)
+    works,  # noqa: F401  (registers works, works_inspection, safety_activity)
 )
 from sirenctl.models.audit import AuditEvent
 from sirenctl.models.base import Base

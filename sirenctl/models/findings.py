@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sirenctl.models.base import Base, JSONDocument, UTCDateTime
 from sirenctl.models.enums import sql_in
 from sirenctl.models.registry import Asset, Site
+from sirenctl.models.works import Works
 from sirenctl.timeutil import utcnow
 
 
@@ -76,6 +77,10 @@ class Finding(Base):
     asset_id: Mapped[int | None] = mapped_column(
         ForeignKey("asset.id", ondelete="RESTRICT"), index=True
     )
+    # a civil air-defence work (sirenctl/models/works.py) instead of a siren; site is the work's
+    works_id: Mapped[int | None] = mapped_column(
+        ForeignKey("works.id", ondelete="RESTRICT"), index=True
+    )
     source: Mapped[str] = mapped_column(String(32))
     # What produced it, e.g. "test_result:42"; unique with source so a hook firing twice is harmless.
     source_ref: Mapped[str | None] = mapped_column(String(200))
@@ -97,6 +102,7 @@ class Finding(Base):
 
     site: Mapped[Site] = relationship()
     asset: Mapped[Asset | None] = relationship()
+    works: Mapped[Works | None] = relationship()
     notice: Mapped[RectificationNotice | None] = relationship(back_populates="findings")
 
     __table_args__ = (
@@ -192,6 +198,10 @@ class OutreachEvent(Base):
     materials: Mapped[int] = mapped_column(Integer, default=0)
     materials_note: Mapped[str | None] = mapped_column(Text)
     evacuation_minutes: Mapped[float | None] = mapped_column(Float)
+    # occasion (sirenctl/models/outreach.py OutreachOccasion), venue when not the community, form
+    occasion: Mapped[str | None] = mapped_column(String(32), index=True)
+    venue: Mapped[str | None] = mapped_column(String(200))
+    form: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

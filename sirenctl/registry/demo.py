@@ -118,6 +118,58 @@ DEMO_TERMINALS: tuple[DemoTerminal, ...] = (
 )
 
 
+DEMO_PORTS_FILE = "demo-ports.json"
+PORT_BLOCK = 10  # each demo uses base + 1..9
+
+
+def _block_free(base: int, host: str = DEMO_SIM_HOST) -> bool:
+    import socket
+
+    for term in DEMO_TERMINALS:
+        if term.port_offset is None:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind((host, base + term.port_offset))
+            except OSError:
+                return False
+    return True
+
+
+def pick_demo_base_port(uid: int | None = None, tries: int = 200) -> int:
+    """A base port whose demo ports are all free on loopback now. The search starts at a block
+    derived from the user id, so two users' demos on one machine pick different blocks."""
+    import os
+
+    uid = os.getuid() if uid is None and hasattr(os, "getuid") else (uid or 0)
+    start = uid % tries
+    for k in range(tries):
+        base = DEMO_SIM_BASE_PORT + PORT_BLOCK * ((start + k) % tries)
+        if _block_free(base):
+            return base
+    return DEMO_SIM_BASE_PORT  # all taken: `sim run` will say which port is in use
+
+
+def save_demo_base_port(data_dir: Path, base: int) -> None:
+    """Record the demo's ports per user, where `sirenctl sim run` finds them."""
+    import json
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    tmp = data_dir / (DEMO_PORTS_FILE + ".tmp")
+    tmp.write_text(json.dumps({"base_port": base}) + "\n", encoding="utf-8")
+    tmp.replace(data_dir / DEMO_PORTS_FILE)
+
+
+def load_demo_base_port(data_dir: Path) -> int:
+    import json
+
+    try:
+        value = json.loads((data_dir / DEMO_PORTS_FILE).read_text(encoding="utf-8"))["base_port"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return DEMO_SIM_BASE_PORT
+    return value if isinstance(value, int) and 1024 < value < 65500 else DEMO_SIM_BASE_PORT
+
+
 def demo_rtu_device(data_dir: Path) -> Path:
     """Stable path of the simulated RS-485 line (a symlink to a pty made by ``sim run``)."""
     return data_dir / "sim" / "rtu-line1"
@@ -127,7 +179,9 @@ def demo_is_seeded(session: Session) -> bool:
     return (session.scalar(select(func.count()).select_from(Site)) or 0) > 0
 
 
-def seed_demo(session: Session, *, operator: str, data_dir: Path) -> None:
+def seed_demo(
+    session: Session, *, operator: str, data_dir: Path, base_port: int = DEMO_SIM_BASE_PORT
+) -> None:
     for code, name, sub, lat, lon, pop, contact, phone in DEMO_SITES:
         add_site(
             session,
@@ -191,7 +245,7 @@ def seed_demo(session: Session, *, operator: str, data_dir: Path) -> None:
         }
         if term.port_offset is not None:
             values["controller_host"] = DEMO_SIM_HOST
-            values["controller_port"] = DEMO_SIM_BASE_PORT + term.port_offset
+            values["controller_port"] = base_port + term.port_offset
         else:
             values["controller_device"] = rtu_device
             values["controller_serial"] = "9600 8N1"

@@ -33,6 +33,11 @@ from sirenctl.reports.coverage import DENSE_TARGET_DBC
 from sirenctl.reports.facts import OrderFact
 from sirenctl.reports.model import AnnualReport, AuditHead, Period, Section, year_period
 from sirenctl.reports.scheduling_source import order_facts
+from sirenctl.reports.works_sections import (
+    hand_crank_communities,
+    outreach_section,
+    works_section,
+)
 
 __all__ = ["AnnualReport", "Section", "compute_report"]
 
@@ -67,25 +72,33 @@ def compute_report(
         if _active_in_year(a, period, zone)
     ]
     faulty = faulty_asset_ids(session)
+    as_of: dict[int, str] | None = None  # statuses at the end of a finished year (the map)
     if period.end < period.now:  # a finished year: the fleet as it stood at its end
         from sirenctl.reports.as_of import AssetAsOf, statuses_at
 
-        status = statuses_at(session, assets, period.end)
+        status = as_of = statuses_at(session, assets, period.end)
         assets = [AssetAsOf(a, status[a.id]) for a in assets]  # type: ignore[misc]
         faulty = faulty_asset_ids(session, at=period.end)
     report = AnnualReport(year, period.now, timezone, target_dbc)
+    communities = communities_section(session, assets, faulty, target_dbc)
+    communities.add(hand_crank_communities(assets))
     for section in (
         assets_section(assets, faulty),
-        communities_section(session, assets, faulty, target_dbc),
+        communities,
         trials_section(orders, period, timezone),
         serviceability_section(session, assets, faulty, period, zone),
         checks_section(orders, timezone),
         findings_section(session, period),
         notices_section(session, year, period),
         drills_section(session, year),
+        works_section(session, year, period),
+        outreach_section(session, year),
     ):
         report.sections[section.key] = section
     report.audit_head = _audit_head(session, period.until)
+    from sirenctl.reports.map_data import collect_map
+
+    report.map = collect_map(session, target_dbc=target_dbc, faulty=faulty, statuses=as_of)
     return report
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sirenctl.reports.figures import Figure
@@ -43,6 +44,7 @@ class AnnualReport:
     sections: dict[str, Section] = field(default_factory=dict)
     #: the audit chain's head at the end of the reported period (sirenctl/audit_chain.py)
     audit_head: AuditHead | None = None
+    map: Any = None  # sirenctl.reports.map_data.MapData, drawn in the HTML report
 
     def figure(self, key: str) -> Figure:
         section = self.sections[key.split(".", 1)[0]]

@@ -180,6 +180,11 @@ def build_document(report: AnnualReport, lang: str, *, charts: bool) -> Document
         ),
     )
 
+    from sirenctl.reports.works_render import map_blocks, works_blocks
+
+    doc.add(*works_blocks(report, lang))
+    if charts:
+        doc.add(*map_blocks(report, lang))
     doc.add(
         Heading(t("report.sources")),
         Para(t("report.sources.note")),

@@ -23,6 +23,7 @@ from sirenctl.tui.drills_screen import DrillsScreen
 from sirenctl.tui.findings_screen import FindingsScreen
 from sirenctl.tui.help_screen import HelpScreen
 from sirenctl.tui.live import LiveScreen
+from sirenctl.tui.map_screen import MapScreen
 from sirenctl.tui.notices_screen import NoticesScreen
 from sirenctl.tui.poller import StatusPoller
 from sirenctl.tui.services import Services
@@ -42,6 +43,7 @@ SCREENS: dict[str, tuple[type[Screen[Any]], str, str]] = {
 MORE_SCREENS: dict[str, tuple[type[Screen[Any]], str, str]] = {
     "notices": (NoticesScreen, "Notices", "o"),
     "drills": (DrillsScreen, "Drills", "w"),
+    "map": (MapScreen, "Map", "m"),
 }
 ALL_SCREENS = {**SCREENS, **MORE_SCREENS}
 THEMES = ("textual-dark", "textual-light")

@@ -67,4 +67,4 @@ def demo_simulators(data_dir: Path) -> SimulatorThread:
     """The simulators of ``sirenctl demo``'s terminals, on their registered endpoints."""
     from sirenctl.demo_fleet import demo_fleet_kwargs, demo_sim_specs
 
-    return SimulatorThread(demo_sim_specs(), **demo_fleet_kwargs(data_dir))
+    return SimulatorThread(demo_sim_specs(data_dir), **demo_fleet_kwargs(data_dir))

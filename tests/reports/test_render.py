@@ -42,7 +42,8 @@ def test_markdown_in_chinese_and_english(report) -> None:
 def test_html_has_both_charts_inline_and_escapes_text(report) -> None:
     page = render_report(report, "html", "zh")
     assert page.startswith("<!DOCTYPE html>") and '<html lang="zh">' in page
-    assert page.count("<svg") == 2
+    assert page.count("<svg") == 3  # two charts and the map (sirenctl/reports/map_svg.py)
+    assert page.count('class="sirenctl-map"') == 1
     assert "每月巡检完成情况" in page and "问题类别分布" in page
     # December: 3 planned, 1 done, 1 missed, each bar has its value in its tooltip
     assert "<title>12 计划: 3</title>" in page and "<title>12 漏检: 1</title>" in page
@@ -69,6 +70,8 @@ def test_csv_and_json_carry_every_figure_with_its_rows(report) -> None:
         "findings",
         "notices",
         "drills",
+        "works",
+        "outreach",
     }
     data = json.loads(render_report(report, "json", "zh"))
     assert data["year"] == 2025 and data["target_dbc"] == 70.0
