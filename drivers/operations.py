@@ -6,7 +6,7 @@ permit; these functions only talk to devices.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .audit import AuditSink
 from .clock import Clock, RealClock, ScaledClock
@@ -14,6 +14,10 @@ from .endpoint import Endpoint
 from .permit import Permit
 from .pool import Fleet, PollResult
 from .programme import ProgrammeResult, ProgrammeStep, play_programme
+from .status import Identity
+
+#: Raises (any exception) unless the identity read from the controller is the expected unit.
+IdentityCheck = Callable[[Identity], None]
 
 
 async def poll_endpoints(
@@ -37,14 +41,21 @@ async def bench_sound(
     steps: list[ProgrammeStep],
     permit: Permit,
     *,
+    prove: IdentityCheck,
     audit: AuditSink | None = None,
     time_scale: float = 1.0,
     clock: Clock | None = None,
 ) -> ProgrammeResult:
-    """Play a programme on one bench asset; the caller has checked it *is* a bench asset."""
+    """Play a programme on one bench asset once ``prove`` accepts the controller's identity.
+
+    The identity block is read first, on the same link; ``prove`` raising means nothing
+    audible is sent (the exception propagates).
+    """
     from .modbus_link import quiet_pymodbus_logs
 
     quiet_pymodbus_logs()
     clock = clock or (ScaledClock(time_scale) if time_scale != 1.0 else RealClock())
     async with Fleet({tag: endpoint}, audit=audit, clock=clock) as fleet:
-        return await play_programme(fleet.driver(tag), steps, permit, clock)
+        driver = fleet.driver(tag)
+        prove(await driver.identify())
+        return await play_programme(driver, steps, permit, clock)

@@ -36,6 +36,7 @@ class SimSpec:
     kind: str = "motor"  # motor | electronic
     faults: Faults = field(default_factory=Faults)
     port: int = 0  # TCP port to listen on (0: any free port)
+    serial: str | None = None  # identity-block serial number (default: stable per name)
 
     def __post_init__(self) -> None:
         if self.transport not in TRANSPORTS:
@@ -96,6 +97,7 @@ class SimFleet:
             kind=spec.kind,
             unit_id=spec.unit_id,
             model=spec.model,
+            serial=spec.serial,
             faults=spec.faults,
         )
 

@@ -26,11 +26,21 @@ def bench_outcome(result: ProgrammeResult) -> str:
 
 
 def audit_bench_refusal(
-    db: Database, *, operator: str, tag: str, programme: str, reason: str, via: str
+    db: Database,
+    *,
+    operator: str,
+    tag: str,
+    programme: str,
+    reason: str,
+    via: str,
+    identity: dict[str, object] | None = None,
 ) -> None:
     """A refused bench sounding is on record too: who tried what, and why it was refused."""
     from sirenctl.audit import record
 
+    after: dict[str, object] = {"programme": programme, "via": via}
+    if identity is not None:
+        after["identity"] = identity  # what the controller at that endpoint said it is
     with db.transaction() as session:
         record(
             session,
@@ -38,7 +48,7 @@ def audit_bench_refusal(
             action="command.sound",
             object_type="asset",
             object_ref=tag,
-            after={"programme": programme, "via": via},
+            after=after,
             outcome="refused",
             message=reason,
         )

@@ -32,6 +32,7 @@ def demo_sim_specs() -> list[SimSpec]:
                 line=DEMO_RTU_LINE,
                 kind="motor" if term.kind == "motor" else "electronic",
                 port=DEMO_SIM_BASE_PORT + term.port_offset if term.port_offset is not None else 0,
+                serial=term.serial_no,
             )
         )
     return specs

@@ -83,10 +83,11 @@ def bench_sound(
     """
     import asyncio
 
-    from sirenctl.devices import AuditWriter, NotABenchUnit, bench_permit, endpoint_for
-    from sirenctl.registry.assets import get_asset
+    from sirenctl.devices import AuditWriter
     from sirenctl.scheduling.library import load_library
     from sirenctl.scheduling.spec import SpecError
+    from sirenctl.services.bench import identity_check, plan_bench_sound
+    from sirenctl.services.interim_actor import interim_actor
 
     try:
         programme = load_library(schedules_dir).programme(programme_key)
@@ -96,23 +97,11 @@ def bench_sound(
         raise CLIError(
             "schedule files have problems", ExitCode.INVALID_INPUT, [str(p) for p in exc.problems]
         ) from None
-    with app.db.session() as session:
-        asset = get_asset(session, tag)
-        try:
-            permit = bench_permit(asset)
-            endpoint = endpoint_for(asset, timeout=timeout)
-        except NotABenchUnit as exc:
-            from sirenctl.bench_results import audit_bench_refusal
-
-            audit_bench_refusal(
-                app.db,
-                operator=app.operator,
-                tag=tag,
-                programme=programme_key,
-                reason=str(exc),
-                via="bench sound",
-            )
-            raise
+    actor = interim_actor(app.operator)
+    plan = plan_bench_sound(
+        app.db, actor, tag, programme=programme_key, via="bench sound", timeout=timeout
+    )
+    endpoint = plan.endpoint
     if time_scale != 1.0 and not _simulated(endpoint):
         raise CLIError(
             f"--time-scale is only for simulated benches (loopback or a pty); {tag} is "
@@ -124,18 +113,32 @@ def bench_sound(
         f"{programme.total_seconds} s"
     )
     from sirenctl.devices import programme_steps
+    from sirenctl.drivers.errors import CommError, DriverError
     from sirenctl.drivers.operations import bench_sound
 
-    played = asyncio.run(
-        bench_sound(
-            tag,
-            endpoint,
-            programme_steps(programme),
-            permit,
-            audit=AuditWriter(app.db, app.operator),
-            time_scale=time_scale,
+    try:
+        played = asyncio.run(
+            bench_sound(
+                tag,
+                endpoint,
+                programme_steps(programme),
+                plan.permit,
+                prove=identity_check(
+                    app.db, actor, plan, programme=programme_key, via="bench sound"
+                ),
+                audit=AuditWriter(app.db, app.operator),
+                time_scale=time_scale,
+            )
         )
-    )
+    except CommError as exc:
+        raise CLIError(
+            f"cannot read the identity block of {tag}, so nothing was sent: {exc}",
+            ExitCode.UNREACHABLE,
+        ) from None
+    except DriverError as exc:
+        raise CLIError(
+            f"{tag} did not prove its identity, so nothing was sent: {exc}", ExitCode.REFUSED
+        ) from None
     from sirenctl.bench_results import record_bench_result
 
     outcome, result_id = record_bench_result(

@@ -58,6 +58,26 @@ def check_asset(values: dict[str, Any], line: int | None = None) -> list[FieldPr
     return problems
 
 
+def channel_problems(
+    session: Session,
+    values: dict[str, Any],
+    line: int | None = None,
+    extra: list[dict[str, Any]] | None = None,
+) -> list[FieldProblem]:
+    """A bench unit on a live asset's controller channel, or the reverse (sirenctl/bench_guard.py)."""
+    from sirenctl.bench_guard import conflict_message, endpoint_conflicts
+
+    shared = endpoint_conflicts(session, values, extra=extra or ())
+    if not shared:
+        return []
+    key = (
+        "controller_host"
+        if values.get("controller_transport") == "modbus_tcp"
+        else ("controller_device")
+    )
+    return [FieldProblem(key, conflict_message(values, shared), line, values.get(key))]
+
+
 def get_asset(session: Session, tag: str) -> Asset:
     asset = session.scalar(select(Asset).options(joinedload(Asset.site)).where(Asset.tag == tag))
     if asset is None:
@@ -86,6 +106,7 @@ def new_asset(
 
 def add_asset(session: Session, values: dict[str, Any], *, operator: str) -> Asset:
     problems = check_asset(values)
+    problems = problems or channel_problems(session, values)
     if problems:
         raise ValidationFailed(problems)
     if session.scalar(select(Asset.id).where(Asset.tag == values["tag"])) is not None:
@@ -116,6 +137,7 @@ def edit_asset(session: Session, tag: str, changes: dict[str, Any], *, operator:
     before = asset_snapshot(asset)
     merged = {**before, **changes}
     problems = check_asset(merged)
+    problems = problems or channel_problems(session, merged)
     if problems:
         raise ValidationFailed(problems)
     for key in changes:

@@ -97,6 +97,8 @@ def import_assets(session: Session, text: str, *, operator: str, source: str) ->
             seen[tag] = line
     existing = set(session.scalars(select(Asset.tag).where(Asset.tag.in_(list(seen)))))
     sites = {site.code: site for site in session.scalars(select(Site))}
+    if not problems:
+        problems.extend(_channel_problems(session, rows))
     for line, values in rows:
         if values.get("tag") in existing:
             problems.append(FieldProblem("tag", "already in the registry", line, values["tag"]))
@@ -120,6 +122,30 @@ def import_assets(session: Session, text: str, *, operator: str, source: str) ->
             message=f"from {source}",
         )
     return assets
+
+
+def _channel_problems(
+    session: Session, rows: list[tuple[int, dict[str, Any]]]
+) -> list[FieldProblem]:
+    """Bench/live channel sharing, against the registry and the file's other rows."""
+    from sirenctl.bench_guard import ChannelIndex, conflict_message
+
+    with_controller = [(line, v) for line, v in rows if v.get("controller_transport")]
+    if not with_controller:
+        return []
+    index = ChannelIndex.from_registry(session)
+    index.add(v for _line, v in with_controller)
+    out: list[FieldProblem] = []
+    for line, values in with_controller:
+        shared = index.conflicts(values)
+        if shared:
+            key = (
+                "controller_host"
+                if values.get("controller_transport") == "modbus_tcp"
+                else "controller_device"
+            )
+            out.append(FieldProblem(key, conflict_message(values, shared), line, values.get(key)))
+    return out
 
 
 def _export_row(asset: Asset) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from sirenctl.tui.bench_data import (
     BenchPlan,
     BenchRun,
     BenchUnit,
-    audit_refusal,
     bench_units,
     prepare,
     programme_choices,
@@ -151,9 +150,8 @@ class BenchScreen(SirenScreen):
         from sirenctl.devices import NotABenchUnit
 
         try:
-            plan = prepare(self.services.db, tag)
-        except NotABenchUnit as exc:
-            audit_refusal(self.services.db, self.services.operator, tag, programme.key, str(exc))
+            plan = prepare(self.services.db, self.services.operator, tag, programme.key)
+        except NotABenchUnit as exc:  # recorded by sirenctl/services/bench.py
             deliver(self, self.notify, f"refused: {exc}", severity="error", timeout=10)
             return
         deliver(self, self.confirm, plan, programme)
@@ -198,9 +196,17 @@ class BenchScreen(SirenScreen):
     async def play(self, run: BenchRun) -> None:
         import asyncio
 
+        from sirenctl.devices import NotABenchUnit
+        from sirenctl.drivers.errors import DriverError
+
         try:
             result = await run.play()
             outcome = await asyncio.to_thread(run.record_result, result)
+        except (NotABenchUnit, DriverError) as exc:  # identity not proven: nothing was sent
+            message = f"refused, nothing was sent: {exc}"
+            self.query_one("#progress", Static).update(Text(message, style="bold red"))
+            self.notify(message, severity="error", timeout=10)
+            return
         finally:
             self.bench_run = None
         self.finished(run, result, outcome)

@@ -18,12 +18,11 @@ from sqlalchemy.orm import joinedload
 
 from sirenctl.db import Database
 from sirenctl.models import Asset, AssetStatus
+from sirenctl.services.bench import BenchPlan
 
 if TYPE_CHECKING:
     from sirenctl.drivers.audit import CommandRecord
     from sirenctl.drivers.clock import Clock
-    from sirenctl.drivers.endpoint import Endpoint
-    from sirenctl.drivers.permit import Permit
     from sirenctl.drivers.programme import ProgrammeResult
     from sirenctl.scheduling.programmes import Programme
 
@@ -64,32 +63,19 @@ def programme_choices() -> list[Programme]:
     return sorted(programmes, key=lambda p: (not p.audible, not p.key.startswith("cn-"), p.key))
 
 
-@dataclass
-class BenchPlan:
-    tag: str
-    name: str
-    endpoint: Endpoint
-    permit: Permit
+def prepare(db: Database, operator: str, tag: str, programme: str) -> BenchPlan:
+    """Re-read the asset: a bench permit and what its controller must prove (raises
+    NotABenchUnit for live assets, after recording the refusal)."""
+    from sirenctl.services.bench import plan_bench_sound
+    from sirenctl.services.interim_actor import interim_actor
 
-
-def prepare(db: Database, tag: str) -> BenchPlan:
-    """Re-read the asset and issue a bench permit (raises NotABenchUnit for live assets)."""
-    from sirenctl.devices import bench_permit, endpoint_for
-    from sirenctl.registry.assets import get_asset
-
-    with db.session() as session:
-        asset = get_asset(session, tag)
-        permit = bench_permit(asset)
-        return BenchPlan(
-            asset.tag, asset.name or "", endpoint_for(asset, timeout=BENCH_TIMEOUT), permit
-        )
-
-
-def audit_refusal(db: Database, operator: str, tag: str, programme: str, reason: str) -> None:
-    from sirenctl.bench_results import audit_bench_refusal
-
-    audit_bench_refusal(
-        db, operator=operator, tag=tag, programme=programme, reason=reason, via="tui bench"
+    return plan_bench_sound(
+        db,
+        interim_actor(operator),
+        tag,
+        programme=programme,
+        via="tui bench",
+        timeout=BENCH_TIMEOUT,
     )
 
 
@@ -126,6 +112,7 @@ class BenchRun:
             self._driver = open_driver(
                 self.plan.endpoint, pool, tag=self.plan.tag, audit=self._sink, clock=self.clock
             )
+            await self._prove()
             self.started_at = self.clock.now()
             try:
                 return await play_programme(
@@ -138,6 +125,21 @@ class BenchRun:
             await pool.close()
             if self._writes:
                 await asyncio.gather(*self._writes, return_exceptions=True)
+
+    async def _prove(self) -> None:
+        """Read the identity block; a controller that is not this bench unit gets nothing."""
+        from sirenctl.services.bench import identity_check
+        from sirenctl.services.interim_actor import interim_actor
+
+        check = identity_check(
+            self.db,
+            interim_actor(self.operator),
+            self.plan,
+            programme=self.programme.key,
+            via="tui bench",
+        )
+        identity = await self._driver.identify()
+        await asyncio.to_thread(check, identity)
 
     async def _stop_even_if_cancelled(self) -> None:
         """Send stop and see it through, even while the app shuts down around us (bounded by

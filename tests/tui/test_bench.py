@@ -13,7 +13,7 @@ from sirenctl.models import AuditEvent
 from sirenctl.models.scheduling import TestResult
 from sirenctl.registry.assets import edit_asset
 from sirenctl.simulators.fleet import SimFleet, SimSpec
-from tests.tui.conftest import make_app, settle, text_of, wait_until
+from tests.tui.conftest import DEMO_BENCH_SERIAL, make_app, settle, text_of, wait_until
 
 
 def option_ids(app, list_id: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -40,7 +40,9 @@ async def pick(pilot, programme: str) -> None:  # type: ignore[no-untyped-def]
 
 async def test_bench_programme_plays_with_echo_and_records_result(services, demo_db) -> None:  # type: ignore[no-untyped-def]
     clock = ManualClock(start=time.time())  # permits are issued in real time
-    async with SimFleet([SimSpec("BENCH-01", kind="electronic")], clock=clock) as fleet:
+    async with SimFleet(
+        [SimSpec("BENCH-01", kind="electronic", serial=DEMO_BENCH_SERIAL)], clock=clock
+    ) as fleet:
         with demo_db.transaction() as session:
             edit_asset(
                 session,
@@ -107,7 +109,9 @@ async def start_noon_programme(pilot, demo_db) -> None:  # type: ignore[no-untyp
 
 async def test_f9_and_quitting_both_stop_the_unit(services, demo_db) -> None:  # type: ignore[no-untyped-def]
     clock = ScaledClock(time_scale=10.0)  # the 15-minute programme would take 90 s
-    async with SimFleet([SimSpec("BENCH-01", kind="electronic")], clock=clock) as fleet:
+    async with SimFleet(
+        [SimSpec("BENCH-01", kind="electronic", serial=DEMO_BENCH_SERIAL)], clock=clock
+    ) as fleet:
         with demo_db.transaction() as session:
             edit_asset(
                 session,
