@@ -13,7 +13,7 @@ from .clock import Clock, RealClock, ScaledClock
 from .endpoint import Endpoint
 from .permit import Permit
 from .pool import Fleet, PollResult
-from .programme import ProgrammeResult, ProgrammeStep, play_programme
+from .programme import ProgrammeResult, ProgrammeStep, StepOutcome, play_programme
 from .status import Identity
 
 #: Raises (any exception) unless the identity read from the controller is the expected unit.
@@ -45,11 +45,13 @@ async def bench_sound(
     audit: AuditSink | None = None,
     time_scale: float = 1.0,
     clock: Clock | None = None,
+    on_step: Callable[[StepOutcome], None] | None = None,
 ) -> ProgrammeResult:
     """Play a programme on one bench asset once ``prove`` accepts the controller's identity.
 
     The identity block is read first, on the same link; ``prove`` raising means nothing
-    audible is sent (the exception propagates).
+    audible is sent (the exception propagates). Cancelling the task once it plays sends and
+    verifies the stop and returns the result marked cancelled (see ``play_programme``).
     """
     from .modbus_link import quiet_pymodbus_logs
 
@@ -58,4 +60,6 @@ async def bench_sound(
     async with Fleet({tag: endpoint}, audit=audit, clock=clock) as fleet:
         driver = fleet.driver(tag)
         prove(await driver.identify())
-        return await play_programme(driver, steps, permit, clock)
+        return await play_programme(
+            driver, steps, permit, clock, stop_on_cancel=True, on_step=on_step
+        )

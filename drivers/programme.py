@@ -8,7 +8,8 @@ controller's last-function echo, so a step that was accepted but not executed sh
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import asyncio
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,7 +48,7 @@ class ProgrammeStep:
 class StepOutcome:
     index: int
     step: ProgrammeStep
-    outcome: str  # ok | failed_to_sound | error | refused | skipped_late | not_run
+    outcome: str  # ok | failed_to_sound | error | refused | skipped_late | not_run | cancelled
     planned_at: float
     started_at: float | None = None
     result: SoundResult | None = None
@@ -77,11 +78,19 @@ class ProgrammeResult:
     finished_at: float = 0.0
     final_status: Status | None = None
     final_error: DriverError | None = None
+    cancelled: bool = False  # stopped before its end (signal, F9); see stop_status/stop_error
+    stop_status: Status | None = None  # status read right after the stop command
+    stop_error: DriverError | None = None  # the stop could not be sent or verified
+
+    @property
+    def stop_verified(self) -> bool:
+        return self.cancelled and self.stop_error is None and self.stop_status is not None
 
     @property
     def ok(self) -> bool:
         return (
-            all(s.outcome == "ok" for s in self.steps)
+            not self.cancelled
+            and all(s.outcome == "ok" for s in self.steps)
             and self.final_error is None
             and (self.final_status is None or not self.final_status.sounding)
         )
@@ -95,6 +104,16 @@ class ProgrammeResult:
             "steps": [s.to_dict() for s in self.steps],
             "final_status": self.final_status.to_dict() if self.final_status else None,
             "final_error": self.final_error.to_dict() if self.final_error else None,
+            "cancelled": self.cancelled,
+            "stop": (
+                {
+                    "verified": self.stop_verified,
+                    "status": self.stop_status.to_dict() if self.stop_status else None,
+                    "error": self.stop_error.to_dict() if self.stop_error else None,
+                }
+                if self.cancelled
+                else None
+            ),
         }
 
 
@@ -133,17 +152,75 @@ async def play_programme(
     late_allowance: float = 120.0,
     stop_on_failure: bool = False,
     wait_to_end: bool = True,
+    stop_on_cancel: bool = False,
+    on_step: Callable[[StepOutcome], None] | None = None,
 ) -> ProgrammeResult:
-    """Play ``steps`` on ``driver``; returns per-step outcomes (never raises DriverError)."""
+    """Play ``steps`` on ``driver``; returns per-step outcomes (never raises DriverError).
+
+    With ``stop_on_cancel``, cancelling the task (SIGINT/SIGTERM handlers, a TUI stop key)
+    sends the stop command, verifies it, and returns the result marked ``cancelled`` instead of
+    raising; further cancellations while the stop is under way do not skip it. ``on_step``
+    sees each step when it starts and when its outcome is known (progress output).
+    """
     clock = clock or driver.clock
     plan = validate_steps(steps, driver.signals)
     t0 = clock.now()
     result = ProgrammeResult(driver.tag, t0, [])
+    try:
+        await _play(driver, plan, permit, clock, result, late_allowance, stop_on_failure,
+                    wait_to_end, on_step)  # fmt: skip
+    except asyncio.CancelledError:
+        if not stop_on_cancel:
+            raise
+        result.cancelled = True
+        for oc in result.steps:
+            if oc.outcome == "not_run":
+                oc.outcome = "cancelled"
+        result.stop_status, result.stop_error = await stop_verified(driver)
+        task = asyncio.current_task()
+        if task is not None:
+            while task.uncancel():  # handled here: the caller gets the result
+                pass
+    result.finished_at = clock.now()
+    return result
+
+
+async def stop_verified(driver: SirenDriver) -> tuple[Status | None, DriverError | None]:
+    """Send stop and see its verification through, even if the caller is cancelled again
+    meanwhile (bounded by the unit's timeout): a unit must not be left sounding."""
+    fut = asyncio.ensure_future(driver.cancel())
+    while not fut.done():
+        try:
+            await asyncio.shield(fut)
+        except asyncio.CancelledError:
+            continue
+        except DriverError:
+            break
+    exc = fut.exception()
+    if exc is None:
+        return fut.result(), None
+    if isinstance(exc, DriverError):
+        return None, exc
+    raise exc
+
+
+async def _play(
+    driver: SirenDriver,
+    plan: list[ProgrammeStep],
+    permit: Permit | None,
+    clock: Clock,
+    result: ProgrammeResult,
+    late_allowance: float,
+    stop_on_failure: bool,
+    wait_to_end: bool,
+    on_step: Callable[[StepOutcome], None] | None,
+) -> None:
+    t0 = result.started_at
     abort = False
     for i, step in enumerate(plan, 1):
-        planned = t0 + step.start_offset
-        oc = StepOutcome(i, step, "not_run", planned)
-        result.steps.append(oc)
+        result.steps.append(StepOutcome(i, step, "not_run", t0 + step.start_offset))
+    for oc in result.steps:
+        step, planned = oc.step, oc.planned_at
         if abort:
             continue
         wait = planned - clock.now()
@@ -154,6 +231,8 @@ async def play_programme(
             oc.outcome = "skipped_late"
             continue
         oc.started_at = clock.now()
+        if on_step is not None:
+            on_step(oc)
         try:
             oc.result = await driver.sound(SoundRequest(step.signal_code, step.cycles), permit)
             oc.outcome = "ok"
@@ -169,6 +248,8 @@ async def play_programme(
             abort = True  # a permit problem applies to every later step too
         except DriverError as exc:
             oc.outcome, oc.error = "error", exc
+        if on_step is not None:
+            on_step(oc)
         if oc.outcome != "ok" and stop_on_failure:
             abort = True
     if wait_to_end and not abort:
@@ -179,5 +260,3 @@ async def play_programme(
             result.final_status = await driver.read_status()
         except DriverError as exc:
             result.final_error = exc
-    result.finished_at = clock.now()
-    return result

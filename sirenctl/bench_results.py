@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 
 
 def bench_outcome(result: ProgrammeResult) -> str:
-    """pass, failed_to_sound, unreachable (every step a communication fault) or fail."""
+    """pass, cancelled, failed_to_sound, unreachable (every step a communication fault) or fail."""
+    if result.cancelled:
+        return "cancelled"
     if result.ok:
         return "pass"
     outcomes = [s.outcome for s in result.steps]
@@ -82,6 +84,9 @@ def record_bench_result(
             "programme": programme_key,
             "steps": steps,
             "final_error": str(result.final_error) if result.final_error else None,
+            "cancelled": result.cancelled,
+            "stop_verified": result.stop_verified if result.cancelled else None,
+            "stop_error": str(result.stop_error) if result.stop_error else None,
         },
         notes=f"bench test of {programme_key} from {via}",
         extra={"programme": programme_key, "bench": True},

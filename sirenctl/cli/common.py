@@ -32,6 +32,7 @@ class ExitCode(IntEnum):
     DEVICE_FAULT = 8  # a device reported a fault / a test failed
     UNREACHABLE = 9  # a device did not answer
     MISSED = 10  # work orders were missed
+    INTERRUPTED = 130  # stopped by SIGINT (Ctrl-C); SIGTERM exits 143 (128 + signal number)
 
 
 EXIT_CODE_HELP = "\n".join(

@@ -8,7 +8,6 @@ sound a live siren (DESIGN §5).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -102,7 +101,8 @@ class BenchRun:
         self.on_command(rec)
 
     async def play(self) -> ProgrammeResult:
-        """Play the programme; on cancellation the unit is told to stop before re-raising."""
+        """Play the programme. Cancelled (F9, c, quitting the app), the unit is told to stop,
+        the stop is verified, and the result comes back marked cancelled, to be recorded."""
         from sirenctl.devices import programme_steps
         from sirenctl.drivers.pool import LinkPool, open_driver
         from sirenctl.drivers.programme import play_programme
@@ -114,13 +114,13 @@ class BenchRun:
             )
             await self._prove()
             self.started_at = self.clock.now()
-            try:
-                return await play_programme(
-                    self._driver, programme_steps(self.programme), self.plan.permit, self.clock
-                )
-            except asyncio.CancelledError:
-                await self._stop_even_if_cancelled()
-                raise
+            return await play_programme(
+                self._driver,
+                programme_steps(self.programme),
+                self.plan.permit,
+                self.clock,
+                stop_on_cancel=True,
+            )
         finally:
             await pool.close()
             if self._writes:
@@ -140,20 +140,6 @@ class BenchRun:
         )
         identity = await self._driver.identify()
         await asyncio.to_thread(check, identity)
-
-    async def _stop_even_if_cancelled(self) -> None:
-        """Send stop and see it through, even while the app shuts down around us (bounded by
-        the unit's timeout): a bench unit must not be left sounding."""
-        stop = asyncio.ensure_future(self._stop())
-        while not stop.done():
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.shield(stop)
-
-    async def _stop(self) -> None:
-        from sirenctl.drivers.errors import DriverError
-
-        with contextlib.suppress(DriverError):  # audited by the driver itself
-            await self._driver.cancel()
 
     def record_result(self, result: ProgrammeResult) -> str:
         """Store a test result (kind ``bench_test``) with every step's echo; returns its outcome.

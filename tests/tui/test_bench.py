@@ -99,12 +99,18 @@ async def test_unit_no_longer_bench_is_refused_and_audited(services, demo_db) ->
     assert "live siren" in refused[0].message
 
 
+def cancelled_results(db) -> list[TestResult]:  # type: ignore[no-untyped-def]
+    with db.session() as session:
+        return list(session.scalars(select(TestResult).where(TestResult.outcome == "cancelled")))
+
+
 async def start_noon_programme(pilot, demo_db) -> None:  # type: ignore[no-untyped-def]
+    before = len(events(demo_db, "command.sound"))
     await pick(pilot, "cn-918-noon")
     await pilot.press("s")
     await settle(pilot)
     await pilot.click("#confirm")
-    await wait_until(pilot, lambda: events(demo_db, "command.sound"))
+    await wait_until(pilot, lambda: len(events(demo_db, "command.sound")) > before)
 
 
 async def test_f9_and_quitting_both_stop_the_unit(services, demo_db) -> None:  # type: ignore[no-untyped-def]
@@ -127,10 +133,12 @@ async def test_f9_and_quitting_both_stop_the_unit(services, demo_db) -> None:  #
             assert controller.sounding()
             await pilot.press("d")  # another screen: F9 stops the bench test from anywhere
             await pilot.press("f9")
-            await wait_until(pilot, lambda: events(demo_db, "command.cancel"))
+            await wait_until(pilot, lambda: cancelled_results(demo_db))
             await pilot.press("b")
             assert not controller.sounding()
-            assert "STOPPED" in text_of(app.screen.query_one("#progress"))
+            progress = text_of(app.screen.query_one("#progress"))
+            assert "CANCELLED" in progress and "stop command sent and verified" in progress
+            assert len(cancelled_results(demo_db)) == 1  # the stopped test is on record
             await start_noon_programme(pilot, demo_db)  # again, then quit while it plays
             assert controller.sounding()
         for _ in range(100):  # the app is gone: wait on the event loop itself
@@ -140,3 +148,26 @@ async def test_f9_and_quitting_both_stop_the_unit(services, demo_db) -> None:  #
         assert not controller.sounding()
         assert [c.code for c in controller.stats.commands] == [1, 0, 1, 0]
     assert {e.outcome for e in events(demo_db, "command.cancel")} == {"ok"}
+
+
+async def test_f12_stops_every_unit_from_any_screen(services, demo_db) -> None:  # type: ignore[no-untyped-def]
+    specs = [SimSpec("T01"), SimSpec("BENCH-01", kind="electronic", serial=DEMO_BENCH_SERIAL)]
+    async with SimFleet(specs) as fleet:
+        with demo_db.transaction() as session:
+            for tag in ("T01", "BENCH-01"):
+                edit_asset(
+                    session, tag, {"controller_port": fleet.endpoints[tag].port}, operator="tester"
+                )
+        for tag in ("T01", "BENCH-01"):
+            fleet.controller(tag).execute(2, 1, None)  # sounding, started by someone else
+        app = make_app(services, mode="dashboard")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("f12")
+            await wait_until(pilot, lambda: events(demo_db, "command.cancel_all"))
+            assert not fleet.controller("T01").sounding()
+            assert not fleet.controller("BENCH-01").sounding()
+    summary = events(demo_db, "command.cancel_all")[0]
+    assert {"T01", "BENCH-01"} <= set(summary.after["stopped"])
+    # the demo's other terminals have no simulator here: reported, never silently skipped
+    assert summary.outcome == "error" and "T02" in summary.after["failed"]
