@@ -49,3 +49,10 @@ def asset_add_args(tag: str, ep: Any, serial: str, bench: bool, site: str = "C01
     if bench:
         args.append("--bench")
     return args
+
+
+def person(login: str, *roles: str) -> Any:
+    """An authenticated person for service-level tests (the lead adapts this to real accounts)."""
+    from sirenctl.services.actor import Actor, AuthMethod, Role
+
+    return Actor(login=login, roles=frozenset(Role(r) for r in roles), method=AuthMethod.PASSPHRASE)
