@@ -105,6 +105,7 @@ class ModbusLink(Link):
         self._quiet_until = 0.0
         self._connected = False
         self._expect: tuple[int, int] = (0, 0)  # (unit, function code) of the request in flight
+        self._sslctx: Any = None
 
     # ---- connection -------------------------------------------------------------------
     def _make_client(self, timeout: float) -> Any:
@@ -129,7 +130,23 @@ class ModbusLink(Link):
                 stopbits=ep.stopbits,
                 **common,
             )
+        if ep.tls is not None:
+            from pymodbus.client import AsyncModbusTlsClient
+
+            return AsyncModbusTlsClient(ep.host, port=ep.port, sslctx=self._tls_context(), **common)
         return AsyncModbusTcpClient(ep.host, port=ep.port, **common)
+
+    def _tls_context(self) -> Any:
+        from .errors import ConfigError
+        from .tls import TlsSetupError
+
+        if self._sslctx is None:
+            assert self.endpoint.tls is not None
+            try:
+                self._sslctx = self.endpoint.tls.client_context()
+            except TlsSetupError as exc:
+                raise ConfigError(str(exc)) from None
+        return self._sslctx
 
     def _trace_packet(self, sending: bool, data: bytes) -> bytes:
         if sending:
@@ -173,6 +190,19 @@ class ModbusLink(Link):
                 f"{self.channel_key} unreachable; next reconnect attempt in "
                 f"{self.backoff.wait_left(now):.1f} s"
             )
+        if self.endpoint.tls is not None:
+            from .tls import probe
+
+            problem = await probe(
+                str(self.endpoint.host),
+                int(self.endpoint.port or 802),
+                self._tls_context(),
+                timeout,
+            )
+            if problem:
+                self.stats.connect_failures += 1
+                self.backoff.failed(loop.time())
+                raise NoResponse(f"cannot connect to {self.endpoint.describe()}: {problem}")
         if self._client is None:
             self._client = self._make_client(timeout)
         self._client.ctx.comm_params.timeout_connect = timeout

@@ -82,6 +82,7 @@ class Asset(Base):
     controller_device: Mapped[str | None] = mapped_column(String(255))
     controller_serial: Mapped[str | None] = mapped_column(String(32))
     controller_unit_id: Mapped[int | None] = mapped_column(Integer)
+    controller_tls: Mapped[bool] = mapped_column(Boolean, default=False)  # Modbus/TCP Security
     notes: Mapped[str | None] = mapped_column(Text)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

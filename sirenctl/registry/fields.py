@@ -278,6 +278,13 @@ ASSET_FIELDS: tuple[FieldSpec, ...] = (
         parse_unit_id,
         aliases=("unit_id",),
     ),
+    FieldSpec(
+        "controller_tls",
+        "加密通信",
+        "Controller requires Modbus/TCP Security: TLS on port 802 (yes/no)",
+        parse_bool,
+        aliases=("tls",),
+    ),
     FieldSpec("notes", "备注", "Free notes"),
 )
 

@@ -5,6 +5,7 @@ Revises: 0004
 Frozen copy of the schema: never import sirenctl.models here.
 
 - test_result.outcome may be ``cancelled`` (a bench test stopped by Ctrl-C, SIGTERM or F9).
+- asset.controller_tls: the controller requires Modbus/TCP Security (TLS, port 802).
 - asset_status keeps the last reading that answered (``good_at``, ``good_status``) next to the
   latest attempt, so ``poll --cached`` can show it and its age when the latest attempt failed.
 """
@@ -27,6 +28,10 @@ NEW = OLD + ", 'cancelled'"
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("asset") as batch_op:
+        batch_op.add_column(
+            sa.Column("controller_tls", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     with op.batch_alter_table("test_result") as batch_op:
         batch_op.drop_constraint(op.f("ck_test_result_outcome"), type_="check")
         batch_op.create_check_constraint(op.f("ck_test_result_outcome"), f"outcome IN ({NEW})")
@@ -37,6 +42,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("asset") as batch_op:
+        batch_op.drop_column("controller_tls")
     with op.batch_alter_table("asset_status") as batch_op:
         batch_op.drop_column("good_status")
         batch_op.drop_column("good_at")
