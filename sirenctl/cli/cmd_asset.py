@@ -197,34 +197,70 @@ def asset_show(app: AppContext, tag: str, as_json: bool) -> None:
 
 @asset.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Rows whose tag exists update that asset (the sheet is the truth: an empty cell clears "
+    "the field); the changes are listed first. Without it, existing tags are errors.",
+)
+@click.option("--dry-run", is_flag=True, help="Check and list the changes; write nothing.")
 @pass_app
-def asset_import(app: AppContext, file: Path) -> None:
+def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> None:
     """Import assets from a CSV (or a JSON export). All rows or none.
 
-    CSV must be UTF-8 (a BOM is fine). Headers may be English keys or Chinese names, e.g.
-    tag/标签, site/社区编码, kind/类型 (手摇, 电动, 电声, 多媒体 accepted), status/状态. See
-    docs/csv-import.md for the whole mapping. If any row is bad, nothing is imported and every bad
-    row is listed with its line number; the exit code is 3.
+    Reads what Excel writes: CSV UTF-8 (with or without BOM), plain CSV on Chinese Windows
+    (GBK/GB18030) and "Unicode text" (UTF-16, tab-separated); the encoding found is printed.
+    Headers may be English keys or Chinese names, e.g. tag/标签, site/社区编码, kind/类型 (手摇,
+    电动, 电声, 多媒体 accepted), status/状态. See docs/csv-import.md for the whole mapping. If any
+    row is bad, nothing is imported and every bad row is listed with its line number; the exit
+    code is 3.
 
     \b
-    Example:
+    Examples:
       sirenctl asset import sirens.csv
+      sirenctl asset export > assets.csv    # edit in Excel, then:
+      sirenctl asset import assets.csv --update --dry-run
+      sirenctl asset import assets.csv --update
     """
-    from sirenctl.registry.csv_io import import_assets, json_rows_to_csv, read_text
+    from sirenctl.registry.csv_io import decode_csv, json_rows_to_csv, plan_import
 
-    text = read_text(file)
+    decoded = decode_csv(file.read_bytes())
+    text, delimiter = decoded.text, decoded.delimiter
     if file.suffix.lower() == ".json":
         try:
-            text = json_rows_to_csv(json.loads(text))
+            text, delimiter = json_rows_to_csv(json.loads(text)), ","
         except (json.JSONDecodeError, AttributeError, TypeError) as exc:
             from sirenctl.registry.errors import FieldProblem, ValidationFailed
 
             raise ValidationFailed(
                 [FieldProblem("file", f"not a JSON asset export: {exc}")]
             ) from None
-    with app.db.transaction() as session:
-        added = import_assets(session, text, operator=app.operator, source=file.name)
-        info(f"imported {len(added)} asset(s) from {file.name}")
+    else:
+        info(f"read {file.name} as {decoded.encoding}")
+
+    class DryRun(Exception):
+        pass
+
+    try:
+        with app.db.transaction() as session:
+            plan = plan_import(
+                session, text, operator=app.operator, source=file.name, delimiter=delimiter,
+                update=update,
+            )  # fmt: skip
+            for line in plan.diff_lines() if update else []:
+                click.echo(line)
+            if dry_run:
+                raise DryRun  # roll the whole import back
+    except DryRun:
+        info(
+            f"dry run: would add {len(plan.added)} and update {len(plan.changes)} asset(s); "
+            "nothing was written"
+        )
+        return
+    if update:
+        info(f"added {len(plan.added)}, updated {len(plan.changes)} asset(s) from {file.name}")
+    else:
+        info(f"imported {len(plan.added)} asset(s) from {file.name}")
 
 
 @asset.command("export")

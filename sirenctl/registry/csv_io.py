@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from sirenctl.audit import record
 from sirenctl.models import Asset, Site
@@ -27,24 +28,91 @@ from sirenctl.registry.fields import ASSET_FIELDS, header_index, parse_values
 EXPORT_KEYS = tuple(spec.key for spec in ASSET_FIELDS)
 
 
+# Cells a spreadsheet would take as a formula (OWASP "CSV injection"): exported text starting
+# with one of these gets a leading apostrophe; import removes exactly that apostrophe again.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class DecodedFile:
+    text: str
+    encoding: str  # what was found, in words for the user
+    delimiter: str
+
+
 def read_text(path: Path) -> str:
-    """Read UTF-8 with or without BOM (spreadsheets on Chinese Windows write one)."""
-    data = path.read_bytes()
+    """The text of a CSV file (see :func:`decode_csv`), for callers that need only that."""
+    return decode_csv(path.read_bytes()).text
+
+
+def decode_csv(data: bytes) -> DecodedFile:
+    """Read what Chinese Excel writes, or say which encoding was found and why it failed.
+
+    UTF-8 (with or without BOM, "CSV UTF-8"), UTF-16 with BOM ("Unicode text": tab-separated),
+    and GBK/GB18030 (Excel's plain "CSV" on Chinese Windows).
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _undecodable("UTF-16 (byte-order mark found)", exc) from None
+        return DecodedFile(text, "UTF-16 (Excel Unicode text)", _delimiter(text))
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            text = data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _undecodable("UTF-8 (byte-order mark found)", exc) from None
+        return DecodedFile(text, "UTF-8 with BOM", _delimiter(text))
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "file", f"not UTF-8 text (byte {exc.start}); save the sheet as 'CSV UTF-8'"
-                )
-            ]
-        ) from None
+        text = data.decode("utf-8")
+        return DecodedFile(text, "UTF-8", _delimiter(text))
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise _undecodable("neither UTF-8 nor GBK/GB18030", utf8_error) from None
+        return DecodedFile(text, "GBK/GB18030 (Excel CSV on Chinese Windows)", _delimiter(text))
 
 
-def parse_asset_csv(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[FieldProblem]]:
-    """Rows as (line number, parsed values) and every problem found, header included."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _undecodable(found: str, exc: UnicodeDecodeError) -> ValidationFailed:
+    return ValidationFailed(
+        [
+            FieldProblem(
+                "file",
+                f"cannot be read as {found}: bad byte at offset {exc.start}; "
+                "save the sheet as 'CSV UTF-8'",
+            )
+        ]
+    )
+
+
+def _delimiter(text: str) -> str:
+    """Tab for Excel's "Unicode text" (and any tab-separated sheet), else comma."""
+    first = text.split("\n", 1)[0]
+    return "\t" if first.count("\t") > first.count(",") else ","
+
+
+def _unneutralise(cell: str) -> str:
+    """Undo :func:`neutralise` (an apostrophe before a formula character), nothing else."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in FORMULA_START:
+        return cell[1:]
+    return cell
+
+
+def neutralise(cell: str) -> str:
+    """Prefix text a spreadsheet would run as a formula with an apostrophe (OWASP)."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def parse_asset_csv(
+    text: str, delimiter: str | None = None, *, require: bool = True
+) -> tuple[list[tuple[int, dict[str, Any]]], list[FieldProblem]]:
+    """Rows as (line number, parsed values) and every problem found, header included.
+
+    With ``require=False`` (updates) only the ``tag`` column is required and cells are checked
+    field by field; cross-field rules run on the merged asset later.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or _delimiter(text))
     problems: list[FieldProblem] = []
     try:
         header = next(reader)
@@ -60,7 +128,7 @@ def parse_asset_csv(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[F
             problems.append(FieldProblem("header", f"column for {spec.key!r} appears twice", 1))
         keys.append(spec.key if spec else None)
     for spec in ASSET_FIELDS:
-        if spec.required and spec.key not in keys:
+        if (spec.required if require else spec.key == "tag") and spec.key not in keys:
             problems.append(
                 FieldProblem("header", f"missing required column {spec.key!r} ({spec.zh})", 1)
             )
@@ -76,18 +144,74 @@ def parse_asset_csv(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[F
                 FieldProblem("row", f"{len(cells)} cells but {len(keys)} columns", line)
             )
             continue
-        raw = {key: (cells[i] if i < len(cells) else "") for i, key in enumerate(keys) if key}
-        values, row_problems = parse_values(ASSET_FIELDS, raw, line=line)
-        if not row_problems:
+        raw = {
+            key: _unneutralise(cells[i]) if i < len(cells) else ""
+            for i, key in enumerate(keys)
+            if key
+        }
+        values, row_problems = parse_values(ASSET_FIELDS, raw, line=line, require=require)
+        if not row_problems and require:
             row_problems = check_asset(values, line)
         problems.extend(row_problems)
         rows.append((line, values))
     return rows, problems
 
 
-def import_assets(session: Session, text: str, *, operator: str, source: str) -> list[Asset]:
+@dataclass
+class ImportPlan:
+    """What an import does: new assets and, with ``update``, field changes of existing ones."""
+
+    added: list[Asset]
+    changes: dict[str, list[tuple[str, Any, Any]]]  # tag -> [(field, old, new)]
+
+    def diff_lines(self) -> list[str]:
+        out = [f"+ {a.tag} (new)" for a in self.added]
+        for tag, fields in self.changes.items():
+            for key, old, new in fields:
+                out.append(f"~ {tag} {key}: {_show(old)} -> {_show(new)}")
+        return out
+
+
+def _show(value: Any) -> str:
+    return "(empty)" if value is None or value == "" else repr(value)
+
+
+def _current(asset: Asset, key: str) -> Any:
+    if key == "site":
+        return asset.site.code
+    return getattr(asset, key)
+
+
+def import_assets(
+    session: Session,
+    text: str,
+    *,
+    operator: str,
+    source: str,
+    delimiter: str | None = None,
+    update: bool = False,
+) -> list[Asset]:
     """Validate every row, then add all assets, or add none and raise ValidationFailed."""
-    rows, problems = parse_asset_csv(text)
+    return plan_import(
+        session, text, operator=operator, source=source, delimiter=delimiter, update=update
+    ).added
+
+
+def plan_import(
+    session: Session,
+    text: str,
+    *,
+    operator: str,
+    source: str,
+    delimiter: str | None = None,
+    update: bool = False,
+) -> ImportPlan:
+    """Validate every row, then apply all of them (in the caller's transaction) or none.
+
+    With ``update``, rows whose tag exists replace that asset's values (the sheet is the
+    truth: an empty cell clears the field), recorded as ``asset.edit`` per asset.
+    """
+    rows, problems = parse_asset_csv(text, delimiter)
     seen: dict[str, int] = {}
     for line, values in rows:
         tag = values.get("tag")
@@ -97,14 +221,23 @@ def import_assets(session: Session, text: str, *, operator: str, source: str) ->
             seen[tag] = line
     existing = set(session.scalars(select(Asset.tag).where(Asset.tag.in_(list(seen)))))
     sites = {site.code: site for site in session.scalars(select(Site))}
+    updates = [(line, v) for line, v in rows if update and v.get("tag") in existing]
+    rows = [(line, v) for line, v in rows if not (update and v.get("tag") in existing)]
     if not problems:
         problems.extend(_channel_problems(session, rows))
     for line, values in rows:
         if values.get("tag") in existing:
-            problems.append(FieldProblem("tag", "already in the registry", line, values["tag"]))
+            problems.append(
+                FieldProblem(
+                    "tag", "already in the registry (use --update to change it)", line,
+                    values["tag"],
+                )
+            )  # fmt: skip
+    for line, values in rows + updates:
         site = values.get("site")
         if site and site not in sites:
             problems.append(FieldProblem("site", "unknown site code", line, site))
+    changes = _plan_updates(session, updates, problems) if updates else {}
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.field))
         raise ValidationFailed(problems)
@@ -121,7 +254,56 @@ def import_assets(session: Session, text: str, *, operator: str, source: str) ->
             after=asset_snapshot(asset),
             message=f"from {source}",
         )
-    return assets
+    _apply_updates(session, changes, operator=operator)
+    return ImportPlan(assets, changes)
+
+
+def _plan_updates(
+    session: Session, updates: list[tuple[int, dict[str, Any]]], problems: list[FieldProblem]
+) -> dict[str, list[tuple[str, Any, Any]]]:
+    from sirenctl.models import AssetStatus
+    from sirenctl.registry.assets import channel_problems
+
+    tags = [v["tag"] for _line, v in updates]
+    current = {
+        a.tag: a
+        for a in session.scalars(
+            select(Asset).options(joinedload(Asset.site)).where(Asset.tag.in_(tags))
+        )
+    }
+    out: dict[str, list[tuple[str, Any, Any]]] = {}
+    for line, values in updates:
+        asset = current[values["tag"]]
+        before = asset_snapshot(asset)
+        changed = [
+            (key, _current(asset, key), values.get(key))
+            for key in EXPORT_KEYS
+            if key in values and key != "tag" and values.get(key) != _current(asset, key)
+        ]
+        if not changed:
+            continue
+        keys = {key for key, _old, _new in changed}
+        if "status" in keys and AssetStatus.RETIRED in (asset.status, values.get("status")):
+            problems.append(
+                FieldProblem(
+                    "status", "retire with `sirenctl asset retire`", line, values["status"]
+                )
+            )
+            continue
+        merged = {**before, "site": asset.site.code, **{k: values.get(k) for k in keys}}
+        row_problems = check_asset(merged, line) or channel_problems(session, merged, line)
+        problems.extend(row_problems)
+        out[asset.tag] = changed
+    return out
+
+
+def _apply_updates(
+    session: Session, changes: dict[str, list[tuple[str, Any, Any]]], *, operator: str
+) -> None:
+    from sirenctl.registry.assets import edit_asset
+
+    for tag, fields in changes.items():
+        edit_asset(session, tag, {key: new for key, _old, new in fields}, operator=operator)
 
 
 def _channel_problems(
@@ -158,9 +340,9 @@ def _csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(value)
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)  # numbers (a negative longitude too) stay numbers
+    return neutralise(str(value))
 
 
 def export_assets(
