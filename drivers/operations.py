@@ -26,13 +26,16 @@ async def poll_endpoints(
     *,
     clock: Clock | None = None,
     concurrency: int | None = None,
+    into: dict[str, PollResult] | None = None,
 ) -> dict[str, PollResult]:
-    """One status sweep; each result has a status or a typed error plus its reading time."""
+    """One status sweep; each result has a status or a typed error plus its reading time.
+
+    ``into`` receives results as they arrive (what answered before an interruption)."""
     from .modbus_link import quiet_pymodbus_logs
 
     quiet_pymodbus_logs()
     async with Fleet(endpoints, clock=clock or RealClock(), concurrency=concurrency) as fleet:
-        return await fleet.poll_all(tags)
+        return await fleet.poll_all(tags, into=into)
 
 
 async def bench_sound(
