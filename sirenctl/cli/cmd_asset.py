@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from sirenctl.cli.columns import echo_columns
 from sirenctl.cli.common import (
     AppContext,
     echo_json,
@@ -129,6 +131,9 @@ def asset_retire(app: AppContext, tag: str, reason: str | None) -> None:
     info(f"retired asset {tag}")
 
 
+TABLE_ROWS = 500  # on a terminal, up to this many rows as a boxed table
+
+
 @asset.command("list")
 @filter_options
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
@@ -146,30 +151,30 @@ def asset_list(
       sirenctl asset list --status faulty --json
       sirenctl asset list --search 东风
     """
-    from sirenctl.registry.assets import asset_to_dict, endpoint_summary, list_assets
+    from sirenctl.registry.asset_rows import asset_rows, row_endpoint
 
     with app.db.session() as session:
-        assets = list_assets(session, make_filter(kwargs), limit=limit, offset=offset)
-        rows = [asset_to_dict(a) for a in assets]
-        endpoints = [endpoint_summary(a) for a in assets]
+        rows = asset_rows(session, make_filter(kwargs), limit=limit, offset=offset)
     if as_json:
         echo_json(rows)
         return
-    echo_table(
-        ["tag", "site", "kind", "status", "name", "endpoint", "bench"],
+    columns = ["tag", "site", "kind", "status", "name", "endpoint", "bench"]
+    cells = [
         [
-            [
-                r["tag"],
-                r["site"],
-                r["kind"],
-                r["status"],
-                r["name"],
-                endpoint,
-                "bench" if r["is_bench"] else "",
-            ]
-            for r, endpoint in zip(rows, endpoints, strict=True)
-        ],
-    )
+            r["tag"],
+            r["site"],
+            r["kind"],
+            r["status"],
+            r["name"],
+            row_endpoint(r),
+            "bench" if r["is_bench"] else "",
+        ]
+        for r in rows
+    ]
+    if sys.stdout.isatty() and len(rows) <= TABLE_ROWS:
+        echo_table(columns, cells)
+    else:  # a pipe, a file, or many rows: stream aligned plain lines
+        echo_columns(columns, cells)
     info(f"{len(rows)} asset(s)")
 
 
