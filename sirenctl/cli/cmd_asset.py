@@ -227,7 +227,7 @@ def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> No
       sirenctl asset import assets.csv --update --dry-run
       sirenctl asset import assets.csv --update
     """
-    from sirenctl.registry.csv_io import decode_csv, json_rows_to_csv, plan_import
+    from sirenctl.registry.csv_io import apply_import, decode_csv, json_rows_to_csv, plan_import
 
     decoded = decode_csv(file.read_bytes())
     text, delimiter = decoded.text, decoded.delimiter
@@ -243,25 +243,31 @@ def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> No
     else:
         info(f"read {file.name} as {decoded.encoding}")
 
-    class DryRun(Exception):
-        pass
-
-    try:
-        with app.db.transaction() as session:
-            plan = plan_import(
-                session, text, operator=app.operator, source=file.name, delimiter=delimiter,
-                update=update,
-            )  # fmt: skip
-            for line in plan.diff_lines() if update else []:
-                click.echo(line)
-            if dry_run:
-                raise DryRun  # roll the whole import back
-    except DryRun:
+    with app.db.session() as session:  # validate every row without holding the write lock
+        plan = plan_import(
+            session, text, operator=app.operator, source=file.name, delimiter=delimiter,
+            update=update, apply=False,
+        )  # fmt: skip
+    for line in plan.diff_lines() if update else []:
+        click.echo(line)
+    if dry_run:
         info(
             f"dry run: would add {len(plan.added)} and update {len(plan.changes)} asset(s); "
             "nothing was written"
         )
         return
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with app.db.transaction() as session:  # the only part that holds the write lock
+            apply_import(session, plan, operator=app.operator, source=file.name)
+    except IntegrityError:
+        from sirenctl.registry.errors import Conflict
+
+        raise Conflict(
+            "the registry changed while the file was checked (a tag was added meanwhile); "
+            "nothing was imported: run the import again"
+        ) from None
     if update:
         info(f"added {len(plan.added)}, updated {len(plan.changes)} asset(s) from {file.name}")
     else:
