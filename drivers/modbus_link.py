@@ -20,7 +20,14 @@ import contextlib
 from typing import Any
 
 from .endpoint import Endpoint
-from .errors import BadFrame, CommError, ExceptionResponse, NoResponse, RequestTimeout
+from .errors import (
+    BadFrame,
+    CommError,
+    ExceptionResponse,
+    NoResponse,
+    RequestTimeout,
+    WrongTransactionId,
+)
 from .link import Backoff, Link
 
 EXCEPTION_NAMES = {
@@ -38,6 +45,10 @@ EXCEPTION_NAMES = {
 
 class _Dropped(Exception):
     """Set on the pending pymodbus future when the connection is lost mid-request."""
+
+
+class _WrongTid(Exception):
+    """Set on the pending pymodbus future when a TCP reply has another transaction id."""
 
 
 class _Garbled(Exception):
@@ -106,6 +117,7 @@ class ModbusLink(Link):
         self._connected = False
         self._expect: tuple[int, int] = (0, 0)  # (unit, function code) of the request in flight
         self._sslctx: Any = None
+        self._sent_tid = b""
 
     # ---- connection -------------------------------------------------------------------
     def _make_client(self, timeout: float) -> Any:
@@ -150,8 +162,21 @@ class ModbusLink(Link):
 
     def _trace_packet(self, sending: bool, data: bytes) -> bytes:
         if sending:
+            if not self.serial and len(data) >= 2:
+                self._sent_tid = data[:2]
             return data
         self._rx = data  # pymodbus passes the whole receive buffer
+        if not self.serial and len(data) >= 8 and self._sent_tid and data[:2] != self._sent_tid:
+            fut = self._client.ctx.response_future if self._client else None
+            if fut is not None and not fut.done():
+                fut.set_exception(
+                    _WrongTid(
+                        f"reply with transaction id {int.from_bytes(data[:2], 'big')} to "
+                        f"request {int.from_bytes(self._sent_tid, 'big')} (a late or stray "
+                        "reply); connection closed"
+                    )
+                )
+            return b""
         if not self.serial and len(data) >= 8:
             # MBAP: tid(2) pid(2) len(2) unit(1) fc(1). pymodbus would skip a frame from the
             # wrong unit (then time out) and raises inside data_received on an unknown
@@ -283,6 +308,9 @@ class ModbusLink(Link):
         except _Garbled as exc:
             self._drop_connection()
             raise self._fail(BadFrame(str(exc))) from None
+        except _WrongTid as exc:
+            self._drop_connection()
+            raise self._fail(WrongTransactionId(str(exc))) from None
         except ConnectionException as exc:
             raise self._fail(NoResponse(f"not connected: {exc}")) from None
         except ModbusIOException as exc:

@@ -24,6 +24,7 @@ COMM_FAULTS = (
     "stale_echo",
     "ignore_write",
     "lose_ack",
+    "wrong_tid",
 )
 STATE_FAULTS = ("mains_fail", "door_open", "rotation_fault", "amplifier_fault", "battery")
 _WITH_ARG = {"slow": 1.0, "battery": None}
@@ -40,6 +41,7 @@ class Faults:
     stale_echo: bool = False
     ignore_write: bool = False  # writes acknowledged but not stored (read-back differs)
     lose_ack: bool = False  # writes executed, their replies lost
+    wrong_tid: bool = False  # Modbus/TCP replies carry another transaction id
     mains_fail: bool = False
     door_open: bool = False
     rotation_fault: bool = False

@@ -88,6 +88,9 @@ class FaultInjector:
                 return data[:6] + bytes([wrong]) + data[7:]
             body = bytes([wrong]) + data[1:-2]
             return body + rtu_crc(body).to_bytes(2, "little")
+        if f.wrong_tid and self.framing == "tcp":
+            tid = (int.from_bytes(data[:2], "big") + 7) % 65536
+            return tid.to_bytes(2, "big") + data[2:]
         if f.garble:
             if self.framing == "tcp":
                 return data[:7] + bytes(len(data) - 7)  # function code 0: undecodable

@@ -235,7 +235,18 @@ def _exit_for(result: dict[str, Any]) -> None:
         ctx.exit(ExitCode.REFUSED)
     if comm and len(comm) == len(result["steps"]):
         ctx.exit(ExitCode.UNREACHABLE)
-    info("NOT all steps played: " + ", ".join(outcomes))
+    if all(o == "ok" for o in outcomes):
+        final = result.get("final_status") or {}
+        if final.get("sounding"):
+            info("every step played, but the unit was STILL SOUNDING after the programme ended")
+        else:
+            error = (result.get("final_error") or {}).get("message", "unknown")
+            info(f"every step played, but the final status could not be read: {error}")
+    else:
+        failed = [
+            f"step {s['index']}: {s['outcome']}" for s in result["steps"] if s["outcome"] != "ok"
+        ]
+        info("NOT all steps played: " + ", ".join(failed))
     ctx.exit(ExitCode.DEVICE_FAULT)
 
 

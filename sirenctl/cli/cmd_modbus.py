@@ -82,7 +82,9 @@ def _run(coro: Any) -> Any:
     import asyncio
 
     from sirenctl.drivers.errors import CommError, DriverError, RefusedForSafety
+    from sirenctl.drivers.modbus_link import quiet_pymodbus_logs
 
+    quiet_pymodbus_logs()  # diagnostics print sirenctl's messages, not pymodbus' log lines
     try:
         return asyncio.run(coro)
     except RefusedForSafety as exc:

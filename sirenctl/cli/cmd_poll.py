@@ -203,11 +203,13 @@ def _report(
 
 def _row(tag: str, site: str | None, result: dict[str, Any], now: float) -> dict[str, Any]:
     status = result["status"]
+    # an exception reply is an answer: the device is reachable but refused the read (fault)
+    refused = (result["error"] or {}).get("kind") == "exception_response"
     return {
         "tag": tag,
         "site": site,
-        "reachable": result["ok"],
-        "faulty": bool(status and status["faulty"]),
+        "reachable": result["ok"] or refused,
+        "faulty": bool(status and status["faulty"]) or refused,
         "age_s": round(max(0.0, now - result["read_at"]), 1),
         "read_at": result["read_at"],
         "status": status,
@@ -236,7 +238,7 @@ def _cells(row: dict[str, Any]) -> list[Any]:
         return [
             row["tag"],
             row["site"],
-            "UNREACHABLE",
+            "DEVICE ERROR" if row["reachable"] else "UNREACHABLE",
             "",
             "",
             "",
