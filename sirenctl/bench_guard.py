@@ -260,7 +260,7 @@ def bench_expectation(session: Session, asset: Asset) -> BenchExpectation:
     return BenchExpectation(
         tag=asset.tag,
         model=asset.controller_model or "sirenctl-generic",
-        serial=asset.serial_no.strip(),
+        serial=(asset.serial_no or "").strip(),
         live_serials=frozenset(s.strip().casefold() for s in live if s and s.strip()),
     )
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def signal_name(code: int) -> str:
     from sirenctl.drivers.signals import NAMES
 
-    names = {c: n for n, c in NAMES.items()}
+    names: dict[int, str] = {int(c): str(n) for n, c in NAMES.items()}
     return names.get(code, f"signal {code}")
 
 
@@ -51,7 +51,8 @@ class ProgrammeProgress:
     def time_left(self) -> float:
         if self.t0 is None:
             return self.total
-        return max(0.0, self.t0 + self.total - self.clock.now())
+        now: float = self.clock.now()
+        return max(0.0, self.t0 + self.total - now)
 
     def _describe(self, oc: StepOutcome) -> str:
         return f"step {oc.index}/{len(self.steps)} {signal_name(oc.step.signal_code)} x{oc.step.cycles}"  # fmt: skip

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -243,8 +243,8 @@ def _registered_target(
                 if opts["host"]
                 else {"controller_device": opts["device"]}
             )
-            asset = registered_at(session, transport, where, opts["unit"])
-            if asset is None:
+            found = registered_at(session, transport, where, opts["unit"])
+            if found is None:
                 target = (
                     f"{opts['host']}:{opts['port']}" if opts["host"] else str(opts["device"])
                 ) + f" unit {opts['unit']}"
@@ -257,6 +257,7 @@ def _registered_target(
                     "controllers, whose register map decides which registers are audible; "
                     "nothing was written",
                 )
+            asset = found
         else:
             raise click.UsageError("give an asset TAG, or --host, or --device")
         registered = asset.controller_model or "sirenctl-generic"
@@ -273,7 +274,7 @@ def _registered_target(
         return asset, endpoint_for(asset, timeout=opts["timeout"])
 
 
-def _refuse(app: AppContext, target: str, address: int, values: list[int], reason: str) -> None:
+def _refuse(app: AppContext, target: str, address: int, values: list[int], reason: str) -> NoReturn:
     from sirenctl.audit import record
 
     with app.db.transaction() as session:

@@ -102,7 +102,8 @@ def poll(
             with SignalStop() as stopper, contextlib.suppress(asyncio.CancelledError):
                 await poll_endpoints(endpoints, into=answered)  # reads only; Ctrl-C: keep what
                 # answered so far
-            return stopper.exit_code
+            code: int | None = stopper.exit_code
+            return code
 
         interrupted = asyncio.run(sweep())
         with deferred_signals(), app.db.transaction() as session:

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, joinedload
 
 from sirenctl.models import Asset, Site
@@ -143,7 +143,7 @@ def parse_asset_csv(
                 FieldProblem("row", f"{len(cells)} cells but {len(keys)} columns", line)
             )
             continue
-        raw = {
+        raw: dict[str, str | None] = {
             key: _unneutralise(cells[i]) if i < len(cells) else ""
             for i, key in enumerate(keys)
             if key
@@ -191,8 +191,8 @@ def import_assets(
     source: str,
     delimiter: str | None = None,
     update: bool = False,
-) -> list[Asset]:
-    """Validate every row, then add all assets, or add none and raise ValidationFailed."""
+) -> list[str]:
+    """Validate every row, then add all assets (returns their tags), or none (ValidationFailed)."""
     return plan_import(
         session, text, operator=operator, source=source, delimiter=delimiter, update=update
     ).added
@@ -262,6 +262,7 @@ def apply_import(session: Session, plan: ImportPlan, *, operator: str, source: s
     _apply_updates(session, plan.changes, operator=operator)
 
 
+ASSET_TABLE: Table = Asset.__table__  # type: ignore[assignment]
 _ASSET_DEFAULTS = {
     "status": "in_service",
     "is_bench": False,
@@ -321,7 +322,7 @@ def _bulk_add(
                 }
             )
             tags.append(data["tag"])
-        session.execute(insert(Asset.__table__), records)
+        session.execute(insert(ASSET_TABLE), records)
         record_many(session, events)
     return tags
 
