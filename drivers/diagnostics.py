@@ -9,6 +9,7 @@ register map are treated as audible.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Literal
 
 from .audit import INTENT, AuditUnavailable, CommandRecord, SinkLike, as_sink, record_intent
@@ -16,7 +17,8 @@ from .endpoint import Endpoint
 from .errors import ConfigError, DriverError, RefusedForSafety, VerificationFailed
 from .link import DIAGNOSTIC
 from .permit import Permit, require_permit
-from .pool import LinkPool
+from .pool import LinkPool, open_driver
+from .status import Identity
 
 RegisterKind = Literal["holding", "input"]
 
@@ -77,11 +79,14 @@ async def modbus_write(
     tag: str | None = None,
     audit: SinkLike | None = None,
     pool: LinkPool | None = None,
+    prove: Callable[[Identity, bool], None] | None = None,
 ) -> list[int]:
     """Write one register (FC6) or several (FC16) once, then read back and verify.
 
     Returns the read-back values. Raises RefusedForSafety for audible registers without
-    a permit naming ``tag`` (default: the endpoint description).
+    a permit naming ``tag`` (default: the endpoint description). With ``prove``, the
+    controller's identity block is read first and ``prove(identity, audible)`` must accept it
+    (any exception it raises refuses the write: nothing is written).
     """
     values = [value] if isinstance(value, int) else list(value)
     target = tag or endpoint.describe()
@@ -101,8 +106,11 @@ async def modbus_write(
         _check_range(address, len(values))
         if any(not isinstance(v, int) or not 0 <= v <= 0xFFFF for v in values):
             raise ConfigError(f"values: {values} must be integers 0..65535")
-        if is_audible(endpoint, address, len(values)):
+        audible = is_audible(endpoint, address, len(values))
+        if audible:
             require_permit(permit, target, f"write to register {address} (command block)")
+        if prove is not None:
+            await _prove(endpoint, target, audible, prove, pool)
         try:
             await record_intent(sink, intent)
         except Exception as exc:
@@ -118,6 +126,32 @@ async def modbus_write(
         raise
     sink.result(intent.completed("ok", at=time.time()))
     return back
+
+
+async def _prove(
+    endpoint: Endpoint,
+    target: str,
+    audible: bool,
+    prove: Callable[[Identity, bool], None],
+    pool: LinkPool | None,
+) -> None:
+    own = pool is None
+    pool = pool or LinkPool()
+    try:
+        identity = await open_driver(endpoint, pool, tag=target).identify()
+    except DriverError as exc:
+        raise RefusedForSafety(
+            f"cannot read the controller's identity block ({exc.kind}: {exc}), so it cannot be "
+            "matched with the registry; nothing was written",
+            target=target,
+        ) from None
+    finally:
+        if own:
+            await pool.close()
+    try:
+        prove(identity, audible)
+    except Exception as exc:  # the caller's rule refused: refuse the write, keep its words
+        raise RefusedForSafety(str(exc), target=target) from None
 
 
 async def _write_and_verify(

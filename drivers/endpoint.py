@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from .tls import TlsConfig
 
 Transport = Literal["modbus_tcp", "modbus_rtu", "bench_serial"]
 TRANSPORTS: tuple[str, ...] = ("modbus_tcp", "modbus_rtu", "bench_serial")
@@ -28,6 +31,7 @@ class Endpoint:
     stopbits: int = 1
     unit_id: int = 1
     timeout: float = 1.0
+    tls: TlsConfig | None = None  # Modbus/TCP Security (drivers/tls.py); modbus_tcp only
 
     def __post_init__(self) -> None:
         if self.transport not in TRANSPORTS:
@@ -54,6 +58,8 @@ class Endpoint:
                 raise ValueError(f"bytesize: {self.bytesize!r} must be 5..8")
             if self.stopbits not in (1, 2):
                 raise ValueError(f"stopbits: {self.stopbits!r} must be 1 or 2")
+        if self.tls is not None and self.transport != "modbus_tcp":
+            raise ValueError(f"tls: only for modbus_tcp, not {self.transport}")
         # unit 0 is broadcast (never answered); 248..255 are reserved
         if not isinstance(self.unit_id, int) or not 1 <= self.unit_id <= 247:
             raise ValueError(f"unit_id: {self.unit_id!r} must be 1..247")
@@ -82,7 +88,8 @@ class Endpoint:
 
     def describe(self) -> str:
         if self.transport == "modbus_tcp":
-            return f"modbus_tcp {self.host}:{self.port} unit {self.unit_id}"
+            tls = " (TLS)" if self.tls is not None else ""
+            return f"modbus_tcp {self.host}:{self.port} unit {self.unit_id}{tls}"
         if self.transport == "modbus_rtu":
             return f"modbus_rtu {self.device} {self.serial_settings} unit {self.unit_id}"
         return f"bench_serial {self.device} {self.serial_settings}"
@@ -103,6 +110,7 @@ class Endpoint:
             "stopbits": self.stopbits,
             "unit_id": self.unit_id,
             "timeout": self.timeout,
+            "tls": self.tls is not None,
         }
 
     @staticmethod

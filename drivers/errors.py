@@ -61,6 +61,12 @@ class BadFrame(CommError):
     kind = "bad_frame"
 
 
+class WrongTransactionId(BadFrame):
+    """A Modbus/TCP reply carried another request's transaction id (a late or stray reply)."""
+
+    kind = "wrong_transaction_id"
+
+
 class ExceptionResponse(DriverError):
     """The device answered with a Modbus exception (or a bench-protocol error reply)."""
 

@@ -20,7 +20,14 @@ import contextlib
 from typing import Any
 
 from .endpoint import Endpoint
-from .errors import BadFrame, CommError, ExceptionResponse, NoResponse, RequestTimeout
+from .errors import (
+    BadFrame,
+    CommError,
+    ExceptionResponse,
+    NoResponse,
+    RequestTimeout,
+    WrongTransactionId,
+)
 from .link import Backoff, Link
 
 EXCEPTION_NAMES = {
@@ -38,6 +45,10 @@ EXCEPTION_NAMES = {
 
 class _Dropped(Exception):
     """Set on the pending pymodbus future when the connection is lost mid-request."""
+
+
+class _WrongTid(Exception):
+    """Set on the pending pymodbus future when a TCP reply has another transaction id."""
 
 
 class _Garbled(Exception):
@@ -105,7 +116,8 @@ class ModbusLink(Link):
         self._quiet_until = 0.0
         self._connected = False
         self._expect: tuple[int, int] = (0, 0)  # (unit, function code) of the request in flight
-        self._tid = b""  # MBAP transaction id of the TCP request in flight
+        self._sslctx: Any = None
+        self._sent_tid = b""
 
     # ---- connection -------------------------------------------------------------------
     def _make_client(self, timeout: float) -> Any:
@@ -132,23 +144,38 @@ class ModbusLink(Link):
                 **common,
             )
         assert ep.host is not None and ep.port is not None  # required for TCP (Endpoint)
+        if ep.tls is not None:
+            from pymodbus.client import AsyncModbusTlsClient
+
+            return AsyncModbusTlsClient(ep.host, port=ep.port, sslctx=self._tls_context(), **common)
         return AsyncModbusTcpClient(ep.host, port=ep.port, **common)
+
+    def _tls_context(self) -> Any:
+        from .errors import ConfigError
+        from .tls import TlsSetupError
+
+        if self._sslctx is None:
+            assert self.endpoint.tls is not None
+            try:
+                self._sslctx = self.endpoint.tls.client_context()
+            except TlsSetupError as exc:
+                raise ConfigError(str(exc)) from None
+        return self._sslctx
 
     def _trace_packet(self, sending: bool, data: bytes) -> bytes:
         if sending:
             if not self.serial and len(data) >= 2:
-                self._tid = data[:2]
+                self._sent_tid = data[:2]
             return data
         self._rx = data  # pymodbus passes the whole receive buffer
-        if not self.serial and len(data) >= 8 and self._tid and data[:2] != self._tid:
-            # a reply to another request (late, or foreign): never take it as the answer
+        if not self.serial and len(data) >= 8 and self._sent_tid and data[:2] != self._sent_tid:
             fut = self._client.ctx.response_future if self._client else None
             if fut is not None and not fut.done():
                 fut.set_exception(
-                    _Garbled(
-                        f"reply with transaction id {int.from_bytes(data[:2], 'big')} to the "
-                        f"request with transaction id {int.from_bytes(self._tid, 'big')} "
-                        "(a late or foreign reply; not taken as the answer)"
+                    _WrongTid(
+                        f"reply with transaction id {int.from_bytes(data[:2], 'big')} to "
+                        f"request {int.from_bytes(self._sent_tid, 'big')} (a late or stray "
+                        "reply); connection closed"
                     )
                 )
             return b""
@@ -190,6 +217,19 @@ class ModbusLink(Link):
                 f"{self.channel_key} unreachable; next reconnect attempt in "
                 f"{self.backoff.wait_left(now):.1f} s"
             )
+        if self.endpoint.tls is not None:
+            from .tls import probe
+
+            problem = await probe(
+                str(self.endpoint.host),
+                int(self.endpoint.port or 802),
+                self._tls_context(),
+                timeout,
+            )
+            if problem:
+                self.stats.connect_failures += 1
+                self.backoff.failed(loop.time())
+                raise NoResponse(f"cannot connect to {self.endpoint.describe()}: {problem}")
         if self._client is None:
             self._client = self._make_client(timeout)
         self._client.ctx.comm_params.timeout_connect = timeout
@@ -277,6 +317,9 @@ class ModbusLink(Link):
         except _Garbled as exc:
             self._drop_connection()
             raise self._fail(BadFrame(str(exc))) from None
+        except _WrongTid as exc:
+            self._drop_connection()
+            raise self._fail(WrongTransactionId(str(exc))) from None
         except ConnectionException as exc:
             raise self._fail(NoResponse(f"not connected: {exc}")) from None
         except ModbusIOException as exc:

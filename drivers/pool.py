@@ -151,8 +151,13 @@ class Fleet:
             self._drivers[tag] = d
         return d
 
-    async def poll_all(self, tags: Iterable[str] | None = None) -> dict[str, PollResult]:
+    async def poll_all(
+        self, tags: Iterable[str] | None = None, *, into: dict[str, PollResult] | None = None
+    ) -> dict[str, PollResult]:
+        """One reading per tag. ``into`` (if given) receives each result as it arrives, so a
+        caller interrupted mid-sweep still has what answered so far."""
         wanted = list(self.endpoints) if tags is None else list(tags)
+        sink = into if into is not None else {}
         t0 = time.monotonic()
         sem = asyncio.Semaphore(self.concurrency) if self.concurrency else None
 
@@ -164,13 +169,15 @@ class Fleet:
                 else:
                     async with sem:
                         st = await drv.read_status()
-                return PollResult(tag, st, None, st.read_at, time.monotonic() - t0)
+                r = PollResult(tag, st, None, st.read_at, time.monotonic() - t0)
             except DriverError as exc:
                 exc.target = exc.target or tag
-                return PollResult(tag, None, exc, self.clock.now(), time.monotonic() - t0)
+                r = PollResult(tag, None, exc, self.clock.now(), time.monotonic() - t0)
             except KeyError as exc:
                 err = ConfigError(str(exc), target=tag)
-                return PollResult(tag, None, err, self.clock.now(), time.monotonic() - t0)
+                r = PollResult(tag, None, err, self.clock.now(), time.monotonic() - t0)
+            sink[tag] = r
+            return r
 
         results = await asyncio.gather(*(one(t) for t in wanted))
         return {r.tag: r for r in results}

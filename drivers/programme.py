@@ -81,6 +81,13 @@ class ProgrammeResult:
     final_error: DriverError | None = None
     stopped_by: str | None = None  # the reason given to the registry's stop
     final_margin: float = 0.0  # seconds after the planned end that the final status was read
+    cancelled: bool = False  # the playing task was cancelled (signal, F9); see stop_status
+    stop_status: Status | None = None  # status read right after the stop command
+    stop_error: DriverError | None = None  # the stop could not be sent or verified
+
+    @property
+    def stop_verified(self) -> bool:
+        return self.cancelled and self.stop_error is None and self.stop_status is not None
 
     @property
     def ok(self) -> bool:
@@ -89,6 +96,7 @@ class ProgrammeResult:
             and self.final_error is None
             and (self.final_status is None or not self.final_status.sounding)
             and self.stopped_by is None
+            and not self.cancelled
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -101,6 +109,16 @@ class ProgrammeResult:
             "final_status": self.final_status.to_dict() if self.final_status else None,
             "final_error": self.final_error.to_dict() if self.final_error else None,
             "stopped_by": self.stopped_by,
+            "cancelled": self.cancelled,
+            "stop": (
+                {
+                    "verified": self.stop_verified,
+                    "status": self.stop_status.to_dict() if self.stop_status else None,
+                    "error": self.stop_error.to_dict() if self.stop_error else None,
+                }
+                if self.cancelled
+                else None
+            ),
         }
 
 
@@ -171,6 +189,8 @@ async def play_programme(
     registry: SoundingRegistry | None = None,
     start_at: float | None = None,
     on_step: Callable[[str, int, int, str, float], None] | None = None,
+    stop_on_cancel: bool = False,
+    on_outcome: Callable[[StepOutcome], None] | None = None,
 ) -> ProgrammeResult:
     """Play ``steps`` on ``driver``; returns per-step outcomes (never raises DriverError).
 
@@ -180,38 +200,136 @@ async def play_programme(
     registry's ``stop_all`` sends the stop). The final status read waits for the end of the
     last signal timed from when its command was actually sent (a late send is not a fault).
     ``on_step(tag, index, total, signal name, seconds left)`` reports progress.
+
+    With ``stop_on_cancel``, cancelling the playing task (the SIGINT/SIGTERM handlers of
+    drivers/stopping.py, a TUI stop key) sends the stop command, verifies it and returns the
+    result marked ``cancelled`` instead of raising; further cancellations while the stop is
+    under way do not skip it. ``on_outcome`` sees each step when it starts and when its
+    outcome is known (progress output).
     """
     clock = clock or driver.clock
     plan = validate_steps(steps, driver.signals)
     t0 = clock.now() if start_at is None else start_at
     result = ProgrammeResult(driver.tag, t0, [])
-    stop = registry.unit_event(driver.tag) if registry is not None else None
-    abort = registered = False
     for i, step in enumerate(plan, 1):
-        planned = t0 + step.start_offset
-        oc = StepOutcome(i, step, "not_run", planned)
-        result.steps.append(oc)
-        if abort:
+        result.steps.append(StepOutcome(i, step, "not_run", t0 + step.start_offset))
+    stop = registry.unit_event(driver.tag) if registry is not None else None
+    play = _Play(driver, permit, clock, result, stop, registry, on_step, on_outcome)
+    try:
+        await play.run(late_allowance, stop_on_failure, wait_to_end)
+    except asyncio.CancelledError:
+        if not stop_on_cancel:
+            raise
+        result.cancelled = True
+        for oc in result.steps:
+            if oc.outcome == "not_run":
+                oc.outcome = "cancelled"
+        result.stop_status, result.stop_error = await stop_verified(driver)
+        task = asyncio.current_task()
+        if task is not None:
+            while task.uncancel():  # handled here: the caller gets the result
+                pass
+    if registry is not None and play.registered:
+        registry.end(driver)
+    result.finished_at = clock.now()
+    return result
+
+
+async def stop_verified(driver: SirenDriver) -> tuple[Status | None, DriverError | None]:
+    """Send stop and see its verification through, even if the caller is cancelled again
+    meanwhile (bounded by the unit's timeout): a unit must not be left sounding."""
+    fut = asyncio.ensure_future(driver.cancel())
+    while not fut.done():
+        try:
+            await asyncio.shield(fut)
+        except asyncio.CancelledError:
             continue
-        wait = planned - clock.now()
-        if wait > 0 and not await _wait(clock, wait, stop):
-            oc.outcome, abort = "cancelled", True
-            continue
-        late = clock.now() - planned
-        if late > late_allowance:  # an unannounced late siren causes panic: skip, report
-            oc.outcome = "skipped_late"
-            continue
-        if registry is not None and not registered:
-            if not registry.begin(driver):  # stopping: never start
+        except DriverError:
+            break
+    exc = fut.exception()
+    if exc is None:
+        return fut.result(), None
+    if isinstance(exc, DriverError):
+        return None, exc
+    raise exc
+
+
+@dataclass
+class _Play:
+    """One play of a programme on one unit (state shared with :func:`play_programme`)."""
+
+    driver: SirenDriver
+    permit: Permit | None
+    clock: Clock
+    result: ProgrammeResult
+    stop: asyncio.Event | None
+    registry: SoundingRegistry | None
+    on_step: Callable[[str, int, int, str, float], None] | None
+    on_outcome: Callable[[StepOutcome], None] | None
+    registered: bool = False
+
+    async def run(self, late_allowance: float, stop_on_failure: bool, wait_to_end: bool) -> None:
+        driver, clock, result, stop = self.driver, self.clock, self.result, self.stop
+        abort = False
+        total = len(result.steps)
+        for oc in result.steps:
+            if abort:
+                continue
+            step, planned = oc.step, oc.planned_at
+            wait = planned - clock.now()
+            if wait > 0 and not await _wait(clock, wait, stop):
                 oc.outcome, abort = "cancelled", True
                 continue
-            registered = True
-        elif stop is not None and stop.is_set():
-            oc.outcome, abort = "cancelled", True
-            continue
-        oc.started_at = clock.now()
+            late = clock.now() - planned
+            if late > late_allowance:  # an unannounced late siren causes panic: skip, report
+                oc.outcome = "skipped_late"
+                continue
+            if self.registry is not None and not self.registered:
+                if not self.registry.begin(driver):  # stopping: never start
+                    oc.outcome, abort = "cancelled", True
+                    continue
+                self.registered = True
+            elif stop is not None and stop.is_set():
+                oc.outcome, abort = "cancelled", True
+                continue
+            oc.started_at = clock.now()
+            if self.on_outcome is not None:
+                self.on_outcome(oc)
+            await self._sound(oc)
+            if oc.outcome == "refused":
+                abort = True  # a permit problem applies to every later step too
+            if self.on_outcome is not None:
+                self.on_outcome(oc)
+            if self.on_step is not None and oc.outcome == "ok":
+                left = _actual_end(result, driver.signals) - clock.now()
+                name = driver.signals.get(step.signal_code).name
+                self.on_step(driver.tag, oc.index, total, name, left)
+            if oc.outcome != "ok" and stop_on_failure:
+                abort = True
+        stopped = stop is not None and stop.is_set()
+        if wait_to_end and not abort and not stopped:
+            end = _actual_end(result, driver.signals)
+            wait = end + FINAL_MARGIN - clock.now()
+            if wait > 0 and not await _wait(clock, wait, stop):
+                stopped = True
+            else:
+                result.final_margin = round(clock.now() - end, 3)
+                try:
+                    result.final_status = await driver.read_status()
+                except DriverError as exc:
+                    result.final_error = exc
+        if stopped and self.registry is not None:
+            why = self.registry.halted.get(driver.tag) or self.registry.reason
+            result.stopped_by = why or "stop"
+        elif stopped:
+            result.stopped_by = "stop"
+
+    async def _sound(self, oc: StepOutcome) -> None:
+        step = oc.step
         try:
-            oc.result = await driver.sound(SoundRequest(step.signal_code, step.cycles), permit)
+            oc.result = await self.driver.sound(
+                SoundRequest(step.signal_code, step.cycles), self.permit
+            )
             oc.outcome = "ok"
             oc.started_at = oc.result.sent_at
             oc.echo = {
@@ -223,43 +341,17 @@ async def play_programme(
             oc.outcome, oc.error, oc.echo = "failed_to_sound", exc, exc.echo
         except RefusedForSafety as exc:
             oc.outcome, oc.error = "refused", exc
-            abort = True  # a permit problem applies to every later step too
         except DriverError as exc:
             oc.outcome, oc.error = "error", exc
-        if on_step is not None and oc.outcome == "ok":
-            left = _actual_end(result, driver.signals, plan) - clock.now()
-            on_step(driver.tag, i, len(plan), driver.signals.get(step.signal_code).name, left)
-        if oc.outcome != "ok" and stop_on_failure:
-            abort = True
-    stopped = stop is not None and stop.is_set()
-    if wait_to_end and not abort and not stopped:
-        end = _actual_end(result, driver.signals)
-        if (wait := end + FINAL_MARGIN - clock.now()) > 0 and not await _wait(clock, wait, stop):
-            stopped = True
-        else:
-            result.final_margin = round(clock.now() - end, 3)
-            try:
-                result.final_status = await driver.read_status()
-            except DriverError as exc:
-                result.final_error = exc
-    if stopped:
-        why = registry.halted.get(driver.tag) or registry.reason if registry is not None else ""
-        result.stopped_by = why or "stop"
-    if registry is not None and registered:
-        registry.end(driver)
-    result.finished_at = clock.now()
-    return result
 
 
-def _actual_end(
-    result: ProgrammeResult, signals: SignalTable, plan: list[ProgrammeStep] | None = None
-) -> float:
-    """When the last signal ends, counted from the moment each command was actually sent."""
+def _actual_end(result: ProgrammeResult, signals: SignalTable) -> float:
+    """When the last signal ends, counted from the moment each command was actually sent
+    (steps still to come count as planned)."""
     end = result.started_at
     for s in result.steps:
+        if s.outcome in ("skipped_late", "cancelled"):
+            continue
         begun = s.started_at if s.started_at is not None else s.planned_at
         end = max(end, begun + signals.get(s.step.signal_code).duration(s.step.cycles))
-    for step in (plan or [])[len(result.steps) :]:  # steps still to come, as planned
-        planned = result.started_at + step.start_offset
-        end = max(end, planned + signals.get(step.signal_code).duration(step.cycles))
     return end

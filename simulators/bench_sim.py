@@ -75,7 +75,7 @@ class BenchSimulator:
     def handle(self, cmd: str, args: list[str]) -> str:
         c = self.ctrl
         if cmd == "ID":
-            return f"!ID model={c.model.upper()} serial={c.serial} fw={c.firmware}"
+            return f"!ID model={c.model} serial={c.serial} fw={c.firmware}"
         if cmd == "ST":
             s = c.snapshot()
             b = {True: "1", False: "0"}

@@ -8,6 +8,7 @@ injected, and the last-function echo updates on every executed command (unless t
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,7 +64,7 @@ class SimController:
         self.kind = kind
         self.unit_id = unit_id
         self.firmware = firmware
-        self.serial = serial or f"SIM{abs(hash(name)) % 10**5:05d}"
+        self.serial = serial or default_serial(name)
         self.model = model
         self.faults = faults or Faults()
         self.clock_drift = clock_drift
@@ -194,4 +195,10 @@ class SimController:
         }
 
     def identity(self) -> dict[str, Any]:
-        return {"model": self.model.upper()[:12], "serial": self.serial}
+        """Model (the full register-map name) and serial number, as the identity block serves."""
+        return {"model": self.model, "serial": self.serial}
+
+
+def default_serial(name: str) -> str:
+    """A stable serial number for a simulated controller (the same in every process)."""
+    return f"SIM{zlib.crc32(name.encode()) % 10**6:06d}"

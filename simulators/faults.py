@@ -42,7 +42,7 @@ class Faults:
     stale_echo: bool = False
     ignore_write: bool = False  # writes acknowledged but not stored (read-back differs)
     lose_ack: bool = False  # writes executed, their replies lost
-    wrong_tid: bool = False  # TCP replies with another transaction id
+    wrong_tid: bool = False  # Modbus/TCP replies carry another transaction id
     mains_fail: bool = False
     door_open: bool = False
     rotation_fault: bool = False

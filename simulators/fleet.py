@@ -37,6 +37,8 @@ class SimSpec:
     kind: str = "motor"  # motor | electronic
     faults: Faults = field(default_factory=Faults)
     port: int = 0  # TCP port to listen on (0: any free port)
+    serial: str | None = None  # identity-block serial number (default: stable per name)
+    tls: bool = False  # Modbus/TCP Security: serve TLS with the fleet's server certificate
 
     def __post_init__(self) -> None:
         if self.transport not in TRANSPORTS:
@@ -63,7 +65,11 @@ class SimFleet:
         timeout: float = 1.0,
         host: str = "127.0.0.1",
         line_links: dict[str, str] | None = None,
+        tls_server: Any = None,
+        tls_client: Any = None,
     ) -> None:
+        """``tls_server`` (drivers/tls.py TlsConfig) is what TLS specs serve with; the endpoints
+        of those specs carry ``tls_client`` (what sirenctl connects with)."""
         names = [s.name for s in specs]
         if len(set(names)) != len(names):
             dup = sorted({n for n in names if names.count(n) > 1})
@@ -83,6 +89,8 @@ class SimFleet:
         self.servers: list[Any] = []
         self.lines: dict[str, Any] = {}
         self.benches: list[Any] = []
+        self.tls_server = tls_server
+        self.tls_client = tls_client
 
     def controller(self, name: str) -> SimController:
         return self.controllers[name]
@@ -98,6 +106,7 @@ class SimFleet:
             kind=spec.kind,
             unit_id=spec.unit_id,
             model=spec.model,
+            serial=spec.serial,
             faults=spec.faults,
         )
 
@@ -112,7 +121,7 @@ class SimFleet:
     async def _start(self) -> None:
         from .bench_sim import BenchSimulator
         from .modbus_device import build_simdevice
-        from .modbus_servers import SimRtuServer, SimTcpServer
+        from .modbus_servers import SimRtuServer, SimTcpServer, SimTlsServer
         from .pty_line import PtyLine
 
         rtu_lines: dict[str, list[SimSpec]] = {}
@@ -120,12 +129,19 @@ class SimFleet:
             ctrl = self._make_controller(spec)
             self.controllers[spec.name] = ctrl
             if spec.transport == "modbus_tcp":
-                srv = SimTcpServer(
-                    [build_simdevice(ctrl, load_map(spec.model))],
-                    {spec.unit_id: ctrl},
-                    host=self.host,
-                    port=spec.port,
-                )
+                devices = [build_simdevice(ctrl, load_map(spec.model))]
+                srv: Any
+                if spec.tls:
+                    if self.tls_server is None:
+                        raise ValueError(f"sim spec {spec.name}: tls needs the fleet's tls_server")
+                    ctx = self.tls_server.server_context()
+                    srv = SimTlsServer(
+                        devices, {spec.unit_id: ctrl}, ctx, host=self.host, port=spec.port
+                    )
+                else:
+                    srv = SimTcpServer(
+                        devices, {spec.unit_id: ctrl}, host=self.host, port=spec.port
+                    )
                 await srv.start()
                 self.servers.append(srv)
                 self.endpoints[spec.name] = Endpoint(
@@ -135,6 +151,7 @@ class SimFleet:
                     port=srv.port,
                     unit_id=spec.unit_id,
                     timeout=self.timeout,
+                    tls=self.tls_client if spec.tls else None,
                 )
             elif spec.transport == "modbus_rtu":
                 rtu_lines.setdefault(spec.line, []).append(spec)

@@ -23,7 +23,7 @@ from pymodbus.constants import ExcCodes
 from pymodbus.exceptions import NoSuchIdException
 from pymodbus.logging import Log
 from pymodbus.pdu import ExceptionResponse
-from pymodbus.server import ModbusSerialServer, ModbusTcpServer
+from pymodbus.server import ModbusSerialServer, ModbusTcpServer, ModbusTlsServer
 from pymodbus.server.requesthandler import ServerRequestHandler
 
 from sirenctl.drivers.modbus_link import rtu_crc
@@ -91,6 +91,9 @@ class FaultInjector:
                 return data[:6] + bytes([wrong]) + data[7:]
             body = bytes([wrong]) + data[1:-2]
             return body + rtu_crc(body).to_bytes(2, "little")
+        if f.wrong_tid and self.framing == "tcp":
+            tid = (int.from_bytes(data[:2], "big") + 7) % 65536
+            return tid.to_bytes(2, "big") + data[2:]
         if f.garble:
             if self.framing == "tcp":
                 return data[:7] + bytes(len(data) - 7)  # function code 0: undecodable
@@ -149,6 +152,26 @@ class SimTcpServer(_InjectingServer, ModbusTcpServer):
             raise OSError(
                 f"cannot listen on {self.host}:{self.requested_port} (address in use?)"
             ) from exc
+
+
+class SimTlsServer(_InjectingServer, ModbusTlsServer):
+    """Modbus/TCP Security: one controller behind TLS (port 802 in the field), mutual auth."""
+
+    def __init__(
+        self,
+        devices: list[Any],
+        controllers: dict[int, SimController],
+        sslctx: Any,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        super().__init__(devices, address=(host, port), sslctx=sslctx)
+        self.injector = FaultInjector("tcp", controllers, silent_unknown=False)
+        self.host = host
+        self.requested_port = port
+
+    port = SimTcpServer.port
+    start = SimTcpServer.start
 
 
 class SimRtuServer(_InjectingServer, ModbusSerialServer):

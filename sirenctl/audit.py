@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
 
 from sirenctl.audit_chain import (
     chain_head,
@@ -156,3 +159,27 @@ def record_edit(
             before={k: before.get(k) for k in diff},
             after=diff,
         )
+
+
+def record_many(session: Session, events: list[dict[str, Any]], *, batch: int = 5000) -> None:
+    """Bulk :func:`record`: the same columns, one executemany per batch (CSV import of 100,000
+    assets). Each dict has record()'s keyword arguments; ``at`` defaults to now."""
+    from sqlalchemy import insert
+
+    now = utcnow()
+    rows = [
+        {
+            "at": e.get("at") or now,
+            "operator": e["operator"],
+            "action": e["action"],
+            "object_type": e["object_type"],
+            "object_ref": e.get("object_ref"),
+            "before": e.get("before"),
+            "after": e.get("after"),
+            "outcome": e.get("outcome", "ok"),
+            "message": e.get("message"),
+        }
+        for e in events
+    ]
+    for i in range(0, len(rows), batch):
+        session.execute(insert(cast("Table", AuditEvent.__table__)), rows[i : i + batch])

@@ -14,18 +14,32 @@ if TYPE_CHECKING:
 
 
 def bench_outcome(result: ProgrammeResult) -> str:
-    """The stored result outcome of a bench programme: the same mapping run-due uses."""
+    """The stored result outcome of a bench programme: cancelled (stopped by a signal or F9),
+    else the same mapping run-due uses."""
     from sirenctl.scheduling.outcomes import programme_verdict
+
+    if result.cancelled:
+        return "cancelled"
 
     return programme_verdict(result).result.value
 
 
 def audit_bench_refusal(
-    db: Database, *, operator: str, tag: str, programme: str, reason: str, via: str
+    db: Database,
+    *,
+    operator: str,
+    tag: str,
+    programme: str,
+    reason: str,
+    via: str,
+    identity: dict[str, object] | None = None,
 ) -> None:
     """A refused bench sounding is on record too: who tried what, and why it was refused."""
     from sirenctl.audit import record
 
+    after: dict[str, object] = {"programme": programme, "via": via}
+    if identity is not None:
+        after["identity"] = identity  # what the controller at that endpoint said it is
     with db.transaction() as session:
         record(
             session,
@@ -33,7 +47,7 @@ def audit_bench_refusal(
             action="command.sound",
             object_type="asset",
             object_ref=tag,
-            after={"programme": programme, "via": via},
+            after=after,
             outcome="refused",
             message=reason,
         )
@@ -68,6 +82,9 @@ def record_bench_result(
             "programme": programme_key,
             "steps": steps,
             "final_error": str(result.final_error) if result.final_error else None,
+            "cancelled": result.cancelled,
+            "stop_verified": result.stop_verified if result.cancelled else None,
+            "stop_error": str(result.stop_error) if result.stop_error else None,
         },
         notes=f"bench test of {programme_key} from {via}",
         extra={"programme": programme_key, "bench": True},

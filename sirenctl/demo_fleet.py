@@ -40,6 +40,7 @@ def demo_sim_specs(data_dir: Path | None = None) -> list[SimSpec]:
                 line=DEMO_RTU_LINE,
                 kind="motor" if term.kind == "motor" else "electronic",
                 port=base + term.port_offset if term.port_offset is not None else 0,
+                serial=term.serial_no,
             )
         )
     return specs

@@ -52,12 +52,42 @@ def endpoint_for(asset: Asset, *, timeout: float | None = None) -> Endpoint:
     try:
         if asset.controller_transport == "modbus_tcp":
             kwargs.update(host=asset.controller_host, port=asset.controller_port)
+            if getattr(asset, "controller_tls", False):
+                kwargs["tls"] = office_tls_config(asset.tag)
         else:
             kwargs["device"] = asset.controller_device
             kwargs.update(Endpoint.parse_serial_settings(asset.controller_serial or "9600 8N1"))
         return Endpoint(**kwargs)
     except ValueError as exc:
         raise EndpointProblem(f"asset {asset.tag}: controller endpoint: {exc}") from None
+
+
+TLS_ENV = ("SIRENCTL_TLS_CA", "SIRENCTL_TLS_CERT", "SIRENCTL_TLS_KEY")
+
+
+def office_tls_config(tag: str) -> Any:
+    """sirenctl's client identity for Modbus/TCP Security (docs/security-tls.md).
+
+    From SIRENCTL_TLS_CA / SIRENCTL_TLS_CERT / SIRENCTL_TLS_KEY, else ``tls/ca.pem``,
+    ``tls/client.pem`` and ``tls/client.key`` in the data directory.
+    """
+    import os
+
+    from sirenctl.config import data_dir
+    from sirenctl.drivers.tls import TlsConfig
+
+    folder = data_dir() / "tls"
+    defaults = (folder / "ca.pem", folder / "client.pem", folder / "client.key")
+    files = [
+        os.environ.get(name) or str(path) for name, path in zip(TLS_ENV, defaults, strict=True)
+    ]
+    missing = [f for f in files if not os.path.isfile(f)]
+    if missing:
+        raise EndpointProblem(
+            f"asset {tag} requires TLS but sirenctl's certificate files are missing: "
+            f"{', '.join(missing)} (set {', '.join(TLS_ENV)}; see docs/security-tls.md)"
+        )
+    return TlsConfig(*files)
 
 
 def bench_permit(asset: Asset) -> Permit:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from sirenctl.cli.columns import echo_columns
 from sirenctl.cli.common import (
     AppContext,
     echo_json,
@@ -129,6 +131,9 @@ def asset_retire(app: AppContext, tag: str, reason: str | None) -> None:
     info(f"retired asset {tag}")
 
 
+TABLE_ROWS = 500  # on a terminal, up to this many rows as a boxed table
+
+
 @asset.command("list")
 @filter_options
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
@@ -146,30 +151,30 @@ def asset_list(
       sirenctl asset list --status faulty --json
       sirenctl asset list --search 东风
     """
-    from sirenctl.registry.assets import asset_to_dict, endpoint_summary, list_assets
+    from sirenctl.registry.asset_rows import asset_rows, row_endpoint
 
     with app.db.session() as session:
-        assets = list_assets(session, make_filter(kwargs), limit=limit, offset=offset)
-        rows = [asset_to_dict(a) for a in assets]
-        endpoints = [endpoint_summary(a) for a in assets]
+        rows = asset_rows(session, make_filter(kwargs), limit=limit, offset=offset)
     if as_json:
         echo_json(rows)
         return
-    echo_table(
-        ["tag", "site", "kind", "status", "name", "endpoint", "bench"],
+    columns = ["tag", "site", "kind", "status", "name", "endpoint", "bench"]
+    cells = [
         [
-            [
-                r["tag"],
-                r["site"],
-                r["kind"],
-                r["status"],
-                r["name"],
-                endpoint,
-                "bench" if r["is_bench"] else "",
-            ]
-            for r, endpoint in zip(rows, endpoints, strict=True)
-        ],
-    )
+            r["tag"],
+            r["site"],
+            r["kind"],
+            r["status"],
+            r["name"],
+            row_endpoint(r),
+            "bench" if r["is_bench"] else "",
+        ]
+        for r in rows
+    ]
+    if sys.stdout.isatty() and len(rows) <= TABLE_ROWS:
+        echo_table(columns, cells)
+    else:  # a pipe, a file, or many rows: stream aligned plain lines
+        echo_columns(columns, cells)
     info(f"{len(rows)} asset(s)")
 
 
@@ -197,34 +202,76 @@ def asset_show(app: AppContext, tag: str, as_json: bool) -> None:
 
 @asset.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Rows whose tag exists update that asset (the sheet is the truth: an empty cell clears "
+    "the field); the changes are listed first. Without it, existing tags are errors.",
+)
+@click.option("--dry-run", is_flag=True, help="Check and list the changes; write nothing.")
 @pass_app
-def asset_import(app: AppContext, file: Path) -> None:
+def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> None:
     """Import assets from a CSV (or a JSON export). All rows or none.
 
-    CSV must be UTF-8 (a BOM is fine). Headers may be English keys or Chinese names, e.g.
-    tag/标签, site/社区编码, kind/类型 (手摇, 电动, 电声, 多媒体 accepted), status/状态. See
-    docs/csv-import.md for the whole mapping. If any row is bad, nothing is imported and every bad
-    row is listed with its line number; the exit code is 3.
+    Reads what Excel writes: CSV UTF-8 (with or without BOM), plain CSV on Chinese Windows
+    (GBK/GB18030) and "Unicode text" (UTF-16, tab-separated); the encoding found is printed.
+    Headers may be English keys or Chinese names, e.g. tag/标签, site/社区编码, kind/类型 (手摇,
+    电动, 电声, 多媒体 accepted), status/状态. See docs/csv-import.md for the whole mapping. If any
+    row is bad, nothing is imported and every bad row is listed with its line number; the exit
+    code is 3.
 
     \b
-    Example:
+    Examples:
       sirenctl asset import sirens.csv
+      sirenctl asset export > assets.csv    # edit in Excel, then:
+      sirenctl asset import assets.csv --update --dry-run
+      sirenctl asset import assets.csv --update
     """
-    from sirenctl.registry.csv_io import import_assets, json_rows_to_csv, read_text
+    from sirenctl.registry.csv_io import apply_import, decode_csv, json_rows_to_csv, plan_import
 
-    text = read_text(file)
+    decoded = decode_csv(file.read_bytes())
+    text, delimiter = decoded.text, decoded.delimiter
     if file.suffix.lower() == ".json":
         try:
-            text = json_rows_to_csv(json.loads(text))
+            text, delimiter = json_rows_to_csv(json.loads(text)), ","
         except (json.JSONDecodeError, AttributeError, TypeError) as exc:
             from sirenctl.registry.errors import FieldProblem, ValidationFailed
 
             raise ValidationFailed(
                 [FieldProblem("file", f"not a JSON asset export: {exc}")]
             ) from None
-    with app.db.transaction() as session:
-        added = import_assets(session, text, operator=app.operator, source=file.name)
-        info(f"imported {len(added)} asset(s) from {file.name}")
+    else:
+        info(f"read {file.name} as {decoded.encoding}")
+
+    with app.db.session() as session:  # validate every row without holding the write lock
+        plan = plan_import(
+            session, text, operator=app.operator, source=file.name, delimiter=delimiter,
+            update=update, apply=False,
+        )  # fmt: skip
+    for line in plan.diff_lines() if update else []:
+        click.echo(line)
+    if dry_run:
+        info(
+            f"dry run: would add {len(plan.added)} and update {len(plan.changes)} asset(s); "
+            "nothing was written"
+        )
+        return
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with app.db.transaction() as session:  # the only part that holds the write lock
+            apply_import(session, plan, operator=app.operator, source=file.name)
+    except IntegrityError:
+        from sirenctl.registry.errors import Conflict
+
+        raise Conflict(
+            "the registry changed while the file was checked (a tag was added meanwhile); "
+            "nothing was imported: run the import again"
+        ) from None
+    if update:
+        info(f"added {len(plan.added)}, updated {len(plan.changes)} asset(s) from {file.name}")
+    else:
+        info(f"imported {len(plan.added)} asset(s) from {file.name}")
 
 
 @asset.command("export")

@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from sirenctl.cli.bench_progress import ProgrammeProgress
 from sirenctl.cli.common import (
     AppContext,
     CLIError,
@@ -74,8 +75,14 @@ def bench_sound(
     to sound. Every command and its outcome go to the audit log.
 
     \b
+    Ctrl-C (SIGINT) or SIGTERM stops the unit: the stop command is sent and verified (a second
+    Ctrl-C does not skip it), the test is recorded as cancelled, and the exit code is 130 (SIGINT)
+    or 143 (SIGTERM). On a terminal a status line shows the unit, the step and the time left;
+    otherwise one line is printed per change.
+
+    \b
     Exit code: 0 every step played; 8 a step failed or failed to sound; 9 the controller did
-    not answer; 7 refused (not a bench unit).
+    not answer; 7 refused (not a proven bench unit); 130/143 stopped by SIGINT/SIGTERM.
 
     \b
     Example:
@@ -83,10 +90,11 @@ def bench_sound(
     """
     import asyncio
 
-    from sirenctl.devices import AuditWriter, NotABenchUnit, bench_permit, endpoint_for
-    from sirenctl.registry.assets import get_asset
+    from sirenctl.devices import AuditWriter
     from sirenctl.scheduling.library import load_library
     from sirenctl.scheduling.spec import SpecError
+    from sirenctl.services.bench import identity_check, plan_bench_sound
+    from sirenctl.services.interim_actor import interim_actor
 
     try:
         programme = load_library(schedules_dir).programme(programme_key)
@@ -96,23 +104,11 @@ def bench_sound(
         raise CLIError(
             "schedule files have problems", ExitCode.INVALID_INPUT, [str(p) for p in exc.problems]
         ) from None
-    with app.db.session() as session:
-        asset = get_asset(session, tag)
-        try:
-            permit = bench_permit(asset)
-            endpoint = endpoint_for(asset, timeout=timeout)
-        except NotABenchUnit as exc:
-            from sirenctl.bench_results import audit_bench_refusal
-
-            audit_bench_refusal(
-                app.db,
-                operator=app.operator,
-                tag=tag,
-                programme=programme_key,
-                reason=str(exc),
-                via="bench sound",
-            )
-            raise
+    actor = interim_actor(app.operator)
+    plan = plan_bench_sound(
+        app.db, actor, tag, programme=programme_key, via="bench sound", timeout=timeout
+    )
+    endpoint = plan.endpoint
     if time_scale != 1.0 and not _simulated(endpoint):
         raise CLIError(
             f"--time-scale is only for simulated benches (loopback or a pty); {tag} is "
@@ -124,23 +120,62 @@ def bench_sound(
         f"{programme.total_seconds} s"
     )
     from sirenctl.devices import programme_steps
+    from sirenctl.drivers.clock import RealClock, ScaledClock
+    from sirenctl.drivers.errors import CommError, DriverError
     from sirenctl.drivers.operations import bench_sound
+    from sirenctl.drivers.stopping import SignalStop, deferred_signals
 
-    played = asyncio.run(
-        bench_sound(
-            tag,
-            endpoint,
-            programme_steps(programme),
-            permit,
-            audit=AuditWriter(app.db, app.operator),
-            time_scale=time_scale,
-        )
-    )
+    steps = programme_steps(programme)
+    clock = ScaledClock(time_scale) if time_scale != 1.0 else RealClock()
+    progress = ProgrammeProgress(tag, steps, programme.total_seconds, clock)
+
+    async def play() -> Any:
+        def on_signal(signum: int, first: bool) -> None:
+            import signal
+
+            progress.stopping(signal.Signals(signum).name, first)
+
+        ticker = asyncio.ensure_future(progress.ticker())
+        try:
+            with SignalStop(on_signal=on_signal) as stopper:
+                played = await bench_sound(
+                    tag,
+                    endpoint,
+                    steps,
+                    plan.permit,
+                    prove=identity_check(
+                        app.db, actor, plan, programme=programme_key, via="bench sound"
+                    ),
+                    audit=AuditWriter(app.db, app.operator),
+                    clock=clock,
+                    on_step=progress.on_step,
+                )
+            return played, stopper.exit_code
+        finally:
+            ticker.cancel()
+            progress.close()
+
+    try:
+        played, signal_exit = asyncio.run(play())
+    except CommError as exc:
+        raise CLIError(
+            f"cannot read the identity block of {tag}, so nothing was sent: {exc}",
+            ExitCode.UNREACHABLE,
+        ) from None
+    except DriverError as exc:
+        raise CLIError(
+            f"{tag} did not prove its identity, so nothing was sent: {exc}", ExitCode.REFUSED
+        ) from None
+    except asyncio.CancelledError:  # a signal before anything was sent
+        raise CLIError(
+            f"interrupted before {tag} was sent anything", ExitCode.INTERRUPTED
+        ) from None
     from sirenctl.bench_results import record_bench_result
 
-    outcome, result_id = record_bench_result(
-        app.db, tag, programme.key, played, operator=app.operator, via="the CLI"
-    )
+    with deferred_signals():  # the result is recorded even if Ctrl-C is pressed again
+        outcome, result_id = record_bench_result(
+            app.db, tag, programme.key, played, operator=app.operator, via="the CLI"
+        )
     result = played.to_dict() | {"outcome": outcome, "test_result_id": result_id}
     rows = [_step_row(step) for step in result["steps"]]
     if as_json:
@@ -152,6 +187,12 @@ def bench_sound(
             title=f"bench test {tag}: {programme.key}",
         )
     info(f"recorded test result {result_id}: {outcome}")
+    if played.cancelled:
+        if played.stop_verified:
+            info(f"STOPPED: the stop command reached {tag} and it reports silence")
+        else:
+            info(f"STOP NOT VERIFIED on {tag}: {played.stop_error}; check the unit NOW")
+        click.get_current_context().exit(signal_exit or ExitCode.INTERRUPTED)
     _exit_for(result)
 
 
@@ -194,49 +235,77 @@ def _exit_for(result: dict[str, Any]) -> None:
         ctx.exit(ExitCode.REFUSED)
     if comm and len(comm) == len(result["steps"]):
         ctx.exit(ExitCode.UNREACHABLE)
-    info("NOT all steps played: " + ", ".join(outcomes))
+    if all(o == "ok" for o in outcomes):
+        final = result.get("final_status") or {}
+        if final.get("sounding"):
+            info("every step played, but the unit was STILL SOUNDING after the programme ended")
+        else:
+            error = (result.get("final_error") or {}).get("message", "unknown")
+            info(f"every step played, but the final status could not be read: {error}")
+    else:
+        failed = [
+            f"step {s['index']}: {s['outcome']}" for s in result["steps"] if s["outcome"] != "ok"
+        ]
+        info("NOT all steps played: " + ", ".join(failed))
     ctx.exit(ExitCode.DEVICE_FAULT)
 
 
 @click.command()
-@click.argument("tags", nargs=-1, required=True)
+@click.argument("tags", nargs=-1)
+@click.option(
+    "--all",
+    "all_units",
+    is_flag=True,
+    help="Stop every networked (not retired) asset: every sounding the office started, from any "
+    "machine that reaches them.",
+)
 @click.option("--timeout", type=click.FloatRange(0.05, 30), default=2.0, show_default=True)
+@click.option("--reason", default="", help="Why (goes to the audit record).")
+@json_option
 @pass_app
-def cancel(app: AppContext, tags: tuple[str, ...], timeout: float) -> None:
-    """Stop any sounding on TAGs now (needs no permit; every cancel is audited).
+def cancel(
+    app: AppContext,
+    tags: tuple[str, ...],
+    all_units: bool,
+    timeout: float,
+    reason: str,
+    as_json: bool,
+) -> None:
+    """Stop any sounding on TAGs, or on every unit with --all, now.
+
+    Needs no permit: a stop is always one step away. Each stop is verified by reading the unit's
+    status back; every stop is audited.
 
     \b
-    Example:
+    Exit code: 0 every unit stopped and reports silence; 9 a unit did not answer or did not
+    confirm (check it now).
+
+    \b
+    Examples:
       sirenctl cancel T01 T02
+      sirenctl cancel --all --reason "wrong programme started"
     """
-    import asyncio
+    from sirenctl.services.cancel import cancel as cancel_units
+    from sirenctl.services.interim_actor import interim_actor
 
-    from sirenctl.devices import AuditWriter, endpoint_for
-    from sirenctl.registry.assets import get_asset
-
-    with app.db.session() as session:
-        endpoints = {tag: endpoint_for(get_asset(session, tag), timeout=timeout) for tag in tags}
-    outcomes = asyncio.run(_cancel_all(endpoints, AuditWriter(app.db, app.operator)))
-    for tag, error in outcomes.items():
-        info(f"{tag}: {'stopped' if error is None else 'CANCEL FAILED: ' + error}")
-    if any(outcomes.values()):
+    if bool(tags) == all_units:
+        raise click.UsageError("give TAGs, or --all (not both)")
+    report = cancel_units(
+        app.db,
+        interim_actor(app.operator),
+        None if all_units else list(tags),
+        timeout=timeout,
+        reason=reason,
+    )
+    if as_json:
+        echo_json(report.to_dict())
+    for outcome in report.outcomes:
+        info(
+            f"{outcome.tag}: {'stopped' if outcome.stopped else 'CANCEL FAILED: ' + str(outcome.error)}"
+        )
+    for problem in report.skipped:
+        info(f"NOT STOPPED (no usable endpoint): {problem}")
+    if all_units and not report.outcomes and not report.skipped:
+        info("no networked assets are registered: nothing to stop")
+    if not report.all_stopped:
         click.get_current_context().exit(ExitCode.UNREACHABLE)
-
-
-async def _cancel_all(endpoints: dict[str, Any], audit: Any) -> dict[str, str | None]:
-    import asyncio
-
-    from sirenctl.drivers.errors import DriverError
-    from sirenctl.drivers.pool import Fleet
-
-    async with Fleet(endpoints, audit=audit) as fleet:
-
-        async def one(tag: str) -> str | None:
-            try:
-                await fleet.driver(tag).cancel()
-                return None
-            except DriverError as exc:
-                return str(exc)
-
-        results = await asyncio.gather(*(one(tag) for tag in endpoints))
-    return dict(zip(endpoints, results, strict=True))

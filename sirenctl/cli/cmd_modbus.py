@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -28,9 +28,8 @@ def target_options(func: Any) -> Any:
             click.option("--unit", type=click.IntRange(1, 247), default=1, show_default=True),
             click.option(
                 "--model",
-                default="sirenctl-generic",
-                show_default=True,
-                help="Register map, used to know which registers are audible.",
+                help="Register map of an unregistered controller, for reads only (writes use the "
+                "map of the device registered at that endpoint). Default: sirenctl-generic.",
             ),
             click.option(
                 "--timeout", type=click.FloatRange(0.05, 30), default=1.0, show_default=True
@@ -53,10 +52,11 @@ def _resolve(app: AppContext, tag: str | None, opts: dict[str, Any]) -> tuple[st
             asset = get_asset(session, tag)
             return tag, endpoint_for(asset, timeout=opts["timeout"]), asset
     try:
+        model = opts["model"] or "sirenctl-generic"
         if opts["host"]:
             ep = Endpoint(
                 "modbus_tcp",
-                opts["model"],
+                model,
                 host=opts["host"],
                 port=opts["port"],
                 unit_id=opts["unit"],
@@ -65,7 +65,7 @@ def _resolve(app: AppContext, tag: str | None, opts: dict[str, Any]) -> tuple[st
         elif opts["device"]:
             ep = Endpoint(
                 "modbus_rtu",
-                opts["model"],
+                model,
                 device=opts["device"],
                 unit_id=opts["unit"],
                 timeout=opts["timeout"],
@@ -82,7 +82,9 @@ def _run(coro: Any) -> Any:
     import asyncio
 
     from sirenctl.drivers.errors import CommError, DriverError, RefusedForSafety
+    from sirenctl.drivers.modbus_link import quiet_pymodbus_logs
 
+    quiet_pymodbus_logs()  # diagnostics print sirenctl's messages, not pymodbus' log lines
     try:
         return asyncio.run(coro)
     except RefusedForSafety as exc:
@@ -189,20 +191,38 @@ def modbus_write_cmd(
 ) -> None:
     """Write registers on asset TAG (or --host/--device), then read back and verify.
 
+    Only a registered controller is written to: whether a register is audible is decided by the
+    register map of the device registered at that endpoint (never by --model), after its identity
+    block (model, serial number) has been read and matched with the registry. Audible registers
+    (the command block) are written only on a proven bench unit with --allow-audible.
+
     \b
     Examples:
       sirenctl modbus write BENCH-01 --address 20 --value 1
-      sirenctl modbus write BENCH-01 --address 0 --value 4 --value 1 --allow-audible
+      sirenctl modbus write BENCH-01 --address 100 --value 4 --value 1 --value 7 --allow-audible
     """
     from sirenctl.devices import AuditWriter, bench_permit
+
+    asset, endpoint = _registered_target(app, tag, opts, address, list(values))
+    name = asset.tag
+    permit = None
+    expectation = None
+    if allow_audible:
+        permit = bench_permit(asset)  # NotABenchUnit: exit 7 (sirenctl.cli.errors)
+        from sirenctl.bench_guard import bench_expectation
+
+        with app.db.session() as session:
+            expectation = bench_expectation(session, session.merge(asset, load=True))
+
+    def prove(identity: Any, audible: bool) -> None:
+        from sirenctl.bench_guard import check_model
+
+        check_model(asset, identity)
+        if audible and expectation is not None:
+            expectation.check(identity)
+
     from sirenctl.drivers.diagnostics import modbus_write
 
-    name, endpoint, asset = _resolve(app, tag, opts)
-    permit = None
-    if allow_audible:
-        if asset is None:
-            raise CLIError("--allow-audible needs a registered bench unit TAG", ExitCode.REFUSED)
-        permit = bench_permit(asset)  # NotABenchUnit: exit 7 (sirenctl.cli.errors)
     back = _run(
         modbus_write(
             endpoint,
@@ -211,6 +231,77 @@ def modbus_write_cmd(
             permit,
             tag=name,
             audit=AuditWriter(app.db, app.operator),
+            prove=prove,
         )
     )
     info(f"{name}: wrote {list(values)} at {address}; read back {back} (verified)")
+
+
+def _registered_target(
+    app: AppContext, tag: str | None, opts: dict[str, Any], address: int, values: list[int]
+) -> tuple[Any, Any]:
+    """(asset, endpoint) for a write: a TAG, or the asset registered at --host/--device.
+
+    An unregistered endpoint, or --model naming another map than the registered one, is
+    refused (exit 7) and recorded.
+    """
+    from sirenctl.bench_guard import registered_at
+    from sirenctl.devices import endpoint_for
+    from sirenctl.registry.assets import get_asset
+
+    with app.db.session() as session:
+        if tag:
+            asset = get_asset(session, tag)
+        elif opts["host"] or opts["device"]:
+            transport = "modbus_tcp" if opts["host"] else "modbus_rtu"
+            where = (
+                {"controller_host": opts["host"], "controller_port": opts["port"]}
+                if opts["host"]
+                else {"controller_device": opts["device"]}
+            )
+            found = registered_at(session, transport, where, opts["unit"])
+            if found is None:
+                target = (
+                    f"{opts['host']}:{opts['port']}" if opts["host"] else str(opts["device"])
+                ) + f" unit {opts['unit']}"
+                _refuse(
+                    app,
+                    target,
+                    address,
+                    values,
+                    f"no controller is registered at {target}: writes go only to registered "
+                    "controllers, whose register map decides which registers are audible; "
+                    "nothing was written",
+                )
+            asset = found
+        else:
+            raise click.UsageError("give an asset TAG, or --host, or --device")
+        registered = asset.controller_model or "sirenctl-generic"
+        if opts["model"] and opts["model"] != registered:
+            _refuse(
+                app,
+                asset.tag,
+                address,
+                values,
+                f"--model {opts['model']} is not the register map of {asset.tag} ({registered}); "
+                "writes use the registered map only; nothing was written",
+            )
+        session.expunge(asset)
+        return asset, endpoint_for(asset, timeout=opts["timeout"])
+
+
+def _refuse(app: AppContext, target: str, address: int, values: list[int], reason: str) -> NoReturn:
+    from sirenctl.audit import record
+
+    with app.db.transaction() as session:
+        record(
+            session,
+            operator=app.operator,
+            action="command.modbus_write",
+            object_type="asset",
+            object_ref=target,
+            after={"params": {"address": address, "values": values}},
+            outcome="refused",
+            message=reason,
+        )
+    raise CLIError(reason, ExitCode.REFUSED)

@@ -54,7 +54,9 @@ def poll(
     rotation/amplifier fault, failed self-test); 9 a device is unreachable (takes precedence).
 
     Every reading is stored as the asset's last known status (shown by `poll --cached`, the
-    TUI dashboard and reports with its age).
+    TUI dashboard and reports with its age). `--cached` contacts nothing; when the latest
+    attempt failed it shows the last good reading with its age and the failed attempt's age.
+    Ctrl-C during a sweep prints what answered so far and exits 130.
 
     \b
     Examples:
@@ -63,6 +65,7 @@ def poll(
       sirenctl poll --cached
     """
     import asyncio
+    import contextlib
 
     from sirenctl.devices import EndpointProblem, endpoint_for
     from sirenctl.registry.assets import AssetFilter, get_asset, list_assets
@@ -84,27 +87,52 @@ def poll(
     if not endpoints and not problems:
         info("no networked assets to poll")
         return
+    interrupted: int | None = None
     if cached:
+        info("nothing was contacted: stored readings with their age (poll without --cached reads)")
         rows = _cached_rows(app, list(endpoints) + list(problems))
     else:
         from sirenctl.audit import record_read
         from sirenctl.drivers.operations import poll_endpoints
+        from sirenctl.drivers.stopping import SignalStop, deferred_signals
         from sirenctl.registry.status_store import store_poll_results
 
-        results = asyncio.run(poll_endpoints(endpoints))
-        with app.db.transaction() as session:  # one audit record per sweep (sirenctl/audit.py)
-            store_poll_results(session, results, source="poll")
-            record_read(
+        answered: dict[str, Any] = {}
+
+        async def sweep() -> int | None:
+            with SignalStop() as stopper, contextlib.suppress(asyncio.CancelledError):
+                await poll_endpoints(endpoints, into=answered)  # reads only; Ctrl-C: keep what
+                # answered so far
+            code: int | None = stopper.exit_code
+            return code
+
+        interrupted = asyncio.run(sweep())
+        with deferred_signals(), app.db.transaction() as session:
+            store_poll_results(session, answered, source="poll")
+            record_read(  # one audit record per sweep (sirenctl/audit.py)
                 session,
                 operator=app.operator,
                 source="poll",
-                tags=list(results),
-                failed=[tag for tag, res in results.items() if not res.ok],
+                tags=list(answered),
+                failed=[tag for tag, res in answered.items() if not res.ok],
             )
         now = time.time()
-        rows = [_row(tag, sites.get(tag), results[tag].to_dict(), now) for tag in endpoints]
+        rows = [_row(tag, sites.get(tag), answered[tag].to_dict(), now) for tag in answered]
+        if interrupted:
+            missing = sorted(set(endpoints) - set(answered))
+            info(
+                f"interrupted: {len(answered)} of {len(endpoints)} answered before the stop; "
+                f"not read: {', '.join(missing) or 'none'}"
+            )
+            problems = {}
     seen = {row["tag"] for row in rows}
-    _report(rows, {tag: msg for tag, msg in problems.items() if tag not in seen}, sites, as_json)
+    _report(
+        rows,
+        {tag: msg for tag, msg in problems.items() if tag not in seen},
+        sites,
+        as_json,
+        exit_code=interrupted,
+    )
 
 
 def _cached_rows(app: AppContext, tags: list[str]) -> list[dict[str, Any]]:
@@ -118,11 +146,25 @@ def _cached_rows(app: AppContext, tags: list[str]) -> list[dict[str, Any]]:
     missing = sorted(set(tags) - set(known))
     if missing:
         info(f"never polled: {', '.join(missing)}")
-    return [k.to_dict(now) | {"read_at": k.polled_at.timestamp()} for k in known.values()]
+    rows = []
+    for k in known.values():
+        row = k.to_dict(now) | {"read_at": k.polled_at.timestamp()}
+        good = row["last_good"]
+        if not k.reachable and good is not None:
+            # the latest attempt failed: show the last good reading, and say how old each is
+            row["status"], row["age_s"] = good["status"], good["age_s"]
+            row["latest_failed_age_s"] = round(k.age_seconds(now), 1)
+        rows.append(row)
+    return rows
 
 
 def _report(
-    rows: list[dict[str, Any]], problems: dict[str, str], sites: dict[str, str], as_json: bool
+    rows: list[dict[str, Any]],
+    problems: dict[str, str],
+    sites: dict[str, str],
+    as_json: bool,
+    *,
+    exit_code: int | None = None,
 ) -> None:
     rows = rows + [
         {
@@ -160,6 +202,8 @@ def _report(
         f"{len(rows)} polled: {len(rows) - unreachable - faulty} healthy, {faulty} faulty, "
         f"{unreachable} unreachable"
     )
+    if exit_code:
+        click.get_current_context().exit(exit_code)
     if unreachable:
         click.get_current_context().exit(ExitCode.UNREACHABLE)
     if faulty:
@@ -168,11 +212,13 @@ def _report(
 
 def _row(tag: str, site: str | None, result: dict[str, Any], now: float) -> dict[str, Any]:
     status = result["status"]
+    # an exception reply is an answer: the device is reachable but refused the read (fault)
+    refused = (result["error"] or {}).get("kind") == "exception_response"
     return {
         "tag": tag,
         "site": site,
-        "reachable": result["ok"],
-        "faulty": bool(status and status["faulty"]),
+        "reachable": result["ok"] or refused,
+        "faulty": bool(status and status["faulty"]) or refused,
         "age_s": round(max(0.0, now - result["read_at"]), 1),
         "read_at": result["read_at"],
         "status": status,
@@ -182,12 +228,26 @@ def _row(tag: str, site: str | None, result: dict[str, Any], now: float) -> dict
 
 def _cells(row: dict[str, Any]) -> list[Any]:
     status, error = row["status"], row["error"]
-    if status is None:
+    if status is not None and not row["reachable"]:  # --cached: last good reading, latest failed
         kind = (error or {}).get("kind", "error")
         return [
             row["tag"],
             row["site"],
             "UNREACHABLE",
+            "yes" if status["mains_present"] else "NO",
+            f"{status['battery_volts']:.1f}",
+            "SOUNDING" if status["sounding"] else "",
+            status["last_function"],
+            f"{row['age_s']:.0f} s (last good)",
+            f"latest attempt {row.get('latest_failed_age_s', 0):.0f} s ago failed: {kind}: "
+            f"{(error or {}).get('message', '')}",
+        ]
+    if status is None:
+        kind = (error or {}).get("kind", "error")
+        return [
+            row["tag"],
+            row["site"],
+            "DEVICE ERROR" if row["reachable"] else "UNREACHABLE",
             "",
             "",
             "",

@@ -49,6 +49,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "Sound a programme on a bench unit (never a live siren).",
     ),
     "cancel": ("sirenctl.cli.cmd_bench:cancel", "Stop any sounding now (no permit needed)."),
+    "activate": (
+        "sirenctl.cli.cmd_activate:activate",
+        "LIVE activation of sirens: exercise (two people) or emergency (one, with a reason).",
+    ),
     "modbus": ("sirenctl.cli.cmd_modbus:modbus", "Read/write controller registers (diagnostics)."),
     "sim": ("sirenctl.cli.cmd_sim:sim", "Run simulated controllers on loopback (demo fleet)."),
     "programme": (

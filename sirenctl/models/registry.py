@@ -84,6 +84,7 @@ class Asset(Base):
     controller_unit_id: Mapped[int | None] = mapped_column(Integer)
     #: the named gateway (worker machine) that owns this controller's channel; None: any
     gateway: Mapped[str | None] = mapped_column(String(64), index=True)
+    controller_tls: Mapped[bool] = mapped_column(Boolean, default=False)  # Modbus/TCP Security
     notes: Mapped[str | None] = mapped_column(Text)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

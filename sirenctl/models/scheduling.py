@@ -163,6 +163,7 @@ class ResultOutcome(StrEnum):
     UNREACHABLE = "unreachable"
     UNKNOWN = "unknown"
     ERROR = "error"
+    CANCELLED = "cancelled"  # stopped by the operator (Ctrl-C, SIGTERM, F9): not a failure
 
 
 FAILING_OUTCOMES = (

@@ -25,3 +25,6 @@ class AssetStatusReading(Base):
     error_kind: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(32), default="poll")
+    # the last reading that answered (kept when a later attempt fails: `poll --cached`)
+    good_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    good_status: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)

@@ -16,6 +16,7 @@ from sirenctl.timeutil import utcnow
 
 DEFAULT_CONTROLLER_MODEL = "sirenctl-generic"
 DEFAULT_MODBUS_PORT = 502
+DEFAULT_MODBUS_TLS_PORT = 802  # Modbus/TCP Security
 DEFAULT_SERIAL_SETTINGS = "9600 8N1"
 CONTROLLER_FIELDS = (
     "controller_transport",
@@ -25,6 +26,7 @@ CONTROLLER_FIELDS = (
     "controller_device",
     "controller_serial",
     "controller_unit_id",
+    "controller_tls",
 )
 
 
@@ -35,7 +37,7 @@ def check_asset(values: dict[str, Any], line: int | None = None) -> list[FieldPr
     kind = values.get("kind")
     if transport is None:
         for key in CONTROLLER_FIELDS[1:]:
-            if values.get(key) is not None:
+            if values.get(key) is not None and values.get(key) is not False:
                 problems.append(FieldProblem(key, "set, but controller_transport is empty", line))
         return problems
     if kind == AssetKind.HAND_CRANK:
@@ -47,15 +49,42 @@ def check_asset(values: dict[str, Any], line: int | None = None) -> list[FieldPr
     values["controller_model"] = values.get("controller_model") or DEFAULT_CONTROLLER_MODEL
     if values.get("controller_unit_id") is None:
         values["controller_unit_id"] = 1
+    if values.get("controller_tls") and transport != Transport.MODBUS_TCP:
+        problems.append(
+            FieldProblem("controller_tls", f"TLS is for modbus_tcp only, not {transport}", line)
+        )
     if transport == Transport.MODBUS_TCP:
         if not values.get("controller_host"):
             problems.append(FieldProblem("controller_host", "is required for modbus_tcp", line))
-        values["controller_port"] = values.get("controller_port") or DEFAULT_MODBUS_PORT
+        default_port = (
+            DEFAULT_MODBUS_TLS_PORT if values.get("controller_tls") else DEFAULT_MODBUS_PORT
+        )
+        values["controller_port"] = values.get("controller_port") or default_port
     else:
         if not values.get("controller_device"):
             problems.append(FieldProblem("controller_device", f"is required for {transport}", line))
         values["controller_serial"] = values.get("controller_serial") or DEFAULT_SERIAL_SETTINGS
     return problems
+
+
+def channel_problems(
+    session: Session,
+    values: dict[str, Any],
+    line: int | None = None,
+    extra: list[dict[str, Any]] | None = None,
+) -> list[FieldProblem]:
+    """A bench unit on a live asset's controller channel, or the reverse (sirenctl/registry/channel_index.py)."""
+    from sirenctl.registry.channel_index import conflict_message, endpoint_conflicts
+
+    shared = endpoint_conflicts(session, values, extra=extra or ())
+    if not shared:
+        return []
+    key = (
+        "controller_host"
+        if values.get("controller_transport") == "modbus_tcp"
+        else ("controller_device")
+    )
+    return [FieldProblem(key, conflict_message(values, shared), line, values.get(key))]
 
 
 def get_asset(session: Session, tag: str) -> Asset:
@@ -86,6 +115,7 @@ def new_asset(
 
 def add_asset(session: Session, values: dict[str, Any], *, operator: str) -> Asset:
     problems = check_asset(values)
+    problems = problems or channel_problems(session, values)
     if problems:
         raise ValidationFailed(problems)
     if session.scalar(select(Asset.id).where(Asset.tag == values["tag"])) is not None:
@@ -116,6 +146,7 @@ def edit_asset(session: Session, tag: str, changes: dict[str, Any], *, operator:
     before = asset_snapshot(asset)
     merged = {**before, **changes}
     problems = check_asset(merged)
+    problems = problems or channel_problems(session, merged)
     if problems:
         raise ValidationFailed(problems)
     for key in changes:
@@ -124,7 +155,8 @@ def edit_asset(session: Session, tag: str, changes: dict[str, Any], *, operator:
         else:
             setattr(asset, key, merged[key])
     for key in CONTROLLER_FIELDS:  # defaults filled by check_asset
-        setattr(asset, key, merged.get(key))
+        value = merged.get(key)
+        setattr(asset, key, bool(value) if key == "controller_tls" else value)
     session.flush()
     record_edit(
         session,
@@ -221,4 +253,5 @@ def endpoint_summary(asset: Asset) -> str:
         where = f"{asset.controller_host}:{asset.controller_port}"
     else:
         where = f"{asset.controller_device} {asset.controller_serial}"
-    return f"{asset.controller_transport} {where} unit {asset.controller_unit_id}"
+    tls = " TLS" if asset.controller_tls else ""
+    return f"{asset.controller_transport} {where} unit {asset.controller_unit_id}{tls}"

@@ -53,6 +53,11 @@ class DemoTerminal:
     rated_dbc: float | None = None
     is_bench: bool = False
 
+    @property
+    def serial_no(self) -> str:
+        """The controller's serial number: registered, and served by `sirenctl sim run`."""
+        return f"AN-{self.tag}"
+
 
 DEMO_TERMINALS: tuple[DemoTerminal, ...] = (
     DemoTerminal(
@@ -232,6 +237,7 @@ def seed_demo(
             "name": term.name,
             "make": "sirenctl 仿真",
             "model": term.controller_model,
+            "serial_no": term.serial_no,
             "latitude": lat - 0.0005,
             "longitude": lon + 0.0004,
             "install_date": date(2024, 9, 1),

@@ -283,6 +283,13 @@ ASSET_FIELDS: tuple[FieldSpec, ...] = (
         "网关",
         "Gateway (worker machine) that owns this controller's channel; see docs/operations.md",
     ),
+    FieldSpec(
+        "controller_tls",
+        "加密通信",
+        "Controller requires Modbus/TCP Security: TLS on port 802 (yes/no)",
+        parse_bool,
+        aliases=("tls",),
+    ),
     FieldSpec("notes", "备注", "Free notes"),
 )
 

@@ -31,6 +31,8 @@ class KnownStatus:
     error_kind: str | None
     error: str | None
     source: str
+    good_at: datetime | None = None  # the last reading that answered
+    good_status: dict[str, Any] | None = None
 
     def age_seconds(self, now: datetime) -> float:
         return max(0.0, (now - self.polled_at).total_seconds())
@@ -47,6 +49,15 @@ class KnownStatus:
             "status": self.status,
             "error": {"kind": self.error_kind, "message": self.error} if self.error else None,
             "source": self.source,
+            "last_good": (
+                {
+                    "polled_at": self.good_at.isoformat(),
+                    "age_s": round(max(0.0, (now - self.good_at).total_seconds()), 1),
+                    "status": self.good_status,
+                }
+                if self.good_at is not None
+                else None
+            ),
         }
 
 
@@ -74,6 +85,8 @@ def store_poll_results(session: Session, results: Mapping[str, Any], *, source: 
             "error": str(result.error) if result.error is not None else None,
             "source": source,
         }
+        if result.error is None:
+            values["good_at"], values["good_status"] = values["polled_at"], status
         row = existing.get(ids[tag])
         if row is None:
             session.add(AssetStatusReading(asset_id=ids[tag], **values))
@@ -104,5 +117,7 @@ def known_statuses(session: Session, tags: Iterable[str] | None = None) -> dict[
             reading.error_kind,
             reading.error,
             reading.source,
+            reading.good_at,
+            reading.good_status,
         )
     return out

@@ -105,8 +105,9 @@ def export_asset_ledger(session: Session, flt: Any = None) -> bytes:
     return _workbook("设备台账", header, rows)
 
 
-def import_asset_ledger(session: Session, path: Path, *, operator: str) -> list[Asset]:
-    """All rows or none; problems carry the sheet's row numbers (row 1 is the header)."""
+def import_asset_ledger(session: Session, path: Path, *, operator: str) -> list[str]:
+    """All rows or none; returns the imported tags. Problems carry the sheet's row numbers
+    (row 1 is the header)."""
     from sirenctl.registry.csv_io import import_assets
 
     rows = _sheet_rows(path)

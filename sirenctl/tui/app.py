@@ -69,6 +69,7 @@ class SirenApp(App[None]):
         Binding(
             "f9", "stop_bench", "Stop bench test", id="app.stop_bench", show=False, priority=True
         ),
+        Binding("f12", "stop_all", "STOP ALL", id="app.stop_all", show=True, priority=True),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
@@ -139,6 +140,28 @@ class SirenApp(App[None]):
             return
         bench.action_stop()
 
+    def action_stop_all(self) -> None:
+        """Stop every sounding the office started, from any screen, in one step (F12)."""
+        if self.bench_screen is not None and self.bench_screen.bench_run is not None:
+            self.bench_screen.action_stop()
+        self.notify("STOP ALL: sending stop to every networked unit...", severity="warning")
+        self.stop_all_units()
+
+    @work(thread=True, exit_on_error=False, group="stop-all")
+    def stop_all_units(self) -> None:
+        from sirenctl.services.cancel import cancel
+        from sirenctl.services.interim_actor import interim_actor
+
+        report = cancel(self.services.db, interim_actor(self.services.operator), via="tui")
+        failed = [o for o in report.outcomes if not o.stopped]
+        if report.all_stopped:
+            text = f"STOP ALL: {len(report.outcomes)} unit(s) stopped and silent"
+            self.call_from_thread(self.notify, text, timeout=10)
+        else:
+            names = ", ".join([o.tag for o in failed] + list(report.skipped))
+            text = f"STOP ALL: NOT confirmed for {names}: check them now"
+            self.call_from_thread(self.notify, text, severity="error", timeout=30)
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
@@ -195,6 +218,9 @@ class SirenApp(App[None]):
             yield SystemCommand(
                 "Stop bench test now", "Send stop to the bench unit (F9)", self.action_stop_bench
             )
+        yield SystemCommand(
+            "STOP ALL soundings", "Send stop to every networked unit (F12)", self.action_stop_all
+        )
         yield SystemCommand("Help", "List every key and its id", self.action_help)
         yield SystemCommand(
             "Toggle light/dark theme", "Switch between light and dark", self.action_toggle_theme

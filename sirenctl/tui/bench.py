@@ -12,12 +12,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
+from sirenctl.services.bench import BenchPlan
 from sirenctl.tui.base import SirenScreen, deliver
 from sirenctl.tui.bench_data import (
-    BenchPlan,
     BenchRun,
     BenchUnit,
-    audit_refusal,
     bench_units,
     prepare,
     programme_choices,
@@ -151,9 +150,8 @@ class BenchScreen(SirenScreen):
         from sirenctl.devices import NotABenchUnit
 
         try:
-            plan = prepare(self.services.db, tag)
-        except NotABenchUnit as exc:
-            audit_refusal(self.services.db, self.services.operator, tag, programme.key, str(exc))
+            plan = prepare(self.services.db, self.services.operator, tag, programme.key)
+        except NotABenchUnit as exc:  # recorded by sirenctl/services/bench.py
             deliver(self, self.notify, f"refused: {exc}", severity="error", timeout=10)
             return
         deliver(self, self.confirm, plan, programme)
@@ -198,12 +196,21 @@ class BenchScreen(SirenScreen):
     async def play(self, run: BenchRun) -> None:
         import asyncio
 
+        from sirenctl.devices import NotABenchUnit
+        from sirenctl.drivers.errors import DriverError
+
         try:
             result = await run.play()
             outcome = await asyncio.to_thread(run.record_result, result)
+        except (NotABenchUnit, DriverError) as exc:  # identity not proven: nothing was sent
+            message = f"refused, nothing was sent: {exc}"
+            self.query_one("#progress", Static).update(Text(message, style="bold red"))
+            self.notify(message, severity="error", timeout=10)
+            return
         finally:
             self.bench_run = None
-        self.finished(run, result, outcome)
+        if self.is_attached:  # quitting the app: the stop was sent and the result recorded
+            self.finished(run, result, outcome)
 
     def finished(self, run: BenchRun, result: Any, outcome: str) -> None:
         good = sum(1 for s in result.steps if s.outcome == "ok")
@@ -211,24 +218,40 @@ class BenchScreen(SirenScreen):
             f"{outcome.upper().replace('_', ' ')}: {good} of {len(result.steps)} steps "
             "played and echoed; result recorded"
         )
+        if result.cancelled:
+            summary += (
+                "; stop command sent and verified: the unit is silent"
+                if result.stop_verified
+                else f"; STOP NOT VERIFIED ({result.stop_error}): check the unit now"
+            )
         if result.final_error:
             summary += f"; final status unreadable ({result.final_error})"
-        style = "bold green" if outcome == "pass" else "bold red"
+        style = (
+            "bold green"
+            if outcome == "pass"
+            else "bold yellow"
+            if result.cancelled and result.stop_verified
+            else "bold red"
+        )
         self.query_one("#progress", Static).update(Text(summary, style=style))
         self.query_one("#echo", RichLog).write(Text(summary, style=style))
         self.notify(
             summary,
             title=f"Bench test {run.plan.tag}",
-            severity="information" if outcome == "pass" else "error",
+            severity="information"
+            if outcome == "pass"
+            else "warning"
+            if result.cancelled
+            else "error",
         )
 
     def action_stop(self) -> None:
         if self.bench_run is None:
             self.notify("nothing is playing", timeout=2)
             return
-        self.workers.cancel_group(self, "bench-play")
+        self.workers.cancel_group(self, "bench-play")  # the player sends and verifies stop
         self.query_one("#progress", Static).update(
-            Text("STOPPED by operator: stop command sent to the unit", style="bold yellow")
+            Text("STOPPING: sending the stop command and verifying it...", style="bold yellow")
         )
 
     def tick(self) -> None:

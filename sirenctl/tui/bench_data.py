@@ -8,7 +8,6 @@ sound a live siren (docs/development.md, "Safety").
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,13 +17,12 @@ from sqlalchemy.orm import joinedload
 
 from sirenctl.db import Database
 from sirenctl.models import Asset, AssetStatus
+from sirenctl.services.bench import BenchPlan
 
 if TYPE_CHECKING:
     from sirenctl.devices import AuditWriter
     from sirenctl.drivers.audit import CommandRecord
     from sirenctl.drivers.clock import Clock
-    from sirenctl.drivers.endpoint import Endpoint
-    from sirenctl.drivers.permit import Permit
     from sirenctl.drivers.programme import ProgrammeResult
     from sirenctl.scheduling.programmes import Programme
 
@@ -65,32 +63,19 @@ def programme_choices() -> list[Programme]:
     return sorted(programmes, key=lambda p: (not p.audible, not p.key.startswith("cn-"), p.key))
 
 
-@dataclass
-class BenchPlan:
-    tag: str
-    name: str
-    endpoint: Endpoint
-    permit: Permit
+def prepare(db: Database, operator: str, tag: str, programme: str) -> BenchPlan:
+    """Re-read the asset: a bench permit and what its controller must prove (raises
+    NotABenchUnit for live assets, after recording the refusal)."""
+    from sirenctl.services.bench import plan_bench_sound
+    from sirenctl.services.interim_actor import interim_actor
 
-
-def prepare(db: Database, tag: str) -> BenchPlan:
-    """Re-read the asset and issue a bench permit (raises NotABenchUnit for live assets)."""
-    from sirenctl.devices import bench_permit, endpoint_for
-    from sirenctl.registry.assets import get_asset
-
-    with db.session() as session:
-        asset = get_asset(session, tag)
-        permit = bench_permit(asset)
-        return BenchPlan(
-            asset.tag, asset.name or "", endpoint_for(asset, timeout=BENCH_TIMEOUT), permit
-        )
-
-
-def audit_refusal(db: Database, operator: str, tag: str, programme: str, reason: str) -> None:
-    from sirenctl.bench_results import audit_bench_refusal
-
-    audit_bench_refusal(
-        db, operator=operator, tag=tag, programme=programme, reason=reason, via="tui bench"
+    return plan_bench_sound(
+        db,
+        interim_actor(operator),
+        tag,
+        programme=programme,
+        via="tui bench",
+        timeout=BENCH_TIMEOUT,
     )
 
 
@@ -125,7 +110,8 @@ class BenchRun:
         self._writer.flush()
 
     async def play(self) -> ProgrammeResult:
-        """Play the programme; on cancellation the unit is told to stop before re-raising."""
+        """Play the programme. Cancelled (F9, c, quitting the app), the unit is told to stop,
+        the stop is verified, and the result comes back marked cancelled, to be recorded."""
         from sirenctl.devices import programme_steps
         from sirenctl.drivers.pool import LinkPool, open_driver
         from sirenctl.drivers.programme import play_programme
@@ -135,31 +121,33 @@ class BenchRun:
             self._driver = open_driver(
                 self.plan.endpoint, pool, tag=self.plan.tag, audit=self, clock=self.clock
             )
+            await self._prove()
             self.started_at = self.clock.now()
-            try:
-                return await play_programme(
-                    self._driver, programme_steps(self.programme), self.plan.permit, self.clock
-                )
-            except asyncio.CancelledError:
-                await self._stop_even_if_cancelled()
-                raise
+            return await play_programme(
+                self._driver,
+                programme_steps(self.programme),
+                self.plan.permit,
+                self.clock,
+                stop_on_cancel=True,
+            )
         finally:
             await pool.close()
             await self._writer.drain()
 
-    async def _stop_even_if_cancelled(self) -> None:
-        """Send stop and see it through, even while the app shuts down around us (bounded by
-        the unit's timeout): a bench unit must not be left sounding."""
-        stop = asyncio.ensure_future(self._stop())
-        while not stop.done():
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.shield(stop)
+    async def _prove(self) -> None:
+        """Read the identity block; a controller that is not this bench unit gets nothing."""
+        from sirenctl.services.bench import identity_check
+        from sirenctl.services.interim_actor import interim_actor
 
-    async def _stop(self) -> None:
-        from sirenctl.drivers.errors import DriverError
-
-        with contextlib.suppress(DriverError):  # audited by the driver itself
-            await self._driver.cancel()
+        check = identity_check(
+            self.db,
+            interim_actor(self.operator),
+            self.plan,
+            programme=self.programme.key,
+            via="tui bench",
+        )
+        identity = await self._driver.identify()
+        await asyncio.to_thread(check, identity)
 
     def record_result(self, result: ProgrammeResult) -> str:
         """Store a test result (kind ``bench_test``) with every step's echo; returns its outcome.

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.integration.helpers import register_fleet
 from tests.integration.simthread import fleet_in_thread
 from tests.integration.test_poll_cli import _register
 
@@ -42,8 +43,7 @@ def test_bench_programme_plays_and_is_audited(sqlite_cli, tmp_path) -> None:
     from sirenctl.simulators.fleet import SimSpec
 
     with fleet_in_thread([SimSpec("BENCH-01", kind="electronic")], time_scale=SPEED) as fleet:
-        _register(sqlite_cli, fleet)
-        assert sqlite_cli("asset", "edit", "BENCH-01", "--bench").exit_code == 0
+        register_fleet(sqlite_cli, fleet, bench=("BENCH-01",))
         result = sqlite_cli(
             "bench",
             "sound",
@@ -94,8 +94,7 @@ def test_stale_echo_is_reported_as_failed_to_sound(sqlite_cli) -> None:
 
     specs = [SimSpec("BENCH-02", kind="electronic", faults=Faults(stale_echo=True))]
     with fleet_in_thread(specs, time_scale=SPEED) as fleet:
-        _register(sqlite_cli, fleet)
-        assert sqlite_cli("asset", "edit", "BENCH-02", "--bench").exit_code == 0
+        register_fleet(sqlite_cli, fleet, bench=("BENCH-02",))
         result = sqlite_cli(
             "bench", "sound", "BENCH-02", "--programme", "cn-growl", "--time-scale", str(SPEED)
         )
@@ -127,6 +126,8 @@ def test_time_scale_is_refused_for_a_real_controller(sqlite_cli) -> None:
             "modbus_tcp",
             "--controller-host",
             "10.20.0.7",
+            "--serial-no",
+            "SN-7",
             "--bench",
         ).exit_code
         == 0

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.integration.helpers import register_fleet
 from tests.integration.simthread import fleet_in_thread
 from tests.integration.test_poll_cli import _register
 
@@ -47,8 +48,7 @@ def test_audible_write_needs_a_bench_unit_and_explicit_flag(sqlite_cli) -> None:
     from sirenctl.simulators.fleet import SimSpec
 
     with fleet_in_thread([SimSpec("T01"), SimSpec("BENCH-01", kind="electronic")]) as fleet:
-        _register(sqlite_cli, fleet)
-        assert sqlite_cli("asset", "edit", "BENCH-01", "--bench").exit_code == 0
+        register_fleet(sqlite_cli, fleet, bench=("BENCH-01",))
 
         no_flag = sqlite_cli(
             "modbus",

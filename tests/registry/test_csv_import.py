@@ -67,7 +67,7 @@ def test_any_bad_row_imports_nothing_and_reports_every_line(cli, tmp_path) -> No
         "line 6: latitude: latitude must be between -90 and 90",
         "line 7: kind: unknown value",
         "line 8: rated_dbc: not a number (got 'loud')",
-        "line 9: tag: already in the registry (got 'HC-OLD')",
+        "line 9: tag: already in the registry (use --update to change it) (got 'HC-OLD')",
         "line 10: install_date: expected a date as YYYY-MM-DD",
     ):
         assert expected in err, expected
@@ -85,11 +85,12 @@ def test_header_problems(cli, tmp_path) -> None:
     assert empty.exit_code == 3 and "is empty" in empty.stderr
 
 
-def test_not_utf8_is_reported(cli, tmp_path) -> None:
-    path = tmp_path / "gbk.csv"
-    path.write_bytes("标签,社区编码,类型\n".encode("gbk"))
+def test_undecodable_bytes_name_the_encoding_and_offset(cli, tmp_path) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_bytes(b"\xef\xbb\xbftag,site,kind\n\xff\xfe\xfd,C01,hand_crank\n")
     result = cli("asset", "import", str(path))
-    assert result.exit_code == 3 and "not UTF-8" in result.stderr
+    assert result.exit_code == 3
+    assert "cannot be read as UTF-8 (byte-order mark found): bad byte at offset" in result.stderr
 
 
 def test_export_round_trips_through_import_csv_and_json(db_url, tmp_path) -> None:

@@ -12,6 +12,9 @@ import pytest
 FIXED_NOW = datetime(2026, 9, 17, 8, 0, tzinfo=UTC)
 SEEDED_AT = datetime(2026, 9, 1, 1, 30, tzinfo=UTC)
 
+# the serial number the demo registers for its bench unit (its controller must report it)
+DEMO_BENCH_SERIAL = "AN-BENCH-01"
+
 
 def fixed_clock() -> datetime:
     return FIXED_NOW

@@ -13,7 +13,7 @@ from sirenctl.models import AuditEvent
 from sirenctl.models.scheduling import TestResult
 from sirenctl.registry.assets import edit_asset
 from sirenctl.simulators.fleet import SimFleet, SimSpec
-from tests.tui.conftest import make_app, settle, text_of, wait_until
+from tests.tui.conftest import DEMO_BENCH_SERIAL, make_app, settle, text_of, wait_until
 
 
 def option_ids(app, list_id: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -44,7 +44,9 @@ async def pick(pilot, programme: str) -> None:  # type: ignore[no-untyped-def]
 
 async def test_bench_programme_plays_with_echo_and_records_result(services, demo_db) -> None:  # type: ignore[no-untyped-def]
     clock = ManualClock(start=time.time())  # permits are issued in real time
-    async with SimFleet([SimSpec("BENCH-01", kind="electronic")], clock=clock) as fleet:
+    async with SimFleet(
+        [SimSpec("BENCH-01", kind="electronic", serial=DEMO_BENCH_SERIAL)], clock=clock
+    ) as fleet:
         with demo_db.transaction() as session:
             edit_asset(
                 session,
@@ -115,17 +117,25 @@ def playing(controller) -> bool:  # type: ignore[no-untyped-def]
     return bool(commands) and commands[-1].code != 0
 
 
+def cancelled_results(db) -> list[TestResult]:  # type: ignore[no-untyped-def]
+    with db.session() as session:
+        return list(session.scalars(select(TestResult).where(TestResult.outcome == "cancelled")))
+
+
 async def start_noon_programme(pilot, demo_db) -> None:  # type: ignore[no-untyped-def]
+    before = len(events(demo_db, "command.sound"))
     await pick(pilot, "cn-918-noon")
     await pilot.press("s")
     await settle(pilot)
     await pilot.click("#confirm")
-    await wait_until(pilot, lambda: events(demo_db, "command.sound"))
+    await wait_until(pilot, lambda: len(events(demo_db, "command.sound")) > before)
 
 
 async def test_f9_and_quitting_both_stop_the_unit(services, demo_db) -> None:  # type: ignore[no-untyped-def]
     clock = ScaledClock(time_scale=10.0)  # the 15-minute programme would take 90 s
-    async with SimFleet([SimSpec("BENCH-01", kind="electronic")], clock=clock) as fleet:
+    async with SimFleet(
+        [SimSpec("BENCH-01", kind="electronic", serial=DEMO_BENCH_SERIAL)], clock=clock
+    ) as fleet:
         with demo_db.transaction() as session:
             edit_asset(
                 session,
@@ -141,11 +151,16 @@ async def test_f9_and_quitting_both_stop_the_unit(services, demo_db) -> None:  #
             assert playing(controller)
             await pilot.press("d")  # another screen: F9 stops the bench test from anywhere
             await pilot.press("f9")
-            await wait_until(pilot, lambda: events(demo_db, "command.cancel"))
+            await wait_until(pilot, lambda: cancelled_results(demo_db))
             await pilot.press("b")
             assert not playing(controller) and not controller.sounding()
             # The progress line is redrawn by the screen's 0.5 s tick: wait for the state.
-            await wait_until(pilot, lambda: "STOPPED" in text_of(app.screen.query_one("#progress")))
+            await wait_until(
+                pilot, lambda: "CANCELLED" in text_of(app.screen.query_one("#progress"))
+            )
+            progress = text_of(app.screen.query_one("#progress"))
+            assert "stop command sent and verified" in progress
+            assert len(cancelled_results(demo_db)) == 1  # the stopped test is on record
             await start_noon_programme(pilot, demo_db)  # again, then quit while it plays
             assert playing(controller)
         deadline = time.monotonic() + 60  # the app is gone: wait on the event loop itself
@@ -154,3 +169,26 @@ async def test_f9_and_quitting_both_stop_the_unit(services, demo_db) -> None:  #
         assert not playing(controller) and not controller.sounding()
         assert [c.code for c in controller.stats.commands] == [1, 0, 1, 0]
     assert {e.outcome for e in events(demo_db, "command.cancel")} == {"ok"}
+
+
+async def test_f12_stops_every_unit_from_any_screen(services, demo_db) -> None:  # type: ignore[no-untyped-def]
+    specs = [SimSpec("T01"), SimSpec("BENCH-01", kind="electronic", serial=DEMO_BENCH_SERIAL)]
+    async with SimFleet(specs) as fleet:
+        with demo_db.transaction() as session:
+            for tag in ("T01", "BENCH-01"):
+                edit_asset(
+                    session, tag, {"controller_port": fleet.endpoints[tag].port}, operator="tester"
+                )
+        for tag in ("T01", "BENCH-01"):
+            fleet.controller(tag).execute(2, 1, None)  # sounding, started by someone else
+        app = make_app(services, mode="dashboard")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("f12")
+            await wait_until(pilot, lambda: events(demo_db, "command.cancel_all"))
+            assert not fleet.controller("T01").sounding()
+            assert not fleet.controller("BENCH-01").sounding()
+    summary = events(demo_db, "command.cancel_all")[0]
+    assert {"T01", "BENCH-01"} <= set(summary.after["stopped"])
+    # the demo's other terminals have no simulator here: reported, never silently skipped
+    assert summary.outcome == "error" and "T02" in summary.after["failed"]

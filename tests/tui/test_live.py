@@ -8,7 +8,7 @@ from sirenctl.registry.assets import edit_asset
 from sirenctl.simulators.faults import Faults
 from sirenctl.simulators.fleet import SimFleet, SimSpec
 from sirenctl.tui.devices import DeviceService
-from tests.tui.conftest import make_app, wait_until
+from tests.tui.conftest import DEMO_BENCH_SERIAL, make_app, wait_until
 
 SIMULATED = ("T01", "T02", "T03", "BENCH-01")
 
@@ -81,7 +81,7 @@ async def test_without_polling_the_stored_statuses_are_shown_and_nothing_is_poll
         SimSpec("T01"),
         SimSpec("T02", kind="electronic", faults=Faults(door_open=True)),
         SimSpec("T03"),
-        SimSpec("BENCH-01", kind="electronic"),
+        SimSpec("BENCH-01", kind="electronic", serial=DEMO_BENCH_SERIAL),
     ]
     async with SimFleet(specs) as fleet:  # an earlier poll (the daemon, say) stored these
         point_registry_at(demo_db, fleet)

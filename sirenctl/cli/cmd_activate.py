@@ -1,0 +1,152 @@
+"""``sirenctl activate``: LIVE activation of sirens, exercise or emergency (not a test)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Any
+
+import click
+
+from sirenctl.cli.common import (
+    AppContext,
+    CLIError,
+    ExitCode,
+    echo_json,
+    info,
+    json_option,
+    pass_app,
+)
+
+FIRE_WORD = "FIRE"
+
+
+@click.command()
+@click.argument("tags", nargs=-1, required=True)
+@click.option(
+    "--mode",
+    type=click.Choice(["exercise", "emergency"]),
+    required=True,
+    help="exercise: needs a second authenticated person (--approver). emergency: one person "
+    "with a --reason; armed first, fires on confirmation within the armed window.",
+)
+@click.option("--programme", "programme_key", required=True, help="e.g. cn-918-single.")
+@click.option("--reason", required=True, help="Why the sirens must sound (audited).")
+@click.option("--approver", help="Login of the second person (exercise).")
+@click.option(
+    "--arm-seconds",
+    type=click.FloatRange(1, 900),
+    default=255.0,
+    show_default=True,
+    help="How long an armed activation may be fired before it must be armed again.",
+)
+@click.option("--timeout", type=click.FloatRange(0.05, 30), default=2.0, show_default=True)
+@click.option(
+    "--schedules", "schedules_dir", type=click.Path(file_okay=False), help="Schedule files."
+)
+@json_option
+@pass_app
+def activate(
+    app: AppContext,
+    tags: tuple[str, ...],
+    mode: str,
+    programme_key: str,
+    reason: str,
+    approver: str | None,
+    arm_seconds: float,
+    timeout: float,
+    schedules_dir: str | None,
+    as_json: bool,
+) -> None:
+    """LIVE: sound programme NAME on live sirens TAGS, now. This is not a test.
+
+    The activation is armed first (audited loudly, the notification hook is called: the
+    SIRENCTL_ACTIVATION_NOTIFY_COMMAND command gets the activation as JSON on stdin, and
+    SIRENCTL_ACTIVATION_NOTIFY_URL a JSON POST). You are then asked to type FIRE; anything
+    else, end of input, Ctrl-C or the end of the armed window disarms it and nothing is sent.
+    While it plays, Ctrl-C or SIGTERM stops every siren (verified; exit 130/143), and
+    `sirenctl cancel --all` stops them from any machine. Every command and result is recorded
+    with the mode.
+
+    \b
+    Exit code: 0 every siren played; 7 refused or disarmed (nothing sent); 8 a siren failed;
+    130/143 stopped by SIGINT/SIGTERM.
+
+    \b
+    Examples:
+      sirenctl activate T01 T02 --mode emergency --programme cn-918-single \\
+          --reason "chemical plant fire, county command order 12"
+      sirenctl activate T01 --mode exercise --approver li.wei --programme cn-918-single \\
+          --reason "district drill"
+    """
+    from sirenctl.scheduling.library import load_library
+    from sirenctl.services.activation import (
+        ActivationMode,
+        ActivationRefused,
+        arm,
+        authenticate_approver,
+        disarm,
+        fire,
+    )
+    from sirenctl.services.actor import Role
+    from sirenctl.services.interim_actor import interim_actor
+
+    try:
+        programme = load_library(schedules_dir).programme(programme_key)
+    except KeyError as exc:
+        raise CLIError(str(exc.args[0]), ExitCode.NOT_FOUND) from None
+    actor = interim_actor(app.operator, Role.PLANNER)
+    activation_mode = ActivationMode(mode)
+    second = None
+    if activation_mode is ActivationMode.EXERCISE and approver:
+        second = authenticate_approver(app.db, approver)
+    try:
+        activation = arm(
+            app.db, actor, activation_mode, list(tags), programme, reason,
+            approver=second, arm_seconds=arm_seconds, timeout=timeout,
+        )  # fmt: skip
+    except ActivationRefused as exc:
+        raise CLIError(str(exc), ExitCode.REFUSED) from None
+    banner = "!!! " + activation.describe() + " !!!"
+    info(banner)
+    info(f"reason: {reason}")
+    info(
+        f"ARMED for {arm_seconds:g} s. Type {FIRE_WORD} and Enter to sound now; anything else "
+        "disarms."
+    )
+    try:
+        answer = sys.stdin.readline()
+    except KeyboardInterrupt:
+        answer = ""
+    if answer.strip() != FIRE_WORD:
+        disarm(app.db, actor, activation, "not confirmed")
+        raise CLIError("disarmed: nothing was sent", ExitCode.REFUSED)
+
+    from sirenctl.drivers.stopping import SignalStop, deferred_signals
+
+    def on_step(tag: str, oc: Any) -> None:
+        info(f"{tag}: step {oc.index} signal {oc.step.signal_code}: {oc.outcome}")
+
+    async def go() -> Any:
+        def on_signal(signum: int, first: bool) -> None:
+            info("stopping every siren of this activation..." if first else "still stopping...")
+
+        with SignalStop(on_signal=on_signal) as stopper:
+            result = await fire(app.db, actor, activation, programme, on_step=on_step)
+        return result, stopper.exit_code
+
+    try:
+        result, signal_exit = asyncio.run(go())
+    except ActivationRefused as exc:
+        raise CLIError(str(exc), ExitCode.REFUSED) from None
+    with deferred_signals():
+        data = result.to_dict()
+    if as_json:
+        echo_json(data)
+    for tag in activation.tags:
+        unit = data["units"][tag]
+        info(f"{tag}: {unit['outcome']}" + (f" ({unit['error']})" if unit["error"] else ""))
+    if signal_exit:
+        click.get_current_context().exit(signal_exit)
+    if any(data["units"][t]["outcome"] != "done" for t in activation.tags):
+        click.get_current_context().exit(ExitCode.DEVICE_FAULT)
