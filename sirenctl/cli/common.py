@@ -16,6 +16,8 @@ import click
 
 if TYPE_CHECKING:
     from sirenctl.db import Database
+    from sirenctl.security.authn import Authenticated
+    from sirenctl.services.actor import Role
 
 
 class ExitCode(IntEnum):
@@ -32,6 +34,7 @@ class ExitCode(IntEnum):
     DEVICE_FAULT = 8  # a device reported a fault / a test failed
     UNREACHABLE = 9  # a device did not answer
     MISSED = 10  # work orders were missed
+    NOT_AUTHENTICATED = 11  # unknown account, wrong passphrase, locked or disabled account
 
 
 EXIT_CODE_HELP = "\n".join(
@@ -59,7 +62,8 @@ class CLIError(click.ClickException):
 @dataclass
 class AppContext:
     db_option: str | None
-    operator_option: str | None
+    operator_option: str | None  # deprecated alias of user_option
+    user_option: str | None = None
     _db: Database | None = field(default=None, repr=False)
 
     @property
@@ -70,9 +74,17 @@ class AppContext:
 
     @property
     def operator(self) -> str:
-        from sirenctl.config import resolve_operator
+        """The login name recorded for plain writes (not a proof of identity: see
+        docs/security.md; privileged actions call :meth:`authenticate`)."""
+        from sirenctl.security.identity import resolve_login
 
-        return resolve_operator(self.operator_option)
+        return resolve_login(self.user_option or self.operator_option)
+
+    def authenticate(self, purpose: str, role: Role | None = None) -> Authenticated:
+        """The acting person, proven now (passphrase on SQLite, session_user on PostgreSQL)."""
+        from sirenctl.security.authn import authenticate
+
+        return authenticate(self.db, self.operator, purpose=purpose, role=role)
 
     def open_db(self, url: str | None = None) -> Database:
         if self._db is None:

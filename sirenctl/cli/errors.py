@@ -32,6 +32,10 @@ def _as_cli_error(exc: Exception) -> CLIError | None:
     from sirenctl.devices import EndpointProblem, NotABenchUnit
     from sirenctl.registry.errors import Conflict, NotFound, ValidationFailed
 
+    security = _security_error(exc)
+    if security is not None:
+        return security
+
     if isinstance(exc, ValidationFailed):
         count = len(exc.problems)
         return CLIError(
@@ -51,4 +55,22 @@ def _as_cli_error(exc: Exception) -> CLIError | None:
         return CLIError(str(exc), ExitCode.SCHEMA)
     if isinstance(exc, OperationalError):
         return CLIError(f"database error: {exc.orig}", ExitCode.FAILURE)
+    return None
+
+
+def _security_error(exc: Exception) -> CLIError | None:
+    from sirenctl.security.approvals import ApprovalRefused
+    from sirenctl.security.errors import AuthError, NotPermitted, TrustProblem
+    from sirenctl.security.names import BadLogin
+    from sirenctl.security.passphrase import WeakPassphrase
+    from sirenctl.security.prompt import NoPassphrase
+
+    if isinstance(exc, AuthError | NoPassphrase):
+        return CLIError(str(exc), ExitCode.NOT_AUTHENTICATED)
+    if isinstance(exc, NotPermitted | ApprovalRefused | TrustProblem):
+        return CLIError(str(exc), ExitCode.REFUSED)
+    if isinstance(exc, BadLogin):
+        return CLIError(str(exc), ExitCode.USAGE)
+    if isinstance(exc, WeakPassphrase):
+        return CLIError(str(exc), ExitCode.INVALID_INPUT)
     return None

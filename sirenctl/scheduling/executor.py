@@ -24,6 +24,7 @@ from sirenctl.models.scheduling import Approval, ResultOutcome, WorkOrder, WorkO
 from sirenctl.scheduling.claims import renew_lease, valid_approvals
 from sirenctl.scheduling.policy import MAX_SELF_TEST_ATTEMPTS, RENEW_EVERY_S, RETRY_BACKOFF
 from sirenctl.scheduling.results import ResultData, record_result
+from sirenctl.security.approvals import Refusal, recheck_before_send, verify_for_execution
 
 S = WorkOrderStatus
 
@@ -41,6 +42,7 @@ class Job:
     permit: Any = None
     steps: Any = None
     error: str | None = None  # set when the job cannot start (bad endpoint, unknown programme)
+    refusal: str | None = None  # no valid two-person approval (sirenctl/security/approvals.py)
 
 
 @dataclass
@@ -114,8 +116,13 @@ def prepare_jobs(
                 job.permit = Permit.for_bench(asset.tag, valid_for=valid_for, now=now)
             else:
                 approved = valid_approvals(wo, approvals.get(wo.id, []))
-                if not approved:  # approvals were withdrawn after the claim
-                    job.error = "no approval by a second person"
+                verdict = verify_for_execution(session, wo, asset, job.steps)
+                if not approved or isinstance(verdict, Refusal):
+                    job.refusal = (
+                        str(verdict)
+                        if isinstance(verdict, Refusal)
+                        else ("no approval by a second person")
+                    )
                     continue
                 job.permit = Permit.authorised(
                     asset.tag,
@@ -131,9 +138,15 @@ def prepare_jobs(
 class GuardedDriver:
     """A driver whose audible commands first re-check the lease (and commit to sending)."""
 
-    def __init__(self, driver: Any, guard: Callable[[], bool]) -> None:
+    def __init__(
+        self,
+        driver: Any,
+        guard: Callable[[], bool],
+        authority: Callable[[], str | None] = lambda: None,
+    ) -> None:
         self._driver = driver
         self._guard = guard
+        self._authority = authority  # a refusal reason, or None: still validly approved
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._driver, name)
@@ -141,6 +154,9 @@ class GuardedDriver:
     async def sound(self, request: Any, permit: Any) -> Any:
         from sirenctl.drivers.errors import RefusedForSafety
 
+        refusal = await asyncio.to_thread(self._authority)
+        if refusal is not None:
+            raise RefusedForSafety(f"not sending: {refusal}", target=self._driver.tag)
         if not await asyncio.to_thread(self._guard):
             raise RefusedForSafety(
                 "the claim on this work order was lost (lease expired): not sending",
@@ -215,6 +231,8 @@ class Executor:
 
         started = _dt(self.clock)
         try:
+            if job.refusal:
+                return await asyncio.to_thread(self._refuse, job, _dt(self.clock), job.refusal)
             if job.error:
                 return await self._finish(job, started, ResultOutcome.ERROR.value, job.error)
             try:
@@ -270,7 +288,10 @@ class Executor:
     async def _sound(self, job: Job, driver: Any, started: datetime) -> Outcome:
         from sirenctl.drivers.programme import play_programme
 
-        guarded = GuardedDriver(driver, self._guard(job.wo_id))
+        def authority() -> str | None:
+            return recheck_before_send(self.db, job.wo_id, job.steps)
+
+        guarded = GuardedDriver(driver, self._guard(job.wo_id), authority)
         try:
             result = (
                 await play_programme(
@@ -302,6 +323,27 @@ class Executor:
             echo=echo,
             measurements={"final_status": result.get("final_status")},
         )
+
+    def _refuse(self, job: Job, now: datetime, reason: str) -> Outcome:
+        """No valid two-person approval: nothing is sent; refused, with an alarm."""
+        from sirenctl.audit import record
+
+        with self.db.transaction() as session:
+            wo = session.get(WorkOrder, job.wo_id, with_for_update=True)
+            if wo is not None and wo.status == S.RUNNING.value and wo.claimed_by == self.worker:
+                wo.status, wo.claimed_by, wo.lease_until = S.REFUSED.value, None, None
+                wo.outcome_note = reason[:2000]
+            record(
+                session,
+                operator="scheduler",
+                action="workorder.refuse",
+                object_type="work_order",
+                object_ref=str(job.wo_id),
+                outcome="alarm",
+                message=reason,
+                at=now,
+            )
+        return Outcome(job.wo_id, job.tag, "refused", S.REFUSED.value, reason)
 
     async def _finish(
         self,

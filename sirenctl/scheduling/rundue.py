@@ -49,7 +49,7 @@ class RunDueResult:
 
     @property
     def refused(self) -> list[Any]:
-        return self.report.of("refuse")
+        return self.report.of("refuse") + [o for o in self.outcomes if o.outcome == "refused"]
 
     @property
     def failed(self) -> list[Any]:
