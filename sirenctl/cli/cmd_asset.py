@@ -69,6 +69,19 @@ def asset() -> None:
     """
 
 
+def acting_person(app: AppContext, admin_fields: list[str], purpose: str) -> Any:
+    """An administrator, authenticated now, when bench or controller fields are touched;
+    otherwise the login for a plain write (docs/security.md)."""
+    from sirenctl.services.actor import Role
+    from sirenctl.services.assets import plain_person
+
+    if admin_fields or app.db.dialect != "sqlite":
+        role = Role.ADMINISTRATOR if admin_fields else None
+        detail = f"{purpose}: {', '.join(admin_fields)}" if admin_fields else purpose
+        return app.authenticate(detail, role)
+    return plain_person(app.operator)
+
+
 @asset.command("add")
 @field_options(ASSET_FIELDS)
 @pass_app
@@ -82,11 +95,12 @@ def asset_add(app: AppContext, **kwargs: Any) -> None:
       sirenctl asset add --tag T09 --site C02 --kind electronic --controller-transport modbus_tcp \\
           --controller-host 10.1.2.9 --controller-port 502 --controller-unit-id 1
     """
-    from sirenctl.registry.assets import add_asset
+    from sirenctl.services.assets import add_asset, admin_fields_to_add
 
     values = parsed_fields(ASSET_FIELDS, kwargs, require=True)
+    person = acting_person(app, admin_fields_to_add(values), f"add asset {values.get('tag')}")
     with app.db.transaction() as session:
-        added = add_asset(session, values, operator=app.operator)
+        added = add_asset(session, person, values)
         info(f"added asset {added.tag} ({added.kind}) at {added.site.code}")
 
 
@@ -101,13 +115,16 @@ def asset_edit(app: AppContext, tag: str, **kwargs: Any) -> None:
     Example:
       sirenctl asset edit HC-C01 --status faulty --notes "crank handle loose"
     """
-    from sirenctl.registry.assets import edit_asset
+    from sirenctl.services.assets import admin_fields_to_edit, edit_asset
 
     changes = parsed_fields(ASSET_FIELDS, kwargs, require=False)
     if not changes:
         raise click.UsageError("nothing to change: give at least one field option")
+    with app.db.session() as session:
+        fields = admin_fields_to_edit(session, tag, changes)
+    person = acting_person(app, fields, f"change asset {tag}")
     with app.db.transaction() as session:
-        edit_asset(session, tag, changes, operator=app.operator)
+        edit_asset(session, person, tag, changes)
     info(f"updated asset {tag}")
 
 
@@ -210,7 +227,8 @@ def asset_import(app: AppContext, file: Path) -> None:
     Example:
       sirenctl asset import sirens.csv
     """
-    from sirenctl.registry.csv_io import import_assets, json_rows_to_csv, read_text
+    from sirenctl.registry.csv_io import json_rows_to_csv, read_text
+    from sirenctl.services.assets import admin_fields_to_import, import_assets
 
     text = read_text(file)
     if file.suffix.lower() == ".json":
@@ -222,8 +240,9 @@ def asset_import(app: AppContext, file: Path) -> None:
             raise ValidationFailed(
                 [FieldProblem("file", f"not a JSON asset export: {exc}")]
             ) from None
+    person = acting_person(app, admin_fields_to_import(text), f"import assets from {file.name}")
     with app.db.transaction() as session:
-        added = import_assets(session, text, operator=app.operator, source=file.name)
+        added = import_assets(session, person, text, source=file.name)
         info(f"imported {len(added)} asset(s) from {file.name}")
 
 

@@ -262,6 +262,12 @@ def verify_for_execution(
     """May this work order's audible steps be sent now? Recomputes the digest from the current
     registry and programme; checks the planner's and a distinct approver's signatures."""
     digest = content_digest(wo, asset, steps)
+    if wo.audible and asset.is_bench:
+        from sirenctl.security.bench import bench_problem
+
+        problem = bench_problem(session, asset)
+        if problem is not None:
+            return Refusal(wo.id, f"not a proven bench unit: {problem}", (problem,))
     if not needs_two_people(wo, asset):
         return VerifiedApproval(wo.id, digest, wo.planned_by, (), bench=bool(asset.is_bench))
     dialect = session.get_bind().dialect.name

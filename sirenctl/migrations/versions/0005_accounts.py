@@ -28,6 +28,10 @@ WORK_ORDER_COLUMNS = (
     ("plan_signature", sa.String(length=128)),
     ("plan_key_id", sa.String(length=32)),
 )
+ASSET_COLUMNS = (
+    ("bench_signature", sa.String(length=128)),
+    ("bench_signed_by", sa.Integer()),
+)
 APPROVAL_COLUMNS = (
     ("approver_account_id", sa.Integer()),
     ("content_digest", sa.String(length=64)),
@@ -70,9 +74,13 @@ def upgrade() -> None:
         op.add_column("work_order", sa.Column(name, type_, nullable=True))
     for name, type_ in APPROVAL_COLUMNS:
         op.add_column("work_order_approval", sa.Column(name, type_, nullable=True))
+    for name, type_ in ASSET_COLUMNS:
+        op.add_column("asset", sa.Column(name, type_, nullable=True))
 
 
 def downgrade() -> None:
+    for name, _ in reversed(ASSET_COLUMNS):
+        op.drop_column("asset", name)
     for name, _ in reversed(APPROVAL_COLUMNS):
         op.drop_column("work_order_approval", name)
     for name, _ in reversed(WORK_ORDER_COLUMNS):
