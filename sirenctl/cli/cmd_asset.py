@@ -98,6 +98,12 @@ def asset_add(app: AppContext, **kwargs: Any) -> None:
     from sirenctl.services.assets import add_asset, admin_fields_to_add
 
     values = parsed_fields(ASSET_FIELDS, kwargs, require=True)
+    from sirenctl.registry.assets import check_asset
+    from sirenctl.registry.errors import ValidationFailed
+
+    problems = check_asset(dict(values))  # field problems first, the passphrase after
+    if problems:
+        raise ValidationFailed(problems)
     person = acting_person(app, admin_fields_to_add(values), f"add asset {values.get('tag')}")
     with app.db.transaction() as session:
         added = add_asset(session, person, values)
