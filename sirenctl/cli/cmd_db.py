@@ -54,3 +54,71 @@ def init(app: AppContext, admin_login: str | None) -> None:
     info(f"first administrator {first.login} created")
     info(f"trust anchor (write it in the logbook): {show_fingerprint(first.key_id)}")
     info(f"pinned in {first.anchor_file}")
+
+
+@click.group("db")
+def db_group() -> None:
+    """PostgreSQL: group roles, grants and guard triggers; personal logins.
+
+    \b
+    Examples:
+      sirenctl --db postgresql+psycopg://postgres@dbhost/sirenctl db setup-roles
+      sirenctl --db postgresql+psycopg://postgres@dbhost/sirenctl db add-login lizhuren \\
+          --role approver --password-prompt
+    """
+
+
+@db_group.command("setup-roles")
+@pass_app
+def setup_roles_cmd(app: AppContext) -> None:
+    """Create the sirenctl_* group roles, give the tables to sirenctl_owner, grant and guard.
+
+    Run it as a database administrator after `init` and after every upgrade (idempotent).
+
+    \b
+    Example:
+      sirenctl --db postgresql+psycopg://postgres@dbhost/sirenctl db setup-roles
+    """
+    from sirenctl.cli.common import CLIError, ExitCode
+    from sirenctl.security.pg_setup import setup_roles
+
+    if app.db.dialect != "postgresql":
+        raise CLIError(
+            "setup-roles is for PostgreSQL; SQLite uses `sirenctl account`", ExitCode.USAGE
+        )
+    setup_roles(app.db)
+    info("group roles, grants and guard triggers are in place (docs/security.md)")
+
+
+@db_group.command("add-login")
+@click.argument("login")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    help="technician, planner, approver, administrator, service",
+)
+@click.option("--password-prompt", is_flag=True, help="Ask a password for the login (twice).")
+@pass_app
+def add_login_cmd(
+    app: AppContext, login: str, roles: tuple[str, ...], password_prompt: bool
+) -> None:
+    """Create the personal PostgreSQL login LOGIN in the given group roles.
+
+    \b
+    Example:
+      sirenctl --db postgresql+psycopg://postgres@dbhost/sirenctl db add-login wanggong \\
+          --role planner --role technician --password-prompt
+    """
+    from sirenctl.cli.cmd_account import _new_passphrase, _roles
+    from sirenctl.cli.common import CLIError, ExitCode
+    from sirenctl.security.pg_setup import add_login
+
+    if app.db.dialect != "postgresql":
+        raise CLIError(
+            "add-login is for PostgreSQL; SQLite uses `sirenctl account add`", ExitCode.USAGE
+        )
+    password = _new_passphrase(login) if password_prompt else None
+    add_login(app.db, login, _roles(roles), password)
+    info(f"login {login} in {', '.join(sorted(r.pg_group for r in _roles(roles)))}")

@@ -14,6 +14,10 @@ from sirenctl.cli.common import EXIT_CODE_HELP, AppContext, CLIError, ExitCode
 # name -> (module:attribute, one-line help shown by `sirenctl --help`)
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("sirenctl.cli.cmd_db:init", "Create or upgrade the database."),
+    "db": (
+        "sirenctl.cli.cmd_db:db_group",
+        "PostgreSQL roles: setup-roles, add-login (the database enforces authority).",
+    ),
     "demo": ("sirenctl.cli.cmd_demo:demo", "Seed and show the demo county (14 communities)."),
     "site": ("sirenctl.cli.cmd_site:site", "Sites (communities): add, list, show, edit."),
     "asset": (

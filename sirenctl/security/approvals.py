@@ -184,9 +184,11 @@ def approve(
             content_digest=digest,
             key_id=_key_id(person),
         )
-        approval.signature = person.sign(
+        signature = person.sign(
             approval_payload(wo, digest, actor.account_id or 0, actor.login, now, reason)
         )
+        if signature is not None:  # SQLite; on PostgreSQL approvals are never UPDATEd
+            approval.signature = signature
         session.add(approval)
         before = wo.status
         if wo.status == WorkOrderStatus.REFUSED.value and now <= wo.window_end_at:
@@ -362,8 +364,8 @@ def _pg_member(session: Session, login: str, role: Role) -> bool:
     return bool(
         session.execute(
             text(
-                "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :u) "
-                "AND pg_has_role(:u, :g, 'MEMBER')"
+                "SELECT pg_has_role(u.oid, g.oid, 'MEMBER') FROM pg_roles u, pg_roles g "
+                "WHERE u.rolname = :u AND g.rolname = :g"
             ),
             {"u": login, "g": role.pg_group},
         ).scalar()
