@@ -68,9 +68,37 @@ def ensure_accounts(db: Any, *logins: str, roles: Iterable[Role] | None = None) 
             )
 
 
+def _pg_person(db: Any, login: str) -> Any:
+    """PostgreSQL: a role named ``login`` in every sirenctl group (created once per cluster),
+    standing for that person. The test connection stays the superuser's; tests of real logins
+    and of what the database refuses are in tests/security/test_pg_roles.py."""
+    from sqlalchemy import text
+
+    from sirenctl.security.authn import Authenticated
+    from sirenctl.security.names import login_key
+    from sirenctl.services.actor import Actor, AuthMethod
+
+    login = login_key(login)  # one spelling per person, as SQLite accounts compare them
+    groups = [r.pg_group for r in Role]
+    with db.engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": 0x5172_0009})
+        quoted = conn.dialect.identifier_preparer.quote(login)
+        for name in [*groups, login]:
+            if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first():
+                continue
+            conn.exec_driver_sql(
+                f"CREATE ROLE {conn.dialect.identifier_preparer.quote(name)} NOLOGIN"
+            )
+        for group in groups:
+            conn.exec_driver_sql(f"GRANT {group} TO {quoted}")
+    return Authenticated(Actor(login, ALL_ROLES, AuthMethod.POSTGRESQL))
+
+
 def person(db: Any, login: str) -> Any:
     from sirenctl.security.authn import authenticate
 
+    if not _is_sqlite(db):
+        return _pg_person(db, login)
     ensure_accounts(db, login)
     return authenticate(db, login, purpose="test", ask=lambda _p: passphrase_for(login))
 

@@ -75,10 +75,8 @@ def acting_person(app: AppContext, admin_fields: list[str], purpose: str) -> Any
     from sirenctl.services.actor import Role
     from sirenctl.services.assets import plain_person
 
-    if admin_fields or app.db.dialect != "sqlite":
-        role = Role.ADMINISTRATOR if admin_fields else None
-        detail = f"{purpose}: {', '.join(admin_fields)}" if admin_fields else purpose
-        return app.authenticate(detail, role)
+    if admin_fields:
+        return app.authenticate(f"{purpose}: {', '.join(admin_fields)}", Role.ADMINISTRATOR)
     return plain_person(app.operator)
 
 

@@ -323,7 +323,7 @@ class RegistryService:
         from sirenctl.services.actor import Role
         from sirenctl.services.assets import plain_person
 
-        if not admin_fields and self.db.dialect == "sqlite":
+        if not admin_fields:
             return plain_person(self.operator)
         if passphrase is None and self.db.dialect == "sqlite":
             raise PassphraseNeeded(admin_fields)
@@ -331,7 +331,7 @@ class RegistryService:
             self.db,
             self.operator,
             purpose=purpose,
-            role=Role.ADMINISTRATOR if admin_fields else None,
+            role=Role.ADMINISTRATOR,
             ask=lambda _prompt: passphrase or "",
         )
 
