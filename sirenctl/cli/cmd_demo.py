@@ -41,20 +41,50 @@ def demo(app: AppContext, reset: bool) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(database + suffix).unlink(missing_ok=True)
     db = app.open_db(url)
+    seeded = False
     with db.transaction() as session:
         if not demo_is_seeded(session):
             seed_demo(session, operator=app.operator, data_dir=data_dir())
             planned = _plan_demo(session, app.operator)
+            seeded = True
             info(
                 f"seeded the demo county and planned {planned} work orders "
                 "from the shipped campaigns (to the end of next year)"
             )
+    if seeded and db.dialect == "sqlite":
+        _demo_accounts(db)
     if sys.stdin.isatty() and sys.stdout.isatty():
         from sirenctl.tui.launch import run_demo  # imports Textual: only on a terminal
 
         run_demo(db, app.operator, data_dir())
         return
     print_summary(app, url)
+
+
+def _demo_accounts(db: object) -> None:
+    """Demo-only accounts with published passphrases (docs/security.md); the demo planner
+    signs the live audible work orders, which still need `sirenctl approve` by demo-approver."""
+    from datetime import UTC, datetime
+
+    from sirenctl.scheduling.library import load_library
+    from sirenctl.security.approvals import sign_plans, unsigned_live_orders
+    from sirenctl.security.bootstrap import create_demo_accounts, demo_person
+
+    accounts = create_demo_accounts(db)  # type: ignore[arg-type]
+    library = load_library()
+    now = datetime.now(UTC)
+    with db.session() as session:  # type: ignore[attr-defined]
+        pending = unsigned_live_orders(
+            session, library, now, datetime(now.year + 2, 1, 1, tzinfo=UTC)
+        )
+    if pending:
+        planner = demo_person(db, "demo-planner")
+        with db.transaction() as session:  # type: ignore[attr-defined]
+            sign_plans(session, planner, pending, library, now)
+    info(
+        "demo accounts (DEMO ONLY, published passphrases): "
+        + ", ".join(f"{login} / {passphrase}" for login, passphrase in accounts.items())
+    )
 
 
 def _plan_demo(session: object, operator: str) -> int:
