@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from sirenctl.cli.common import (
@@ -15,6 +17,10 @@ from sirenctl.cli.common import (
     pass_app,
 )
 
+if TYPE_CHECKING:
+    from sirenctl.security.accounts import Certifier
+    from sirenctl.services.actor import Role
+
 ROLES_HELP = "technician, planner, approver, administrator, service (repeat or comma-separate)"
 
 
@@ -27,7 +33,7 @@ def _sqlite_only(app: AppContext) -> None:
         )
 
 
-def _roles(values: tuple[str, ...]) -> frozenset:  # type: ignore[type-arg]
+def _roles(values: tuple[str, ...]) -> frozenset[Role]:
     from sirenctl.security.accounts import parse_roles
 
     try:
@@ -36,11 +42,13 @@ def _roles(values: tuple[str, ...]) -> frozenset:  # type: ignore[type-arg]
         raise CLIError(str(exc), ExitCode.USAGE) from None
 
 
-def _admin(app: AppContext, purpose: str):  # type: ignore[no-untyped-def]
+def _admin(app: AppContext, purpose: str) -> Certifier:
     from sirenctl.security.accounts import Certifier
     from sirenctl.services.actor import Role
 
     person = app.authenticate(purpose, Role.ADMINISTRATOR)
+    if person.account is None:
+        raise CLIError("account management needs a local (SQLite) account", ExitCode.USAGE)
     return Certifier(person.account, person.key, person.actor.login)
 
 
@@ -222,7 +230,7 @@ def roles_(app: AppContext, login: str, roles: tuple[str, ...]) -> None:
     info(f"{login}: roles {', '.join(sorted(r.value for r in wanted))}")
 
 
-def _lock_command(name: str, locked: bool, doc: str):  # type: ignore[no-untyped-def]
+def _lock_command(name: str, locked: bool, doc: str) -> click.Command:
     @account.command(name, help=doc)
     @click.argument("login")
     @pass_app

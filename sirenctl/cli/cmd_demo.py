@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from sirenctl.cli.common import AppContext, echo_table, info, pass_app
+
+if TYPE_CHECKING:
+    from sirenctl.db import Database
 
 
 @click.command()
@@ -61,7 +66,7 @@ def demo(app: AppContext, reset: bool) -> None:
     print_summary(app, url)
 
 
-def _demo_accounts(db: object) -> None:
+def _demo_accounts(db: Database) -> None:
     """Demo-only accounts with published passphrases (docs/security.md); the demo planner
     signs the live audible work orders, which still need `sirenctl approve` by demo-approver."""
     from datetime import UTC, datetime
@@ -70,16 +75,16 @@ def _demo_accounts(db: object) -> None:
     from sirenctl.security.approvals import sign_plans, unsigned_live_orders
     from sirenctl.security.bootstrap import create_demo_accounts, demo_person
 
-    accounts = create_demo_accounts(db)  # type: ignore[arg-type]
+    accounts = create_demo_accounts(db)
     library = load_library()
     now = datetime.now(UTC)
-    with db.session() as session:  # type: ignore[attr-defined]
+    with db.session() as session:
         pending = unsigned_live_orders(
             session, library, now, datetime(now.year + 2, 1, 1, tzinfo=UTC)
         )
     if pending:
         planner = demo_person(db, "demo-planner")
-        with db.transaction() as session:  # type: ignore[attr-defined]
+        with db.transaction() as session:
             sign_plans(session, planner, pending, library, now)
     info(
         "demo accounts (DEMO ONLY, published passphrases): "
