@@ -69,6 +69,14 @@ def bench_permit(asset: Asset) -> Permit:
         )
     if asset.status == AssetStatus.RETIRED:
         raise NotABenchUnit(f"{asset.tag} is retired")
+    from sqlalchemy.orm import object_session
+
+    from sirenctl.security.bench import bench_problem
+
+    session = object_session(asset)
+    problem = bench_problem(session, asset) if session is not None else None
+    if problem is not None:  # a bench flag no administrator signed (sirenctl/security/bench.py)
+        raise NotABenchUnit(problem)
     return Permit.for_bench(asset.tag)
 
 

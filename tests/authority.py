@@ -168,3 +168,51 @@ def certify_bench(db: Any, *tags: str) -> None:
     with db.transaction() as session:
         for tag in tags:
             sign_bench(get_asset(session, tag), admin)
+
+
+def certify_bench_quietly(db: Any, *tags: str) -> None:
+    """Like :func:`certify_bench`, but writes no audit event (for fixtures whose audit log is
+    compared exactly, e.g. TUI snapshots): the administrator row is inserted directly."""
+    if not _is_sqlite(db):
+        return
+    from sirenctl.models.accounts import OperatorAccount
+    from sirenctl.registry.assets import get_asset
+    from sirenctl.security.accounts import any_account
+    from sirenctl.security.anchor import Anchor, write_anchor
+    from sirenctl.security.authn import Authenticated
+    from sirenctl.security.bench import sign_bench
+    from sirenctl.security.certificates import certify
+    from sirenctl.security.keys import new_sealed_key, unseal
+    from sirenctl.security.passphrase import hash_passphrase
+    from sirenctl.services.actor import Actor, AuthMethod
+    from sirenctl.timeutil import utcnow
+
+    with db.transaction() as session:
+        if not any_account(session):
+            sealed, key = new_sealed_key(passphrase_for(ADMIN), TEST_KDF)
+            admin = OperatorAccount(
+                login=ADMIN,
+                login_key=ADMIN,
+                roles="administrator",
+                passphrase_hash=hash_passphrase(passphrase_for(ADMIN), TEST_KDF),
+                public_key=sealed.public_key,
+                key_id=sealed.key_id,
+                private_key=sealed.private_key,
+                kdf=sealed.kdf,
+                failed_attempts=0,
+                demo=False,
+            )
+            session.add(admin)
+            session.flush()
+            certify(admin, admin, key, utcnow())
+            write_anchor(db.url, Anchor(ADMIN, admin.key_id))
+        from sqlalchemy import select
+
+        admin = session.scalar(select(OperatorAccount).where(OperatorAccount.login == ADMIN))
+        assert admin is not None
+        key = unseal(admin.private_key, admin.public_key, admin.kdf, passphrase_for(ADMIN))
+        who = Authenticated(
+            Actor(ADMIN, frozenset({Role.ADMINISTRATOR}), AuthMethod.PASSPHRASE, admin.id), key
+        )
+        for tag in tags:
+            sign_bench(get_asset(session, tag), who)

@@ -349,3 +349,12 @@ def test_disabled_approver_signatures_no_longer_count(county, cli):
     )
     county.run_due()
     assert live_audible(county.fleet) == 0
+
+
+def test_bench_sound_refuses_a_bench_flag_set_with_sql(county, cli):
+    """issue 9: `asset edit T01 --bench` then `bench sound T01` sounded a live siren."""
+    with county.db.engine.begin() as conn:
+        conn.execute(text("UPDATE asset SET is_bench = 1 WHERE tag = 'T01'"))
+    result = cli("--user", TECH, "bench", "sound", "T01", "--programme", "cn-growl")
+    assert result.exit_code == 7 and "no administrator signed it" in result.stderr
+    assert live_audible(county.fleet) == 0
