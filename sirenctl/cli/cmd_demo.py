@@ -86,6 +86,15 @@ def _demo_accounts(db: Database) -> None:
         planner = demo_person(db, "demo-planner")
         with db.transaction() as session:
             sign_plans(session, planner, pending, library, now)
+    from sqlalchemy import select
+
+    from sirenctl.models import Asset
+    from sirenctl.security.bench import sign_bench
+
+    admin = demo_person(db, "demo-admin")
+    with db.transaction() as session:  # the demo's bench units, registered by its administrator
+        for unit in session.scalars(select(Asset).where(Asset.is_bench.is_(True))):
+            sign_bench(unit, admin)
     info(
         "demo accounts (DEMO ONLY, published passphrases): "
         + ", ".join(f"{login} / {passphrase}" for login, passphrase in accounts.items())
