@@ -142,6 +142,17 @@ def upgrade_schema(db: Database, target: str = "head") -> None:
     with db.write_connection() as conn:
         if db.dialect == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+            # tables belong to the NOLOGIN owner role once `sirenctl db setup-roles` ran
+            # (sirenctl/security/pg_roles.sql)
+            owner = conn.execute(
+                text(
+                    "SELECT pg_has_role(current_user, oid, 'MEMBER') "
+                    "AND has_schema_privilege(oid, current_schema(), 'CREATE') "
+                    "FROM pg_roles WHERE rolname = 'sirenctl_owner'"
+                )
+            ).scalar()
+            if owner:
+                conn.execute(text("SET LOCAL ROLE sirenctl_owner"))
         command.upgrade(_alembic_config(conn), target)
 
 

@@ -14,14 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from sirenctl.audit import record
 from sirenctl.models import Asset, AssetStatus
+from sirenctl.steps import programme_steps  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:
     from sirenctl.db import Database
     from sirenctl.drivers.audit import CommandRecord
     from sirenctl.drivers.endpoint import Endpoint
     from sirenctl.drivers.permit import Permit
-    from sirenctl.drivers.programme import ProgrammeStep
-    from sirenctl.scheduling.programmes import Programme
 
 
 class EndpointProblem(ValueError):
@@ -101,6 +100,14 @@ def bench_permit(asset: Asset) -> Permit:
         )
     if asset.status == AssetStatus.RETIRED:
         raise NotABenchUnit(f"{asset.tag} is retired")
+    from sqlalchemy.orm import object_session
+
+    from sirenctl.security.bench import bench_problem
+
+    session = object_session(asset)
+    problem = bench_problem(session, asset) if session is not None else None
+    if problem is not None:  # a bench flag no administrator signed (sirenctl/security/bench.py)
+        raise NotABenchUnit(problem)
     return Permit.for_bench(asset.tag)
 
 
@@ -178,25 +185,3 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     return str(value)
-
-
-def programme_steps(programme: Programme) -> list[ProgrammeStep]:
-    """A programme as controller commands: one per step, at its offset from the start.
-
-    A controller plays a step's cycles back to back; a step with a pause between cycles
-    becomes one single-cycle command per cycle.
-    """
-    from sirenctl.drivers.programme import ProgrammeStep
-
-    steps: list[ProgrammeStep] = []
-    for phase in programme.phases():
-        step = phase.step
-        if step.cycle_gap == 0:
-            steps.append(ProgrammeStep(step.signal.code, step.cycles, float(phase.start)))
-            continue
-        every = step.signal.cycle_seconds + step.cycle_gap
-        steps += [
-            ProgrammeStep(step.signal.code, 1, float(phase.start + n * every))
-            for n in range(step.cycles)
-        ]
-    return steps

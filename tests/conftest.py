@@ -35,6 +35,32 @@ def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("SIRENCTL_OPERATOR", "tester")
 
 
+@pytest.fixture(autouse=True)
+def _test_accounts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Privileged actions in tests of other areas: the acting login gets a test account (all
+    roles, tests/authority.py) and its passphrase, without stdin plumbing. Tests marked
+    ``real_prompt`` (tests/security) use real accounts, prompts and stdin instead."""
+    if request.node.get_closest_marker("real_prompt"):
+        return
+    import re
+
+    from sirenctl.security import authn, prompt
+    from tests.authority import ensure_accounts, passphrase_for
+
+    original = authn._authenticate_sqlite
+
+    def provisioned(db, login, purpose, ask, now):  # type: ignore[no-untyped-def]
+        ensure_accounts(db, login)
+        return original(db, login, purpose, lambda _p: passphrase_for(login), now)
+
+    def answer(text: str) -> str:
+        found = re.search(r"for (\S+?)(?: \(|: )", text)
+        return passphrase_for(found.group(1) if found else "unknown")
+
+    monkeypatch.setattr(authn, "_authenticate_sqlite", provisioned)
+    monkeypatch.setattr(prompt, "read_passphrase", answer)
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'registry.db'}"

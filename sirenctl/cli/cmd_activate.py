@@ -79,6 +79,7 @@ def activate(
       sirenctl activate T01 --mode exercise --approver li.wei --programme cn-918-single \\
           --reason "district drill"
     """
+    from sirenctl.identity import Role
     from sirenctl.scheduling.library import load_library
     from sirenctl.services.activation import (
         ActivationMode,
@@ -88,7 +89,6 @@ def activate(
         disarm,
         fire,
     )
-    from sirenctl.services.actor import Role
     from sirenctl.services.interim_actor import interim_actor
 
     try:

@@ -71,6 +71,17 @@ def asset() -> None:
     """
 
 
+def acting_person(app: AppContext, admin_fields: list[str], purpose: str) -> Any:
+    """An administrator, authenticated now, when bench or controller fields are touched;
+    otherwise the login for a plain write (docs/security.md)."""
+    from sirenctl.identity import Role
+    from sirenctl.services.assets import plain_person
+
+    if admin_fields:
+        return app.authenticate(f"{purpose}: {', '.join(admin_fields)}", Role.ADMINISTRATOR)
+    return plain_person(app.operator)
+
+
 @asset.command("add")
 @field_options(ASSET_FIELDS)
 @pass_app
@@ -84,11 +95,18 @@ def asset_add(app: AppContext, **kwargs: Any) -> None:
       sirenctl asset add --tag T09 --site C02 --kind electronic --controller-transport modbus_tcp \\
           --controller-host 10.1.2.9 --controller-port 502 --controller-unit-id 1
     """
-    from sirenctl.registry.assets import add_asset
+    from sirenctl.services.assets import add_asset, admin_fields_to_add
 
     values = parsed_fields(ASSET_FIELDS, kwargs, require=True)
+    from sirenctl.registry.assets import check_asset
+    from sirenctl.registry.errors import ValidationFailed
+
+    problems = check_asset(dict(values))  # field problems first, the passphrase after
+    if problems:
+        raise ValidationFailed(problems)
+    person = acting_person(app, admin_fields_to_add(values), f"add asset {values.get('tag')}")
     with app.db.transaction() as session:
-        added = add_asset(session, values, operator=app.operator)
+        added = add_asset(session, person, values)
         info(f"added asset {added.tag} ({added.kind}) at {added.site.code}")
 
 
@@ -103,13 +121,16 @@ def asset_edit(app: AppContext, tag: str, **kwargs: Any) -> None:
     Example:
       sirenctl asset edit HC-C01 --status faulty --notes "crank handle loose"
     """
-    from sirenctl.registry.assets import edit_asset
+    from sirenctl.services.assets import admin_fields_to_edit, edit_asset
 
     changes = parsed_fields(ASSET_FIELDS, kwargs, require=False)
     if not changes:
         raise click.UsageError("nothing to change: give at least one field option")
+    with app.db.session() as session:
+        fields = admin_fields_to_edit(session, tag, changes)
+    person = acting_person(app, fields, f"change asset {tag}")
     with app.db.transaction() as session:
-        edit_asset(session, tag, changes, operator=app.operator)
+        edit_asset(session, person, tag, changes)
     info(f"updated asset {tag}")
 
 
@@ -228,6 +249,7 @@ def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> No
       sirenctl asset import assets.csv --update
     """
     from sirenctl.registry.csv_io import apply_import, decode_csv, json_rows_to_csv, plan_import
+    from sirenctl.services.assets import admin_fields_of_plan, sign_imported_bench_units
 
     decoded = decode_csv(file.read_bytes())
     text, delimiter = decoded.text, decoded.delimiter
@@ -256,11 +278,14 @@ def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> No
             "nothing was written"
         )
         return
+    # bench flag or controller settings in any row: an administrator, authenticated now
+    person = acting_person(app, admin_fields_of_plan(plan), f"import assets from {file.name}")
     from sqlalchemy.exc import IntegrityError
 
     try:
         with app.db.transaction() as session:  # the only part that holds the write lock
-            apply_import(session, plan, operator=app.operator, source=file.name)
+            apply_import(session, plan, operator=person.actor.login, source=file.name)
+            sign_imported_bench_units(session, person, [*plan.added, *plan.changes])
     except IntegrityError:
         from sirenctl.registry.errors import Conflict
 

@@ -119,11 +119,11 @@ def bench_sound(
         f"BENCH TEST: {tag} will play {programme.key} ({programme.title}), "
         f"{programme.total_seconds} s"
     )
-    from sirenctl.devices import programme_steps
     from sirenctl.drivers.clock import RealClock, ScaledClock
     from sirenctl.drivers.errors import CommError, DriverError
     from sirenctl.drivers.operations import bench_sound
     from sirenctl.drivers.stopping import SignalStop, deferred_signals
+    from sirenctl.steps import programme_steps
 
     steps = programme_steps(programme)
     clock = ScaledClock(time_scale) if time_scale != 1.0 else RealClock()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sirenctl.cli.common import AppContext, echo_table, info, pass_app
+
+if TYPE_CHECKING:
+    from sirenctl.db import Database
 
 
 @click.command()
@@ -48,8 +51,10 @@ def demo(app: AppContext, reset: bool) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(database + suffix).unlink(missing_ok=True)
     db = app.open_db(url)
+    seeded = False
     with db.transaction() as session:
         if not demo_is_seeded(session):
+            seeded = True
             base_port = pick_demo_base_port()  # free now, per user (sirenctl/registry/demo.py)
             seed_demo(session, operator=app.operator, data_dir=data_dir(), base_port=base_port)
             save_demo_base_port(data_dir(), base_port)
@@ -66,6 +71,8 @@ def demo(app: AppContext, reset: bool) -> None:
                     f"terminal {history.faulty_terminal} faulty, "
                     f"{len(history.due_this_week)} work order(s) due this week"
                 )
+    if seeded and db.dialect == "sqlite":
+        _demo_accounts(db)
     if sys.stdin.isatty() and sys.stdout.isatty():
         from sirenctl.tui.launch import run_demo  # imports Textual: only on a terminal
 
@@ -80,6 +87,41 @@ def _seed_history(session: Any, operator: str) -> Any:
     from sirenctl.timeutil import utcnow
 
     return seed_history(session, operator=operator, now=utcnow())
+
+
+def _demo_accounts(db: Database) -> None:
+    """Demo-only accounts with published passphrases (docs/security.md); the demo planner
+    signs the live audible work orders, which still need `sirenctl approve` by demo-approver."""
+    from datetime import UTC, datetime
+
+    from sirenctl.scheduling.library import load_library
+    from sirenctl.security.approvals import sign_plans, unsigned_live_orders
+    from sirenctl.security.bootstrap import create_demo_accounts, demo_person
+
+    accounts = create_demo_accounts(db)
+    library = load_library()
+    now = datetime.now(UTC)
+    with db.session() as session:
+        pending = unsigned_live_orders(
+            session, library, now, datetime(now.year + 2, 1, 1, tzinfo=UTC)
+        )
+    if pending:
+        planner = demo_person(db, "demo-planner")
+        with db.transaction() as session:
+            sign_plans(session, planner, pending, library, now)
+    from sqlalchemy import select
+
+    from sirenctl.models import Asset
+    from sirenctl.security.bench import sign_bench
+
+    admin = demo_person(db, "demo-admin")
+    with db.transaction() as session:  # the demo's bench units, registered by its administrator
+        for unit in session.scalars(select(Asset).where(Asset.is_bench.is_(True))):
+            sign_bench(unit, admin)
+    info(
+        "demo accounts (DEMO ONLY, published passphrases): "
+        + ", ".join(f"{login} / {passphrase}" for login, passphrase in accounts.items())
+    )
 
 
 def print_summary(app: AppContext, url: str) -> None:

@@ -77,7 +77,35 @@ def run_plan(
                 info(f"note on {campaign.key}: {campaign.note}")
         if not dry_run and not diff.empty:
             apply_plan(session, diff, operator=app.operator, now=now)
+    if not dry_run:
+        sign_live_plans(app, library, start, end, now)
     return diff
+
+
+def sign_live_plans(
+    app: AppContext, library: Any, start: datetime, end: datetime, now: datetime
+) -> None:
+    """Sign, as planner, the open live audible work orders of the period that need it.
+
+    Asks the passphrase only when there is something to sign. Without a signature run-due
+    refuses them, so a failed authentication leaves the plan safe (docs/security.md).
+    """
+    from sirenctl.identity import Role
+    from sirenctl.security.approvals import sign_plans, unsigned_live_orders
+
+    with app.db.session() as session:
+        pending = unsigned_live_orders(session, library, start, end)
+    if not pending:
+        return
+    person = app.authenticate(
+        f"sign {len(pending)} live audible work order(s) as planner", Role.PLANNER
+    )
+    with app.db.transaction() as session:
+        signed = sign_plans(session, person, pending, library, now)
+    info(
+        f"signed {len(signed)} live audible work order(s) as planner {person.actor.login}; "
+        "each needs an approval by another person (sirenctl approve)"
+    )
 
 
 def _show_diff(diff: Any, as_json: bool, dry_run: bool) -> None:

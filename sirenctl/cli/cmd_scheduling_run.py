@@ -279,6 +279,7 @@ def daemon(
 @click.option("--on", "on_day", type=DAY, help="Local date of the occurrence (with --campaign).")
 @click.option("--site", help="With --campaign: only this site.")
 @click.option("--reason", required=True, help="Why, e.g. the notice number of the trial sounding.")
+@schedules_option
 @json_option
 @pass_app
 def approve(
@@ -288,47 +289,55 @@ def approve(
     on_day: date | None,
     site: str | None,
     reason: str,
+    schedules_dir: str | None,
     as_json: bool,
 ) -> None:
     """Approve live audible work orders (you must not be their planner).
 
+    Asks for your passphrase (SQLite; on PostgreSQL you are the database login) and signs
+    what will be sent: asset, controller, register map and programme steps. If any of them
+    changes afterwards, run-due refuses the sounding and raises an alarm.
+
     \b
-    Exit code: 0; 7 refused (you planned them); 4 not found; 5 not approvable.
+    Exit code: 0; 7 refused (you planned them, no approver role, content changed);
+    11 not authenticated; 4 not found; 5 not approvable.
     \b
     Examples:
-      sirenctl --operator 李主任 approve --campaign cn-918-trial-sounding --on 2026-09-18 \\
+      sirenctl --user lizhuren approve --campaign cn-918-trial-sounding --on 2026-09-18 \\
           --reason "县人防办〔2026〕12号"
-      sirenctl --operator 李主任 approve 1201 1202 --reason "bench retest"
+      sirenctl --user lizhuren approve 1201 1202 --reason "bench retest"
     """
     import sirenctl.models.scheduling  # noqa: F401
-    from sirenctl.scheduling.approvals import ApprovalRefused, select_occurrence
+    from sirenctl.cli.cmd_scheduling_common import load
+    from sirenctl.identity import Role
     from sirenctl.scheduling.approvals import approve as do_approve
+    from sirenctl.scheduling.approvals import select_occurrence
     from sirenctl.timeutil import utcnow
 
     if bool(campaign) != bool(on_day):
         raise CLIError("--campaign and --on go together", ExitCode.USAGE)
     if not work_orders and not campaign:
         raise CLIError("give work order ids, or --campaign and --on", ExitCode.USAGE)
-    try:
-        with app.db.transaction() as session:
-            ids = list(work_orders)
-            if campaign and on_day:
-                ids += select_occurrence(session, campaign, on_day, site=site)
-            approvals = do_approve(session, ids, approver=app.operator, reason=reason, now=utcnow())
-            done = [
-                {
-                    "work_order": a.work_order_id,
-                    "approved_by": a.approved_by,
-                    "status": a.work_order.status,
-                }
-                for a in approvals
-            ]
-    except ApprovalRefused as exc:
-        raise CLIError(str(exc), ExitCode.REFUSED) from None
+    ids = list(work_orders)
+    if campaign and on_day:
+        with app.db.session() as session:
+            ids += select_occurrence(session, campaign, on_day, site=site)
+    library = load(schedules_dir)
+    person = app.authenticate(f"approve {len(ids)} work order(s)", Role.APPROVER)
+    with app.db.transaction() as session:
+        approvals = do_approve(session, person, ids, reason=reason, now=utcnow(), library=library)
+        done = [
+            {
+                "work_order": a.work_order_id,
+                "approved_by": a.approved_by,
+                "status": a.work_order.status,
+            }
+            for a in approvals
+        ]
     if as_json:
         echo_json(done)
     info(
-        f"{len(done)} work order(s) approved by {app.operator}"
+        f"{len(done)} work order(s) approved by {person.actor.login}"
         + (f"; {len(ids) - len(done)} already approved by you" if len(ids) > len(done) else "")
     )
 

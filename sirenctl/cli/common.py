@@ -16,7 +16,8 @@ import click
 
 if TYPE_CHECKING:
     from sirenctl.db import Database
-    from sirenctl.services.actor import Actor
+    from sirenctl.identity import Actor, Role
+    from sirenctl.security.authn import Authenticated
 
 
 class ExitCode(IntEnum):
@@ -34,6 +35,7 @@ class ExitCode(IntEnum):
     UNREACHABLE = 9  # a device did not answer
     MISSED = 10  # work orders were missed
     AUDIT_BROKEN = 11  # the audit chain is broken, or disagrees with a checkpoint
+    NOT_AUTHENTICATED = 12  # unknown account, wrong passphrase, locked or disabled account
     INTERRUPTED = 130  # stopped by SIGINT (Ctrl-C): what this run started was stopped
     TERMINATED = 143  # stopped by SIGTERM: what this run started was stopped
 
@@ -63,7 +65,8 @@ class CLIError(click.ClickException):
 @dataclass
 class AppContext:
     db_option: str | None
-    operator_option: str | None
+    operator_option: str | None  # deprecated alias of user_option
+    user_option: str | None = None
     _db: Database | None = field(default=None, repr=False)
 
     @property
@@ -74,9 +77,17 @@ class AppContext:
 
     @property
     def operator(self) -> str:
-        from sirenctl.config import resolve_operator
+        """The login name recorded for plain writes (not a proof of identity: see
+        docs/security.md; privileged actions call :meth:`authenticate`)."""
+        from sirenctl.security.identity import resolve_login
 
-        return resolve_operator(self.operator_option)
+        return resolve_login(self.user_option or self.operator_option)
+
+    def authenticate(self, purpose: str, role: Role | None = None) -> Authenticated:
+        """The acting person, proven now (passphrase on SQLite, session_user on PostgreSQL)."""
+        from sirenctl.security.authn import authenticate
+
+        return authenticate(self.db, self.operator, purpose=purpose, role=role)
 
     @property
     def actor(self) -> Actor:

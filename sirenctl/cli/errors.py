@@ -27,6 +27,9 @@ def _as_cli_error(exc: Exception) -> CLIError | None:
     """The one translation (sirenctl/services/errors.py), as a message and an exit code."""
     from sirenctl.services.errors import ProblemKind, describe
 
+    security = _security_error(exc)
+    if security is not None:
+        return security
     problem = describe(exc)
     if problem is None:
         return None
@@ -41,3 +44,21 @@ def _as_cli_error(exc: Exception) -> CLIError | None:
         ProblemKind.DATABASE: ExitCode.FAILURE,
     }[problem.kind]
     return CLIError(problem.message, code, problem.details)
+
+
+def _security_error(exc: Exception) -> CLIError | None:
+    from sirenctl.security.approvals import ApprovalRefused
+    from sirenctl.security.errors import AuthError, NotPermitted, TrustProblem
+    from sirenctl.security.names import BadLogin
+    from sirenctl.security.passphrase import WeakPassphrase
+    from sirenctl.security.prompt import NoPassphrase
+
+    if isinstance(exc, AuthError | NoPassphrase):
+        return CLIError(str(exc), ExitCode.NOT_AUTHENTICATED)
+    if isinstance(exc, NotPermitted | ApprovalRefused | TrustProblem):
+        return CLIError(str(exc), ExitCode.REFUSED)
+    if isinstance(exc, BadLogin):
+        return CLIError(str(exc), ExitCode.USAGE)
+    if isinstance(exc, WeakPassphrase):
+        return CLIError(str(exc), ExitCode.INVALID_INPUT)
+    return None

@@ -14,6 +14,10 @@ from sirenctl.cli.common import EXIT_CODE_HELP, AppContext, CLIError, ExitCode
 # name -> (module:attribute, one-line help shown by `sirenctl --help`)
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("sirenctl.cli.cmd_db:init", "Create or upgrade the database."),
+    "db": (
+        "sirenctl.cli.cmd_db:db_group",
+        "PostgreSQL roles: setup-roles, add-login (the database enforces authority).",
+    ),
     "demo": ("sirenctl.cli.cmd_demo:demo", "Seed and show the demo county (14 communities)."),
     "site": ("sirenctl.cli.cmd_site:site", "Sites (communities): add, list, show, edit."),
     "asset": (
@@ -80,6 +84,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "sirenctl.cli.cmd_scheduling_run:daemon",
         "Long-running scheduler, one per database.",
     ),
+    "account": (
+        "sirenctl.cli.cmd_account:account",
+        "Accounts: add, list, show, passwd, roles, lock, unlock, disable, anchor.",
+    ),
     "approve": (
         "sirenctl.cli.cmd_scheduling_run:approve",
         "Approve live audible work orders (not their planner).",
@@ -132,19 +140,31 @@ class LazyGroup(click.Group):
     "SQLite file in the per-user data directory].",
 )
 @click.option(
+    "--user",
+    "-u",
+    "user_option",
+    metavar="LOGIN",
+    envvar="SIRENCTL_USER",
+    help="Your login name [env SIRENCTL_USER; default: OS user]. Privileged actions ask for "
+    "its passphrase (SQLite); on PostgreSQL you are the database login.",
+)
+@click.option(
     "--operator",
     "operator_option",
     envvar="SIRENCTL_OPERATOR",
-    help="Name recorded in the audit log [env SIRENCTL_OPERATOR; default: OS user].",
+    hidden=True,
+    help="Deprecated alias of --user.",
 )
 @click.version_option(__version__, prog_name="sirenctl")
 @click.pass_context
-def cli(ctx: click.Context, db_option: str | None, operator_option: str | None) -> None:
+def cli(
+    ctx: click.Context, db_option: str | None, user_option: str | None, operator_option: str | None
+) -> None:
     """sirenctl: registry, test scheduling and control of a community warning-siren network.
 
     Data goes to stdout (tables, or JSON with --json); messages go to stderr.
     """
-    app = AppContext(db_option=db_option, operator_option=operator_option)
+    app = AppContext(db_option=db_option, operator_option=operator_option, user_option=user_option)
     ctx.obj = app
     ctx.call_on_close(app.close)
 

@@ -1,6 +1,7 @@
 """SQLAlchemy 2.0 typed models. Importing this package registers every table on ``Base.metadata``."""
 
 from sirenctl.models import (
+    accounts,  # noqa: F401  (registers operator_account)
     findings,  # noqa: F401  (registers the findings tables)
     outreach,  # noqa: F401  (registers outreach_material)
     scheduling,  # noqa: F401  (registers the scheduling tables)

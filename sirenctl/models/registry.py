@@ -75,6 +75,9 @@ class Asset(Base):
     custodian: Mapped[str | None] = mapped_column(String(200))
     custodian_phone: Mapped[str | None] = mapped_column(String(64))
     is_bench: Mapped[bool] = mapped_column(Boolean, default=False)
+    # an administrator's signature over the bench registration (sirenctl/security/bench.py)
+    bench_signature: Mapped[str | None] = mapped_column(String(128))
+    bench_signed_by: Mapped[int | None] = mapped_column(Integer)  # operator_account.id
     controller_transport: Mapped[str | None] = mapped_column(String(32))
     controller_model: Mapped[str | None] = mapped_column(String(64))
     controller_host: Mapped[str | None] = mapped_column(String(255))

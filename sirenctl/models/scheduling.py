@@ -123,6 +123,11 @@ class WorkOrder(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome_note: Mapped[str | None] = mapped_column(Text)
+    # the planner's account and signature over the content digest (sirenctl/security/approvals.py)
+    planned_by_account_id: Mapped[int | None] = mapped_column(Integer)  # operator_account.id
+    plan_digest: Mapped[str | None] = mapped_column(String(64))
+    plan_signature: Mapped[str | None] = mapped_column(String(128))
+    plan_key_id: Mapped[str | None] = mapped_column(String(32))
 
     asset: Mapped[Asset] = relationship()
     approvals: Mapped[list[Approval]] = relationship(
@@ -150,6 +155,11 @@ class Approval(Base):
     approved_by: Mapped[str] = mapped_column(String(200))
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reason: Mapped[str] = mapped_column(Text)
+    # the approver's account and signature over the content digest (sirenctl/security/approvals.py)
+    approver_account_id: Mapped[int | None] = mapped_column(Integer)  # operator_account.id
+    content_digest: Mapped[str | None] = mapped_column(String(64))
+    signature: Mapped[str | None] = mapped_column(String(128))
+    key_id: Mapped[str | None] = mapped_column(String(32))
 
     work_order: Mapped[WorkOrder] = relationship(back_populates="approvals")
 

@@ -95,7 +95,7 @@ def get_asset(session: Session, tag: str) -> Asset:
 
 
 def asset_snapshot(asset: Asset) -> dict[str, Any]:
-    data = snapshot(asset)
+    data = snapshot(asset, frozenset({"created_at", "updated_at", "bench_signature"}))
     data["site"] = asset.site.code if asset.site is not None else None
     return data
 

@@ -8,16 +8,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sirenctl.audit import record
 from sirenctl.models import Asset, Site
-from sirenctl.models.scheduling import Approval, WorkOrder, WorkOrderStatus
-from sirenctl.registry.errors import Conflict, NotFound, RegistryError
+from sirenctl.models.scheduling import WorkOrder
+from sirenctl.registry.errors import NotFound
 
-APPROVABLE = (WorkOrderStatus.PLANNED.value, WorkOrderStatus.REFUSED.value)
-
-
-class ApprovalRefused(RegistryError):
-    """The approver may not approve (the planner approving their own plan)."""
+# Approving is authority, decided in one place: sirenctl/security/approvals.py.
+from sirenctl.security.approvals import APPROVABLE, ApprovalRefused, approve  # noqa: E402,F401
 
 
 def select_occurrence(
@@ -51,48 +47,4 @@ def select_occurrence(
     return ids
 
 
-def approve(
-    session: Session, wo_ids: list[int], *, approver: str, reason: str, now: datetime
-) -> list[Approval]:
-    """Approve each work order; all or nothing (the caller's transaction rolls back on error)."""
-    if not reason.strip():
-        raise Conflict("an approval needs a reason (e.g. the notice number of the trial sounding)")
-    approvals = []
-    for wo_id in wo_ids:
-        wo = session.get(WorkOrder, wo_id, with_for_update=True)
-        if wo is None:
-            raise NotFound(f"no work order {wo_id}")
-        if not wo.audible:
-            raise Conflict(f"work order {wo_id} ({wo.task}) makes no sound and needs no approval")
-        if wo.planned_by.strip().casefold() == approver.strip().casefold():
-            raise ApprovalRefused(
-                f"work order {wo_id} was planned by {wo.planned_by}: a different person must approve "
-                "a live audible work order"
-            )
-        if wo.status not in APPROVABLE:
-            raise Conflict(
-                f"work order {wo_id} is {wo.status}: only planned or refused work "
-                "orders can be approved"
-            )
-        if any(a.approved_by.casefold() == approver.casefold() for a in wo.approvals):
-            continue
-        approval = Approval(
-            work_order=wo, approved_by=approver, approved_at=now, reason=reason.strip()
-        )
-        session.add(approval)
-        before = wo.status
-        if wo.status == WorkOrderStatus.REFUSED.value and now <= wo.window_end_at:
-            wo.status, wo.outcome_note = WorkOrderStatus.PLANNED.value, None
-        record(
-            session,
-            operator=approver,
-            action="workorder.approve",
-            object_type="work_order",
-            object_ref=str(wo.id),
-            before={"status": before},
-            after={"status": wo.status, "planned_by": wo.planned_by, "reason": reason.strip()},
-            at=now,
-        )
-        approvals.append(approval)
-    session.flush()
-    return approvals
+__all__ = ["APPROVABLE", "ApprovalRefused", "approve", "select_occurrence"]

@@ -112,9 +112,12 @@ class SweepReport:
 
 
 def valid_approvals(wo: WorkOrder, approvals: list[Approval]) -> list[Approval]:
-    """Approvals by someone other than the work order's planner."""
-    planner = wo.planned_by.strip().casefold()
-    return [a for a in approvals if a.approved_by.strip().casefold() != planner]
+    """Approvals that may be valid: a signed plan, and an approval of the same content by
+    another account. Cheap (no signatures checked): the executor calls
+    sirenctl.security.approvals.verify_for_execution before anything is sent."""
+    from sirenctl.security.approvals import has_candidate_approval
+
+    return [a for a in approvals if has_candidate_approval(wo, [a])]
 
 
 def decide(
@@ -165,8 +168,8 @@ def decide(
         return Action.MISS, f"{late} late, past its window"
     if wo.audible and not asset.is_bench and not valid_approvals(wo, approvals):
         return Action.REFUSE, (
-            f"live audible work order needs an approval by someone other than its "
-            f"planner {wo.planned_by} (sirenctl approve {wo.id})"
+            f"live audible work order needs a signed plan and an approval by someone other "
+            f"than its planner {wo.planned_by} (sirenctl approve {wo.id})"
         )
     return Action.CLAIM, ""
 

@@ -38,7 +38,8 @@ def commit_batch(
             )
         )
     )
-    wanted = [j for j in group if j.wo_id in ours]
+    refuse_changed_content(session, [j for j in group if j.wo_id in ours], now)
+    wanted = [j for j in group if j.wo_id in ours and j.problem is None]
     taken = channels.acquire(
         session,
         {
@@ -113,3 +114,32 @@ def renew_batch(
         )
     )
     return still, gone
+
+
+def refuse_changed_content(session: Session, jobs: list[Job], now: datetime) -> None:
+    """Right before committing to send: re-check each audible job's authority against the
+    registry and programme as they are now (an edit since preparing refuses it, with an alarm;
+    nothing is sent). Later steps are re-checked before each command (instant.Guarded)."""
+    from sirenctl.models import Asset
+    from sirenctl.models.scheduling import ResultOutcome
+    from sirenctl.scheduling.outcomes import Outcome, Verdict
+    from sirenctl.security.approvals import Refusal, verify_for_execution
+
+    for job in jobs:
+        wo = session.get(WorkOrder, job.wo_id)
+        asset = session.get(Asset, wo.asset_id) if wo is not None else None
+        if wo is None or asset is None:
+            continue
+        verdict = verify_for_execution(session, wo, asset, job.steps)
+        if isinstance(verdict, Refusal):
+            job.problem = Verdict(Outcome.REFUSED, ResultOutcome.ERROR, str(verdict))
+            record(
+                session,
+                operator="scheduler",
+                action="workorder.refuse",
+                object_type="work_order",
+                object_ref=str(job.wo_id),
+                outcome="alarm",
+                message=f"right before sending: {verdict.reason}",
+                at=now,
+            )

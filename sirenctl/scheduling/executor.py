@@ -228,6 +228,8 @@ class Executor:
             ),
         )
         for f in audible:
+            if f.job.problem is not None:  # refused right before sending (content changed)
+                continue
             if f.job.wo_id not in ours:
                 f.job.problem = Verdict(
                     Outcome.REFUSED, ResultOutcome.ERROR, "the claim was lost before sending"
@@ -329,8 +331,12 @@ class Executor:
 
     async def _sound(self, job: Job, driver: Any, started: datetime) -> None:
         from sirenctl.drivers.programme import play_programme
+        from sirenctl.security.approvals import recheck_before_send
 
-        guarded = Guarded(driver, lambda: job.wo_id in self.owned)
+        def authority() -> str | None:
+            return recheck_before_send(self.db, job.wo_id, job.steps)
+
+        guarded = Guarded(driver, lambda: job.wo_id in self.owned, authority)
         try:
             result = await play_programme(
                 cast("SirenDriver", guarded),  # Guarded stands in for the driver it wraps

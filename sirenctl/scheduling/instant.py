@@ -20,11 +20,23 @@ class Fired:
 
 
 class Guarded:
-    """A driver whose audible commands first check (in memory) that the claim is still ours."""
+    """A driver whose audible commands first check (in memory) that the claim is still ours.
 
-    def __init__(self, driver: Any, owned: Callable[[], bool]) -> None:
+    The first command's authority was re-checked when the order was committed to sending
+    (sirenctl/scheduling/commit.py); each later step re-checks it (``authority``: a refusal
+    reason, or None) right before it is sent.
+    """
+
+    def __init__(
+        self,
+        driver: Any,
+        owned: Callable[[], bool],
+        authority: Callable[[], str | None] | None = None,
+    ) -> None:
         self._driver = driver
         self._owned = owned
+        self._authority = authority
+        self._sent = 0
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._driver, name)
@@ -37,6 +49,11 @@ class Guarded:
                 "the claim on this work order was lost (lease expired): not sending",
                 target=self._driver.tag,
             )
+        if self._authority is not None and self._sent > 0:
+            refusal = await asyncio.to_thread(self._authority)
+            if refusal is not None:
+                raise RefusedForSafety(f"not sending: {refusal}", target=self._driver.tag)
+        self._sent += 1
         return await self._driver.sound(request, permit)
 
 

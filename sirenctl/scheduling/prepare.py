@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from sirenctl.models import Asset
 from sirenctl.models.scheduling import Approval, ResultOutcome, WorkOrder
@@ -78,7 +79,7 @@ class Programmes:
                     self.problems[path.stem] = f"{path}: {exc}"
 
     def steps(self, key: str) -> Any:
-        from sirenctl.devices import programme_steps
+        from sirenctl.steps import programme_steps
 
         if key in self.programmes:
             return programme_steps(self.programmes[key])
@@ -88,10 +89,24 @@ class Programmes:
         raise KeyError(f"unknown programme {key!r}; known: {', '.join(sorted(self.programmes))}")
 
 
-def permit_for(wo: WorkOrder, asset: Asset, approvals: list[Approval], *, now: float) -> Any:
-    """The permit for an audible work order, or a refusal message (the one approval check)."""
+def permit_for(
+    session: Session,
+    wo: WorkOrder,
+    asset: Asset,
+    approvals: list[Approval],
+    steps: Any,
+    *,
+    now: float,
+) -> Any:
+    """The permit for an audible work order, or a refusal message (the one approval check:
+    the signed plan and a distinct approver's signature over the content that will be sent,
+    sirenctl/security/approvals.py; re-checked when the order is committed to sending)."""
     from sirenctl.drivers.permit import Permit
+    from sirenctl.security.approvals import Refusal, verify_for_execution
 
+    verdict = verify_for_execution(session, wo, asset, steps)
+    if isinstance(verdict, Refusal):
+        return str(verdict)
     valid_for = max(1800.0, (wo.window_end_at - wo.due_at).total_seconds() + 3600.0)
     if asset.is_bench:
         return Permit.for_bench(asset.tag, valid_for=valid_for, now=now)
@@ -158,7 +173,7 @@ def prepare_jobs(
             except KeyError as exc:
                 job.problem = _failed(f"nothing sent: {exc.args[0]}")
                 continue
-            permit = permit_for(wo, asset, approvals.get(wo.id, []), now=now)
+            permit = permit_for(session, wo, asset, approvals.get(wo.id, []), job.steps, now=now)
             if isinstance(permit, str):
                 job.problem = Verdict(Outcome.REFUSED, ResultOutcome.ERROR, permit)
             else:

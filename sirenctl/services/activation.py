@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sirenctl.services.actor import Actor, Role
+from sirenctl.identity import Actor, Role
 
 if TYPE_CHECKING:
     from sirenctl.db import Database
@@ -293,12 +293,13 @@ async def fire(
     on_step: Callable[[str, Any], None] | None = None,
 ) -> ActivationResult:
     """Send now to every armed siren at once; cancelling the task stops them all (verified)."""
-    from sirenctl.devices import AuditWriter, programme_steps
+    from sirenctl.devices import AuditWriter
     from sirenctl.drivers.clock import RealClock
     from sirenctl.drivers.errors import DriverError
     from sirenctl.drivers.modbus_link import quiet_pymodbus_logs
     from sirenctl.drivers.pool import Fleet
     from sirenctl.drivers.programme import play_programme
+    from sirenctl.steps import programme_steps
 
     clock = clock or RealClock()
     if clock.now() > activation.fire_by:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from sirenctl.drivers.operations import IdentityCheck
     from sirenctl.drivers.permit import Permit
     from sirenctl.drivers.status import Identity
-    from sirenctl.services.actor import Actor
+    from sirenctl.identity import Actor
 
 
 @dataclass(frozen=True)

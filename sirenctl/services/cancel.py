@@ -20,7 +20,7 @@ from sirenctl.models import Asset, AssetStatus
 if TYPE_CHECKING:
     from sirenctl.db import Database
     from sirenctl.drivers.endpoint import Endpoint
-    from sirenctl.services.actor import Actor
+    from sirenctl.identity import Actor
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sirenctl.db import Database
+from sirenctl.identity import Actor
 from sirenctl.scheduling.results import CheckIn  # the report: answers, sound heard, level, notes
-from sirenctl.services.actor import Actor
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sirenctl.db import Database
-from sirenctl.services.actor import Actor
+from sirenctl.identity import Actor
 
 
 @dataclass(frozen=True)

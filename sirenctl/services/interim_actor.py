@@ -6,7 +6,7 @@ calls to the authenticated login in one place.
 
 from __future__ import annotations
 
-from sirenctl.services.actor import Actor, AuthMethod, Role
+from sirenctl.identity import Actor, AuthMethod, Role
 
 
 def interim_actor(operator: str, *roles: Role) -> Actor:

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from sirenctl.db import Database
-from sirenctl.services.actor import Actor
+from sirenctl.identity import Actor
 
 if TYPE_CHECKING:
     from sirenctl.models.findings import RectificationNotice

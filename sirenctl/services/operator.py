@@ -8,7 +8,7 @@ authentication work replaces this function's body (a checked account or PostgreS
 
 from __future__ import annotations
 
-from sirenctl.services.actor import Actor, AuthMethod, Role
+from sirenctl.identity import Actor, AuthMethod, Role
 
 
 def actor_for_operator(name: str) -> Actor:

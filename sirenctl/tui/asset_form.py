@@ -170,25 +170,46 @@ class AssetFormScreen(SirenModal):
         self.dismiss(None)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="asset-save")
-    def save(self, raw: dict[str, str]) -> None:
+    def save(self, raw: dict[str, str], passphrase: str | None = None) -> None:
+        from sirenctl.security.errors import AuthError, NotPermitted, TrustProblem
+        from sirenctl.tui.data import PassphraseNeeded
+
         registry = self.services.registry
         try:
             if self.detail is None:
-                tag = registry.add_asset(raw)
+                tag = registry.add_asset(raw, passphrase)
                 message = f"asset {tag} added"
             else:
                 tag = self.detail.tag
-                changed = registry.edit_asset(tag, self.original, raw)
+                changed = registry.edit_asset(tag, self.original, raw, passphrase)
                 message = (
                     f"{tag}: saved {', '.join(changed)}" if changed else f"{tag}: nothing changed"
                 )
         except ValidationFailed as exc:
             deliver(self, self.show_problems, exc)
             return
+        except PassphraseNeeded as exc:
+            deliver(self, self.ask_passphrase, raw, exc.fields)
+            return
+        except (AuthError, NotPermitted, TrustProblem) as exc:
+            deliver(self, self.query_one("#form-message", Static).update, f"not saved: {exc}")
+            return
         except Exception:
             deliver(self, self.query_one("#form-message", Static).update, "")
             raise
         deliver(self, self.saved, tag, message)
+
+    def ask_passphrase(self, raw: dict[str, str], fields: list[str]) -> None:
+        from sirenctl.tui.passphrase_dialog import PassphraseDialog
+
+        def answered(passphrase: str | None) -> None:
+            if passphrase is None:
+                self.query_one("#form-message", Static).update("not saved (cancelled)")
+            else:
+                self.save(raw, passphrase)
+
+        what = "Changing {fields}".format(fields=", ".join(fields))
+        self.app.push_screen(PassphraseDialog(self.services.operator, what), answered)
 
     def show_problems(self, exc: ValidationFailed) -> None:
         first = None

@@ -112,9 +112,9 @@ class BenchRun:
     async def play(self) -> ProgrammeResult:
         """Play the programme. Cancelled (F9, c, quitting the app), the unit is told to stop,
         the stop is verified, and the result comes back marked cancelled, to be recorded."""
-        from sirenctl.devices import programme_steps
         from sirenctl.drivers.pool import LinkPool, open_driver
         from sirenctl.drivers.programme import play_programme
+        from sirenctl.steps import programme_steps
 
         pool = LinkPool()
         try:

@@ -16,10 +16,8 @@ from sirenctl.db import Database
 from sirenctl.models import Asset, AssetStatus, AuditEvent, Site
 from sirenctl.registry.assets import (
     AssetFilter,
-    add_asset,
     asset_to_dict,
     count_assets,
-    edit_asset,
     endpoint_summary,
     get_asset,
     list_assets,
@@ -32,6 +30,16 @@ from sirenctl.timeutil import Clock, utcnow
 PAGE_SIZE = 100
 #: status sweeps of one set of terminals share one read audit record per this many seconds
 TUI_READ_AUDIT_WINDOW = 60.0
+
+
+class PassphraseNeeded(PermissionError):
+    """The change touches administrator fields: ask the passphrase (TUI dialog) and retry."""
+
+    def __init__(self, fields: list[str]) -> None:
+        super().__init__(", ".join(fields))
+        self.fields = fields
+
+
 ASSET_SPECS: dict[str, FieldSpec] = {spec.key: spec for spec in ASSET_FIELDS}
 
 
@@ -334,14 +342,48 @@ class RegistryService:
             return str(exc)
         return None
 
-    def add_asset(self, raw: dict[str, str]) -> str:
+    def _person(self, admin_fields: list[str], passphrase: str | None, purpose: str) -> Any:
+        """The acting person: an administrator authenticated with ``passphrase`` when bench or
+        controller fields change (sirenctl/services/assets.py), else the TUI's login."""
+        from sirenctl.identity import Role
+        from sirenctl.security.authn import authenticate
+        from sirenctl.services.assets import plain_person
+
+        if not admin_fields:
+            return plain_person(self.operator)
+        if passphrase is None and self.db.dialect == "sqlite":
+            raise PassphraseNeeded(admin_fields)
+        return authenticate(
+            self.db,
+            self.operator,
+            purpose=purpose,
+            role=Role.ADMINISTRATOR,
+            ask=lambda _prompt: passphrase or "",
+        )
+
+    def add_asset(self, raw: dict[str, str], passphrase: str | None = None) -> str:
+        from sirenctl.services.assets import add_asset, admin_fields_to_add
+
         values, problems = parse_values(ASSET_FIELDS, dict(raw))
         if problems:
             raise ValidationFailed(problems)
-        with self.db.transaction() as session:
-            return add_asset(session, values, operator=self.operator).tag
+        from sirenctl.registry.assets import check_asset
 
-    def edit_asset(self, tag: str, original: dict[str, str], raw: dict[str, str]) -> list[str]:
+        problems = check_asset(dict(values))  # field problems first, the passphrase after
+        if problems:
+            raise ValidationFailed(problems)
+        fields = admin_fields_to_add(values)
+        person = self._person(fields, passphrase, f"add asset {values.get('tag')}")
+        with self.db.transaction() as session:
+            return add_asset(session, person, values).tag
+
+    def edit_asset(
+        self,
+        tag: str,
+        original: dict[str, str],
+        raw: dict[str, str],
+        passphrase: str | None = None,
+    ) -> list[str]:
         """Apply the fields whose text changed; returns their keys (empty: nothing to do)."""
         changed = {k: v for k, v in raw.items() if k != "tag" and v.strip() != original.get(k, "")}
         if not changed:
@@ -354,8 +396,13 @@ class RegistryService:
         ]
         if problems:
             raise ValidationFailed(problems)
+        from sirenctl.services.assets import admin_fields_to_edit, edit_asset
+
+        with self.db.session() as session:
+            fields = admin_fields_to_edit(session, tag, values)
+        person = self._person(fields, passphrase, f"change asset {tag}")
         with self.db.transaction() as session:
-            edit_asset(session, tag, values, operator=self.operator)
+            edit_asset(session, person, tag, values)
         return sorted(changed)
 
     def retire_asset(self, tag: str, reason: str | None) -> None:

@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from typing import Any, Self
 
 from sirenctl.db import Database
+from sirenctl.identity import Actor
 from sirenctl.registry.errors import FieldProblem, ValidationFailed
-from sirenctl.services.actor import Actor
 from sirenctl.services.operator import actor_for_operator
 from sirenctl.timeutil import Clock
 

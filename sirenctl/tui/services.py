@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sirenctl.db import Database
-from sirenctl.services.actor import Actor
+from sirenctl.identity import Actor
 from sirenctl.services.operator import actor_for_operator
 from sirenctl.timeutil import Clock, utcnow
 from sirenctl.tui.data import RegistryService

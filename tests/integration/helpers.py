@@ -53,6 +53,6 @@ def asset_add_args(tag: str, ep: Any, serial: str, bench: bool, site: str = "C01
 
 def person(login: str, *roles: str) -> Any:
     """An authenticated person for service-level tests (the lead adapts this to real accounts)."""
-    from sirenctl.services.actor import Actor, AuthMethod, Role
+    from sirenctl.identity import Actor, AuthMethod, Role
 
     return Actor(login=login, roles=frozenset(Role(r) for r in roles), method=AuthMethod.PASSPHRASE)

@@ -38,6 +38,9 @@ def seed_county(db: Database, terminals: dict[str, dict] | None = None) -> None:
                 },
                 operator="seed",
             )
+    from tests.authority import certify_bench
+
+    certify_bench(db, *[tag for tag, fields in (terminals or {}).items() if fields.get("is_bench")])
 
 
 def write_campaign(directory: Path, name: str, text: str) -> Path:

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from sirenctl.models import AuditEvent
 from sirenctl.models.scheduling import TestResult
-from sirenctl.scheduling.approvals import approve
 from sirenctl.scheduling.rundue import run_due
+from tests.authority import approve_as
 from tests.integration.simthread import fleet_in_thread
 from tests.scheduling.conftest import (
     NINE_EIGHTEEN,
@@ -118,10 +118,14 @@ def test_approved_live_sounding_plays_with_authorised_permit(db_url, fleet, cloc
             ),
         )
         plan(db, tmp_path, *YEAR)
-        with db.transaction() as s:
-            approve(
-                s, [order_of(db, "T01").id], approver="李主任", reason="月度鸣响", now=NINE_EIGHTEEN
-            )
+        approve_as(
+            db,
+            "李主任",
+            [order_of(db, "T01").id],
+            "月度鸣响",
+            schedules_dir=tmp_path,
+            now=NINE_EIGHTEEN,
+        )
         result = run_due(db, clock=clock, worker="w1", schedules_dir=tmp_path, timeout=0.3)
         assert [(o.tag, o.outcome) for o in result.outcomes] == [("T01", "done")]
         with db.session() as s:

@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 from sirenctl.models import AuditEvent
 from sirenctl.models.scheduling import TestResult, WorkOrder
 from sirenctl.registry.errors import Conflict
-from sirenctl.scheduling.approvals import ApprovalRefused, approve
+from sirenctl.scheduling.approvals import ApprovalRefused
 from sirenctl.scheduling.claims import peek, sweep
+from tests.authority import approve_as
 from tests.scheduling.conftest import (
     NINE_EIGHTEEN,
     SILENT,
@@ -80,29 +81,34 @@ def order_of(db, tag: str) -> WorkOrder:
         )
 
 
-def test_approval_by_planner_refused_by_other_person_rearms(sounding_county):
+def test_approval_by_planner_refused_by_other_person_rearms(sounding_county, tmp_path):
     db = sounding_county
     t01 = order_of(db, "T01")
-    with pytest.raises(ApprovalRefused, match="different person"), db.transaction() as s:
-        approve(s, [t01.id], approver="PLANNER", reason="notice 12", now=NINE_EIGHTEEN)
+    with pytest.raises(ApprovalRefused, match="different person"):
+        approve_as(db, "PLANNER", [t01.id], "notice 12", schedules_dir=tmp_path, now=NINE_EIGHTEEN)
     sweep(db, NINE_EIGHTEEN, "w1")
     assert order_of(db, "T01").status == "refused"
-    with db.transaction() as s:
-        approve(s, [t01.id], approver="李主任", reason="县人防办〔2026〕12号", now=NINE_EIGHTEEN)
+    approve_as(
+        db, "李主任", [t01.id], "县人防办〔2026〕12号", schedules_dir=tmp_path, now=NINE_EIGHTEEN
+    )
     assert order_of(db, "T01").status == "planned"  # re-armed: still within its window
     report = sweep(db, NINE_EIGHTEEN + timedelta(seconds=30), "w2")
     assert report.claimed == [t01.id]
     assert order_of(db, "T01").status == "running"
 
 
-def test_approval_after_the_window_does_not_rearm(sounding_county):
+def test_approval_after_the_window_does_not_rearm(sounding_county, tmp_path):
     db = sounding_county
     sweep(db, NINE_EIGHTEEN, "w1")
     t01 = order_of(db, "T01")
-    with db.transaction() as s:
-        approve(
-            s, [t01.id], approver="李主任", reason="late", now=NINE_EIGHTEEN + timedelta(minutes=5)
-        )
+    approve_as(
+        db,
+        "李主任",
+        [t01.id],
+        "late",
+        schedules_dir=tmp_path,
+        now=NINE_EIGHTEEN + timedelta(minutes=5),
+    )
     assert order_of(db, "T01").status == "refused"
     report = sweep(db, NINE_EIGHTEEN + timedelta(minutes=5), "w1")
     # (the bench order claimed by the first sweep and never run is missed as well)
@@ -113,8 +119,8 @@ def test_approving_silent_work_is_a_conflict(sdb, tmp_path):
     seed_county(sdb, {"T01": {}})
     write_campaign(tmp_path, "silent", SILENT)
     plan(sdb, tmp_path, *YEAR)
-    with pytest.raises(Conflict, match="needs no approval"), sdb.transaction() as s:
-        approve(s, [work_orders(sdb)[0].id], approver="other", reason="x", now=NINE_EIGHTEEN)
+    with pytest.raises(Conflict, match="needs no approval"):
+        approve_as(sdb, "other", [work_orders(sdb)[0].id], "x", schedules_dir=tmp_path)
 
 
 def test_sounding_past_late_allowance_is_missed_with_alarm(sounding_county):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sirenctl.services.actor import Actor
+from sirenctl.identity import Actor
 from sirenctl.services.operator import actor_for_operator
 
 

@@ -31,6 +31,9 @@ def seed_demo_db(url: str, monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> N
         patch.setattr(sirenctl.audit, "utcnow", lambda: SEEDED_AT)
         with db.transaction() as session:
             seed_demo(session, operator="seeder", data_dir=data_dir)
+    from tests.authority import certify_bench_quietly
+
+    certify_bench_quietly(db, "BENCH-01")  # bench flags count only when signed (issue 9)
     db.dispose()
 
 

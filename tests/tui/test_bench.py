@@ -13,6 +13,7 @@ from sirenctl.models import AuditEvent
 from sirenctl.models.scheduling import TestResult
 from sirenctl.registry.assets import edit_asset
 from sirenctl.simulators.fleet import SimFleet, SimSpec
+from tests.authority import certify_bench_quietly
 from tests.tui.conftest import DEMO_BENCH_SERIAL, make_app, settle, text_of, wait_until
 
 
@@ -54,6 +55,7 @@ async def test_bench_programme_plays_with_echo_and_records_result(services, demo
                 {"controller_port": fleet.endpoints["BENCH-01"].port},
                 operator="tester",
             )
+        certify_bench_quietly(demo_db, "BENCH-01")  # the new endpoint, signed (issue 9)
         services.device_clock = clock
         app = make_app(services, mode="bench")
         async with app.run_test(size=(80, 24)) as pilot:
@@ -143,6 +145,7 @@ async def test_f9_and_quitting_both_stop_the_unit(services, demo_db) -> None:  #
                 {"controller_port": fleet.endpoints["BENCH-01"].port},
                 operator="tester",
             )
+        certify_bench_quietly(demo_db, "BENCH-01")  # the new endpoint, signed (issue 9)
         services.device_clock = clock
         controller = fleet.controller("BENCH-01")
         app = make_app(services, mode="bench")

@@ -1,0 +1,31 @@
+"""Typed errors of authentication and authority (mapped to exit codes in sirenctl/cli/errors.py)."""
+
+from __future__ import annotations
+
+
+class AuthError(Exception):
+    """Authentication failed: unknown account, wrong passphrase, locked or disabled account."""
+
+
+class UnknownAccount(AuthError):
+    pass
+
+
+class BadPassphrase(AuthError):
+    pass
+
+
+class AccountLocked(AuthError):
+    pass
+
+
+class AccountDisabled(AuthError):
+    pass
+
+
+class NotPermitted(PermissionError):
+    """The authenticated person lacks the role this action needs."""
+
+
+class TrustProblem(RuntimeError):
+    """The account certificates cannot be traced to the pinned administrator key."""

@@ -1,0 +1,265 @@
+"""PostgreSQL mode: the database itself enforces authority, tried with real logins.
+
+Each person is a real PostgreSQL login in the sirenctl group roles; a raw SQL client
+(psycopg) connected as each login tries what sirenctl would refuse. Needs
+SIRENCTL_TEST_PG_URL (.ci/run starts a cluster); login names are unique per test because
+roles are cluster-global.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from sirenctl.db import Database
+from sirenctl.identity import Role
+from tests.security.helpers import CAMPAIGN, DUE, GROWL
+
+pytestmark = [pytest.mark.postgres, pytest.mark.real_prompt]
+
+
+def url_as(pg_url: str, login: str) -> str:
+    return make_url(pg_url).set(username=login, password=None).render_as_string(False)
+
+
+def raw(pg_url: str, login: str) -> Any:
+    """A plain SQL client connected as ``login`` (autocommit)."""
+    import psycopg
+
+    u = make_url(pg_url)
+    return psycopg.connect(host=u.host, port=u.port, user=login, dbname=u.database, autocommit=True)
+
+
+@pytest.fixture
+def office(pg_url: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
+    from sirenctl.registry.assets import add_asset
+    from sirenctl.registry.sites import add_site
+    from sirenctl.security.pg_setup import add_login, setup_roles
+
+    admin_db = Database(pg_url)
+    setup_roles(admin_db)
+    uid = uuid.uuid4().hex[:8]
+    people = {
+        "tech": (f"tech_{uid}", {Role.TECHNICIAN}),
+        "planner": (f"plan_{uid}", {Role.PLANNER}),
+        "approver": (f"appr_{uid}", {Role.APPROVER}),
+        "both": (f"both_{uid}", {Role.PLANNER, Role.APPROVER}),
+        "admin": (f"admin_{uid}", {Role.ADMINISTRATOR}),
+        "service": (f"svc_{uid}", {Role.SERVICE}),
+    }
+    for login, roles in people.values():
+        add_login(admin_db, login, frozenset(roles))
+    dbs = {key: Database(url_as(pg_url, login)) for key, (login, _r) in people.items()}
+    with dbs["admin"].transaction() as s:
+        add_site(s, {"code": "C01", "name": "东风社区"}, operator="x")
+        add_asset(
+            s,
+            {
+                "tag": "T01",
+                "site": "C01",
+                "kind": "electronic",
+                "controller_transport": "modbus_tcp",
+                "controller_host": "127.0.0.1",
+                "controller_port": 1502,
+            },
+            operator="x",
+        )
+    schedules = tmp_path / "schedules"
+    (schedules / "programmes").mkdir(parents=True)
+    (schedules / "campaigns").mkdir()
+    (schedules / "programmes" / "test-prog.toml").write_text(GROWL, "utf-8")
+    (schedules / "campaigns" / "test.toml").write_text(CAMPAIGN, "utf-8")
+    try:
+        yield {"url": pg_url, "people": people, "dbs": dbs, "schedules": schedules}
+    finally:
+        for db in dbs.values():
+            db.dispose()
+        admin_db.dispose()
+        for login, _roles in people.values():
+            with raw(pg_url, make_url(pg_url).username or "postgres") as conn:
+                conn.execute(f'DROP OWNED BY "{login}"')
+                conn.execute(f'DROP ROLE IF EXISTS "{login}"')
+
+
+def login(office: dict[str, Any], key: str) -> str:
+    return str(office["people"][key][0])
+
+
+def plan_as(office: dict[str, Any], key: str) -> int:
+    from sirenctl.models.scheduling import WorkOrder
+    from sirenctl.scheduling.library import load_library
+    from sirenctl.scheduling.plan_service import plan_campaigns
+    from sirenctl.security.approvals import sign_plans
+    from sirenctl.security.authn import authenticate
+
+    db = office["dbs"][key]
+    library = load_library(office["schedules"])
+    start = datetime(2027, 1, 1, tzinfo=UTC)
+    with db.transaction() as s:
+        plan_campaigns(
+            s,
+            library,
+            start,
+            datetime(2028, 1, 1, tzinfo=UTC),
+            operator=login(office, key),
+            now=start,
+        )
+    with db.session() as s:
+        wo_id = s.execute(
+            text("SELECT id FROM work_order WHERE due_at = :d"), {"d": DUE}
+        ).scalar_one()
+    person = authenticate(db, "ignored", purpose="plan")  # PostgreSQL: session_user
+    with db.transaction() as s:
+        s.get(WorkOrder, wo_id)
+        sign_plans(s, person, [wo_id], library, start)
+    return int(wo_id)
+
+
+def refused(conn: Any, sql: str, *params: Any) -> str:
+    import psycopg
+
+    with pytest.raises(psycopg.Error) as info:
+        conn.execute(sql, params or None)
+    return str(info.value)
+
+
+def test_identity_is_the_database_login_not_the_user_option(office):
+    from sirenctl.security.authn import authenticate
+
+    person = authenticate(office["dbs"]["approver"], "someone-else", purpose="check")
+    assert person.actor.login == login(office, "approver")
+    assert person.actor.roles == frozenset({Role.APPROVER})
+
+
+def test_technician_login_cannot_approve_bench_or_move_controllers(office):
+    wo = plan_as(office, "planner")
+    with raw(office["url"], login(office, "tech")) as conn:
+        msg = refused(
+            conn,
+            "INSERT INTO work_order_approval (work_order_id, approved_by, approved_at, reason) "
+            "VALUES (%s, %s, now(), 'x')",
+            wo,
+            login(office, "approver"),
+        )
+        assert "permission denied" in msg
+        assert "administrators only" in refused(
+            conn, "UPDATE asset SET is_bench = true WHERE tag = 'T01'"
+        )
+        for column, value in (
+            ("controller_model", "'hs-ms400'"),
+            ("controller_port", "502"),
+            ("controller_unit_id", "7"),
+            ("controller_host", "'10.0.0.9'"),
+        ):
+            assert "administrators only" in refused(
+                conn, f"UPDATE asset SET {column} = {value} WHERE tag = 'T01'"
+            )
+        assert "administrators only" in refused(
+            conn,
+            "INSERT INTO asset (tag, site_id, kind, status, is_bench, created_at, updated_at) "
+            "SELECT 'FAKE', id, 'electronic', 'active', true, now(), now() FROM site",
+        )
+        conn.execute("UPDATE asset SET notes = 'door sticks' WHERE tag = 'T01'")  # plain edit
+        assert "planned_by must be the login" in refused(
+            conn, "UPDATE work_order SET planned_by = 'somebody' WHERE id = %s", wo
+        )
+
+
+def test_no_application_login_can_rewrite_the_audit_log(office):
+    for key in ("tech", "planner", "approver", "admin", "service"):
+        with raw(office["url"], login(office, key)) as conn:
+            conn.execute(
+                "INSERT INTO audit_event (at, operator, action, object_type, outcome) "
+                "VALUES (now(), %s, 'test', 'test', 'ok')",
+                (login(office, key),),
+            )
+            for sql in (
+                "UPDATE audit_event SET operator = 'nobody'",
+                "DELETE FROM audit_event",
+                "TRUNCATE audit_event",
+                "ALTER TABLE audit_event DISABLE TRIGGER ALL",
+                "DROP TABLE audit_event",
+            ):
+                msg = refused(conn, sql)
+                assert "permission denied" in msg or "must be owner" in msg, (key, sql, msg)
+
+
+def test_approval_rows_only_by_an_approver_as_themselves_not_the_planner(office):
+    wo = plan_as(office, "both")
+    insert = (
+        "INSERT INTO work_order_approval (work_order_id, approved_by, approved_at, reason) "
+        "VALUES (%s, %s, now(), 'x')"
+    )
+    with raw(office["url"], login(office, "planner")) as conn:
+        assert "permission denied" in refused(conn, insert, wo, login(office, "planner"))
+    with raw(office["url"], login(office, "both")) as conn:  # planned it: may not approve
+        assert "may not approve" in refused(conn, insert, wo, login(office, "both"))
+    with raw(office["url"], login(office, "approver")) as conn:
+        assert "approved_by must be the login" in refused(conn, insert, wo, "someone_else")
+        conn.execute(insert, (wo, login(office, "approver")))
+        assert "permission denied" in refused(
+            conn, "UPDATE work_order_approval SET reason = 'changed'"
+        )
+    with raw(office["url"], login(office, "service")) as conn:
+        assert "permission denied" in refused(conn, insert, wo, login(office, "service"))
+
+
+def test_sirenctl_approval_on_postgresql_binds_content(office):
+    from sirenctl.models import Asset
+    from sirenctl.models.scheduling import WorkOrder
+    from sirenctl.scheduling.library import load_library
+    from sirenctl.security.approvals import (
+        Refusal,
+        VerifiedApproval,
+        approve,
+        verify_for_execution,
+        work_order_steps,
+    )
+    from sirenctl.security.authn import authenticate
+    from sirenctl.security.errors import NotPermitted
+
+    wo_id = plan_as(office, "planner")
+    library = load_library(office["schedules"])
+    planner = office["dbs"]["planner"]
+    with pytest.raises(NotPermitted), planner.transaction() as s:
+        approve(
+            s,
+            authenticate(planner, "x", purpose="t"),
+            [wo_id],
+            reason="r",
+            now=DUE,
+            library=library,
+        )
+    approver = office["dbs"]["approver"]
+    with approver.transaction() as s:
+        approve(
+            s,
+            authenticate(approver, "x", purpose="t"),
+            [wo_id],
+            reason="r",
+            now=DUE,
+            library=library,
+        )
+    service = office["dbs"]["service"]
+    with service.session() as s:
+        wo = s.get(WorkOrder, wo_id)
+        asset = s.get(Asset, wo.asset_id)
+        assert isinstance(
+            verify_for_execution(s, wo, asset, work_order_steps(wo, library)), VerifiedApproval
+        )
+    (office["schedules"] / "programmes" / "test-prog.toml").write_text(
+        GROWL.replace("growl", "air-raid"), "utf-8"
+    )
+    library = load_library(office["schedules"])
+    with service.session() as s:
+        wo = s.get(WorkOrder, wo_id)
+        asset = s.get(Asset, wo.asset_id)
+        verdict = verify_for_execution(s, wo, asset, work_order_steps(wo, library))
+        assert isinstance(verdict, Refusal) and "content changed" in verdict.reason
