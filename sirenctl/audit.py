@@ -163,7 +163,10 @@ def record_edit(
 
 def record_many(session: Session, events: list[dict[str, Any]], *, batch: int = 5000) -> None:
     """Bulk :func:`record`: the same columns, one executemany per batch (CSV import of 100,000
-    assets). Each dict has record()'s keyword arguments; ``at`` defaults to now."""
+    assets), chained like every other record. Each dict has record()'s keyword arguments;
+    ``at`` defaults to now."""
+    from types import SimpleNamespace
+
     from sqlalchemy import insert
 
     now = utcnow()
@@ -174,12 +177,23 @@ def record_many(session: Session, events: list[dict[str, Any]], *, batch: int = 
             "action": e["action"],
             "object_type": e["object_type"],
             "object_ref": e.get("object_ref"),
-            "before": e.get("before"),
-            "after": e.get("after"),
+            "before": json_document(e.get("before")),
+            "after": json_document(e.get("after")),
             "outcome": e.get("outcome", "ok"),
             "message": e.get("message"),
         }
         for e in events
     ]
+    if not rows:
+        return
+    session.flush()  # pending ORM events take their places in the chain first
+    conn = session.connection()
+    head = chain_head(conn, lock=True)
+    db_user = session_db_user(conn)
+    seq, prev = head.seq, head.hash
+    for row in rows:
+        seq += 1
+        row.update(seq=seq, prev_hash=prev, db_user=db_user)
+        row["hash"] = prev = record_hash(record_fields(SimpleNamespace(**row)))
     for i in range(0, len(rows), batch):
         session.execute(insert(cast("Table", AuditEvent.__table__)), rows[i : i + batch])

@@ -24,7 +24,9 @@ def seed_county(db: Database, terminals: dict[str, dict] | None = None) -> None:
         for code, name in (("C01", "东风社区"), ("C02", "向阳社区"), ("C03", "南湖社区")):
             add_site(s, {"code": code, "name": name}, operator="seed")
             add_asset(s, {"tag": f"HC-{code}", "site": code, "kind": "hand_crank"}, operator="seed")
-        for tag, fields in (terminals or {}).items():
+        # each terminal its own closed loopback port: a bench unit may not share a live
+        # controller's channel (sirenctl/bench_guard.py)
+        for number, (tag, fields) in enumerate((terminals or {}).items()):
             add_asset(
                 s,
                 {
@@ -33,7 +35,7 @@ def seed_county(db: Database, terminals: dict[str, dict] | None = None) -> None:
                     "kind": "electronic",
                     "controller_transport": "modbus_tcp",
                     "controller_host": "127.0.0.1",
-                    "controller_port": 9,
+                    "controller_port": 9 + 2 * number,
                     **fields,
                 },
                 operator="seed",
