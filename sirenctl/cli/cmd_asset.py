@@ -18,6 +18,7 @@ from sirenctl.cli.common import (
     yes_no,
 )
 from sirenctl.cli.field_options import field_options, parsed_fields
+from sirenctl.i18n import _
 from sirenctl.models.enums import AssetKind, AssetStatus
 from sirenctl.registry.fields import ASSET_FIELDS
 
@@ -87,7 +88,11 @@ def asset_add(app: AppContext, **kwargs: Any) -> None:
     values = parsed_fields(ASSET_FIELDS, kwargs, require=True)
     with app.db.transaction() as session:
         added = add_asset(session, values, operator=app.operator)
-        info(f"added asset {added.tag} ({added.kind}) at {added.site.code}")
+        info(
+            _("added asset {tag} ({kind}) at {site}").format(
+                tag=added.tag, kind=added.kind, site=added.site.code
+            )
+        )
 
 
 @asset.command("edit")
@@ -105,10 +110,10 @@ def asset_edit(app: AppContext, tag: str, **kwargs: Any) -> None:
 
     changes = parsed_fields(ASSET_FIELDS, kwargs, require=False)
     if not changes:
-        raise click.UsageError("nothing to change: give at least one field option")
+        raise click.UsageError(_("nothing to change: give at least one field option"))
     with app.db.transaction() as session:
         edit_asset(session, tag, changes, operator=app.operator)
-    info(f"updated asset {tag}")
+    info(_("updated asset {tag}").format(tag=tag))
 
 
 @asset.command("retire")
@@ -126,7 +131,7 @@ def asset_retire(app: AppContext, tag: str, reason: str | None) -> None:
 
     with app.db.transaction() as session:
         retire_asset(session, tag, operator=app.operator, reason=reason)
-    info(f"retired asset {tag}")
+    info(_("retired asset {tag}").format(tag=tag))
 
 
 @asset.command("list")
@@ -165,12 +170,12 @@ def asset_list(
                 r["status"],
                 r["name"],
                 endpoint,
-                "bench" if r["is_bench"] else "",
+                _("bench") if r["is_bench"] else "",
             ]
             for r, endpoint in zip(rows, endpoints, strict=True)
         ],
     )
-    info(f"{len(rows)} asset(s)")
+    info(_("{count} asset(s)").format(count=len(rows)))
 
 
 @asset.command("show")
@@ -192,7 +197,7 @@ def asset_show(app: AppContext, tag: str, as_json: bool) -> None:
         echo_json(data)
         return
     shown = [[k, yes_no(v) if isinstance(v, bool) else v] for k, v in data.items()]
-    echo_table(["field", "value"], shown, title=f"asset {tag}")
+    echo_table(["field", "value"], shown, title=_("asset {tag}").format(tag=tag))
 
 
 @asset.command("import")
@@ -220,11 +225,11 @@ def asset_import(app: AppContext, file: Path) -> None:
             from sirenctl.registry.errors import FieldProblem, ValidationFailed
 
             raise ValidationFailed(
-                [FieldProblem("file", f"not a JSON asset export: {exc}")]
+                [FieldProblem("file", _("not a JSON asset export: {error}").format(error=exc))]
             ) from None
     with app.db.transaction() as session:
         added = import_assets(session, text, operator=app.operator, source=file.name)
-        info(f"imported {len(added)} asset(s) from {file.name}")
+        info(_("imported {count} asset(s) from {file}").format(count=len(added), file=file.name))
 
 
 @asset.command("export")
@@ -260,4 +265,4 @@ def asset_export(
         click.echo(text, nl=False)
     else:
         out.write_text(text, encoding="utf-8")
-        info(f"wrote {out}")
+        info(_("wrote {file}").format(file=out))

@@ -16,6 +16,7 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
+from sirenctl.i18n import _
 
 
 @click.group()
@@ -94,7 +95,9 @@ def bench_sound(
         raise CLIError(str(exc.args[0]), ExitCode.NOT_FOUND) from None
     except SpecError as exc:
         raise CLIError(
-            "schedule files have problems", ExitCode.INVALID_INPUT, [str(p) for p in exc.problems]
+            _("schedule files have problems"),
+            ExitCode.INVALID_INPUT,
+            [str(p) for p in exc.problems],
         ) from None
     with app.db.session() as session:
         asset = get_asset(session, tag)
@@ -115,13 +118,19 @@ def bench_sound(
             raise
     if time_scale != 1.0 and not _simulated(endpoint):
         raise CLIError(
-            f"--time-scale is only for simulated benches (loopback or a pty); {tag} is "
-            f"at {endpoint.describe()}",
+            _(
+                "--time-scale is only for simulated benches (loopback or a pty); {tag} is at "
+                "{endpoint}"
+            ).format(tag=tag, endpoint=endpoint.describe()),
             ExitCode.REFUSED,
         )
     info(
-        f"BENCH TEST: {tag} will play {programme.key} ({programme.title}), "
-        f"{programme.total_seconds} s"
+        _("BENCH TEST: {tag} will play {programme} ({title}), {seconds} s").format(
+            tag=tag,
+            programme=programme.key,
+            title=programme.title,
+            seconds=programme.total_seconds,
+        )
     )
     from sirenctl.devices import programme_steps
     from sirenctl.drivers.operations import bench_sound
@@ -149,9 +158,9 @@ def bench_sound(
         echo_table(
             ["#", "signal", "cycles", "at +s", "outcome", "echo function", "error"],
             rows,
-            title=f"bench test {tag}: {programme.key}",
+            title=_("bench test {tag}: {programme}").format(tag=tag, programme=programme.key),
         )
-    info(f"recorded test result {result_id}: {outcome}")
+    info(_("recorded test result {id}: {outcome}").format(id=result_id, outcome=outcome))
     _exit_for(result)
 
 
@@ -187,14 +196,14 @@ def _exit_for(result: dict[str, Any]) -> None:
     ctx = click.get_current_context()
     outcomes = [s["outcome"] for s in result["steps"]]
     if result["ok"]:
-        info("all steps played and echoed by the controller")
+        info(_("all steps played and echoed by the controller"))
         return
     comm = [s for s in result["steps"] if (s.get("error") or {}).get("comm_fault")]
     if "refused" in outcomes:
         ctx.exit(ExitCode.REFUSED)
     if comm and len(comm) == len(result["steps"]):
         ctx.exit(ExitCode.UNREACHABLE)
-    info("NOT all steps played: " + ", ".join(outcomes))
+    info(_("NOT all steps played: {outcomes}").format(outcomes=", ".join(outcomes)))
     ctx.exit(ExitCode.DEVICE_FAULT)
 
 
@@ -218,7 +227,11 @@ def cancel(app: AppContext, tags: tuple[str, ...], timeout: float) -> None:
         endpoints = {tag: endpoint_for(get_asset(session, tag), timeout=timeout) for tag in tags}
     outcomes = asyncio.run(_cancel_all(endpoints, AuditWriter(app.db, app.operator)))
     for tag, error in outcomes.items():
-        info(f"{tag}: {'stopped' if error is None else 'CANCEL FAILED: ' + error}")
+        info(
+            _("{tag}: stopped").format(tag=tag)
+            if error is None
+            else _("{tag}: CANCEL FAILED: {error}").format(tag=tag, error=error)
+        )
     if any(outcomes.values()):
         click.get_current_context().exit(ExitCode.UNREACHABLE)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from sirenctl.cli.common import AppContext, echo_table, info, pass_app
+from sirenctl.i18n import _
 
 
 @click.command()
@@ -37,7 +38,7 @@ def demo(app: AppContext, reset: bool) -> None:
     if reset:
         database = make_url(url).database
         if make_url(url).get_backend_name() != "sqlite" or not database:
-            raise click.UsageError("--reset only works on a SQLite demo database")
+            raise click.UsageError(_("--reset only works on a SQLite demo database"))
         for suffix in ("", "-wal", "-shm"):
             Path(database + suffix).unlink(missing_ok=True)
     db = app.open_db(url)
@@ -46,8 +47,10 @@ def demo(app: AppContext, reset: bool) -> None:
             seed_demo(session, operator=app.operator, data_dir=data_dir())
             planned = _plan_demo(session, app.operator)
             info(
-                f"seeded the demo county and planned {planned} work orders "
-                "from the shipped campaigns (to the end of next year)"
+                _(
+                    "seeded the demo county and planned {count} work orders from the shipped "
+                    "campaigns (to the end of next year)"
+                ).format(count=planned)
             )
     if sys.stdin.isatty() and sys.stdout.isatty():
         from sirenctl.tui.launch import run_demo  # imports Textual: only on a terminal
@@ -86,18 +89,18 @@ def print_summary(app: AppContext, url: str) -> None:
         for a in assets:
             by_kind[(a.kind, a.status)] = by_kind.get((a.kind, a.status), 0) + 1
         terminal_rows = [
-            [a.tag, a.kind, a.site.name, endpoint_summary(a), "bench" if a.is_bench else ""]
+            [a.tag, a.kind, a.site.name, endpoint_summary(a), _("bench") if a.is_bench else ""]
             for a in networked
         ]
     echo_table(
         ["code", "community", "subdistrict", "population", "assets"],
         site_rows,
-        title=f"Demo county: {len(site_rows)} communities",
+        title=_("Demo county: {count} communities").format(count=len(site_rows)),
     )
     echo_table(
         ["kind", "status", "count"],
         [[k, s, n] for (k, s), n in sorted(by_kind.items())],
-        title="Assets",
+        title=_("Assets"),
     )
     echo_table(
         ["tag", "kind", "community", "controller endpoint", ""],
@@ -110,10 +113,13 @@ def print_summary(app: AppContext, url: str) -> None:
     from sqlalchemy.engine import make_url
 
     where = make_url(url).database if make_url(url).get_backend_name() == "sqlite" else url
-    info(f"database: {url}")
-    info(f"explore it:  export SIRENCTL_DB={where}")
+    info(_("database: {url}").format(url=url))
+    info(_("explore it:  export SIRENCTL_DB={where}").format(where=where))
     info(
-        "  sirenctl asset list | sirenctl agenda --days 30 | sirenctl sim run  (then: sirenctl poll)"
+        _(
+            "  sirenctl asset list | sirenctl agenda --days 30 | sirenctl sim run  "
+            "(then: sirenctl poll)"
+        )
     )
 
 

@@ -14,6 +14,7 @@ from sirenctl.cli.cmd_scheduling_common import (
     spec_errors,
 )
 from sirenctl.cli.common import CLIError, ExitCode, echo_json, echo_table, info, json_option
+from sirenctl.i18n import _
 
 
 @click.group()
@@ -128,11 +129,17 @@ def programme_show(
     ]
     echo_table(columns, table, title=f"{prog.key}: {prog.title}")
     end = (
-        f" (ends {local(start + timedelta(seconds=prog.total_seconds), timezone, '%H:%M:%S')})"
+        _(" (ends {time})").format(
+            time=local(start + timedelta(seconds=prog.total_seconds), timezone, "%H:%M:%S")
+        )
         if start
         else ""
     )
-    click.echo(f"total length: {format_duration(prog.total_seconds)} = {prog.total_seconds} s{end}")
+    click.echo(
+        _("total length: {duration} = {seconds} s{end}").format(
+            duration=format_duration(prog.total_seconds), seconds=prog.total_seconds, end=end
+        )
+    )
 
 
 @click.group()
@@ -157,8 +164,15 @@ def schedule_validate(directory: str | None) -> None:
     with spec_errors():
         library = load_library(directory)
     info(
-        f"{library.directory}: {len(library.signals)} signals, {len(library.programmes)} programmes, "
-        f"{len(library.campaigns)} campaigns: all valid"
+        _(
+            "{directory}: {signals} signals, {programmes} programmes, {campaigns} campaigns: "
+            "all valid"
+        ).format(
+            directory=library.directory,
+            signals=len(library.signals),
+            programmes=len(library.programmes),
+            campaigns=len(library.campaigns),
+        )
     )
 
 

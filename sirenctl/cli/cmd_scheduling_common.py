@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from sirenctl.cli.common import CLIError, ExitCode
+from sirenctl.i18n import _, ngettext
 
 DEFAULT_ZONE = "Asia/Shanghai"
 
@@ -29,7 +30,9 @@ class LocalTime(click.ParamType):
             parsed = datetime.fromisoformat(str(value).strip().replace("/", "-"))
         except ValueError:
             self.fail(
-                f"{value!r}: expected YYYY-MM-DD HH:MM (Asia/Shanghai) or ISO 8601 with offset",
+                _(
+                    "{value!r}: expected YYYY-MM-DD HH:MM (Asia/Shanghai) or ISO 8601 with offset"
+                ).format(value=value),
                 param,
                 ctx,
             )
@@ -47,7 +50,7 @@ class Day(click.ParamType):
         try:
             return date.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(f"{value!r}: expected YYYY-MM-DD", param, ctx)
+            self.fail(_("{value!r}: expected YYYY-MM-DD").format(value=value), param, ctx)
 
 
 LOCAL_TIME = LocalTime()
@@ -75,7 +78,11 @@ def spec_errors() -> Iterator[None]:
     except SpecError as exc:
         count = len(exc.problems)
         raise CLIError(
-            f"{count} problem{'s' if count != 1 else ''} in the schedule files",
+            ngettext(
+                "{count} problem in the schedule files",
+                "{count} problems in the schedule files",
+                count,
+            ).format(count=count),
             ExitCode.INVALID_INPUT,
             [str(p) for p in exc.problems],
         ) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from sirenctl.cli.common import AppContext, CLIError, ExitCode, pass_app
+from sirenctl.i18n import _
 
 
 @click.command()
@@ -45,7 +46,7 @@ def tui(app: AppContext, mode: str, light: bool, poll: bool, poll_interval: floa
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CLIError(
-            "sirenctl tui needs a terminal (stdin and stdout must be a TTY)", ExitCode.USAGE
+            _("sirenctl tui needs a terminal (stdin and stdout must be a TTY)"), ExitCode.USAGE
         )
     run_tui(app, app.db_url, mode=mode, light=light, poll=poll, poll_interval=poll_interval)
 

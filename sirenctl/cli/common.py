@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from sirenctl.i18n import N_, _
+
 if TYPE_CHECKING:
     from sirenctl.db import Database
 
@@ -34,9 +36,24 @@ class ExitCode(IntEnum):
     MISSED = 10  # work orders were missed
 
 
-EXIT_CODE_HELP = "\n".join(
-    f"  {code.value:>2}  {code.name.lower().replace('_', ' ')}" for code in ExitCode
-)
+EXIT_CODE_TEXT: dict[ExitCode, str] = {
+    ExitCode.OK: N_("ok"),
+    ExitCode.FAILURE: N_("failure"),
+    ExitCode.USAGE: N_("usage (bad command line)"),
+    ExitCode.INVALID_INPUT: N_("invalid input (nothing written)"),
+    ExitCode.NOT_FOUND: N_("not found"),
+    ExitCode.CONFLICT: N_("conflict"),
+    ExitCode.SCHEMA: N_("database from a newer sirenctl"),
+    ExitCode.REFUSED: N_("refused for safety"),
+    ExitCode.DEVICE_FAULT: N_("device fault / test failed"),
+    ExitCode.UNREACHABLE: N_("device unreachable"),
+    ExitCode.MISSED: N_("work missed"),
+}
+
+
+def exit_code_help() -> str:
+    """The exit-code summary of ``sirenctl --help``, in the current language."""
+    return "\n".join(f"  {code.value:>2}  {_(EXIT_CODE_TEXT[code])}" for code in ExitCode)
 
 
 class CLIError(click.ClickException):
@@ -51,7 +68,7 @@ class CLIError(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         stream = file or sys.stderr
-        click.echo(f"error: {self.message}", file=stream)
+        click.echo(_("error: {message}").format(message=self.message), file=stream)
         for line in self.details:
             click.echo(f"  {line}", file=stream)
 
@@ -113,9 +130,10 @@ def echo_table(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False, header_style="bold")
+    # Headers are English literals translated here (sirenctl/i18n_catalog.py extracts them).
+    table = Table(title=_(title) if title else None, show_lines=False, header_style="bold")
     for column in columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(_(column), overflow="fold")
     for row in rows:
         table.add_row(*["" if cell is None else str(cell) for cell in row])
     # Piped output is not wrapped at 80 columns: rows stay whole for grep and scripts.
@@ -124,4 +142,4 @@ def echo_table(
 
 
 def yes_no(value: bool | None) -> str:
-    return "" if value is None else ("yes" if value else "no")
+    return "" if value is None else (_("yes") if value else _("no"))

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import click
 
 from sirenctl.cli.common import CLIError, ExitCode
+from sirenctl.i18n import _, ngettext
 
 
 @contextmanager
@@ -35,7 +36,11 @@ def _as_cli_error(exc: Exception) -> CLIError | None:
     if isinstance(exc, ValidationFailed):
         count = len(exc.problems)
         return CLIError(
-            f"{count} problem{'s' if count != 1 else ''} found; nothing was changed",
+            ngettext(
+                "{count} problem found; nothing was changed",
+                "{count} problems found; nothing was changed",
+                count,
+            ).format(count=count),
             ExitCode.INVALID_INPUT,
             [str(p) for p in exc.problems],
         )
@@ -50,5 +55,5 @@ def _as_cli_error(exc: Exception) -> CLIError | None:
     if isinstance(exc, SchemaError):
         return CLIError(str(exc), ExitCode.SCHEMA)
     if isinstance(exc, OperationalError):
-        return CLIError(f"database error: {exc.orig}", ExitCode.FAILURE)
+        return CLIError(_("database error: {error}").format(error=exc.orig), ExitCode.FAILURE)
     return None
