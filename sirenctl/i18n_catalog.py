@@ -68,6 +68,13 @@ def extract_source(source: str) -> Iterator[Extracted]:
                         texts[0] if len(texts) == 1 else tuple(t for t in texts if t)
                     )  # type: ignore[assignment]
                     yield node.lineno, name, message, []
+            if name == "Binding":  # description: sirenctl/tui/base.py localize_bindings
+                texts = [_text(a) for a in node.args[2:3]] + [
+                    _text(k.value) for k in node.keywords if k.arg == "description"
+                ]
+                for text in texts:
+                    if text:
+                        yield node.lineno, "_", text, ["key binding"]
             if name == "echo_table":  # sirenctl/cli/common.py translates headers and title
                 if node.args and isinstance(node.args[0], ast.List | ast.Tuple):
                     for element in node.args[0].elts:
@@ -81,6 +88,14 @@ def extract_source(source: str) -> Iterator[Extracted]:
                     value = _text(keyword.value) if keyword.arg in HELP_KEYWORDS else None
                     if value:
                         yield keyword.value.lineno, "_", inspect.cleandoc(value), ["click help"]
+        elif (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "COLUMNS" for t in node.targets)
+            and isinstance(node.value, ast.Tuple | ast.List)
+        ):  # TUI table columns: ((header, width), ...), translated at add_column
+            for element in node.value.elts:
+                if isinstance(element, ast.Tuple) and element.elts and _text(element.elts[0]):
+                    yield element.lineno, "_", _text(element.elts[0]) or "", ["column"]
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _is_click_decorated(node):
             doc = ast.get_docstring(node, clean=True)
             if doc:

@@ -14,7 +14,10 @@ from sirenctl.i18n import _
     "mode",
     default="dashboard",
     show_default=True,
-    type=click.Choice(["dashboard", "assets", "agenda", "live", "bench", "findings", "audit"]),
+    # every mode of sirenctl/tui/app.py ALL_SCREENS (not imported: it would load Textual)
+    type=click.Choice(
+        ["dashboard", "assets", "agenda", "live", "bench", "findings", "audit", "notices", "drills"]
+    ),
     help="Screen to open first.",
 )
 @click.option("--light", is_flag=True, help="Start with the light theme (t toggles).")

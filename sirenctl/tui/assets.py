@@ -11,6 +11,7 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
+from sirenctl.i18n import _
 from sirenctl.models import AssetKind, AssetStatus
 from sirenctl.registry.assets import AssetFilter
 from sirenctl.tui.asset_detail import AssetDetailPane
@@ -65,7 +66,7 @@ class AssetsScreen(SirenScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder="/ search tag, name, community…", id="search", compact=True)
+            yield Input(placeholder=_("/ search tag, name, community…"), id="search", compact=True)
             yield Select([], prompt="site", id="site", compact=True)
             yield Select(
                 [(KIND_LABELS[k], k.value) for k in AssetKind],
@@ -79,7 +80,7 @@ class AssetsScreen(SirenScreen):
                 id="status",
                 compact=True,
             )
-        yield Label("loading…", id="page-info")
+        yield Label(_("loading…"), id="page-info")
         with Horizontal(id="body"):
             table: DataTable[str] = DataTable(id="assets", cursor_type="row", zebra_stripes=True)
             yield table
@@ -87,10 +88,10 @@ class AssetsScreen(SirenScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Assets"
+        self.sub_title = _("Assets")
         table = self.query_one("#assets", DataTable)
         for name, width in COLUMNS:
-            table.add_column(name, key=name, width=width)
+            table.add_column(_(name), key=name, width=width)
         self.load_sites()
         self.reload()
         table.focus()
@@ -148,7 +149,7 @@ class AssetsScreen(SirenScreen):
             return
         offset = self.current_page.offset + step * self.current_page.limit
         if offset < 0 or offset >= max(self.current_page.total, 1):
-            self.notify("no more pages in that direction", timeout=2)
+            self.notify(_("no more pages in that direction"), timeout=2)
             return
         self.page_offset = offset
         self.reload()
@@ -227,7 +228,7 @@ class AssetsScreen(SirenScreen):
     def action_edit_asset(self) -> None:
         tag = self.selected_tag()
         if tag is None:
-            self.notify("select an asset first (arrow keys, then e)", severity="warning")
+            self.notify(_("select an asset first (arrow keys, then e)"), severity="warning")
             return
         self.open_editor(tag)
 
@@ -242,7 +243,7 @@ class AssetsScreen(SirenScreen):
     def action_retire_asset(self) -> None:
         tag = self.selected_tag()
         if tag is None:
-            self.notify("select an asset first (arrow keys, then x)", severity="warning")
+            self.notify(_("select an asset first (arrow keys, then x)"), severity="warning")
             return
         self.app.push_screen(RetireDialog(tag), self.after_change)
 

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
+from sirenctl.i18n import _
 from sirenctl.tui.base import deliver
 from sirenctl.tui.data import AuditFilter, Page
 from sirenctl.tui.format import local_time
@@ -37,21 +38,21 @@ class AuditScreen(PagedScreen):
         yield Header()
         with Horizontal(id="audit-filters"):
             yield Input(
-                placeholder="/ search operator, action, object, message…",
+                placeholder=_("/ search operator, action, object, message…"),
                 id="audit-search",
                 compact=True,
             )
             yield Select([], prompt="action", id="audit-action", compact=True)
-        yield Label("loading…", id="audit-info")
+        yield Label(_("loading…"), id="audit-info")
         table: DataTable[str] = DataTable(id="audit", cursor_type="row", zebra_stripes=True)
         yield table
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Audit log"
+        self.sub_title = _("Audit log")
         table = self.query_one("#audit", DataTable)
         for name, width in COLUMNS:
-            table.add_column(name, key=name, width=width)
+            table.add_column(_(name), key=name, width=width)
         self.load_actions()
         self.reload()
         table.focus()

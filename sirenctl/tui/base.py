@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from sirenctl.i18n import _
 from sirenctl.tui.errors import describe_error
 
 if TYPE_CHECKING:
@@ -17,7 +18,9 @@ if TYPE_CHECKING:
 def report_worker_error(node: Any, event: Worker.StateChanged) -> None:
     """Show a failed worker's error as a notification saying what to do."""
     if event.state == WorkerState.ERROR and event.worker.error is not None:
-        node.notify(describe_error(event.worker.error), title="Error", severity="error", timeout=10)
+        node.notify(
+            describe_error(event.worker.error), title=_("Error"), severity="error", timeout=10
+        )
 
 
 def deliver(node: Any, callback: Callable[..., Any], *args: Any) -> None:
@@ -34,6 +37,10 @@ class ServicesMixin:
 
     app: Any
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        localize_bindings(self)
+
     @property
     def services(self) -> Services:
         return self.app.services  # type: ignore[no-any-return]
@@ -48,3 +55,71 @@ class SirenScreen(ServicesMixin, Screen[Any]):
 
 class SirenModal(ServicesMixin, ModalScreen[Any]):
     """A dialog over a main screen."""
+
+
+# Key names as a technician reads them on the keyboard (help screen, sirenctl/tui/help_screen.py).
+KEY_NAMES = {
+    "escape": "Esc",
+    "slash": "/",
+    "question_mark": "?",
+    "space": "Space",
+    "enter": "Enter",
+    "delete": "Del",
+    "backspace": "Backspace",
+    "tab": "Tab",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "plus": "+",
+    "minus": "-",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+}
+
+
+def human_key(keys: str) -> str:
+    """``escape,q`` -> ``Esc / q``; ``ctrl+s`` -> ``Ctrl+S``; ``f2`` -> ``F2``."""
+    shown = []
+    for key in keys.split(","):
+        parts = key.strip().split("+")
+        words = []
+        for part in parts:
+            if part in KEY_NAMES:
+                words.append(KEY_NAMES[part])
+            elif part in ("ctrl", "shift", "alt"):
+                words.append(part.capitalize())
+            elif (
+                len(part) > 1
+                and part[0] == "f"
+                and part[1:].isdigit()
+                or len(parts) > 1
+                and len(part) == 1
+            ):
+                words.append(part.upper())
+            else:
+                words.append(part)
+        shown.append("+".join(words))
+    return " / ".join(shown)
+
+
+def localize_bindings(node: Any) -> None:
+    """Binding descriptions in the current language (sirenctl/i18n.py). Textual merges
+    ``BINDINGS`` once per class at import; each node gets its own copy, translated here, so the
+    language can differ between two apps in one process (the snapshot tests)."""
+    from dataclasses import replace
+
+    from sirenctl.i18n import _
+
+    bindings = node._bindings
+    bindings.key_to_bindings = {
+        key: [
+            replace(b, description=_(b.description), tooltip=_(b.tooltip)) if b.description else b
+            for b in items
+        ]
+        for key, items in bindings.key_to_bindings.items()
+    }
