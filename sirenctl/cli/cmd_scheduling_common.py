@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from sirenctl.cli.common import CLIError, ExitCode
+from sirenctl.dates import impossible_date
 from sirenctl.i18n import _, ngettext
 
 DEFAULT_ZONE = "Asia/Shanghai"
@@ -29,6 +30,9 @@ class LocalTime(click.ParamType):
         try:
             parsed = datetime.fromisoformat(str(value).strip().replace("/", "-"))
         except ValueError:
+            why = impossible_date(str(value).strip().replace("/", "-"))
+            if why:
+                self.fail(f"{value!r}: {why}", param, ctx)
             self.fail(
                 _(
                     "{value!r}: expected YYYY-MM-DD HH:MM (Asia/Shanghai) or ISO 8601 with offset"
@@ -50,6 +54,9 @@ class Day(click.ParamType):
         try:
             return date.fromisoformat(str(value).strip())
         except ValueError:
+            why = impossible_date(str(value).strip())
+            if why:
+                self.fail(f"{value!r}: {why}", param, ctx)
             self.fail(_("{value!r}: expected YYYY-MM-DD").format(value=value), param, ctx)
 
 

@@ -34,6 +34,10 @@ MAX_DIFF_LINES = 60
 def _period(year: int | None, start: date | None, end: date | None) -> tuple[datetime, datetime]:
     if year is not None and (start or end):
         raise CLIError(_("give --year or --from/--to, not both"), ExitCode.USAGE)
+    if year is not None and not 1 <= year <= 9998:
+        raise CLIError(
+            _("--year {year} is out of range (1-9998)").format(year=year), ExitCode.USAGE
+        )
     if year is not None:
         start, end = date(year, 1, 1), date(year, 12, 31)
     if start is None or end is None:

@@ -27,7 +27,7 @@ def translate_errors() -> Iterator[None]:
 def _as_cli_error(exc: Exception) -> CLIError | None:
     # Imported only when something failed: importing them up front would cost every command
     # (cron's idle run-due included) the ORM's import time.
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DataError, OperationalError, StatementError
 
     from sirenctl.db import SchemaError
     from sirenctl.devices import EndpointProblem, NotABenchUnit
@@ -54,6 +54,23 @@ def _as_cli_error(exc: Exception) -> CLIError | None:
         return CLIError(str(exc), ExitCode.REFUSED)
     if isinstance(exc, SchemaError):
         return CLIError(str(exc), ExitCode.SCHEMA)
+    overflow = isinstance(exc, OverflowError) or (
+        isinstance(exc, StatementError) and isinstance(exc.orig, OverflowError)
+    )
+    if overflow:
+        return CLIError(
+            _("a number is too large to store; nothing was changed ({error})").format(
+                error=getattr(exc, "orig", None) or exc
+            ),
+            ExitCode.INVALID_INPUT,
+        )
+    if isinstance(exc, DataError):  # PostgreSQL: text too long, NUL byte, value out of range
+        return CLIError(
+            _("the database refused a value; nothing was changed: {error}").format(
+                error=str(exc.orig).strip().splitlines()[0]
+            ),
+            ExitCode.INVALID_INPUT,
+        )
     if isinstance(exc, OperationalError):
         return CLIError(_("database error: {error}").format(error=exc.orig), ExitCode.FAILURE)
     return None

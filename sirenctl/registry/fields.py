@@ -32,10 +32,15 @@ def parse_int(raw: str) -> int:
         raise ValueError(_("not a whole number")) from None
 
 
+INT_MAX = 2_147_483_647  # PostgreSQL INTEGER; a larger number would fail only at the insert
+
+
 def parse_non_negative_int(raw: str) -> int:
     value = parse_int(raw)
     if value < 0:
         raise ValueError(_("must not be negative"))
+    if value > INT_MAX:
+        raise ValueError(_("must be at most {limit}").format(limit=INT_MAX))
     return value
 
 
@@ -102,7 +107,9 @@ def parse_date(raw: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(_("expected a date as YYYY-MM-DD")) from None
+        from sirenctl.dates import impossible_date
+
+        raise ValueError(impossible_date(text) or _("expected a date as YYYY-MM-DD")) from None
 
 
 def parse_timezone(raw: str) -> str:
