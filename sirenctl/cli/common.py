@@ -43,7 +43,7 @@ EXIT_CODE_TEXT: dict[ExitCode, str] = {
     ExitCode.INVALID_INPUT: N_("invalid input (nothing written)"),
     ExitCode.NOT_FOUND: N_("not found"),
     ExitCode.CONFLICT: N_("conflict"),
-    ExitCode.SCHEMA: N_("database from a newer sirenctl"),
+    ExitCode.SCHEMA: N_("not a sirenctl database, or one from a newer sirenctl"),
     ExitCode.REFUSED: N_("refused for safety"),
     ExitCode.DEVICE_FAULT: N_("device fault / test failed"),
     ExitCode.UNREACHABLE: N_("device unreachable"),
@@ -93,8 +93,13 @@ class AppContext:
 
     def open_db(self, url: str | None = None) -> Database:
         if self._db is None:
+            import os
+
+            from sirenctl.cli.db_open import check_sqlite_path
             from sirenctl.db import Database
 
+            typed = self.db_option or os.environ.get("SIRENCTL_DB") or ""
+            check_sqlite_path(url or self.db_url, typed_path=bool(typed) and "://" not in typed)
             self._db = Database(url or self.db_url)
         return self._db
 
@@ -123,6 +128,26 @@ def info(message: str) -> None:
     click.echo(message, err=True)
 
 
+# Status words coloured in tables on a terminal (rich honours NO_COLOR; piped output is plain).
+STATUS_STYLES: dict[str, str] = {
+    N_("FAULT"): "bold red",
+    N_("UNREACHABLE"): "bold red",
+    N_("missed"): "bold red",
+    N_("unknown"): "red",
+    N_("overdue"): "yellow",
+    N_("faulty"): "yellow",
+    N_("SOUNDING"): "bold magenta",
+}
+
+
+def _cell(value: Any, styles: dict[str, str]) -> Any:
+    from rich.text import Text
+
+    text = "" if value is None else str(value)
+    style = styles.get(text)
+    return Text(text, style=style) if style else text
+
+
 def echo_table(
     columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None
 ) -> None:
@@ -134,8 +159,9 @@ def echo_table(
     table = Table(title=_(title) if title else None, show_lines=False, header_style="bold")
     for column in columns:
         table.add_column(_(column), overflow="fold")
+    styles = {_(word): style for word, style in STATUS_STYLES.items()}
     for row in rows:
-        table.add_row(*["" if cell is None else str(cell) for cell in row])
+        table.add_row(*[_cell(cell, styles) for cell in row])
     # Piped output is not wrapped at 80 columns: rows stay whole for grep and scripts.
     width = None if sys.stdout.isatty() else 1000
     Console(soft_wrap=False, width=width).print(table)

@@ -71,6 +71,28 @@ def _as_cli_error(exc: Exception) -> CLIError | None:
             ),
             ExitCode.INVALID_INPUT,
         )
+    if isinstance(exc, OperationalError) and "readonly" in str(exc.orig).replace("-", ""):
+        return CLIError(
+            _("the database is read-only here: {error}; check the file's permissions").format(
+                error=exc.orig
+            ),
+            ExitCode.FAILURE,
+        )
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    if isinstance(exc, NoSuchModuleError | ArgumentError):
+        return CLIError(
+            _(
+                "unknown database URL: {error}. Use a file path, sqlite:///FILE or "
+                "postgresql+psycopg://USER@HOST/DB (pip install 'sirenctl[postgres]')"
+            ).format(error=exc),
+            ExitCode.USAGE,
+        )
+    if isinstance(exc, ModuleNotFoundError) and exc.name and exc.name.startswith("psycopg"):
+        return CLIError(
+            _("PostgreSQL needs the psycopg driver: pip install 'sirenctl[postgres]'"),
+            ExitCode.USAGE,
+        )
     if isinstance(exc, OperationalError):
         return CLIError(_("database error: {error}").format(error=exc.orig), ExitCode.FAILURE)
     return None

@@ -122,3 +122,47 @@ def test_overflowing_numbers_are_refused_and_nothing_is_written(
     listed = runner.invoke(cli, ["--db", db, "drill", "list", "--json"])
     assert "溢出" not in listed.output
     assert "C99" not in runner.invoke(cli, ["--db", db, "site", "list"]).output
+
+
+def _run(runner: CliRunner, *args: str) -> tuple[int, str]:
+    result = runner.invoke(cli, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, result.output
+
+
+def test_database_path_problems_get_a_message_and_an_exit_code(tmp_path: Path) -> None:
+    import sqlite3
+
+    runner = CliRunner()
+    typo = tmp_path / "countyy.db"
+    code, out = _run(runner, "--db", str(typo), "site", "list")
+    assert code == 4 and "no database at" in out
+    assert not typo.exists()  # a read command never creates one
+    code, out = _run(
+        runner,
+        "--db",
+        str(tmp_path / "nope" / "x.db"),
+        "site",
+        "add",
+        "--code",
+        "C1",
+        "--name",
+        "x",
+    )
+    assert code == 4 and "does not exist" in out and not (tmp_path / "nope").exists()
+    text_file = tmp_path / "notes.txt"
+    text_file.write_text("hello", encoding="utf-8")
+    code, out = _run(runner, "--db", str(text_file), "asset", "list")
+    assert code == 6 and "not a sirenctl database" in out
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    code, out = _run(runner, "--db", str(other), "site", "add", "--code", "C1", "--name", "x")
+    assert code == 6 and "another program" in out
+    with sqlite3.connect(other) as conn:  # nothing of ours was added to it
+        assert {r[0] for r in conn.execute("SELECT name FROM sqlite_master")} == {"t"}
+    code, out = _run(runner, "--db", "foo://host/db", "site", "list")
+    assert code == 2 and "unknown database URL" in out and "sirenctl[postgres]" in out
+    fresh = tmp_path / "new.db"
+    code, _out = _run(runner, "--db", str(fresh), "site", "add", "--code", "C1", "--name", "东风")
+    assert code == 0 and fresh.exists()  # a first write with an explicit path may create it

@@ -36,3 +36,22 @@ def test_cjk_table_at_80_columns_keeps_whole_characters_and_aligned_columns(
 
     body = [bars(line) for line in lines if "│" in line]
     assert body and all(b == body[0] for b in body), out
+
+
+def test_status_words_are_coloured_on_a_terminal_but_not_with_no_color(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [["T01", "FAULT"], ["T02", "ok"], ["T03", "UNREACHABLE"]]
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    echo_table(["tag", "state"], rows)
+    coloured = capsys.readouterr().out
+    assert "\x1b[1;31mFAULT" in coloured and "\x1b[1;31mUNREACHABLE" in coloured
+    monkeypatch.setenv("NO_COLOR", "1")
+    echo_table(["tag", "state"], rows)
+    plain = capsys.readouterr().out
+    assert "31m" not in plain and "FAULT" in plain
+    monkeypatch.delenv("FORCE_COLOR")
+    monkeypatch.delenv("NO_COLOR")
+    echo_table(["tag", "state"], rows)  # captured, i.e. not a terminal
+    assert "\x1b[" not in capsys.readouterr().out
