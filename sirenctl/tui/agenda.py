@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 
 from sirenctl.i18n import _
 from sirenctl.tui.agenda_data import VIEWS, OrderRow
-from sirenctl.tui.base import deliver
+from sirenctl.tui.base import SearchInput, deliver
 from sirenctl.tui.checkin_form import CheckInForm
 from sirenctl.tui.data import Page
 from sirenctl.tui.format import local_time
@@ -50,7 +50,7 @@ class AgendaScreen(PagedScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="agenda-filters"):
-            yield Input(
+            yield SearchInput(
                 placeholder=_("/ search asset, site, campaign…"), id="agenda-search", compact=True
             )
             yield Select(

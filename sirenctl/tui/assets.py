@@ -16,7 +16,7 @@ from sirenctl.models import AssetKind, AssetStatus
 from sirenctl.registry.assets import AssetFilter
 from sirenctl.tui.asset_detail import AssetDetailPane
 from sirenctl.tui.asset_form import AssetFormScreen
-from sirenctl.tui.base import SirenScreen, deliver
+from sirenctl.tui.base import SearchInput, SirenScreen, deliver
 from sirenctl.tui.data import AssetDetail, AssetRow, Page
 from sirenctl.tui.format import KIND_LABELS, STATUS_LABELS
 from sirenctl.tui.retire_dialog import RetireDialog
@@ -66,7 +66,9 @@ class AssetsScreen(SirenScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder=_("/ search tag, name, community…"), id="search", compact=True)
+            yield SearchInput(
+                placeholder=_("/ search tag, name, community…"), id="search", compact=True
+            )
             yield Select([], prompt="site", id="site", compact=True)
             yield Select(
                 [(KIND_LABELS[k], k.value) for k in AssetKind],

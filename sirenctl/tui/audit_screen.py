@@ -8,7 +8,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
 from sirenctl.i18n import _
-from sirenctl.tui.base import deliver
+from sirenctl.tui.base import SearchInput, deliver
 from sirenctl.tui.data import AuditFilter, Page
 from sirenctl.tui.format import local_time
 from sirenctl.tui.paged import PagedScreen, paging_bindings
@@ -37,7 +37,7 @@ class AuditScreen(PagedScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="audit-filters"):
-            yield Input(
+            yield SearchInput(
                 placeholder=_("/ search operator, action, object, message…"),
                 id="audit-search",
                 compact=True,

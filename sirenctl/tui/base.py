@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from sirenctl.i18n import _
@@ -123,3 +125,21 @@ def localize_bindings(node: Any) -> None:
         ]
         for key, items in bindings.key_to_bindings.items()
     }
+
+
+class SearchInput(Input):
+    """A screen's search box: Esc leaves it (focus back to the screen's table), so the screen's
+    one-key bindings (d, a, g, ?) work again instead of being typed into the box."""
+
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("escape", "leave_search", "Leave search", id="search.leave", show=False)
+    ]
+
+    def action_leave_search(self) -> None:
+        from textual.widgets import DataTable
+
+        tables = self.screen.query(DataTable)
+        if tables:
+            tables.first().focus()
+        else:
+            self.screen.set_focus(None)

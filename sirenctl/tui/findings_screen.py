@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 
 from sirenctl.i18n import _
 from sirenctl.models.findings import FindingCategory, FindingStatus, Severity
-from sirenctl.tui.base import deliver
+from sirenctl.tui.base import SearchInput, deliver
 from sirenctl.tui.data import Page
 from sirenctl.tui.finding_form import FindingForm
 from sirenctl.tui.findings_data import (
@@ -63,7 +63,7 @@ class FindingsScreen(PagedScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="findings-filters"):
-            yield Input(
+            yield SearchInput(
                 placeholder=_("/ search description, asset, site…"),
                 id="findings-search",
                 compact=True,
