@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import sys
 from pathlib import Path
 
 APP_NAME = "sirenctl"
@@ -23,6 +24,27 @@ def data_dir() -> Path:
     from platformdirs import user_data_dir  # ~50 ms: only when the default location is needed
 
     return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """Per-user config directory (``SIRENCTL_CONFIG_DIR`` overrides, used by tests).
+
+    On Linux this is the XDG location computed directly: importing platformdirs would cost
+    every cron run (benchmarks/run_due_idle.py)."""
+    override = os.environ.get("SIRENCTL_CONFIG_DIR")
+    if override:
+        return Path(override)
+    if sys.platform.startswith("linux"):
+        base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+        return Path(base) / APP_NAME
+    from platformdirs import user_config_dir  # type: ignore[unreachable, unused-ignore]
+
+    return Path(user_config_dir(APP_NAME, appauthor=False))
+
+
+def config_file() -> Path:
+    """The user's settings, e.g. ``lang = "zh"`` (sirenctl/i18n.py)."""
+    return config_dir() / "config.toml"
 
 
 def sqlite_url(path: Path) -> str:

@@ -33,6 +33,15 @@ def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("SIRENCTL_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("SIRENCTL_DB", raising=False)
     monkeypatch.setenv("SIRENCTL_OPERATOR", "tester")
+    # English unless a test asks for Chinese (sirenctl/i18n.py): a developer's zh locale or
+    # ~/.config/sirenctl/config.toml must not change what the tests see.
+    monkeypatch.setenv("SIRENCTL_LANG", "en")
+    monkeypatch.setenv("SIRENCTL_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("LANGUAGE", "en")
+    import sirenctl.i18n
+
+    monkeypatch.setattr(sirenctl.i18n, "_language", None)  # chosen again from the env above
+    monkeypatch.setattr(sirenctl.i18n, "_translation", None)
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,7 @@ from sirenctl.cli.common import (
     yes_no,
 )
 from sirenctl.cli.field_options import field_options, parsed_fields
+from sirenctl.i18n import _
 from sirenctl.models.enums import AssetKind, AssetStatus
 from sirenctl.registry.fields import ASSET_FIELDS
 
@@ -149,7 +150,7 @@ def asset_retire(app: AppContext, tag: str, reason: str | None) -> None:
 
     with app.db.transaction() as session:
         retire_asset(session, tag, operator=app.operator, reason=reason)
-    info(f"retired asset {tag}")
+    info(_("retired asset {tag}").format(tag=tag))
 
 
 TABLE_ROWS = 500  # on a terminal, up to this many rows as a boxed table
@@ -218,7 +219,7 @@ def asset_show(app: AppContext, tag: str, as_json: bool) -> None:
         echo_json(data)
         return
     shown = [[k, yes_no(v) if isinstance(v, bool) else v] for k, v in data.items()]
-    echo_table(["field", "value"], shown, title=f"asset {tag}")
+    echo_table(["field", "value"], shown, title=_("asset {tag}").format(tag=tag))
 
 
 @asset.command("import")
@@ -260,7 +261,7 @@ def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> No
             from sirenctl.registry.errors import FieldProblem, ValidationFailed
 
             raise ValidationFailed(
-                [FieldProblem("file", f"not a JSON asset export: {exc}")]
+                [FieldProblem("file", _("not a JSON asset export: {error}").format(error=exc))]
             ) from None
     else:
         info(f"read {file.name} as {decoded.encoding}")
@@ -332,4 +333,4 @@ def asset_export(
         click.echo(text, nl=False)
     else:
         out.write_text(text, encoding="utf-8")
-        info(f"wrote {out}")
+        info(_("wrote {file}").format(file=out))

@@ -17,6 +17,7 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
+from sirenctl.i18n import _
 
 
 @click.group()
@@ -102,7 +103,9 @@ def bench_sound(
         raise CLIError(str(exc.args[0]), ExitCode.NOT_FOUND) from None
     except SpecError as exc:
         raise CLIError(
-            "schedule files have problems", ExitCode.INVALID_INPUT, [str(p) for p in exc.problems]
+            _("schedule files have problems"),
+            ExitCode.INVALID_INPUT,
+            [str(p) for p in exc.problems],
         ) from None
     actor = interim_actor(app.operator)
     plan = plan_bench_sound(
@@ -111,13 +114,19 @@ def bench_sound(
     endpoint = plan.endpoint
     if time_scale != 1.0 and not _simulated(endpoint):
         raise CLIError(
-            f"--time-scale is only for simulated benches (loopback or a pty); {tag} is "
-            f"at {endpoint.describe()}",
+            _(
+                "--time-scale is only for simulated benches (loopback or a pty); {tag} is at "
+                "{endpoint}"
+            ).format(tag=tag, endpoint=endpoint.describe()),
             ExitCode.REFUSED,
         )
     info(
-        f"BENCH TEST: {tag} will play {programme.key} ({programme.title}), "
-        f"{programme.total_seconds} s"
+        _("BENCH TEST: {tag} will play {programme} ({title}), {seconds} s").format(
+            tag=tag,
+            programme=programme.key,
+            title=programme.title,
+            seconds=programme.total_seconds,
+        )
     )
     from sirenctl.drivers.clock import RealClock, ScaledClock
     from sirenctl.drivers.errors import CommError, DriverError
@@ -184,7 +193,7 @@ def bench_sound(
         echo_table(
             ["#", "signal", "cycles", "at +s", "outcome", "echo function", "error"],
             rows,
-            title=f"bench test {tag}: {programme.key}",
+            title=_("bench test {tag}: {programme}").format(tag=tag, programme=programme.key),
         )
     info(f"recorded test result {result_id}: {outcome}")
     if played.cancelled:
@@ -228,7 +237,7 @@ def _exit_for(result: dict[str, Any]) -> None:
     ctx = click.get_current_context()
     outcomes = [s["outcome"] for s in result["steps"]]
     if result["ok"]:
-        info("all steps played and echoed by the controller")
+        info(_("all steps played and echoed by the controller"))
         return
     comm = [s for s in result["steps"] if (s.get("error") or {}).get("comm_fault")]
     if "refused" in outcomes:

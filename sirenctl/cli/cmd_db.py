@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from sirenctl.cli.common import AppContext, info, pass_app
+from sirenctl.i18n import _
 
 
 @click.command()
@@ -31,8 +32,10 @@ def init(app: AppContext, admin_login: str | None) -> None:
 
     db = app.db
     info(
-        f"database ready: {db.engine.url.render_as_string(hide_password=True)} "
-        f"(schema {current_revision(db.engine)})"
+        _("database ready: {url} (schema {revision})").format(
+            url=db.engine.url.render_as_string(hide_password=True),
+            revision=current_revision(db.engine),
+        )
     )
     if db.dialect != "sqlite":
         info("PostgreSQL: people are database logins (sirenctl db setup-roles, db add-login)")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from sirenctl.cli.common import AppContext, echo_table, info, pass_app
+from sirenctl.i18n import _
 
 if TYPE_CHECKING:
     from sirenctl.db import Database
@@ -47,7 +48,7 @@ def demo(app: AppContext, reset: bool) -> None:
     if reset:
         database = make_url(url).database
         if make_url(url).get_backend_name() != "sqlite" or not database:
-            raise click.UsageError("--reset only works on a SQLite demo database")
+            raise click.UsageError(_("--reset only works on a SQLite demo database"))
         for suffix in ("", "-wal", "-shm"):
             Path(database + suffix).unlink(missing_ok=True)
     db = app.open_db(url)
@@ -60,9 +61,15 @@ def demo(app: AppContext, reset: bool) -> None:
             save_demo_base_port(data_dir(), base_port)
             history = _seed_history(session, app.operator)
             info(
-                f"seeded the demo county: 2025 and this year so far ({history.checkins} "
-                f"check-ins, {history.results} scheduled results, {len(history.notices)} "
-                "rectification notices), planned to the end of next year"
+                _(
+                    "seeded the demo county: 2025 and this year so far ({checkins} check-ins, "
+                    "{results} scheduled results, {notices} rectification notices), planned to "
+                    "the end of next year"
+                ).format(
+                    checkins=history.checkins,
+                    results=history.results,
+                    notices=len(history.notices),
+                )
             )
             if history.overdue_check:
                 info(
@@ -140,18 +147,18 @@ def print_summary(app: AppContext, url: str) -> None:
         for a in assets:
             by_kind[(a.kind, a.status)] = by_kind.get((a.kind, a.status), 0) + 1
         terminal_rows = [
-            [a.tag, a.kind, a.site.name, endpoint_summary(a), "bench" if a.is_bench else ""]
+            [a.tag, a.kind, a.site.name, endpoint_summary(a), _("bench") if a.is_bench else ""]
             for a in networked
         ]
     echo_table(
         ["code", "community", "subdistrict", "population", "assets"],
         site_rows,
-        title=f"Demo county: {len(site_rows)} communities",
+        title=_("Demo county: {count} communities").format(count=len(site_rows)),
     )
     echo_table(
         ["kind", "status", "count"],
         [[k, s, n] for (k, s), n in sorted(by_kind.items())],
-        title="Assets",
+        title=_("Assets"),
     )
     echo_table(
         ["tag", "kind", "community", "controller endpoint", ""],
@@ -164,10 +171,13 @@ def print_summary(app: AppContext, url: str) -> None:
     from sqlalchemy.engine import make_url
 
     where = make_url(url).database if make_url(url).get_backend_name() == "sqlite" else url
-    info(f"database: {url}")
-    info(f"explore it:  export SIRENCTL_DB={where}")
+    info(_("database: {url}").format(url=url))
+    info(_("explore it:  export SIRENCTL_DB={where}").format(where=where))
     info(
-        "  sirenctl asset list | sirenctl agenda --days 30 | sirenctl sim run  (then: sirenctl poll)"
+        _(
+            "  sirenctl asset list | sirenctl agenda --days 30 | sirenctl sim run  "
+            "(then: sirenctl poll)"
+        )
     )
 
 

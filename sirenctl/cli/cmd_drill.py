@@ -9,6 +9,7 @@ import click
 
 from sirenctl.cli.cmd_findings import DATE
 from sirenctl.cli.common import AppContext, echo_json, echo_table, info, json_option, pass_app
+from sirenctl.i18n import _
 from sirenctl.models.findings import OutreachKind
 
 KINDS = click.Choice([k.value for k in OutreachKind])
@@ -117,6 +118,9 @@ def drill_list(
         ],
     )
     info(
-        f"{len(rows)} events, {sum(r['participants'] for r in rows)} participants, "
-        f"{sum(r['certificates'] for r in rows)} certificates"
+        _("{events} events, {participants} participants, {certificates} certificates").format(
+            events=len(rows),
+            participants=sum(r["participants"] for r in rows),
+            certificates=sum(r["certificates"] for r in rows),
+        )
     )

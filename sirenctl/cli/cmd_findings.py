@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from sirenctl.cli.common import AppContext, echo_json, echo_table, info, json_option, pass_app
+from sirenctl.i18n import _
 from sirenctl.models.findings import FindingCategory, FindingSource, FindingStatus, Severity
 
 CATEGORIES = click.Choice([c.value for c in FindingCategory])
@@ -112,8 +113,17 @@ def finding_add(
     if as_json:
         echo_json(data)
     info(
-        f"recorded finding #{data['id']} ({data['severity']}, {data['category']})"
-        + (f" on {data['asset']}" if data["asset"] else f" at {data['site']}")
+        (
+            _("recorded finding #{id} ({severity}, {category}) on {asset}")
+            if data["asset"]
+            else _("recorded finding #{id} ({severity}, {category}) at {site}")
+        ).format(
+            id=data["id"],
+            severity=data["severity"],
+            category=data["category"],
+            asset=data["asset"],
+            site=data["site"],
+        )
     )
 
 

@@ -16,6 +16,7 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
+from sirenctl.i18n import _
 
 
 def target_options(func: Any) -> Any:
@@ -72,7 +73,7 @@ def _resolve(app: AppContext, tag: str | None, opts: dict[str, Any]) -> tuple[st
                 **Endpoint.parse_serial_settings(opts["serial_settings"]),
             )
         else:
-            raise click.UsageError("give an asset TAG, or --host, or --device")
+            raise click.UsageError(_("give an asset TAG, or --host, or --device"))
     except ValueError as exc:
         raise CLIError(str(exc), ExitCode.INVALID_INPUT) from None
     return ep.describe(), ep, None
@@ -159,7 +160,7 @@ def modbus_read_cmd(
         echo_table(
             ["address", "value", "hex"],
             [[r["address"], r["value"], r["hex"]] for r in rows],
-            title=f"{name} {kind} registers",
+            title=_("{name} {kind} registers").format(name=name, kind=kind),
         )
 
 

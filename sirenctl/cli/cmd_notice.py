@@ -19,6 +19,7 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
+from sirenctl.i18n import _
 from sirenctl.models.findings import NoticeStatus
 
 PREFIX_ENV = "SIRENCTL_NOTICE_PREFIX"
@@ -87,8 +88,12 @@ def notice_issue(app: AppContext, findings: tuple[int, ...], as_json: bool, **kw
     else:
         click.echo(data["number"])
     info(
-        f"issued {data['number']} to {data['responsible_unit']} {data['responsible_person']}, "
-        f"deadline {data['deadline']}"
+        _("issued {number} to {unit} {person}, deadline {deadline}").format(
+            number=data["number"],
+            unit=data["responsible_unit"],
+            person=data["responsible_person"],
+            deadline=data["deadline"],
+        )
     )
 
 
@@ -122,7 +127,7 @@ def notice_update(
 
     changes = {k: v for k, v in changes.items() if v is not None}
     if status is None and not changes:
-        raise click.UsageError("nothing to do: give --status or a field to change")
+        raise click.UsageError(_("nothing to do: give --status or a field to change"))
     if status is not None:
         step = NoticeStep(STATUS_ACTIONS[status])
         done = advance_notice(
@@ -133,7 +138,7 @@ def notice_update(
         with app.db.transaction() as session:
             edit_notice(session, number, changes, operator=app.operator, note=note)
     if changes:
-        info(f"{number}: changed {', '.join(changes)}")
+        info(_("{number}: changed {fields}").format(number=number, fields=", ".join(changes)))
 
 
 @notice.command("recheck")
@@ -154,10 +159,16 @@ def notice_recheck(
     from sirenctl.services.notices import NoticeStep, advance_notice
 
     if close_now and not passed:
-        raise click.UsageError("--close goes with --pass")
+        raise click.UsageError(_("--close goes with --pass"))
     step = NoticeStep.RECHECK_PASS if passed else NoticeStep.RECHECK_FAIL
     done = advance_notice(app.db, app.actor, number, step, note=note, close=close_now, now=_now())
-    info(f"{number}: re-check {'passed' if passed else 'failed'}; status {done.status}")
+    info(
+        (
+            _("{number}: re-check passed; status {status}")
+            if passed
+            else _("{number}: re-check failed; status {status}")
+        ).format(number=number, status=done.status)
+    )
 
 
 @notice.command("close")
@@ -174,7 +185,13 @@ def notice_close(app: AppContext, number: str, note: str | None) -> None:
     from sirenctl.services.notices import NoticeStep, advance_notice
 
     done = advance_notice(app.db, app.actor, number, NoticeStep.CLOSE, note=note, now=_now())
-    info(f"{number}: closed {'on time' if done.closed_on_time else 'after the deadline'}")
+    info(
+        (
+            _("{number}: closed on time")
+            if done.closed_on_time
+            else _("{number}: closed after the deadline")
+        ).format(number=number)
+    )
 
 
 @notice.command("list")
@@ -243,7 +260,11 @@ def notice_show(app: AppContext, number: str, as_json: bool) -> None:
         echo_json(data)
         return
     history = data.pop("history")
-    echo_table(["field", "value"], [[k, v] for k, v in data.items()], title=f"notice {number}")
+    echo_table(
+        ["field", "value"],
+        [[k, v] for k, v in data.items()],
+        title=_("notice {number}").format(number=number),
+    )
     echo_table(
         ["at", "event", "from", "to", "by", "note"],
         [[h["at"], h["event"], h["from"], h["to"], h["by"], h["note"]] for h in history],
@@ -287,5 +308,7 @@ def write_output(text: str, out: Path | None) -> None:
         tmp.replace(out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise CLIError(f"cannot write {out}: {exc.strerror}", ExitCode.FAILURE) from None
-    info(f"wrote {out}")
+        raise CLIError(
+            _("cannot write {file}: {error}").format(file=out, error=exc.strerror), ExitCode.FAILURE
+        ) from None
+    info(_("wrote {file}").format(file=out))

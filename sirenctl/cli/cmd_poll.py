@@ -16,6 +16,7 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
+from sirenctl.i18n import _
 
 
 @click.command()
@@ -85,7 +86,7 @@ def poll(
             except EndpointProblem as exc:
                 problems[asset.tag] = str(exc)
     if not endpoints and not problems:
-        info("no networked assets to poll")
+        info(_("no networked assets to poll"))
         return
     interrupted: int | None = None
     if cached:
@@ -145,7 +146,7 @@ def _cached_rows(app: AppContext, tags: list[str]) -> list[dict[str, Any]]:
         known = known_statuses(session, tags)
     missing = sorted(set(tags) - set(known))
     if missing:
-        info(f"never polled: {', '.join(missing)}")
+        info(_("never polled: {tags}").format(tags=", ".join(missing)))
     rows = []
     for k in known.values():
         row = k.to_dict(now) | {"read_at": k.polled_at.timestamp()}
@@ -199,8 +200,12 @@ def _report(
     unreachable = sum(1 for r in rows if not r["reachable"])
     faulty = sum(1 for r in rows if r["faulty"])
     info(
-        f"{len(rows)} polled: {len(rows) - unreachable - faulty} healthy, {faulty} faulty, "
-        f"{unreachable} unreachable"
+        _("{count} polled: {healthy} healthy, {faulty} faulty, {unreachable} unreachable").format(
+            count=len(rows),
+            healthy=len(rows) - unreachable - faulty,
+            faulty=faulty,
+            unreachable=unreachable,
+        )
     )
     if exit_code:
         click.get_current_context().exit(exit_code)
@@ -233,7 +238,7 @@ def _cells(row: dict[str, Any]) -> list[Any]:
         return [
             row["tag"],
             row["site"],
-            "UNREACHABLE",
+            _("UNREACHABLE"),
             "yes" if status["mains_present"] else "NO",
             f"{status['battery_volts']:.1f}",
             "SOUNDING" if status["sounding"] else "",
@@ -258,10 +263,10 @@ def _cells(row: dict[str, Any]) -> list[Any]:
     return [
         row["tag"],
         row["site"],
-        "FAULT" if row["faulty"] else "ok",
-        "yes" if status["mains_present"] else "NO",
+        _("FAULT") if row["faulty"] else _("ok"),
+        _("yes") if status["mains_present"] else _("NO"),
         f"{status['battery_volts']:.1f}",
-        "SOUNDING" if status["sounding"] else "",
+        _("SOUNDING") if status["sounding"] else "",
         status["last_function"],
         f"{row['age_s']:.0f} s",
         "; ".join(status["faults"]),

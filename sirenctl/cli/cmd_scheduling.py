@@ -14,6 +14,7 @@ from sirenctl.cli.cmd_scheduling_common import (
     spec_errors,
 )
 from sirenctl.cli.common import CLIError, ExitCode, echo_json, echo_table, info, json_option
+from sirenctl.i18n import _
 
 
 @click.group()
@@ -156,21 +157,27 @@ def programme_show(
     ]
     echo_table(columns, table, title=f"{prog.key}: {prog.title}")
     end = (
-        f" (ends {local(start + timedelta(seconds=prog.total_seconds), timezone, '%H:%M:%S')})"
+        _(" (ends {time})").format(
+            time=local(start + timedelta(seconds=prog.total_seconds), timezone, "%H:%M:%S")
+        )
         if start
         else ""
     )
-    click.echo(f"total length: {format_duration(prog.total_seconds)} = {prog.total_seconds} s{end}")
+    click.echo(
+        _("total length: {duration} = {seconds} s{end}").format(
+            duration=format_duration(prog.total_seconds), seconds=prog.total_seconds, end=end
+        )
+    )
     _echo_source(prog.citation, prog.verified, prog.note)
 
 
 def _echo_source(citation: str, verified: bool, note: str) -> None:
     if citation:
-        click.echo(f"source: {citation}")
+        click.echo(_("source: {citation}").format(citation=citation))
     if not verified:
-        click.echo("not verified: the source does not confirm every detail of this file")
+        click.echo(_("not verified: the source does not confirm every detail of this file"))
     if note:
-        click.echo(f"note: {note}")
+        click.echo(_("note: {note}").format(note=note))
 
 
 @click.group()
@@ -195,8 +202,15 @@ def schedule_validate(directory: str | None) -> None:
     with spec_errors():
         library = load_library(directory)
     info(
-        f"{library.directory}: {len(library.signals)} signals, {len(library.programmes)} programmes, "
-        f"{len(library.campaigns)} campaigns: all valid"
+        _(
+            "{directory}: {signals} signals, {programmes} programmes, {campaigns} campaigns: "
+            "all valid"
+        ).format(
+            directory=library.directory,
+            signals=len(library.signals),
+            programmes=len(library.programmes),
+            campaigns=len(library.campaigns),
+        )
     )
 
 

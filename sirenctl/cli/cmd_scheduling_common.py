@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 import click
 
 from sirenctl.cli.common import CLIError, ExitCode
+from sirenctl.dates import impossible_date
+from sirenctl.i18n import _, ngettext
 
 DEFAULT_ZONE = "Asia/Shanghai"
 
@@ -28,8 +30,13 @@ class LocalTime(click.ParamType[datetime, Any]):
         try:
             parsed = datetime.fromisoformat(str(value).strip().replace("/", "-"))
         except ValueError:
+            why = impossible_date(str(value).strip().replace("/", "-"))
+            if why:
+                self.fail(f"{value!r}: {why}", param, ctx)
             self.fail(
-                f"{value!r}: expected YYYY-MM-DD HH:MM (Asia/Shanghai) or ISO 8601 with offset",
+                _(
+                    "{value!r}: expected YYYY-MM-DD HH:MM (Asia/Shanghai) or ISO 8601 with offset"
+                ).format(value=value),
                 param,
                 ctx,
             )
@@ -47,7 +54,10 @@ class Day(click.ParamType[date, Any]):
         try:
             return date.fromisoformat(str(value).strip())
         except ValueError:
-            self.fail(f"{value!r}: expected YYYY-MM-DD", param, ctx)
+            why = impossible_date(str(value).strip())
+            if why:
+                self.fail(f"{value!r}: {why}", param, ctx)
+            self.fail(_("{value!r}: expected YYYY-MM-DD").format(value=value), param, ctx)
 
 
 LOCAL_TIME = LocalTime()
@@ -75,7 +85,11 @@ def spec_errors() -> Iterator[None]:
     except SpecError as exc:
         count = len(exc.problems)
         raise CLIError(
-            f"{count} problem{'s' if count != 1 else ''} in the schedule files",
+            ngettext(
+                "{count} problem in the schedule files",
+                "{count} problems in the schedule files",
+                count,
+            ).format(count=count),
             ExitCode.INVALID_INPUT,
             [str(p) for p in exc.problems],
         ) from None

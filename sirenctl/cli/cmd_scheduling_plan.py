@@ -26,19 +26,24 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
+from sirenctl.i18n import _
 
 MAX_DIFF_LINES = 60
 
 
 def _period(year: int | None, start: date | None, end: date | None) -> tuple[datetime, datetime]:
     if year is not None and (start or end):
-        raise CLIError("give --year or --from/--to, not both", ExitCode.USAGE)
+        raise CLIError(_("give --year or --from/--to, not both"), ExitCode.USAGE)
+    if year is not None and not 1 <= year <= 9998:
+        raise CLIError(
+            _("--year {year} is out of range (1-9998)").format(year=year), ExitCode.USAGE
+        )
     if year is not None:
         start, end = date(year, 1, 1), date(year, 12, 31)
     if start is None or end is None:
-        raise CLIError("give --year YEAR, or --from DATE and --to DATE", ExitCode.USAGE)
+        raise CLIError(_("give --year YEAR, or --from DATE and --to DATE"), ExitCode.USAGE)
     if end < start:
-        raise CLIError("--to is before --from", ExitCode.USAGE)
+        raise CLIError(_("--to is before --from"), ExitCode.USAGE)
     zone = ZoneInfo(DEFAULT_ZONE)
     return (
         datetime.combine(start, time(0), zone).astimezone(UTC),
@@ -119,27 +124,35 @@ def _show_diff(diff: Any, as_json: bool, dry_run: bool) -> None:
                 [r["change"], r["campaign"], r["due_local"], r["assets"]]
                 for r in lines[:MAX_DIFF_LINES]
             ],
-            title="plan (dry run: nothing written)" if dry_run else "plan",
+            title=_("plan (dry run: nothing written)") if dry_run else _("plan"),
         )
         if len(lines) > MAX_DIFF_LINES:
-            info(f"... and {len(lines) - MAX_DIFF_LINES} more lines (use --json for all)")
+            info(
+                _("... and {count} more lines (use --json for all)").format(
+                    count=len(lines) - MAX_DIFF_LINES
+                )
+            )
     s = diff.summary()
-    verb = "would add" if dry_run else "added"
-    info(
-        f"{verb} {s['added']}, {'would change' if dry_run else 'changed'} {s['changed']}, "
-        f"{'would cancel' if dry_run else 'cancelled'} {s['cancelled']} work orders; "
-        f"{s['unchanged']} unchanged, {s['kept']} started or past left alone"
-        + (
-            f"; {s['past_occurrences']} occurrence(s) already over were not planned"
-            if s["past_occurrences"]
-            else ""
+    summary = (
+        _(
+            "would add {added}, would change {changed}, would cancel {cancelled} work orders; "
+            "{unchanged} unchanged, {kept} started or past left alone"
         )
-        + (
-            f"; {s['skipped_occurrences']} occurrences skipped for holidays"
-            if s["skipped_occurrences"]
-            else ""
+        if dry_run
+        else _(
+            "added {added}, changed {changed}, cancelled {cancelled} work orders; "
+            "{unchanged} unchanged, {kept} started or past left alone"
         )
-    )
+    ).format(**s)
+    if s["past_occurrences"]:
+        summary += _("; {count} occurrence(s) already over were not planned").format(
+            count=s["past_occurrences"]
+        )
+    if s["skipped_occurrences"]:
+        summary += _("; {count} occurrences skipped for holidays").format(
+            count=s["skipped_occurrences"]
+        )
+    info(summary)
 
 
 @click.command()
@@ -225,7 +238,7 @@ def agenda(
         guides = {k: p.describe() for k, p in library.programmes.items()}
         with open(ics_file, "w", encoding="utf-8", newline="") as fh:
             fh.write(agenda_ics(rows, programme_seconds=seconds, stamp=now, guides=guides))
-        info(f"wrote {len(rows)} work orders to {ics_file}")
+        info(_("wrote {count} work orders to {file}").format(count=len(rows), file=ics_file))
     if as_json:
         echo_json(rows)
     else:
@@ -242,7 +255,7 @@ def agenda(
                     "; ".join(
                         x
                         for x in (
-                            ("provisional date" if r["provisional"] else ""),
+                            (_("provisional date") if r["provisional"] else ""),
                             r["note"] or "",
                             r["outcome"] or "",
                         )
@@ -251,9 +264,9 @@ def agenda(
                 ]
                 for r in rows
             ],
-            title=f"agenda {local(now)} +{days}d",
+            title=_("agenda {now} +{days}d").format(now=local(now), days=days),
         )
     bad = [r for r in rows if r["status"] in ("missed", "unknown")]
     if bad:
-        info(f"ALARM: {len(bad)} work orders missed or with unknown outcome")
+        info(_("ALARM: {count} work orders missed or with unknown outcome").format(count=len(bad)))
         click.get_current_context().exit(ExitCode.MISSED)

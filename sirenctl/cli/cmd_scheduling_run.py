@@ -24,6 +24,7 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
+from sirenctl.i18n import _
 
 MAX_ALARM_LINES = 20
 SUMMARY_OVER = 50  # more executed work orders than this: a summary instead of a table
@@ -95,7 +96,9 @@ def run_due(
       sirenctl run-due --dry-run --at "2026-09-18 11:59"
     """
     if at is not None and not dry_run:
-        raise CLIError("--at is only for --dry-run (real runs use the real clock)", ExitCode.USAGE)
+        raise CLIError(
+            _("--at is only for --dry-run (real runs use the real clock)"), ExitCode.USAGE
+        )
     if not dry_run and not as_json:
         from sirenctl.scheduling.idle import nothing_due
 
@@ -129,7 +132,7 @@ def run_due(
                 d.campaign,
                 d.task,
                 local(d.due_at),
-                d.action if not dry_run else f"would {d.action}",
+                d.action if not dry_run else _("would {action}").format(action=d.action),
                 d.reason,
             ]
             for d in result.report.decisions
@@ -137,7 +140,7 @@ def run_due(
         echo_table(
             ["wo", "asset", "campaign", "task", "due (local)", "action", "reason"],
             rows,
-            title="run-due (dry run)" if dry_run else "run-due",
+            title=_("run-due (dry run)") if dry_run else "run-due",
         )
         if result.outcomes:
             echo_table(
@@ -148,13 +151,17 @@ def run_due(
     missed = result.missed
     for d in missed[:MAX_ALARM_LINES]:
         info(
-            f"ALARM: work order {getattr(d, 'work_order_id', getattr(d, 'wo_id', '?'))} "
-            f"{d.tag}: {getattr(d, 'reason', getattr(d, 'note', ''))}"
+            _("ALARM: work order {id} {tag}: {reason}").format(
+                id=getattr(d, "work_order_id", getattr(d, "wo_id", "?")),
+                tag=d.tag,
+                reason=getattr(d, "reason", getattr(d, "note", "")),
+            )
         )
     if len(missed) > MAX_ALARM_LINES:
         info(
-            f"ALARM: ... and {len(missed) - MAX_ALARM_LINES} more missed or unknown work orders "
-            "(sirenctl agenda)"
+            _("ALARM: ... and {count} more missed or unknown work orders (sirenctl agenda)").format(
+                count=len(missed) - MAX_ALARM_LINES
+            )
         )
     code = _exit_code(result)
     if code != ExitCode.OK:
@@ -315,7 +322,7 @@ def approve(
     from sirenctl.timeutil import utcnow
 
     if bool(campaign) != bool(on_day):
-        raise CLIError("--campaign and --on go together", ExitCode.USAGE)
+        raise CLIError(_("--campaign and --on go together"), ExitCode.USAGE)
     if not work_orders and not campaign:
         raise CLIError("give work order ids, or --campaign and --on", ExitCode.USAGE)
     ids = list(work_orders)
@@ -348,7 +355,9 @@ def _answers(values: tuple[str, ...]) -> dict[str, str]:
         key, sep, answer = value.partition("=")
         if not sep or not key.strip():
             raise CLIError(
-                f"--check {value!r}: expected ITEM=ANSWER (item number or text start)",
+                _("--check {value!r}: expected ITEM=ANSWER (item number or text start)").format(
+                    value=value
+                ),
                 ExitCode.USAGE,
             )
         out[key.strip()] = answer
@@ -416,12 +425,11 @@ def checkin(
     if as_json:
         echo_json(out)
     info(
-        f"{tag}: {out['outcome']}"
-        + (
-            f" (work order {out['work_order']} {out['status']})"
+        (
+            _("{tag}: {outcome} (work order {id} {status})")
             if out["work_order"]
-            else " (no open work order)"
-        )
+            else _("{tag}: {outcome} (no open work order)")
+        ).format(tag=tag, outcome=out["outcome"], id=out["work_order"], status=out["status"])
     )
     if out["outcome"] != "pass":
         click.get_current_context().exit(ExitCode.DEVICE_FAULT)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from sirenctl.cli.common import CLIError, ExitCode
+from sirenctl.i18n import _
 
 
 @click.group()
@@ -70,6 +71,9 @@ def sim_run(
         raise CLIError(str(exc), ExitCode.INVALID_INPUT) from None
     except OSError as exc:
         raise CLIError(
-            f"cannot start the simulators: {exc} (is another `sim run` running?)", ExitCode.FAILURE
+            _("cannot start the simulators: {error} (is another `sim run` running?)").format(
+                error=exc
+            ),
+            ExitCode.FAILURE,
         ) from None
     click.get_current_context().exit(code)

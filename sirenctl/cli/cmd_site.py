@@ -8,6 +8,7 @@ import click
 
 from sirenctl.cli.common import AppContext, echo_json, echo_table, info, json_option, pass_app
 from sirenctl.cli.field_options import field_options, parsed_fields
+from sirenctl.i18n import _
 from sirenctl.registry.fields import SITE_FIELDS
 
 
@@ -36,7 +37,7 @@ def site_add(app: AppContext, **kwargs: Any) -> None:
     values = parsed_fields(SITE_FIELDS, kwargs, require=True)
     with app.db.transaction() as session:
         added = add_site(session, values, operator=app.operator)
-        info(f"added site {added.code} {added.name}")
+        info(_("added site {code} {name}").format(code=added.code, name=added.name))
 
 
 @site.command("edit")
@@ -54,10 +55,10 @@ def site_edit(app: AppContext, code: str, **kwargs: Any) -> None:
 
     changes = parsed_fields(SITE_FIELDS, kwargs, require=False)
     if not changes:
-        raise click.UsageError("nothing to change: give at least one field option")
+        raise click.UsageError(_("nothing to change: give at least one field option"))
     with app.db.transaction() as session:
         edit_site(session, code, changes, operator=app.operator)
-    info(f"updated site {code}")
+    info(_("updated site {code}").format(code=code))
 
 
 @site.command("list")
@@ -122,6 +123,6 @@ def site_show(app: AppContext, code: str, as_json: bool) -> None:
     echo_table(
         ["field", "value"],
         [[k, v] for k, v in data.items() if k != "asset_tags"],
-        title=f"site {code}",
+        title=_("site {code}").format(code=code),
     )
     echo_table(["tag", "kind", "status", "name"], asset_rows, title="assets")

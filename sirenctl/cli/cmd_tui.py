@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from sirenctl.cli.common import AppContext, CLIError, ExitCode, pass_app
+from sirenctl.i18n import _
 
 
 @click.command()
@@ -13,7 +14,10 @@ from sirenctl.cli.common import AppContext, CLIError, ExitCode, pass_app
     "mode",
     default="dashboard",
     show_default=True,
-    type=click.Choice(["dashboard", "assets", "agenda", "live", "bench", "findings", "audit"]),
+    # every mode of sirenctl/tui/app.py ALL_SCREENS (not imported: it would load Textual)
+    type=click.Choice(
+        ["dashboard", "assets", "agenda", "live", "bench", "findings", "audit", "notices", "drills"]
+    ),
     help="Screen to open first.",
 )
 @click.option("--light", is_flag=True, help="Start with the light theme (t toggles).")
@@ -45,7 +49,7 @@ def tui(app: AppContext, mode: str, light: bool, poll: bool, poll_interval: floa
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise CLIError(
-            "sirenctl tui needs a terminal (stdin and stdout must be a TTY)", ExitCode.USAGE
+            _("sirenctl tui needs a terminal (stdin and stdout must be a TTY)"), ExitCode.USAGE
         )
     run_tui(app, app.db_url, mode=mode, light=light, poll=poll, poll_interval=poll_interval)
 

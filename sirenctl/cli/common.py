@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from sirenctl.i18n import N_, _
+
 if TYPE_CHECKING:
     from sirenctl.db import Database
     from sirenctl.identity import Actor, Role
@@ -40,9 +42,24 @@ class ExitCode(IntEnum):
     TERMINATED = 143  # stopped by SIGTERM: what this run started was stopped
 
 
-EXIT_CODE_HELP = "\n".join(
-    f"  {code.value:>2}  {code.name.lower().replace('_', ' ')}" for code in ExitCode
-)
+EXIT_CODE_TEXT: dict[ExitCode, str] = {
+    ExitCode.OK: N_("ok"),
+    ExitCode.FAILURE: N_("failure"),
+    ExitCode.USAGE: N_("usage (bad command line)"),
+    ExitCode.INVALID_INPUT: N_("invalid input (nothing written)"),
+    ExitCode.NOT_FOUND: N_("not found"),
+    ExitCode.CONFLICT: N_("conflict"),
+    ExitCode.SCHEMA: N_("not a sirenctl database, or one from a newer sirenctl"),
+    ExitCode.REFUSED: N_("refused for safety"),
+    ExitCode.DEVICE_FAULT: N_("device fault / test failed"),
+    ExitCode.UNREACHABLE: N_("device unreachable"),
+    ExitCode.MISSED: N_("work missed"),
+}
+
+
+def exit_code_help() -> str:
+    """The exit-code summary of ``sirenctl --help``, in the current language."""
+    return "\n".join(f"  {code.value:>2}  {_(EXIT_CODE_TEXT[code])}" for code in ExitCode)
 
 
 class CLIError(click.ClickException):
@@ -57,7 +74,7 @@ class CLIError(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         stream = file or sys.stderr
-        click.echo(f"error: {self.message}", file=stream)
+        click.echo(_("error: {message}").format(message=self.message), file=stream)
         for line in self.details:
             click.echo(f"  {line}", file=stream)
 
@@ -67,6 +84,8 @@ class AppContext:
     db_option: str | None
     operator_option: str | None  # deprecated alias of user_option
     user_option: str | None = None
+    #: checks a SQLite path before it is opened (sirenctl/cli/db_open.py; set by cli.main)
+    check_path: Callable[..., None] | None = field(default=None, repr=False)
     _db: Database | None = field(default=None, repr=False)
 
     @property
@@ -98,10 +117,15 @@ class AppContext:
 
     def open_db(self, url: str | None = None) -> Database:
         if self._db is None:
+            import os
+
             from sirenctl.db import Database
             from sirenctl.services import wiring
 
             wiring.install()  # failed results raise findings (sirenctl/services/wiring.py)
+            typed = self.db_option or os.environ.get("SIRENCTL_DB") or ""
+            if self.check_path is not None:
+                self.check_path(url or self.db_url, typed_path=bool(typed) and "://" not in typed)
             self._db = Database(url or self.db_url)
         return self._db
 
@@ -139,6 +163,26 @@ def info(message: str) -> None:
     click.echo(message, err=True)
 
 
+# Status words coloured in tables on a terminal (rich honours NO_COLOR; piped output is plain).
+STATUS_STYLES: dict[str, str] = {
+    N_("FAULT"): "bold red",
+    N_("UNREACHABLE"): "bold red",
+    N_("missed"): "bold red",
+    N_("unknown"): "red",
+    N_("overdue"): "yellow",
+    N_("faulty"): "yellow",
+    N_("SOUNDING"): "bold magenta",
+}
+
+
+def _cell(value: Any, styles: dict[str, str]) -> Any:
+    from rich.text import Text
+
+    text = "" if value is None else str(value)
+    style = styles.get(text)
+    return Text(text, style=style) if style else text
+
+
 def echo_table(
     columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None
 ) -> None:
@@ -146,15 +190,17 @@ def echo_table(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False, header_style="bold")
+    # Headers are English literals translated here (sirenctl/i18n_catalog.py extracts them).
+    table = Table(title=_(title) if title else None, show_lines=False, header_style="bold")
     for column in columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(_(column), overflow="fold")
+    styles = {_(word): style for word, style in STATUS_STYLES.items()}
     for row in rows:
-        table.add_row(*["" if cell is None else str(cell) for cell in row])
+        table.add_row(*[_cell(cell, styles) for cell in row])
     # Piped output is not wrapped at 80 columns: rows stay whole for grep and scripts.
     width = None if sys.stdout.isatty() else 1000
     Console(soft_wrap=False, width=width).print(table)
 
 
 def yes_no(value: bool | None) -> str:
-    return "" if value is None else ("yes" if value else "no")
+    return "" if value is None else (_("yes") if value else _("no"))

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import click
 
 from sirenctl.cli.common import CLIError, ExitCode
+from sirenctl.i18n import _
 
 
 @contextmanager
@@ -27,7 +28,7 @@ def _as_cli_error(exc: Exception) -> CLIError | None:
     """The one translation (sirenctl/services/errors.py), as a message and an exit code."""
     from sirenctl.services.errors import ProblemKind, describe
 
-    security = _security_error(exc)
+    security = _security_error(exc) or _database_error(exc)
     if security is not None:
         return security
     problem = describe(exc)
@@ -61,4 +62,50 @@ def _security_error(exc: Exception) -> CLIError | None:
         return CLIError(str(exc), ExitCode.USAGE)
     if isinstance(exc, WeakPassphrase):
         return CLIError(str(exc), ExitCode.INVALID_INPUT)
+    return None
+
+
+def _database_error(exc: Exception) -> CLIError | None:
+    """Values the database refused, and database locations or drivers that do not work."""
+    from sqlalchemy.exc import DataError, OperationalError, StatementError
+
+    overflow = isinstance(exc, OverflowError) or (
+        isinstance(exc, StatementError) and isinstance(exc.orig, OverflowError)
+    )
+    if overflow:
+        return CLIError(
+            _("a number is too large to store; nothing was changed ({error})").format(
+                error=getattr(exc, "orig", None) or exc
+            ),
+            ExitCode.INVALID_INPUT,
+        )
+    if isinstance(exc, DataError):  # PostgreSQL: text too long, NUL byte, value out of range
+        return CLIError(
+            _("the database refused a value; nothing was changed: {error}").format(
+                error=str(exc.orig).strip().splitlines()[0]
+            ),
+            ExitCode.INVALID_INPUT,
+        )
+    if isinstance(exc, OperationalError) and "readonly" in str(exc.orig).replace("-", ""):
+        return CLIError(
+            _("the database is read-only here: {error}; check the file's permissions").format(
+                error=exc.orig
+            ),
+            ExitCode.FAILURE,
+        )
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    if isinstance(exc, NoSuchModuleError | ArgumentError):
+        return CLIError(
+            _(
+                "unknown database URL: {error}. Use a file path, sqlite:///FILE or "
+                "postgresql+psycopg://USER@HOST/DB (pip install 'sirenctl[postgres]')"
+            ).format(error=exc),
+            ExitCode.USAGE,
+        )
+    if isinstance(exc, ModuleNotFoundError) and exc.name and exc.name.startswith("psycopg"):
+        return CLIError(
+            _("PostgreSQL needs the psycopg driver: pip install 'sirenctl[postgres]'"),
+            ExitCode.USAGE,
+        )
     return None

@@ -7,12 +7,23 @@ from typing import Any
 
 import click
 
+from sirenctl.i18n import Language, _, current_language
 from sirenctl.registry.errors import ValidationFailed
 from sirenctl.registry.fields import FieldSpec, parse_bool, parse_values
 
 
 def option_name(spec: FieldSpec) -> str:
     return spec.key.removeprefix("is_").replace("_", "-")
+
+
+def field_help(spec: FieldSpec, required: bool) -> str:
+    """Option help from the field table, in the current language (called again by
+    sirenctl/cli/localize.py when the language changes)."""
+    if spec.parse is parse_bool:
+        return _(spec.help) + ("。" if current_language() is Language.ZH else ".")
+    if current_language() is Language.ZH:
+        return _(spec.help) + "（" + spec.zh + "）。" + (_(" [required]") if required else "")
+    return f"{spec.help} ({spec.zh})." + (" [required]" if required else "")
 
 
 def field_options(
@@ -23,16 +34,18 @@ def field_options(
             if spec.key in skip:
                 continue
             name = option_name(spec)
-            suffix = " [required]" if spec.required and mark_required else ""
+            required = spec.required and mark_required
             if spec.parse is parse_bool:
                 option = click.option(
-                    f"--{name}/--no-{name}", spec.key, default=None, help=f"{spec.help}."
+                    f"--{name}/--no-{name}", spec.key, default=None, help=field_help(spec, False)
                 )
             else:
                 option = click.option(
-                    f"--{name}", spec.key, metavar="TEXT", help=f"{spec.help} ({spec.zh}).{suffix}"
+                    f"--{name}", spec.key, metavar="TEXT", help=field_help(spec, required)
                 )
             func = option(func)
+            # sirenctl/cli/localize.py rebuilds this help in the language of each invocation.
+            func.__click_params__[-1]._sirenctl_field = (spec, required)  # type: ignore[attr-defined]
         return func
 
     return decorate
@@ -62,7 +75,11 @@ def parsed_fields(
             if spec.required and values.get(spec.key) in (None, ""):
                 from sirenctl.registry.errors import FieldProblem
 
-                problems.append(FieldProblem(spec.key, f"is required (--{option_name(spec)})"))
+                problems.append(
+                    FieldProblem(
+                        spec.key, _("is required (--{option})").format(option=option_name(spec))
+                    )
+                )
     if problems:
         raise ValidationFailed(problems)
     return values

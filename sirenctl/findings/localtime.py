@@ -25,7 +25,13 @@ def parse_local_datetime(raw: str, timezone: str = DEFAULT_TIMEZONE) -> datetime
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError("expected a time as YYYY-MM-DD HH:MM (site time) or ISO 8601") from None
+        from sirenctl.dates import impossible_date
+        from sirenctl.i18n import _
+
+        raise ValueError(
+            impossible_date(text)
+            or _("expected a time as YYYY-MM-DD HH:MM (site time) or ISO 8601")
+        ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(timezone))
     return ensure_utc(value)

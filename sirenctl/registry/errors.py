@@ -13,8 +13,12 @@ class FieldProblem:
     value: str | None = None
 
     def __str__(self) -> str:
-        where = f"line {self.line}: " if self.line is not None else ""
-        shown = f" (got {self.value!r})" if self.value not in (None, "") else ""
+        from sirenctl.i18n import _
+
+        where = _("line {line}: ").format(line=self.line) if self.line is not None else ""
+        shown = (
+            _(" (got {value!r})").format(value=self.value) if self.value not in (None, "") else ""
+        )
         return f"{where}{self.field}: {self.message}{shown}"
 
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sirenctl.i18n import N_, _
 from sirenctl.models.enums import AssetKind, AssetStatus, Transport
 from sirenctl.registry.errors import FieldProblem
 
@@ -28,13 +29,18 @@ def parse_int(raw: str) -> int:
     try:
         return int(raw.strip().replace(",", ""))
     except ValueError:
-        raise ValueError("not a whole number") from None
+        raise ValueError(_("not a whole number")) from None
+
+
+INT_MAX = 2_147_483_647  # PostgreSQL INTEGER; a larger number would fail only at the insert
 
 
 def parse_non_negative_int(raw: str) -> int:
     value = parse_int(raw)
     if value < 0:
-        raise ValueError("must not be negative")
+        raise ValueError(_("must not be negative"))
+    if value > INT_MAX:
+        raise ValueError(_("must be at most {limit}").format(limit=INT_MAX))
     return value
 
 
@@ -42,9 +48,9 @@ def parse_float(raw: str) -> float:
     try:
         value = float(raw.strip())
     except ValueError:
-        raise ValueError("not a number") from None
+        raise ValueError(_("not a number")) from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError("not a finite number")
+        raise ValueError(_("not a finite number"))
     return value
 
 
@@ -52,7 +58,11 @@ def _ranged_float(low: float, high: float, what: str) -> Parser:
     def parse(raw: str) -> float:
         value = parse_float(raw)
         if not low <= value <= high:
-            raise ValueError(f"{what} must be between {low:g} and {high:g}")
+            raise ValueError(
+                _("{what} must be between {low:g} and {high:g}").format(
+                    what=_(what), low=low, high=high
+                )
+            )
         return value
 
     return parse
@@ -62,18 +72,22 @@ def _ranged_int(low: int, high: int, what: str) -> Parser:
     def parse(raw: str) -> int:
         value = parse_int(raw)
         if not low <= value <= high:
-            raise ValueError(f"{what} must be between {low} and {high}")
+            raise ValueError(
+                _("{what} must be between {low} and {high}").format(
+                    what=_(what), low=low, high=high
+                )
+            )
         return value
 
     return parse
 
 
-parse_latitude = _ranged_float(-90, 90, "latitude")
-parse_longitude = _ranged_float(-180, 180, "longitude")
-parse_sound_level = _ranged_float(0, 200, "sound level (dB)")
-parse_distance = _ranged_float(0.1, 100_000, "distance (m)")
-parse_port = _ranged_int(1, 65535, "TCP port")
-parse_unit_id = _ranged_int(1, 247, "Modbus unit id")
+parse_latitude = _ranged_float(-90, 90, N_("latitude"))
+parse_longitude = _ranged_float(-180, 180, N_("longitude"))
+parse_sound_level = _ranged_float(0, 200, N_("sound level (dB)"))
+parse_distance = _ranged_float(0.1, 100_000, N_("distance (m)"))
+parse_port = _ranged_int(1, 65535, N_("TCP port"))
+parse_unit_id = _ranged_int(1, 247, N_("Modbus unit id"))
 
 _TRUE = {"1", "true", "yes", "y", "on", "是", "有", "t"}
 _FALSE = {"0", "false", "no", "n", "off", "否", "无", "f"}
@@ -85,7 +99,7 @@ def parse_bool(raw: str) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValueError("expected yes/no (true/false, 1/0, 是/否)")
+    raise ValueError(_("expected yes/no (true/false, 1/0, 是/否)"))
 
 
 def parse_date(raw: str) -> date:
@@ -93,7 +107,9 @@ def parse_date(raw: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError("expected a date as YYYY-MM-DD") from None
+        from sirenctl.dates import impossible_date
+
+        raise ValueError(impossible_date(text) or _("expected a date as YYYY-MM-DD")) from None
 
 
 def parse_timezone(raw: str) -> str:
@@ -101,7 +117,7 @@ def parse_timezone(raw: str) -> str:
     try:
         ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError("unknown time zone (use an IANA name such as Asia/Shanghai)") from None
+        raise ValueError(_("unknown time zone (use an IANA name such as Asia/Shanghai)")) from None
     return text
 
 
@@ -113,8 +129,10 @@ def parse_serial_settings(raw: str) -> str:
         p = Endpoint.parse_serial_settings(raw)
     except ValueError:
         raise ValueError(
-            "expected serial settings such as '9600 8N1' (a standard baud rate, "
-            "data bits 5-8, parity N/E/O, stop bits 1-2)"
+            _(
+                "expected serial settings such as '9600 8N1' (a standard baud rate, "
+                "data bits 5-8, parity N/E/O, stop bits 1-2)"
+            )
         ) from None
     return f"{p['baudrate']} {p['bytesize']}{p['parity']}{p['stopbits']}"
 
@@ -129,7 +147,9 @@ def _enum_parser(enum: type[StrEnum], aliases: dict[str, str] | None = None) -> 
         try:
             return enum(key).value
         except ValueError:
-            raise ValueError(f"unknown value; expected one of: {choices}") from None
+            raise ValueError(
+                _("unknown value; expected one of: {choices}").format(choices=choices)
+            ) from None
 
     return parse
 
@@ -158,6 +178,16 @@ parse_status = _enum_parser(AssetStatus, STATUS_ALIASES)
 parse_transport = _enum_parser(Transport)
 
 
+def field_label(key: str, zh: str = "") -> str:
+    """A field's name as a word for forms and detail views: the Chinese header in Chinese,
+    the key in words (``controller_transport`` -> ``Controller transport``) in English."""
+    from sirenctl.i18n import Language, current_language
+
+    if zh and current_language() is Language.ZH:
+        return zh
+    return key.removeprefix("is_").replace("_", " ").capitalize()
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     key: str  # attribute on the model (and English CSV header)
@@ -167,130 +197,146 @@ class FieldSpec:
     required: bool = False
     aliases: tuple[str, ...] = ()
 
+    @property
+    def label(self) -> str:
+        return field_label(self.key, self.zh)
+
 
 SITE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "code",
         "编码",
-        "Unique site code, e.g. C01",
+        N_("Unique site code, e.g. C01"),
         required=True,
         aliases=("社区编码", "site_code"),
     ),
     FieldSpec(
-        "name", "名称", "Community name, e.g. 东风社区", required=True, aliases=("社区名称", "社区")
+        "name",
+        "名称",
+        N_("Community name, e.g. 东风社区"),
+        required=True,
+        aliases=("社区名称", "社区"),
     ),
-    FieldSpec("district", "区县", "District"),
-    FieldSpec("subdistrict", "街道", "Subdistrict / township", aliases=("乡镇",)),
-    FieldSpec("address", "地址", "Street address"),
-    FieldSpec("latitude", "纬度", "Latitude, decimal degrees (WGS-84)", parse_latitude),
-    FieldSpec("longitude", "经度", "Longitude, decimal degrees (WGS-84)", parse_longitude),
-    FieldSpec("population", "人口", "Residents", parse_non_negative_int),
-    FieldSpec("contact_person", "联系人", "Contact person"),
-    FieldSpec("contact_phone", "联系电话", "Contact phone", aliases=("电话",)),
-    FieldSpec("timezone", "时区", "IANA time zone used for scheduling", parse_timezone),
+    FieldSpec("district", "区县", N_("District")),
+    FieldSpec("subdistrict", "街道", N_("Subdistrict / township"), aliases=("乡镇",)),
+    FieldSpec("address", "地址", N_("Street address")),
+    FieldSpec("latitude", "纬度", N_("Latitude, decimal degrees (WGS-84)"), parse_latitude),
+    FieldSpec("longitude", "经度", N_("Longitude, decimal degrees (WGS-84)"), parse_longitude),
+    FieldSpec("population", "人口", N_("Residents"), parse_non_negative_int),
+    FieldSpec("contact_person", "联系人", N_("Contact person")),
+    FieldSpec("contact_phone", "联系电话", N_("Contact phone"), aliases=("电话",)),
+    FieldSpec("timezone", "时区", N_("IANA time zone used for scheduling"), parse_timezone),
 )
 
 ASSET_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "tag",
         "标签",
-        "Unique asset tag (the QR label text)",
+        N_("Unique asset tag (the QR label text)"),
         required=True,
         aliases=("编号", "二维码", "资产编号"),
     ),
     FieldSpec(
         "site",
         "社区编码",
-        "Code of the site the asset belongs to",
+        N_("Code of the site the asset belongs to"),
         required=True,
         aliases=("site_code", "所属社区", "站点"),
     ),
     FieldSpec(
         "kind",
         "类型",
-        "hand_crank, motor, electronic, multimedia, controller or other",
+        N_("hand_crank, motor, electronic, multimedia, controller or other"),
         parse_kind,
         required=True,
     ),
-    FieldSpec("name", "名称", "Display name"),
-    FieldSpec("make", "厂家", "Manufacturer", aliases=("生产厂家",)),
-    FieldSpec("model", "型号", "Model"),
-    FieldSpec("serial_no", "出厂编号", "Serial number", aliases=("序列号", "serial")),
-    FieldSpec("position", "安装位置", "Where it is mounted", aliases=("位置",)),
-    FieldSpec("latitude", "纬度", "Latitude of the asset", parse_latitude),
-    FieldSpec("longitude", "经度", "Longitude of the asset", parse_longitude),
-    FieldSpec("install_date", "安装日期", "Install date YYYY-MM-DD", parse_date),
-    FieldSpec("status", "状态", "in_service, faulty, under_repair or retired", parse_status),
+    FieldSpec("name", "名称", N_("Display name")),
+    FieldSpec("make", "厂家", N_("Manufacturer"), aliases=("生产厂家",)),
+    FieldSpec("model", "型号", N_("Model")),
+    FieldSpec("serial_no", "出厂编号", N_("Serial number"), aliases=("序列号", "serial")),
+    FieldSpec("position", "安装位置", N_("Where it is mounted"), aliases=("位置",)),
+    FieldSpec("latitude", "纬度", N_("Latitude of the asset"), parse_latitude),
+    FieldSpec("longitude", "经度", N_("Longitude of the asset"), parse_longitude),
+    FieldSpec("install_date", "安装日期", N_("Install date YYYY-MM-DD"), parse_date),
+    FieldSpec("status", "状态", N_("in_service, faulty, under_repair or retired"), parse_status),
     FieldSpec(
         "rated_dbc",
         "额定声级",
-        "Rated level, dBC at 30 m",
+        N_("Rated level, dBC at 30 m"),
         parse_sound_level,
         aliases=("额定声级dBC",),
     ),
     FieldSpec(
-        "measured_db", "实测声级", "Measured level, dB (hand-crank units)", parse_sound_level
+        "measured_db", "实测声级", N_("Measured level, dB (hand-crank units)"), parse_sound_level
     ),
     FieldSpec(
         "measured_distance_m",
         "测量距离",
-        "Distance of the measured level, m",
+        N_("Distance of the measured level, m"),
         parse_distance,
         aliases=("测量距离m",),
     ),
-    FieldSpec("power_mains", "市电", "Mains powered (yes/no)", parse_bool),
-    FieldSpec("battery_backup", "备用电池", "Battery backup (yes/no)", parse_bool),
-    FieldSpec("custodian", "管护人", "Custodian", aliases=("责任人",)),
-    FieldSpec("custodian_phone", "管护人电话", "Custodian phone"),
+    FieldSpec("power_mains", "市电", N_("Mains powered (yes/no)"), parse_bool),
+    FieldSpec("battery_backup", "备用电池", N_("Battery backup (yes/no)"), parse_bool),
+    FieldSpec("custodian", "管护人", N_("Custodian"), aliases=("责任人",)),
+    FieldSpec("custodian_phone", "管护人电话", N_("Custodian phone")),
     FieldSpec(
         "is_bench",
         "试验台",
-        "Bench unit that may be sounded freely (yes/no)",
+        N_("Bench unit that may be sounded freely (yes/no)"),
         parse_bool,
         aliases=("bench",),
     ),
     FieldSpec(
         "controller_transport",
         "通信方式",
-        "modbus_tcp, modbus_rtu or bench_serial",
+        N_("modbus_tcp, modbus_rtu or bench_serial"),
         parse_transport,
         aliases=("transport",),
     ),
     FieldSpec(
-        "controller_model", "控制器型号", "Controller model (register map), e.g. sirenctl-generic"
+        "controller_model",
+        "控制器型号",
+        N_("Controller model (register map), e.g. sirenctl-generic"),
     ),
     FieldSpec(
-        "controller_host", "控制器地址", "Controller IP address or host name", aliases=("host",)
+        "controller_host", "控制器地址", N_("Controller IP address or host name"), aliases=("host",)
     ),
     FieldSpec(
-        "controller_port", "控制器端口", "Controller TCP port", parse_port, aliases=("port",)
+        "controller_port", "控制器端口", N_("Controller TCP port"), parse_port, aliases=("port",)
     ),
     FieldSpec(
-        "controller_device", "串口", "Serial device path, e.g. /dev/ttyUSB0", aliases=("device",)
+        "controller_device",
+        "串口",
+        N_("Serial device path, e.g. /dev/ttyUSB0"),
+        aliases=("device",),
     ),
     FieldSpec(
-        "controller_serial", "串口参数", "Serial settings, e.g. '9600 8N1'", parse_serial_settings
+        "controller_serial",
+        "串口参数",
+        N_("Serial settings, e.g. '9600 8N1'"),
+        parse_serial_settings,
     ),
     FieldSpec(
         "controller_unit_id",
         "从站地址",
-        "Modbus unit id (1-247)",
+        N_("Modbus unit id (1-247)"),
         parse_unit_id,
         aliases=("unit_id",),
     ),
     FieldSpec(
         "gateway",
         "网关",
-        "Gateway (worker machine) that owns this controller's channel; see docs/operations.md",
+        N_("Gateway (worker machine) that owns this controller's channel; see docs/operations.md"),
     ),
     FieldSpec(
         "controller_tls",
         "加密通信",
-        "Controller requires Modbus/TCP Security: TLS on port 802 (yes/no)",
+        N_("Controller requires Modbus/TCP Security: TLS on port 802 (yes/no)"),
         parse_bool,
         aliases=("tls",),
     ),
-    FieldSpec("notes", "备注", "Free notes"),
+    FieldSpec("notes", "备注", N_("Free notes")),
 )
 
 
@@ -326,5 +372,5 @@ def parse_values(
     if require:
         for spec in fields:
             if spec.required and values.get(spec.key) in (None, ""):
-                problems.append(FieldProblem(spec.key, "is required", line))
+                problems.append(FieldProblem(spec.key, _("is required"), line))
     return values, problems

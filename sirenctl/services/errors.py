@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from sirenctl.i18n import ngettext
+
 
 class ProblemKind(StrEnum):
     """What kind of problem; the CLI maps each to one documented exit code."""
@@ -57,7 +59,11 @@ def describe(exc: BaseException) -> Problem | None:
         count = len(exc.problems)
         return Problem(
             ProblemKind.INVALID_INPUT,
-            f"{count} problem{'s' if count != 1 else ''} found; nothing was changed",
+            ngettext(
+                "{count} problem found; nothing was changed",
+                "{count} problems found; nothing was changed",
+                count,
+            ).format(count=count),
             [str(p) for p in exc.problems],
             "fix the marked fields and save again",
         )

@@ -11,8 +11,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
+from sirenctl.i18n import _
 from sirenctl.tui.agenda_data import VIEWS, OrderRow
-from sirenctl.tui.base import deliver
+from sirenctl.tui.base import SearchInput, deliver
 from sirenctl.tui.checkin_form import CheckInForm
 from sirenctl.tui.data import Page
 from sirenctl.tui.format import local_time
@@ -49,8 +50,8 @@ class AgendaScreen(PagedScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="agenda-filters"):
-            yield Input(
-                placeholder="/ search asset, site, campaign…", id="agenda-search", compact=True
+            yield SearchInput(
+                placeholder=_("/ search asset, site, campaign…"), id="agenda-search", compact=True
             )
             yield Select(
                 [(v, v) for v in VIEWS],
@@ -59,17 +60,17 @@ class AgendaScreen(PagedScreen):
                 id="agenda-view",
                 compact=True,
             )
-        yield Label("loading…", id="agenda-info")
+        yield Label(_("loading…"), id="agenda-info")
         table: DataTable[Any] = DataTable(id="agenda", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="order")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Agenda"
+        self.sub_title = _("Agenda")
         table = self.query_one("#agenda", DataTable)
         for name, width in COLUMNS:
-            table.add_column(name, key=name, width=width)
+            table.add_column(_(name), key=name, width=width)
         if self.services.agenda is None:
             self.query_one("#agenda-info", Label).update(
                 "this database has no work orders yet: run `sirenctl init`, then `sirenctl plan`"
@@ -166,7 +167,7 @@ class AgendaScreen(PagedScreen):
     def action_check_in(self, started_at: Any = None) -> None:
         order = self.selected()
         if order is None:
-            self.notify("select a work order first", severity="warning")
+            self.notify(_("select a work order first"), severity="warning")
             return
         if not order.can_check_in:
             self.notify(
@@ -183,7 +184,8 @@ class AgendaScreen(PagedScreen):
         order = self.selected()
         if order is None or not order.hand_crank or not order.programme:
             self.notify(
-                "the crank guide is for hand-crank work orders with a programme", severity="warning"
+                _("the crank guide is for hand-crank work orders with a programme"),
+                severity="warning",
             )
             return
         programmes = {p.key: p for p in self.services.extras.get("programmes", [])}

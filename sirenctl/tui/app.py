@@ -14,9 +14,11 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from sirenctl.i18n import N_, _
 from sirenctl.tui.agenda import AgendaScreen
 from sirenctl.tui.assets import AssetsScreen
 from sirenctl.tui.audit_screen import AuditScreen
+from sirenctl.tui.base import localize_bindings
 from sirenctl.tui.bench import BenchScreen
 from sirenctl.tui.dashboard import DashboardScreen
 from sirenctl.tui.drills_screen import DrillsScreen
@@ -30,22 +32,33 @@ from sirenctl.tui.services import Services
 
 # mode -> (screen class, title, key); the key binding's id is "nav.<mode>" (_nav_bindings)
 SCREENS: dict[str, tuple[type[Screen[Any]], str, str]] = {
-    "dashboard": (DashboardScreen, "Dashboard", "d"),
-    "assets": (AssetsScreen, "Assets", "a"),
-    "agenda": (AgendaScreen, "Agenda", "g"),
-    "live": (LiveScreen, "Live status", "l"),
-    "bench": (BenchScreen, "Bench test", "b"),
-    "findings": (FindingsScreen, "Findings", "f"),
-    "audit": (AuditScreen, "Audit log", "u"),
+    "dashboard": (DashboardScreen, N_("Dashboard"), "d"),
+    "assets": (AssetsScreen, N_("Assets"), "a"),
+    "agenda": (AgendaScreen, N_("Agenda"), "g"),
+    "live": (LiveScreen, N_("Live status"), "l"),
+    "bench": (BenchScreen, N_("Bench test"), "b"),
+    "findings": (FindingsScreen, N_("Findings"), "f"),
+    "audit": (AuditScreen, N_("Audit log"), "u"),
 }
 # modes whose keys work everywhere but are shown in the footer of the Findings screen only
 # (the footer stays readable at 80 columns)
 MORE_SCREENS: dict[str, tuple[type[Screen[Any]], str, str]] = {
-    "notices": (NoticesScreen, "Notices", "o"),
-    "drills": (DrillsScreen, "Drills", "w"),
-    "map": (MapScreen, "Map", "m"),
+    "notices": (NoticesScreen, N_("Notices"), "o"),
+    "drills": (DrillsScreen, N_("Drills"), "w"),
+    "map": (MapScreen, N_("Map"), "m"),
 }
 ALL_SCREENS = {**SCREENS, **MORE_SCREENS}
+# help-screen section names of the dialogs and guides (not class names)
+HELP_SECTION_NAMES = {
+    "AssetFormScreen": N_("Asset form"),
+    "CheckInForm": N_("Check-in form"),
+    "CrankGuideScreen": N_("Crank guide"),
+    "FindingForm": N_("Finding form"),
+    "NoticeForm": N_("Notice form"),
+    "NoticeActionDialog": N_("Notice action"),
+    "DrillForm": N_("Drill form"),
+    "PrintPreview": N_("Print preview"),
+}
 THEMES = ("textual-dark", "textual-light")
 GIL_SWITCH_INTERVAL = 0.001
 
@@ -83,6 +96,7 @@ class SirenApp(App[None]):
         poll: bool = False,
     ) -> None:
         super().__init__()
+        localize_bindings(self)
         self.services = services
         self.start_mode = mode
         self.start_theme = theme or THEMES[0]
@@ -136,7 +150,7 @@ class SirenApp(App[None]):
         """Stop a playing bench test from any screen (F9 or the palette)."""
         bench = self.bench_screen
         if bench is None or bench.bench_run is None:
-            self.notify("no bench test is playing", timeout=2)
+            self.notify(_("no bench test is playing"), timeout=2)
             return
         bench.action_stop()
 
@@ -165,11 +179,12 @@ class SirenApp(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        sections: list[tuple[str, list[Binding]]] = [("global", self._bindings_of(self))]
+        sections: list[tuple[str, list[Binding]]] = [(_("Everywhere"), self._bindings_of(self))]
         for _mode, (cls, title, _key) in ALL_SCREENS.items():
-            sections.append((title, self._bindings_of(cls)))
+            sections.append((_(title), self._bindings_of(cls)))
         for extra in self.extra_help_screens():
-            sections.append((extra.__name__.removesuffix("Screen"), self._bindings_of(extra)))
+            name = HELP_SECTION_NAMES.get(extra.__name__, extra.__name__.removesuffix("Screen"))
+            sections.append((_(name), self._bindings_of(extra)))
         self.push_screen(HelpScreen(sections, self.user_keymap))
 
     @staticmethod

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from sirenctl.i18n import _
 from sirenctl.tui.data import ASSET_SPECS, AssetDetail
 from sirenctl.tui.format import local_time
 
@@ -42,6 +43,13 @@ class AssetDetailPane(VerticalScroll):
         self.add_class("-open")
 
 
+def as_entered(value: object) -> str:
+    """A number as a person typed it: ``117.02``, not the float ``117.02000000000001``."""
+    if isinstance(value, float):
+        return f"{value:.7f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
 def render_detail(detail: AssetDetail) -> Group:
     values = detail.values
     head = Text()
@@ -49,12 +57,14 @@ def render_detail(detail: AssetDetail) -> Group:
     head.append(f"  {values.get('name') or ''}\n")
     head.append(f"{values.get('kind')} · {values.get('status')}")
     if values.get("is_bench"):
-        head.append(" · BENCH", style="bold magenta")
-    head.append(f"\nsite {values.get('site')} {detail.site_name}")
+        head.append(" · " + _("BENCH"), style="bold magenta")
+    head.append(
+        "\n" + _("site {code} {name}").format(code=values.get("site"), name=detail.site_name)
+    )
     if detail.endpoint:
-        head.append(f"\ncontroller {detail.endpoint}")
+        head.append("\n" + _("controller {endpoint}").format(endpoint=detail.endpoint))
     fields = Table.grid(padding=(0, 1))
-    fields.add_column(style="dim", no_wrap=True, max_width=14, overflow="ellipsis")
+    fields.add_column(style="dim", no_wrap=True, max_width=20, overflow="ellipsis")
     fields.add_column(overflow="fold", ratio=1)
     shown = {"tag", "name", "kind", "status", "site"}
     for key in ASSET_SPECS:
@@ -62,15 +72,15 @@ def render_detail(detail: AssetDetail) -> Group:
         if key in shown or value in (None, ""):
             continue
         if isinstance(value, bool):
-            value = "yes" if value else "no"
-        fields.add_row(f"{key}", f"{value}")
+            value = _("yes") if value else _("no")
+        fields.add_row(ASSET_SPECS[key].label, as_entered(value))
     if values.get("retired_at"):
-        fields.add_row("retired_at", str(values["retired_at"])[:19])
+        fields.add_row(_("Retired at"), str(values["retired_at"])[:19])
     history = Table.grid(padding=(0, 1))
     history.add_column(style="dim", no_wrap=True)
     history.add_column(overflow="fold", ratio=1)
     for row in detail.history:
-        line = f"{row.action} by {row.operator}"
+        line = _("{action} by {operator}").format(action=row.action, operator=row.operator)
         if row.outcome != "ok":
             line += f" [{row.outcome}]"
         if row.summary:

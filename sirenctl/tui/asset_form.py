@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.lazy import Lazy
 from textual.widgets import Button, Input, Label, Select, Static
 
+from sirenctl.i18n import _
 from sirenctl.models import AssetKind, AssetStatus, Transport
 from sirenctl.registry.errors import ValidationFailed
 from sirenctl.tui.base import SirenModal, deliver
@@ -65,7 +66,7 @@ class AssetFormScreen(SirenModal):
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box") as box:
             box.border_title = f"Edit {self.detail.tag}" if self.detail else "New asset"
-            box.border_subtitle = "ctrl+s or F2 save · esc cancel"
+            box.border_subtitle = _("ctrl+s or F2 save · esc cancel")
             keys = list(ASSET_SPECS)
             with VerticalScroll(id="form-fields"):
                 yield from self._rows(keys[:FIRST_PAINT])
@@ -74,8 +75,8 @@ class AssetFormScreen(SirenModal):
                     yield from self._rows(keys[FIRST_PAINT:])
             yield Static("", id="form-message")
             with Horizontal(id="form-buttons"):
-                yield Button("Save", id="save", variant="primary", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
+                yield Button(_("Save"), id="save", variant="primary", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
 
     def _rows(self, keys: list[str]) -> ComposeResult:
         for key in keys:
@@ -227,5 +228,5 @@ class AssetFormScreen(SirenModal):
             widget.scroll_visible()
 
     def saved(self, tag: str, message: str) -> None:
-        self.notify(message, title="Saved")
+        self.notify(message, title=_("Saved"))
         self.dismiss(tag)

@@ -11,11 +11,12 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
+from sirenctl.i18n import _
 from sirenctl.models import AssetKind, AssetStatus
 from sirenctl.registry.assets import AssetFilter
 from sirenctl.tui.asset_detail import AssetDetailPane
 from sirenctl.tui.asset_form import AssetFormScreen
-from sirenctl.tui.base import SirenScreen, deliver
+from sirenctl.tui.base import SearchInput, SirenScreen, deliver
 from sirenctl.tui.data import AssetDetail, AssetRow, Page
 from sirenctl.tui.format import KIND_LABELS, STATUS_LABELS
 from sirenctl.tui.retire_dialog import RetireDialog
@@ -25,12 +26,12 @@ COLUMNS = (("tag", 12), ("name", 24), ("kind", 11), ("status", 12), ("site", 14)
 
 
 def row_cells(row: AssetRow) -> tuple[str, ...]:
-    kind = KIND_LABELS.get(row.kind, row.kind) + (" ★" if row.is_bench else "")
+    kind = str(KIND_LABELS.get(row.kind, row.kind)) + (" ★" if row.is_bench else "")
     return (
         row.tag,
         row.name,
         kind,
-        STATUS_LABELS.get(row.status, row.status),
+        str(STATUS_LABELS.get(row.status, row.status)),
         f"{row.site} {row.site_name}",
     )
 
@@ -65,7 +66,9 @@ class AssetsScreen(SirenScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder="/ search tag, name, community…", id="search", compact=True)
+            yield SearchInput(
+                placeholder=_("/ search tag, name, community…"), id="search", compact=True
+            )
             yield Select([], prompt="site", id="site", compact=True)
             yield Select(
                 [(KIND_LABELS[k], k.value) for k in AssetKind],
@@ -79,7 +82,7 @@ class AssetsScreen(SirenScreen):
                 id="status",
                 compact=True,
             )
-        yield Label("loading…", id="page-info")
+        yield Label(_("loading…"), id="page-info")
         with Horizontal(id="body"):
             table: DataTable[str] = DataTable(id="assets", cursor_type="row", zebra_stripes=True)
             yield table
@@ -87,10 +90,10 @@ class AssetsScreen(SirenScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Assets"
+        self.sub_title = _("Assets")
         table = self.query_one("#assets", DataTable)
         for name, width in COLUMNS:
-            table.add_column(name, key=name, width=width)
+            table.add_column(_(name), key=name, width=width)
         self.load_sites()
         self.reload()
         table.focus()
@@ -148,7 +151,7 @@ class AssetsScreen(SirenScreen):
             return
         offset = self.current_page.offset + step * self.current_page.limit
         if offset < 0 or offset >= max(self.current_page.total, 1):
-            self.notify("no more pages in that direction", timeout=2)
+            self.notify(_("no more pages in that direction"), timeout=2)
             return
         self.page_offset = offset
         self.reload()
@@ -227,7 +230,7 @@ class AssetsScreen(SirenScreen):
     def action_edit_asset(self) -> None:
         tag = self.selected_tag()
         if tag is None:
-            self.notify("select an asset first (arrow keys, then e)", severity="warning")
+            self.notify(_("select an asset first (arrow keys, then e)"), severity="warning")
             return
         self.open_editor(tag)
 
@@ -242,7 +245,7 @@ class AssetsScreen(SirenScreen):
     def action_retire_asset(self) -> None:
         tag = self.selected_tag()
         if tag is None:
-            self.notify("select an asset first (arrow keys, then x)", severity="warning")
+            self.notify(_("select an asset first (arrow keys, then x)"), severity="warning")
             return
         self.app.push_screen(RetireDialog(tag), self.after_change)
 

@@ -7,7 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
-from sirenctl.tui.base import deliver
+from sirenctl.i18n import _
+from sirenctl.tui.base import SearchInput, deliver
 from sirenctl.tui.data import AuditFilter, Page
 from sirenctl.tui.format import local_time
 from sirenctl.tui.paged import PagedScreen, paging_bindings
@@ -36,22 +37,22 @@ class AuditScreen(PagedScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="audit-filters"):
-            yield Input(
-                placeholder="/ search operator, action, object, message…",
+            yield SearchInput(
+                placeholder=_("/ search operator, action, object, message…"),
                 id="audit-search",
                 compact=True,
             )
             yield Select([], prompt="action", id="audit-action", compact=True)
-        yield Label("loading…", id="audit-info")
+        yield Label(_("loading…"), id="audit-info")
         table: DataTable[str] = DataTable(id="audit", cursor_type="row", zebra_stripes=True)
         yield table
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Audit log"
+        self.sub_title = _("Audit log")
         table = self.query_one("#audit", DataTable)
         for name, width in COLUMNS:
-            table.add_column(name, key=name, width=width)
+            table.add_column(_(name), key=name, width=width)
         self.load_actions()
         self.reload()
         table.focus()

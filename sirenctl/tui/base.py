@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ParamSpec
+from typing import TYPE_CHECKING, Any, ClassVar, ParamSpec
 
+from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from sirenctl.i18n import _
 from sirenctl.tui.errors import describe_error
 
 P = ParamSpec("P")
@@ -19,7 +22,9 @@ if TYPE_CHECKING:
 def report_worker_error(node: Any, event: Worker.StateChanged) -> None:
     """Show a failed worker's error as a notification saying what to do."""
     if event.state == WorkerState.ERROR and event.worker.error is not None:
-        node.notify(describe_error(event.worker.error), title="Error", severity="error", timeout=10)
+        node.notify(
+            describe_error(event.worker.error), title=_("Error"), severity="error", timeout=10
+        )
 
 
 def deliver(node: Any, callback: Callable[P, object], *args: P.args, **kwargs: P.kwargs) -> None:
@@ -36,6 +41,10 @@ class ServicesMixin:
 
     app: Any
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        localize_bindings(self)
+
     @property
     def services(self) -> Services:
         return self.app.services  # type: ignore[no-any-return]
@@ -50,3 +59,89 @@ class SirenScreen(ServicesMixin, Screen[Any]):
 
 class SirenModal(ServicesMixin, ModalScreen[Any]):
     """A dialog over a main screen."""
+
+
+# Key names as a technician reads them on the keyboard (help screen, sirenctl/tui/help_screen.py).
+KEY_NAMES = {
+    "escape": "Esc",
+    "slash": "/",
+    "question_mark": "?",
+    "space": "Space",
+    "enter": "Enter",
+    "delete": "Del",
+    "backspace": "Backspace",
+    "tab": "Tab",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "plus": "+",
+    "minus": "-",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+}
+
+
+def human_key(keys: str) -> str:
+    """``escape,q`` -> ``Esc / q``; ``ctrl+s`` -> ``Ctrl+S``; ``f2`` -> ``F2``."""
+    shown = []
+    for key in keys.split(","):
+        parts = key.strip().split("+")
+        words = []
+        for part in parts:
+            if part in KEY_NAMES:
+                words.append(KEY_NAMES[part])
+            elif part in ("ctrl", "shift", "alt"):
+                words.append(part.capitalize())
+            elif (
+                len(part) > 1
+                and part[0] == "f"
+                and part[1:].isdigit()
+                or len(parts) > 1
+                and len(part) == 1
+            ):
+                words.append(part.upper())
+            else:
+                words.append(part)
+        shown.append("+".join(words))
+    return " / ".join(shown)
+
+
+def localize_bindings(node: Any) -> None:
+    """Binding descriptions in the current language (sirenctl/i18n.py). Textual merges
+    ``BINDINGS`` once per class at import; each node gets its own copy, translated here, so the
+    language can differ between two apps in one process (the snapshot tests)."""
+    from dataclasses import replace
+
+    from sirenctl.i18n import _
+
+    bindings = node._bindings
+    bindings.key_to_bindings = {
+        key: [
+            replace(b, description=_(b.description), tooltip=_(b.tooltip)) if b.description else b
+            for b in items
+        ]
+        for key, items in bindings.key_to_bindings.items()
+    }
+
+
+class SearchInput(Input):
+    """A screen's search box: Esc leaves it (focus back to the screen's table), so the screen's
+    one-key bindings (d, a, g, ?) work again instead of being typed into the box."""
+
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("escape", "leave_search", "Leave search", id="search.leave", show=False)
+    ]
+
+    def action_leave_search(self) -> None:
+        from textual.widgets import DataTable
+
+        tables = self.screen.query(DataTable)
+        if tables:
+            tables.first().focus()
+        else:
+            self.screen.set_focus(None)

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
+from sirenctl.i18n import _
 from sirenctl.services.bench import BenchPlan
 from sirenctl.tui.base import SirenScreen, deliver
 from sirenctl.tui.bench_data import (
@@ -69,21 +70,21 @@ class BenchScreen(SirenScreen):
         yield Header()
         with Horizontal(id="pickers"):
             units = OptionList(id="units")
-            units.border_title = "Bench unit (bench units only)"
+            units.border_title = _("Bench unit (bench units only)")
             yield units
             programmes = OptionList(id="programmes")
-            programmes.border_title = "Programme"
+            programmes.border_title = _("Programme")
             yield programmes
         with Vertical():
             yield Static("", id="timeline")
             yield Static("", id="progress")
             log = RichLog(id="echo", wrap=True, markup=False)
-            log.border_title = "Commands and controller echo"
+            log.border_title = _("Commands and controller echo")
             yield log
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Bench test"
+        self.sub_title = _("Bench test")
         self.app.bench_screen = self
         self.action_refresh()
         self.set_interval(0.5, self.tick)
@@ -137,11 +138,11 @@ class BenchScreen(SirenScreen):
     # ---- start: permit from a fresh registry read, then a confirmation naming everything ------
     def action_start(self) -> None:
         if self.bench_run is not None:
-            self.notify("a bench test is already playing (c stops it)", severity="warning")
+            self.notify(_("a bench test is already playing (c stops it)"), severity="warning")
             return
         unit, programme = self.selected()
         if unit is None or programme is None:
-            self.notify("pick a bench unit and a programme first", severity="warning")
+            self.notify(_("pick a bench unit and a programme first"), severity="warning")
             return
         self.check_unit(unit.tag, programme)
 
@@ -247,7 +248,7 @@ class BenchScreen(SirenScreen):
 
     def action_stop(self) -> None:
         if self.bench_run is None:
-            self.notify("nothing is playing", timeout=2)
+            self.notify(_("nothing is playing"), timeout=2)
             return
         self.workers.cancel_group(self, "bench-play")  # the player sends and verifies stop
         self.query_one("#progress", Static).update(

@@ -23,6 +23,10 @@ FONT: dict[str, tuple[str, ...]] = {
 
 def render_word(word: str) -> str:
     """Five lines of block letters (unknown characters are left out)."""
+    if any(ord(c) > 0x2E7F for c in word):  # CJK (摇, 停): no block font; bars frame the word
+        spaced = "  ".join(word)
+        bar = "▀" * (len(word) * 4 + 2)
+        return "\n".join((bar, "", spaced, "", bar.replace("▀", "▄")))
     letters = [FONT[c] for c in word.upper() if c in FONT]
     return "\n".join(" ".join(letter[row] for letter in letters) for row in range(5))
 

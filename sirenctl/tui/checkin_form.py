@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
+from sirenctl.i18n import _
 from sirenctl.registry.errors import ValidationFailed
 from sirenctl.services.checkin import CheckIn, CheckInResult
 from sirenctl.tui.agenda_data import OrderRow
@@ -67,7 +68,7 @@ class CheckInForm(SirenModal):
         order = self.order
         with Vertical(id="checkin-box") as box:
             box.border_title = f"Check-in {order.tag} · work order #{order.id}"
-            box.border_subtitle = "ctrl+s or F2 save · esc cancel"
+            box.border_subtitle = _("ctrl+s or F2 save · esc cancel")
             yield Static(
                 f"{order.task} ({order.campaign}) due {local_time(order.due_at)} · "
                 f"{order.site} {order.site_name}",
@@ -80,23 +81,23 @@ class CheckInForm(SirenModal):
                         yield Select(ANSWERS, id=f"check-{number}", prompt="answer", compact=True)
                 yield Static("", id="err-check", classes="error")
                 with Horizontal(classes="row"):
-                    yield Label("sound heard")
+                    yield Label(_("sound heard"))
                     yield Select(YES_NO, id="sound", prompt="heard?", compact=True)
                 with Horizontal(classes="row"):
-                    yield Label("measured level (dB)")
-                    yield Input(id="db", placeholder="e.g. 96", compact=True)
+                    yield Label(_("measured level (dB)"))
+                    yield Input(id="db", placeholder=_("e.g. 96"), compact=True)
                 yield Static("", id="err-db", classes="error")
                 with Horizontal(classes="row"):
-                    yield Label("at distance (m)")
-                    yield Input(id="distance", placeholder="e.g. 30", compact=True)
+                    yield Label(_("at distance (m)"))
+                    yield Input(id="distance", placeholder=_("e.g. 30"), compact=True)
                 yield Static("", id="err-distance", classes="error")
                 with Horizontal(classes="row"):
-                    yield Label("notes")
-                    yield Input(id="notes", placeholder="what you saw or fixed", compact=True)
+                    yield Label(_("notes"))
+                    yield Input(id="notes", placeholder=_("what you saw or fixed"), compact=True)
             yield Static("", id="checkin-message")
             with Horizontal(id="checkin-buttons"):
-                yield Button("Save check-in", id="save", variant="primary", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
+                yield Button(_("Save check-in"), id="save", variant="primary", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         first = self.query("Select")
@@ -209,7 +210,7 @@ class CheckInForm(SirenModal):
     def saved(self, outcome: str) -> None:
         self.notify(
             f"check-in for {self.order.tag} recorded: {outcome}",
-            title="Check-in",
+            title=_("Check-in"),
             severity="information" if outcome == "pass" else "warning",
         )
         self.dismiss(outcome)

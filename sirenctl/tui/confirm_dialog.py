@@ -10,6 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from sirenctl.i18n import _
+from sirenctl.tui.base import localize_bindings
+
 
 class ConfirmDialog(ModalScreen[bool]):
     DEFAULT_CSS = """
@@ -26,6 +29,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def __init__(self, title: str, body: str, confirm_label: str) -> None:
         super().__init__()
+        localize_bindings(self)
         self.title_text = title
         self.body = body
         self.confirm_label = confirm_label
@@ -36,7 +40,7 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Static(self.body, id="confirm-body")
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.confirm_label, id="confirm", variant="warning", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()

@@ -15,15 +15,17 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Digits, Footer, ProgressBar, Static
 
+from sirenctl.i18n import N_, _
 from sirenctl.scheduling.programmes import Programme
 from sirenctl.tui.base import SirenScreen
 from sirenctl.tui.big_word import BigWord
 from sirenctl.tui.timeline import TARGET_RPM, Position, position
 
-RPM_HINT = (
-    f"crank clockwise at {TARGET_RPM[0]}–{TARGET_RPM[1]} rpm "
-    "(about one turn per second, a little faster is fine)"
+RPM_HINT = N_(
+    "crank clockwise at {low}–{high} rpm (about one turn per second, a little faster is fine)"
 )
+# the big cue word of each phase of sirenctl/tui/timeline.py (摇/停 in Chinese)
+CUE_WORDS = {"ready": N_("READY"), "crank": N_("CRANK"), "stop": N_("STOP"), "done": N_("DONE")}
 
 
 class CrankGuideScreen(SirenScreen):
@@ -63,20 +65,24 @@ class CrankGuideScreen(SirenScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="cue-box"):
-            where = f" at {self.asset}" if self.asset else ""
-            yield Static(f"{self.programme.title}{where}", id="title")
-            yield BigWord("READY", id="cue")
+            title = (
+                _("{programme} at {asset}").format(programme=self.programme.title, asset=self.asset)
+                if self.asset
+                else self.programme.title
+            )
+            yield Static(title, id="title")
+            yield BigWord(_(CUE_WORDS["ready"]), id="cue")
             with Vertical(id="seconds-box"):
                 yield Digits("", id="seconds")
-            yield Static("press space to start when the programme begins", id="where")
-            yield Static(RPM_HINT, id="hint")
+            yield Static(_("press space to start when the programme begins"), id="where")
+            yield Static(_(RPM_HINT).format(low=TARGET_RPM[0], high=TARGET_RPM[1]), id="hint")
             yield ProgressBar(
                 total=max(self.programme.total_seconds, 1), show_eta=False, id="progress"
             )
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Crank guide"
+        self.sub_title = _("Crank guide")
         self.set_interval(0.2, self.tick)
 
     @property
@@ -96,20 +102,24 @@ class CrankGuideScreen(SirenScreen):
         box = self.query_one("#cue-box")
         for name in ("crank", "stop", "done"):
             box.set_class(pos.action == name, f"-{name}")
-        self.query_one("#cue", BigWord).set_word(pos.action.upper())
+        word = CUE_WORDS.get(pos.action)
+        self.query_one("#cue", BigWord).set_word(_(word) if word else pos.action.upper())
         self.query_one("#seconds", Digits).update("" if pos.done else str(pos.seconds_left))
         if pos.done:
-            text = "programme finished: press c to record the check-in"
+            text = _("programme finished: press c to record the check-in")
         else:
-            verb = "crank for" if pos.action == "crank" else "stop for"
-            text = f"{verb} {pos.seconds_left} s · {pos.describe()}"
+            text = (
+                _("crank for {seconds} s · {step}")
+                if pos.action == "crank"
+                else _("stop for {seconds} s · {step}")
+            ).format(seconds=pos.seconds_left, step=pos.describe())
         self.query_one("#where", Static).update(text)
         self.query_one("#progress", ProgressBar).update(progress=pos.elapsed)
 
     def action_check_in(self) -> None:
         if self.on_check_in is None:
             self.notify(
-                "open this guide from the Agenda to record a check-in for a work order",
+                _("open this guide from the Agenda to record a check-in for a work order"),
                 severity="warning",
             )
             return

@@ -12,13 +12,19 @@ from textual.binding import Binding
 from textual.containers import Grid
 from textual.widgets import Footer, Header, Static
 
+from sirenctl.i18n import N_, _
 from sirenctl.models import AssetKind, AssetStatus
 from sirenctl.tui.base import SirenScreen, deliver
 from sirenctl.tui.data import FleetSummary
 from sirenctl.tui.format import KIND_LABELS, age_text, countdown, local_time
 
 REFRESH_SECONDS = 10.0
-SHORT_STATUS = {"in_service": "ok", "faulty": "fault", "under_repair": "rep.", "retired": "ret."}
+SHORT_STATUS = {
+    "in_service": N_("ok"),
+    "faulty": N_("fault"),
+    "under_repair": N_("rep."),
+    "retired": N_("ret."),
+}
 
 
 class DashboardScreen(SirenScreen):
@@ -52,20 +58,20 @@ class DashboardScreen(SirenScreen):
         yield Header()
         with Grid():
             for panel_id, title in (
-                ("fleet", "Assets by kind and status"),
-                ("terminals", "Terminals"),
-                ("orders", "Work orders"),
-                ("next", "Next trial sounding"),
-                ("findings", "Findings"),
+                ("fleet", N_("Assets by kind and status")),
+                ("terminals", N_("Terminals")),
+                ("orders", N_("Work orders")),
+                ("next", N_("Next trial sounding")),
+                ("findings", N_("Findings")),
             ):
-                panel = Static("loading…", id=panel_id, classes="panel")
-                panel.border_title = title
+                panel = Static(_("loading…"), id=panel_id, classes="panel")
+                panel.border_title = _(title)
                 yield panel
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "sirenctl"
-        self.sub_title = "Dashboard"
+        self.title = _("sirenctl")
+        self.sub_title = _("Dashboard")
         self.action_refresh()
         self.set_interval(REFRESH_SECONDS, self.action_refresh)
         self.set_interval(1.0, self.tick)
@@ -105,64 +111,73 @@ class DashboardScreen(SirenScreen):
         assert self.summary is not None
         devices = self.services.devices
         text = Text()
-        text.append(f"{self.summary.networked} networked", style="bold")
-        text.append(f" ({self.summary.bench} bench)\n")
+        text.append(_("{count} networked").format(count=self.summary.networked), style="bold")
+        text.append(_(" ({count} bench)").format(count=self.summary.bench) + "\n")
         if devices is None:
-            text.append("status polling is off", style="dim")
+            text.append(_("status polling is off"), style="dim")
             return text
         counts = devices.state_counts()
-        text.append(f"ok {counts.get('ok', 0)}", style="green")
-        text.append(f" · faulty {counts.get('faulty', 0)}", style="yellow")
-        text.append(
-            f" · unreachable {counts.get('unreachable', 0) + counts.get('config', 0)}\n",
-            style="red",
-        )
+        text.append(_("ok {count}").format(count=counts.get("ok", 0)), style="green")
+        text.append(_(" · faulty {count}").format(count=counts.get("faulty", 0)), style="yellow")
+        unreachable = counts.get("unreachable", 0) + counts.get("config", 0)
+        text.append(_(" · unreachable {count}").format(count=unreachable) + "\n", style="red")
         oldest = devices.oldest_status_age()
         text.append(
-            "waiting for the first status"
+            _("waiting for the first status")
             if oldest is None
-            else f"oldest status {age_text(oldest)} old"
+            else _("oldest status {age} old").format(age=age_text(oldest))
         )
         return text
 
     def next_text(self) -> Text:
         agenda = self.extra.get("agenda")
         if agenda is None or agenda.next_sounding is None:
-            return Text("no trial sounding scheduled", style="dim")
+            return Text(_("no trial sounding scheduled"), style="dim")
         when, title = agenda.next_sounding
         text = Text(f"{title}\n", style="bold")
-        text.append(f"{local_time(when)}  in {countdown(when - self.services.now())}")
+        text.append(
+            _("{when}  in {countdown}").format(
+                when=local_time(when), countdown=countdown(when - self.services.now())
+            )
+        )
         return text
 
 
 def fleet_table(summary: FleetSummary) -> Table:
     statuses = [s for s in AssetStatus]
     table = Table(box=None, padding=(0, 1), expand=True, show_edge=False)
-    table.add_column("kind", no_wrap=True)
+    table.add_column(_("kind"), no_wrap=True)
     for status in statuses:
-        table.add_column(SHORT_STATUS.get(status, status), justify="right", no_wrap=True)
+        table.add_column(_(SHORT_STATUS.get(status, status)), justify="right", no_wrap=True)
     for kind in AssetKind:
         counts = summary.by_kind.get(kind, {})
         if not counts:
             continue
         cells = [str(counts.get(s, 0) or "·") for s in statuses]
         table.add_row(KIND_LABELS.get(kind, kind), *cells)
-    table.add_row("total", *[str(summary.count(status=s)) for s in statuses], style="bold")
-    table.caption = f"{summary.total:,} assets at {summary.sites} sites"
+    table.add_row(_("total"), *[str(summary.count(status=s)) for s in statuses], style="bold")
+    table.caption = _("{count:,} assets at {sites} sites").format(
+        count=summary.total, sites=summary.sites
+    )
     return table
 
 
 def orders_text(agenda: Any) -> Text:
     if agenda is None:
-        return Text("no work orders yet (scheduling not set up)", style="dim")
+        return Text(_("no work orders yet (scheduling not set up)"), style="dim")
     text = Text()
-    text.append(f"due today {agenda.due_today}\n", style="bold")
-    text.append(f"overdue {agenda.overdue}  ", style="yellow" if agenda.overdue else "")
-    text.append(f"missed {agenda.missed}", style="bold red" if agenda.missed else "")
+    text.append(_("due today {count}").format(count=agenda.due_today) + "\n", style="bold")
+    text.append(
+        _("overdue {count}").format(count=agenda.overdue) + "  ",
+        style="yellow" if agenda.overdue else "",
+    )
+    text.append(
+        _("missed {count}").format(count=agenda.missed), style="bold red" if agenda.missed else ""
+    )
     return text
 
 
 def findings_text(count: int | None) -> Text:
     if count is None:
-        return Text("no findings recorded yet", style="dim")
-    return Text(f"{count} open", style="bold yellow" if count else "green")
+        return Text(_("no findings recorded yet"), style="dim")
+    return Text(_("{count} open").format(count=count), style="bold yellow" if count else "green")

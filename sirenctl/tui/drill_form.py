@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sirenctl.i18n import _
 from sirenctl.models.findings import OutreachKind
 from sirenctl.tui.drills_data import DrillService
 from sirenctl.tui.field_form import FieldForm, FormField, form_bindings
@@ -31,7 +32,7 @@ class DrillForm(FieldForm):
     def fields(self) -> list[FormField]:
         today = DrillService.of(self.services).today().isoformat()
         return [
-            FormField("site", "site", placeholder="community", choices=(), required=True),
+            FormField("site", "site", placeholder=_("community"), choices=(), required=True),
             FormField("held_on", "date", today, "YYYY-MM-DD", required=True),
             FormField(
                 "kind",
@@ -40,13 +41,13 @@ class DrillForm(FieldForm):
                 required=True,
                 choices=tuple((KIND_LABELS[k.value], k.value) for k in OutreachKind),
             ),
-            FormField("title", "title", placeholder="e.g. 春季疏散演练"),
-            FormField("participants", "participants", placeholder="people taking part"),
-            FormField("certificates", "certificates", placeholder="issued, e.g. first aid"),
-            FormField("certificate_type", "certificate type", placeholder="e.g. 急救基础"),
-            FormField("materials", "materials", placeholder="leaflets etc. handed out (count)"),
-            FormField("materials_note", "materials note", placeholder="what was handed out"),
-            FormField("evacuation_minutes", "evacuation (min)", placeholder="time to evacuate"),
+            FormField("title", "title", placeholder=_("e.g. 春季疏散演练")),
+            FormField("participants", "participants", placeholder=_("people taking part")),
+            FormField("certificates", "certificates", placeholder=_("issued, e.g. first aid")),
+            FormField("certificate_type", "certificate type", placeholder=_("e.g. 急救基础")),
+            FormField("materials", "materials", placeholder=_("leaflets etc. handed out (count)")),
+            FormField("materials_note", "materials note", placeholder=_("what was handed out")),
+            FormField("evacuation_minutes", "evacuation (min)", placeholder=_("time to evacuate")),
             FormField("notes", "notes"),
         ]
 

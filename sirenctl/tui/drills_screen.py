@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Label, Select, Static
 
+from sirenctl.i18n import _
 from sirenctl.models.findings import OutreachKind
 from sirenctl.tui.base import SirenScreen, deliver
 from sirenctl.tui.drill_form import KIND_LABELS, DrillForm
@@ -54,17 +55,17 @@ class DrillsScreen(SirenScreen):
                 id="drills-kind",
                 compact=True,
             )
-        yield Label("loading…", id="drills-info")
+        yield Label(_("loading…"), id="drills-info")
         table: DataTable[Any] = DataTable(id="drills", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="drill")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Drills and outreach"
+        self.sub_title = _("Drills and outreach")
         table = self.query_one("#drills", DataTable)
         for name, width in COLUMNS:
-            table.add_column(name, key=name, width=width)
+            table.add_column(_(name), key=name, width=width)
         self.load_sites()
         self.reload()
         table.focus()

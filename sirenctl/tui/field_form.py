@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
+from sirenctl.i18n import _
 from sirenctl.registry.errors import ValidationFailed
 from sirenctl.tui.base import SirenModal, deliver
 
@@ -81,7 +82,7 @@ class FieldForm(SirenModal):
         self._fields = self.fields()
         with Vertical(classes="form-box") as box:
             box.border_title = self.FORM_TITLE
-            box.border_subtitle = "ctrl+s or F2 save · esc cancel"
+            box.border_subtitle = _("ctrl+s or F2 save · esc cancel")
             if self.head():
                 yield Static(self.head(), classes="form-head", id="form-head")
             with VerticalScroll(classes="form-fields"):
@@ -93,7 +94,7 @@ class FieldForm(SirenModal):
             yield Static("", id="form-message", classes="form-message")
             with Horizontal(classes="form-buttons"):
                 yield Button(self.SAVE_LABEL, id="save", variant="primary", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
 
     @staticmethod
     def _editor(spec: FormField) -> Input | Select[str]:
@@ -193,5 +194,5 @@ class FieldForm(SirenModal):
         deliver(self, self.saved, result, message)
 
     def saved(self, result: Any, message: str) -> None:
-        self.notify(message, title="Saved")
+        self.notify(message, title=_("Saved"))
         self.dismiss(result)

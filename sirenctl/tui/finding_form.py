@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sirenctl.i18n import _
 from sirenctl.models.findings import FindingCategory, Severity
 from sirenctl.registry.errors import FieldProblem, NotFound, ValidationFailed
 from sirenctl.tui.field_form import FieldForm, FormField, form_bindings
@@ -26,8 +27,8 @@ class FindingForm(FieldForm):
 
     def fields(self) -> list[FormField]:
         return [
-            FormField("asset", "asset tag", placeholder="e.g. HC-C01 (or choose a site)"),
-            FormField("site", "site", placeholder="site (when not on one asset)", choices=()),
+            FormField("asset", "asset tag", placeholder=_("e.g. HC-C01 (or choose a site)")),
+            FormField("site", "site", placeholder=_("site (when not on one asset)"), choices=()),
             FormField(
                 "category",
                 "category",
@@ -41,11 +42,18 @@ class FindingForm(FieldForm):
                 choices=tuple((s.value, s.value) for s in Severity),
             ),
             FormField(
-                "description", "description", required=True, placeholder="what is wrong (问题描述)"
+                "description",
+                "description",
+                required=True,
+                placeholder=_("what is wrong (问题描述)"),
             ),
-            FormField("found_at", "found at", placeholder="YYYY-MM-DD HH:MM site time; empty: now"),
-            FormField("found_by", "found by", placeholder="empty: you"),
-            FormField("attachments", "photos / files", placeholder="references, comma separated"),
+            FormField(
+                "found_at", "found at", placeholder=_("YYYY-MM-DD HH:MM site time; empty: now")
+            ),
+            FormField("found_by", "found by", placeholder=_("empty: you")),
+            FormField(
+                "attachments", "photos / files", placeholder=_("references, comma separated")
+            ),
         ]
 
     def choice_loaders(self) -> dict[str, Callable[[], list[tuple[str, str]]]]:

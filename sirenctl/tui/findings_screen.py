@@ -13,8 +13,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
+from sirenctl.i18n import _
 from sirenctl.models.findings import FindingCategory, FindingStatus, Severity
-from sirenctl.tui.base import deliver
+from sirenctl.tui.base import SearchInput, deliver
 from sirenctl.tui.data import Page
 from sirenctl.tui.finding_form import FindingForm
 from sirenctl.tui.findings_data import (
@@ -62,8 +63,10 @@ class FindingsScreen(PagedScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="findings-filters"):
-            yield Input(
-                placeholder="/ search description, asset, site…", id="findings-search", compact=True
+            yield SearchInput(
+                placeholder=_("/ search description, asset, site…"),
+                id="findings-search",
+                compact=True,
             )
             yield Select(
                 [(s.value, s.value) for s in FindingStatus],
@@ -84,7 +87,7 @@ class FindingsScreen(PagedScreen):
                 id="findings-category",
                 compact=True,
             )
-        yield Label("loading…", id="findings-info")
+        yield Label(_("loading…"), id="findings-info")
         table: DataTable[Any] = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="finding")
@@ -95,10 +98,10 @@ class FindingsScreen(PagedScreen):
         self.marked: dict[int, FindingRow] = {}  # findings chosen for one notice
 
     def on_mount(self) -> None:
-        self.sub_title = "Findings"
+        self.sub_title = _("Findings")
         table = self.query_one("#findings", DataTable)
         for name, width in COLUMNS:
-            table.add_column(name, key=name, width=width)
+            table.add_column(_(name), key=name, width=width)
         self.reload()
         table.focus()
 

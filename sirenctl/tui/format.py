@@ -6,23 +6,41 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sirenctl.config import DEFAULT_TIMEZONE
+from sirenctl.i18n import N_, _
 
 LOCAL = ZoneInfo(DEFAULT_TIMEZONE)
 
-STATUS_LABELS = {
-    "in_service": "in service",
-    "faulty": "faulty",
-    "under_repair": "under repair",
-    "retired": "retired",
-}
-KIND_LABELS = {
-    "hand_crank": "hand-crank",
-    "motor": "motor",
-    "electronic": "electronic",
-    "multimedia": "multimedia",
-    "controller": "controller",
-    "other": "other",
-}
+
+class Labels(dict[str, str]):
+    """English labels (marked ``N_``) that read back in the current language."""
+
+    def __getitem__(self, key: str) -> str:
+        return _(super().__getitem__(key))
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        if key not in self:
+            return default
+        return self[key]
+
+
+STATUS_LABELS = Labels(
+    {
+        "in_service": N_("in service"),
+        "faulty": N_("faulty"),
+        "under_repair": N_("under repair"),
+        "retired": N_("retired"),
+    }
+)
+KIND_LABELS = Labels(
+    {
+        "hand_crank": N_("hand-crank"),
+        "motor": N_("motor"),
+        "electronic": N_("electronic"),
+        "multimedia": N_("multimedia"),
+        "controller": N_("controller"),
+        "other": N_("other"),
+    }
+)
 
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -33,7 +51,7 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 def age_text(seconds: float | None) -> str:
     """``4 s``, ``3 min``, ``2 h``, ``5 d`` (how old a status is)."""
     if seconds is None:
-        return "never"
+        return _("never")
     seconds = max(0.0, seconds)
     if seconds < 60:
         return f"{seconds:.0f} s"
@@ -45,15 +63,19 @@ def age_text(seconds: float | None) -> str:
 
 
 def countdown(delta: timedelta) -> str:
-    """``3 d 04:12:09`` until an event (``now`` when it is due)."""
+    """``3 d 4 h 12 min`` until an event (``now`` when it is due): units, never ``04:12:09``,
+    which at 80 columns read like the clock time of the sounding."""
     total = int(delta.total_seconds())
     if total <= 0:
-        return "now"
+        return _("now")
     days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, seconds = divmod(rest, 60)
-    clock = f"{hours:02d}:{minutes:02d}:{seconds:02d}"
-    return f"{days} d {clock}" if days else clock
+    if days:
+        return _("{days} d {hours} h {minutes} min").format(days=days, hours=hours, minutes=minutes)
+    if hours:
+        return _("{hours} h {minutes} min").format(hours=hours, minutes=minutes)
+    return _("{minutes} min {seconds} s").format(minutes=minutes, seconds=seconds)
 
 
 def mmss(seconds: float) -> str:

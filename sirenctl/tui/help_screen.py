@@ -10,8 +10,11 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-INTRO = (
-    "Keys work without a mouse; ctrl+p opens the command palette. Remap any key by its id in "
+from sirenctl.i18n import N_, _
+from sirenctl.tui.base import human_key, localize_bindings
+
+INTRO = N_(
+    "Keys work without a mouse; Ctrl+P opens the command palette. Remap any key by its id in "
     "a keymap file (see docs/tui.md). Live sirens are never sounded from this program: "
     "the bench test only offers bench units, and F9 stops a playing bench test from any screen."
 )
@@ -29,24 +32,30 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, sections: list[tuple[str, list[Binding]]], keymap: dict[str, str]) -> None:
         super().__init__()
+        localize_bindings(self)
         self.sections = sections
         self.keymap = keymap
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
-            scroll.border_title = "Help: keys and their ids"
-            scroll.border_subtitle = "esc to close"
-            yield Static(Text(INTRO), id="help-intro")
+            scroll.border_title = _("Help: keys and their ids")
+            scroll.border_subtitle = _("esc to close")
+            yield Static(Text(_(INTRO)), id="help-intro")
             yield Static(self.table(), id="help-keys")
 
     def table(self) -> Table:
         table = Table(expand=True, box=None, padding=(0, 1))
-        table.add_column("where", style="dim", no_wrap=True)
-        table.add_column("key", style="bold", no_wrap=True)
-        table.add_column("action")
-        table.add_column("id", style="dim", no_wrap=True)
+        table.add_column(_("where"), style="dim", no_wrap=True)
+        table.add_column(_("key"), style="bold", no_wrap=True)
+        table.add_column(_("action"))
+        table.add_column(_("id"), style="dim", no_wrap=True)
         for section, bindings in self.sections:
             for binding in bindings:
-                key = self.keymap.get(binding.id or "", binding.key_display or binding.key)
-                table.add_row(section, key.replace("_", " "), binding.description, binding.id or "")
+                key = self.keymap.get(binding.id or "", binding.key)
+                shown = (
+                    binding.key_display
+                    if binding.key_display and not self.keymap.get(binding.id or "")
+                    else human_key(key)
+                )
+                table.add_row(section, shown, _(binding.description), binding.id or "")
         return table

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from sirenctl.db import Database
+from sirenctl.i18n import _
 from sirenctl.tui.app import THEMES, SirenApp
 from sirenctl.tui.keymap import load_keymap
 from sirenctl.tui.services import Services
@@ -61,7 +62,7 @@ def run_demo(db: Database, operator: str, data_dir: Path) -> None:
     from sirenctl.tui.errors import describe_error
 
     simulators = demo_simulators(data_dir).start()
-    app, problems = build_app(db, operator, poll=True, poll_interval=2.0, title="sirenctl demo")
+    app, problems = build_app(db, operator, poll=True, poll_interval=2.0, title=_("sirenctl demo"))
     if simulators.error is not None:
         problems.append(
             f"the simulated terminals did not start ({describe_error(simulators.error)});"

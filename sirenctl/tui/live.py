@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Label
 
+from sirenctl.i18n import _
 from sirenctl.tui.base import SirenScreen
 from sirenctl.tui.devices import TerminalState
 from sirenctl.tui.format import age_text
@@ -79,10 +80,10 @@ class LiveScreen(SirenScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Live status"
+        self.sub_title = _("Live status")
         table = self.query_one("#live", DataTable)
         for name, width in COLUMNS:
-            table.add_column(name, key=name, width=width)
+            table.add_column(_(name), key=name, width=width)
         self.app.poller.signal.subscribe(self, self.on_status)
         self.set_interval(1.0, self.tick_ages)
         devices = self.services.devices

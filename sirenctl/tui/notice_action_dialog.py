@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
+from sirenctl.i18n import _
 from sirenctl.registry.errors import Conflict, NotFound, ValidationFailed
 from sirenctl.tui.base import SirenModal, deliver
 from sirenctl.tui.notices_data import NoticeRow, WorkflowService
@@ -64,7 +65,7 @@ class NoticeActionDialog(SirenModal):
         title, body, label = WHAT[self.action]
         n = self.notice
         with Vertical(id="action-box") as box:
-            box.border_subtitle = "ctrl+s or F2 confirm · esc cancel"
+            box.border_subtitle = _("ctrl+s or F2 confirm · esc cancel")
             yield Static(title.format(n=n.number), id="action-title")
             yield Static(
                 f"{n.status} · {n.site} {n.site_name} · deadline {n.deadline} · "
@@ -76,11 +77,11 @@ class NoticeActionDialog(SirenModal):
                 yield Checkbox(
                     "close the notice now (a passed re-check only)", id="close-now", compact=True
                 )
-            yield Input(placeholder="note for the history (optional)", id="note", compact=True)
+            yield Input(placeholder=_("note for the history (optional)"), id="note", compact=True)
             yield Static("", id="action-message")
             with Horizontal(id="action-buttons"):
                 yield Button(label, id="confirm", variant="primary", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         first = "#result" if self.action == "recheck" else "#note"
@@ -123,13 +124,13 @@ class NoticeActionDialog(SirenModal):
         deliver(self, self.done, row)
 
     def refused(self, message: str) -> None:
-        self.notify(message, title="Refused", severity="error", timeout=10)
+        self.notify(message, title=_("Refused"), severity="error", timeout=10)
         self.dismiss(None)
 
     def done(self, row: NoticeRow) -> None:
         self.notify(
             f"{row.number}: {row.status}"
             + (" (re-check passed)" if row.recheck_passed and row.status != "closed" else ""),
-            title="Notice updated",
+            title=_("Notice updated"),
         )
         self.dismiss(row)

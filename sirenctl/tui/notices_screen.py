@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
+from sirenctl.i18n import _
 from sirenctl.tui.base import SirenScreen, deliver
 from sirenctl.tui.format import local_time
 from sirenctl.tui.notice_action_dialog import NoticeActionDialog
@@ -79,7 +80,9 @@ class NoticesScreen(SirenScreen):
         yield Header()
         with Horizontal(id="notices-filters"):
             yield Input(
-                placeholder="/ search number, site, responsible…", id="notices-search", compact=True
+                placeholder=_("/ search number, site, responsible…"),
+                id="notices-search",
+                compact=True,
             )
             yield Select(
                 [(v, v) for v in VIEWS],
@@ -88,7 +91,7 @@ class NoticesScreen(SirenScreen):
                 id="notices-view",
                 compact=True,
             )
-        yield Label("loading…", id="notices-info")
+        yield Label(_("loading…"), id="notices-info")
         table: DataTable[Any] = DataTable(id="notices", cursor_type="row", zebra_stripes=True)
         yield table
         with VerticalScroll(id="notice-pane"):
@@ -96,10 +99,10 @@ class NoticesScreen(SirenScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Rectification notices"
+        self.sub_title = _("Rectification notices")
         table = self.query_one("#notices", DataTable)
         for name, width in COLUMNS:
-            table.add_column(name, key=name, width=width)
+            table.add_column(_(name), key=name, width=width)
         self.reload()
         table.focus()
 
@@ -242,7 +245,7 @@ class NoticesScreen(SirenScreen):
     def action_machine(self, name: str) -> None:
         row = self.selected()
         if row is None:
-            self.notify("select a notice first", severity="warning")
+            self.notify(_("select a notice first"), severity="warning")
             return
         if not any(a in row.actions for a in MACHINE[name]):
             self.notify(
@@ -254,14 +257,14 @@ class NoticesScreen(SirenScreen):
     def action_edit(self) -> None:
         row = self.selected()
         if row is None or row.status == "closed":
-            self.notify("select a notice that is not closed", severity="warning")
+            self.notify(_("select a notice that is not closed"), severity="warning")
             return
         self.app.push_screen(NoticeForm(notice=row), self.after_change)
 
     def action_print(self) -> None:
         row = self.selected()
         if row is None:
-            self.notify("select a notice first", severity="warning")
+            self.notify(_("select a notice first"), severity="warning")
             return
         from sirenctl.tui.print_preview import PrintPreview
 

@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.widgets import Input, Select
 
+from sirenctl.i18n import _
 from sirenctl.tui.base import SirenScreen
 from sirenctl.tui.data import Page
 
@@ -66,7 +67,7 @@ class PagedScreen(SirenScreen):
             self.page_offset = offset
             self.reload()
         else:
-            self.notify("no more pages in that direction", timeout=2)
+            self.notify(_("no more pages in that direction"), timeout=2)
 
     @staticmethod
     def select_value(select: Select[Any]) -> str | None:

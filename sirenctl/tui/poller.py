@@ -11,6 +11,7 @@ from typing import Any
 from textual.signal import Signal
 from textual.worker import Worker
 
+from sirenctl.i18n import _
 from sirenctl.tui.errors import describe_error
 
 RELOAD_EVERY = 12  # sweeps between re-reading the terminal list from the registry
@@ -73,7 +74,7 @@ class StatusPoller:
                     # the last known status, for the dashboard, `poll --cached` and reports
                     await asyncio.to_thread(services.registry.store_statuses, devices.last_results)
                 except Exception as exc:  # noqa: BLE001 - shown, and polling goes on
-                    self.app.notify(describe_error(exc), title="Status poll", severity="error")
+                    self.app.notify(describe_error(exc), title=_("Status poll"), severity="error")
                     changed = {}
                 self.signal.publish({"reloaded": False, "states": changed})
                 self._wake.clear()

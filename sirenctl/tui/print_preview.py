@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Markdown, Static
 
+from sirenctl.i18n import _
 from sirenctl.tui.base import SirenModal, deliver
 from sirenctl.tui.notices_data import WorkflowService
 
@@ -53,7 +54,7 @@ class PrintPreview(SirenModal):
     def compose(self) -> ComposeResult:
         with Vertical(id="print-box") as box:
             box.border_title = f"Print {self.number}"
-            box.border_subtitle = "l language · ctrl+s save · esc close"
+            box.border_subtitle = _("l language · ctrl+s save · esc close")
             with VerticalScroll(id="print-doc"):
                 yield Markdown("loading…", id="print-md")
             with Horizontal(id="print-save"):
@@ -61,9 +62,9 @@ class PrintPreview(SirenModal):
                     f"{self.number}.html",
                     id="print-path",
                     compact=True,
-                    placeholder="file name: .html or .md",
+                    placeholder=_("file name: .html or .md"),
                 )
-                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button(_("Save"), id="save", variant="primary", compact=True)
             yield Static("", id="print-message")
 
     def on_mount(self) -> None:

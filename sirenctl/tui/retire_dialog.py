@@ -8,7 +8,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label
 
-from sirenctl.tui.base import SirenModal, deliver
+from sirenctl.i18n import _
+from sirenctl.tui.base import SirenModal, deliver, localize_bindings
 
 
 class RetireDialog(SirenModal):
@@ -26,15 +27,16 @@ class RetireDialog(SirenModal):
 
     def __init__(self, tag: str) -> None:
         super().__init__()
+        localize_bindings(self)
         self.tag = tag
 
     def compose(self) -> ComposeResult:
         with Vertical(id="retire-box"):
             yield Label(f"Retire asset {self.tag}? It stays on record as retired.")
-            yield Input(placeholder="reason (recorded in the audit log)", id="reason")
+            yield Input(placeholder=_("reason (recorded in the audit log)"), id="reason")
             with Horizontal(id="retire-buttons"):
                 yield Button(f"Retire {self.tag}", id="retire", variant="error", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()
@@ -54,5 +56,5 @@ class RetireDialog(SirenModal):
         deliver(self, self.done)
 
     def done(self) -> None:
-        self.notify(f"{self.tag} retired", title="Retired")
+        self.notify(f"{self.tag} retired", title=_("Retired"))
         self.dismiss(self.tag)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sirenctl.i18n import _
 from sirenctl.scheduling.programmes import Programme
 from sirenctl.tui.format import mmss
 
@@ -33,17 +34,22 @@ class Position:
 
     def describe(self) -> str:
         if self.done:
-            return f"programme finished ({mmss(self.total)})"
+            return _("programme finished ({total})").format(total=mmss(self.total))
         where = (
-            f"{self.signal}: cycle {self.cycle} of {self.cycles}"
+            _("{signal}: cycle {cycle} of {cycles}").format(
+                signal=self.signal, cycle=self.cycle, cycles=self.cycles
+            )
             if self.cycle
-            else f"gap before {self.signal}"
+            else _("gap before {signal}").format(signal=self.signal)
         )
         if self.cycle and self.blasts > 1:
-            where += f", blast {self.blast} of {self.blasts}"
-        return (
-            f"step {self.phase_number}/{self.phase_count} · {where} · "
-            f"{mmss(self.elapsed)} of {mmss(self.total)}"
+            where += _(", blast {blast} of {blasts}").format(blast=self.blast, blasts=self.blasts)
+        return _("step {number}/{count} · {where} · {elapsed} of {total}").format(
+            number=self.phase_number,
+            count=self.phase_count,
+            where=where,
+            elapsed=mmss(self.elapsed),
+            total=mmss(self.total),
         )
 
 

@@ -68,7 +68,7 @@ def test_any_bad_row_imports_nothing_and_reports_every_line(cli, tmp_path) -> No
         "line 7: kind: unknown value",
         "line 8: rated_dbc: not a number (got 'loud')",
         "line 9: tag: already in the registry (use --update to change it) (got 'HC-OLD')",
-        "line 10: install_date: expected a date as YYYY-MM-DD",
+        "line 10: install_date: there is no month 13",
     ):
         assert expected in err, expected
     assert "line 2:" not in err

@@ -95,7 +95,7 @@ async def test_dashboard_counts_orders_and_counts_down_to_918(services, demo_db)
         assert "overdue 1" in orders and "missed 1" in orders
         nxt = text_of(app.screen.query_one("#next"))
         assert "cn-918-trial-sounding (cn-918-noon)" in nxt
-        assert "2026-09-18 12:00" in nxt and "in 20:00:00" in nxt
+        assert "2026-09-18 12:00" in nxt and "in 20 h 0 min" in nxt
 
 
 async def test_check_in_with_a_bad_value_then_saved(services, demo_db) -> None:  # type: ignore[no-untyped-def]

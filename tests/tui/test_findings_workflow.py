@@ -262,7 +262,7 @@ async def test_bad_notice_input_is_marked_and_nothing_is_written(services, demo_
             responsible_person="张三",
             required_action="紧固支架",
         )
-        assert "expected a date as YYYY-MM-DD" in text_of(app.screen.query_one("#err-deadline"))
+        assert "there is no month 13" in text_of(app.screen.query_one("#err-deadline"))
         await form(pilot, None, deadline="2026-09-01", responsible_unit="向阳社区居委会")
         assert "is before the issue date 2026-09-17" in text_of(
             app.screen.query_one("#err-deadline")

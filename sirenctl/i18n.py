@@ -1,0 +1,150 @@
+"""Interface language (DESIGN.md §9): standard-library gettext over the catalogues shipped in
+``sirenctl/locale/<lang>/LC_MESSAGES/sirenctl.mo`` (sources: the ``.po`` beside them; how to
+update them: docs/translating.md).
+
+Source code keeps English literals wrapped in ``_()``; Chinese comes from the catalogue. Nothing
+is read until the first string is translated, so the idle cron path (``run-due``) pays only for
+choosing the language.
+
+Language: ``--lang``, then ``SIRENCTL_LANG``, then ``lang`` in the user's ``config.toml``
+(:func:`sirenctl.config.config_dir`), then the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``:
+``zh*`` means Chinese); English otherwise.
+
+Click translates its own words ("Usage:", "Missing option …") with the global ``gettext``
+functions, so :func:`set_language` also makes ``sirenctl`` the global text domain and sets
+``LANGUAGE`` for this process (child processes such as ``sim run`` inherit it).
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+import sys
+from collections.abc import Mapping
+from enum import StrEnum
+from pathlib import Path
+
+DOMAIN = "sirenctl"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+
+class Language(StrEnum):
+    ZH = "zh"
+    EN = "en"
+
+
+_language: Language | None = None
+_translation: _gettext.NullTranslations | None = None
+
+
+def parse_language(value: str | None) -> Language | None:
+    """``zh``, ``zh_CN.UTF-8``, ``zh-Hans`` → Chinese; ``en…``, ``C``, ``POSIX`` → English."""
+    if not value:
+        return None
+    text = value.strip().lower()
+    if text.startswith("zh"):
+        return Language.ZH
+    if text.startswith("en") or text.split(".")[0] in {"c", "posix"}:
+        return Language.EN
+    return None
+
+
+def _config_language() -> tuple[Language | None, str | None]:
+    """``lang`` from the user's config file: (language, problem to report)."""
+    from sirenctl.config import config_file
+
+    path = config_file()
+    if not path.is_file():
+        return None, None
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return None, f"{path}: {exc}"
+    value = data.get("lang")
+    if value is None:
+        return None, None
+    language = parse_language(str(value))
+    if language is None:
+        return None, f'{path}: lang = "{value}" is not one of zh, en'
+    return language, None
+
+
+def resolve_language(
+    option: str | None = None, environ: Mapping[str, str] | None = None
+) -> Language:
+    """The language to use, by the documented order (module docstring)."""
+    env = os.environ if environ is None else environ
+    for value in (option, env.get("SIRENCTL_LANG")):
+        language = parse_language(value)
+        if language is not None:
+            return language
+        if value:
+            print(f"sirenctl: ignoring unknown language {value!r} (zh, en)", file=sys.stderr)
+    language, problem = _config_language()
+    if problem:
+        print(f"sirenctl: ignoring {problem}", file=sys.stderr)
+    if language is not None:
+        return language
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name)
+        if value:
+            return Language.ZH if value.lower().startswith("zh") else Language.EN
+    return Language.EN
+
+
+def set_language(language: Language | str) -> Language:
+    """Use ``language`` from now on (for sirenctl's strings and click's)."""
+    global _language, _translation
+    chosen = Language(language) if not isinstance(language, Language) else language
+    _language, _translation = chosen, None
+    os.environ["LANGUAGE"] = chosen.value
+    _gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    _gettext.textdomain(DOMAIN)
+    return chosen
+
+
+def current_language() -> Language:
+    if _language is None:
+        return set_language(resolve_language())
+    return _language
+
+
+def _catalogue() -> _gettext.NullTranslations:
+    global _translation
+    if _translation is None:
+        _translation = _gettext.translation(
+            DOMAIN, str(LOCALE_DIR), languages=[current_language().value], fallback=True
+        )
+    return _translation
+
+
+def _(message: str) -> str:
+    """The translation of ``message`` (an English literal) in the current language."""
+    return _catalogue().gettext(message) if message else message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Singular or plural form for ``n``; format the result with ``n`` as a placeholder."""
+    return _catalogue().ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it now (class-level constants:
+    translate with ``_()`` where the text is shown)."""
+    return message
+
+
+__all__ = [
+    "DOMAIN",
+    "LOCALE_DIR",
+    "Language",
+    "N_",
+    "_",
+    "current_language",
+    "ngettext",
+    "parse_language",
+    "resolve_language",
+    "set_language",
+]
