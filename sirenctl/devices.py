@@ -65,7 +65,7 @@ TLS_ENV = ("SIRENCTL_TLS_CA", "SIRENCTL_TLS_CERT", "SIRENCTL_TLS_KEY")
 
 
 def office_tls_config(tag: str) -> Any:
-    """sirenctl's client identity for Modbus/TCP Security (docs/security-tls.md).
+    """sirenctl's client identity for Modbus/TCP Security (docs/security.md#tls).
 
     From SIRENCTL_TLS_CA / SIRENCTL_TLS_CERT / SIRENCTL_TLS_KEY, else ``tls/ca.pem``,
     ``tls/client.pem`` and ``tls/client.key`` in the data directory.
@@ -84,7 +84,7 @@ def office_tls_config(tag: str) -> Any:
     if missing:
         raise EndpointProblem(
             f"asset {tag} requires TLS but sirenctl's certificate files are missing: "
-            f"{', '.join(missing)} (set {', '.join(TLS_ENV)}; see docs/security-tls.md)"
+            f"{', '.join(missing)} (set {', '.join(TLS_ENV)}; see docs/security.md#tls)"
         )
     return TlsConfig(*files)
 
