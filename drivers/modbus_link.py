@@ -175,7 +175,7 @@ class ModbusLink(Link):
                     _WrongTid(
                         f"reply with transaction id {int.from_bytes(data[:2], 'big')} to "
                         f"request {int.from_bytes(self._sent_tid, 'big')} (a late or stray "
-                        "reply); connection closed"
+                        "reply, not taken as the answer); connection closed"
                     )
                 )
             return b""

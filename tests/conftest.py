@@ -82,10 +82,23 @@ def pg_url() -> Iterator[str]:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
+    from sirenctl.identity import Role
+
     name = f"sirenctl_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+        # the sirenctl group roles (cluster-global) exist, whatever ran first: the tests'
+        # superuser connection then holds every sirenctl role, as on a set-up office server
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": 0x5172_0009})
+        try:
+            for group in (r.pg_group for r in Role):
+                if not conn.execute(
+                    text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": group}
+                ).first():
+                    conn.execute(text(f'CREATE ROLE "{group}" NOLOGIN'))
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": 0x5172_0009})
     try:
         yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     finally:

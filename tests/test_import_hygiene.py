@@ -59,7 +59,11 @@ def probe(tmp_path: Path, *commands: list[str]) -> tuple[dict[str, list[object]]
 def test_headless_commands_import_neither_textual_nor_a_device_library(tmp_path, command) -> None:
     out, _ = probe(tmp_path, command)
     assert out["heavy"] == [], out
-    assert out["codes"] in ([0], [None]), out
+    assert out["codes"] in (
+        [0],
+        [None],
+        [4],
+    )  # 4: a read command never creates the database it is given (issue 13), out
 
 
 def test_the_cli_wires_failed_check_ins_to_findings_by_itself(tmp_path) -> None:

@@ -65,9 +65,20 @@ def ledger_import(app: AppContext, which: str, file: Path) -> None:
     from sirenctl.services.ledgers import import_asset_ledger, import_inspection_ledger
     from sirenctl.timeutil import utcnow
 
-    with app.db.transaction() as session:
-        if which == "assets":
-            count = len(import_asset_ledger(session, file, operator=app.operator))
-        else:
+    if which == "assets":
+        from sirenctl.cli.cmd_asset import acting_person
+        from sirenctl.registry.csv_io import plan_import
+        from sirenctl.services.assets import admin_fields_of_plan
+        from sirenctl.services.ledgers import asset_ledger_csv
+
+        text = asset_ledger_csv(file)
+        with app.db.session() as session:  # every row checked before a passphrase is asked
+            plan = plan_import(session, text, operator=app.operator, source=file.name, apply=False)
+        # bench flag or controller settings in any row: an administrator, authenticated now
+        person = acting_person(app, admin_fields_of_plan(plan), f"import assets from {file.name}")
+        with app.db.transaction() as session:
+            count = len(import_asset_ledger(session, person, file))
+    else:
+        with app.db.transaction() as session:
             count = import_inspection_ledger(session, file, operator=app.operator, now=utcnow())
     info(f"imported {count} row(s) from {file.name}")

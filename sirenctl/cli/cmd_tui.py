@@ -16,7 +16,18 @@ from sirenctl.i18n import _
     show_default=True,
     # every mode of sirenctl/tui/app.py ALL_SCREENS (not imported: it would load Textual)
     type=click.Choice(
-        ["dashboard", "assets", "agenda", "live", "bench", "findings", "audit", "notices", "drills"]
+        [
+            "dashboard",
+            "assets",
+            "agenda",
+            "live",
+            "bench",
+            "findings",
+            "audit",
+            "notices",
+            "drills",
+            "map",
+        ]
     ),
     help="Screen to open first.",
 )

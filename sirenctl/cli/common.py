@@ -54,12 +54,16 @@ EXIT_CODE_TEXT: dict[ExitCode, str] = {
     ExitCode.DEVICE_FAULT: N_("device fault / test failed"),
     ExitCode.UNREACHABLE: N_("device unreachable"),
     ExitCode.MISSED: N_("work missed"),
+    ExitCode.AUDIT_BROKEN: N_("audit chain broken, or disagrees with a checkpoint"),
+    ExitCode.NOT_AUTHENTICATED: N_("not authenticated (unknown account, wrong passphrase, locked)"),
+    ExitCode.INTERRUPTED: N_("stopped by SIGINT (what the run started was stopped first)"),
+    ExitCode.TERMINATED: N_("stopped by SIGTERM (what the run started was stopped first)"),
 }
 
 
 def exit_code_help() -> str:
     """The exit-code summary of ``sirenctl --help``, in the current language."""
-    return "\n".join(f"  {code.value:>2}  {_(EXIT_CODE_TEXT[code])}" for code in ExitCode)
+    return "\n".join(f"  {code.value:>3}  {_(EXIT_CODE_TEXT[code])}" for code in ExitCode)
 
 
 class CLIError(click.ClickException):

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from sirenctl.models import Asset, Site, Transport
 from sirenctl.registry.assets import AssetFilter
 
-_SKIP = frozenset({"id", "site_id", "created_at", "updated_at"})
+# the same fields as assets.asset_snapshot (the bench signature is not shown)
+_SKIP = frozenset({"id", "site_id", "created_at", "updated_at", "bench_signature"})
 _COLUMNS = [c for c in Asset.__table__.c if c.key not in _SKIP]
 
 

@@ -86,6 +86,20 @@ def take_channel(session: Session, job: Job, worker: str, at: datetime) -> tuple
             .values(committed_at=at),
             execution_options={"synchronize_session": False},
         )
+        record(  # on record before anything is sent, as in commit_batch
+            session,
+            operator="scheduler",
+            action="command.intent",
+            object_type="asset",
+            object_ref=job.tag,
+            after={
+                "work_order": job.wo_id,
+                "due_at": job.due_at.isoformat(),
+                "steps": len(job.steps or []),
+                "permit": job.permit.to_dict() if job.permit else None,
+            },
+            at=at,
+        )
         return True, ""
     row = channels.holders(session, [job.channel]).get(job.channel)
     return False, (f"work order {row.work_order_id} ({row.mode}) of {row.holder}" if row else "?")

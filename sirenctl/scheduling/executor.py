@@ -273,7 +273,8 @@ class Executor:
         started = _dt(self.clock.now())
         try:
             if job.problem is not None:
-                self._done(job, started, job.problem, lost=job.claim_lost)
+                flag = {"refused_authority": True} if job.refused_authority else {}
+                self._done(job, started, job.problem, lost=job.claim_lost, **flag)
                 return
             waited = lock.locked()
             async with lock:  # one sounding per controller within this run

@@ -38,6 +38,7 @@ class Job:
     steps: Any = None
     problem: Verdict | None = None  # set when the job cannot start (nothing will be sent)
     claim_lost: bool = False  # another worker took it over: leave the work order alone
+    refused_authority: bool = False  # no valid signed authority: refused with an alarm
 
     @property
     def channel(self) -> str:
@@ -176,6 +177,7 @@ def prepare_jobs(
             permit = permit_for(session, wo, asset, approvals.get(wo.id, []), job.steps, now=now)
             if isinstance(permit, str):
                 job.problem = Verdict(Outcome.REFUSED, ResultOutcome.ERROR, permit)
+                job.refused_authority = True
             else:
                 job.permit = permit
     return jobs

@@ -135,6 +135,17 @@ def _one(
         return OrderOutcome(f.wo_id, f.tag, v.outcome, wo.status, v.message, result_id, True)
     wo.status = STATUS_OF[v.outcome].value
     wo.finished_at, wo.outcome_note = f.finished, v.message[:2000]
+    if v.outcome is Outcome.REFUSED and f.data.get("refused_authority"):
+        record(  # no valid signed plan and approval for what would be sent: an alarm
+            session,
+            operator="scheduler",
+            action="workorder.refuse",
+            object_type="work_order",
+            object_ref=str(wo.id),
+            outcome="alarm",
+            message=v.message,
+            at=f.finished,
+        )
     if v.outcome.alarm or v.outcome is Outcome.CANCELLED:
         record(
             session,

@@ -3,7 +3,9 @@
 -- after an upgrade that adds tables. The database itself enforces who may do what:
 --   * tables belong to sirenctl_owner, a NOLOGIN role no person logs in as, so no
 --     application login can disable triggers, alter tables or rewrite the audit log;
---   * audit_event: INSERT and SELECT only, for every application role;
+--   * audit_event: INSERT and SELECT only, for every application role (sirenctl chains each
+--     row, sirenctl/audit.py; the owner's chain trigger refuses any other); audit_chain (the
+--     genesis) SELECT only; never TRIGGER, so no login can switch the chain triggers off;
 --   * work_order_approval: INSERT only by sirenctl_approver members, as themselves, never on
 --     a work order they planned; DELETE only of their own rows; no UPDATE;
 --   * asset: the bench flag and the controller columns only by sirenctl_administrator;
@@ -36,6 +38,15 @@ BEGIN
              WHERE sequence_schema = current_schema() LOOP
         EXECUTE format('ALTER SEQUENCE %I OWNER TO sirenctl_owner', t.sequence_name);
     END LOOP;
+    -- the audit log's trigger functions (migrations 0001, 0006; audit_event_chain is SECURITY
+    -- DEFINER: it must run as the owner of audit_event and audit_chain, not as a superuser)
+    FOR t IN SELECT unnest(ARRAY['audit_event_append_only()', 'audit_event_chain()',
+                                 'audit_event_check_user()', 'audit_chain_append_only()']) AS f
+    LOOP
+        IF to_regprocedure(t.f) IS NOT NULL THEN
+            EXECUTE format('ALTER FUNCTION %s OWNER TO sirenctl_owner', t.f);
+        END IF;
+    END LOOP;
 END $$;
 
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
@@ -54,8 +65,8 @@ BEGIN
         LOOP
             EXECUTE format('REVOKE ALL ON %I FROM %I', t.tablename, g);
             EXECUTE format('GRANT SELECT ON %I TO %I', t.tablename, g);
-            IF t.tablename NOT IN ('audit_event', 'work_order_approval', 'operator_account',
-                                   'alembic_version') THEN
+            IF t.tablename NOT IN ('audit_event', 'audit_chain', 'work_order_approval',
+                                   'operator_account', 'alembic_version') THEN
                 EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %I TO %I', t.tablename, g);
             END IF;
         END LOOP;

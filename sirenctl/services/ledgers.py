@@ -3,9 +3,11 @@ ledger (巡检台账), exported and imported atomically with openpyxl.
 
 The asset ledger goes through the CSV code (sirenctl/registry/csv_io.py): a sheet is read into
 CSV text and imported by ``import_assets``, so the row validation and the line/field errors are
-exactly those of a CSV import, with the sheet's row numbers as line numbers. Every cell is
-written as text (``data_type = "s"``), so a value such as ``=1+1`` is stored verbatim and never
-becomes a formula.
+exactly those of a CSV import, with the sheet's row numbers as line numbers, and a bench flag
+or controller settings in any row need an administrator, as in a CSV import
+(sirenctl/services/assets.py). Every cell is written as text (``data_type = "s"``), so a value
+such as ``=1+1`` is stored verbatim and never becomes a formula (nor gets the apostrophe a CSV
+export puts before one).
 
 The inspection ledger lists manual checks (test results of check-ins); importing one records
 each row as a check-in through sirenctl/scheduling/results.py (without a work order: a paper
@@ -19,7 +21,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -28,6 +30,9 @@ from sqlalchemy.orm import Session, joinedload
 from sirenctl.config import DEFAULT_TIMEZONE
 from sirenctl.models import Asset
 from sirenctl.registry.errors import FieldProblem, ValidationFailed
+
+if TYPE_CHECKING:
+    from sirenctl.security.authn import Authenticated
 
 CHECK_KINDS = ("manual_check", "inspection", "trial_sounding", "drill")
 
@@ -98,18 +103,24 @@ def _text(value: Any) -> str:
 
 def export_asset_ledger(session: Session, flt: Any = None) -> bytes:
     from sirenctl.registry.assets import AssetFilter
-    from sirenctl.registry.csv_io import export_assets
+    from sirenctl.registry.csv_io import _unneutralise, export_assets
 
     text = export_assets(session, flt or AssetFilter(), "csv", chinese_headers=True)
     header, *rows = list(csv.reader(io.StringIO(text, newline="")))
-    return _workbook("设备台账", header, rows)
+    # the cells are text cells: no apostrophe before a formula character (the CSV's defence)
+    return _workbook("设备台账", header, [[_unneutralise(c) for c in row] for row in rows])
 
 
-def import_asset_ledger(session: Session, path: Path, *, operator: str) -> list[str]:
+def import_asset_ledger(session: Session, person: Authenticated, path: Path) -> list[str]:
     """All rows or none; returns the imported tags. Problems carry the sheet's row numbers
-    (row 1 is the header)."""
-    from sirenctl.registry.csv_io import import_assets
+    (row 1 is the header). A bench flag or controller settings need an administrator."""
+    from sirenctl.services.assets import import_assets
 
+    return import_assets(session, person, asset_ledger_csv(path), source=path.name)
+
+
+def asset_ledger_csv(path: Path) -> str:
+    """The first sheet of an asset ledger as CSV text, one CSV line per sheet row."""
     rows = _sheet_rows(path)
     while rows and not any(v not in (None, "") for v in rows[-1]):
         rows.pop()
@@ -120,7 +131,7 @@ def import_asset_ledger(session: Session, path: Path, *, operator: str) -> list[
         if any("\n" in c or "\r" in c for c in cells):  # keep sheet rows = CSV lines
             cells = [c.replace("\r", " ").replace("\n", " ") for c in cells]
         writer.writerow(cells)
-    return import_assets(session, out.getvalue(), operator=operator, source=path.name)
+    return out.getvalue()
 
 
 # the inspection ledger's columns: (key, Chinese header)

@@ -74,6 +74,8 @@ def register_bench_units(url: str, endpoints: dict[str, dict[str, Any]]) -> None
     from sirenctl.db import Database
     from sirenctl.registry.assets import add_asset
     from sirenctl.registry.sites import add_site
+    from sirenctl.simulators.controller import default_serial
+    from tests.authority import certify_bench
 
     db = Database(url)
     try:
@@ -89,7 +91,9 @@ def register_bench_units(url: str, endpoints: dict[str, dict[str, Any]]) -> None
                     "controller_model": "sirenctl-generic",
                     "controller_host": ep["host"],
                     "controller_port": ep["port"],
+                    "serial_no": default_serial(tag),  # the simulator's identity block
                 }
                 add_asset(session, values, operator="tester")
+        certify_bench(db, *endpoints)  # an administrator signs the bench registrations
     finally:
         db.dispose()

@@ -39,6 +39,7 @@ def demo(tmp_path: Path) -> tuple[CliRunner, str]:
     return runner, db
 
 
+@pytest.mark.real_prompt  # the demo makes its own accounts (tests/conftest.py)
 @pytest.mark.parametrize(
     "args",
     [
@@ -83,6 +84,7 @@ def test_every_command_says_which_day_does_not_exist(
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
+@pytest.mark.real_prompt
 def test_plan_year_zero_is_a_usage_error(demo: tuple[CliRunner, str]) -> None:
     runner, db = demo
     result = runner.invoke(cli, ["--db", db, "plan", "--year", "0"])
@@ -91,6 +93,7 @@ def test_plan_year_zero_is_a_usage_error(demo: tuple[CliRunner, str]) -> None:
     assert isinstance(result.exception, SystemExit)
 
 
+@pytest.mark.real_prompt
 def test_overflowing_numbers_are_refused_and_nothing_is_written(
     demo: tuple[CliRunner, str],
 ) -> None:

@@ -75,6 +75,9 @@ def test_emergency_arms_notifies_fires_and_records_the_mode(
     assert [n["event"] for n in webhook] == ["armed"]
     assert webhook[0]["mode"] == "emergency" and webhook[0]["tags"] == list(TAGS)
     sounds = sqlite_cli.json("audit", "list", "--action", "command.sound")
+    # each command's intent record (written before it is sent) precedes its result record
+    assert sorted(e["outcome"] == "intent" for e in sounds) == [False, False, True, True]
+    sounds = [e for e in sounds if e["outcome"] != "intent"]
     assert len(sounds) == 2
     for event in sounds:
         assert event["after"]["details"]["activation_mode"] == "emergency"

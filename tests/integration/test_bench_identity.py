@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
+from tests.authority import certify_bench
 from tests.integration.helpers import register_fleet
 from tests.integration.simthread import fleet_in_thread
 
@@ -59,6 +60,8 @@ def _set(cli: Any, tag: str, **values: Any) -> None:
     try:
         with db.transaction() as session:
             session.execute(update(Asset).where(Asset.tag == tag).values(**values))
+        # an administrator signed the (wrong) registration: the identity check must still refuse
+        certify_bench(db, tag)
     finally:
         db.dispose()
 

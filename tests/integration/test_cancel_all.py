@@ -29,8 +29,11 @@ def test_cancel_all_stops_every_sounding_unit(sqlite_cli: Any) -> None:
     summary = sqlite_cli.json("audit", "list", "--action", "command.cancel_all")
     assert summary[0]["message"] == "drill called off" and summary[0]["outcome"] == "ok"
     per_unit = sqlite_cli.json("audit", "list", "--action", "command.cancel")
-    stops = [e["object_ref"] for e in per_unit if e["action"] == "command.cancel"]
+    per_unit = [e for e in per_unit if e["action"] == "command.cancel"]
+    stops = [e["object_ref"] for e in per_unit if e["outcome"] != "intent"]
     assert sorted(stops) == ["R01", "T01", "T02"]
+    intents = [e for e in per_unit if e["outcome"] == "intent"]
+    assert len(intents) == 3  # each stop's intent record precedes it
 
 
 def test_cancel_all_reports_a_unit_that_did_not_confirm(sqlite_cli: Any) -> None:

@@ -25,7 +25,7 @@ def test_cached_shows_last_good_reading_when_the_latest_attempt_failed(sqlite_cl
     with fleet_in_thread([SimSpec("T01"), SimSpec("T02")]) as fleet:
         register_fleet(sqlite_cli, fleet)
         assert sqlite_cli("poll").exit_code == 0
-        fleet.apply_faults({"T02": Faults(silent=True)})
+        fleet.controller("T02").faults = Faults(silent=True)  # T02 goes quiet
         assert sqlite_cli("poll", "--timeout", "0.2").exit_code == 9
         requests = {t: fleet.controller(t).stats.requests for t in ("T01", "T02")}
         cached = sqlite_cli("poll", "--cached", "--json")

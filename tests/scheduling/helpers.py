@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sirenctl.db import Database
@@ -21,12 +22,26 @@ PLANNER = "planner"
 APPROVER = "李主任"
 
 
-def approve_live(db: Database, wo_ids: list[int], *, now: datetime | None = None) -> None:
-    """The one way these tests authorise a live audible work order (a second person)."""
-    from sirenctl.scheduling.approvals import approve
+def approve_live(
+    db: Database,
+    wo_ids: list[int],
+    *,
+    now: datetime | None = None,
+    schedules_dir: Path | str | None = None,
+) -> None:
+    """The one way these tests authorise a live audible work order: the planner signs the
+    plan and a second person approves it, both with their keys (tests/authority.py)."""
+    from tests.authority import approve_as
 
-    with db.transaction() as s:
-        approve(s, wo_ids, approver=APPROVER, reason="test", now=now or datetime.now(UTC))
+    approve_as(
+        db,
+        APPROVER,
+        wo_ids,
+        "test",
+        planner=PLANNER,
+        schedules_dir=schedules_dir,
+        now=now or datetime.now(UTC),
+    )
 
 
 def add_assets(db: Database, ports: dict[str, int], **fields: Any) -> None:

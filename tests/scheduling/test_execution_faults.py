@@ -75,15 +75,19 @@ def test_a_broken_campaign_or_programme_file_affects_only_its_own_work(sqlite_db
     from sirenctl.drivers.clock import ManualClock
 
     (tmp_path / "campaigns").mkdir()
-    (tmp_path / "campaigns" / "broken.toml").write_text("title = [unclosed\n", encoding="utf-8")
     (tmp_path / "programmes").mkdir()
-    (tmp_path / "programmes" / "bad-growl.toml").write_text("[[step]]\nsignal = 'nope'\n")
+    # approved while it was a valid programme; someone breaks the file before the sounding
+    (tmp_path / "programmes" / "bad-growl.toml").write_text(
+        "title = 'growl'\n[[step]]\nsignal = 'growl'\n"
+    )
     clock = ManualClock(start=NINE_EIGHTEEN.timestamp() + 1)
     with _fleet(clock, 2) as fleet:
         add_assets(sqlite_db, {t: ep.port for t, ep in fleet.endpoints.items()})
         good = add_orders(sqlite_db, ["T0"], due_at=NINE_EIGHTEEN)
         bad = add_orders(sqlite_db, ["T1"], due_at=NINE_EIGHTEEN, programme="bad-growl")
-        approve_live(sqlite_db, good + bad, now=NINE_EIGHTEEN)
+        approve_live(sqlite_db, good + bad, now=NINE_EIGHTEEN, schedules_dir=tmp_path)
+        (tmp_path / "campaigns" / "broken.toml").write_text("title = [unclosed\n", encoding="utf-8")
+        (tmp_path / "programmes" / "bad-growl.toml").write_text("[[step]]\nsignal = 'nope'\n")
         result = run_due(sqlite_db, clock=clock, worker="w1", schedules_dir=tmp_path)
         commands = {t: len(c.stats.commands) for t, c in fleet.controllers.items()}
     got = {o.tag: o for o in result.outcomes}

@@ -54,7 +54,7 @@ def test_honest_two_person_path_sounds(county, cli):
     assert result.exit_code == 0, result.output
     outcome = county.run_due()
     by_tag = {o.tag: o.outcome for o in outcome.outcomes}
-    assert by_tag["T01"] == "pass" and audible(county.fleet, "T01") == 1
+    assert by_tag["T01"] == "done" and audible(county.fleet, "T01") == 1
     refused = {d.tag for d in outcome.report.of("refuse")}
     assert "T02" in refused and audible(county.fleet, "T02") == 0  # not approved
     assert audible(county.fleet, BENCH) == 1  # the certified bench unit needs no second person
@@ -298,16 +298,22 @@ def test_bench_certificate_does_not_follow_a_changed_endpoint(county):
 
 
 def test_csv_import_declaring_a_bench_unit_needs_an_administrator(county, cli, tmp_path):
-    t01_port = county.fleet.endpoints["T01"].port
+    header = "tag,site,kind,is_bench,controller_transport,controller_host,controller_port\n"
     csv = tmp_path / "units.csv"
-    csv.write_text(
-        "tag,site,kind,is_bench,controller_transport,controller_host,controller_port\n"
-        f"FAKE-BENCH,C01,electronic,yes,modbus_tcp,127.0.0.1,{t01_port}\n",
-        "utf-8",
-    )
+    csv.write_text(header + "FAKE-BENCH,C01,electronic,yes,modbus_tcp,127.0.0.9,1502\n", "utf-8")
     result = cli("--user", TECH, "asset", "import", str(csv), input=line(TECH))
     assert result.exit_code == 7 and "administrator" in result.stderr
     assert cli("asset", "show", "FAKE-BENCH").exit_code == 4
+    # the same 'bench unit' aimed at live T01's controller is refused for anyone
+    t01_port = county.fleet.endpoints["T01"].port
+    csv.write_text(
+        header + f"FAKE-BENCH,C01,electronic,yes,modbus_tcp,127.0.0.1,{t01_port}\n", "utf-8"
+    )
+    result = cli("--user", "admin", "asset", "import", str(csv), input=line("admin"))
+    assert result.exit_code == 3 and "live asset(s) T01" in result.output
+    assert cli("asset", "show", "FAKE-BENCH").exit_code == 4
+    county.run_due()
+    assert live_audible(county.fleet) == 0
 
 
 def test_live_unit_marked_bench_by_a_technician_in_the_cli_never_sounds(county, cli):

@@ -173,12 +173,24 @@ def test_technician_login_cannot_approve_bench_or_move_controllers(office):
 
 
 def test_no_application_login_can_rewrite_the_audit_log(office):
+    from sirenctl.audit import record
+    from sirenctl.models import AuditEvent
+
     for key in ("tech", "planner", "approver", "admin", "service"):
+        with office["dbs"][key].transaction() as s:  # appends, chained, as this login
+            event = record(
+                s, operator=login(office, key), action="test", object_type="test", object_ref=None
+            )
+            s.flush()
+            event_id = event.id
+        with office["dbs"][key].session() as s:
+            assert s.get(AuditEvent, event_id).db_user == login(office, key)
         with raw(office["url"], login(office, key)) as conn:
-            conn.execute(
+            assert "does not continue the chain" in refused(  # an unchained row
+                conn,
                 "INSERT INTO audit_event (at, operator, action, object_type, outcome) "
                 "VALUES (now(), %s, 'test', 'test', 'ok')",
-                (login(office, key),),
+                login(office, key),
             )
             for sql in (
                 "UPDATE audit_event SET operator = 'nobody'",
@@ -186,9 +198,32 @@ def test_no_application_login_can_rewrite_the_audit_log(office):
                 "TRUNCATE audit_event",
                 "ALTER TABLE audit_event DISABLE TRIGGER ALL",
                 "DROP TABLE audit_event",
+                "UPDATE audit_chain SET genesis = repeat('0', 64)",
+                "DELETE FROM audit_chain",
+                "INSERT INTO audit_chain (id, database_id, genesis, created_at) "
+                "VALUES (2, 'x', repeat('0', 64), now())",
+                "ALTER TABLE audit_chain DISABLE TRIGGER ALL",
+                "ALTER FUNCTION audit_event_chain() SECURITY INVOKER",
+                "CREATE TRIGGER t BEFORE INSERT ON audit_event "
+                "FOR EACH ROW EXECUTE FUNCTION audit_event_check_user()",
             ):
                 msg = refused(conn, sql)
                 assert "permission denied" in msg or "must be owner" in msg, (key, sql, msg)
+    with raw(office["url"], make_url(office["url"]).username or "postgres") as conn:
+        owners = conn.execute(
+            "SELECT proname, pg_get_userbyid(proowner) FROM pg_proc "
+            "WHERE proname IN ('audit_event_chain', 'audit_event_check_user', "
+            "'audit_event_append_only', 'audit_chain_append_only')"
+        ).fetchall()
+    assert sorted(owners) == sorted(  # the SECURITY DEFINER chain trigger runs as the owner
+        (name, "sirenctl_owner")
+        for name in (
+            "audit_event_chain",
+            "audit_event_check_user",
+            "audit_event_append_only",
+            "audit_chain_append_only",
+        )
+    )
 
 
 def test_approval_rows_only_by_an_approver_as_themselves_not_the_planner(office):

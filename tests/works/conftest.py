@@ -13,10 +13,19 @@ import pytest
 SIRENCTL = shutil.which("sirenctl")
 
 
-def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    env: dict[str, str], *args: str, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``sirenctl`` in a subprocess; ``input`` is its stdin (a passphrase, one line each)."""
     assert SIRENCTL
     return subprocess.run(
-        [SIRENCTL, *args], env=env, capture_output=True, text=True, timeout=300, check=False
+        [SIRENCTL, *args],
+        env=env,
+        input=input if input is not None else "",
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 

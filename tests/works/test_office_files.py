@@ -19,7 +19,7 @@ from tests.works.conftest import run_cli
 def copy(demo: tuple[dict[str, str], Path], tmp_path: Path) -> tuple[dict[str, str], list[str]]:
     """A private copy of the seeded demo database, for tests that write."""
     env, db = demo
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".anchor"):  # .anchor: its pinned trust anchor
         if Path(f"{db}{suffix}").exists():
             shutil.copy(f"{db}{suffix}", tmp_path / f"demo.db{suffix}")
     return env, ["--db", str(tmp_path / "demo.db")]
@@ -77,7 +77,17 @@ def test_asset_ledger_round_trips_through_excel(
     ws["D2"].data_type = "s"
     wb.save(sheet)
     before = _count(db, Asset)
-    imported = run_cli(env, *db, "ledger", "import", "assets", str(sheet))
+    # the ledger has the bench unit and controller settings: an administrator's import
+    refused = run_cli(
+        env, "--user", "demo-tech", *db, "ledger", "import", "assets", str(sheet),
+        input="demo-tech-passphrase\n",
+    )  # fmt: skip
+    assert refused.returncode == 7 and "administrator" in refused.stderr
+    assert _count(db, Asset) == before
+    imported = run_cli(
+        env, "--user", "demo-admin", *db, "ledger", "import", "assets", str(sheet),
+        input="demo-admin-passphrase\n",
+    )  # fmt: skip
     assert imported.returncode == 0, imported.stderr
     assert _count(db, Asset) == 2 * before
     again = tmp_path / "again.xlsx"

@@ -7,13 +7,16 @@ import json
 import os
 from pathlib import Path
 
+from tests.authority import passphrase_for
 from tests.works.conftest import run_cli
 
 
 def _env(tmp_path: Path) -> tuple[dict[str, str], list[str]]:
     env = {**os.environ, "SIRENCTL_DATA_DIR": str(tmp_path / "data")}
     db = ["--db", str(tmp_path / "w.db")]
-    assert run_cli(env, *db, "init").returncode == 0
+    two = f"{passphrase_for('tester')}\n" * 2  # the first administrator's, typed twice
+    init = run_cli(env, *db, "init", input=two)
+    assert init.returncode == 0, init.stderr
     assert run_cli(env, *db, "site", "add", "--code", "C01", "--name", "东风社区").returncode == 0
     return env, db
 
