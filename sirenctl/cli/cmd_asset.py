@@ -122,17 +122,22 @@ def asset_edit(app: AppContext, tag: str, **kwargs: Any) -> None:
     Example:
       sirenctl asset edit HC-C01 --status faulty --notes "crank handle loose"
     """
+    from sirenctl.registry.assets import asset_changes
     from sirenctl.services.assets import admin_fields_to_edit, edit_asset
 
     changes = parsed_fields(ASSET_FIELDS, kwargs, require=False)
     if not changes:
-        raise click.UsageError("nothing to change: give at least one field option")
+        raise click.UsageError(_("nothing to change: give at least one field option"))
     with app.db.session() as session:
+        changes = asset_changes(session, tag, changes)
         fields = admin_fields_to_edit(session, tag, changes)
+    if not changes:
+        info(_("{ref}: nothing changed").format(ref=tag))
+        return
     person = acting_person(app, fields, f"change asset {tag}")
     with app.db.transaction() as session:
         edit_asset(session, person, tag, changes)
-    info(f"updated asset {tag}")
+    info(_("updated asset {tag}").format(tag=tag))
 
 
 @asset.command("retire")
@@ -146,11 +151,21 @@ def asset_retire(app: AppContext, tag: str, reason: str | None) -> None:
     Example:
       sirenctl asset retire HC-C07 --reason "replaced by electronic siren T08"
     """
-    from sirenctl.registry.assets import retire_asset
+    from sirenctl.i18n import ngettext
+    from sirenctl.services.retire import retire_asset
 
     with app.db.transaction() as session:
-        retire_asset(session, tag, operator=app.operator, reason=reason)
+        retired = retire_asset(session, tag, operator=app.operator, reason=reason)
     info(_("retired asset {tag}").format(tag=tag))
+    if retired.cancelled_orders:
+        count = len(retired.cancelled_orders)
+        info(
+            ngettext(
+                "cancelled {count} open work order of {tag}",
+                "cancelled {count} open work orders of {tag}",
+                count,
+            ).format(count=count, tag=tag)
+        )
 
 
 TABLE_ROWS = 500  # on a terminal, up to this many rows as a boxed table

@@ -51,11 +51,16 @@ def site_edit(app: AppContext, code: str, **kwargs: Any) -> None:
     Example:
       sirenctl site edit C01 --contact-person 王建国 --contact-phone 0531-8800101
     """
-    from sirenctl.registry.sites import edit_site
+    from sirenctl.registry.sites import edit_site, site_changes
 
     changes = parsed_fields(SITE_FIELDS, kwargs, require=False)
     if not changes:
         raise click.UsageError(_("nothing to change: give at least one field option"))
+    with app.db.session() as session:
+        changes = site_changes(session, code, changes)
+    if not changes:
+        info(_("{ref}: nothing changed").format(ref=code))
+        return
     with app.db.transaction() as session:
         edit_site(session, code, changes, operator=app.operator)
     info(_("updated site {code}").format(code=code))

@@ -12,6 +12,7 @@ import re
 
 import click
 
+from sirenctl.cli.cjk_help import CellContext
 from sirenctl.i18n import _, current_language
 
 _ORIGINAL = "_sirenctl_english"
@@ -40,6 +41,7 @@ def localize_command(command: click.Command) -> click.Command:
         "short_help": command.short_help,
     }
     setattr(command, _ORIGINAL, originals)
+    command.context_class = CellContext
     command.help = _translate(originals["help"])
     command.epilog = _translate(originals["epilog"])
     command.short_help = _translate(originals["short_help"])

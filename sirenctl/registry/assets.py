@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from sirenctl.audit import record, record_edit, snapshot
+from sirenctl.audit import changed_fields, json_safe, record, record_edit, snapshot
 from sirenctl.models import Asset, AssetKind, AssetStatus, Site, Transport
 from sirenctl.registry.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from sirenctl.registry.sites import get_site
@@ -98,6 +98,13 @@ def asset_snapshot(asset: Asset) -> dict[str, Any]:
     data = snapshot(asset, frozenset({"created_at", "updated_at", "bench_signature"}))
     data["site"] = asset.site.code if asset.site is not None else None
     return data
+
+
+def asset_changes(session: Session, tag: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """The part of ``changes`` that differs from asset ``tag`` today (an edit that changes
+    nothing is answered "nothing changed" and records nothing)."""
+    before = asset_snapshot(get_asset(session, tag))
+    return {k: v for k, v in changes.items() if k in changed_fields(before, {k: json_safe(v)})}
 
 
 def new_asset(

@@ -21,10 +21,10 @@ from sirenctl.registry.assets import (
     endpoint_summary,
     get_asset,
     list_assets,
-    retire_asset,
 )
 from sirenctl.registry.errors import FieldProblem, ValidationFailed
 from sirenctl.registry.fields import ASSET_FIELDS, FieldSpec, parse_values
+from sirenctl.services.retire import retire_asset as retire_open_work
 from sirenctl.timeutil import Clock, utcnow
 
 PAGE_SIZE = 100
@@ -407,4 +407,4 @@ class RegistryService:
 
     def retire_asset(self, tag: str, reason: str | None) -> None:
         with self.db.transaction() as session:
-            retire_asset(session, tag, operator=self.operator, reason=reason or None)
+            retire_open_work(session, tag, operator=self.operator, reason=reason or None)
