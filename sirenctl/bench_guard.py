@@ -81,6 +81,15 @@ class BenchExpectation:
         return {"tag": self.tag, "model": self.model, "serial": self.serial}
 
 
+async def prove_bench_unit(driver: Any, expectation: BenchExpectation) -> Identity:
+    """Read the identity block through ``driver`` (a SirenDriver) and require it to be the
+    expected bench unit. The unattended runner (sirenctl/scheduling/executor.py) calls it right
+    before a bench unit's first audible command; BenchNotProven means nothing may be sent."""
+    identity: Identity = await driver.identify()
+    expectation.check(identity)
+    return identity
+
+
 def _was_live(session: Session, tag: str) -> bool:
     """True if the audit log shows this asset registered or edited as a live (non-bench) asset."""
     events = session.scalars(

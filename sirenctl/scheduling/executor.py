@@ -80,7 +80,7 @@ class Executor:
         self.registry = registry or SoundingRegistry()
         self.operator = operator
         self.progress = progress
-        self.audit = records.BufferedAudit(operator)
+        self.audit = records.BufferedAudit(operator, db)
         self.owned: set[int] = set()  # work orders whose claim we still hold
         self.held: dict[str, int] = {}  # channel -> jobs of this run using it
         self._finished: list[Finished] = []
@@ -238,6 +238,7 @@ class Executor:
                 self.owned.discard(f.job.wo_id)
             elif f.job.channel in taken:
                 f.committed = True
+                self.audit.cover(f.job.tag, len(f.job.steps or []))  # intent written above
                 self.held[f.job.channel] = self.held.get(f.job.channel, 0) + 1
 
     async def _wait_for_channel(self, f: Fired) -> Verdict | None:
@@ -256,6 +257,7 @@ class Executor:
             )
             if ok:
                 f.committed = True
+                self.audit.cover(job.tag, len(job.steps or []))  # take_channel wrote it
                 self.held[job.channel] = self.held.get(job.channel, 0) + 1
                 return None
             if self.clock.now() + CHANNEL_RETRY_S > deadline:
@@ -337,6 +339,8 @@ class Executor:
         def authority() -> str | None:
             return recheck_before_send(self.db, job.wo_id, job.steps)
 
+        if job.bench is not None and not await self._bench_proven(job, driver, started):
+            return
         guarded = Guarded(driver, lambda: job.wo_id in self.owned, authority)
         try:
             result = await play_programme(
@@ -378,6 +382,25 @@ class Executor:
             measurements={"final_status": final},
             stopped_by_operator=self.stopped_by_operator if result.stopped_by else None,
         )
+
+    async def _bench_proven(self, job: Job, driver: Any, started: datetime) -> bool:
+        """Read the bench unit's identity block before anything audible (services.bench); a
+        mismatch or no answer refuses the order with an alarm (workorder.refuse), nothing sent."""
+        from sirenctl.bench_guard import BenchNotProven, prove_bench_unit
+        from sirenctl.drivers.errors import DriverError
+
+        try:
+            await prove_bench_unit(driver, job.bench)
+        except (BenchNotProven, DriverError) as exc:
+            reason = f"bench unit not proven on the wire, nothing sent: {exc}"
+            self._done(
+                job,
+                started,
+                Verdict(Outcome.REFUSED, ResultOutcome.ERROR, reason),
+                refused_authority=True,
+            )
+            return False
+        return True
 
     def _on_step(self, tag: str, index: int, total: int, name: str, left: float) -> None:
         if self.progress is None:

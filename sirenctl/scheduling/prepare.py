@@ -39,6 +39,7 @@ class Job:
     problem: Verdict | None = None  # set when the job cannot start (nothing will be sent)
     claim_lost: bool = False  # another worker took it over: leave the work order alone
     refused_authority: bool = False  # no valid signed authority: refused with an alarm
+    bench: Any = None  # bench unit: what its controller must prove (bench_guard.BenchExpectation)
 
     @property
     def channel(self) -> str:
@@ -180,4 +181,19 @@ def prepare_jobs(
                 job.refused_authority = True
             else:
                 job.permit = permit
+                if asset.is_bench and wo.audible:
+                    _expect_bench_unit(session, job, asset)
     return jobs
+
+
+def _expect_bench_unit(session: Any, job: Job, asset: Asset) -> None:
+    """A bench unit must prove itself on the wire before its first audible command
+    (sirenctl/bench_guard.py); a registry that already rules it out refuses with an alarm."""
+    from sirenctl.bench_guard import bench_expectation
+    from sirenctl.devices import NotABenchUnit
+
+    try:
+        job.bench = bench_expectation(session, asset)
+    except NotABenchUnit as exc:
+        job.problem = Verdict(Outcome.REFUSED, ResultOutcome.ERROR, str(exc))
+        job.refused_authority = True

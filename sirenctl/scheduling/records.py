@@ -7,9 +7,11 @@ delays the records; it never aborts a batch nor loses the results of units that 
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -41,17 +43,46 @@ def write(db: Any, fn: Callable[[Session], T], *, retry_for: float = RETRY_FOR_S
 
 
 class BufferedAudit:
-    """Driver audit sink that keeps command records in memory; :meth:`flush` writes a batch.
+    """Driver audit sink (drivers/audit.py AuditSink) for run-due: intents durable before the
+    send, command results kept in memory and written in batches by :meth:`flush`.
 
-    The intent of every audible command is already on record (written in one batch before
-    the instant, see executor); the command records with their echo follow in batches, so
-    no database round trip happens on the event loop while commands go out.
+    The commands of a committed audible order were put on record ahead of time (one
+    ``command.intent`` per order naming its step count, written in the commit batch before the
+    instant, sirenctl/scheduling/commit.py); :meth:`cover` lets that many ``sound`` intents of
+    the unit pass without a round trip on the event loop. Every other command (a silent test,
+    a stop, a step beyond the recorded count) has its intent committed before it is sent; if
+    that cannot be done the driver sends nothing (AuditUnavailable).
     """
 
-    def __init__(self, operator: str) -> None:
+    INTENT_RETRY_S = 10.0  # a command waits at most this long for its intent to be written
+
+    def __init__(self, operator: str, db: Any = None) -> None:
         self.operator = operator
+        self.db = db
         self._pending: list[Any] = []
+        self._covered: dict[str, int] = {}
         self._lock = threading.Lock()
+
+    def cover(self, tag: str, commands: int) -> None:
+        """``commands`` sound commands to ``tag`` are already on record (the commit batch)."""
+        with self._lock:
+            self._covered[tag] = self._covered.get(tag, 0) + commands
+
+    def intent(self, rec: Any) -> Awaitable[None] | None:
+        with self._lock:
+            if rec.what == "sound" and self._covered.get(rec.target, 0) > 0:
+                self._covered[rec.target] -= 1  # on record since the commit batch
+                self._pending.append(replace(rec, details={**rec.details, "pre_recorded": True}))
+                return None
+        if self.db is None:
+            raise RuntimeError("no database to record the intent in")
+        db = self.db
+        return asyncio.to_thread(
+            write, db, lambda s: self.write_batch(s, [rec]), retry_for=self.INTENT_RETRY_S
+        )
+
+    def result(self, rec: Any) -> None:
+        self(rec)
 
     def __call__(self, rec: Any) -> None:
         with self._lock:
@@ -86,8 +117,9 @@ class BufferedAudit:
                 at=datetime.fromtimestamp(rec.at, UTC),
             )
 
-    def flush(self, db: Any) -> int:
+    def flush(self, db: Any = None) -> int:
         recs = self.take()
-        if recs:
-            write(db, lambda s: self.write_batch(s, recs))
+        target = db if db is not None else self.db
+        if recs and target is not None:
+            write(target, lambda s: self.write_batch(s, recs))
         return len(recs)

@@ -9,12 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sirenctl.bench_guard import BenchExpectation, BenchNotProven, bench_expectation
+from sirenctl.bench_guard import (  # noqa: F401  (prove_bench_unit re-exported)
+    BenchExpectation,
+    BenchNotProven,
+    bench_expectation,
+    prove_bench_unit,
+)
 from sirenctl.devices import NotABenchUnit
 
 if TYPE_CHECKING:
     from sirenctl.db import Database
-    from sirenctl.drivers.base import SirenDriver
     from sirenctl.drivers.endpoint import Endpoint
     from sirenctl.drivers.operations import IdentityCheck
     from sirenctl.drivers.permit import Permit
@@ -89,14 +93,3 @@ def identity_check(
             raise
 
     return check
-
-
-async def prove_bench_unit(driver: SirenDriver, expectation: BenchExpectation) -> Identity:
-    """Read the identity block through ``driver`` and require it to be the expected bench unit.
-
-    For the unattended runner (run-due on a bench unit): call it right before the first audible
-    command; BenchNotProven means nothing may be sent.
-    """
-    identity = await driver.identify()
-    expectation.check(identity)
-    return identity

@@ -154,14 +154,28 @@ url, at, schedules, speed = sys.argv[1], datetime.fromisoformat(sys.argv[2]), sy
 run_due(Database(url), clock=ScaledClock(speed, start=at.timestamp()), worker="killed",
         schedules_dir=schedules, timeout=2.0)
 """
-RUN_DUE_RUNS = 20
+RUN_DUE_RUNS = 30
+#: what each run-due order does, in turn: a one-step growl, a silent self-test (its intent is
+#: written just before it is sent, not in the commit batch) and a three-step programme (kills
+#: land between steps)
+KINDS = (
+    ("trial_sounding", "cn-growl"),
+    ("silent_test", "cn-silent-selftest"),
+    ("trial_sounding", "three-growls"),
+)
+THREE_GROWLS = (
+    'title = "three growls"\n'
+    + "".join('[[step]]\nsignal = "growl"\ngap = "2s"\n' for _ in range(2))
+    + '[[step]]\nsignal = "growl"\n'
+)
 
 
 def _campaign(run: int) -> str:
     hour, minute = divmod(12 * 60 + 5 * run, 60)  # one order every 5 minutes, a 2-minute window
-    return f"""title = "bench sounding {run}"
-task = "trial_sounding"
-programme = "cn-growl"
+    task, programme = KINDS[run % len(KINDS)]
+    return f"""title = "bench order {run}"
+task = "{task}"
+programme = "{programme}"
 window = "2m"
 [assets]
 tags = ["BENCH-{run:02d}"]
@@ -178,6 +192,13 @@ def _executed(log: Path) -> Counter[str]:
 
 
 def _intents(url: str) -> tuple[Counter[str | None], Counter[str | None]]:
+    """Per unit: commands durably on record before sending, and command results.
+
+    A run-due order's commands are on record in its ``command.intent`` (written in the commit
+    batch before the instant, naming its step count); every other command has its own intent
+    committed before it is sent. The per-command intent of a step the order intent already
+    covers is written later with the results (``pre_recorded``) and is not counted twice.
+    """
     db = Database(url)
     try:
         with db.session() as session:
@@ -187,15 +208,19 @@ def _intents(url: str) -> tuple[Counter[str | None], Counter[str | None]]:
         assert verify_chain(db).ok  # killed writers leave the chain whole
     finally:
         db.dispose()
-    intents = Counter(e.object_ref for e in events if e.outcome == "intent")
-    return intents, Counter(e.object_ref for e in events if e.outcome != "intent")
+    recorded: Counter[str | None] = Counter()
+    for e in events:
+        after = json.loads(e.after) if isinstance(e.after, str) else (e.after or {})
+        if e.action == "command.intent":
+            recorded[e.object_ref] += int(after.get("steps") or 0)
+        elif e.outcome == "intent" and not (after.get("details") or {}).get("pre_recorded"):
+            recorded[e.object_ref] += 1
+    results = Counter(
+        e.object_ref for e in events if e.outcome != "intent" and e.action != "command.intent"
+    )
+    return recorded, results
 
 
-@pytest.mark.xfail(
-    reason="known open defect (closing note, stop 8): a run-due killed at the 9·18 instant can "
-    "leave a command it sent without an intent record; not yet diagnosed",
-    strict=False,
-)
 def test_killed_run_due_on_bench_units_left_no_unrecorded_command(tmp_path: Path) -> None:
     from datetime import UTC, datetime, timedelta
 
@@ -204,10 +229,13 @@ def test_killed_run_due_on_bench_units_left_no_unrecorded_command(tmp_path: Path
     url = f"sqlite:///{tmp_path / 'registry.db'}"
     schedules = tmp_path / "sched"
     (schedules / "campaigns").mkdir(parents=True)
-    for run in range(RUN_DUE_RUNS + 1):
+    (schedules / "programmes").mkdir()
+    (schedules / "programmes" / "three-growls.toml").write_text(THREE_GROWLS)
+    units = RUN_DUE_RUNS + len(KINDS)
+    for run in range(units):
         (schedules / "campaigns" / f"bench-{run}.toml").write_text(_campaign(run))
     log = tmp_path / "executed.jsonl"
-    sim, endpoints = _start_simulators(log, RUN_DUE_RUNS + 1)
+    sim, endpoints = _start_simulators(log, units)
     rng = random.Random(12)
     killed = 0
     try:
@@ -223,27 +251,31 @@ def test_killed_run_due_on_bench_units_left_no_unrecorded_command(tmp_path: Path
             at = NINE_EIGHTEEN + timedelta(minutes=5 * run, seconds=1)
             return [sys.executable, "-c", RUN_DUE, url, at.isoformat(), str(schedules), str(SPEED)]
 
-        started = time.monotonic()
-        done = subprocess.run(command(0), capture_output=True, text=True)  # orders run in order
-        duration = time.monotonic() - started
-        assert done.returncode == 0, done.stderr
-        assert _executed(log)["BENCH-00"] > 0  # an unkilled run does sound
-        for run in range(1, RUN_DUE_RUNS + 1):
+        durations = []
+        for run in range(len(KINDS)):  # orders run in order; one unkilled run of each kind
+            started = time.monotonic()
+            done = subprocess.run(command(run), capture_output=True, text=True)
+            durations.append(time.monotonic() - started)
+            assert done.returncode == 0, done.stderr
+            assert _executed(log)[f"BENCH-{run:02d}"] > 0  # an unkilled run does command
+        for run in range(len(KINDS), units):
             seen = _lines(log)
+            duration = durations[run % len(KINDS)]
             proc = subprocess.Popen(
                 command(run), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
-            if run % 2 == 0:
+            if run % 2 == 0:  # at a random moment of the run
                 _wait_or_kill(proc, lambda: False, rng.uniform(0.2, 1.1) * duration)
-            else:
-                _wait_or_kill(proc, lambda n=seen: _lines(log) > n, duration * 2)
+            else:  # the moment the unit executes its first, second ... command
+                nth = rng.randint(1, 3 if run % len(KINDS) == 2 else 1)
+                _wait_or_kill(proc, lambda n=seen + nth: _lines(log) >= n, duration * 2)
             killed += proc.returncode == -signal.SIGKILL
     finally:
         sim.send_signal(signal.SIGTERM)
         sim.wait(timeout=30)
     executed = _executed(log)
     intents, results = _intents(url)
-    for run in range(RUN_DUE_RUNS + 1):
+    for run in range(units):
         tag = f"BENCH-{run:02d}"
         assert executed[tag] <= intents[tag], f"{tag}: executed {executed[tag]}, intents {intents}"
     runs_lost = sum(1 for t in executed if executed[t] > results[t])

@@ -19,6 +19,7 @@ def seed_county(db: Database, terminals: dict[str, dict] | None = None) -> None:
     """Three communities with a hand-crank siren each; terminals as given (tag -> fields)."""
     from sirenctl.registry.assets import add_asset
     from sirenctl.registry.sites import add_site
+    from sirenctl.simulators.controller import default_serial
 
     with db.transaction() as s:
         for code, name in (("C01", "东风社区"), ("C02", "向阳社区"), ("C03", "南湖社区")):
@@ -36,6 +37,8 @@ def seed_county(db: Database, terminals: dict[str, dict] | None = None) -> None:
                     "controller_transport": "modbus_tcp",
                     "controller_host": "127.0.0.1",
                     "controller_port": 9 + 2 * number,
+                    # a bench unit proves this serial on the wire before sounding (bench_guard)
+                    **({"serial_no": default_serial(tag)} if fields.get("is_bench") else {}),
                     **fields,
                 },
                 operator="seed",

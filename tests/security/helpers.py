@@ -100,6 +100,7 @@ def make_county(url: str, schedules: Path, fleet: Any) -> County:
     from sirenctl.registry.sites import add_site
     from sirenctl.scheduling.library import load_library
     from sirenctl.scheduling.plan_service import plan_campaigns
+    from sirenctl.simulators.controller import default_serial
 
     (schedules / "programmes").mkdir(parents=True, exist_ok=True)
     (schedules / "campaigns").mkdir(parents=True, exist_ok=True)
@@ -123,6 +124,7 @@ def make_county(url: str, schedules: Path, fleet: Any) -> County:
                     "controller_host": "127.0.0.1",
                     "controller_port": fleet.endpoints[tag].port,
                     "is_bench": tag == BENCH,
+                    "serial_no": default_serial(tag),  # what the simulator's identity block says
                 },
                 operator="seed",
             )
