@@ -319,6 +319,7 @@ def approve(
     from sirenctl.identity import Role
     from sirenctl.scheduling.approvals import approve as do_approve
     from sirenctl.scheduling.approvals import select_occurrence
+    from sirenctl.scheduling.wakeup import notify
     from sirenctl.timeutil import utcnow
 
     if bool(campaign) != bool(on_day):
@@ -333,6 +334,7 @@ def approve(
     person = app.authenticate(f"approve {len(ids)} work order(s)", Role.APPROVER)
     with app.db.transaction() as session:
         approvals = do_approve(session, person, ids, reason=reason, now=utcnow(), library=library)
+        notify(session, "approved")  # daemons sweep at once (sirenctl/scheduling/wakeup.py)
         done = [
             {
                 "work_order": a.work_order_id,

@@ -7,11 +7,12 @@ costs one round trip per batch, never one per order.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from sirenctl.audit import record
+from sirenctl.audit import record, record_many
 from sirenctl.models.scheduling import WorkOrder, WorkOrderStatus
 from sirenctl.scheduling import channels
 from sirenctl.scheduling.policy import LEASE
@@ -57,23 +58,25 @@ def commit_batch(
             .values(committed_at=now, lease_until=now + LEASE),
             execution_options={"synchronize_session": False},
         )
-    for j in wanted:
-        if j.channel in taken:
-            record(
-                session,
-                operator=operator,
-                action="command.intent",
-                object_type="asset",
-                object_ref=j.tag,
-                after={
-                    "work_order": j.wo_id,
-                    "due_at": j.due_at.isoformat(),
-                    "steps": len(j.steps or []),
-                    "permit": j.permit.to_dict() if j.permit else None,
-                },
-                at=now,
-            )
+    # every command's intent on record before anything is sent: one executemany, same chain
+    record_many(session, [_intent(j, operator, now) for j in wanted if j.channel in taken])
     return taken, ours
+
+
+def _intent(job: Job, operator: str, at: datetime) -> dict[str, Any]:
+    return {
+        "operator": operator,
+        "action": "command.intent",
+        "object_type": "asset",
+        "object_ref": job.tag,
+        "after": {
+            "work_order": job.wo_id,
+            "due_at": job.due_at.isoformat(),
+            "steps": len(job.steps or []),
+            "permit": job.permit.to_dict() if job.permit else None,
+        },
+        "at": at,
+    }
 
 
 def take_channel(session: Session, job: Job, worker: str, at: datetime) -> tuple[bool, str]:
@@ -139,6 +142,7 @@ def refuse_changed_content(session: Session, jobs: list[Job], now: datetime) -> 
     from sirenctl.scheduling.outcomes import Outcome, Verdict
     from sirenctl.security.approvals import Refusal, verify_for_execution
 
+    _rows = _load_rows(session, [j.wo_id for j in jobs])  # held: get() then finds them
     for job in jobs:
         wo = session.get(WorkOrder, job.wo_id)
         asset = session.get(Asset, wo.asset_id) if wo is not None else None
@@ -157,3 +161,19 @@ def refuse_changed_content(session: Session, jobs: list[Job], now: datetime) -> 
                 message=f"right before sending: {verdict.reason}",
                 at=now,
             )
+
+
+def _load_rows(session: Session, ids: list[int], chunk: int = 900) -> list[Any]:
+    """Load the work orders and their assets in a few queries (not two per order): the
+    identity map then answers ``session.get`` without a round trip."""
+    from sirenctl.models import Asset
+
+    rows: list[Any] = []
+    for start in range(0, len(ids), chunk):
+        orders = list(
+            session.scalars(select(WorkOrder).where(WorkOrder.id.in_(ids[start : start + chunk])))
+        )
+        asset_ids = sorted({wo.asset_id for wo in orders})
+        rows += orders
+        rows += session.scalars(select(Asset).where(Asset.id.in_(asset_ids)))
+    return rows

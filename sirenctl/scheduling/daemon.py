@@ -12,9 +12,9 @@ of 1 s silently skips runs), ``coalesce=True``, ``max_instances=1``, an in-memor
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -23,6 +23,7 @@ from typing import Any
 
 from sirenctl.scheduling.leases import acquire, release, renew
 from sirenctl.scheduling.rundue import SIGNAL_EXIT, RunDueResult, SystemClock, worker_id
+from sirenctl.scheduling.wakeup import Listener
 
 LEASE_NAME = "daemon"
 
@@ -78,6 +79,8 @@ class Daemon:
         self._running: list[_Execution] = []
         self._lock = threading.Lock()
         self._halt = threading.Event()
+        self._woken = threading.Event()
+        self.listener: Listener | None = None
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self.clock.now(), UTC)
@@ -217,13 +220,31 @@ class Daemon:
                 at=self._now(),
             )
 
+    def wake(self, reason: str) -> None:
+        """A LISTEN/NOTIFY hint (sirenctl/scheduling/wakeup.py): sweep now, retry the lease."""
+        self._woken.set()
+        scheduler = self.scheduler
+        if reason.startswith("lease:") or scheduler is None or not scheduler.running:
+            return
+        with contextlib.suppress(Exception):  # stopping meanwhile: nothing to wake
+            scheduler.modify_job("run-due", next_run_time=datetime.now(UTC))
+
     def stop(self) -> None:
         self._halt.set()
+        self._woken.set()
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
     def run(self) -> None:
         """Block until stopped (SIGTERM/SIGINT, :meth:`stop`, or a lost lease)."""
+        listener = self.listener = Listener(self.db, self.wake)  # PostgreSQL: NOTIFY wakes
+        listener.start()
+        try:
+            self._run()
+        finally:
+            listener.stop()
+
+    def _run(self) -> None:
         from apscheduler.events import EVENT_JOB_MISSED
         from apscheduler.schedulers.blocking import BlockingScheduler
         from apscheduler.triggers.interval import IntervalTrigger
@@ -234,7 +255,8 @@ class Daemon:
         if held is not None and cfg.standby:
             self.log(f"standby: {held.holder} holds lease {name}; waiting to take over")
             while held is not None and not self._halt.is_set():
-                time.sleep(min(5.0, cfg.lease_ttl.total_seconds() / 3))
+                self._woken.wait(min(5.0, cfg.lease_ttl.total_seconds() / 3))
+                self._woken.clear()
                 held = acquire(self.db, name, cfg.holder, self._now(), cfg.lease_ttl)
             if held is not None:
                 return

@@ -9,6 +9,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
 from sirenctl.models.scheduling import SchedulerLease
+from sirenctl.scheduling.wakeup import notify
 
 
 def acquire(
@@ -58,3 +59,4 @@ def release(db: Any, name: str, holder: str) -> None:
                 SchedulerLease.name == name, SchedulerLease.holder == holder
             )
         )
+        notify(session, f"lease:{name}")  # a standby waiting for this lease retries at once
