@@ -68,24 +68,11 @@ def poll(
     import asyncio
     import contextlib
 
-    from sirenctl.devices import EndpointProblem, endpoint_for
-    from sirenctl.registry.assets import AssetFilter, get_asset, list_assets
+    from sirenctl.services.status import poll_targets, store_status
 
-    with app.db.session() as session:
-        if tags:
-            assets = [get_asset(session, tag) for tag in tags]
-        else:
-            assets = list_assets(
-                session, AssetFilter(site=site, networked=True, include_retired=False)
-            )
-        sites = {a.tag: a.site.code for a in assets}
-        endpoints, problems = {}, {}
-        for asset in assets:
-            try:
-                endpoints[asset.tag] = endpoint_for(asset, timeout=timeout)
-            except EndpointProblem as exc:
-                problems[asset.tag] = str(exc)
-    if not endpoints and not problems:
+    targets = poll_targets(app.db, tags=tags, site=site, timeout=timeout)
+    endpoints, problems, sites = targets.endpoints, dict(targets.problems), targets.sites
+    if targets.empty:
         info(_("no networked assets to poll"))
         return
     interrupted: int | None = None
@@ -93,10 +80,8 @@ def poll(
         info("nothing was contacted: stored readings with their age (poll without --cached reads)")
         rows = _cached_rows(app, list(endpoints) + list(problems))
     else:
-        from sirenctl.audit import record_read
         from sirenctl.drivers.operations import poll_endpoints
         from sirenctl.drivers.stopping import SignalStop, deferred_signals
-        from sirenctl.registry.status_store import store_poll_results
 
         answered: dict[str, Any] = {}
 
@@ -108,15 +93,8 @@ def poll(
             return code
 
         interrupted = asyncio.run(sweep())
-        with deferred_signals(), app.db.transaction() as session:
-            store_poll_results(session, answered, source="poll")
-            record_read(  # one audit record per sweep (sirenctl/audit.py)
-                session,
-                operator=app.operator,
-                source="poll",
-                tags=list(answered),
-                failed=[tag for tag, res in answered.items() if not res.ok],
-            )
+        with deferred_signals():
+            store_status(app.db, app.actor, answered, source="poll")
         now = time.time()
         rows = [_row(tag, sites.get(tag), answered[tag].to_dict(), now) for tag in answered]
         if interrupted:

@@ -19,7 +19,7 @@ from sirenctl.models.findings import (
     Severity,
 )
 from sirenctl.reports.facts import CHECK_TASKS, TRIAL_TASKS, OrderFact
-from sirenctl.reports.figures import Figure, rate, refs
+from sirenctl.reports.figures import Figure, counted, rate, refs
 from sirenctl.reports.model import Period, Section
 
 
@@ -202,37 +202,13 @@ def notices_section(session: Session, year: int, period: Period) -> Section:
     late = [n.id for n in issued if closed_on_time(n) is False]
     still_open = [n.id for n in issued if n.closed_at is None]
     overdue = [n.id for n in issued if is_overdue(n, period.now)]
+    notice = "rectification_notice"
     section.add(
-        Figure(
-            "notices.issued",
-            len(issued),
-            refs("rectification_notice", [n.id for n in issued]),
-            label_key="report.notices.issued",
-        ),
-        Figure(
-            "notices.closed_on_time",
-            len(on_time),
-            refs("rectification_notice", on_time),
-            label_key="report.notices.on_time",
-        ),
-        Figure(
-            "notices.closed_late",
-            len(late),
-            refs("rectification_notice", late),
-            label_key="report.notices.late",
-        ),
-        Figure(
-            "notices.open",
-            len(still_open),
-            refs("rectification_notice", still_open),
-            label_key="report.notices.open",
-        ),
-        Figure(
-            "notices.overdue",
-            len(overdue),
-            refs("rectification_notice", overdue),
-            label_key="report.notices.overdue",
-        ),
+        counted("notices.issued", notice, [n.id for n in issued]),
+        counted("notices.closed_on_time", notice, on_time, "report.notices.on_time"),
+        counted("notices.closed_late", notice, late, "report.notices.late"),
+        counted("notices.open", notice, still_open),
+        counted("notices.overdue", notice, overdue),
     )
     return section
 

@@ -44,6 +44,13 @@ def refs(table: str, ids: Iterable[int]) -> tuple[str, ...]:
     return tuple(f"{table}:{i}" for i in sorted(set(ids)))
 
 
+def counted(key: str, table: str, ids: Iterable[int], label_key: str | None = None) -> Figure:
+    """A count of records of ``table``, with the rows behind it; labelled ``label_key``
+    (default: ``report.`` + ``key``)."""
+    rows = refs(table, ids)
+    return Figure(key, len(rows), rows, label_key=label_key or f"report.{key}")
+
+
 def rate(numerator: int | float, denominator: int | float) -> float | None:
     return None if not denominator else numerator / denominator
 

@@ -24,7 +24,7 @@ from sirenctl.models.works import (
     Works,
     WorksInspection,
 )
-from sirenctl.reports.figures import Figure, refs
+from sirenctl.reports.figures import Figure, counted, refs
 from sirenctl.reports.model import Period, Section
 
 
@@ -131,24 +131,9 @@ def works_section(session: Session, year: int, period: Period) -> Section:
     notices = sorted({f.notice_id for f in noticed if f.notice_id is not None})
     rectified = [f for f in found if f.status == "resolved"]
     section.add(
-        Figure(
-            "works.problems",
-            len(found),
-            refs("finding", [f.id for f in found]),
-            label_key="report.works.problems",
-        ),
-        Figure(
-            "works.notices",
-            len(notices),
-            refs("rectification_notice", notices),
-            label_key="report.works.notices",
-        ),
-        Figure(
-            "works.rectified",
-            len(rectified),
-            refs("finding", [f.id for f in rectified]),
-            label_key="report.works.rectified",
-        ),
+        counted("works.problems", "finding", [f.id for f in found]),
+        counted("works.notices", "rectification_notice", notices),
+        counted("works.rectified", "finding", [f.id for f in rectified]),
     )
     return section
 

@@ -45,45 +45,14 @@ def seed_works(session: Session, now: datetime, history: History) -> None:
             now=local(date(2024, 1, 2)),
         )
     for code, main_on, _done in dw.COMPLETED_2025:
-        at = local(main_on, 10)
-        record_inspection(
-            session,
-            code,
-            kind="main_structure",
-            passed=True,
-            operator=OFFICE,
-            inspector=INSPECTOR,
-            inspected_at=at,
-            now=at,
-        )
+        _accepted(session, code, "main_structure", main_on)
     stage_works = list(dw.STAGES_2025.items())
     for i, (code, count) in enumerate(stage_works):
         for k in range(count):
             day = date(HISTORY_YEAR, 2 + (k * 3 + i) % 10, 5 + 2 * i)
-            at = local(day, 10)
-            record_inspection(
-                session,
-                code,
-                kind="stage",
-                passed=True,
-                operator=OFFICE,
-                inspector=INSPECTOR,
-                inspected_at=at,
-                now=at,
-                notes="节点验收合格",
-            )
+            _accepted(session, code, "stage", day, notes="节点验收合格")
     for code, day in dw.MAIN_STRUCTURE_2025:
-        at = local(day, 10)
-        record_inspection(
-            session,
-            code,
-            kind="main_structure",
-            passed=True,
-            operator=OFFICE,
-            inspector=INSPECTOR,
-            inspected_at=at,
-            now=at,
-        )
+        _accepted(session, code, "main_structure", day)
     for kind, day, title, venue, people in dw.SAFETY_ACTIVITIES_2025:
         activity = add_activity(
             session,
@@ -98,19 +67,26 @@ def seed_works(session: Session, now: datetime, history: History) -> None:
         if kind == "full_inspection":
             _full_inspection(session, activity.id, day, now, history)
     for code, _main, done in dw.COMPLETED_2025:
-        at = local(done, 10)
-        record_inspection(
-            session,
-            code,
-            kind="completion",
-            passed=True,
-            operator=OFFICE,
-            inspector=INSPECTOR,
-            inspected_at=at,
-            now=at,
-            notes="竣工验收合格",
-        )
+        _accepted(session, code, "completion", done, notes="竣工验收合格")
     _works_this_year(session, now)
+
+
+def _accepted(
+    session: Session, code: str, kind: str, day: date, *, notes: str | None = None
+) -> None:
+    """A passed acceptance inspection of work ``code`` at 10:00 local on ``day``."""
+    at = local(day, 10)
+    record_inspection(
+        session,
+        code,
+        kind=kind,
+        passed=True,
+        operator=OFFICE,
+        inspector=INSPECTOR,
+        inspected_at=at,
+        now=at,
+        notes=notes,
+    )
 
 
 def _full_inspection(
@@ -172,18 +148,8 @@ def _works_this_year(session: Session, now: datetime) -> None:
         ("RF-03", "completion", date(year, 10, 21)),
     ]
     for code, kind, day in plan:
-        at = local(day, 10)
-        if at < now:
-            record_inspection(
-                session,
-                code,
-                kind=kind,
-                passed=True,
-                operator=OFFICE,
-                inspector=INSPECTOR,
-                inspected_at=at,
-                now=at,
-            )
+        if local(day, 10) < now:
+            _accepted(session, code, kind, day)
 
 
 def seed_outreach(session: Session, now: datetime) -> None:

@@ -281,33 +281,28 @@ class RegistryService:
             return known_statuses(session)
 
     def store_statuses(self, results: dict[str, Any]) -> None:
-        """Keep the poll results as each terminal's last known status."""
-        from sirenctl.registry.status_store import store_poll_results
+        """Keep the poll results as each terminal's last known status (the poll use case,
+        sirenctl/services/status.py). One read record per minute of sweeps (the TUI sweeps
+        every few seconds): with the first sweep of each minute, and at once when the set of
+        terminals changes."""
+        from sirenctl.services.status import store_status
 
-        if results:
-            with self.db.transaction() as session:
-                store_poll_results(session, results, source="tui")
-                self._audit_sweep(session, results)
-
-    def _audit_sweep(self, session: Any, results: dict[str, Any]) -> None:
-        """One read record per minute of sweeps (the TUI sweeps every few seconds): written
-        with the first sweep of each minute, and at once when the set of terminals changes."""
-        from sirenctl.audit import record_read
-
+        if not results:
+            return
         tags = sorted(results)
         at = self.clock()
         now = at.timestamp()
         window = self._read_window
-        if window is not None and window[1] == tags and now - window[0] < TUI_READ_AUDIT_WINDOW:
-            return
-        self._read_window = (now, tags)
-        record_read(
-            session,
-            operator=self.operator,
+        audit = window is None or window[1] != tags or now - window[0] >= TUI_READ_AUDIT_WINDOW
+        if audit:
+            self._read_window = (now, tags)
+        store_status(
+            self.db,
+            self.operator,
+            results,
             source="tui",
-            tags=tags,
-            failed=[tag for tag, res in results.items() if not res.ok],
-            details={"covers_s": TUI_READ_AUDIT_WINDOW},
+            audit=audit,
+            audit_details={"covers_s": TUI_READ_AUDIT_WINDOW},
             at=at,
         )
 
