@@ -63,7 +63,10 @@ def test_run_due_refuses_a_bench_address_answered_by_a_live_sirens_controller(
     assert audible(county.fleet, BENCH) == 0 and len(_refusals(county, BENCH)) == 1
 
 
-def test_a_later_step_refused_by_the_recheck_is_recorded_as_an_alarm(county: Any, cli: Any) -> None:
+def test_a_later_step_refused_by_the_recheck_is_recorded_as_an_alarm(
+    county: Any, sqlite_cli: Any
+) -> None:
+    cli = sqlite_cli  # the county fixture is a SQLite file
     """The controller's unit id is changed with SQL while step 1 plays: step 2 is not sent,
     and the refusal is on record like a refusal at prepare time."""
     from tests.security.test_attacks import approve
@@ -99,7 +102,10 @@ def test_a_later_step_refused_by_the_recheck_is_recorded_as_an_alarm(county: Any
     assert len(alarms) == 1 and "right before sending" in (alarms[0].message or "")
 
 
-def test_wrong_serial_refusal_leaves_the_approval_path_untouched(county: Any, cli: Any) -> None:
+def test_wrong_serial_refusal_leaves_the_approval_path_untouched(
+    county: Any, sqlite_cli: Any
+) -> None:
+    cli = sqlite_cli  # the county fixture is a SQLite file
     """A refused bench unit does not stop the approved live order of the same run."""
     from tests.security.test_attacks import approve
 
