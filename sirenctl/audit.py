@@ -137,6 +137,11 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, A
     return {k: v for k, v in after.items() if before.get(k) != v}
 
 
+def effective_changes(before: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """The entries of ``changes`` (ORM values) that differ from a :func:`snapshot`."""
+    return {k: v for k, v in changes.items() if before.get(k) != json_safe(v)}
+
+
 def record_edit(
     session: Session,
     *,

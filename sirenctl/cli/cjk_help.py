@@ -16,13 +16,19 @@ from contextlib import contextmanager
 
 import click
 import click.formatting
-from rich.cells import cell_len
 
 # a CJK character or full-width punctuation is a chunk of its own; ASCII words stay whole
-_CHUNK = re.compile(
-    r"[\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef]|\s+|[^\s\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef]+"
-)  # noqa: E501
+_CJK = "\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef"
+_CHUNK = re.compile(rf"[{_CJK}]|\s+|[^\s{_CJK}]+")
 _NO_LINE_START = set("，。、；：？！）》」』】,.;:?!)")
+
+
+def cell_len(text: str) -> int:
+    """Display cells of ``text``; rich is imported only when help is rendered, not on the
+    cron path (run-due resolves its command through sirenctl/cli/localize.py)."""
+    from rich.cells import cell_len as cells
+
+    return cells(text)
 
 
 class CellWrapper(textwrap.TextWrapper):

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from sirenctl.audit import changed_fields, json_safe, record, record_edit, snapshot
+from sirenctl.audit import effective_changes, record, record_edit, snapshot
 from sirenctl.models import Asset, AssetKind, AssetStatus, Site, Transport
 from sirenctl.registry.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from sirenctl.registry.sites import get_site
@@ -103,8 +103,7 @@ def asset_snapshot(asset: Asset) -> dict[str, Any]:
 def asset_changes(session: Session, tag: str, changes: dict[str, Any]) -> dict[str, Any]:
     """The part of ``changes`` that differs from asset ``tag`` today (an edit that changes
     nothing is answered "nothing changed" and records nothing)."""
-    before = asset_snapshot(get_asset(session, tag))
-    return {k: v for k, v in changes.items() if k in changed_fields(before, {k: json_safe(v)})}
+    return effective_changes(asset_snapshot(get_asset(session, tag)), changes)
 
 
 def new_asset(

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from sirenctl.audit import changed_fields, json_safe, record, record_edit, snapshot
+from sirenctl.audit import effective_changes, record, record_edit, snapshot
 from sirenctl.config import DEFAULT_TIMEZONE
 from sirenctl.models import Site
 from sirenctl.registry.errors import Conflict, FieldProblem, NotFound, ValidationFailed
@@ -41,8 +41,7 @@ def add_site(session: Session, values: dict[str, Any], *, operator: str) -> Site
 
 def site_changes(session: Session, code: str, changes: dict[str, Any]) -> dict[str, Any]:
     """The part of ``changes`` that differs from site ``code`` today."""
-    before = snapshot(get_site(session, code))
-    return {k: v for k, v in changes.items() if k in changed_fields(before, {k: json_safe(v)})}
+    return effective_changes(snapshot(get_site(session, code)), changes)
 
 
 def edit_site(session: Session, code: str, changes: dict[str, Any], *, operator: str) -> Site:
