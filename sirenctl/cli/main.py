@@ -10,6 +10,7 @@ import click
 
 from sirenctl import __version__
 from sirenctl.cli.common import AppContext, CLIError, ExitCode, exit_code_help
+from sirenctl.cli.completion_values import attach_completions
 from sirenctl.cli.localize import localize_command
 from sirenctl.i18n import N_, Language, _, parse_language, resolve_language, set_language
 
@@ -118,7 +119,8 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy:
             module_name, _sep, attr = self.lazy[cmd_name][0].partition(":")
-            return localize_command(getattr(importlib.import_module(module_name), attr))
+            command = getattr(importlib.import_module(module_name), attr)
+            return localize_command(attach_completions(command))
         return super().get_command(ctx, cmd_name)
 
     def make_context(
