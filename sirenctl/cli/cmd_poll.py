@@ -16,6 +16,7 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
+from sirenctl.cli.work_progress import WorkProgress
 from sirenctl.i18n import _
 
 
@@ -86,9 +87,17 @@ def poll(
         answered: dict[str, Any] = {}
 
         async def sweep() -> int | None:
-            with SignalStop() as stopper, contextlib.suppress(asyncio.CancelledError):
-                await poll_endpoints(endpoints, into=answered)  # reads only; Ctrl-C: keep what
-                # answered so far
+            with (
+                WorkProgress(_("polling"), len(endpoints)) as bar,
+                SignalStop() as stopper,
+                contextlib.suppress(asyncio.CancelledError),
+            ):
+                drawing = asyncio.create_task(_redraw(bar, answered)) if bar.shown else None
+                try:  # reads only; Ctrl-C: keep what answered so far
+                    await poll_endpoints(endpoints, into=answered)
+                finally:
+                    if drawing is not None:
+                        drawing.cancel()
             code: int | None = stopper.exit_code
             return code
 
@@ -112,6 +121,15 @@ def poll(
         as_json,
         exit_code=interrupted,
     )
+
+
+async def _redraw(bar: WorkProgress, answered: dict[str, Any]) -> None:
+    """Redraw the bar from what has answered so far (sirenctl/cli/work_progress.py)."""
+    import asyncio
+
+    while True:
+        bar.update(len(answered))
+        await asyncio.sleep(0.1)
 
 
 def _cached_rows(app: AppContext, tags: list[str]) -> list[dict[str, Any]]:
