@@ -44,6 +44,7 @@ HASHED_FIELDS = (
 )
 
 _EXACT_FLOAT = 2**53
+_PLAIN = frozenset({str, int, bool, type(None)})  # JSON as they are (exact types, not subclasses)
 
 
 def _normal(value: Any) -> Any:
@@ -54,7 +55,9 @@ def _normal(value: Any) -> Any:
             return int(value)
         return value
     if isinstance(value, dict):
-        return {str(k): _normal(v) for k, v in value.items()}
+        # plain str/int/bool/None values (most of an audit record) are kept as they are without a
+        # call each: the CSV import of 100,000 assets hashes 200,000 of these documents
+        return {str(k): v if type(v) in _PLAIN else _normal(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_normal(v) for v in value]
     raise TypeError(f"audit value of type {type(value).__name__} is not JSON")
@@ -70,8 +73,10 @@ def json_document(value: dict[str, Any] | None) -> dict[str, Any] | None:
     """``value`` as it will read back from the database (what the hash must cover)."""
     if value is None:
         return None
-    loaded: dict[str, Any] = json.loads(canonical_json(value))
-    return loaded
+    # _normal already gives what a JSON round trip would (str keys, lists, integral floats as
+    # ints); NaN and infinities are refused when the record is hashed (allow_nan=False).
+    normal: dict[str, Any] = _normal(value)
+    return normal
 
 
 def canonical_time(at: datetime) -> str:

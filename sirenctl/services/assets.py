@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from sirenctl.identity import Actor, AuthMethod, Role
@@ -91,6 +91,10 @@ def sign_imported_bench_units(session: Session, person: Authenticated, tags: lis
     counts only with an administrator's signature (sirenctl/security/bench.py)."""
     if not tags:
         return
-    for asset in session.scalars(select(Asset).where(Asset.tag.in_(tags))):
-        if asset.is_bench or asset.bench_signature is not None:
+    # The county's few bench-flagged or signed assets, then those among ``tags``: not an IN
+    # list of 100,000 tags, nor 100,000 ORM objects loaded to look at one flag.
+    wanted = set(tags)
+    flagged = select(Asset).where(or_(Asset.is_bench.is_(True), Asset.bench_signature.is_not(None)))
+    for asset in session.scalars(flagged):
+        if asset.tag in wanted:
             sign_bench(asset, person)
