@@ -23,7 +23,9 @@ def select_occurrence(
     timezone: str = "Asia/Shanghai",
     site: str | None = None,
 ) -> list[int]:
-    """Ids of a campaign's work orders due on a local date (optionally one site)."""
+    """Ids of a campaign's work orders due on a local date (optionally one site) that need
+    an approval: audible work on live assets (bench units run on an administrator's
+    certificate alone, sirenctl/security/approvals.py ``needs_two_people``)."""
     zone = ZoneInfo(timezone)
     start = datetime.combine(on, time(0), zone)
     query = (
@@ -33,6 +35,8 @@ def select_occurrence(
             WorkOrder.campaign == campaign,
             WorkOrder.due_at >= start,
             WorkOrder.due_at < start + timedelta(days=1),
+            WorkOrder.audible.is_(True),
+            Asset.is_bench.is_(False),
         )
         .order_by(WorkOrder.id)
     )
@@ -41,7 +45,7 @@ def select_occurrence(
     ids = list(session.scalars(query))
     if not ids:
         raise NotFound(
-            f"no work orders of campaign {campaign!r} due on {on}"
+            f"no live audible work orders of campaign {campaign!r} due on {on}"
             + (f" at site {site}" if site else "")
         )
     return ids

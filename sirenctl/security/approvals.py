@@ -146,6 +146,11 @@ def approve(
             raise NotFound(f"no work order {wo_id}")
         if not wo.audible:
             raise Conflict(f"work order {wo_id} ({wo.task}) makes no sound and needs no approval")
+        if wo.asset.is_bench:
+            raise Conflict(
+                f"work order {wo_id} is on bench unit {wo.asset.tag}: bench work runs on the "
+                "administrator's bench certificate and needs no approval"
+            )
         if wo.status not in APPROVABLE:
             raise Conflict(
                 f"work order {wo_id} is {wo.status}: only planned or refused work "

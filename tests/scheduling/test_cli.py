@@ -278,3 +278,33 @@ def test_idle_run_due_imports_neither_pymodbus_textual_nor_apscheduler(tmp_path)
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_approving_a_campaign_day_leaves_bench_units_out(sqlite_cli, sqlite_url, tmp_path):
+    """The README tour: a planner plans, an approver approves the 9·18 of every community;
+    the office's bench unit in the same campaign needs no approval and must not fail it."""
+    from sirenctl.db import Database
+
+    db = Database(sqlite_url)
+    seed_county(db, {"T01": {}, "BENCH-01": {"is_bench": True}})
+    next_year = datetime.now(UTC).year + 1
+    write_campaign(tmp_path, "s", SOUNDING.format(programme="cn-918-noon", assets="all = true"))
+    planned = sqlite_cli(
+        "--operator", PLANNER, "plan", "--year", str(next_year), "--schedules", str(tmp_path)
+    )
+    assert planned.exit_code == 0, planned.stderr
+    day = f"{next_year}-09-18"
+    ok = sqlite_cli(
+        "--operator", "李主任", "approve", "--campaign", "s", "--on", day, "--reason", "notice 12"
+    )  # fmt: skip
+    assert ok.exit_code == 0, ok.stderr
+    assert "4 work order(s) approved" in ok.stderr  # T01 and the three hand cranks
+    with db.session() as s:
+        bench = s.scalar(
+            select(WorkOrder).join(Asset).where(Asset.tag == "BENCH-01", WorkOrder.campaign == "s")
+        )
+        assert bench is not None and bench.approvals == []
+        bench_id = bench.id
+    named = sqlite_cli("--operator", "李主任", "approve", str(bench_id), "--reason", "x")
+    assert named.exit_code != 0 and "bench unit BENCH-01" in named.stderr
+    assert "needs no approval" in named.stderr
