@@ -18,6 +18,9 @@ from sirenctl.scheduling.tasks import Task
 from sirenctl.timeutil import ensure_utc, utcnow
 
 COUNTS = ("participants", "certificates", "materials")
+#: the largest head count or number of handouts one event may record (as for outreach events,
+#: sirenctl/cli/cmd_outreach.py): a typo of extra digits is refused, not stored
+MAX_COUNT = 10_000_000
 
 
 def drill_to_dict(event: OutreachEvent) -> dict[str, Any]:
@@ -64,6 +67,8 @@ def add_drill(
     for key, value in counts.items():
         if value < 0:
             problems.append(FieldProblem(key, "must not be negative", None, str(value)))
+        elif value > MAX_COUNT:
+            problems.append(FieldProblem(key, f"must be at most {MAX_COUNT}", None, str(value)))
     if certificates > participants:
         problems.append(
             FieldProblem(

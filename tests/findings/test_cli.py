@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import date
+
+import pytest
 
 
 def test_finding_notice_workflow_through_the_cli(fdb, cli, tmp_path) -> None:
@@ -281,3 +284,19 @@ def test_drills_add_and_list(fdb, cli) -> None:
     result = cli("drill", "list", "--kind", "evacuation_drill")
     assert "1 events, 320 participants, 25 certificates" in result.stderr
     assert cli.json("drill", "list", "--year", "2024") == []
+
+
+def test_a_count_with_extra_digits_is_refused_by_name_and_nothing_is_stored(fdb, cli) -> None:
+    from sirenctl.findings.drills import add_drill
+    from sirenctl.registry.errors import ValidationFailed
+
+    typed = cli("drill", "add", "--site", "C01", "--date", "2025-03-28",
+                "--participants", "99999999999999999999")  # fmt: skip
+    assert typed.exit_code == 2 and "--participants" in typed.stderr
+    assert "Traceback" not in typed.output + typed.stderr
+    with pytest.raises(ValidationFailed) as refused, fdb.transaction() as session:  # the TUI's path
+        add_drill(
+            session, operator="tech", site="C01", held_on=date(2025, 3, 28), participants=10**12
+        )
+    assert [p.field for p in refused.value.problems] == ["participants"]
+    assert cli.json("drill", "list") == []
