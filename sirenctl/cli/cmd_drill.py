@@ -9,7 +9,6 @@ import click
 
 from sirenctl.cli.cmd_findings import DATE
 from sirenctl.cli.common import AppContext, echo_json, echo_table, info, json_option, pass_app
-from sirenctl.findings.drills import MAX_COUNT
 from sirenctl.i18n import _
 from sirenctl.models.findings import OutreachKind
 
@@ -27,18 +26,15 @@ def drill() -> None:
     """
 
 
-COUNT = click.IntRange(0, MAX_COUNT)
-
-
 @drill.command("add")
 @click.option("--site", required=True, help="Site (community) code.")
 @click.option("--date", "held_on", type=DATE, required=True, help="Day it was held.")
 @click.option("--kind", type=KINDS, default=OutreachKind.EVACUATION_DRILL.value, show_default=True)
 @click.option("--title", help="Name of the event.")
-@click.option("--participants", type=COUNT, default=0, show_default=True)
+@click.option("--participants", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option(
     "--certificates",
-    type=COUNT,
+    type=click.IntRange(min=0),
     default=0,
     show_default=True,
     help="Certificates issued (e.g. basic first aid).",
@@ -46,7 +42,7 @@ COUNT = click.IntRange(0, MAX_COUNT)
 @click.option("--certificate-type", help="What the certificates are for.")
 @click.option(
     "--materials",
-    type=COUNT,
+    type=click.IntRange(min=0),
     default=0,
     show_default=True,
     help="Leaflets or other materials handed out (count).",

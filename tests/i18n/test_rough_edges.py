@@ -120,7 +120,7 @@ def test_overflowing_numbers_are_refused_and_nothing_is_written(
             "溢出",
         ],
     )
-    assert drill.exit_code == 3 and "too large" in drill.output
+    assert drill.exit_code == 3 and "participants: must be at most 10000000" in drill.output
     assert isinstance(drill.exception, SystemExit)
     listed = runner.invoke(cli, ["--db", db, "drill", "list", "--json"])
     assert "溢出" not in listed.output
