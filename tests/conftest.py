@@ -139,6 +139,14 @@ class CLI:
             argv += ["--operator", operator]
         return self.runner.invoke(cli, [*argv, *args], input=input, catch_exceptions=False)
 
+    def recorded(self, typed: str) -> str:
+        """Who the audit names after ``--operator typed``: that name on SQLite, the database
+        login on PostgreSQL (sirenctl/security/authn.py database_login)."""
+        from sqlalchemy.engine import make_url
+
+        url = make_url(self.url)
+        return typed if url.get_backend_name() == "sqlite" else str(url.username)
+
     def json(self, *args: str) -> object:
         import json
 

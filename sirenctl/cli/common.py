@@ -91,6 +91,7 @@ class AppContext:
     #: checks a SQLite path before it is opened (sirenctl/cli/db_open.py; set by cli.main)
     check_path: Callable[..., None] | None = field(default=None, repr=False)
     _db: Database | None = field(default=None, repr=False)
+    _login: str | None = field(default=None, repr=False)
 
     @property
     def db_url(self) -> str:
@@ -100,11 +101,22 @@ class AppContext:
 
     @property
     def operator(self) -> str:
-        """The login name recorded for plain writes (not a proof of identity: see
-        docs/security.md; privileged actions call :meth:`authenticate`)."""
-        from sirenctl.security.identity import resolve_login
+        """The login recorded for plain writes. On PostgreSQL the database login
+        (``session_user``; a different ``--user`` is refused, exit 12); on SQLite the login
+        name, which privileged actions then prove with :meth:`authenticate` (docs/security.md)."""
+        if self._login is None:
+            from sirenctl.security.identity import resolve_login
 
-        return resolve_login(self.user_option or self.operator_option)
+            if self.db.dialect == "postgresql":
+                import os
+
+                from sirenctl.security.authn import database_login
+
+                claimed = self.user_option or os.environ.get("SIRENCTL_USER")
+                self._login = database_login(self.db, resolve_login(claimed) if claimed else None)
+            else:
+                self._login = resolve_login(self.user_option or self.operator_option)
+        return self._login
 
     def authenticate(self, purpose: str, role: Role | None = None) -> Authenticated:
         """The acting person, proven now (passphrase on SQLite, session_user on PostgreSQL)."""

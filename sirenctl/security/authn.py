@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sirenctl.audit import record
+from sirenctl.i18n import _
 from sirenctl.identity import Actor, AuthMethod, Role
 from sirenctl.models.accounts import OperatorAccount
 from sirenctl.security import keys, prompt
@@ -22,6 +23,7 @@ from sirenctl.security.errors import (
     AccountDisabled,
     AccountLocked,
     BadPassphrase,
+    LoginMismatch,
     NotPermitted,
     TrustProblem,
     UnknownAccount,
@@ -70,6 +72,26 @@ def _audit_failure(
             message=f"{purpose}: {message}",
             at=now,
         )
+
+
+def database_login(db: Database, claimed: str | None, *, now: datetime | None = None) -> str:
+    """Who writes, on PostgreSQL: the role the server authenticated (``session_user``).
+
+    A login given with ``--user`` / ``SIRENCTL_USER`` must be that role: a typed name never
+    overrides the database's word (LoginMismatch, audited). ``--operator`` is not consulted.
+    """
+    from sqlalchemy import text
+
+    with db.session() as session:
+        login = str(session.execute(text("SELECT session_user")).scalar_one())
+    if claimed is not None and claimed != login:
+        message = _(
+            "--user {claimed} is not who the database says you are ({login}): on PostgreSQL "
+            "you are your database login; connect as {claimed}, or leave --user out"
+        ).format(claimed=claimed, login=login)
+        _audit_failure(db, login, f"act as {claimed}", "login mismatch", now or utcnow())
+        raise LoginMismatch(message)
+    return login
 
 
 def authenticate(

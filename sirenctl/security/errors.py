@@ -23,6 +23,10 @@ class AccountDisabled(AuthError):
     pass
 
 
+class LoginMismatch(AuthError):
+    """``--user`` names someone other than the database login (PostgreSQL ``session_user``)."""
+
+
 class NotPermitted(PermissionError):
     """The authenticated person lacks the role this action needs."""
 

@@ -27,12 +27,12 @@ def test_every_mutation_is_audited(cli, tmp_path) -> None:
 
     events = _events(cli)
     assert [(e["action"], e["object_ref"], e["operator"]) for e in events] == [
-        ("site.add", "C01", "tester"),
-        ("asset.add", "HC-C01", "tester"),
-        ("site.edit", "C01", "李工"),
-        ("asset.edit", "HC-C01", "李工"),
-        ("asset.retire", "HC-C01", "张主任"),
-        ("asset.import", "HC-X", "tester"),
+        ("site.add", "C01", cli.recorded("tester")),
+        ("asset.add", "HC-C01", cli.recorded("tester")),
+        ("site.edit", "C01", cli.recorded("李工")),
+        ("asset.edit", "HC-C01", cli.recorded("李工")),
+        ("asset.retire", "HC-C01", cli.recorded("张主任")),
+        ("asset.import", "HC-X", cli.recorded("tester")),
     ]
     edit = events[3]
     assert edit["before"] == {"status": "in_service"} and edit["after"] == {

@@ -298,3 +298,37 @@ def test_sirenctl_approval_on_postgresql_binds_content(office):
         asset = s.get(Asset, wo.asset_id)
         verdict = verify_for_execution(s, wo, asset, work_order_steps(wo, library))
         assert isinstance(verdict, Refusal) and "content changed" in verdict.reason
+
+
+def test_plain_writes_record_the_database_login_and_a_different_user_is_refused(office):
+    """`sirenctl` on PostgreSQL: the audit names the login, whatever --operator says; a
+    --user naming someone else is refused (exit 12), audited, and changes nothing."""
+    from click.testing import CliRunner
+
+    from sirenctl.cli.main import cli
+
+    tech = login(office, "tech")
+    url = url_as(office["url"], tech)
+    runner = CliRunner()
+
+    def run(*args: str) -> Any:
+        return runner.invoke(cli, ["--db", url, *args], catch_exceptions=False)
+
+    edited = run("--operator", "李主任", "asset", "edit", "T01", "--notes", "门锁已换")
+    assert edited.exit_code == 0, edited.stderr
+    other = login(office, "approver")
+    mismatch = run("--user", other, "asset", "edit", "T01", "--notes", "冒名")
+    assert mismatch.exit_code == 12
+    assert f"--user {other} is not who the database says you are ({tech})" in mismatch.stderr
+    same = run("--user", tech, "asset", "edit", "T01", "--notes", "本人")
+    assert same.exit_code == 0, same.stderr
+    with office["dbs"]["admin"].session() as s:
+        rows = s.execute(
+            text("SELECT action, operator, db_user, message FROM audit_event ORDER BY seq")
+        ).all()
+        notes = s.execute(text("SELECT notes FROM asset WHERE tag = 'T01'")).scalar_one()
+    edits = [(r.operator, r.db_user) for r in rows if r.action == "asset.edit"]
+    assert edits == [(tech, tech), (tech, tech)]  # never 李主任, never the approver
+    refusals = [r for r in rows if r.action == "auth.fail"]
+    assert refusals and refusals[-1].operator == tech and "login mismatch" in refusals[-1].message
+    assert notes == "本人"
