@@ -307,7 +307,7 @@ def approve(
 
     \b
     Exit code: 0; 7 refused (you planned them, no approver role, content changed);
-    11 not authenticated; 4 not found; 5 not approvable.
+    12 not authenticated; 4 not found; 5 not approvable.
     \b
     Examples:
       sirenctl --user lizhuren approve --campaign cn-918-trial-sounding --on 2026-09-18 \\
@@ -317,10 +317,8 @@ def approve(
     import sirenctl.models.scheduling  # noqa: F401
     from sirenctl.cli.cmd_scheduling_common import load
     from sirenctl.identity import Role
-    from sirenctl.scheduling.approvals import approve as do_approve
     from sirenctl.scheduling.approvals import select_occurrence
-    from sirenctl.scheduling.wakeup import notify
-    from sirenctl.timeutil import utcnow
+    from sirenctl.services.approvals import approve_work_orders
 
     if bool(campaign) != bool(on_day):
         raise CLIError(_("--campaign and --on go together"), ExitCode.USAGE)
@@ -332,17 +330,11 @@ def approve(
             ids += select_occurrence(session, campaign, on_day, site=site)
     library = load(schedules_dir)
     person = app.authenticate(f"approve {len(ids)} work order(s)", Role.APPROVER)
-    with app.db.transaction() as session:
-        approvals = do_approve(session, person, ids, reason=reason, now=utcnow(), library=library)
-        notify(session, "approved")  # daemons sweep at once (sirenctl/scheduling/wakeup.py)
-        done = [
-            {
-                "work_order": a.work_order_id,
-                "approved_by": a.approved_by,
-                "status": a.work_order.status,
-            }
-            for a in approvals
-        ]
+    approved = approve_work_orders(app.db, person, ids, reason=reason, library=library)
+    done = [
+        {"work_order": a.work_order, "approved_by": a.approved_by, "status": a.status}
+        for a in approved
+    ]
     if as_json:
         echo_json(done)
     info(

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 
 from sirenctl.i18n import _
 from sirenctl.tui.agenda_data import VIEWS, OrderRow
+from sirenctl.tui.approve_dialog import ApprovalAnswer, ApproveDialog
 from sirenctl.tui.base import SearchInput, deliver
 from sirenctl.tui.checkin_form import CheckInForm
 from sirenctl.tui.data import Page
@@ -43,6 +44,7 @@ class AgendaScreen(PagedScreen):
     BINDINGS = [
         Binding("i", "check_in", "Check-in", id="agenda.check_in"),
         Binding("k", "crank_guide", "Crank guide", id="agenda.crank_guide"),
+        Binding("v", "approve", "Approve", id="agenda.approve"),
         *paging_bindings("agenda"),
     ]
     SEARCH_ID = "agenda-search"
@@ -90,6 +92,11 @@ class AgendaScreen(PagedScreen):
                 "Crank guide for work order",
                 "Timing guide for the highlighted order (k)",
                 self.action_crank_guide,
+            ),
+            (
+                "Approve work order",
+                "Approve the highlighted live sounding as a second person (v)",
+                self.action_approve,
             ),
         ]
 
@@ -175,6 +182,70 @@ class AgendaScreen(PagedScreen):
             )
             return
         self.app.push_screen(CheckInForm(order, started_at), self.after_check_in)
+
+    def action_approve(self) -> None:
+        order = self.selected()
+        if order is None:
+            self.notify(_("select a work order first"), severity="warning")
+            return
+        what = _("work order #{id}: {task} of {tag} ({site}), due {due}").format(
+            id=order.id,
+            task=order.task,
+            tag=order.tag,
+            site=order.site_name,
+            due=local_time(order.due_at),
+        )
+        services = self.services
+        dialog = ApproveDialog(
+            services.operator, what, ask_passphrase=services.db.dialect == "sqlite"
+        )
+
+        def answered(answer: ApprovalAnswer | None) -> None:
+            if answer is not None:
+                self.approve(order.id, answer)
+
+        self.app.push_screen(dialog, answered)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="agenda-approve")
+    def approve(self, wo_id: int, answer: ApprovalAnswer) -> None:
+        """Authenticate the approver now, then approve through the one service
+        (sirenctl/services/approvals.py); any refusal is shown, nothing is half done."""
+        from sirenctl.identity import Role
+        from sirenctl.scheduling.library import load_library
+        from sirenctl.security.authn import authenticate
+        from sirenctl.services.approvals import approve_work_orders
+        from sirenctl.tui.errors import describe_error
+
+        services = self.services
+        try:
+            person = authenticate(
+                services.db,
+                services.operator,
+                purpose=f"approve work order {wo_id}",
+                role=Role.APPROVER,
+                ask=lambda _prompt: answer.passphrase,
+                now=services.now(),
+            )
+            done = approve_work_orders(
+                services.db,
+                person,
+                [wo_id],
+                reason=answer.reason,
+                library=load_library(),
+                now=services.now(),
+            )
+        except Exception as exc:  # noqa: BLE001 - every refusal is shown, never a traceback
+            message = _("not approved: {error}").format(error=describe_error(exc))
+            deliver(self, self.notify, message, severity="error", timeout=12)
+            return
+        if done:
+            message = _("work order #{id} approved by {login}").format(
+                id=wo_id, login=person.actor.login
+            )
+        else:
+            message = _("work order #{id}: already approved by you").format(id=wo_id)
+        deliver(self, self.notify, message, title=_("Approved"))
+        deliver(self, self.reload)
 
     def after_check_in(self, outcome: Any) -> None:
         if outcome:

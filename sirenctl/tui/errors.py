@@ -14,6 +14,11 @@ def describe_error(exc: BaseException) -> str:
         if problem.details:
             message += ": " + "; ".join(problem.details)
         return f"{message}; {problem.hint}" if problem.hint else message
+    from sirenctl.security.approvals import ApprovalRefused
+    from sirenctl.security.errors import AuthError, NotPermitted, TrustProblem
+
+    if isinstance(exc, AuthError | NotPermitted | ApprovalRefused | TrustProblem):
+        return str(exc)  # who may do what: the message says it (sirenctl/cli/errors.py)
     if isinstance(exc, OSError):
         return f"{exc.strerror or exc}; check the path or device and retry"
     return f"unexpected error ({type(exc).__name__}: {exc}); please report it"
