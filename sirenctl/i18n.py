@@ -130,6 +130,37 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalogue().ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """The translation of ``message`` in ``context``: one English word that needs different
+    Chinese in different places ("key": 密钥 of an account, 按键 of the keyboard)."""
+    return _catalogue().pgettext(context, message) if message else message
+
+
+class ContextText(str):
+    """An English literal marked with its gettext context (:func:`C_`); :func:`translate`
+    looks it up with :func:`pgettext`."""
+
+    context: str
+
+    def __new__(cls, context: str, message: str) -> ContextText:
+        text = super().__new__(cls, message)
+        text.context = context
+        return text
+
+
+def C_(context: str, message: str) -> ContextText:
+    """Mark ``message`` with ``context`` without translating it now (table headers, columns:
+    translated where they are shown, by :func:`translate`)."""
+    return ContextText(context, message)
+
+
+def translate(message: str) -> str:
+    """``_()`` for a plain literal, ``pgettext()`` for one marked by :func:`C_`."""
+    if isinstance(message, ContextText):
+        return pgettext(message.context, str(message))
+    return _(message)
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue without translating it now (class-level constants:
     translate with ``_()`` where the text is shown)."""
@@ -137,14 +168,18 @@ def N_(message: str) -> str:
 
 
 __all__ = [
+    "C_",
     "DOMAIN",
     "LOCALE_DIR",
+    "ContextText",
     "Language",
     "N_",
     "_",
     "current_language",
     "ngettext",
     "parse_language",
+    "pgettext",
     "resolve_language",
     "set_language",
+    "translate",
 ]

@@ -16,6 +16,7 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
+from sirenctl.i18n import C_, _
 
 if TYPE_CHECKING:
     from sirenctl.identity import Role
@@ -123,7 +124,14 @@ def list_(app: AppContext, as_json: bool) -> None:
         echo_json(rows)
         return
     echo_table(
-        ["login", "name", "roles", "state", "key", "demo"],
+        [
+            "login",
+            C_("person", "name"),
+            "roles",
+            "state",
+            C_("signing key", "key"),
+            "demo",
+        ],
         [
             [
                 r["login"],
@@ -131,7 +139,7 @@ def list_(app: AppContext, as_json: bool) -> None:
                 ",".join(r["roles"]),
                 r["state"],
                 r["key_id"],
-                "demo only" if r["demo"] else "",
+                _("demo only") if r["demo"] else "",
             ]
             for r in rows
         ],

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
-from sirenctl.i18n import _
+from sirenctl.i18n import _, translate
 from sirenctl.tui.agenda_data import VIEWS, OrderRow
 from sirenctl.tui.base import SearchInput, deliver
 from sirenctl.tui.checkin_form import CheckInForm
@@ -70,7 +70,7 @@ class AgendaScreen(PagedScreen):
         self.sub_title = _("Agenda")
         table = self.query_one("#agenda", DataTable)
         for name, width in COLUMNS:
-            table.add_column(_(name), key=name, width=width)
+            table.add_column(translate(name), key=str(name), width=width)
         if self.services.agenda is None:
             self.query_one("#agenda-info", Label).update(
                 "this database has no work orders yet: run `sirenctl init`, then `sirenctl plan`"
