@@ -161,6 +161,49 @@ def translate(message: str) -> str:
     return _(message)
 
 
+class LazyText(str):
+    """English text now, translated when shown: the message of a domain error (:func:`L_`).
+
+    ``str()`` of it is the English sentence, which is what the audit log and the database store
+    (language-neutral, docs/translating.md); :func:`localized` gives the user's language."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, values: dict[str, object]) -> LazyText:
+        text = super().__new__(cls, template.format(**values) if values else template)
+        text.template, text.values = template, values
+        return text
+
+    def translated(self) -> str:
+        values = {
+            k: localized(v) if isinstance(v, LazyText | BaseException) else v
+            for k, v in self.values.items()
+        }
+        return _(self.template).format(**values) if values else _(self.template)
+
+
+def L_(template: str, **values: object) -> LazyText:
+    """An error message: English ``template.format(**values)`` now, translated by
+    :func:`localized` where it is shown (the CLI's stderr, a TUI notification)."""
+    return LazyText(template, values)
+
+
+def localized(value: object) -> str:
+    """``value`` (a :class:`LazyText`, or an exception whose message is one) in the current
+    language; anything else as ``str(value)``."""
+    if isinstance(value, LazyText):
+        return value.translated()
+    if (
+        isinstance(value, BaseException)
+        and len(value.args) == 1
+        and isinstance(value.args[0], LazyText)
+        and str(value) == str(value.args[0])  # not a class that words its own message
+    ):
+        return value.args[0].translated()
+    return str(value)
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue without translating it now (class-level constants:
     translate with ``_()`` where the text is shown)."""
@@ -172,10 +215,13 @@ __all__ = [
     "DOMAIN",
     "LOCALE_DIR",
     "ContextText",
+    "L_",
     "Language",
+    "LazyText",
     "N_",
     "_",
     "current_language",
+    "localized",
     "ngettext",
     "parse_language",
     "pgettext",

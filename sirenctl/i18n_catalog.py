@@ -27,7 +27,7 @@ SOURCE_DIRS = ("sirenctl", "drivers", "simulators", "schedules")
 LOCALE_DIR = ROOT / "sirenctl" / "locale"
 POT_FILE = LOCALE_DIR / "sirenctl.pot"
 LANGUAGES = ("zh",)
-CALLS = {"_": 1, "N_": 1, "ngettext": 2}
+CALLS = {"_": 1, "N_": 1, "L_": 1, "ngettext": 2}
 CONTEXT_CALLS = {"pgettext", "C_"}  # (context, message): extracted as pgettext, with msgctxt
 CLICK_DECORATORS = {"command", "group"}
 CLICK_HELP_CALLS = {"option", "argument", "command", "group", "Option", "Argument"}
@@ -70,7 +70,7 @@ def extract_source(source: str) -> Iterator[Extracted]:
                     message: str | tuple[str, ...] = (
                         str(texts[0]) if len(texts) == 1 else tuple(t for t in texts if t)
                     )
-                    yield node.lineno, name, message, []
+                    yield node.lineno, "_" if name == "L_" else name, message, []
             if name in CONTEXT_CALLS and len(node.args) >= 2:
                 context, text = _text(node.args[0]), _text(node.args[1])
                 if context and text:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from sirenctl.cli.common import AppContext, pass_app
+from sirenctl.i18n import L_
 
 
 @click.command()
@@ -58,7 +59,7 @@ def report(
     from sirenctl.timeutil import utcnow
 
     if fmt == "docx" and out is None:
-        raise click.UsageError("--format docx writes a Word file: give --out FILE.docx")
+        raise click.UsageError(L_("--format docx writes a Word file: give --out FILE.docx"))
     with app.db.session() as session:
         computed = compute_report(session, year, now=utcnow(), target_dbc=target_dbc)
     if fmt == "docx":

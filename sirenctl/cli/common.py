@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from sirenctl.i18n import N_, _, translate
+from sirenctl.i18n import N_, _, localized, translate
 
 if TYPE_CHECKING:
     from sirenctl.db import Database
@@ -78,7 +78,7 @@ class CLIError(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         stream = file or sys.stderr
-        click.echo(_("error: {message}").format(message=self.message), file=stream)
+        click.echo(_("error: {message}").format(message=localized(self.message)), file=stream)
         for line in self.details:
             click.echo(f"  {line}", file=stream)
 
