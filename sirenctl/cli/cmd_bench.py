@@ -17,7 +17,7 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
-from sirenctl.i18n import L_, _
+from sirenctl.i18n import L_, _, localized
 
 
 @click.group()
@@ -303,7 +303,7 @@ def cancel(
     from sirenctl.services.interim_actor import interim_actor
 
     if bool(tags) == all_units:
-        raise click.UsageError(L_("give TAGs, or --all (not both)"))
+        raise click.UsageError(localized(L_("give TAGs, or --all (not both)")))
     report = cancel_units(
         app.db,
         interim_actor(app.operator),

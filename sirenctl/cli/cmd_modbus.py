@@ -276,7 +276,7 @@ def _registered_target(
                 )
             asset = found
         else:
-            raise click.UsageError(L_("give an asset TAG, or --host, or --device"))
+            raise click.UsageError(localized(L_("give an asset TAG, or --host, or --device")))
         registered = asset.controller_model or "sirenctl-generic"
         if opts["model"] and opts["model"] != registered:
             _refuse(
