@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from sirenctl.db import Database
-from sirenctl.i18n import L_, localized
+from sirenctl.i18n import L_, _, localized
 from sirenctl.models import Asset, AssetStatus, AuditEvent, Site
 from sirenctl.registry.assets import (
     AssetFilter,
@@ -79,9 +79,11 @@ class Page:
     @property
     def label(self) -> str:
         if not self.total:
-            return "no matches"
+            return _("no matches")
         last = min(self.offset + len(self.rows), self.total)
-        return f"{self.offset + 1:,}–{last:,} of {self.total:,}"
+        return _("{first:,}–{last:,} of {total:,}").format(
+            first=self.offset + 1, last=last, total=self.total
+        )
 
     @property
     def has_next(self) -> bool:
