@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sirenctl.i18n import L_
 from sirenctl.timeutil import ensure_utc, utcnow
 
 FORMAT = "sirenctl-audit-checkpoint"
@@ -108,11 +109,17 @@ def read_checkpoint(path: Path) -> Checkpoint:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise CheckpointError(f"{path}: cannot read the checkpoint: {exc.strerror}") from None
+        raise CheckpointError(
+            L_("{path}: cannot read the checkpoint: {strerror}", path=path, strerror=exc.strerror)
+        ) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CheckpointError(f"{path}: not a checkpoint file (not JSON: {exc})") from None
+        raise CheckpointError(
+            L_("{path}: not a checkpoint file (not JSON: {exc})", path=path, exc=exc)
+        ) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise CheckpointError(f"{path}: not a sirenctl audit checkpoint (field format)")
+        raise CheckpointError(
+            L_("{path}: not a sirenctl audit checkpoint (field format)", path=path)
+        )
     if doc.get("version") != VERSION:
         raise CheckpointError(
             "{path}: checkpoint version {version!r} is not supported (field version)".format(
@@ -138,9 +145,9 @@ def read_checkpoint(path: Path) -> Checkpoint:
 
 def _field(doc: dict[str, Any], path: Path, name: str, valid: Callable[[Any], bool]) -> Any:
     if name not in doc:
-        raise CheckpointError(f"{path}: field {name} is missing")
+        raise CheckpointError(L_("{path}: field {name} is missing", path=path, name=name))
     if not valid(doc[name]):
-        raise CheckpointError(f"{path}: field {name} is not valid")
+        raise CheckpointError(L_("{path}: field {name} is not valid", path=path, name=name))
     return doc[name]
 
 
@@ -149,4 +156,6 @@ def _time(doc: dict[str, Any], path: Path, name: str) -> datetime:
     try:
         return ensure_utc(datetime.fromisoformat(value))
     except ValueError:
-        raise CheckpointError(f"{path}: field {name} is not an ISO 8601 time") from None
+        raise CheckpointError(
+            L_("{path}: field {name} is not an ISO 8601 time", path=path, name=name)
+        ) from None

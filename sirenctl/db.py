@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from sirenctl.i18n import L_
 from sirenctl.migrations import SCHEMA_HEAD
 
 BUSY_TIMEOUT_MS = 10_000
@@ -134,8 +135,15 @@ def upgrade_schema(db: Database, target: str = "head") -> None:
         return
     if current is not None and current not in known_revisions():
         raise SchemaError(
-            f"database schema revision {current!r} is newer than this sirenctl understands "
-            f"(newest known: {SCHEMA_HEAD!r}); upgrade sirenctl before using this database"
+            L_(
+                (
+                    "database schema revision {current!r} is newer than this sirenctl "
+                    "understands (newest known: {SCHEMA_HEAD!r}); upgrade sirenctl before "
+                    "using this database"
+                ),
+                current=current,
+                SCHEMA_HEAD=SCHEMA_HEAD,
+            )
         )
     from alembic import command
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sirenctl.audit import record
+from sirenctl.i18n import L_
 from sirenctl.models import Asset, AssetStatus
 from sirenctl.steps import programme_steps  # noqa: F401  (re-exported)
 
@@ -40,7 +41,9 @@ def endpoint_for(asset: Asset, *, timeout: float | None = None) -> Endpoint:
     from sirenctl.drivers.endpoint import Endpoint
 
     if not asset.controller_transport:
-        raise NotNetworked(f"asset {asset.tag} has no controller (it is {asset.kind})")
+        raise NotNetworked(
+            L_("asset {tag} has no controller (it is {kind})", tag=asset.tag, kind=asset.kind)
+        )
     kwargs: dict[str, Any] = {
         "transport": asset.controller_transport,
         "model": asset.controller_model or "sirenctl-generic",
@@ -58,7 +61,9 @@ def endpoint_for(asset: Asset, *, timeout: float | None = None) -> Endpoint:
             kwargs.update(Endpoint.parse_serial_settings(asset.controller_serial or "9600 8N1"))
         return Endpoint(**kwargs)
     except ValueError as exc:
-        raise EndpointProblem(f"asset {asset.tag}: controller endpoint: {exc}") from None
+        raise EndpointProblem(
+            L_("asset {tag}: controller endpoint: {exc}", tag=asset.tag, exc=exc)
+        ) from None
 
 
 TLS_ENV = ("SIRENCTL_TLS_CA", "SIRENCTL_TLS_CERT", "SIRENCTL_TLS_KEY")
@@ -83,8 +88,15 @@ def office_tls_config(tag: str) -> Any:
     missing = [f for f in files if not os.path.isfile(f)]
     if missing:
         raise EndpointProblem(
-            f"asset {tag} requires TLS but sirenctl's certificate files are missing: "
-            f"{', '.join(missing)} (set {', '.join(TLS_ENV)}; see docs/security.md#tls)"
+            L_(
+                (
+                    "asset {tag} requires TLS but sirenctl's certificate files are "
+                    "missing: {value} (set {value2}; see docs/security.md#tls)"
+                ),
+                tag=tag,
+                value=", ".join(missing),
+                value2=", ".join(TLS_ENV),
+            )
         )
     return TlsConfig(*files)
 
@@ -95,11 +107,17 @@ def bench_permit(asset: Asset) -> Permit:
 
     if not asset.is_bench:
         raise NotABenchUnit(
-            f"{asset.tag} is a live siren, not a bench unit: bench commands only sound assets "
-            "flagged as bench units (asset edit --bench). Live soundings need an approved work order."
+            L_(
+                (
+                    "{tag} is a live siren, not a bench unit: bench commands only sound "
+                    "assets flagged as bench units (asset edit --bench). Live soundings "
+                    "need an approved work order."
+                ),
+                tag=asset.tag,
+            )
         )
     if asset.status == AssetStatus.RETIRED:
-        raise NotABenchUnit(f"{asset.tag} is retired")
+        raise NotABenchUnit(L_("{tag} is retired", tag=asset.tag))
     from sqlalchemy.orm import object_session
 
     from sirenctl.security.bench import bench_problem

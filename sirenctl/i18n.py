@@ -130,6 +130,80 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalogue().ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """The translation of ``message`` in ``context``: one English word that needs different
+    Chinese in different places ("key": 密钥 of an account, 按键 of the keyboard)."""
+    return _catalogue().pgettext(context, message) if message else message
+
+
+class ContextText(str):
+    """An English literal marked with its gettext context (:func:`C_`); :func:`translate`
+    looks it up with :func:`pgettext`."""
+
+    context: str
+
+    def __new__(cls, context: str, message: str) -> ContextText:
+        text = super().__new__(cls, message)
+        text.context = context
+        return text
+
+
+def C_(context: str, message: str) -> ContextText:
+    """Mark ``message`` with ``context`` without translating it now (table headers, columns:
+    translated where they are shown, by :func:`translate`)."""
+    return ContextText(context, message)
+
+
+def translate(message: str) -> str:
+    """``_()`` for a plain literal, ``pgettext()`` for one marked by :func:`C_`."""
+    if isinstance(message, ContextText):
+        return pgettext(message.context, str(message))
+    return _(message)
+
+
+class LazyText(str):
+    """English text now, translated when shown: the message of a domain error (:func:`L_`).
+
+    ``str()`` of it is the English sentence, which is what the audit log and the database store
+    (language-neutral, docs/translating.md); :func:`localized` gives the user's language."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, values: dict[str, object]) -> LazyText:
+        text = super().__new__(cls, template.format(**values) if values else template)
+        text.template, text.values = template, values
+        return text
+
+    def translated(self) -> str:
+        values = {
+            k: localized(v) if isinstance(v, LazyText | BaseException) else v
+            for k, v in self.values.items()
+        }
+        return _(self.template).format(**values) if values else _(self.template)
+
+
+def L_(template: str, **values: object) -> LazyText:
+    """An error message: English ``template.format(**values)`` now, translated by
+    :func:`localized` where it is shown (the CLI's stderr, a TUI notification)."""
+    return LazyText(template, values)
+
+
+def localized(value: object) -> str:
+    """``value`` (a :class:`LazyText`, or an exception whose message is one) in the current
+    language; anything else as ``str(value)``."""
+    if isinstance(value, LazyText):
+        return value.translated()
+    if (
+        isinstance(value, BaseException)
+        and len(value.args) == 1
+        and isinstance(value.args[0], LazyText)
+        and str(value) == str(value.args[0])  # not a class that words its own message
+    ):
+        return value.args[0].translated()
+    return str(value)
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue without translating it now (class-level constants:
     translate with ``_()`` where the text is shown)."""
@@ -137,14 +211,21 @@ def N_(message: str) -> str:
 
 
 __all__ = [
+    "C_",
     "DOMAIN",
     "LOCALE_DIR",
+    "ContextText",
+    "L_",
     "Language",
+    "LazyText",
     "N_",
     "_",
     "current_language",
+    "localized",
     "ngettext",
     "parse_language",
+    "pgettext",
     "resolve_language",
     "set_language",
+    "translate",
 ]

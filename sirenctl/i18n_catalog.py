@@ -7,6 +7,8 @@ calls, what click shows without a call: command and group docstrings and ``help=
 ``short_help=`` of options, arguments and commands, cleaned the way click cleans them
 (``inspect.cleandoc``), so :func:`sirenctl.cli.localize.localize_command` finds them verbatim.
 Click's own messages ("Usage:", "Missing option …") are extracted from the installed click.
+``pgettext(context, message)`` and the marker ``C_(context, message)`` are extracted with their
+context (``msgctxt``), so one English word can have different Chinese in different places.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ SOURCE_DIRS = ("sirenctl", "drivers", "simulators", "schedules")
 LOCALE_DIR = ROOT / "sirenctl" / "locale"
 POT_FILE = LOCALE_DIR / "sirenctl.pot"
 LANGUAGES = ("zh",)
-CALLS = {"_": 1, "N_": 1, "ngettext": 2}
+CALLS = {"_": 1, "N_": 1, "L_": 1, "ngettext": 2}
+CONTEXT_CALLS = {"pgettext", "C_"}  # (context, message): extracted as pgettext, with msgctxt
 CLICK_DECORATORS = {"command", "group"}
 CLICK_HELP_CALLS = {"option", "argument", "command", "group", "Option", "Argument"}
 HELP_KEYWORDS = {"help", "epilog", "short_help"}
@@ -67,7 +70,11 @@ def extract_source(source: str) -> Iterator[Extracted]:
                     message: str | tuple[str, ...] = (
                         str(texts[0]) if len(texts) == 1 else tuple(t for t in texts if t)
                     )
-                    yield node.lineno, name, message, []
+                    yield node.lineno, "_" if name == "L_" else name, message, []
+            if name in CONTEXT_CALLS and len(node.args) >= 2:
+                context, text = _text(node.args[0]), _text(node.args[1])
+                if context and text:
+                    yield node.lineno, "pgettext", (context, text), ["context: " + context]
             if name == "Binding":  # description: sirenctl/tui/base.py localize_bindings
                 texts = [_text(a) for a in node.args[2:3]] + [
                     _text(k.value) for k in node.keywords if k.arg == "description"
@@ -123,11 +130,14 @@ def build_template() -> Any:
     catalog = Catalog(project="sirenctl", charset="utf-8")
     method_map = [("**.py", "sirenctl.i18n_catalog:extract")]
     for folder in SOURCE_DIRS:
-        for filename, lineno, message, comments, _ctx in extract_from_dir(
+        for filename, lineno, message, comments, context in extract_from_dir(
             str(ROOT / folder), method_map=method_map
         ):
             catalog.add(
-                message, locations=[(f"{folder}/{filename}", lineno)], auto_comments=comments
+                message,
+                locations=[(f"{folder}/{filename}", lineno)],
+                auto_comments=comments,
+                context=context,
             )
     click_dir = Path(click.__file__).parent
     for filename, lineno, message, _comments, _ctx in extract_from_dir(
@@ -211,7 +221,7 @@ def problems(language: str) -> list[str]:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         where = ", ".join(f"{f}:{n}" for f, n in message.locations[:2])
-        entry = catalog.get(message.id)
+        entry = catalog.get(message.id, context=message.context)
         strings = () if entry is None else entry.string
         strings = strings if isinstance(strings, tuple) else (strings,)
         if entry is None or entry.fuzzy or not all(strings):

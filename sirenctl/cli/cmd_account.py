@@ -16,6 +16,7 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
+from sirenctl.i18n import C_, L_, _, localized
 
 if TYPE_CHECKING:
     from sirenctl.identity import Role
@@ -27,8 +28,10 @@ ROLES_HELP = "technician, planner, approver, administrator, service (repeat or c
 def _sqlite_only(app: AppContext) -> None:
     if app.db.dialect != "sqlite":
         raise CLIError(
-            "on PostgreSQL people are database logins: use `sirenctl db add-login` and the "
-            "group roles (docs/security.md)",
+            L_(
+                "on PostgreSQL people are database logins: use `sirenctl db add-login` "
+                "and the group roles (docs/security.md)"
+            ),
             ExitCode.USAGE,
         )
 
@@ -39,7 +42,7 @@ def _roles(values: tuple[str, ...]) -> frozenset[Role]:
     try:
         return parse_roles(values)
     except ValueError as exc:
-        raise CLIError(str(exc), ExitCode.USAGE) from None
+        raise CLIError(localized(exc), ExitCode.USAGE) from None
 
 
 def _admin(app: AppContext, purpose: str) -> Certifier:
@@ -48,7 +51,7 @@ def _admin(app: AppContext, purpose: str) -> Certifier:
 
     person = app.authenticate(purpose, Role.ADMINISTRATOR)
     if person.account is None:
-        raise CLIError("account management needs a local (SQLite) account", ExitCode.USAGE)
+        raise CLIError(L_("account management needs a local (SQLite) account"), ExitCode.USAGE)
     return Certifier(person.account, person.key, person.actor.login)
 
 
@@ -58,7 +61,7 @@ def _new_passphrase(login: str) -> str:
     try:
         return read_new_passphrase(login)
     except ValueError as exc:
-        raise CLIError(str(exc), ExitCode.INVALID_INPUT) from None
+        raise CLIError(localized(exc), ExitCode.INVALID_INPUT) from None
 
 
 @click.group()
@@ -123,7 +126,14 @@ def list_(app: AppContext, as_json: bool) -> None:
         echo_json(rows)
         return
     echo_table(
-        ["login", "name", "roles", "state", "key", "demo"],
+        [
+            "login",
+            C_("person", "name"),
+            "roles",
+            "state",
+            C_("signing key", "key"),
+            "demo",
+        ],
         [
             [
                 r["login"],
@@ -131,7 +141,7 @@ def list_(app: AppContext, as_json: bool) -> None:
                 ",".join(r["roles"]),
                 r["state"],
                 r["key_id"],
-                "demo only" if r["demo"] else "",
+                _("demo only") if r["demo"] else "",
             ]
             for r in rows
         ],
@@ -190,7 +200,7 @@ def passwd(app: AppContext, login: str | None, reset: bool) -> None:
     _sqlite_only(app)
     if reset:
         if not login:
-            raise CLIError("--reset needs the LOGIN whose passphrase was lost", ExitCode.USAGE)
+            raise CLIError(L_("--reset needs the LOGIN whose passphrase was lost"), ExitCode.USAGE)
         admin = _admin(app, f"reset the passphrase of {login}")
         passphrase = _new_passphrase(login)
         with app.db.transaction() as session:
@@ -199,7 +209,7 @@ def passwd(app: AppContext, login: str | None, reset: bool) -> None:
         return
     if login and login != app.operator:
         raise CLIError(
-            "change your own passphrase (or use --reset as an administrator)", ExitCode.USAGE
+            L_("change your own passphrase (or use --reset as an administrator)"), ExitCode.USAGE
         )
     person = app.authenticate("change your passphrase")
     passphrase = _new_passphrase(person.actor.login)
@@ -296,7 +306,10 @@ def anchor(app: AppContext) -> None:
     pinned = read_anchor(app.db.url)
     if pinned is None:
         raise CLIError(
-            f"no trust anchor at {anchor_path(app.db.url)} (sirenctl init creates it)",
+            L_(
+                "no trust anchor at {value} (sirenctl init creates it)",
+                value=anchor_path(app.db.url),
+            ),
             ExitCode.NOT_FOUND,
         )
     click.echo(f"{pinned.login} {show_fingerprint(pinned.key_id)}")

@@ -17,6 +17,7 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
+from sirenctl.i18n import L_, localized
 
 FIRE_WORD = "FIRE"
 
@@ -106,7 +107,7 @@ def activate(
             approver=second, arm_seconds=arm_seconds, timeout=timeout,
         )  # fmt: skip
     except ActivationRefused as exc:
-        raise CLIError(str(exc), ExitCode.REFUSED) from None
+        raise CLIError(localized(exc), ExitCode.REFUSED) from None
     banner = "!!! " + activation.describe() + " !!!"
     info(banner)
     info(f"reason: {reason}")
@@ -120,7 +121,7 @@ def activate(
         answer = ""
     if answer.strip() != FIRE_WORD:
         disarm(app.db, actor, activation, "not confirmed")
-        raise CLIError("disarmed: nothing was sent", ExitCode.REFUSED)
+        raise CLIError(L_("disarmed: nothing was sent"), ExitCode.REFUSED)
 
     from sirenctl.drivers.stopping import SignalStop, deferred_signals
 
@@ -138,7 +139,7 @@ def activate(
     try:
         result, signal_exit = asyncio.run(go())
     except ActivationRefused as exc:
-        raise CLIError(str(exc), ExitCode.REFUSED) from None
+        raise CLIError(localized(exc), ExitCode.REFUSED) from None
     with deferred_signals():
         data = result.to_dict()
     if as_json:

@@ -20,7 +20,7 @@ from sirenctl.cli.common import (
     yes_no,
 )
 from sirenctl.cli.field_options import field_options, parsed_fields
-from sirenctl.i18n import _
+from sirenctl.i18n import L_, _
 from sirenctl.models.enums import AssetKind, AssetStatus
 from sirenctl.registry.fields import ASSET_FIELDS
 
@@ -306,8 +306,10 @@ def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> No
         from sirenctl.registry.errors import Conflict
 
         raise Conflict(
-            "the registry changed while the file was checked (a tag was added meanwhile); "
-            "nothing was imported: run the import again"
+            L_(
+                "the registry changed while the file was checked (a tag was added "
+                "meanwhile); nothing was imported: run the import again"
+            )
         ) from None
     if update:
         info(f"added {len(plan.added)}, updated {len(plan.changes)} asset(s) from {file.name}")

@@ -18,6 +18,7 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
+from sirenctl.i18n import L_, localized
 
 
 @click.group()
@@ -149,7 +150,7 @@ def audit_verify(app: AppContext, checkpoint_file: Path | None, as_json: bool) -
         try:
             checkpoint = read_checkpoint(checkpoint_file)
         except CheckpointError as exc:
-            raise CLIError(str(exc), ExitCode.INVALID_INPUT) from None
+            raise CLIError(localized(exc), ExitCode.INVALID_INPUT) from None
     report = verify_chain(app.db, checkpoint)
     if as_json:
         echo_json(report.to_dict())
@@ -170,7 +171,12 @@ def audit_verify(app: AppContext, checkpoint_file: Path | None, as_json: bool) -
         if fault.record_id is not None:
             where += f" (record id {fault.record_id})"
         raise CLIError(
-            f"Audit chain BROKEN at {where}: {fault.problem.value}: {fault.detail}",
+            L_(
+                "Audit chain BROKEN at {where}: {value}: {detail}",
+                where=where,
+                value=fault.problem.value,
+                detail=fault.detail,
+            ),
             ExitCode.AUDIT_BROKEN,
         )
 
@@ -201,7 +207,10 @@ def audit_checkpoint(app: AppContext, out: Path | None) -> None:
         checkpoint = take_checkpoint(app.db)
     except ChainBroken as exc:
         raise CLIError(
-            f"No checkpoint: the audit chain is broken ({exc}); run `sirenctl audit verify`.",
+            L_(
+                ("No checkpoint: the audit chain is broken ({exc}); run `sirenctl audit verify`."),
+                exc=exc,
+            ),
             ExitCode.AUDIT_BROKEN,
         ) from None
     if out is None:
@@ -210,5 +219,7 @@ def audit_checkpoint(app: AppContext, out: Path | None) -> None:
     try:
         write_checkpoint(checkpoint, out)
     except OSError as exc:
-        raise CLIError(f"{out}: cannot write the checkpoint: {exc.strerror}") from None
+        raise CLIError(
+            L_("{out}: cannot write the checkpoint: {strerror}", out=out, strerror=exc.strerror)
+        ) from None
     info(f"Checkpoint written to {out}: {checkpoint.label}.")

@@ -17,7 +17,7 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
-from sirenctl.i18n import _
+from sirenctl.i18n import L_, _, localized
 
 
 @click.group()
@@ -168,16 +168,21 @@ def bench_sound(
         played, signal_exit = asyncio.run(play())
     except CommError as exc:
         raise CLIError(
-            f"cannot read the identity block of {tag}, so nothing was sent: {exc}",
+            L_(
+                "cannot read the identity block of {tag}, so nothing was sent: {exc}",
+                tag=tag,
+                exc=exc,
+            ),
             ExitCode.UNREACHABLE,
         ) from None
     except DriverError as exc:
         raise CLIError(
-            f"{tag} did not prove its identity, so nothing was sent: {exc}", ExitCode.REFUSED
+            L_("{tag} did not prove its identity, so nothing was sent: {exc}", tag=tag, exc=exc),
+            ExitCode.REFUSED,
         ) from None
     except asyncio.CancelledError:  # a signal before anything was sent
         raise CLIError(
-            f"interrupted before {tag} was sent anything", ExitCode.INTERRUPTED
+            L_("interrupted before {tag} was sent anything", tag=tag), ExitCode.INTERRUPTED
         ) from None
     from sirenctl.bench_results import record_bench_result
 
@@ -298,7 +303,7 @@ def cancel(
     from sirenctl.services.interim_actor import interim_actor
 
     if bool(tags) == all_units:
-        raise click.UsageError("give TAGs, or --all (not both)")
+        raise click.UsageError(localized(L_("give TAGs, or --all (not both)")))
     report = cancel_units(
         app.db,
         interim_actor(app.operator),

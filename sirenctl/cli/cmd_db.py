@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from sirenctl.cli.common import AppContext, info, pass_app
-from sirenctl.i18n import _
+from sirenctl.i18n import L_, _
 
 
 @click.command()
@@ -87,7 +87,7 @@ def setup_roles_cmd(app: AppContext) -> None:
 
     if app.db.dialect != "postgresql":
         raise CLIError(
-            "setup-roles is for PostgreSQL; SQLite uses `sirenctl account`", ExitCode.USAGE
+            L_("setup-roles is for PostgreSQL; SQLite uses `sirenctl account`"), ExitCode.USAGE
         )
     setup_roles(app.db)
     info("group roles, grants and guard triggers are in place (docs/security.md)")
@@ -120,7 +120,7 @@ def add_login_cmd(
 
     if app.db.dialect != "postgresql":
         raise CLIError(
-            "add-login is for PostgreSQL; SQLite uses `sirenctl account add`", ExitCode.USAGE
+            L_("add-login is for PostgreSQL; SQLite uses `sirenctl account add`"), ExitCode.USAGE
         )
     password = _new_passphrase(login) if password_prompt else None
     add_login(app.db, login, _roles(roles), password)

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from sirenctl.cli.common import AppContext, echo_json, echo_table, info, json_option, pass_app
-from sirenctl.i18n import _
+from sirenctl.i18n import _, localized
 from sirenctl.models.findings import FindingCategory, FindingSource, FindingStatus, Severity
 
 CATEGORIES = click.Choice([c.value for c in FindingCategory])
@@ -30,7 +30,7 @@ class LocalDateTime(click.ParamType[datetime, Any]):
         try:
             return parse_local_datetime(str(value))
         except ValueError as exc:
-            self.fail(str(exc), param, ctx)
+            self.fail(localized(exc), param, ctx)
 
 
 class DateType(click.ParamType[date, Any]):
@@ -44,7 +44,7 @@ class DateType(click.ParamType[date, Any]):
         try:
             return parse_date(str(value))
         except ValueError as exc:
-            self.fail(str(exc), param, ctx)
+            self.fail(localized(exc), param, ctx)
 
 
 DATE = DateType()

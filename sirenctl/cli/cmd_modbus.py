@@ -16,7 +16,7 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
-from sirenctl.i18n import _
+from sirenctl.i18n import L_, _, localized
 
 
 def target_options(func: Any) -> Any:
@@ -75,7 +75,7 @@ def _resolve(app: AppContext, tag: str | None, opts: dict[str, Any]) -> tuple[st
         else:
             raise click.UsageError(_("give an asset TAG, or --host, or --device"))
     except ValueError as exc:
-        raise CLIError(str(exc), ExitCode.INVALID_INPUT) from None
+        raise CLIError(localized(exc), ExitCode.INVALID_INPUT) from None
     return ep.describe(), ep, None
 
 
@@ -89,7 +89,7 @@ def _run(coro: Any) -> Any:
     try:
         return asyncio.run(coro)
     except RefusedForSafety as exc:
-        raise CLIError(str(exc), ExitCode.REFUSED) from None
+        raise CLIError(localized(exc), ExitCode.REFUSED) from None
     except CommError as exc:
         raise CLIError(f"{exc.kind}: {exc}", ExitCode.UNREACHABLE) from None
     except DriverError as exc:
@@ -276,7 +276,7 @@ def _registered_target(
                 )
             asset = found
         else:
-            raise click.UsageError("give an asset TAG, or --host, or --device")
+            raise click.UsageError(localized(L_("give an asset TAG, or --host, or --device")))
         registered = asset.controller_model or "sirenctl-generic"
         if opts["model"] and opts["model"] != registered:
             _refuse(

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from sirenctl.cli.common import AppContext, pass_app
+from sirenctl.i18n import L_, current_language, localized
 
 
 @click.command()
@@ -27,9 +28,8 @@ from sirenctl.cli.common import AppContext, pass_app
 @click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
-    default="zh",
-    show_default=True,
-    help="Labels in Chinese or English.",
+    default=None,
+    help="Labels in Chinese or English [default: the interface language, sirenctl --lang].",
 )
 @click.option(
     "--target-dbc",
@@ -40,7 +40,7 @@ from sirenctl.cli.common import AppContext, pass_app
 )
 @pass_app
 def report(
-    app: AppContext, year: int, fmt: str, out: Path | None, lang: str, target_dbc: float
+    app: AppContext, year: int, fmt: str, out: Path | None, lang: str | None, target_dbc: float
 ) -> None:
     """Annual report: sirens, coverage, trial soundings, 完好率, checks, findings, notices, drills.
 
@@ -57,8 +57,11 @@ def report(
     from sirenctl.reports.render import render_report
     from sirenctl.timeutil import utcnow
 
+    lang = lang or current_language().value  # sirenctl --lang, SIRENCTL_LANG, config, locale
     if fmt == "docx" and out is None:
-        raise click.UsageError("--format docx writes a Word file: give --out FILE.docx")
+        raise click.UsageError(
+            localized(L_("--format docx writes a Word file: give --out FILE.docx"))
+        )
     with app.db.session() as session:
         computed = compute_report(session, year, now=utcnow(), target_dbc=target_dbc)
     if fmt == "docx":

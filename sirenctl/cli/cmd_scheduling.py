@@ -14,7 +14,7 @@ from sirenctl.cli.cmd_scheduling_common import (
     spec_errors,
 )
 from sirenctl.cli.common import CLIError, ExitCode, echo_json, echo_table, info, json_option
-from sirenctl.i18n import _
+from sirenctl.i18n import L_, _
 
 
 @click.group()
@@ -63,7 +63,11 @@ def _start_in_zone(text: str | None, timezone: str) -> datetime | None:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise CLIError(
-            f"unknown time zone {timezone!r} (e.g. Asia/Shanghai, Europe/Berlin)", ExitCode.USAGE
+            L_(
+                "unknown time zone {timezone!r} (e.g. Asia/Shanghai, Europe/Berlin)",
+                timezone=timezone,
+            ),
+            ExitCode.USAGE,
         ) from None
     if text is None:
         return None
@@ -71,7 +75,13 @@ def _start_in_zone(text: str | None, timezone: str) -> datetime | None:
         parsed = datetime.fromisoformat(text.strip().replace("/", "-"))
     except ValueError:
         raise CLIError(
-            f"--at {text!r}: expected YYYY-MM-DD HH:MM (in --timezone) or ISO 8601 with offset",
+            L_(
+                (
+                    "--at {text!r}: expected YYYY-MM-DD HH:MM (in --timezone) or ISO 8601 "
+                    "with offset"
+                ),
+                text=text,
+            ),
             ExitCode.USAGE,
         ) from None
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC)

@@ -21,6 +21,7 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
+from sirenctl.i18n import L_
 
 
 @click.group()
@@ -211,12 +212,12 @@ def holidays_set(
 
         if kind:
             raise CLIError(
-                "--kind is for a single DAY; with YEAR give --off/--workday", ExitCode.USAGE
+                L_("--kind is for a single DAY; with YEAR give --off/--workday"), ExitCode.USAGE
             )
         if toml_file and (off or workdays):
-            raise CLIError("give --file or --off/--workday, not both", ExitCode.USAGE)
+            raise CLIError(L_("give --file or --off/--workday, not both"), ExitCode.USAGE)
         if not (toml_file or off or workdays):
-            raise CLIError("give the days: --off/--workday, or --file FILE", ExitCode.USAGE)
+            raise CLIError(L_("give the days: --off/--workday, or --file FILE"), ExitCode.USAGE)
         with _arrangement_errors(toml_file):
             arrangement = (
                 arr.from_toml(toml_file, year=int(when))
@@ -229,7 +230,7 @@ def holidays_set(
         return
     day = DAY.convert(when, None, click.get_current_context())
     if kind is None or not name:
-        raise CLIError("a single DAY needs --kind and --name", ExitCode.USAGE)
+        raise CLIError(L_("a single DAY needs --kind and --name"), ExitCode.USAGE)
     from sirenctl.scheduling.holidays_db import set_day
 
     with app.db.transaction() as session:
@@ -279,7 +280,12 @@ def _arrangement_errors(path: str | None) -> Iterator[None]:
             yield
     except UnicodeDecodeError as exc:
         raise CLIError(
-            f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8", ExitCode.INVALID_INPUT
+            L_(
+                "{path}: not UTF-8 text (byte {start}); save it as UTF-8",
+                path=path,
+                start=exc.start,
+            ),
+            ExitCode.INVALID_INPUT,
         ) from None
 
 
@@ -321,7 +327,7 @@ def holidays_show(app: AppContext, year: int, country: str, as_json: bool) -> No
     from sirenctl.scheduling.holidays_db import ensure_years, list_days, list_years
 
     if not 1900 <= year <= 2200:
-        raise CLIError(f"year {year} is out of range (1900-2200)", ExitCode.USAGE)
+        raise CLIError(L_("year {year} is out of range (1900-2200)", year=year), ExitCode.USAGE)
     with app.db.transaction() as session:
         ensure_years(session, country, [year], operator=app.operator)
         row = next(y for y in list_years(session, country) if y.year == year)

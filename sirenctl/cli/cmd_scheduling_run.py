@@ -24,7 +24,7 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
-from sirenctl.i18n import _
+from sirenctl.i18n import L_, _, localized
 
 MAX_ALARM_LINES = 20
 SUMMARY_OVER = 50  # more executed work orders than this: a summary instead of a table
@@ -273,7 +273,7 @@ def daemon(
     try:
         runner.run()
     except DaemonRefused as exc:
-        raise CLIError(str(exc), ExitCode.CONFLICT) from None
+        raise CLIError(localized(exc), ExitCode.CONFLICT) from None
     if runner.stopped_by is not None:
         from sirenctl.scheduling.rundue import SIGNAL_EXIT
 
@@ -323,7 +323,7 @@ def approve(
     if bool(campaign) != bool(on_day):
         raise CLIError(_("--campaign and --on go together"), ExitCode.USAGE)
     if not work_orders and not campaign:
-        raise CLIError("give work order ids, or --campaign and --on", ExitCode.USAGE)
+        raise CLIError(L_("give work order ids, or --campaign and --on"), ExitCode.USAGE)
     ids = list(work_orders)
     if campaign and on_day:
         with app.db.session() as session:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from sirenctl.cli.common import CLIError, ExitCode
-from sirenctl.i18n import _
+from sirenctl.i18n import _, localized
 
 
 @click.group()
@@ -68,7 +68,7 @@ def sim_run(
             specs, faults, time_scale, wire_time=wire_time, as_json=as_json, fleet_kwargs=kwargs
         )
     except ValueError as exc:
-        raise CLIError(str(exc), ExitCode.INVALID_INPUT) from None
+        raise CLIError(localized(exc), ExitCode.INVALID_INPUT) from None
     except OSError as exc:
         raise CLIError(
             _("cannot start the simulators: {error} (is another `sim run` running?)").format(

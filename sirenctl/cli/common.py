@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from sirenctl.i18n import N_, _
+from sirenctl.i18n import N_, _, localized, translate
 
 if TYPE_CHECKING:
     from sirenctl.db import Database
@@ -78,7 +78,7 @@ class CLIError(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         stream = file or sys.stderr
-        click.echo(_("error: {message}").format(message=self.message), file=stream)
+        click.echo(_("error: {message}").format(message=localized(self.message)), file=stream)
         for line in self.details:
             click.echo(f"  {line}", file=stream)
 
@@ -207,9 +207,9 @@ def echo_table(
     from rich.table import Table
 
     # Headers are English literals translated here (sirenctl/i18n_catalog.py extracts them).
-    table = Table(title=_(title) if title else None, show_lines=False, header_style="bold")
-    for column in columns:
-        table.add_column(_(column), overflow="fold")
+    table = Table(title=translate(title) if title else None, show_lines=False, header_style="bold")
+    for column in columns:  # C_("context", "word") where one English word has two meanings
+        table.add_column(translate(column), overflow="fold")
     styles = {_(word): style for word, style in STATUS_STYLES.items()}
     for row in rows:
         table.add_row(*[_cell(cell, styles) for cell in row])

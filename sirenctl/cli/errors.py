@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import click
 
 from sirenctl.cli.common import CLIError, ExitCode
-from sirenctl.i18n import _
+from sirenctl.i18n import _, localized
 
 
 @contextmanager
@@ -55,13 +55,13 @@ def _security_error(exc: Exception) -> CLIError | None:
     from sirenctl.security.prompt import NoPassphrase
 
     if isinstance(exc, AuthError | NoPassphrase):
-        return CLIError(str(exc), ExitCode.NOT_AUTHENTICATED)
+        return CLIError(localized(exc), ExitCode.NOT_AUTHENTICATED)
     if isinstance(exc, NotPermitted | ApprovalRefused | TrustProblem):
-        return CLIError(str(exc), ExitCode.REFUSED)
+        return CLIError(localized(exc), ExitCode.REFUSED)
     if isinstance(exc, BadLogin):
-        return CLIError(str(exc), ExitCode.USAGE)
+        return CLIError(localized(exc), ExitCode.USAGE)
     if isinstance(exc, WeakPassphrase):
-        return CLIError(str(exc), ExitCode.INVALID_INPUT)
+        return CLIError(localized(exc), ExitCode.INVALID_INPUT)
     return None
 
 

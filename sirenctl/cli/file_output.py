@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from sirenctl.cli.common import CLIError, ExitCode, info
+from sirenctl.i18n import L_
 
 
 def write_bytes(data: bytes, out: Path) -> None:
@@ -16,5 +17,7 @@ def write_bytes(data: bytes, out: Path) -> None:
         tmp.replace(out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise CLIError(f"cannot write {out}: {exc.strerror}", ExitCode.FAILURE) from None
+        raise CLIError(
+            L_("cannot write {out}: {strerror}", out=out, strerror=exc.strerror), ExitCode.FAILURE
+        ) from None
     info(f"wrote {out}")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from sirenctl.audit import record
 from sirenctl.findings.findings import add_finding
+from sirenctl.i18n import L_
 from sirenctl.models import Asset
 from sirenctl.models.findings import Finding, FindingSource, FindingStatus, Severity
 from sirenctl.models.scheduling import ResultOutcome, TestResult, WorkOrder
@@ -77,7 +78,12 @@ def record_failure(
 ) -> Finding:
     """Record (or find) the finding for one failed test result or check-in."""
     if source not in (FindingSource.TEST_RESULT, FindingSource.CHECK_IN):
-        raise ValueError(f"automatic findings come from test results or check-ins, not {source}")
+        raise ValueError(
+            L_(
+                "automatic findings come from test results or check-ins, not {source}",
+                source=source,
+            )
+        )
     existing = session.scalar(
         select(Finding).where(Finding.source == source, Finding.source_ref == source_ref)
     )
@@ -88,7 +94,7 @@ def record_failure(
     severity = severity or guessed_severity
     asset = session.get(Asset, asset_id)
     if asset is None:
-        raise ValueError(f"no asset with id {asset_id}")
+        raise ValueError(L_("no asset with id {asset_id}", asset_id=asset_id))
     open_same = session.scalar(
         select(Finding)
         .where(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from sirenctl.audit import json_safe, record
+from sirenctl.i18n import L_
 from sirenctl.models import Site
 from sirenctl.models.findings import OutreachEvent, OutreachKind
 from sirenctl.registry.errors import FieldProblem, ValidationFailed
@@ -62,25 +63,31 @@ def add_drill(
     problems: list[FieldProblem] = []
     kinds = [k.value for k in OutreachKind]
     if kind not in kinds:
-        problems.append(FieldProblem("kind", f"must be one of {', '.join(kinds)}", None, kind))
+        problems.append(
+            FieldProblem("kind", L_("must be one of {value}", value=", ".join(kinds)), None, kind)
+        )
     counts = {"participants": participants, "certificates": certificates, "materials": materials}
     for key, value in counts.items():
         if value < 0:
-            problems.append(FieldProblem(key, "must not be negative", None, str(value)))
+            problems.append(FieldProblem(key, L_("must not be negative"), None, str(value)))
         elif value > MAX_COUNT:
-            problems.append(FieldProblem(key, f"must be at most {MAX_COUNT}", None, str(value)))
+            problems.append(
+                FieldProblem(key, L_("must be at most {limit}", limit=MAX_COUNT), None, str(value))
+            )
     if certificates > participants:
         problems.append(
             FieldProblem(
                 "certificates",
-                f"more than the {participants} participants",
+                L_("more than the {participants} participants", participants=participants),
                 None,
                 str(certificates),
             )
         )
     if evacuation_minutes is not None and evacuation_minutes <= 0:
         problems.append(
-            FieldProblem("evacuation_minutes", "must be positive", None, str(evacuation_minutes))
+            FieldProblem(
+                "evacuation_minutes", L_("must be positive"), None, str(evacuation_minutes)
+            )
         )
     if problems:
         raise ValidationFailed(problems)

@@ -15,6 +15,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from sirenctl.audit import json_safe, record
+from sirenctl.i18n import L_
 from sirenctl.models import Asset, AssetStatus
 from sirenctl.models.findings import (
     Finding,
@@ -34,7 +35,9 @@ FUTURE_SLACK = timedelta(minutes=5)  # clocks of field laptops drift
 def _choice(field: str, value: str | None, enum: type[Any]) -> list[FieldProblem]:
     allowed = [v.value for v in enum]
     if value not in allowed:
-        return [FieldProblem(field, f"must be one of {', '.join(allowed)}", None, value)]
+        return [
+            FieldProblem(field, L_("must be one of {value}", value=", ".join(allowed)), None, value)
+        ]
     return []
 
 
@@ -48,7 +51,9 @@ def get_finding(session: Session, finding_id: int, *, for_update: bool = False) 
         query = query.with_for_update(of=Finding)
     finding = session.scalar(query)
     if finding is None:
-        raise NotFound(f"no finding #{finding_id} (see `sirenctl finding list`)")
+        raise NotFound(
+            L_("no finding #{finding_id} (see `sirenctl finding list`)", finding_id=finding_id)
+        )
     return finding
 
 
@@ -99,21 +104,28 @@ def add_finding(
         + _choice("source", source, FindingSource)
     )
     if not description or not description.strip():
-        problems.append(FieldProblem("description", "is required"))
+        problems.append(FieldProblem("description", L_("is required")))
     if asset is None and site is None:
-        problems.append(FieldProblem("asset", "give an asset tag or a site code"))
+        problems.append(FieldProblem("asset", L_("give an asset tag or a site code")))
     if problems:
         raise ValidationFailed(problems)
     now = ensure_utc(now or utcnow())
     if found_at is not None and ensure_utc(found_at) > now + FUTURE_SLACK:
         raise ValidationFailed(
-            [FieldProblem("found_at", "is in the future", None, found_at.isoformat())]
+            [FieldProblem("found_at", L_("is in the future"), None, found_at.isoformat())]
         )
     asset_obj = get_asset(session, asset) if asset is not None else None
     site_obj = asset_obj.site if asset_obj is not None else get_site(session, site or "")
     if asset_obj is not None and site is not None and site != site_obj.code:
         raise ValidationFailed(
-            [FieldProblem("site", f"asset {asset} is at site {site_obj.code}", None, site)]
+            [
+                FieldProblem(
+                    "site",
+                    L_("asset {asset} is at site {code}", asset=asset, code=site_obj.code),
+                    None,
+                    site,
+                )
+            ]
         )
     if (
         source_ref is not None
@@ -122,7 +134,13 @@ def add_finding(
         )
         is not None
     ):
-        raise Conflict(f"a finding from {source} {source_ref} already exists")
+        raise Conflict(
+            L_(
+                "a finding from {source} {source_ref} already exists",
+                source=source,
+                source_ref=source_ref,
+            )
+        )
     works_obj = None
     if works is not None:  # a civil air-defence work (sirenctl/registry/works.py)
         from sirenctl.registry.works import get_works
@@ -132,7 +150,10 @@ def add_finding(
             raise ValidationFailed(
                 [
                     FieldProblem(
-                        "works", f"work {works} is at site {works_obj.site.code}", None, works
+                        "works",
+                        L_("work {works} is at site {code}", works=works, code=works_obj.site.code),
+                        None,
+                        works,
                     )
                 ]
             )
@@ -286,14 +307,20 @@ def resolve_finding(
     """Resolve a finding that has no rectification notice (minor things fixed on the spot)."""
     finding = get_finding(session, finding_id, for_update=True)
     if finding.status == FindingStatus.RESOLVED:
-        raise Conflict(f"finding #{finding_id} is already resolved")
+        raise Conflict(L_("finding #{finding_id} is already resolved", finding_id=finding_id))
     if finding.notice is not None:
         raise Conflict(
-            f"finding #{finding_id} is covered by notice {finding.notice.number}; "
-            "it is resolved when that notice is closed"
+            L_(
+                (
+                    "finding #{finding_id} is covered by notice {number}; it is resolved "
+                    "when that notice is closed"
+                ),
+                finding_id=finding_id,
+                number=finding.notice.number,
+            )
         )
     if not resolution.strip():
-        raise ValidationFailed([FieldProblem("resolution", "say what was done")])
+        raise ValidationFailed([FieldProblem("resolution", L_("say what was done"))])
     resolve(
         session,
         finding,

@@ -21,6 +21,7 @@ from sirenctl.findings.findings import get_finding, resolve
 from sirenctl.findings.localtime import local_date
 from sirenctl.findings.numbering import DEFAULT_PREFIX, check_prefix, format_number, next_sequence
 from sirenctl.findings.transitions import ACTIONS, STATUS_ACTIONS, possible_actions
+from sirenctl.i18n import L_
 from sirenctl.models import Site
 from sirenctl.models.findings import (
     Finding,
@@ -70,7 +71,9 @@ def _load(session: Session, number: str, *, for_update: bool = False) -> Rectifi
         query = query.with_for_update(of=RectificationNotice)
     notice = session.scalar(query)
     if notice is None:
-        raise NotFound(f"no rectification notice {number!r} (see `sirenctl notice list`)")
+        raise NotFound(
+            L_("no rectification notice {number!r} (see `sirenctl notice list`)", number=number)
+        )
     return notice
 
 
@@ -173,19 +176,25 @@ def issue_notice(
         ("required_action", required_action),
     ):
         if not value or not value.strip():
-            problems.append(FieldProblem(key, "is required"))
+            problems.append(FieldProblem(key, L_("is required")))
     if not findings:
-        problems.append(FieldProblem("finding", "name at least one finding (see `finding list`)"))
+        problems.append(
+            FieldProblem("finding", L_("name at least one finding (see `finding list`)"))
+        )
     if problems:
         raise ValidationFailed(problems)
     prefix = check_prefix(prefix)
     covered = [get_finding(session, fid, for_update=True) for fid in dict.fromkeys(findings)]
     for finding in covered:
         if finding.status != FindingStatus.OPEN:
-            raise Conflict(f"finding #{finding.id} is already resolved")
+            raise Conflict(L_("finding #{id} is already resolved", id=finding.id))
         if finding.notice is not None:
             raise Conflict(
-                f"finding #{finding.id} is already covered by notice {finding.notice.number}"
+                L_(
+                    "finding #{id} is already covered by notice {number}",
+                    id=finding.id,
+                    number=finding.notice.number,
+                )
             )
     sites = {f.site_id for f in covered}
     if len(sites) > 1:
@@ -194,8 +203,10 @@ def issue_notice(
             [
                 FieldProblem(
                     "finding",
-                    f"the findings are at several sites ({', '.join(codes)}); "
-                    "issue one notice per site",
+                    L_(
+                        "the findings are at several sites ({value}); issue one notice per site",
+                        value=", ".join(codes),
+                    ),
                 )
             ]
         )
@@ -205,7 +216,10 @@ def issue_notice(
         raise ValidationFailed(
             [
                 FieldProblem(
-                    "deadline", f"is before the issue date {issued_on}", None, deadline.isoformat()
+                    "deadline",
+                    L_("is before the issue date {issued_on}", issued_on=issued_on),
+                    None,
+                    deadline.isoformat(),
                 )
             ]
         )
@@ -256,9 +270,14 @@ def _check(notice: RectificationNotice, action_name: str) -> None:
         return
     if action_name == "close" and notice.status == NoticeStatus.AWAITING_RECHECK:
         raise InvalidTransition(
-            f"notice {notice.number} is awaiting_recheck with no passed re-check since it was "
-            f"submitted: it cannot be closed before a re-check passes "
-            f"(run: sirenctl notice recheck {notice.number} --pass); nothing was changed"
+            L_(
+                (
+                    "notice {number} is awaiting_recheck with no passed re-check since it "
+                    "was submitted: it cannot be closed before a re-check passes (run: "
+                    "sirenctl notice recheck {number} --pass); nothing was changed"
+                ),
+                number=notice.number,
+            )
         )
     allowed = ", ".join(sorted(s.value for s in action.allowed_from))
     options = [
@@ -266,8 +285,17 @@ def _check(notice: RectificationNotice, action_name: str) -> None:
     ]
     hint = f"; possible now: {'; '.join(options)}" if options else "; a closed notice is final"
     raise InvalidTransition(
-        f"notice {notice.number} is {notice.status}: '{action_name}' needs status {allowed}"
-        f"{hint}; nothing was changed"
+        L_(
+            (
+                "notice {number} is {status}: '{action_name}' needs status "
+                "{allowed}{hint}; nothing was changed"
+            ),
+            number=notice.number,
+            status=notice.status,
+            action_name=action_name,
+            allowed=allowed,
+            hint=hint,
+        )
     )
 
 
@@ -283,7 +311,14 @@ def apply_action(
     """Perform one action of the status machine (see transitions.ACTIONS)."""
     if action_name not in ACTIONS:
         raise ValidationFailed(
-            [FieldProblem("action", f"must be one of {', '.join(ACTIONS)}", None, action_name)]
+            [
+                FieldProblem(
+                    "action",
+                    L_("must be one of {value}", value=", ".join(ACTIONS)),
+                    None,
+                    action_name,
+                )
+            ]
         )
     now = ensure_utc(now or utcnow())
     notice = _load(session, number, for_update=True)
@@ -330,8 +365,13 @@ def set_status(session: Session, number: str, status: str, **kwargs: Any) -> Rec
             [
                 FieldProblem(
                     "status",
-                    f"update can set {' or '.join(STATUS_ACTIONS)}; use `notice recheck` and "
-                    "`notice close` for the rest",
+                    L_(
+                        (
+                            "update can set {value}; use `notice recheck` and `notice close` for "
+                            "the rest"
+                        ),
+                        value=" or ".join(STATUS_ACTIONS),
+                    ),
                     None,
                     status,
                 )
@@ -396,18 +436,20 @@ def edit_notice(
     """Change the deadline (an extension) or the responsible party of a notice that is not closed."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
-        raise ValidationFailed([FieldProblem(k, "cannot be edited") for k in sorted(unknown)])
+        raise ValidationFailed([FieldProblem(k, L_("cannot be edited")) for k in sorted(unknown)])
     now = ensure_utc(now or utcnow())
     notice = _load(session, number, for_update=True)
     if notice.status == NoticeStatus.CLOSED:
-        raise InvalidTransition(f"notice {number} is closed; a closed notice is final")
+        raise InvalidTransition(
+            L_("notice {number} is closed; a closed notice is final", number=number)
+        )
     deadline = changes.get("deadline")
     if deadline is not None and deadline < notice.issued_on:
         raise ValidationFailed(
             [
                 FieldProblem(
                     "deadline",
-                    f"is before the issue date {notice.issued_on}",
+                    L_("is before the issue date {issued_on}", issued_on=notice.issued_on),
                     None,
                     deadline.isoformat(),
                 )
@@ -415,7 +457,7 @@ def edit_notice(
         )
     for key in ("responsible_unit", "responsible_person", "required_action"):
         if key in changes and not (changes[key] or "").strip():
-            raise ValidationFailed([FieldProblem(key, "cannot be cleared")])
+            raise ValidationFailed([FieldProblem(key, L_("cannot be cleared"))])
     diff = {k: v for k, v in changes.items() if getattr(notice, k) != v}
     if not diff:
         return notice

@@ -13,6 +13,7 @@ import re
 from sqlalchemy import Executable, update
 from sqlalchemy.orm import Session
 
+from sirenctl.i18n import L_
 from sirenctl.models.findings import NoticeSequence
 from sirenctl.registry.errors import FieldProblem, ValidationFailed
 
@@ -27,7 +28,7 @@ def check_prefix(prefix: str) -> str:
             [
                 FieldProblem(
                     "prefix",
-                    "use 1-20 letters, digits or Chinese characters (hyphens between)",
+                    L_("use 1-20 letters, digits or Chinese characters (hyphens between)"),
                     None,
                     prefix,
                 )

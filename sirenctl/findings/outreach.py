@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sirenctl.audit import record
+from sirenctl.i18n import L_
 from sirenctl.models.findings import OutreachEvent, OutreachKind
 from sirenctl.models.outreach import MaterialKind, OutreachMaterial, OutreachOccasion
 from sirenctl.registry.errors import FieldProblem, ValidationFailed
@@ -32,7 +33,7 @@ def parse_materials(text: str) -> dict[str, int]:
         kind, sep, count = part.partition("=")
         if not sep or not count.strip().isdigit():
             raise ValidationFailed(
-                [FieldProblem("materials", "write KIND=COUNT, e.g. leaflet=200", None, part)]
+                [FieldProblem("materials", L_("write KIND=COUNT, e.g. leaflet=200"), None, part)]
             )
         materials[kind.strip()] = materials.get(kind.strip(), 0) + int(count)
     return materials
@@ -43,17 +44,29 @@ def _check(occasion: str | None, materials: dict[str, int]) -> list[FieldProblem
     occasions = [o.value for o in OutreachOccasion]
     if occasion is not None and occasion not in occasions:
         problems.append(
-            FieldProblem("occasion", f"must be one of {', '.join(occasions)}", None, occasion)
+            FieldProblem(
+                "occasion", L_("must be one of {value}", value=", ".join(occasions)), None, occasion
+            )
         )
     kinds = [k.value for k in MaterialKind]
     for kind, count in materials.items():
         if kind not in kinds:
             problems.append(
-                FieldProblem("materials", f"kind must be one of {', '.join(kinds)}", None, kind)
+                FieldProblem(
+                    "materials",
+                    L_("kind must be one of {value}", value=", ".join(kinds)),
+                    None,
+                    kind,
+                )
             )
         elif not 0 < count <= MAX_COUNT:
             problems.append(
-                FieldProblem("materials", f"{kind}: count must be 1..{MAX_COUNT}", None, str(count))
+                FieldProblem(
+                    "materials",
+                    L_("{kind}: count must be 1..{MAX_COUNT}", kind=kind, MAX_COUNT=MAX_COUNT),
+                    None,
+                    str(count),
+                )
             )
     return problems
 

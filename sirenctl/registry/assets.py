@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from sirenctl.audit import effective_changes, record, record_edit, snapshot
+from sirenctl.i18n import L_
 from sirenctl.models import Asset, AssetKind, AssetStatus, Site, Transport
 from sirenctl.registry.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 from sirenctl.registry.sites import get_site
@@ -38,12 +39,14 @@ def check_asset(values: dict[str, Any], line: int | None = None) -> list[FieldPr
     if transport is None:
         for key in CONTROLLER_FIELDS[1:]:
             if values.get(key) is not None and values.get(key) is not False:
-                problems.append(FieldProblem(key, "set, but controller_transport is empty", line))
+                problems.append(
+                    FieldProblem(key, L_("set, but controller_transport is empty"), line)
+                )
         return problems
     if kind == AssetKind.HAND_CRANK:
         problems.append(
             FieldProblem(
-                "controller_transport", "a hand-crank siren has no controller", line, transport
+                "controller_transport", L_("a hand-crank siren has no controller"), line, transport
             )
         )
     values["controller_model"] = values.get("controller_model") or DEFAULT_CONTROLLER_MODEL
@@ -51,18 +54,28 @@ def check_asset(values: dict[str, Any], line: int | None = None) -> list[FieldPr
         values["controller_unit_id"] = 1
     if values.get("controller_tls") and transport != Transport.MODBUS_TCP:
         problems.append(
-            FieldProblem("controller_tls", f"TLS is for modbus_tcp only, not {transport}", line)
+            FieldProblem(
+                "controller_tls",
+                L_("TLS is for modbus_tcp only, not {transport}", transport=transport),
+                line,
+            )
         )
     if transport == Transport.MODBUS_TCP:
         if not values.get("controller_host"):
-            problems.append(FieldProblem("controller_host", "is required for modbus_tcp", line))
+            problems.append(FieldProblem("controller_host", L_("is required for modbus_tcp"), line))
         default_port = (
             DEFAULT_MODBUS_TLS_PORT if values.get("controller_tls") else DEFAULT_MODBUS_PORT
         )
         values["controller_port"] = values.get("controller_port") or default_port
     else:
         if not values.get("controller_device"):
-            problems.append(FieldProblem("controller_device", f"is required for {transport}", line))
+            problems.append(
+                FieldProblem(
+                    "controller_device",
+                    L_("is required for {transport}", transport=transport),
+                    line,
+                )
+            )
         values["controller_serial"] = values.get("controller_serial") or DEFAULT_SERIAL_SETTINGS
     return problems
 
@@ -90,7 +103,7 @@ def channel_problems(
 def get_asset(session: Session, tag: str) -> Asset:
     asset = session.scalar(select(Asset).options(joinedload(Asset.site)).where(Asset.tag == tag))
     if asset is None:
-        raise NotFound(f"no asset with tag {tag!r} (see `sirenctl asset list`)")
+        raise NotFound(L_("no asset with tag {tag!r} (see `sirenctl asset list`)", tag=tag))
     return asset
 
 
@@ -125,7 +138,7 @@ def add_asset(session: Session, values: dict[str, Any], *, operator: str) -> Ass
     if problems:
         raise ValidationFailed(problems)
     if session.scalar(select(Asset.id).where(Asset.tag == values["tag"])) is not None:
-        raise Conflict(f"an asset with tag {values['tag']!r} already exists")
+        raise Conflict(L_("an asset with tag {tag!r} already exists", tag=values["tag"]))
     asset = new_asset(session, values)
     session.add(asset)
     session.flush()
@@ -143,12 +156,16 @@ def add_asset(session: Session, values: dict[str, Any], *, operator: str) -> Ass
 def edit_asset(session: Session, tag: str, changes: dict[str, Any], *, operator: str) -> Asset:
     asset = get_asset(session, tag)
     if "tag" in changes and changes["tag"] != tag:
-        raise ValidationFailed([FieldProblem("tag", "a tag cannot be changed; retire and re-add")])
+        raise ValidationFailed(
+            [FieldProblem("tag", L_("a tag cannot be changed; retire and re-add"))]
+        )
     if changes.get("status") == AssetStatus.RETIRED:
-        raise ValidationFailed([FieldProblem("status", "use `sirenctl asset retire` to retire")])
+        raise ValidationFailed(
+            [FieldProblem("status", L_("use `sirenctl asset retire` to retire"))]
+        )
     for required in ("kind", "status", "site"):
         if required in changes and changes[required] is None:
-            raise ValidationFailed([FieldProblem(required, "cannot be cleared")])
+            raise ValidationFailed([FieldProblem(required, L_("cannot be cleared"))])
     before = asset_snapshot(asset)
     merged = {**before, **changes}
     problems = check_asset(merged)
@@ -179,7 +196,7 @@ def edit_asset(session: Session, tag: str, changes: dict[str, Any], *, operator:
 def retire_asset(session: Session, tag: str, *, operator: str, reason: str | None) -> Asset:
     asset = get_asset(session, tag)
     if asset.status == AssetStatus.RETIRED:
-        raise Conflict(f"asset {tag!r} is already retired")
+        raise Conflict(L_("asset {tag!r} is already retired", tag=tag))
     before = {"status": asset.status, "retired_at": None}
     asset.status = AssetStatus.RETIRED.value
     asset.retired_at = utcnow()

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, joinedload
 
+from sirenctl.i18n import L_
 from sirenctl.models import Asset, Site
 from sirenctl.registry.assets import (
     AssetFilter,
@@ -54,13 +55,13 @@ def decode_csv(data: bytes) -> DecodedFile:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise _undecodable("UTF-16 (byte-order mark found)", exc) from None
+            raise _undecodable(L_("UTF-16 (byte-order mark found)"), exc) from None
         return DecodedFile(text, "UTF-16 (Excel Unicode text)", _delimiter(text))
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             text = data[3:].decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise _undecodable("UTF-8 (byte-order mark found)", exc) from None
+            raise _undecodable(L_("UTF-8 (byte-order mark found)"), exc) from None
         return DecodedFile(text, "UTF-8 with BOM", _delimiter(text))
     try:
         text = data.decode("utf-8")
@@ -69,7 +70,7 @@ def decode_csv(data: bytes) -> DecodedFile:
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
-            raise _undecodable("neither UTF-8 nor GBK/GB18030", utf8_error) from None
+            raise _undecodable(L_("neither UTF-8 nor GBK/GB18030"), utf8_error) from None
         return DecodedFile(text, "GBK/GB18030 (Excel CSV on Chinese Windows)", _delimiter(text))
 
 
@@ -78,8 +79,14 @@ def _undecodable(found: str, exc: UnicodeDecodeError) -> ValidationFailed:
         [
             FieldProblem(
                 "file",
-                f"cannot be read as {found}: bad byte at offset {exc.start}; "
-                "save the sheet as 'CSV UTF-8'",
+                L_(
+                    (
+                        "cannot be read as {found}: bad byte at offset {start}; save the sheet "
+                        "as 'CSV UTF-8'"
+                    ),
+                    found=found,
+                    start=exc.start,
+                ),
             )
         ]
     )
@@ -116,20 +123,26 @@ def parse_asset_csv(
     try:
         header = next(reader)
     except StopIteration:
-        return [], [FieldProblem("file", "is empty", 1)]
+        return [], [FieldProblem("file", L_("is empty"), 1)]
     index = header_index(ASSET_FIELDS)
     keys: list[str | None] = []
     for name in header:
         spec = index.get(name.strip().lower())
         if spec is None:
-            problems.append(FieldProblem("header", f"unknown column {name!r}", 1))
+            problems.append(FieldProblem("header", L_("unknown column {name!r}", name=name), 1))
         elif spec.key in keys:
-            problems.append(FieldProblem("header", f"column for {spec.key!r} appears twice", 1))
+            problems.append(
+                FieldProblem("header", L_("column for {key!r} appears twice", key=spec.key), 1)
+            )
         keys.append(spec.key if spec else None)
     for spec in ASSET_FIELDS:
         if (spec.required if require else spec.key == "tag") and spec.key not in keys:
             problems.append(
-                FieldProblem("header", f"missing required column {spec.key!r} ({spec.zh})", 1)
+                FieldProblem(
+                    "header",
+                    L_("missing required column {key!r} ({zh})", key=spec.key, zh=spec.zh),
+                    1,
+                )
             )
     if problems:
         return [], problems
@@ -140,7 +153,11 @@ def parse_asset_csv(
             continue
         if len(cells) > len(keys):
             problems.append(
-                FieldProblem("row", f"{len(cells)} cells but {len(keys)} columns", line)
+                FieldProblem(
+                    "row",
+                    L_("{count} cells but {count2} columns", count=len(cells), count2=len(keys)),
+                    line,
+                )
             )
             continue
         raw: dict[str, str | None] = {
@@ -221,7 +238,9 @@ def plan_import(
     for line, values in rows:
         tag = values.get("tag")
         if tag and tag in seen:
-            problems.append(FieldProblem("tag", f"duplicate of line {seen[tag]}", line, tag))
+            problems.append(
+                FieldProblem("tag", L_("duplicate of line {value}", value=seen[tag]), line, tag)
+            )
         elif tag:
             seen[tag] = line
     existing = set(session.scalars(select(Asset.tag).where(Asset.tag.in_(list(seen)))))
@@ -234,14 +253,14 @@ def plan_import(
         if values.get("tag") in existing:
             problems.append(
                 FieldProblem(
-                    "tag", "already in the registry (use --update to change it)", line,
+                    "tag", L_("already in the registry (use --update to change it)"), line,
                     values["tag"],
                 )
             )  # fmt: skip
     for line, values in rows + updates:
         site = values.get("site")
         if site and site not in sites:
-            problems.append(FieldProblem("site", "unknown site code", line, site))
+            problems.append(FieldProblem("site", L_("unknown site code"), line, site))
     changes = _plan_updates(session, updates, problems) if updates else {}
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.field))
@@ -355,7 +374,7 @@ def _plan_updates(
         if "status" in keys and AssetStatus.RETIRED in (asset.status, values.get("status")):
             problems.append(
                 FieldProblem(
-                    "status", "retire with `sirenctl asset retire`", line, values["status"]
+                    "status", L_("retire with `sirenctl asset retire`"), line, values["status"]
                 )
             )
             continue

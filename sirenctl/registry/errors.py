@@ -13,13 +13,13 @@ class FieldProblem:
     value: str | None = None
 
     def __str__(self) -> str:
-        from sirenctl.i18n import _
+        from sirenctl.i18n import _, localized
 
         where = _("line {line}: ").format(line=self.line) if self.line is not None else ""
         shown = (
             _(" (got {value!r})").format(value=self.value) if self.value not in (None, "") else ""
         )
-        return f"{where}{self.field}: {self.message}{shown}"
+        return f"{where}{self.field}: {localized(self.message)}{shown}"
 
 
 class RegistryError(Exception):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from sirenctl.audit import effective_changes, record, record_edit, snapshot
 from sirenctl.config import DEFAULT_TIMEZONE
+from sirenctl.i18n import L_
 from sirenctl.models import Site
 from sirenctl.registry.errors import Conflict, FieldProblem, NotFound, ValidationFailed
 
@@ -16,13 +17,13 @@ from sirenctl.registry.errors import Conflict, FieldProblem, NotFound, Validatio
 def get_site(session: Session, code: str) -> Site:
     site = session.scalar(select(Site).where(Site.code == code))
     if site is None:
-        raise NotFound(f"no site with code {code!r} (see `sirenctl site list`)")
+        raise NotFound(L_("no site with code {code!r} (see `sirenctl site list`)", code=code))
     return site
 
 
 def add_site(session: Session, values: dict[str, Any], *, operator: str) -> Site:
     if session.scalar(select(Site.id).where(Site.code == values["code"])) is not None:
-        raise Conflict(f"a site with code {values['code']!r} already exists")
+        raise Conflict(L_("a site with code {code!r} already exists", code=values["code"]))
     clean = {k: v for k, v in values.items() if v is not None}
     clean.setdefault("timezone", DEFAULT_TIMEZONE)
     site = Site(**clean)
@@ -47,10 +48,10 @@ def site_changes(session: Session, code: str, changes: dict[str, Any]) -> dict[s
 def edit_site(session: Session, code: str, changes: dict[str, Any], *, operator: str) -> Site:
     site = get_site(session, code)
     if "code" in changes and changes["code"] != code:
-        raise ValidationFailed([FieldProblem("code", "a site code cannot be changed")])
+        raise ValidationFailed([FieldProblem("code", L_("a site code cannot be changed"))])
     for required in ("name", "timezone"):
         if required in changes and changes[required] is None:
-            raise ValidationFailed([FieldProblem(required, "cannot be cleared")])
+            raise ValidationFailed([FieldProblem(required, L_("cannot be cleared"))])
     before = snapshot(site)
     for key, value in changes.items():
         setattr(site, key, value)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from sirenctl.audit import json_safe, record
 from sirenctl.config import DEFAULT_TIMEZONE
+from sirenctl.i18n import L_
 from sirenctl.models.works import (
     ActivityKind,
     InspectionKind,
@@ -45,14 +46,23 @@ OPTIONAL = (
 def _choice(field: str, value: object, enum: type[Any]) -> list[FieldProblem]:
     allowed = [v.value for v in enum]
     if value not in allowed:
-        return [FieldProblem(field, f"must be one of {', '.join(allowed)}", None, str(value))]
+        return [
+            FieldProblem(
+                field, L_("must be one of {value}", value=", ".join(allowed)), None, str(value)
+            )
+        ]
     return []
 
 
 def get_works(session: Session, code: str) -> Works:
     works = session.scalar(select(Works).options(joinedload(Works.site)).where(Works.code == code))
     if works is None:
-        raise NotFound(f"no civil air-defence work with code {code!r} (see `sirenctl works list`)")
+        raise NotFound(
+            L_(
+                ("no civil air-defence work with code {code!r} (see `sirenctl works list`)"),
+                code=code,
+            )
+        )
     return works
 
 
@@ -80,9 +90,9 @@ def add_works(
     session: Session, values: dict[str, Any], *, operator: str, now: datetime | None = None
 ) -> Works:
     """Register a work; ``values`` uses the keys of REQUIRED and OPTIONAL."""
-    problems = [FieldProblem(k, "is required") for k in REQUIRED if not values.get(k)]
+    problems = [FieldProblem(k, L_("is required")) for k in REQUIRED if not values.get(k)]
     unknown = set(values) - set(REQUIRED) - set(OPTIONAL)
-    problems += [FieldProblem(k, "is not a field of a work") for k in sorted(unknown)]
+    problems += [FieldProblem(k, L_("is not a field of a work")) for k in sorted(unknown)]
     if values.get("works_type"):
         problems += _choice("works_type", values["works_type"], WorksType)
     status = values.get("status") or WorksStatus.UNDER_CONSTRUCTION.value
@@ -90,13 +100,19 @@ def add_works(
     for key, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
         value = values.get(key)
         if value is not None and not low <= float(value) <= high:
-            problems.append(FieldProblem(key, f"must be {low}..{high}", None, str(value)))
+            problems.append(
+                FieldProblem(key, L_("must be {low}..{high}", low=low, high=high), None, str(value))
+            )
     if values.get("area_m2") is not None and float(values["area_m2"]) <= 0:
-        problems.append(FieldProblem("area_m2", "must be positive", None, str(values["area_m2"])))
+        problems.append(
+            FieldProblem("area_m2", L_("must be positive"), None, str(values["area_m2"]))
+        )
     if problems:
         raise ValidationFailed(problems)
     if session.scalar(select(Works.id).where(Works.code == values["code"])) is not None:
-        raise Conflict(f"a civil air-defence work with code {values['code']!r} already exists")
+        raise Conflict(
+            L_("a civil air-defence work with code {code!r} already exists", code=values["code"])
+        )
     now = ensure_utc(now or utcnow())
     fields = {k: values.get(k) for k in (*REQUIRED, *OPTIONAL) if k != "site"}
     fields["status"] = status
@@ -165,16 +181,24 @@ def record_inspection(
     at = ensure_utc(inspected_at or now)
     if at > now:
         shown = (inspected_at or now).isoformat(sep=" ", timespec="minutes")
-        problems.append(FieldProblem("inspected_at", "is in the future", None, shown))
+        problems.append(FieldProblem("inspected_at", L_("is in the future"), None, shown))
     if problems:
         raise ValidationFailed(problems)
     works = get_works(session, works_code)
     if kind != InspectionKind.SAFETY and works.status == WorksStatus.IN_USE:
         raise Conflict(
-            f"work {works.code} is already in use: only a safety inspection can be recorded on it"
+            L_(
+                ("work {code} is already in use: only a safety inspection can be recorded on it"),
+                code=works.code,
+            )
         )
     if activity_id is not None and session.get(SafetyActivity, activity_id) is None:
-        raise NotFound(f"no safety activity #{activity_id} (see `sirenctl works activities`)")
+        raise NotFound(
+            L_(
+                "no safety activity #{activity_id} (see `sirenctl works activities`)",
+                activity_id=activity_id,
+            )
+        )
     insp = WorksInspection(
         works=works,
         kind=kind,
@@ -243,10 +267,10 @@ def add_activity(
     """Record a safety meeting, fire drill or full-coverage inspection."""
     problems = _choice("kind", kind, ActivityKind)
     if not title or not title.strip():
-        problems.append(FieldProblem("title", "is required"))
+        problems.append(FieldProblem("title", L_("is required")))
     if participants < 0:
         problems.append(
-            FieldProblem("participants", "must not be negative", None, str(participants))
+            FieldProblem("participants", L_("must not be negative"), None, str(participants))
         )
     if problems:
         raise ValidationFailed(problems)

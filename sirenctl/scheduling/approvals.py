@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sirenctl.i18n import L_
 from sirenctl.models import Asset, Site
 from sirenctl.models.scheduling import WorkOrder
 from sirenctl.registry.errors import NotFound
@@ -44,9 +45,22 @@ def select_occurrence(
         query = query.join(Site, Asset.site_id == Site.id).where(Site.code == site)
     ids = list(session.scalars(query))
     if not ids:
+        if site:
+            raise NotFound(
+                L_(
+                    "no live audible work orders of campaign {campaign!r} due on {day} at site "
+                    "{site}",
+                    campaign=campaign,
+                    day=str(on),
+                    site=site,
+                )
+            )
         raise NotFound(
-            f"no live audible work orders of campaign {campaign!r} due on {on}"
-            + (f" at site {site}" if site else "")
+            L_(
+                "no live audible work orders of campaign {campaign!r} due on {day}",
+                campaign=campaign,
+                day=str(on),
+            )
         )
     return ids
 

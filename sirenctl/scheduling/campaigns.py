@@ -12,6 +12,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sirenctl.i18n import L_
 from sirenctl.models.enums import AssetKind
 from sirenctl.scheduling.durations import parse_duration
 from sirenctl.scheduling.programmes import Programme
@@ -123,7 +124,11 @@ def _parse(spec: SpecFile, key: str, programmes: dict[str, Programme]) -> Campai
         zone = ZoneInfo(zone_name)
     except (ZoneInfoNotFoundError, ValueError):
         top.problem(
-            "timezone", f"unknown time zone {zone_name!r} (e.g. Asia/Shanghai, Europe/Berlin)"
+            "timezone",
+            L_(
+                "unknown time zone {zone_name!r} (e.g. Asia/Shanghai, Europe/Berlin)",
+                zone_name=zone_name,
+            ),
         )
     window = top.duration("window", default=DEFAULT_WINDOW.get(task or "", 3600))
     policy = top.choice("holiday_policy", HOLIDAY_POLICIES, default="ignore")
@@ -135,17 +140,26 @@ def _parse(spec: SpecFile, key: str, programmes: dict[str, Programme]) -> Campai
     country = top.text("holiday_country", default="CN") or "CN"
     if not (len(country) == 2 and country.isalpha() and country.isupper()):
         top.problem(
-            "holiday_country", f"must be an ISO 3166 country code such as CN, got {country!r}"
+            "holiday_country",
+            L_("must be an ISO 3166 country code such as CN, got {country!r}", country=country),
         )
     programme = _check_programme(top, task, programmes)
     checklist = tuple(top.strings("checklist"))
     if task in CHECKLIST_TASKS and not checklist and "checklist" not in top.table:
-        top.problem("checklist", f"is required for {task} (the questions a technician answers)")
+        top.problem(
+            "checklist",
+            L_("is required for {task} (the questions a technician answers)", task=task),
+        )
     if task in SOUNDING_TASKS and window is not None and window > MAX_SOUNDING_WINDOW:
         top.problem(
             "window",
-            f"a sounding may start at most {MAX_SOUNDING_WINDOW // 60} min late "
-            "(later is worse than none); shorten the window",
+            L_(
+                (
+                    "a sounding may start at most {value} min late (later is worse than "
+                    "none); shorten the window"
+                ),
+                value=MAX_SOUNDING_WINDOW // 60,
+            ),
         )
     selector = _parse_selector(top, task)
     when_fields = top.sub("when", required=True)
@@ -183,7 +197,7 @@ def _parse_postpone(top: Fields, policy: str | None) -> tuple[int, ...]:
     values = top.get("postpone", list, default=None)
     if policy != "postpone":
         if values is not None:
-            top.problem("postpone", 'is only used with holiday_policy = "postpone"')
+            top.problem("postpone", L_('is only used with holiday_policy = "postpone"'))
         return ()
     if not values:
         top.spec.problems.append(  # no postpone line to point at: the policy's line
@@ -200,10 +214,19 @@ def _parse_postpone(top: Fields, policy: str | None) -> tuple[int, ...]:
         try:
             seconds = parse_duration(value)
         except (ValueError, TypeError):
-            top.problem("postpone", f'{value!r}: expected whole days such as "7d" or "1d"')
+            top.problem(
+                "postpone", L_('{value!r}: expected whole days such as "7d" or "1d"', value=value)
+            )
             return ()
         if seconds % 86400 or not 1 <= seconds // 86400 <= MAX_POSTPONE_DAYS:
-            top.problem("postpone", f"{value!r}: must be whole days, 1d..{MAX_POSTPONE_DAYS}d")
+            top.problem(
+                "postpone",
+                L_(
+                    "{value!r}: must be whole days, 1d..{MAX_POSTPONE_DAYS}d",
+                    value=value,
+                    MAX_POSTPONE_DAYS=MAX_POSTPONE_DAYS,
+                ),
+            )
             return ()
         out.append(seconds // 86400)
     return tuple(out)
@@ -215,7 +238,9 @@ def _parse_skip_days(top: Fields) -> tuple[DaySpec, ...]:
     out = []
     for key, reason in table.items():
         if not isinstance(reason, str) or not reason.strip():
-            top.spec.problem(("skip_days", key), 'needs a reason (text), e.g. "Dodenherdenking"')
+            top.spec.problem(
+                ("skip_days", key), L_('needs a reason (text), e.g. "Dodenherdenking"')
+            )
             continue
         try:
             out.append(parse_day_spec(key, reason.strip()))
@@ -228,22 +253,28 @@ def _check_programme(top: Fields, task: str | None, programmes: dict[str, Progra
     name = top.text("programme")
     if name is None:
         if task in (*SOUNDING_TASKS, Task.SILENT_TEST) and "programme" not in top.table:
-            top.problem("programme", f"is required for {task}")
+            top.problem("programme", L_("is required for {task}", task=task))
         return None
     programme = programmes.get(name)
     if programme is None:
         known = ", ".join(sorted(programmes)) or "none"
-        top.problem("programme", f"unknown programme {name!r}; known: {known}")
+        top.problem(
+            "programme", L_("unknown programme {name!r}; known: {known}", name=name, known=known)
+        )
         return None
     if task == Task.SILENT_TEST and programme.audible:
-        top.problem("programme", f"{name!r} is audible; a silent test must not sound")
+        top.problem("programme", L_("{name!r} is audible; a silent test must not sound", name=name))
     elif task in SOUNDING_TASKS and not programme.audible:
-        top.problem("programme", f'{name!r} makes no sound; use task = "silent_test"')
+        top.problem("programme", L_('{name!r} makes no sound; use task = "silent_test"', name=name))
     elif task == Task.GROWL_TEST and programme.total_seconds > MAX_GROWL_SECONDS:
         top.problem(
             "programme",
-            f"{name!r} lasts {programme.total_seconds} s; a growl test is "
-            f"at most {MAX_GROWL_SECONDS} s",
+            L_(
+                ("{name!r} lasts {total_seconds} s; a growl test is at most {MAX_GROWL_SECONDS} s"),
+                name=name,
+                total_seconds=programme.total_seconds,
+                MAX_GROWL_SECONDS=MAX_GROWL_SECONDS,
+            ),
         )
     return name
 
@@ -260,16 +291,23 @@ def _parse_selector(top: Fields, task: str | None) -> Selector | None:
     known = [k.value for k in AssetKind]
     for kind in kinds:
         if kind not in known:
-            fields.problem("kinds", f"unknown asset kind {kind!r}; known: {', '.join(known)}")
+            fields.problem(
+                "kinds",
+                L_(
+                    "unknown asset kind {kind!r}; known: {value}", kind=kind, value=", ".join(known)
+                ),
+            )
             return None
     if every and (kinds or sites or tags):
-        fields.problem("all", "all = true cannot be combined with kinds, sites or tags")
+        fields.problem("all", L_("all = true cannot be combined with kinds, sites or tags"))
         return None
     if not every and not (kinds or sites or tags):
-        fields.problem("all", "say which assets: all = true, or kinds / sites / tags")
+        fields.problem("all", L_("say which assets: all = true, or kinds / sites / tags"))
         return None
     if task in (Task.SILENT_TEST, Task.GROWL_TEST) and kinds == (AssetKind.HAND_CRANK.value,):
-        fields.problem("kinds", f"a hand-crank siren cannot run a {task}; use manual_check")
+        fields.problem(
+            "kinds", L_("a hand-crank siren cannot run a {task}; use manual_check", task=task)
+        )
         return None
     return Selector(bool(every), kinds, sites, tags)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sirenctl.i18n import L_
 from sirenctl.scheduling.holiday_types import (
     HOLIDAY,
     PROVISIONAL,
@@ -61,7 +62,7 @@ def _lunar_dates(year: int) -> tuple[date, date, date, date]:
         cal.mid_autumn_date(year)[0],
     )
     if None in found:
-        raise KeyError(f"the Chinese calendar of holidays does not reach {year}")
+        raise KeyError(L_("the Chinese calendar of holidays does not reach {year}", year=year))
     new_year, qingming, dragon_boat, mid_autumn = found
     assert new_year and qingming and dragon_boat and mid_autumn
     return new_year, qingming, dragon_boat, mid_autumn

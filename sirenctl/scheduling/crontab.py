@@ -19,6 +19,8 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 
+from sirenctl.i18n import L_
+
 CRON_DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 MACROS = {
     "@yearly": "0 0 1 1 *",
@@ -44,7 +46,7 @@ def _dow_value(text: str) -> int:
         return CRON_DAY_NAMES.index(lowered)
     if lowered.isdigit() and 0 <= int(lowered) <= 7:
         return int(lowered) % 7
-    raise CrontabError(f"day of week: {text!r} is not 0-7 or sun..sat")
+    raise CrontabError(L_("day of week: {text!r} is not 0-7 or sun..sat", text=text))
 
 
 def translate_day_of_week(field: str) -> str:
@@ -56,7 +58,7 @@ def translate_day_of_week(field: str) -> str:
     for token in field.split(","):
         base, _, step_text = token.partition("/")
         if (step_text and not step_text.isdigit()) or step_text == "0":
-            raise CrontabError(f"day of week: bad step in {token!r}")
+            raise CrontabError(L_("day of week: bad step in {token!r}", token=token))
         step = int(step_text) if step_text else 1
         if base == "*":
             first, last = 0, 6
@@ -66,10 +68,12 @@ def translate_day_of_week(field: str) -> str:
             if high.strip() == "7" or high.lower() == "sun" and low.lower() != "sun":
                 last = 7  # a range may end on Sunday written as 7
             if last < first:
-                raise CrontabError(f"day of week: range {base!r} runs backwards")
+                raise CrontabError(L_("day of week: range {base!r} runs backwards", base=base))
         else:
             if step_text:
-                raise CrontabError(f"day of week: a step needs a range or '*', got {token!r}")
+                raise CrontabError(
+                    L_("day of week: a step needs a range or '*', got {token!r}", token=token)
+                )
             first = last = _dow_value(base)
         days.update(day % 7 for day in range(first, last + 1, step))
     if days == set(range(7)):
@@ -84,7 +88,10 @@ def crontab_trigger(line: str, timezone: tzinfo) -> BaseTrigger:
     fields = text.split()
     if len(fields) != 5:
         raise CrontabError(
-            f"needs 5 fields (minute hour day-of-month month day-of-week), got {len(fields)}"
+            L_(
+                ("needs 5 fields (minute hour day-of-month month day-of-week), got {count}"),
+                count=len(fields),
+            )
         )
     minute, hour, dom, month, dow = fields
     for name, value in zip(_FIELDS[:4], fields[:4], strict=True):
@@ -92,7 +99,9 @@ def crontab_trigger(line: str, timezone: tzinfo) -> BaseTrigger:
             if not _NUMERIC_TOKEN.match(token) or (
                 name != "month" and re.search("[a-z]", token, re.I)
             ):
-                raise CrontabError(f"{name}: {token!r} is not valid crontab syntax")
+                raise CrontabError(
+                    L_("{name}: {token!r} is not valid crontab syntax", name=name, token=token)
+                )
     days = translate_day_of_week(dow)
     common = {"minute": minute, "hour": hour, "month": month, "second": 0, "timezone": timezone}
     try:

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sirenctl.i18n import L_
 from sirenctl.scheduling.leases import acquire, release, renew
 from sirenctl.scheduling.rundue import SIGNAL_EXIT, RunDueResult, SystemClock, worker_id
 from sirenctl.scheduling.wakeup import Listener
@@ -262,8 +263,15 @@ class Daemon:
                 return
         if held is not None:
             raise DaemonRefused(
-                f"another daemon ({held.holder}) holds this database's scheduler "
-                f"lease {name} until {held.expires_at:%Y-%m-%d %H:%M:%S} UTC"
+                L_(
+                    (
+                        "another daemon ({holder}) holds this database's scheduler lease "
+                        "{name} until {expires_at:%Y-%m-%d %H:%M:%S} UTC"
+                    ),
+                    holder=held.holder,
+                    name=name,
+                    expires_at=held.expires_at,
+                )
             )
         self.scheduler = BlockingScheduler(
             timezone=UTC,

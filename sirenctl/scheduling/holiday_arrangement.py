@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
+from sirenctl.i18n import L_
 from sirenctl.scheduling.holiday_calendar import HOLIDAY, WORKDAY, DayEntry
 from sirenctl.scheduling.holidays_db import Arrangement
 from sirenctl.scheduling.spec import Fields, SpecError, SpecFile, SpecProblem
@@ -41,11 +42,19 @@ def parse_days(text: str) -> list[date]:
         first = date.fromisoformat(first_text.strip())
         last = date.fromisoformat(last_text.strip()) if last_text else first
     except ValueError:
-        raise ValueError(f"{text!r}: expected YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD") from None
+        raise ValueError(
+            L_("{text!r}: expected YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD", text=text)
+        ) from None
     if last < first:
-        raise ValueError(f"{text!r}: the last day is before the first")
+        raise ValueError(L_("{text!r}: the last day is before the first", text=text))
     if (last - first).days >= MAX_BREAK_DAYS:
-        raise ValueError(f"{text!r}: a break of more than {MAX_BREAK_DAYS} days is not plausible")
+        raise ValueError(
+            L_(
+                "{text!r}: a break of more than {MAX_BREAK_DAYS} days is not plausible",
+                text=text,
+                MAX_BREAK_DAYS=MAX_BREAK_DAYS,
+            )
+        )
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
@@ -69,24 +78,32 @@ class _Collector:
             return
         for day in days:
             if self.year is not None and day.year != self.year:
-                self.problem(line, field, f"{day} is not in {self.year}")
+                self.problem(line, field, L_("{day} is not in {year}", day=day, year=self.year))
                 return
             if kind == WORKDAY and day.weekday() < 5:
                 self.problem(
                     line,
                     field,
-                    f"{day} is a {day.strftime('%A')}: an adjusted working day is a weekend day",
+                    L_(
+                        "{day} is a {value}: an adjusted working day is a weekend day",
+                        day=day,
+                        value=day.strftime("%A"),
+                    ),
                 )
                 return
             known = self.entries.get(day)
             if known is not None and known.kind != kind:
-                self.problem(line, field, f"{day} is given both as a day off and as a working day")
+                self.problem(
+                    line,
+                    field,
+                    L_("{day} is given both as a day off and as a working day", day=day),
+                )
                 return
             self.entries[day] = DayEntry(day, kind, label)
 
     def result(self, country: str, source: str) -> Arrangement:
         if not self.entries and not self.problems:
-            self.problem(None, "", "no days off or adjusted working days given")
+            self.problem(None, "", L_("no days off or adjusted working days given"))
         if self.problems:
             raise SpecError(self.problems)
         assert self.year is not None
@@ -113,7 +130,9 @@ def from_options(
 def _country(days: _Collector, value: str, line: int | None) -> str:
     code = value.strip().upper()
     if not (len(code) == 2 and code.isalpha()):
-        days.problem(line, "country", f"must be an ISO 3166 code such as CN, got {value!r}")
+        days.problem(
+            line, "country", L_("must be an ISO 3166 code such as CN, got {value!r}", value=value)
+        )
     return code
 
 
@@ -131,7 +150,14 @@ def from_toml(path: Path | str, text: str | None = None, year: int | None = None
     top = Fields(spec, spec.data)
     file_year = top.integer("year", required=year is None, low=1900, high=2200)
     if year is not None and file_year is not None and file_year != year:
-        top.problem("year", f"the file is for {file_year}, the command line says {year}")
+        top.problem(
+            "year",
+            L_(
+                "the file is for {file_year}, the command line says {year}",
+                file_year=file_year,
+                year=year,
+            ),
+        )
     country = top.text("country", default="CN") or "CN"
     source = top.text("source", default="") or ""
     days = _Collector(spec.name, year or file_year)
@@ -141,7 +167,7 @@ def from_toml(path: Path | str, text: str | None = None, year: int | None = None
             value = entry.get(key, (str, list), default=[])
             items = _as_list(value) if value is not None else []
             if items is None:
-                entry.problem(key, "must be a date, a range FIRST..LAST, or a list of them")
+                entry.problem(key, L_("must be a date, a range FIRST..LAST, or a list of them"))
                 continue
             line = spec.line(entry.at(key))
             for item in items:
@@ -175,13 +201,19 @@ def from_text(path: Path | str, text: str | None = None, year: int | None = None
     if "year" in header:
         value, number = header["year"]
         if not value.isdigit():
-            probe.problem(number, "year", f"expected a year such as 2027, got {value!r}")
+            probe.problem(
+                number, "year", L_("expected a year such as 2027, got {value!r}", value=value)
+            )
         elif year is not None and int(value) != year:
-            probe.problem(number, "year", f"the file is for {value}, the command line says {year}")
+            probe.problem(
+                number,
+                "year",
+                L_("the file is for {value}, the command line says {year}", value=value, year=year),
+            )
         else:
             file_year = int(value)
     if file_year is None and not probe.problems:
-        probe.problem(None, "year", "is required (a line `year 2027`)")
+        probe.problem(None, "year", L_("is required (a line `year 2027`)"))
     if probe.problems:
         raise SpecError(probe.problems)
     days = _Collector(name, file_year)
@@ -191,7 +223,9 @@ def from_text(path: Path | str, text: str | None = None, year: int | None = None
             continue
         parts = line.split(None, 2)
         if len(parts) < 3 or parts[1] not in ("off", "work"):
-            days.problem(number, "", f"expected `DATE[..DATE] off|work NAME`, got {line!r}")
+            days.problem(
+                number, "", L_("expected `DATE[..DATE] off|work NAME`, got {line!r}", line=line)
+            )
             continue
         kind = HOLIDAY if parts[1] == "off" else WORKDAY
         days.add(parts[0], kind, parts[2].strip(), number, parts[1])

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Protocol
 
+from sirenctl.i18n import L_
 from sirenctl.scheduling.holiday_types import (
     DEFAULT_WEEKEND,
     HOLIDAY,
@@ -170,7 +171,14 @@ class HolidayCalendar:
             candidate = day + timedelta(days=offset)
             if self.is_workday(country, candidate):
                 return candidate
-        raise ValueError(f"no working day in {country} within {limit} days of {day}")
+        raise ValueError(
+            L_(
+                "no working day in {country} within {limit} days of {day}",
+                country=country,
+                limit=limit,
+                day=day,
+            )
+        )
 
     def provisional_years(self, country: str, years: Iterable[int]) -> list[int]:
         return [y for y in years if self.status(country, y) != OFFICIAL]

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from sirenctl.audit import record
+from sirenctl.i18n import L_
 from sirenctl.models.scheduling import DayKind, HolidayDay, HolidayYear, YearStatus
 from sirenctl.registry.errors import FieldProblem, NotFound, ValidationFailed
 from sirenctl.scheduling.holiday_calendar import (
@@ -141,9 +142,9 @@ def set_day(
 ) -> HolidayDay:
     """Add or change one day (the year is seeded first, so the libraries' other days stay)."""
     if kind not in [k.value for k in DayKind]:
-        raise ValidationFailed([FieldProblem("kind", "must be holiday or workday", None, kind)])
+        raise ValidationFailed([FieldProblem("kind", L_("must be holiday or workday"), None, kind)])
     if not name.strip():
-        raise ValidationFailed([FieldProblem("name", "is required")])
+        raise ValidationFailed([FieldProblem("name", L_("is required"))])
     country = country.upper()
     ensure_years(session, country, [day.year], operator=operator, now=now)
     row = session.scalar(
@@ -180,7 +181,13 @@ def remove_day(
         select(HolidayDay).where(HolidayDay.country == country, HolidayDay.day == day)
     )
     if row is None:
-        raise NotFound(f"no holiday or adjusted working day on {day} for {country}")
+        raise NotFound(
+            L_(
+                "no holiday or adjusted working day on {day} for {country}",
+                day=day,
+                country=country,
+            )
+        )
     before = {"kind": row.kind, "name": row.name}
     session.delete(row)
     year_row = _year_of(session, country, day.year)
@@ -208,7 +215,7 @@ def mark_year(
 ) -> HolidayYear:
     if status not in [s.value for s in YearStatus]:
         raise ValidationFailed(
-            [FieldProblem("status", "must be official or provisional", None, status)]
+            [FieldProblem("status", L_("must be official or provisional"), None, status)]
         )
     country = country.upper()
     ensure_years(session, country, [year], operator=operator, now=now)

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sirenctl.i18n import L_
+
 PRODID = "-//sirenctl//scheduling//EN"
 
 
@@ -53,7 +55,7 @@ def fold(line: str) -> str:
 
 def _utc(value: datetime) -> str:
     if value.tzinfo is None:
-        raise ValueError("iCalendar times must be timezone-aware")
+        raise ValueError(L_("iCalendar times must be timezone-aware"))
     return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 

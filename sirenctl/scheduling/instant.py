@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sirenctl.i18n import L_
 from sirenctl.scheduling.prepare import Job
 
 
@@ -46,13 +47,15 @@ class Guarded:
 
         if not self._owned():
             raise RefusedForSafety(
-                "the claim on this work order was lost (lease expired): not sending",
+                L_("the claim on this work order was lost (lease expired): not sending"),
                 target=self._driver.tag,
             )
         if self._authority is not None and self._sent > 0:
             refusal = await asyncio.to_thread(self._authority)
             if refusal is not None:
-                raise RefusedForSafety(f"not sending: {refusal}", target=self._driver.tag)
+                raise RefusedForSafety(
+                    L_("not sending: {refusal}", refusal=refusal), target=self._driver.tag
+                )
         self._sent += 1
         return await self._driver.sound(request, permit)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sirenctl.i18n import L_
 from sirenctl.scheduling.campaigns import Campaign, load_campaigns
 from sirenctl.scheduling.programmes import Programme, load_programmes
 from sirenctl.scheduling.signals import SignalLibrary, load_signal_library
@@ -49,7 +50,11 @@ class Library:
             return self.programmes[key]
         except KeyError:
             raise KeyError(
-                f"unknown programme {key!r}; known: {', '.join(sorted(self.programmes))}"
+                L_(
+                    "unknown programme {key!r}; known: {value}",
+                    key=key,
+                    value=", ".join(sorted(self.programmes)),
+                )
             ) from None
 
 

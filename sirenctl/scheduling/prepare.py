@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sirenctl.i18n import L_
 from sirenctl.models import Asset
 from sirenctl.models.scheduling import Approval, ResultOutcome, WorkOrder
 from sirenctl.scheduling.claims import valid_approvals
@@ -87,8 +88,14 @@ class Programmes:
             return programme_steps(self.programmes[key])
         why = self.problems.get(key) or self.problems.get("*")
         if why:
-            raise KeyError(f"programme {key!r} cannot be loaded: {why}")
-        raise KeyError(f"unknown programme {key!r}; known: {', '.join(sorted(self.programmes))}")
+            raise KeyError(L_("programme {key!r} cannot be loaded: {why}", key=key, why=why))
+        raise KeyError(
+            L_(
+                "unknown programme {key!r}; known: {value}",
+                key=key,
+                value=", ".join(sorted(self.programmes)),
+            )
+        )
 
 
 def permit_for(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from sirenctl.i18n import L_
 from sirenctl.scheduling.durations import format_duration
 from sirenctl.scheduling.signals import Signal, SignalLibrary
 from sirenctl.scheduling.spec import Fields, SpecFile, load_keyed
@@ -143,13 +144,13 @@ def load_programme(path: Path | str, signals: SignalLibrary, text: str | None = 
         verified = top.get("verified", bool, default=True) is not False
         entries = list(top.tables("step", required=True))
         if not entries and "step" in spec.data:
-            top.problem("step", "needs at least one [[step]]")
+            top.problem("step", L_("needs at least one [[step]]"))
         for entry in entries:
             step = _parse_step(entry, signals)
             if step:
                 steps.append(step)
             if entry is entries[-1] and "gap" in entry.table and step and step.gap:
-                entry.problem("gap", "the last step cannot have a gap (nothing follows it)")
+                entry.problem("gap", L_("the last step cannot have a gap (nothing follows it)"))
         top.reject_unknown()
     spec.raise_if_problems()
     assert title is not None
@@ -173,7 +174,12 @@ def _parse_step(entry: Fields, signals: SignalLibrary) -> Step | None:
             signal = signals.get(key)
         else:
             entry.problem(
-                "signal", f"unknown signal {key!r}; known: {', '.join(s.key for s in signals)}"
+                "signal",
+                L_(
+                    "unknown signal {key!r}; known: {value}",
+                    key=key,
+                    value=", ".join(s.key for s in signals),
+                ),
             )
     cycles = entry.integer("cycles", default=1, low=1, high=signal.max_cycles if signal else 100)
     gap = entry.duration("gap", default=0)

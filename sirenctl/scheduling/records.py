@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from sirenctl.i18n import L_
+
 T = TypeVar("T")
 RETRY_FOR_S = 600.0  # keep trying record writes this long while the database is locked
 
@@ -75,7 +77,7 @@ class BufferedAudit:
                 self._pending.append(replace(rec, details={**rec.details, "pre_recorded": True}))
                 return None
         if self.db is None:
-            raise RuntimeError("no database to record the intent in")
+            raise RuntimeError(L_("no database to record the intent in"))
         db = self.db
         return asyncio.to_thread(
             write, db, lambda s: self.write_batch(s, [rec]), retry_for=self.INTENT_RETRY_S

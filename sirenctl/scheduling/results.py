@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sirenctl.audit import record
+from sirenctl.i18n import L_
 from sirenctl.models import Asset
 from sirenctl.models.scheduling import (
     FAILING_OUTCOMES,
@@ -143,14 +144,23 @@ def _match_answers(
             problems.append(
                 FieldProblem(
                     "check",
-                    f"{key!r} matches no single checklist item "
-                    "(give its number or the start of its text)",
+                    L_(
+                        (
+                            "{key!r} matches no single checklist item (give its number or the "
+                            "start of its text)"
+                        ),
+                        key=key,
+                    ),
                     None,
                     key,
                 )
             )
         elif not answer.strip():
-            problems.append(FieldProblem("check", f"no answer for {question!r}", None, key))
+            problems.append(
+                FieldProblem(
+                    "check", L_("no answer for {question!r}", question=question), None, key
+                )
+            )
         else:
             matched[question] = answer.strip()
     missing = [f"{i}. {q}" for i, q in enumerate(checklist, 1) if q not in matched]
@@ -162,7 +172,7 @@ def _match_answers(
 def _free_answers(answers: dict[str, str]) -> tuple[dict[str, str], list[FieldProblem]]:
     """Answers without a checklist (no open work order): the same rule for each answer."""
     problems = [
-        FieldProblem("check", f"no answer for {key!r}", None, key)
+        FieldProblem("check", L_("no answer for {key!r}", key=key), None, key)
         for key, answer in answers.items()
         if not answer.strip()
     ]
@@ -202,13 +212,15 @@ def check_in(
         _match_answers(checklist, report.answers) if checklist else _free_answers(report.answers)
     )
     if report.measured_db is not None and not 20 <= report.measured_db <= 160:
-        problems.append(FieldProblem("db", "must be 20..160 dB", None, str(report.measured_db)))
+        problems.append(FieldProblem("db", L_("must be 20..160 dB"), None, str(report.measured_db)))
     if report.distance_m is not None and not 0 < report.distance_m <= 10_000:
         problems.append(
-            FieldProblem("distance", "must be 0..10000 m", None, str(report.distance_m))
+            FieldProblem("distance", L_("must be 0..10000 m"), None, str(report.distance_m))
         )
     if (report.measured_db is None) != (report.distance_m is None):
-        problems.append(FieldProblem("distance", "a measured level needs its distance (and back)"))
+        problems.append(
+            FieldProblem("distance", L_("a measured level needs its distance (and back)"))
+        )
     if problems:
         raise ValidationFailed(problems)
     failed_items = [q for q, a in matched.items() if a.casefold() in FAILING_ANSWERS]

@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
+from sirenctl.i18n import L_
 from sirenctl.scheduling.crontab import CrontabError, crontab_trigger
 from sirenctl.scheduling.holiday_calendar import HolidayCalendar
 from sirenctl.scheduling.spec import Fields
@@ -138,7 +139,7 @@ def parse_day_spec(text: str, reason: str) -> DaySpec:
     if found:
         month = int(found.group(3))
         if not 1 <= month <= 12:
-            raise ValueError(f"month must be 1..12, got {month}")
+            raise ValueError(L_("month must be 1..12, got {month}", month=month))
         which = found.group(1)
         n = 0 if which == "last" else int(which[0])
         return DaySpec(text, reason, month, n=n, weekday=WEEKDAYS.index(found.group(2)))
@@ -148,7 +149,10 @@ def parse_day_spec(text: str, reason: str) -> DaySpec:
         date(2024, month, day)  # a leap year accepts 29 February
     except ValueError:
         raise ValueError(
-            f'{text!r}: expected "MM-DD" (e.g. "05-04") or a rule such as "1st sat of 10"'
+            L_(
+                ('{text!r}: expected "MM-DD" (e.g. "05-04") or a rule such as "1st sat of 10"'),
+                text=text,
+            )
         ) from None
     return DaySpec(text, reason, month, day=day)
 
@@ -183,11 +187,13 @@ def parse_when(fields: Fields, timezone: tzinfo | None) -> WhenRule | None:
     cron = fields.text("cron")
     rule = fields.choice("rule", RULES)
     if cron is not None and rule is not None:
-        fields.problem("rule", "give either cron or rule, not both")
+        fields.problem("rule", L_("give either cron or rule, not both"))
         return None
     if cron is None and rule is None:
         if "cron" not in fields.table and "rule" not in fields.table:
-            fields.problem("rule", f"is required (one of {', '.join(RULES)}), or give cron")
+            fields.problem(
+                "rule", L_("is required (one of {value}), or give cron", value=", ".join(RULES))
+            )
         return None
     if cron is not None:
         fields.reject_unknown()
@@ -208,7 +214,7 @@ def parse_when(fields: Fields, timezone: tzinfo | None) -> WhenRule | None:
             try:
                 date(2024, month, day)  # a leap year accepts 29 February
             except ValueError:
-                fields.problem("day", f"month {month} has no day {day}")
+                fields.problem("day", L_("month {month} has no day {day}", month=month, day=day))
                 day = None
     else:
         if rule == "nth_weekday":
@@ -242,7 +248,9 @@ def _parse_time(fields: Fields) -> time | None:
     try:
         parsed = time.fromisoformat(text)
     except ValueError:
-        fields.problem("time", f"must be HH:MM in the campaign's time zone, got {text!r}")
+        fields.problem(
+            "time", L_("must be HH:MM in the campaign's time zone, got {text!r}", text=text)
+        )
         return None
     return parsed.replace(second=0, microsecond=0)
 
@@ -254,6 +262,6 @@ def _parse_months(fields: Fields) -> tuple[int, ...]:
     if not isinstance(value, list) or not all(
         isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in value
     ):
-        fields.problem("months", 'must be a list of month numbers 1..12 or "*"')
+        fields.problem("months", L_('must be a list of month numbers 1..12 or "*"'))
         return ()
     return tuple(sorted(set(value)))

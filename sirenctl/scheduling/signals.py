@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sirenctl.i18n import L_
 from sirenctl.scheduling.spec import Fields, SpecError, SpecFile, SpecProblem
 
 PRE_ALERT, AIR_RAID, ALL_CLEAR, GROWL, SILENT_TEST = 1, 2, 3, 4, 5
@@ -118,7 +119,7 @@ class SignalLibrary:
         try:
             return self._by_key[key]
         except KeyError:
-            raise KeyError(f"unknown signal {key!r}") from None
+            raise KeyError(L_("unknown signal {key!r}", key=key)) from None
 
     def by_code(self, code: int) -> Signal:
         return self._by_code[code]
@@ -138,11 +139,13 @@ def _parse_segments(fields: Fields) -> tuple[tuple[int, int], ...] | None:
             or len(item) != 2
             or not all(isinstance(x, int) and not isinstance(x, bool) and x >= 0 for x in item)
         ):
-            fields.problem("segments", "must be a list of [on, off] pairs of whole seconds >= 0")
+            fields.problem(
+                "segments", L_("must be a list of [on, off] pairs of whole seconds >= 0")
+            )
             return None
         segments.append((item[0], item[1]))
     if not segments or sum(on for on, _ in segments) == 0:
-        fields.problem("segments", "must contain at least one sound (on > 0)")
+        fields.problem("segments", L_("must contain at least one sound (on > 0)"))
         return None
     return tuple(segments)
 
@@ -176,13 +179,13 @@ def load_signal_file(
             entry.reject_unknown()
             replacing = key in replaceable and key not in seen_keys
             if key is not None and not replacing and (key in seen_keys or key in known):
-                entry.problem("key", f"signal {key!r} is already defined")
+                entry.problem("key", L_("signal {key!r} is already defined", key=key))
                 key = None
             if code is not None and (
                 code in seen_codes
                 or (known.has_code(code) and not (replacing and known.by_code(code).key == key))
             ):
-                entry.problem("code", f"code {code} is already used")
+                entry.problem("code", L_("code {code} is already used", code=code))
                 code = None
             if None in (key, code, title, tone, segments, repeat, max_cycles):
                 continue

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from sirenctl.i18n import L_
 from sirenctl.scheduling.durations import parse_duration
 
 PathPart = str | int
@@ -175,7 +176,7 @@ class Fields:
         self.used.add(key)
         if key not in self.table:
             if required:
-                self.spec.problem(self.at(key) if self.path else (key,), "is required")
+                self.spec.problem(self.at(key) if self.path else (key,), L_("is required"))
             return default
         value = self.table[key]
         kinds = kind if isinstance(kind, tuple) else (kind,)
@@ -185,14 +186,22 @@ class Fields:
             value_ok = isinstance(value, kinds)
         if not value_ok:
             wanted = " or ".join(_type_word(k) for k in kinds)
-            self.problem(key, f"must be {wanted}, got {_type_word(type(value))} {value!r}")
+            self.problem(
+                key,
+                L_(
+                    "must be {wanted}, got {value} {value2!r}",
+                    wanted=wanted,
+                    value=_type_word(type(value)),
+                    value2=value,
+                ),
+            )
             return None
         return value
 
     def text(self, key: str, *, required: bool = False, default: str | None = None) -> str | None:
         value: str | None = self.get(key, str, required=required, default=default)
         if required and value is not None and not value.strip():
-            self.problem(key, "must not be empty")
+            self.problem(key, L_("must not be empty"))
             return None
         return value
 
@@ -210,7 +219,7 @@ class Fields:
             return value
         if (low is not None and value < low) or (high is not None and value > high):
             bounds = f"{low}..{high}" if high is not None else f">= {low}"
-            self.problem(key, f"must be {bounds}, got {value}")
+            self.problem(key, L_("must be {bounds}, got {value}", bounds=bounds, value=value))
             return None
         return value
 
@@ -237,7 +246,12 @@ class Fields:
     ) -> str | None:
         value = self.text(key, required=required, default=default)
         if value is not None and value not in choices:
-            self.problem(key, f"must be one of {', '.join(choices)}; got {value!r}")
+            self.problem(
+                key,
+                L_(
+                    "must be one of {value}; got {value2!r}", value=", ".join(choices), value2=value
+                ),
+            )
             return None
         return value
 
@@ -247,7 +261,7 @@ class Fields:
             return []
         items = [value] if isinstance(value, str) else value
         if not all(isinstance(v, str) and v for v in items):
-            self.problem(key, "must be a list of non-empty strings")
+            self.problem(key, L_("must be a list of non-empty strings"))
             return []
         return list(items)
 
@@ -255,7 +269,7 @@ class Fields:
         value = self.get(key, list, required=required, default=[])
         for index, item in enumerate(value or []):
             if not isinstance(item, dict):
-                self.spec.problem((*self.at(key), index), "must be a table")
+                self.spec.problem((*self.at(key), index), L_("must be a table"))
                 continue
             yield Fields(self.spec, item, (*self.at(key), index))
 
@@ -267,7 +281,7 @@ class Fields:
         """Unknown keys are errors (a typo must not silently change a schedule)."""
         for key in self.table:
             if key not in self.used:
-                self.problem(key, "unknown field")
+                self.problem(key, L_("unknown field"))
 
 
 def _type_word(kind: type) -> str:

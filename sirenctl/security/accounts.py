@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sirenctl.audit import record
+from sirenctl.i18n import L_
 from sirenctl.identity import Role
 from sirenctl.models.accounts import OperatorAccount
 from sirenctl.registry.errors import Conflict, NotFound
@@ -36,7 +37,9 @@ def parse_roles(values: list[str] | tuple[str, ...]) -> frozenset[Role]:
                 roles.add(Role(part))
             except ValueError:
                 known = ", ".join(r.value for r in Role)
-                raise ValueError(f"unknown role {part!r}; known roles: {known}") from None
+                raise ValueError(
+                    L_("unknown role {part!r}; known roles: {known}", part=part, known=known)
+                ) from None
     return frozenset(roles)
 
 
@@ -53,7 +56,7 @@ def find_account(session: Session, login: str) -> OperatorAccount | None:
 def get_account(session: Session, login: str) -> OperatorAccount:
     account = find_account(session, login)
     if account is None:
-        raise NotFound(f"no account {login!r} (see `sirenctl account list`)")
+        raise NotFound(L_("no account {login!r} (see `sirenctl account list`)", login=login))
     return account
 
 
@@ -74,9 +77,14 @@ def _new(
     login = check_login(login)
     check_new_passphrase(passphrase)
     if find_account(session, login) is not None:
-        raise Conflict(f"an account {login!r} already exists (logins are compared ignoring case)")
+        raise Conflict(
+            L_(
+                ("an account {login!r} already exists (logins are compared ignoring case)"),
+                login=login,
+            )
+        )
     if not roles:
-        raise ValueError("an account needs at least one role")
+        raise ValueError(L_("an account needs at least one role"))
     sealed, key = keys.new_sealed_key(passphrase, params)
     account = OperatorAccount(
         login=login,
@@ -108,7 +116,7 @@ def create_first_administrator(
 ) -> OperatorAccount:
     """The self-certified first administrator (its key id becomes the trust anchor)."""
     if any_account(session):
-        raise Conflict("accounts already exist: the first administrator was created before")
+        raise Conflict(L_("accounts already exist: the first administrator was created before"))
     now = now or utcnow()
     account, key = _new(
         session,
@@ -180,9 +188,11 @@ def set_roles(
     now = now or utcnow()
     account = get_account(session, login)
     if not roles:
-        raise ValueError("an account needs at least one role")
+        raise ValueError(L_("an account needs at least one role"))
     if account.certified_by == account.id and Role.ADMINISTRATOR not in roles:
-        raise Conflict("the first administrator (the trust anchor) keeps the administrator role")
+        raise Conflict(
+            L_("the first administrator (the trust anchor) keeps the administrator role")
+        )
     before = account.role_values
     account.roles = roles_text(roles)
     certify(account, session.merge(admin.account), admin.key, now)
@@ -240,8 +250,10 @@ def reset_passphrase(
     account = get_account(session, login)
     if account.certified_by == account.id:
         raise Conflict(
-            "the first administrator's key is the trust anchor: it cannot be reset "
-            "(docs/security.md, 'Lost passphrase')"
+            L_(
+                "the first administrator's key is the trust anchor: it cannot be reset "
+                "(docs/security.md, 'Lost passphrase')"
+            )
         )
     check_new_passphrase(new_passphrase)
     sealed, _ = keys.new_sealed_key(new_passphrase, params)
@@ -290,7 +302,7 @@ def disable(
     now = now or utcnow()
     account = get_account(session, login)
     if account.certified_by == account.id:
-        raise Conflict("the first administrator (the trust anchor) cannot be disabled")
+        raise Conflict(L_("the first administrator (the trust anchor) cannot be disabled"))
     account.disabled_at, account.certificate = now, None
     record(
         session,

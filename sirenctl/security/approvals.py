@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sirenctl.audit import record
+from sirenctl.i18n import L_
 from sirenctl.identity import Role
 from sirenctl.models import Asset
 from sirenctl.models.accounts import OperatorAccount
@@ -87,7 +88,7 @@ def sign_plans(
     for wo_id in wo_ids:
         wo = session.get(WorkOrder, wo_id, with_for_update=True)
         if wo is None:
-            raise NotFound(f"no work order {wo_id}")
+            raise NotFound(L_("no work order {wo_id}", wo_id=wo_id))
         if not needs_two_people(wo, wo.asset) or wo.status not in SIGNABLE:
             continue
         wo.planned_by, wo.planned_by_account_id = person.actor.login, person.actor.account_id
@@ -138,40 +139,75 @@ def approve(
     require_role(actor, Role.APPROVER, "approve live audible work orders")
     reason = reason.strip()
     if not reason:
-        raise Conflict("an approval needs a reason (e.g. the notice number of the trial sounding)")
+        raise Conflict(
+            L_("an approval needs a reason (e.g. the notice number of the trial sounding)")
+        )
     approvals = []
     for wo_id in wo_ids:
         wo = session.get(WorkOrder, wo_id, with_for_update=True)
         if wo is None:
-            raise NotFound(f"no work order {wo_id}")
+            raise NotFound(L_("no work order {wo_id}", wo_id=wo_id))
         if not wo.audible:
-            raise Conflict(f"work order {wo_id} ({wo.task}) makes no sound and needs no approval")
+            raise Conflict(
+                L_(
+                    "work order {wo_id} ({task}) makes no sound and needs no approval",
+                    wo_id=wo_id,
+                    task=wo.task,
+                )
+            )
         if wo.asset.is_bench:
             raise Conflict(
-                f"work order {wo_id} is on bench unit {wo.asset.tag}: bench work runs on the "
-                "administrator's bench certificate and needs no approval"
+                L_(
+                    "work order {wo_id} is on bench unit {tag}: bench work runs on the "
+                    "administrator's bench certificate and needs no approval",
+                    wo_id=wo_id,
+                    tag=wo.asset.tag,
+                )
             )
         if wo.status not in APPROVABLE:
             raise Conflict(
-                f"work order {wo_id} is {wo.status}: only planned or refused work "
-                "orders can be approved"
+                L_(
+                    (
+                        "work order {wo_id} is {status}: only planned or refused work orders "
+                        "can be approved"
+                    ),
+                    wo_id=wo_id,
+                    status=wo.status,
+                )
             )
         if wo.plan_digest is None or (person.key is not None and wo.planned_by_account_id is None):
             raise ApprovalRefused(
-                f"work order {wo_id} has no signed plan: a planner must plan it "
-                "(sirenctl plan) with their passphrase before anyone approves it"
+                L_(
+                    (
+                        "work order {wo_id} has no signed plan: a planner must plan it "
+                        "(sirenctl plan) with their passphrase before anyone approves it"
+                    ),
+                    wo_id=wo_id,
+                )
             )
         same_account = actor.account_id is not None and wo.planned_by_account_id == actor.account_id
         if same_account or wo.planned_by == actor.login:
             raise ApprovalRefused(
-                f"work order {wo_id} was planned by {wo.planned_by}: a different person must "
-                "approve a live audible work order"
+                L_(
+                    (
+                        "work order {wo_id} was planned by {planned_by}: a different person "
+                        "must approve a live audible work order"
+                    ),
+                    wo_id=wo_id,
+                    planned_by=wo.planned_by,
+                )
             )
         digest = content_digest(wo, wo.asset, work_order_steps(wo, library))
         if digest != wo.plan_digest:
             raise ApprovalRefused(
-                f"work order {wo_id}: what would be sent changed since it was planned (asset, "
-                "controller, register map or programme): a planner must plan it again"
+                L_(
+                    (
+                        "work order {wo_id}: what would be sent changed since it was planned "
+                        "(asset, controller, register map or programme): a planner must plan "
+                        "it again"
+                    ),
+                    wo_id=wo_id,
+                )
             )
         mine = [a for a in wo.approvals if a.approved_by == actor.login]
         if any(a.content_digest == digest for a in mine):

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sirenctl.audit import record
-from sirenctl.i18n import _
+from sirenctl.i18n import L_
 from sirenctl.identity import Actor, AuthMethod, Role
 from sirenctl.models.accounts import OperatorAccount
 from sirenctl.security import keys, prompt
@@ -54,7 +54,13 @@ def require_role(actor: Actor, role: Role, action: str) -> None:
     if not actor.has(role):
         have = ", ".join(sorted(r.value for r in actor.roles)) or "none"
         raise NotPermitted(
-            f"{actor.login} may not {action}: it needs the {role.value} role (roles of {actor.login}: {have})"
+            L_(
+                ("{login} may not {action}: it needs the {value} role (roles of {login}: {have})"),
+                login=actor.login,
+                action=action,
+                value=role.value,
+                have=have,
+            )
         )
 
 
@@ -85,10 +91,12 @@ def database_login(db: Database, claimed: str | None, *, now: datetime | None = 
     with db.session() as session:
         login = str(session.execute(text("SELECT session_user")).scalar_one())
     if claimed is not None and claimed != login:
-        message = _(
+        message = L_(
             "--user {claimed} is not who the database says you are ({login}): on PostgreSQL "
-            "you are your database login; connect as {claimed}, or leave --user out"
-        ).format(claimed=claimed, login=login)
+            "you are your database login; connect as {claimed}, or leave --user out",
+            claimed=claimed,
+            login=login,
+        )
         _audit_failure(db, login, f"act as {claimed}", "login mismatch", now or utcnow())
         raise LoginMismatch(message)
     return login
@@ -135,35 +143,50 @@ def _authenticate_sqlite(
         if account is None:
             _audit_failure(db, login, purpose, "unknown account", now)
             raise UnknownAccount(
-                f"no account {login!r}: ask an administrator (sirenctl account add), or give "
-                "your own login with --user"
+                L_(
+                    (
+                        "no account {login!r}: ask an administrator (sirenctl account add), or "
+                        "give your own login with --user"
+                    ),
+                    login=login,
+                )
             )
         if account.disabled_at is not None:
             _audit_failure(db, login, purpose, "account disabled", now)
-            raise AccountDisabled(f"account {account.login} is disabled")
+            raise AccountDisabled(L_("account {login} is disabled", login=account.login))
         if account.locked_at is not None:
             _audit_failure(db, login, purpose, "account locked", now)
             raise AccountLocked(
-                f"account {account.login} is locked after {MAX_FAILED_ATTEMPTS} wrong "
-                "passphrases: an administrator can unlock it (sirenctl account unlock)"
+                L_(
+                    (
+                        "account {login} is locked after {MAX_FAILED_ATTEMPTS} wrong "
+                        "passphrases: an administrator can unlock it (sirenctl account unlock)"
+                    ),
+                    login=account.login,
+                    MAX_FAILED_ATTEMPTS=MAX_FAILED_ATTEMPTS,
+                )
             )
         account_id = account.id
     passphrase = ask(f"Passphrase for {account.login} ({purpose}): ")
     if not passphrase_matches(account.passphrase_hash, passphrase):
         _count_failure(db, account_id, account.login, purpose, now)
-        raise BadPassphrase(f"wrong passphrase for {account.login}; nothing was done")
+        raise BadPassphrase(
+            L_("wrong passphrase for {login}; nothing was done", login=account.login)
+        )
     try:
         key = keys.unseal(account.private_key, account.public_key, account.kdf, passphrase)
     except keys.WrongPassphrase as exc:
         _audit_failure(db, account.login, purpose, str(exc), now, outcome="alarm")
-        raise TrustProblem(f"account {account.login}: {exc}") from None
+        raise TrustProblem(L_("account {login}: {exc}", login=account.login, exc=exc)) from None
     with db.session() as session:
         fresh = session.get(OperatorAccount, account_id)
         assert fresh is not None
         trust = trust_of(session, fresh, read_anchor(db.url))
     if not trust:
         _audit_failure(db, account.login, purpose, trust.reason, now, outcome="alarm")
-        raise TrustProblem(f"account {account.login} is not trusted: {trust.reason}")
+        raise TrustProblem(
+            L_("account {login} is not trusted: {reason}", login=account.login, reason=trust.reason)
+        )
     if account.failed_attempts:
         with db.transaction() as session:
             row = session.get(OperatorAccount, account_id)

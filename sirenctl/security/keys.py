@@ -19,6 +19,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from sirenctl.i18n import L_
+
 
 @dataclass(frozen=True)
 class KdfParams:
@@ -109,10 +111,10 @@ def unseal(
             blob[:12], blob[12:], bytes.fromhex(public_key)
         )
     except InvalidTag:
-        raise WrongPassphrase("the passphrase does not open this account's key") from None
+        raise WrongPassphrase(L_("the passphrase does not open this account's key")) from None
     key = Ed25519PrivateKey.from_private_bytes(raw)
     if public_hex(key.public_key()) != public_key:
-        raise WrongPassphrase("the stored key does not match the account's public key")
+        raise WrongPassphrase(L_("the stored key does not match the account's public key"))
     return key
 
 

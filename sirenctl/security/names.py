@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from sirenctl.i18n import L_
+
 MAX_LOGIN = 64
 
 
@@ -20,17 +22,29 @@ class BadLogin(ValueError):
 def check_login(value: str) -> str:
     """The login as stored, or BadLogin naming the offending character."""
     if not value:
-        raise BadLogin("a login name cannot be empty")
+        raise BadLogin(L_("a login name cannot be empty"))
     for ch in value:
         if not (ch.isalnum() or ch in "._-"):
             name = unicodedata.name(ch, f"U+{ord(ch):04X}")
             raise BadLogin(
-                f"login {value!r}: character {name} is not allowed (letters, digits, '.', '_' "
-                "and '-' only)"
+                L_(
+                    (
+                        "login {value!r}: character {name} is not allowed (letters, digits, "
+                        "'.', '_' and '-' only)"
+                    ),
+                    value=value,
+                    name=name,
+                )
             )
     login = unicodedata.normalize("NFC", value)
     if len(login) > MAX_LOGIN:
-        raise BadLogin(f"login {login!r} is longer than {MAX_LOGIN} characters")
+        raise BadLogin(
+            L_(
+                "login {login!r} is longer than {MAX_LOGIN} characters",
+                login=login,
+                MAX_LOGIN=MAX_LOGIN,
+            )
+        )
     return login
 
 

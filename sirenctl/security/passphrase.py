@@ -5,6 +5,7 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from sirenctl.i18n import L_
 from sirenctl.security.keys import DEFAULT_KDF, KdfParams
 
 MIN_LENGTH = 10
@@ -17,7 +18,9 @@ class WeakPassphrase(ValueError):
 
 def check_new_passphrase(passphrase: str) -> None:
     if len(passphrase) < MIN_LENGTH:
-        raise WeakPassphrase(f"a passphrase needs at least {MIN_LENGTH} characters")
+        raise WeakPassphrase(
+            L_("a passphrase needs at least {MIN_LENGTH} characters", MIN_LENGTH=MIN_LENGTH)
+        )
 
 
 def hasher(params: KdfParams = DEFAULT_KDF) -> PasswordHasher:

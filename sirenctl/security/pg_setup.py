@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
+from sirenctl.i18n import L_
 from sirenctl.identity import Role
 from sirenctl.security.names import check_login
 
@@ -24,7 +25,7 @@ def roles_sql() -> str:
 def setup_roles(db: Database) -> None:
     """Create the group roles (idempotent), hand the tables to the owner, grant, guard."""
     if db.dialect != "postgresql":
-        raise ValueError("setup-roles is for PostgreSQL databases")
+        raise ValueError(L_("setup-roles is for PostgreSQL databases"))
     with db.engine.begin() as conn:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ROLES_LOCK})
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import getpass
 import sys
 
+from sirenctl.i18n import L_
+
 
 class NoPassphrase(EOFError):
     """Standard input ended before a passphrase line."""
@@ -21,7 +23,7 @@ def read_passphrase(prompt: str) -> str:
     sys.stderr.flush()
     line = sys.stdin.readline() if sys.stdin is not None else ""
     if not line:
-        raise NoPassphrase("no passphrase: standard input ended (give it as one line on stdin)")
+        raise NoPassphrase(L_("no passphrase: standard input ended (give it as one line on stdin)"))
     return line.rstrip("\r\n")
 
 
@@ -33,5 +35,5 @@ def read_new_passphrase(login: str) -> str:
     check_new_passphrase(first)
     second = read_passphrase(f"Repeat the passphrase for {login}: ")
     if first != second:
-        raise ValueError("the two passphrases differ; nothing was changed")
+        raise ValueError(L_("the two passphrases differ; nothing was changed"))
     return first

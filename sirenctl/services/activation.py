@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from sirenctl.i18n import L_
 from sirenctl.identity import Actor, Role
 
 if TYPE_CHECKING:
@@ -128,23 +129,29 @@ def authorise_activation(
     names). Emergency: one person and a reason.
     """
     if not reason.strip():
-        raise ActivationRefused("a reason is required for a live activation; nothing was sent")
+        raise ActivationRefused(L_("a reason is required for a live activation; nothing was sent"))
     if mode is ActivationMode.EMERGENCY:
         return
     if approver is None:
         raise ActivationRefused(
-            "an exercise activation needs a second authenticated person (an approver); "
-            "nothing was sent"
+            L_(
+                "an exercise activation needs a second authenticated person (an "
+                "approver); nothing was sent"
+            )
         )
     if not approver.has(Role.APPROVER):
-        raise ActivationRefused(f"{approver.label} is not an approver; nothing was sent")
+        raise ActivationRefused(
+            L_("{label} is not an approver; nothing was sent", label=approver.label)
+        )
     same = (
         approver.account_id is not None and approver.account_id == planner.account_id
     ) or approver.login == planner.login
     if same:
         raise ActivationRefused(
-            "the approver must be a different person from the one who plans the activation; "
-            "nothing was sent"
+            L_(
+                "the approver must be a different person from the one who plans the "
+                "activation; nothing was sent"
+            )
         )
 
 
@@ -223,13 +230,17 @@ def arm(
 
     now = time.time() if now is None else now
     if not 1 <= arm_seconds <= 900:
-        raise ActivationRefused(f"arm window {arm_seconds:g} s must be 1..900 s")
+        raise ActivationRefused(
+            L_("arm window {arm_seconds:g} s must be 1..900 s", arm_seconds=arm_seconds)
+        )
     if not tags:
-        raise ActivationRefused("name at least one siren")
+        raise ActivationRefused(L_("name at least one siren"))
     try:
         authorise_activation(mode, actor, approver, reason)
         if not programme.audible:
-            raise ActivationRefused(f"programme {programme.key} is silent; nothing to activate")
+            raise ActivationRefused(
+                L_("programme {key} is silent; nothing to activate", key=programme.key)
+            )
     except ActivationRefused as exc:
         _record(db, actor, "activation.refused", None, outcome="refused", message=str(exc),
                 after={"mode": mode.value, "tags": tags, "programme": programme.key})  # fmt: skip
@@ -305,7 +316,10 @@ async def fire(
     if clock.now() > activation.fire_by:
         await asyncio.to_thread(disarm, db, actor, activation, "arming window passed")
         raise ActivationRefused(
-            f"the arming window closed {clock.now() - activation.fire_by:.0f} s ago: arm again; nothing was sent"
+            L_(
+                ("the arming window closed {value:.0f} s ago: arm again; nothing was sent"),
+                value=clock.now() - activation.fire_by,
+            )
         )
     await asyncio.to_thread(
         _record, db, actor, "activation.fired", activation,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sirenctl.db import Database
+from sirenctl.i18n import L_
 from sirenctl.identity import Actor
 from sirenctl.scheduling.results import CheckIn  # the report: answers, sound heard, level, notes
 
@@ -51,10 +52,20 @@ def check_in(
         if work_order_id is not None:
             order = session.get(WorkOrder, work_order_id, with_for_update=True)
             if order is None or order.asset_id != asset.id:
-                raise NotFound(f"no work order {work_order_id} for asset {tag}")
+                raise NotFound(
+                    L_(
+                        "no work order {work_order_id} for asset {tag}",
+                        work_order_id=work_order_id,
+                        tag=tag,
+                    )
+                )
             if order.status not in results.MANUAL_TASKS_OPEN:
                 raise Conflict(
-                    f"work order {work_order_id} is already {order.status}; nothing was recorded"
+                    L_(
+                        "work order {work_order_id} is already {status}; nothing was recorded",
+                        work_order_id=work_order_id,
+                        status=order.status,
+                    )
                 )
         else:
             order = results.open_manual_order(session, asset, now)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from sirenctl.i18n import ngettext
+from sirenctl.i18n import N_, _, localized, ngettext
 
 
 class ProblemKind(StrEnum):
@@ -41,8 +41,8 @@ _DEVICE_KINDS = {
     "failed_to_sound": ProblemKind.DEVICE_FAULT,
 }
 _DEVICE_HINTS = {
-    ProblemKind.UNREACHABLE: "check the controller's power and cable/network, then retry",
-    ProblemKind.DEVICE_FAULT: "the controller did not confirm the command: inspect it on site",
+    ProblemKind.UNREACHABLE: N_("check the controller's power and cable/network, then retry"),
+    ProblemKind.DEVICE_FAULT: N_("the controller did not confirm the command: inspect it on site"),
 }
 
 
@@ -65,38 +65,48 @@ def describe(exc: BaseException) -> Problem | None:
                 count,
             ).format(count=count),
             [str(p) for p in exc.problems],
-            "fix the marked fields and save again",
+            _("fix the marked fields and save again"),
         )
     if isinstance(exc, NotFound):
         return Problem(
-            ProblemKind.NOT_FOUND, str(exc), hint="refresh the list (it may have changed)"
+            ProblemKind.NOT_FOUND,
+            localized(exc),
+            hint=_("refresh the list (it may have changed)"),
         )
     if isinstance(exc, Conflict):
-        return Problem(ProblemKind.CONFLICT, str(exc))
+        return Problem(ProblemKind.CONFLICT, localized(exc))
     if isinstance(exc, EndpointProblem):
         return Problem(
-            ProblemKind.INVALID_INPUT, str(exc), hint="fix the asset's controller settings"
+            ProblemKind.INVALID_INPUT,
+            localized(exc),
+            hint=_("fix the asset's controller settings"),
         )
     if isinstance(exc, NotABenchUnit):
-        return Problem(ProblemKind.REFUSED, f"refused: {exc}")
+        return Problem(ProblemKind.REFUSED, _("refused: {error}").format(error=localized(exc)))
     if isinstance(exc, SchemaError):
-        return Problem(ProblemKind.SCHEMA, str(exc))
+        return Problem(ProblemKind.SCHEMA, localized(exc))
     if isinstance(exc, OperationalError):
         return Problem(
             ProblemKind.DATABASE,
-            f"database error: {exc.orig}",
-            hint="check that the database file is reachable and not locked by another program, "
-            "then retry",
+            _("database error: {error}").format(error=exc.orig),
+            hint=_(
+                "check that the database file is reachable and not locked by another program, "
+                "then retry"
+            ),
         )
     if isinstance(exc, SQLAlchemyError):
         return Problem(
             ProblemKind.DATABASE,
-            f"database error: {exc}",
-            hint="retry, or check the database with `sirenctl init`",
+            _("database error: {error}").format(error=exc),
+            hint=_("retry, or check the database with `sirenctl init`"),
         )
     device_kind = getattr(exc, "kind", None)  # sirenctl.drivers.errors.DriverError.kind
     if isinstance(device_kind, str):
         kind = _DEVICE_KINDS.get(device_kind, ProblemKind.DEVICE_FAULT)
-        message = f"refused for safety: {exc}" if kind is ProblemKind.REFUSED else str(exc)
-        return Problem(kind, message, hint=_DEVICE_HINTS.get(kind, ""))
+        message = (
+            _("refused for safety: {error}").format(error=localized(exc))
+            if kind is ProblemKind.REFUSED
+            else localized(exc)
+        )
+        return Problem(kind, message, hint=_(_DEVICE_HINTS.get(kind, "")))
     return None

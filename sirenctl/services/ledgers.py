@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from sirenctl.config import DEFAULT_TIMEZONE
+from sirenctl.i18n import L_
 from sirenctl.models import Asset
 from sirenctl.registry.errors import FieldProblem, ValidationFailed
 
@@ -74,7 +75,11 @@ def _sheet_rows(path: Path) -> list[list[Any]]:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zip/XML errors of a file that is not a workbook
         raise ValidationFailed(
-            [FieldProblem("file", f"not an Excel .xlsx workbook ({type(exc).__name__})")]
+            [
+                FieldProblem(
+                    "file", L_("not an Excel .xlsx workbook ({kind})", kind=type(exc).__name__)
+                )
+            ]
         ) from None
     ws = wb.worksheets[0]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
@@ -205,15 +210,21 @@ def _header(row: list[Any]) -> tuple[dict[str, int], list[FieldProblem]]:
     for i, name in enumerate(row):
         key = names.get(str(name or "").strip())
         if key is None:
-            problems.append(FieldProblem("header", f"unknown column {name!r}", 1))
+            problems.append(FieldProblem("header", L_("unknown column {name!r}", name=name), 1))
         elif key in index:
-            problems.append(FieldProblem("header", f"column for {key!r} appears twice", 1))
+            problems.append(
+                FieldProblem("header", L_("column for {key!r} appears twice", key=key), 1)
+            )
         else:
             index[key] = i
     for key in ("checked_at", "tag", "result", "inspector"):
         if key not in index:
             zh = dict(INSPECTION_COLUMNS)[key]
-            problems.append(FieldProblem("header", f"missing required column {key!r} ({zh})", 1))
+            problems.append(
+                FieldProblem(
+                    "header", L_("missing required column {key!r} ({zh})", key=key, zh=zh), 1
+                )
+            )
     return index, problems
 
 
@@ -223,7 +234,7 @@ def _number(value: Any, key: str, line: int, problems: list[FieldProblem]) -> fl
     try:
         return float(value)
     except (TypeError, ValueError):
-        problems.append(FieldProblem(key, "must be a number", line, _text(value)))
+        problems.append(FieldProblem(key, L_("must be a number"), line, _text(value)))
         return None
 
 
@@ -232,7 +243,7 @@ def parse_inspection_ledger(
 ) -> list[LedgerRow]:
     rows = _sheet_rows(path)
     if not rows:
-        raise ValidationFailed([FieldProblem("file", "is empty", 1)])
+        raise ValidationFailed([FieldProblem("file", L_("is empty"), 1)])
     index, problems = _header(rows[0])
     if problems:
         raise ValidationFailed(problems)
@@ -251,7 +262,7 @@ def parse_inspection_ledger(
         tag = _text(get("tag")).strip()
         asset = assets.get(tag)
         if asset is None:
-            problems.append(FieldProblem("tag", "no such asset", line, tag))
+            problems.append(FieldProblem("tag", L_("no such asset"), line, tag))
         at_value = get("checked_at")
         at: datetime | None = None
         if isinstance(at_value, datetime):
@@ -261,19 +272,21 @@ def parse_inspection_ledger(
                 at = datetime.fromisoformat(_text(at_value).strip()).replace(tzinfo=zone)
             except ValueError:
                 problems.append(
-                    FieldProblem("checked_at", "write YYYY-MM-DD HH:MM", line, _text(at_value))
+                    FieldProblem("checked_at", L_("write YYYY-MM-DD HH:MM"), line, _text(at_value))
                 )
         if at is not None and at > now:
-            problems.append(FieldProblem("checked_at", "is in the future", line, _text(at_value)))
+            problems.append(
+                FieldProblem("checked_at", L_("is in the future"), line, _text(at_value))
+            )
         result = _text(get("result")).strip().lower()
         if result not in PASS_WORDS:
-            problems.append(FieldProblem("result", "write 合格 or 不合格", line, result))
+            problems.append(FieldProblem("result", L_("write 合格 or 不合格"), line, result))
         heard_text = _text(get("sound_heard")).strip().lower()
         if heard_text not in YES_NO:
-            problems.append(FieldProblem("sound_heard", "write 是 or 否", line, heard_text))
+            problems.append(FieldProblem("sound_heard", L_("write 是 or 否"), line, heard_text))
         inspector = _text(get("inspector")).strip()
         if not inspector:
-            problems.append(FieldProblem("inspector", "is required", line))
+            problems.append(FieldProblem("inspector", L_("is required"), line))
         level = _number(get("measured_db"), "measured_db", line, problems)
         distance = _number(get("distance_m"), "distance_m", line, problems)
         if len(problems) == before and asset is not None and at is not None:

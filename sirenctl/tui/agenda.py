@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
-from sirenctl.i18n import _
+from sirenctl.i18n import _, translate
 from sirenctl.tui.agenda_data import VIEWS, OrderRow
 from sirenctl.tui.approve_dialog import ApprovalAnswer, ApproveDialog
 from sirenctl.tui.base import SearchInput, deliver
@@ -72,10 +72,10 @@ class AgendaScreen(PagedScreen):
         self.sub_title = _("Agenda")
         table = self.query_one("#agenda", DataTable)
         for name, width in COLUMNS:
-            table.add_column(_(name), key=name, width=width)
+            table.add_column(translate(name), key=str(name), width=width)
         if self.services.agenda is None:
             self.query_one("#agenda-info", Label).update(
-                "this database has no work orders yet: run `sirenctl init`, then `sirenctl plan`"
+                _("this database has no work orders yet: run `sirenctl init`, then `sirenctl plan`")
             )
         else:
             self.reload()
@@ -115,10 +115,22 @@ class AgendaScreen(PagedScreen):
     def load_page(self, view: str, text: str | None, offset: int) -> None:
         services = self.services
         assert services.agenda is not None
-        page = services.agenda.page(services.now(), view=view, text=text, offset=offset)
-        deliver(self, self.show_page, page)
+        now = services.now()
+        page = services.agenda.page(now, view=view, text=text, offset=offset)
+        empty = ""
+        if not page.total and view == "upcoming" and not text:
+            following = services.agenda.next_due(now)
+            empty = (
+                _(
+                    "nothing due in the next 14 days; the next work order is due {day}: "
+                    "choose 'all' in the view list to see it"
+                ).format(day=local_time(following, "%Y-%m-%d"))
+                if following is not None
+                else _("no work orders are planned: plan the year with `sirenctl plan --year YYYY`")
+            )
+        deliver(self, self.show_page, page, empty)
 
-    def show_page(self, page: Page) -> None:
+    def show_page(self, page: Page, empty: str = "") -> None:
         self.current_page = page
         table = self.query_one("#agenda", DataTable)
         with self.app.batch_update():
@@ -133,7 +145,7 @@ class AgendaScreen(PagedScreen):
                     row.campaign,
                     key=str(row.id),
                 )
-        self.query_one("#agenda-info", Label).update(page.label)
+        self.query_one("#agenda-info", Label).update(empty or page.label)
         self.show_order()
 
     # ---- the highlighted order -----------------------------------------------------------------

@@ -152,6 +152,16 @@ class AgendaService:
             ]
         return Page(rows, total, offset, limit)
 
+    def next_due(self, now: datetime) -> datetime | None:
+        """When the next waiting work order is due (for an empty "upcoming" view)."""
+        with self.db.session() as session:
+            found: datetime | None = session.scalar(
+                select(func.min(WorkOrder.due_at)).where(
+                    WorkOrder.status.in_(WAITING), WorkOrder.due_at >= now
+                )
+            )
+        return found
+
     def summary(self, now: datetime) -> AgendaSummary:
         zone = ZoneInfo(DEFAULT_TIMEZONE)
         local = now.astimezone(zone)

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.lazy import Lazy
 from textual.widgets import Button, Input, Label, Select, Static
 
-from sirenctl.i18n import _
+from sirenctl.i18n import Language, _, current_language, localized, ngettext
 from sirenctl.models import AssetKind, AssetStatus, Transport
 from sirenctl.registry.errors import ValidationFailed
 from sirenctl.tui.base import SirenModal, deliver
@@ -163,7 +163,7 @@ class AssetFormScreen(SirenModal):
     def action_save(self) -> None:
         for key in ASSET_SPECS:
             self.set_error(key, None)
-        self.query_one("#form-message", Static).update("saving…")
+        self.query_one("#form-message", Static).update(_("saving…"))
         self.save(self.raw_values())
 
     @on(Button.Pressed, "#cancel")
@@ -179,12 +179,17 @@ class AssetFormScreen(SirenModal):
         try:
             if self.detail is None:
                 tag = registry.add_asset(raw, passphrase)
-                message = f"asset {tag} added"
+                message = _("asset {tag} added").format(tag=tag)
             else:
                 tag = self.detail.tag
                 changed = registry.edit_asset(tag, self.original, raw, passphrase)
+                labels = ("、" if current_language() is Language.ZH else ", ").join(
+                    ASSET_SPECS[key].label if key in ASSET_SPECS else key for key in changed
+                )
                 message = (
-                    f"{tag}: saved {', '.join(changed)}" if changed else f"{tag}: nothing changed"
+                    _("{tag}: saved {fields}").format(tag=tag, fields=labels)
+                    if changed
+                    else _("{tag}: nothing changed").format(tag=tag)
                 )
         except ValidationFailed as exc:
             deliver(self, self.show_problems, exc)
@@ -193,7 +198,11 @@ class AssetFormScreen(SirenModal):
             deliver(self, self.ask_passphrase, raw, exc.fields)
             return
         except (AuthError, NotPermitted, TrustProblem) as exc:
-            deliver(self, self.query_one("#form-message", Static).update, f"not saved: {exc}")
+            deliver(
+                self,
+                self.query_one("#form-message", Static).update,
+                _("not saved: {error}").format(error=localized(exc)),
+            )
             return
         except Exception:
             deliver(self, self.query_one("#form-message", Static).update, "")
@@ -205,22 +214,26 @@ class AssetFormScreen(SirenModal):
 
         def answered(passphrase: str | None) -> None:
             if passphrase is None:
-                self.query_one("#form-message", Static).update("not saved (cancelled)")
+                self.query_one("#form-message", Static).update(_("not saved (cancelled)"))
             else:
                 self.save(raw, passphrase)
 
-        what = "Changing {fields}".format(fields=", ".join(fields))
+        what = _("Changing {fields}").format(fields=", ".join(fields))
         self.app.push_screen(PassphraseDialog(self.services.operator, what), answered)
 
     def show_problems(self, exc: ValidationFailed) -> None:
         first = None
         for problem in exc.problems:
             if problem.field in ASSET_SPECS:
-                self.set_error(problem.field, problem.message)
+                self.set_error(problem.field, localized(problem.message))
                 first = first or problem.field
         count = len(exc.problems)
         self.query_one("#form-message", Static).update(
-            f"{count} problem{'s' if count != 1 else ''}: fix the marked fields; nothing was saved"
+            ngettext(
+                "{count} problem: fix the marked fields; nothing was saved",
+                "{count} problems: fix the marked fields; nothing was saved",
+                count,
+            ).format(count=count)
         )
         if first:
             widget = self.query_one(f"#f-{first}")

@@ -11,7 +11,7 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
-from sirenctl.i18n import _
+from sirenctl.i18n import _, translate
 from sirenctl.models import AssetKind, AssetStatus
 from sirenctl.registry.assets import AssetFilter
 from sirenctl.tui.asset_detail import AssetDetailPane
@@ -93,7 +93,7 @@ class AssetsScreen(SirenScreen):
         self.sub_title = _("Assets")
         table = self.query_one("#assets", DataTable)
         for name, width in COLUMNS:
-            table.add_column(_(name), key=name, width=width)
+            table.add_column(translate(name), key=str(name), width=width)
         self.load_sites()
         self.reload()
         table.focus()

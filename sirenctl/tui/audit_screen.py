@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
-from sirenctl.i18n import _
+from sirenctl.i18n import _, translate
 from sirenctl.tui.base import SearchInput, deliver
 from sirenctl.tui.data import AuditFilter, Page
 from sirenctl.tui.format import local_time
@@ -52,7 +52,7 @@ class AuditScreen(PagedScreen):
         self.sub_title = _("Audit log")
         table = self.query_one("#audit", DataTable)
         for name, width in COLUMNS:
-            table.add_column(_(name), key=name, width=width)
+            table.add_column(translate(name), key=str(name), width=width)
         self.load_actions()
         self.reload()
         table.focus()

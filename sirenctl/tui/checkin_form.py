@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
-from sirenctl.i18n import _
+from sirenctl.i18n import L_, _, localized
 from sirenctl.registry.errors import ValidationFailed
 from sirenctl.services.checkin import CheckIn, CheckInResult
 from sirenctl.tui.agenda_data import OrderRow
@@ -32,7 +32,7 @@ def parse_number(text: str, what: str) -> float | None:
     try:
         return float(text)
     except ValueError:
-        raise ValueError(f"{what}: not a number") from None
+        raise ValueError(L_("{what}: not a number", what=what)) from None
 
 
 class CheckInForm(SirenModal):
@@ -115,7 +115,7 @@ class CheckInForm(SirenModal):
         try:
             parse_number(event.value, key)
         except ValueError as exc:
-            self.set_error(key, str(exc).split(": ", 1)[1])
+            self.set_error(key, localized(exc).split(": ", 1)[-1])
         else:
             self.set_error(key, None)
 
@@ -132,7 +132,7 @@ class CheckInForm(SirenModal):
             try:
                 numbers[key] = parse_number(self.query_one(f"#{key}", Input).value, what)
             except ValueError as exc:
-                problems.append((key, str(exc)))
+                problems.append((key, localized(exc)))
         if problems:
             raise ValueError(problems)
         notes = self.query_one("#notes", Input).value.strip() or None
@@ -204,7 +204,7 @@ class CheckInForm(SirenModal):
     def show_problems(self, exc: ValidationFailed) -> None:
         for problem in exc.problems:
             key = problem.field if problem.field in ("check", "db", "distance") else "check"
-            self.set_error(key, problem.message)
+            self.set_error(key, localized(problem.message))
         self.query_one("#checkin-message", Static).update("not saved: fix the marked fields")
 
     def saved(self, outcome: str) -> None:

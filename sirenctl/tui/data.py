@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from sirenctl.db import Database
+from sirenctl.i18n import L_, _, localized
 from sirenctl.models import Asset, AssetStatus, AuditEvent, Site
 from sirenctl.registry.assets import (
     AssetFilter,
@@ -78,9 +79,11 @@ class Page:
     @property
     def label(self) -> str:
         if not self.total:
-            return "no matches"
+            return _("no matches")
         last = min(self.offset + len(self.rows), self.total)
-        return f"{self.offset + 1:,}–{last:,} of {self.total:,}"
+        return _("{first:,}–{last:,} of {total:,}").format(
+            first=self.offset + 1, last=last, total=self.total
+        )
 
     @property
     def has_next(self) -> bool:
@@ -334,7 +337,7 @@ class RegistryService:
         try:
             spec.parse(text)
         except ValueError as exc:
-            return str(exc)
+            return localized(exc)
         return None
 
     def _person(self, admin_fields: list[str], passphrase: str | None, purpose: str) -> Any:
@@ -385,7 +388,7 @@ class RegistryService:
             return []
         values, problems = parse_values(ASSET_FIELDS, changed, require=False)
         problems += [
-            FieldProblem(k, "is required")
+            FieldProblem(k, L_("is required"))
             for k in changed
             if ASSET_SPECS[k].required and values.get(k) is None
         ]

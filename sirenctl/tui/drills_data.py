@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sirenctl.i18n import L_, localized
 from sirenctl.registry.errors import FieldProblem, ValidationFailed
 from sirenctl.tui.notices_data import OfficeService
 
@@ -89,12 +90,12 @@ class DrillService(OfficeService):
 
         problems: list[FieldProblem] = []
         if not raw.get("site"):
-            problems.append(FieldProblem("site", "is required"))
+            problems.append(FieldProblem("site", L_("is required")))
         held_on = None
         try:
             held_on = parse_date(raw.get("held_on", ""))
         except ValueError as exc:
-            problems.append(FieldProblem("held_on", str(exc), None, raw.get("held_on")))
+            problems.append(FieldProblem("held_on", localized(exc), None, raw.get("held_on")))
         counts = {k: _number(raw.get(k, ""), k, problems, whole=True) for k in COUNTS}
         minutes = _number(
             raw.get("evacuation_minutes", ""), "evacuation_minutes", problems, whole=False

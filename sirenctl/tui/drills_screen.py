@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Label, Select, Static
 
-from sirenctl.i18n import _
+from sirenctl.i18n import _, translate
 from sirenctl.models.findings import OutreachKind
 from sirenctl.tui.base import SirenScreen, deliver
 from sirenctl.tui.drill_form import KIND_LABELS, DrillForm
@@ -65,7 +65,7 @@ class DrillsScreen(SirenScreen):
         self.sub_title = _("Drills and outreach")
         table = self.query_one("#drills", DataTable)
         for name, width in COLUMNS:
-            table.add_column(_(name), key=name, width=width)
+            table.add_column(translate(name), key=str(name), width=width)
         self.load_sites()
         self.reload()
         table.focus()

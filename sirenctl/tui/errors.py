@@ -6,6 +6,7 @@ from __future__ import annotations
 def describe_error(exc: BaseException) -> str:
     """What went wrong and what to do about it: the one translation of domain errors
     (sirenctl/services/errors.py), with its hint appended."""
+    from sirenctl.i18n import _, localized
     from sirenctl.services.errors import describe
 
     problem = describe(exc)
@@ -13,12 +14,18 @@ def describe_error(exc: BaseException) -> str:
         message = problem.message
         if problem.details:
             message += ": " + "; ".join(problem.details)
-        return f"{message}; {problem.hint}" if problem.hint else message
+        return (
+            _("{message}; {hint}").format(message=message, hint=problem.hint)
+            if problem.hint
+            else message
+        )
     from sirenctl.security.approvals import ApprovalRefused
     from sirenctl.security.errors import AuthError, NotPermitted, TrustProblem
 
     if isinstance(exc, AuthError | NotPermitted | ApprovalRefused | TrustProblem):
-        return str(exc)  # who may do what: the message says it (sirenctl/cli/errors.py)
+        return localized(exc)  # who may do what: the message says it (sirenctl/cli/errors.py)
     if isinstance(exc, OSError):
-        return f"{exc.strerror or exc}; check the path or device and retry"
-    return f"unexpected error ({type(exc).__name__}: {exc}); please report it"
+        return _("{error}; check the path or device and retry").format(error=exc.strerror or exc)
+    return _("unexpected error ({kind}: {error}); please report it").format(
+        kind=type(exc).__name__, error=localized(exc)
+    )

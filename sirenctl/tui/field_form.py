@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
-from sirenctl.i18n import _
+from sirenctl.i18n import _, localized
 from sirenctl.registry.errors import ValidationFailed
 from sirenctl.tui.base import SirenModal, deliver
 
@@ -154,7 +154,7 @@ class FieldForm(SirenModal):
         others = []
         for problem in exc.problems:
             if problem.field in keys:
-                self.set_error(problem.field, problem.message)
+                self.set_error(problem.field, localized(problem.message))
                 first = first or problem.field
             else:
                 others.append(str(problem))

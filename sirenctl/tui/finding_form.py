@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sirenctl.i18n import _
+from sirenctl.i18n import _, localized
 from sirenctl.models.findings import FindingCategory, Severity
 from sirenctl.registry.errors import FieldProblem, NotFound, ValidationFailed
 from sirenctl.tui.field_form import FieldForm, FormField, form_bindings
@@ -66,7 +66,7 @@ class FindingForm(FieldForm):
             finding_id = WorkflowService.of(self.services).add_finding(raw)
         except NotFound as exc:  # an unknown tag or site belongs next to its field
             raise ValidationFailed(
-                [FieldProblem("asset" if raw["asset"] else "site", str(exc))]
+                [FieldProblem("asset" if raw["asset"] else "site", localized(exc))]
             ) from None
         where = raw["asset"] or raw["site"]
         return finding_id, f"finding #{finding_id} recorded ({raw['severity']}) at {where}"

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
-from sirenctl.i18n import _
+from sirenctl.i18n import _, translate
 from sirenctl.models.findings import FindingCategory, FindingStatus, Severity
 from sirenctl.tui.base import SearchInput, deliver
 from sirenctl.tui.data import Page
@@ -101,7 +101,7 @@ class FindingsScreen(PagedScreen):
         self.sub_title = _("Findings")
         table = self.query_one("#findings", DataTable)
         for name, width in COLUMNS:
-            table.add_column(_(name), key=name, width=width)
+            table.add_column(translate(name), key=str(name), width=width)
         self.reload()
         table.focus()
 

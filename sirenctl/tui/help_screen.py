@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from sirenctl.i18n import N_, _
+from sirenctl.i18n import N_, _, pgettext
 from sirenctl.tui.base import human_key, localize_bindings
 
 INTRO = N_(
@@ -46,9 +46,9 @@ class HelpScreen(ModalScreen[None]):
     def table(self) -> Table:
         table = Table(expand=True, box=None, padding=(0, 1))
         table.add_column(_("where"), style="dim", no_wrap=True)
-        table.add_column(_("key"), style="bold", no_wrap=True)
+        table.add_column(pgettext("keyboard", "key"), style="bold", no_wrap=True)
         table.add_column(_("action"))
-        table.add_column(_("id"), style="dim", no_wrap=True)
+        table.add_column(pgettext("binding id", "id"), style="dim", no_wrap=True)
         for section, bindings in self.sections:
             for binding in bindings:
                 key = self.keymap.get(binding.id or "", binding.key)

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Label
 
-from sirenctl.i18n import _
+from sirenctl.i18n import _, translate
 from sirenctl.tui.base import SirenScreen
 from sirenctl.tui.devices import TerminalState
 from sirenctl.tui.format import age_text
@@ -83,7 +83,7 @@ class LiveScreen(SirenScreen):
         self.sub_title = _("Live status")
         table = self.query_one("#live", DataTable)
         for name, width in COLUMNS:
-            table.add_column(_(name), key=name, width=width)
+            table.add_column(translate(name), key=str(name), width=width)
         self.app.poller.signal.subscribe(self, self.on_status)
         self.set_interval(1.0, self.tick_ages)
         devices = self.services.devices

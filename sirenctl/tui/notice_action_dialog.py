@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
-from sirenctl.i18n import _
+from sirenctl.i18n import _, localized
 from sirenctl.registry.errors import Conflict, NotFound, ValidationFailed
 from sirenctl.tui.base import SirenModal, deliver
 from sirenctl.tui.notices_data import NoticeRow, WorkflowService
@@ -119,7 +119,7 @@ class NoticeActionDialog(SirenModal):
         try:
             row = WorkflowService.of(self.services).act(self.notice.number, action, note, close)
         except (Conflict, NotFound, ValidationFailed) as exc:
-            deliver(self, self.refused, str(exc))
+            deliver(self, self.refused, localized(exc))
             return
         deliver(self, self.done, row)
 

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Self
 
 from sirenctl.db import Database
+from sirenctl.i18n import L_, localized
 from sirenctl.identity import Actor
 from sirenctl.registry.errors import FieldProblem, ValidationFailed
 from sirenctl.services.operator import actor_for_operator
@@ -106,12 +107,12 @@ def _date(raw: str, key: str, problems: list[FieldProblem]) -> date | None:
     from sirenctl.registry.fields import parse_date
 
     if not raw.strip():
-        problems.append(FieldProblem(key, "is required"))
+        problems.append(FieldProblem(key, L_("is required")))
         return None
     try:
         return parse_date(raw)
     except ValueError as exc:
-        problems.append(FieldProblem(key, str(exc), None, raw))
+        problems.append(FieldProblem(key, localized(exc), None, raw))
         return None
 
 
@@ -198,7 +199,7 @@ class WorkflowService(OfficeService):
             try:
                 found_at = parse_local_datetime(raw["found_at"])
             except ValueError as exc:
-                problems.append(FieldProblem("found_at", str(exc), None, raw["found_at"]))
+                problems.append(FieldProblem("found_at", localized(exc), None, raw["found_at"]))
         if problems:
             raise ValidationFailed(problems)
         attachments = [a.strip() for a in raw.get("attachments", "").split(",") if a.strip()]
@@ -277,7 +278,7 @@ class WorkflowService(OfficeService):
             step = NoticeStep(action)
         except ValueError:
             raise ValidationFailed(
-                [FieldProblem("action", "is not a notice action", None, action)]
+                [FieldProblem("action", L_("is not a notice action"), None, action)]
             ) from None
         advance_notice(self.db, self.actor, number, step, note=note, close=close, now=self.clock())
         with self.db.session() as session:

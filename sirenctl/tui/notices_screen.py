@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
-from sirenctl.i18n import _
+from sirenctl.i18n import _, translate
 from sirenctl.tui.base import SirenScreen, deliver
 from sirenctl.tui.format import local_time
 from sirenctl.tui.notice_action_dialog import NoticeActionDialog
@@ -102,7 +102,7 @@ class NoticesScreen(SirenScreen):
         self.sub_title = _("Rectification notices")
         table = self.query_one("#notices", DataTable)
         for name, width in COLUMNS:
-            table.add_column(_(name), key=name, width=width)
+            table.add_column(translate(name), key=str(name), width=width)
         self.reload()
         table.focus()
 

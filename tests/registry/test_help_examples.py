@@ -35,5 +35,8 @@ def test_walk_finds_commands() -> None:
 
 @pytest.mark.parametrize(("name", "cmd", "ctx"), _LEAVES, ids=[leaf[0] for leaf in _LEAVES])
 def test_help_has_example(name: str, cmd: click.Command, ctx: click.Context) -> None:
+    from sirenctl.cli.localize import localize_command
+
+    localize_command(cmd)  # English again if a --lang zh test in this process localized it
     help_text = cmd.get_help(ctx)
     assert "Example" in help_text, f"`sirenctl {name} --help` has no example"

@@ -173,3 +173,31 @@ async def test_crank_guide_from_a_hand_crank_sounding_then_check_in(services, de
         await pilot.press("c")
         await settle(pilot)
         assert isinstance(app.screen, CheckInForm) and app.screen.order.tag == "HC-C01"
+
+
+async def test_empty_upcoming_view_says_what_is_next_and_how_to_widen(services, demo_db) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Label
+
+    app = make_app(services, mode="agenda")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        info = text_of(app.screen.query_one("#agenda-info", Label))
+        assert "no work orders are planned" in info and "sirenctl plan --year" in info
+    with demo_db.transaction() as session:
+        asset = session.scalars(select(Asset).where(Asset.tag == "HC-C03")).one()
+        due = FIXED_NOW + timedelta(days=30)
+        session.add(
+            WorkOrder(
+                campaign="cn-handcrank-monthly-check", task="manual_check", asset_id=asset.id,
+                nominal_at=due, due_at=due, act_at=due - timedelta(days=7),
+                window_end_at=due + timedelta(days=7), timezone="Asia/Shanghai",
+                planned_by="planner", status="issued", checklist=CHECKLIST,
+            )
+        )  # fmt: skip
+    app = make_app(services, mode="agenda")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        info = text_of(app.screen.query_one("#agenda-info", Label))
+        day = (FIXED_NOW + timedelta(days=30)).astimezone().strftime("%Y-%m")
+        assert "nothing due in the next 14 days" in info and "'all'" in info, info
+        assert day[:4] in info

@@ -40,8 +40,9 @@ def test_report_as_word_has_chinese_headings_tables_and_charts(
     env, db = demo
     out = tmp_path / "2025年度报告.docx"
     result = run_cli(
-        env, "--db", str(db), "report", "--year", "2025", "--format", "docx", "--out", str(out)
-    )
+        env, "--lang", "zh", "--db", str(db), "report", "--year", "2025", "--format", "docx",
+        "--out", str(out),
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     document = docx.Document(str(out))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
@@ -166,3 +167,32 @@ def test_inspection_ledger_exports_the_year_and_imports_a_paper_ledger(
     result = run_cli(env, *db, "ledger", "import", "inspections", str(good))
     assert result.returncode == 0, result.stderr
     assert _count(db, TestResult) == before + 1
+
+
+def test_report_follows_the_interface_language_unless_told(
+    demo: tuple[dict[str, str], Path], tmp_path: Path
+) -> None:
+    """``sirenctl --lang en report`` writes English headings, ``--lang zh`` Chinese; the
+    report's own ``--lang`` still wins (issue 13)."""
+    env, db = demo
+
+    def headings(*args: str) -> list[str]:
+        out = tmp_path / f"report-{len(list(tmp_path.iterdir()))}.docx"
+        result = run_cli(
+            env, *args[:2], "--db", str(db), "report", "--year", "2025", "--format", "docx",
+            "--out", str(out), *args[2:],
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        document = docx.Document(str(out))
+        return [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+
+    zh, en = headings("--lang", "zh"), headings("--lang", "en")
+    assert zh[0] == "一、警报器和终端" and not any("警报" in h for h in en)
+    assert en and all(h.isascii() for h in en[:2]), en
+    assert headings("--lang", "en", "--lang", "zh") == zh  # report --lang zh overrides
+    html_zh = run_cli(env, "--lang", "zh", "--db", str(db), "report", "--year", "2025",
+                      "--format", "html")  # fmt: skip
+    html_en = run_cli(env, "--lang", "en", "--db", str(db), "report", "--year", "2025",
+                      "--format", "html")  # fmt: skip
+    assert html_zh.returncode == 0 and html_en.returncode == 0
+    assert "警报器和终端" in html_zh.stdout and "警报器和终端" not in html_en.stdout
