@@ -66,6 +66,7 @@ def run_plan(
 
     library = load(schedules_dir)
     now = datetime.now(UTC)
+    planner = None if dry_run else _planner_if_needed(app, library, start, end, now)
     context = app.db.session() if dry_run else app.db.transaction()
     with context as session:
         diff, calendar, countries = compute_campaign_plan(
@@ -83,18 +84,39 @@ def run_plan(
         if not dry_run and not diff.empty:
             apply_plan(session, diff, operator=app.operator, now=now)
     if not dry_run:
-        sign_live_plans(app, library, start, end, now)
+        sign_live_plans(app, planner, library, start, end, now)
     return diff
 
 
-def sign_live_plans(
+def _planner_if_needed(
     app: AppContext, library: Any, start: datetime, end: datetime, now: datetime
-) -> None:
-    """Sign, as planner, the open live audible work orders of the period that need it.
+) -> Any:
+    """The planner, authenticated before anything is written, when the plan will hold live
+    audible work orders to sign (new, changed, or still unsigned); None when there are none.
+    A wrong passphrase or a locked account therefore writes nothing at all."""
+    from sirenctl.identity import Role
+    from sirenctl.scheduling.plan_service import compute_campaign_plan, live_audible_in
+    from sirenctl.security.approvals import unsigned_live_orders
 
-    Asks the passphrase only when there is something to sign. Without a signature run-due
-    refuses them, so a failed authentication leaves the plan safe (docs/security.md).
-    """
+    with app.db.session() as session:
+        diff, _calendar, _countries = compute_campaign_plan(
+            session, library, start, end, planner=app.operator, now=now, seed_holidays=False
+        )
+        count = live_audible_in(session, diff) + len(
+            unsigned_live_orders(session, library, start, end)
+        )
+    if not count:
+        return None
+    return app.authenticate(f"sign {count} live audible work order(s) as planner", Role.PLANNER)
+
+
+def sign_live_plans(
+    app: AppContext, person: Any, library: Any, start: datetime, end: datetime, now: datetime
+) -> None:
+    """Sign, as ``person`` (the planner, authenticated before the plan was written), the open
+    live audible work orders of the period that need it. Without a signature run-due refuses
+    them (docs/security.md). Should the written plan hold some the first look did not foresee
+    (holidays seeded by this run), the planner is asked now."""
     from sirenctl.identity import Role
     from sirenctl.security.approvals import sign_plans, unsigned_live_orders
 
@@ -102,9 +124,10 @@ def sign_live_plans(
         pending = unsigned_live_orders(session, library, start, end)
     if not pending:
         return
-    person = app.authenticate(
-        f"sign {len(pending)} live audible work order(s) as planner", Role.PLANNER
-    )
+    if person is None:
+        person = app.authenticate(
+            f"sign {len(pending)} live audible work order(s) as planner", Role.PLANNER
+        )
     with app.db.transaction() as session:
         signed = sign_plans(session, person, pending, library, now)
     info(

@@ -56,3 +56,35 @@ def plan_campaigns(
     )
     apply_plan(session, diff, operator=operator, now=now)
     return diff
+
+
+def live_audible_in(session: Session, diff: PlanDiff) -> int:
+    """How many of the plan's new or changed work orders are audible on live (non-bench)
+    assets: each needs the planner's signature, so the planner authenticates *before* the plan
+    is written (sirenctl/cli/cmd_scheduling_plan.py) and a wrong passphrase writes nothing."""
+    from sqlalchemy import select
+
+    from sirenctl.models import Asset
+    from sirenctl.models.scheduling import WorkOrder
+
+    bench = set(session.scalars(select(Asset.id).where(Asset.is_bench.is_(True))))
+    added = sum(
+        sum(1 for asset_id in group.asset_ids if asset_id not in bench)
+        for group in diff.added
+        if group.common.get("audible")
+    )
+    becomes_audible = {wo_id: bool(target.get("audible")) for wo_id, target, _c in diff.changed}
+    ids = list(becomes_audible)
+    changed = 0
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(WorkOrder.id, WorkOrder.asset_id, WorkOrder.audible).where(
+                WorkOrder.id.in_(ids[start : start + 500])
+            )
+        )
+        changed += sum(
+            1
+            for wo_id, asset_id, audible in rows
+            if (audible or becomes_audible[wo_id]) and asset_id not in bench
+        )
+    return added + changed

@@ -364,3 +364,31 @@ def test_bench_sound_refuses_a_bench_flag_set_with_sql(county, cli):
     result = cli("--user", TECH, "bench", "sound", "T01", "--programme", "cn-growl")
     assert result.exit_code == 7 and "no administrator signed it" in result.stderr
     assert live_audible(county.fleet) == 0
+
+
+def test_a_wrong_planner_passphrase_writes_no_plan_at_all(county, cli):
+    """The planner is asked before the plan is written: a wrong passphrase leaves the year
+    unplanned (not planned-but-unsigned), the right one plans and signs it in one go."""
+    from datetime import UTC, datetime
+
+    from sirenctl.models import Asset
+    from sirenctl.models.scheduling import WorkOrder
+
+    def orders_2028() -> list[tuple[str, str | None, bytes | None]]:
+        """(tag, planner, plan signature) of every work order due in 2028."""
+        with county.db.session() as s:
+            rows = s.execute(
+                select(Asset.tag, WorkOrder.planned_by, WorkOrder.plan_signature)
+                .join(Asset, WorkOrder.asset_id == Asset.id)
+                .where(WorkOrder.due_at >= datetime(2028, 1, 1, tzinfo=UTC))
+            )
+            return [(r[0], r[1], r[2]) for r in rows]
+
+    plan = ("--user", PLANNER, "plan", "--year", "2028", "--schedules", str(county.schedules))
+    wrong = cli(*plan, input=line(TECH))
+    assert wrong.exit_code == 12 and "wrong passphrase" in wrong.stderr
+    assert orders_2028() == []
+    right = cli(*plan, input=line(PLANNER))
+    assert right.exit_code == 0, right.stderr
+    live = [(by, signature) for tag, by, signature in orders_2028() if tag != BENCH]
+    assert live and all(by == PLANNER and signature for by, signature in live)
