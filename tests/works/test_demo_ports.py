@@ -16,7 +16,20 @@ from sirenctl.registry.demo import (
 
 
 def test_two_users_get_different_blocks() -> None:
-    assert pick_demo_base_port(uid=1000) != pick_demo_base_port(uid=1001)
+    """User 1000's demo is running (its block's ports are held); user 1001's demo must pick
+    another block, whatever else runs on this machine."""
+    first = pick_demo_base_port(uid=1000)
+    held = []
+    try:
+        for offset in range(1, PORT_BLOCK):
+            sock = socket.socket()
+            sock.bind(("127.0.0.1", first + offset))
+            sock.listen()
+            held.append(sock)
+        assert pick_demo_base_port(uid=1001) != first
+    finally:
+        for sock in held:
+            sock.close()
 
 
 def test_a_block_with_a_port_in_use_is_skipped() -> None:
