@@ -170,8 +170,20 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON i
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _json_value(value: Any) -> Any:
+    """Times as ISO 8601 with their offset (``2026-09-18T04:00:00+00:00``: stored UTC), dates
+    as ``YYYY-MM-DD``; anything else as its text."""
+    from datetime import date, datetime
+
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_value))
 
 
 def info(message: str) -> None:

@@ -308,3 +308,24 @@ def test_approving_a_campaign_day_leaves_bench_units_out(sqlite_cli, sqlite_url,
     named = sqlite_cli("--operator", "李主任", "approve", str(bench_id), "--reason", "x")
     assert named.exit_code != 0 and "bench unit BENCH-01" in named.stderr
     assert "needs no approval" in named.stderr
+
+
+def test_agenda_json_times_are_iso_8601_with_their_offset(sqlite_cli, sqlite_url, tmp_path):
+    import re
+
+    from sirenctl.db import Database
+
+    seed_county(Database(sqlite_url), {"T01": {}})
+    next_year = datetime.now(UTC).year + 1
+    write_campaign(tmp_path, "s", SOUNDING.format(programme="cn-918-noon", assets="all = true"))
+    planned = sqlite_cli(
+        "--operator", PLANNER, "plan", "--year", str(next_year), "--schedules", str(tmp_path)
+    )
+    assert planned.exit_code == 0, planned.stderr
+    rows = sqlite_cli.json("agenda", "--at", f"{next_year}-09-01 08:00", "--days", "30")
+    assert rows
+    iso = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00$")
+    for row in rows:
+        for key in ("due_at", "window_end_at"):
+            assert iso.match(row[key]), row[key]
+            assert datetime.fromisoformat(row[key]).utcoffset() == timedelta(0)
