@@ -9,6 +9,7 @@ run again: it becomes *unknown* and raises an alarm.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -292,20 +293,63 @@ def _apply(
     )
 
 
-def sweep(db: Any, now: datetime, worker: str, gateway: str | None = None) -> SweepReport:
+def sweep(
+    db: Any,
+    now: datetime,
+    worker: str,
+    gateway: str | None = None,
+    stopping: Callable[[], bool] = lambda: False,
+) -> SweepReport:
     """Claim every due work order for ``worker`` and settle the rest (issue, refuse, miss).
 
-    Orders due within PREPARE_AHEAD are claimed now and sent at their due time.
+    Orders due within PREPARE_AHEAD are claimed now and sent at their due time. ``stopping``
+    is asked between batches: once it is true no further batch is claimed (the caller
+    releases what was claimed, :func:`release`).
     """
     report = SweepReport(now)
     with db.session() as session:  # idle runs stop here, without taking the write lock
         if session.execute(ANY_DUE, due_params(now, gateway)).first() is None:
             return report
-    while True:
+    while not stopping():
         with db.transaction() as session:
             selected, acted = claim_batch(session, now, worker, report, gateway)
         if selected < CLAIM_BATCH or acted == 0:
-            return report
+            break
+    return report
+
+
+def release(db: Any, ids: list[int], worker: str, reason: str, now: datetime) -> list[int]:
+    """Give back claims of ``worker`` on which nothing was committed to sending: the orders
+    are planned again (another run may take them within their window), each with an audit
+    record naming ``reason``. Returns the ids released."""
+    released: list[int] = []
+    with db.transaction() as session:
+        for start in range(0, len(ids), 900):
+            for wo in session.scalars(
+                select(WorkOrder).where(
+                    WorkOrder.id.in_(ids[start : start + 900]),
+                    WorkOrder.claimed_by == worker,
+                    WorkOrder.status == S.RUNNING.value,
+                    WorkOrder.committed_at.is_(None),
+                )
+            ):
+                wo.status, wo.claimed_by, wo.lease_until = S.PLANNED.value, None, None
+                wo.attempts = max(0, wo.attempts - 1)
+                wo.outcome_note = reason[:2000]
+                released.append(wo.id)
+                record(
+                    session,
+                    operator="scheduler",
+                    action="workorder.release",
+                    object_type="work_order",
+                    object_ref=str(wo.id),
+                    before={"status": S.RUNNING.value},
+                    after={"status": S.PLANNED.value, "worker": worker},
+                    outcome="ok",
+                    message=reason,
+                    at=now,
+                )
+    return released
 
 
 RENEW = (

@@ -21,10 +21,42 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sirenctl.scheduling.claims import Action, SweepReport, peek, sweep
+from sirenctl.i18n import _
+from sirenctl.scheduling.claims import Action, SweepReport, peek, release, sweep
 from sirenctl.scheduling.outcomes import Outcome
 
 SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
+SLOW_SWEEP_S = 1.0  # a claim sweep taking longer than this says so (a held write lock?)
+
+
+class EarlyStop:
+    """SIGINT/SIGTERM before the execution loop runs (claim sweep, preparing): remember the
+    signal instead of raising (no click "Aborted!", no half-done claim); the caller releases
+    the claims and exits 130/143. The execution loop installs its own handlers."""
+
+    def __init__(self, log: Callable[[str], None]) -> None:
+        self.signum: int | None = None
+        self.log = log
+        self._old: dict[int, Any] = {}
+
+    def _on_signal(self, signum: int, _frame: Any) -> None:
+        name = signal.Signals(signum).name
+        if self.signum is None:
+            self.signum = signum
+            self.log(
+                _(
+                    "{name}: stopping before anything is sent; releasing the claimed work orders"
+                ).format(name=name)
+            )
+
+    def install(self) -> None:
+        for signum in SIGNAL_EXIT:
+            self._old[signum] = signal.signal(signum, self._on_signal)
+
+    def restore(self) -> None:
+        for signum, old in self._old.items():
+            signal.signal(signum, old)
+        self._old = {}
 
 
 class SystemClock:
@@ -163,8 +195,90 @@ def run_due(
     clock = clock or SystemClock()
     worker = worker or worker_id()
     now = datetime.fromtimestamp(clock.now(), UTC)
-    report = sweep(db, now, worker, gateway)
+    early = EarlyStop(log)
+    if handle_signals:
+        early.install()
+    try:
+        return _run(
+            db,
+            clock,
+            worker,
+            now,
+            early,
+            schedules_dir,
+            timeout,
+            gateway,
+            operator,
+            handle_signals,
+            progress,
+            log,
+            registry,
+        )
+    finally:
+        early.restore()
+
+
+def _released(
+    db: Any,
+    result: RunDueResult,
+    ids: list[int],
+    worker: str,
+    who: str,
+    now: datetime,
+    log: Callable[[str], None],
+) -> RunDueResult:
+    assert result.stopped_by is not None
+    name = signal.Signals(result.stopped_by).name
+    reason = f"{name} to run-due ({who}) before anything was sent: claim released"
+    done = release(db, ids, worker, reason, now)
+    log(
+        _(
+            "{name}: stopped before anything was sent; {count} claimed work order(s) released "
+            "(planned again within their window)"
+        ).format(name=name, count=len(done))
+    )
+    return result
+
+
+def _run(
+    db: Any,
+    clock: Any,
+    worker: str,
+    now: datetime,
+    early: EarlyStop,
+    schedules_dir: Path | str | None,
+    timeout: float | None,
+    gateway: str | None,
+    operator: str,
+    handle_signals: bool,
+    progress: Callable[[str], None] | None,
+    log: Callable[[str], None],
+    registry: Any,
+) -> RunDueResult:
+    import threading
+
+    who = f"{operator} on {worker}"
+    slow = threading.Timer(
+        SLOW_SWEEP_S,
+        log,
+        [
+            _(
+                "run-due: claiming due work orders is taking long (is another process holding "
+                "the database's write lock?)"
+            )
+        ],
+    )
+    slow.daemon = True
+    if handle_signals:
+        slow.start()
+    try:
+        report = sweep(db, now, worker, gateway, stopping=lambda: early.signum is not None)
+    finally:
+        slow.cancel()
     result = RunDueResult(report)
+    if early.signum is not None:
+        result.stopped_by = early.signum
+        return _released(db, result, report.claimed, worker, who, now, log)
     if report.claimed:
         from sirenctl.scheduling.executor import execute
 
@@ -175,7 +289,11 @@ def run_due(
         if handle_signals:
 
             def on_loop(loop: Any, reg: Any) -> None:
-                _install_stop(loop, reg, result, f"{operator} on {worker}", log)
+                _install_stop(loop, reg, result, who, log)
+                if early.signum is not None and result.stopped_by is None:
+                    # signalled while preparing: stop at once (nothing has been sent)
+                    result.stopped_by = early.signum
+                    reg.request_stop(f"{signal.Signals(early.signum).name} to run-due ({who})")
 
         ex = execute(
             db,
