@@ -1,9 +1,10 @@
-"""The acting person until authentication lands: built from the operator name in ONE place.
+"""The acting person of plain (unprivileged) writes, built from the login in ONE place.
 
 The CLI (:attr:`sirenctl.cli.common.AppContext.actor`) and the TUI
-(:attr:`sirenctl.tui.services.Services.actor`) both call :func:`actor_for_operator`; the
-authentication work replaces this function's body (a checked account or PostgreSQL's
-``session_user``) without touching the services or their callers.
+(:attr:`sirenctl.tui.services.Services.actor`) both call :func:`actor_for_operator` with the
+login they resolved: on PostgreSQL that is already the database's ``session_user``
+(sirenctl/security/authn.py ``database_login``); privileged actions authenticate the person
+again at that moment (``authenticate``: passphrase on SQLite, the login on PostgreSQL).
 """
 
 from __future__ import annotations
