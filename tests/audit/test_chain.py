@@ -229,6 +229,7 @@ def test_a_row_written_around_sirenctl_is_found(sqlite_url) -> None:
     db.dispose()
 
 
+@pytest.mark.fresh_database
 def test_upgrade_from_0004_chains_existing_rows_in_id_order(db_url) -> None:
     from sirenctl.db import Database, downgrade_schema, upgrade_schema
 
