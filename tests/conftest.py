@@ -8,6 +8,8 @@ and sets it. Each test gets its own freshly created database, so tests run in pa
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,9 +72,57 @@ def _test_accounts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(prompt, "read_passphrase", answer)
 
 
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file migrated to head, once per session (per xdist worker): running every
+    migration costs seconds, copying the file milliseconds (docs/development.md)."""
+    from sirenctl.db import Database
+
+    path = tmp_path_factory.mktemp("template") / "registry.db"
+    database = Database(f"sqlite:///{path}")
+    with database.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.dispose()
+    assert not path.with_name(path.name + "-wal").exists(), "template left a WAL file"
+    return path
+
+
+def _copy_template(template: Path, target: Path) -> None:
+    """A byte copy of the template with a database id of its own: the id is drawn once, when
+    migration 0006 creates ``audit_chain``, and every copy would otherwise share it (a checkpoint
+    of one test database would then pass for another's). The row is append-only, so its trigger
+    is set aside for the update and put back as the migration wrote it."""
+    from sirenctl.audit_chain import genesis_hash, new_database_id
+
+    shutil.copyfile(template, target)
+    conn = sqlite3.connect(target, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        assert conn.execute("SELECT count(*) FROM audit_event").fetchone() == (0,)
+        (trigger,) = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_chain_no_update'"
+        ).fetchone()
+        conn.execute("DROP TRIGGER audit_chain_no_update")
+        database_id = new_database_id()
+        conn.execute(
+            "UPDATE audit_chain SET database_id = ?, genesis = ? WHERE id = 1",
+            (database_id, genesis_hash(database_id)),
+        )
+        conn.execute(trigger)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'registry.db'}"
+def sqlite_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A SQLite file of this test's own, already at the schema head (a copy of the session's
+    template). Tests marked ``fresh_database`` get an empty path instead, so that opening it runs
+    every migration: the tests of migrations themselves."""
+    path = tmp_path / "registry.db"
+    if not request.node.get_closest_marker("fresh_database"):
+        _copy_template(request.getfixturevalue("_sqlite_template"), path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture

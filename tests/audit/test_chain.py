@@ -229,6 +229,7 @@ def test_a_row_written_around_sirenctl_is_found(sqlite_url) -> None:
     db.dispose()
 
 
+@pytest.mark.fresh_database
 def test_upgrade_from_0004_chains_existing_rows_in_id_order(db_url) -> None:
     from sirenctl.db import Database, downgrade_schema, upgrade_schema
 
@@ -258,3 +259,29 @@ def test_upgrade_from_0004_chains_existing_rows_in_id_order(db_url) -> None:
             assert [r[0] for r in order] == ["T1", "T2", "T3", "T00"]
     finally:
         db.dispose()
+
+
+def test_each_copy_of_the_test_template_is_a_database_of_its_own(
+    sqlite_url, _sqlite_template, tmp_path
+) -> None:
+    """tests/conftest.py copies one migrated file per session: each copy draws its own
+    database id and genesis, its chain verifies, and audit_chain is append-only again."""
+    from sirenctl.db import Database
+    from tests.conftest import _copy_template
+
+    _copy_template(_sqlite_template, tmp_path / "other.db")
+    db = Database(sqlite_url)
+    other = Database(f"sqlite:///{tmp_path / 'other.db'}")
+    try:
+        _add(db, 2)
+        _add(other, 1)
+        mine = verify_chain(db)
+        assert mine.ok and mine.head_seq == 2
+        assert mine.database_id != verify_chain(other).database_id
+        refused = verify_chain(db, take_checkpoint(other))
+        assert not refused.ok
+        with pytest.raises(DBAPIError, match="append-only"), db.transaction() as session:
+            session.execute(text("UPDATE audit_chain SET database_id = 'x'"))
+    finally:
+        db.dispose()
+        other.dispose()

@@ -18,6 +18,9 @@ from sirenctl.db import (
 )
 from sirenctl.migrations import SCHEMA_HEAD
 
+# real migrations from an empty file, not the migrated template (tests/conftest.py)
+pytestmark = pytest.mark.fresh_database
+
 
 def _revisions_oldest_first() -> list[str]:
     return [r.revision for r in reversed(list(script_directory().walk_revisions()))]

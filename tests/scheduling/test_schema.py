@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData
@@ -9,6 +10,9 @@ from sqlalchemy import MetaData
 from sirenctl.db import Database, downgrade_schema, upgrade_schema
 from sirenctl.models import Base
 from sirenctl.models.scheduling import HolidayDay, WorkOrder
+
+# real migrations from an empty file, not the migrated template (tests/conftest.py)
+pytestmark = pytest.mark.fresh_database
 
 TABLES = (
     "holiday_year",

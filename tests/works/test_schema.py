@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from sirenctl.db import Database
 from sirenctl.models import Base
+
+# real migrations from an empty file, not the migrated template (tests/conftest.py)
+pytestmark = pytest.mark.fresh_database
 
 MINE = {"works", "works_inspection", "safety_activity", "outreach_material"}
 COLUMNS = {("finding", "works_id"), *(("outreach_event", c) for c in ("occasion", "venue", "form"))}
