@@ -246,7 +246,7 @@ class Daemon:
             listener.stop()
 
     def _run(self) -> None:
-        from apscheduler.events import EVENT_JOB_MISSED
+        from apscheduler.events import EVENT_JOB_MISSED, EVENT_SCHEDULER_STARTED
         from apscheduler.schedulers.blocking import BlockingScheduler
         from apscheduler.triggers.interval import IntervalTrigger
 
@@ -282,6 +282,8 @@ class Daemon:
             },
         )
         self.scheduler.add_listener(self._missed, EVENT_JOB_MISSED)
+        # a signal that came before the scheduler was running: stop as soon as it runs
+        self.scheduler.add_listener(self._started, EVENT_SCHEDULER_STARTED)
         self.scheduler.add_job(self.sweep, IntervalTrigger(seconds=cfg.sweep_every), id="run-due")
         self.scheduler.add_job(
             self.renew_lease, IntervalTrigger(seconds=cfg.lease_ttl.total_seconds() / 3), id="lease"
@@ -303,11 +305,19 @@ class Daemon:
             self.stop_executions()
             release(self.db, name, cfg.holder)
 
+    def _started(self, _event: Any) -> None:
+        if self._halt.is_set():
+            with contextlib.suppress(Exception):  # stopped meanwhile: nothing to shut down
+                self.scheduler.shutdown(wait=False)
+
     def _on_signal(self, signum: int, _frame: Any) -> None:
+        # idle between sweeps: stop quietly, nothing to stop (no lock: the main thread may hold it)
+        busy = bool(self._running)
         if self.stopped_by is None:
             self.stopped_by = signum
-            self.log(f"{signal.Signals(signum).name}: stopping every unit this daemon started")
+            if busy:
+                self.log(f"{signal.Signals(signum).name}: stopping every unit this daemon started")
             self._halt.set()
             self.stop()
-        else:
+        elif busy:
             self.log("already stopping; waiting for the stop to be confirmed by every unit")
