@@ -97,8 +97,7 @@ def _library_keys(ctx: click.Context, which: str, incomplete: str) -> list[str]:
     try:
         from sirenctl.scheduling.library import load_library
 
-        directory = ctx.params.get("schedules") or ctx.params.get("directory")
-        library = load_library(directory)
+        library = load_library(ctx.params.get("schedules_dir"))  # --schedules, if given
         keys: dict[str, Any] = getattr(library, which)
         return sorted(key for key in keys if key.startswith(incomplete))[:LIMIT]
     except Exception:  # noqa: BLE001 - a broken schedule file completes nothing

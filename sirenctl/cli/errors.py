@@ -43,21 +43,17 @@ def _as_cli_error(exc: Exception) -> CLIError | None:
         ProblemKind.UNREACHABLE: ExitCode.UNREACHABLE,
         ProblemKind.DEVICE_FAULT: ExitCode.DEVICE_FAULT,
         ProblemKind.DATABASE: ExitCode.FAILURE,
+        ProblemKind.NOT_AUTHENTICATED: ExitCode.NOT_AUTHENTICATED,
     }[problem.kind]
     return CLIError(problem.message, code, problem.details)
 
 
 def _security_error(exc: Exception) -> CLIError | None:
-    from sirenctl.security.approvals import ApprovalRefused
-    from sirenctl.security.errors import AuthError, NotPermitted, TrustProblem
+    """Bad command-line input about accounts (authentication and authority failures are in
+    the one translation, sirenctl/services/errors.py)."""
     from sirenctl.security.names import BadLogin
     from sirenctl.security.passphrase import WeakPassphrase
-    from sirenctl.security.prompt import NoPassphrase
 
-    if isinstance(exc, AuthError | NoPassphrase):
-        return CLIError(localized(exc), ExitCode.NOT_AUTHENTICATED)
-    if isinstance(exc, NotPermitted | ApprovalRefused | TrustProblem):
-        return CLIError(localized(exc), ExitCode.REFUSED)
     if isinstance(exc, BadLogin):
         return CLIError(localized(exc), ExitCode.USAGE)
     if isinstance(exc, WeakPassphrase):

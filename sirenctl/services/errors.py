@@ -22,6 +22,7 @@ class ProblemKind(StrEnum):
     UNREACHABLE = "unreachable"  # a device did not answer
     DEVICE_FAULT = "device_fault"  # a device answered but did not do it
     DATABASE = "database"  # the database failed or is locked
+    NOT_AUTHENTICATED = "not_authenticated"  # unknown account, wrong passphrase, locked
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,14 @@ def describe(exc: BaseException) -> Problem | None:
     from sirenctl.db import SchemaError
     from sirenctl.devices import EndpointProblem, NotABenchUnit
     from sirenctl.registry.errors import Conflict, NotFound, ValidationFailed
+    from sirenctl.security.approvals import ApprovalRefused
+    from sirenctl.security.errors import AuthError, NotPermitted, TrustProblem
+    from sirenctl.security.prompt import NoPassphrase
 
+    if isinstance(exc, AuthError | NoPassphrase):
+        return Problem(ProblemKind.NOT_AUTHENTICATED, localized(exc))
+    if isinstance(exc, NotPermitted | ApprovalRefused | TrustProblem):
+        return Problem(ProblemKind.REFUSED, localized(exc))  # who may do what: it says so
     if isinstance(exc, ValidationFailed):
         count = len(exc.problems)
         return Problem(

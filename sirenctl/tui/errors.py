@@ -19,11 +19,6 @@ def describe_error(exc: BaseException) -> str:
             if problem.hint
             else message
         )
-    from sirenctl.security.approvals import ApprovalRefused
-    from sirenctl.security.errors import AuthError, NotPermitted, TrustProblem
-
-    if isinstance(exc, AuthError | NotPermitted | ApprovalRefused | TrustProblem):
-        return localized(exc)  # who may do what: the message says it (sirenctl/cli/errors.py)
     if isinstance(exc, OSError):
         return _("{error}; check the path or device and retry").format(error=exc.strerror or exc)
     return _("unexpected error ({kind}: {error}); please report it").format(

@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from sirenctl.i18n import _
+
 
 class PassphraseDialog(ModalScreen[str | None]):
     DEFAULT_CSS = """
@@ -30,15 +32,17 @@ class PassphraseDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pass-box"):
-            yield Static("Administrator action", id="pass-title")
+            yield Static(_("Administrator action"), id="pass-title")
             yield Static(
-                f"{self.what} needs an administrator. Passphrase of {self.login}:",
+                _("{what} needs an administrator. Passphrase of {login}:").format(
+                    what=self.what, login=self.login
+                ),
                 id="pass-body",
             )
             yield Input(password=True, id="pass-input")
             with Horizontal(id="pass-buttons"):
-                yield Button("OK", id="pass-ok", variant="warning", compact=True)
-                yield Button("Cancel", id="pass-cancel", compact=True)
+                yield Button(_("OK"), id="pass-ok", variant="warning", compact=True)
+                yield Button(_("Cancel"), id="pass-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#pass-input", Input).focus()

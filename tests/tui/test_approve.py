@@ -127,3 +127,28 @@ async def test_an_approval_needs_a_reason(demo_db) -> None:  # type: ignore[no-u
         assert isinstance(app.screen, ApproveDialog)  # still open, says why
         assert "needs a reason" in str(app.screen.query_one("#approve-message").render())
     assert _approvals(demo_db, wo_id) == []
+
+
+async def test_both_passphrase_dialogs_speak_chinese() -> None:
+    from textual.app import App
+    from textual.widgets import Button, Static
+
+    from sirenctl.i18n import Language, set_language
+    from sirenctl.tui.passphrase_dialog import PassphraseDialog
+
+    set_language(Language.ZH)
+    try:
+        for dialog, title in (
+            (PassphraseDialog("boss", "修改试验台标记"), "管理员操作"),
+            (ApproveDialog("lizhuren", "工单 #1"), "批准在用警报器鸣响"),
+        ):
+            app: App[None] = App()
+            async with app.run_test() as pilot:
+                app.push_screen(dialog)
+                await pilot.pause()
+                texts = [str(w.render()) for w in app.screen.query(Static)]
+                assert title in texts
+                labels = {str(b.label) for b in app.screen.query(Button)}
+                assert "取消" in labels and not labels & {"OK", "Cancel", "Approve"}
+    finally:
+        set_language(Language.EN)
