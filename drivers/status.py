@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
+from .problems import DriverProblem as P
+from .problems import DriverText
 from .signals import MAX_CODE, MAX_CYCLES, STOP
 
 
@@ -91,11 +93,11 @@ class SoundRequest:
 
     def __post_init__(self) -> None:
         if not isinstance(self.signal_code, int) or not 1 <= self.signal_code <= MAX_CODE:
-            raise ValueError(f"signal_code: {self.signal_code!r} must be 1..{MAX_CODE}")
+            raise ValueError(DriverText(P.SIGNAL_CODE_RANGE, code=self.signal_code, most=MAX_CODE))
         if self.signal_code == STOP:
-            raise ValueError("signal_code: 0 is stop; use cancel()")
+            raise ValueError(DriverText(P.SIGNAL_CODE_STOP))
         if not isinstance(self.cycles, int) or not 1 <= self.cycles <= MAX_CYCLES:
-            raise ValueError(f"cycles: {self.cycles!r} must be 1..{MAX_CYCLES}")
+            raise ValueError(DriverText(P.CYCLES_RANGE, cycles=self.cycles, most=MAX_CYCLES))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,9 @@ import ssl
 from dataclasses import dataclass
 from pathlib import Path
 
+from .problems import DriverProblem as P
+from .problems import DriverText
+
 MODBUS_TLS_PORT = 802
 
 
@@ -33,20 +36,20 @@ class TlsConfig:
         for label, path in (("CA", self.ca_file), ("certificate", self.cert_file),
                             ("key", self.key_file)):  # fmt: skip
             if not Path(path).is_file():
-                raise TlsSetupError(f"TLS {label} file {path} does not exist")
+                raise TlsSetupError(DriverText(P.TLS_FILE_MISSING, label=label, path=path))
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         ctx.verify_mode = ssl.CERT_REQUIRED
         try:
             ctx.load_verify_locations(cafile=self.ca_file)
         except (ssl.SSLError, OSError) as exc:
             raise TlsSetupError(
-                f"TLS CA file {self.ca_file} is not a PEM certificate: {exc}"
+                DriverText(P.TLS_CA_UNUSABLE, path=self.ca_file, error=exc)
             ) from None
         try:
             ctx.load_cert_chain(self.cert_file, self.key_file)
         except (ssl.SSLError, OSError) as exc:
             raise TlsSetupError(
-                f"TLS certificate {self.cert_file} / key {self.key_file} unusable: {exc}"
+                DriverText(P.TLS_CERT_UNUSABLE, cert=self.cert_file, key=self.key_file, error=exc)
             ) from None
         return ctx
 

@@ -190,17 +190,26 @@ def L_(template: str, **values: object) -> LazyText:
 
 
 def localized(value: object) -> str:
-    """``value`` (a :class:`LazyText`, or an exception whose message is one) in the current
-    language; anything else as ``str(value)``."""
+    """``value`` in the current language: a :class:`LazyText`, a driver message
+    (:class:`sirenctl.drivers.problems.DriverText`, translated by its code's template), or an
+    exception whose message is one of those; anything else as ``str(value)``."""
+    from sirenctl.drivers.problems import DriverText
+
     if isinstance(value, LazyText):
         return value.translated()
+    if isinstance(value, DriverText):
+        return value.render(_, localized)
     if (
         isinstance(value, BaseException)
         and len(value.args) == 1
-        and isinstance(value.args[0], LazyText)
-        and str(value) == str(value.args[0])  # not a class that words its own message
+        and isinstance(value.args[0], LazyText | DriverText)
     ):
-        return value.args[0].translated()
+        message, shown = value.args[0], str(value)
+        if shown == str(message):  # not a class that words its own message
+            return localized(message)
+        target = getattr(value, "target", None)  # a driver error names its siren
+        if target and shown == f"{target}: {message}":
+            return _("{target}: {error}").format(target=target, error=localized(message))
     return str(value)
 
 
