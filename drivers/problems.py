@@ -96,6 +96,14 @@ class DriverProblem(StrEnum):
     REQUEST_START = "request_start", N_("request must start with '$': {payload!r}")
     BAD_STATUS_FIELD = "bad_status_field", N_("status reply missing or bad field {field}")
 
+    # -- what a controller reports (Status.faults) -----------------------------------------
+    MAINS_FAILED = "mains_failed", N_("mains failed")
+    BATTERY_LOW = "battery_low", N_("battery low ({volts:.2f} V)")
+    DOOR_OPEN = "door_open", N_("door open / intrusion")
+    ROTATION_FAULT = "rotation_fault", N_("rotation fault")
+    AMPLIFIER_FAULT = "amplifier_fault", N_("amplifier fault")
+    SELF_TEST_FAILED = "self_test_failed", N_("self-test failed")
+
     # -- the controller did not do it ------------------------------------------------------
     STILL_SOUNDING = "still_sounding", N_("still sounding signal {signal} after cancel")
     BENCH_ACK_MISMATCH = "bench_ack_mismatch", N_("command acknowledge {got} != sent {sent}")

@@ -47,19 +47,20 @@ class Status(NamedTuple):
         )
 
     def faults(self) -> list[str]:
-        out = []
+        """What a technician must look at, in English (each a DriverText the core translates)."""
+        out: list[str] = []
         if not self.mains_present:
-            out.append("mains failed")
+            out.append(DriverText(P.MAINS_FAILED))
         if self.battery_low:
-            out.append(f"battery low ({self.battery_volts:.2f} V)")
+            out.append(DriverText(P.BATTERY_LOW, volts=self.battery_volts))
         if self.door_open:
-            out.append("door open / intrusion")
+            out.append(DriverText(P.DOOR_OPEN))
         if self.rotation_fault:
-            out.append("rotation fault")
+            out.append(DriverText(P.ROTATION_FAULT))
         if self.amplifier_fault:
-            out.append("amplifier fault")
+            out.append(DriverText(P.AMPLIFIER_FAULT))
         if self.self_test == "fail":
-            out.append("self-test failed")
+            out.append(DriverText(P.SELF_TEST_FAILED))
         return out
 
     def age(self, now: float) -> float:

@@ -9,6 +9,7 @@ import click
 
 from sirenctl.cli.common import AppContext, echo_json, echo_table, info, json_option, pass_app
 from sirenctl.i18n import _, localized
+from sirenctl.labels import term
 from sirenctl.models.findings import FindingCategory, FindingSource, FindingStatus, Severity
 
 CATEGORIES = click.Choice([c.value for c in FindingCategory])
@@ -119,8 +120,8 @@ def finding_add(
             else _("recorded finding #{id} ({severity}, {category}) at {site}")
         ).format(
             id=data["id"],
-            severity=data["severity"],
-            category=data["category"],
+            severity=term(data["severity"]),
+            category=term(data["category"]),
             asset=data["asset"],
             site=data["site"],
         )
@@ -217,4 +218,4 @@ def finding_resolve(app: AppContext, finding_id: int, resolution: str) -> None:
     from sirenctl.timeutil import utcnow
 
     resolve_finding(app.db, app.actor, finding_id, resolution, now=utcnow())
-    info(f"finding #{finding_id} resolved")
+    info(_("finding #{id} resolved").format(id=finding_id))

@@ -228,7 +228,11 @@ def modbus_write_cmd(
             prove=prove,
         )
     )
-    info(f"{name}: wrote {list(values)} at {address}; read back {back} (verified)")
+    info(
+        _("{name}: wrote {values} at {address}; read back {back} (verified)").format(
+            name=name, values=list(values), address=address, back=back
+        )
+    )
 
 
 def _registered_target(

@@ -26,7 +26,7 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
-from sirenctl.i18n import _
+from sirenctl.i18n import _, localized
 
 MAX_DIFF_LINES = 60
 
@@ -74,13 +74,22 @@ def run_plan(
         )
         _show_diff(diff, as_json, dry_run)
         for campaign, due, tags in cancelled_by_asset(session, diff):
-            verb = "would cancel" if dry_run else "cancelled"
-            info(f"{verb} {campaign} {due} for {len(tags)} asset(s): {', '.join(tags)}")
+            info(
+                (
+                    _("would cancel {campaign} {due} for {count} asset(s): {tags}")
+                    if dry_run
+                    else _("cancelled {campaign} {due} for {count} asset(s): {tags}")
+                ).format(campaign=campaign, due=due, count=len(tags), tags=", ".join(tags))
+            )
         for warning in plan_warnings(diff, calendar, countries, now):
-            info(f"warning: {warning}")
+            info(_("warning: {warning}").format(warning=localized(warning)))
         for campaign in sorted(library.campaigns.values(), key=lambda c: c.key):
             if campaign.enabled and campaign.note:
-                info(f"note on {campaign.key}: {campaign.note}")
+                info(
+                    _("note on {campaign}: {note}").format(
+                        campaign=campaign.key, note=campaign.note
+                    )
+                )
         if not dry_run and not diff.empty:
             apply_plan(session, diff, operator=app.operator, now=now)
     if not dry_run:
@@ -131,8 +140,10 @@ def sign_live_plans(
     with app.db.transaction() as session:
         signed = sign_plans(session, person, pending, library, now)
     info(
-        f"signed {len(signed)} live audible work order(s) as planner {person.actor.login}; "
-        "each needs an approval by another person (sirenctl approve)"
+        _(
+            "signed {count} live audible work order(s) as planner {login}; "
+            "each needs an approval by another person (sirenctl approve)"
+        ).format(count=len(signed), login=person.actor.login)
     )
 
 

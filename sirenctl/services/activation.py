@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sirenctl.i18n import L_
+from sirenctl.i18n import L_, as_text
 from sirenctl.identity import Actor, Role
 
 if TYPE_CHECKING:
@@ -66,14 +66,6 @@ class Activation:
     endpoints: dict[str, Endpoint]
     armed_at: float
     fire_by: float  # epoch seconds; after this the activation must be armed again
-
-    def describe(self) -> str:
-        return "LIVE {mode}: {programme} on {n} siren(s): {tags}".format(
-            mode=self.mode.value.upper(),
-            programme=self.programme,
-            n=len(self.tags),
-            tags=", ".join(self.tags),
-        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -338,9 +330,9 @@ async def fire(
                     on_outcome=(lambda oc: on_step(tag, oc)) if on_step else None,
                 )  # fmt: skip
             except DriverError as exc:
-                out.errors[tag] = str(exc)
+                out.errors[tag] = as_text(exc)
             except ValueError as exc:  # a signal this model cannot play: refused before sending
-                out.errors[tag] = str(exc)
+                out.errors[tag] = as_text(exc)
 
         tasks = [asyncio.ensure_future(one(tag)) for tag in activation.tags]
         try:
