@@ -196,18 +196,19 @@ def _is_text(value: object) -> bool:
     return isinstance(value, LazyText | DriverText)
 
 
-def as_text(exc: BaseException) -> str:
+def as_text(exc: BaseException, *, target: bool = True) -> str:
     """The message of ``exc`` to keep or pass on (a result, a report): English as ``str``, and
     still translatable by :func:`localized` when ``exc`` carries a :class:`LazyText` or a
-    driver message (sirenctl/drivers/problems.py); else just ``str(exc)``."""
+    driver message (sirenctl/drivers/problems.py); else just ``str(exc)``. ``target=False``
+    leaves out the siren a driver error names (where the row or key names it already)."""
     if len(exc.args) == 1 and _is_text(exc.args[0]):
         message: str = exc.args[0]
         shown = str(exc)
         if shown == str(message):  # not a class that words its own message
             return message
-        target = getattr(exc, "target", None)  # a driver error names its siren
-        if target and shown == f"{target}: {message}":
-            return L_("{target}: {error}", target=target, error=message)
+        siren = getattr(exc, "target", None)  # a driver error names its siren
+        if siren and shown == f"{siren}: {message}":
+            return L_("{target}: {error}", target=siren, error=message) if target else message
     return str(exc)
 
 

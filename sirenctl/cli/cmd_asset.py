@@ -209,7 +209,7 @@ def asset_list(
             r["status"],
             r["name"],
             row_endpoint(r),
-            "bench" if r["is_bench"] else "",
+            _("bench") if r["is_bench"] else "",
         ]
         for r in rows
     ]

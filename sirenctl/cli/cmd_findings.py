@@ -199,7 +199,7 @@ def finding_show(app: AppContext, finding_id: int, as_json: bool) -> None:
     echo_table(
         ["field", "value"],
         [[k, ", ".join(v) if isinstance(v, list) else v] for k, v in data.items()],
-        title=f"finding #{finding_id}",
+        title=_("finding #{id}").format(id=finding_id),
     )
 
 

@@ -17,7 +17,7 @@ from sirenctl.cli.common import (
     pass_app,
 )
 from sirenctl.cli.work_progress import WorkProgress
-from sirenctl.i18n import _, localized
+from sirenctl.i18n import _, as_text, localized
 from sirenctl.labels import DRIVER_FAULT
 
 
@@ -110,7 +110,13 @@ def poll(
             store_status(app.db, app.actor, answered, source="poll")
         now = time.time()
         rows = [_row(tag, sites.get(tag), answered[tag].to_dict(), now) for tag in answered]
-        shown.update({tag: localized(r.error) for tag, r in answered.items() if r.error})
+        shown.update(
+            {
+                tag: localized(as_text(r.error, target=False))
+                for tag, r in answered.items()
+                if r.error
+            }
+        )
         if interrupted:
             missing = sorted(set(endpoints) - set(answered))
             info(
@@ -268,7 +274,7 @@ def _cells(row: dict[str, Any], shown: str | None = None) -> list[Any]:
             "",
             "",
             "",
-            f"{kind}: {message}",
+            _("{kind}: {error}").format(kind=kind, error=message),
         ]
     return [
         row["tag"],

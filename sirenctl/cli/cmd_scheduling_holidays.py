@@ -119,7 +119,7 @@ def holidays_list(app: AppContext, year: int, country: str, as_json: bool) -> No
             [d["day"], date.fromisoformat(d["day"]).strftime("%a"), d["kind"], d["name"]]
             for d in days
         ],
-        title=f"{country.upper()} {year} ({status})",
+        title=f"{country.upper()} {year} ({YEAR_STATUS.show(status)})",
     )
 
 

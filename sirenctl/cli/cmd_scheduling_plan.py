@@ -27,6 +27,7 @@ from sirenctl.cli.common import (
     pass_app,
 )
 from sirenctl.i18n import _, localized
+from sirenctl.labels import TASK, WORK_ORDER_STATUS
 
 MAX_DIFF_LINES = 60
 
@@ -261,7 +262,7 @@ def agenda(
       sirenctl agenda --days 60 --ics ~/sirens.ics
     """
     import sirenctl.models.scheduling  # noqa: F401
-    from sirenctl.scheduling.agenda_db import TASK_LABEL, agenda_ics, agenda_rows
+    from sirenctl.scheduling.agenda_db import agenda_ics, agenda_rows
 
     now = at or datetime.now(UTC)
     with app.db.session() as session:
@@ -282,10 +283,10 @@ def agenda(
                 [
                     r["id"],
                     local(r["due_at"], r["timezone"]),
-                    TASK_LABEL.get(r["task"], r["task"]),
+                    TASK.show(r["task"]),
                     r["tag"],
                     f"{r['site']} {r['site_name']}",
-                    r["state"],
+                    WORK_ORDER_STATUS.show(r["state"]),
                     "; ".join(
                         x
                         for x in (

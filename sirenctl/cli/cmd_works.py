@@ -90,7 +90,7 @@ def works_list(app: AppContext, site: str | None, status: str | None, as_json: b
             [r["code"], r["name"], r["site"], r["works_type"], r["status"], r["responsible_unit"]]
             for r in rows
         ],
-        title=f"{len(rows)} civil air-defence works",
+        title=_("{count} civil air-defence works").format(count=len(rows)),
     )
 
 
@@ -222,7 +222,7 @@ def works_activities(app: AppContext, year: int | None, as_json: bool) -> None:
             [r["id"], r["held_on"], r["kind"], r["title"], r["venue"], r["participants"]]
             for r in rows
         ],
-        title=f"{len(rows)} safety activities",
+        title=_("{count} safety activities").format(count=len(rows)),
     )
 
 
@@ -255,5 +255,5 @@ def works_inspections(app: AppContext, code: str | None, as_json: bool) -> None:
             [r["id"], at, r["works"], r["kind"], "pass" if r["passed"] else "FAIL", r["inspector"]]
             for r, at in zip(rows, shown, strict=True)
         ],
-        title=f"{len(rows)} inspections",
+        title=_("{count} inspections").format(count=len(rows)),
     )

@@ -90,7 +90,7 @@ async def stop_units(endpoints: dict[str, Endpoint], audit: Any) -> list[StopOut
                 await fleet.driver(tag).cancel()
                 return StopOutcome(tag, True)
             except DriverError as exc:
-                return StopOutcome(tag, False, as_text(exc))
+                return StopOutcome(tag, False, as_text(exc, target=False))
 
         return list(await asyncio.gather(*(one(tag) for tag in endpoints)))
 

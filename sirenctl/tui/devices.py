@@ -150,7 +150,7 @@ class DeviceService:
         if result.error is None:
             state.status, state.error, state.error_kind = result.status, None, None
         else:
-            state.error, state.error_kind = as_text(result.error), result.error.kind
+            state.error, state.error_kind = as_text(result.error, target=False), result.error.kind
         return state
 
     def seed(self, known: dict[str, Any]) -> None:

@@ -59,7 +59,7 @@ def note(state: TerminalState) -> str:
     if state.error is not None:
         kind = DRIVER_FAULT.show(state.error_kind or "driver_error")
         stale = _(" (last status shown is old)") if state.status is not None else ""
-        return f"{kind}: {localized(state.error)}{stale}"
+        return _("{kind}: {error}").format(kind=kind, error=localized(state.error)) + stale
     if state.status is not None and state.status.faulty:
         return ", ".join(localized(fault) for fault in state.status.faults())
     return state.terminal.endpoint
