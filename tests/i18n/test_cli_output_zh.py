@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
-import pytest
 from click.testing import CliRunner
 
 from sirenctl.cli.main import cli
-from sirenctl.i18n import Language, set_language
 from sirenctl.i18n_catalog import PLACEHOLDER, read_po
 
 WORD = re.compile(r"[A-Za-z][a-z'-]+")  # an English word (codes like T01, RS-485, hash digits: no)
@@ -47,14 +44,6 @@ COMMANDS = [
     ["plan", "--year", "2027", "--dry-run"],
     ["run-due", "--dry-run"],
 ]
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = str(tmp_path_factory.mktemp("zh-output") / "demo.db")
-    assert CliRunner().invoke(cli, ["--db", db, "demo"]).exit_code == 0
-    yield db
-    set_language(Language.EN)
 
 
 def english_fragments() -> tuple[set[str], set[str]]:

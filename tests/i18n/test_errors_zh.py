@@ -5,7 +5,6 @@ log keeps the English (language-neutral) text (docs/translating.md)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -14,15 +13,6 @@ from sirenctl.cli.common import ExitCode
 from sirenctl.cli.main import cli
 from sirenctl.i18n import L_, Language, localized, set_language
 from sirenctl.registry.errors import FieldProblem, NotFound
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = str(tmp_path_factory.mktemp("zh-errors") / "demo.db")
-    assert CliRunner().invoke(cli, ["--db", db, "demo"]).exit_code == 0
-    yield db
-    set_language(Language.EN)
-
 
 CASES = [
     (["asset", "show", "NOPE"], ExitCode.NOT_FOUND, "没有编号为 'NOPE' 的设备"),
