@@ -80,7 +80,8 @@ def acting_person(app: AppContext, admin_fields: list[str], purpose: str) -> Any
     from sirenctl.services.assets import plain_person
 
     if admin_fields:
-        return app.authenticate(f"{purpose}: {', '.join(admin_fields)}", Role.ADMINISTRATOR)
+        what = L_("{purpose}: {fields}", purpose=purpose, fields=", ".join(admin_fields))
+        return app.authenticate(what, Role.ADMINISTRATOR)
     return plain_person(app.operator)
 
 
@@ -106,7 +107,9 @@ def asset_add(app: AppContext, **kwargs: Any) -> None:
     problems = check_asset(dict(values))  # field problems first, the passphrase after
     if problems:
         raise ValidationFailed(problems)
-    person = acting_person(app, admin_fields_to_add(values), f"add asset {values.get('tag')}")
+    person = acting_person(
+        app, admin_fields_to_add(values), L_("add asset {tag}", tag=values.get("tag"))
+    )
     with app.db.transaction() as session:
         added = add_asset(session, person, values)
         info(
@@ -139,7 +142,7 @@ def asset_edit(app: AppContext, tag: str, **kwargs: Any) -> None:
     if not changes:
         info(_("{ref}: nothing changed").format(ref=tag))
         return
-    person = acting_person(app, fields, f"change asset {tag}")
+    person = acting_person(app, fields, L_("change asset {tag}", tag=tag))
     with app.db.transaction() as session:
         edit_asset(session, person, tag, changes)
     info(_("updated asset {tag}").format(tag=tag))
@@ -301,7 +304,9 @@ def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> No
         )
         return
     # bench flag or controller settings in any row: an administrator, authenticated now
-    person = acting_person(app, admin_fields_of_plan(plan), f"import assets from {file.name}")
+    person = acting_person(
+        app, admin_fields_of_plan(plan), L_("import assets from {file}", file=file.name)
+    )
     from sqlalchemy.exc import IntegrityError
 
     try:

@@ -26,7 +26,7 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
-from sirenctl.i18n import _, localized
+from sirenctl.i18n import L_, _, localized
 from sirenctl.labels import TASK, WORK_ORDER_STATUS
 
 MAX_DIFF_LINES = 60
@@ -117,7 +117,9 @@ def _planner_if_needed(
         )
     if not count:
         return None
-    return app.authenticate(f"sign {count} live audible work order(s) as planner", Role.PLANNER)
+    return app.authenticate(
+        L_("sign {count} live audible work order(s) as planner", count=count), Role.PLANNER
+    )
 
 
 def sign_live_plans(
@@ -136,7 +138,8 @@ def sign_live_plans(
         return
     if person is None:
         person = app.authenticate(
-            f"sign {len(pending)} live audible work order(s) as planner", Role.PLANNER
+            L_("sign {count} live audible work order(s) as planner", count=len(pending)),
+            Role.PLANNER,
         )
     with app.db.transaction() as session:
         signed = sign_plans(session, person, pending, library, now)

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sirenctl.audit import record
-from sirenctl.i18n import L_
+from sirenctl.i18n import L_, _, localized
 from sirenctl.identity import Actor, AuthMethod, Role
 from sirenctl.models.accounts import OperatorAccount
 from sirenctl.security import keys, prompt
@@ -167,7 +167,11 @@ def _authenticate_sqlite(
                 )
             )
         account_id = account.id
-    passphrase = ask(f"Passphrase for {account.login} ({purpose}): ")
+    passphrase = ask(
+        _("Passphrase for {login} ({purpose}): ").format(
+            login=account.login, purpose=localized(purpose)
+        )
+    )
     if not passphrase_matches(account.passphrase_hash, passphrase):
         _count_failure(db, account_id, account.login, purpose, now)
         raise BadPassphrase(

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from sirenctl.i18n import L_
 from sirenctl.identity import Actor, AuthMethod, Role
 from sirenctl.models import Asset
 from sirenctl.registry import assets as registry
@@ -52,19 +53,27 @@ def _require_admin(person: Authenticated, fields: list[str], what: str) -> None:
         require_role(
             person.actor,
             Role.ADMINISTRATOR,
-            f"{what} ({', '.join(fields)}: bench flag and controller settings)",
+            L_(
+                "{what} ({fields}: bench flag and controller settings)",
+                what=what,
+                fields=", ".join(fields),
+            ),
         )
 
 
 def add_asset(session: Session, person: Authenticated, values: dict[str, Any]) -> Asset:
-    _require_admin(person, admin_fields_to_add(values), f"add asset {values.get('tag')}")
+    _require_admin(
+        person, admin_fields_to_add(values), L_("add asset {tag}", tag=values.get("tag"))
+    )
     asset = registry.add_asset(session, values, operator=person.actor.login)
     sign_bench(asset, person)
     return asset
 
 
 def edit_asset(session: Session, person: Authenticated, tag: str, changes: dict[str, Any]) -> Asset:
-    _require_admin(person, admin_fields_to_edit(session, tag, changes), f"change asset {tag}")
+    _require_admin(
+        person, admin_fields_to_edit(session, tag, changes), L_("change asset {tag}", tag=tag)
+    )
     asset = registry.edit_asset(session, tag, changes, operator=person.actor.login)
     if any(f in changes for f in ("is_bench", "serial_no", *registry.CONTROLLER_FIELDS)):
         sign_bench(asset, person)
@@ -73,7 +82,9 @@ def edit_asset(session: Session, person: Authenticated, tag: str, changes: dict[
 
 def import_assets(session: Session, person: Authenticated, text: str, *, source: str) -> list[str]:
     """Import a CSV text (all rows or none); returns the new tags."""
-    _require_admin(person, admin_fields_to_import(text), f"import assets from {source}")
+    _require_admin(
+        person, admin_fields_to_import(text), L_("import assets from {file}", file=source)
+    )
     added = registry_import(session, text, operator=person.actor.login, source=source)
     sign_imported_bench_units(session, person, added)
     return added

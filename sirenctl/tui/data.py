@@ -371,7 +371,7 @@ class RegistryService:
         if problems:
             raise ValidationFailed(problems)
         fields = admin_fields_to_add(values)
-        person = self._person(fields, passphrase, f"add asset {values.get('tag')}")
+        person = self._person(fields, passphrase, L_("add asset {tag}", tag=values.get("tag")))
         with self.db.transaction() as session:
             return add_asset(session, person, values).tag
 
@@ -398,7 +398,7 @@ class RegistryService:
 
         with self.db.session() as session:
             fields = admin_fields_to_edit(session, tag, values)
-        person = self._person(fields, passphrase, f"change asset {tag}")
+        person = self._person(fields, passphrase, L_("change asset {tag}", tag=tag))
         with self.db.transaction() as session:
             edit_asset(session, person, tag, values)
         return sorted(changed)

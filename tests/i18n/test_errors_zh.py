@@ -103,3 +103,17 @@ def test_tui_asset_form_messages_in_chinese() -> None:
         )
     finally:
         set_language(Language.EN)
+
+
+@pytest.mark.real_prompt
+def test_passphrase_prompt_names_the_purpose_in_chinese(demo_db: str) -> None:
+    """The prompt says who and what for in the interface language; the audit keeps English."""
+    args = ["--lang", "zh", "--db", demo_db, "--user", "demo-admin", "account", "add", "x.y"]
+    result = CliRunner().invoke(
+        cli, [*args, "--name", "某人", "--role", "technician"], input="not the passphrase\n"
+    )
+    assert result.exit_code == ExitCode.NOT_AUTHENTICATED, result.output
+    assert "demo-admin 的口令（创建账号 x.y）：" in result.stderr
+    shown = CliRunner().invoke(cli, ["--db", demo_db, "audit", "list", "--json", "--limit", "5"])
+    messages = [str(event["message"]) for event in json.loads(shown.output)]
+    assert any("create account x.y: wrong passphrase" in m for m in messages), messages
