@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy.orm import Session
 
+from sirenctl.i18n import _
 from sirenctl.models.scheduling import ResultOutcome, WorkOrderStatus
 from sirenctl.scheduling import channels, commit, records
 from sirenctl.scheduling.instant import (
@@ -406,13 +407,19 @@ class Executor:
         if self.progress is None:
             return
         if self._jobs <= PROGRESS_UNITS:
-            self.progress(f"{tag}: step {index}/{total} {name} playing, {left:.0f} s left")
+            self.progress(
+                _("{tag}: step {index}/{total} {name} playing, {left:.0f} s left").format(
+                    tag=tag, index=index, total=total, name=name, left=left
+                )
+            )
             return
         key = (index, total, name)  # a large run: one line per step, not one per unit
         self._playing[key] = self._playing.get(key, 0) + 1
         if self._playing[key] == 1:
             self.progress(
-                f"step {index}/{total} {name} playing on the first unit, {left:.0f} s left"
+                _(
+                    "step {index}/{total} {name} playing on the first unit, {left:.0f} s left"
+                ).format(index=index, total=total, name=name, left=left)
             )
 
     def _done(

@@ -164,10 +164,16 @@ def _install_stop(
         name = signal.Signals(signum).name
         if result.stopped_by is None:
             result.stopped_by = signum
-            log(f"{name}: stopping every unit this run started, please wait")
+            log(
+                _("{signal}: stopping every unit this run started, please wait").format(signal=name)
+            )
             registry.request_stop(f"{name} to run-due ({who})")
         else:
-            log(f"{name}: already stopping; waiting for the stop to be confirmed by every unit")
+            log(
+                _(
+                    "{signal}: already stopping; waiting for the stop to be confirmed by every unit"
+                ).format(signal=name)
+            )
 
     for signum in SIGNAL_EXIT:
         loop.add_signal_handler(signum, on_signal, signum)

@@ -8,6 +8,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
 from sirenctl.i18n import _, translate
+from sirenctl.labels import RESULT_OUTCOME
 from sirenctl.tui.base import SearchInput, deliver
 from sirenctl.tui.data import AuditFilter, Page
 from sirenctl.tui.format import local_time
@@ -92,7 +93,7 @@ class AuditScreen(PagedScreen):
                     r.operator,
                     r.action,
                     r.object,
-                    r.outcome,
+                    RESULT_OUTCOME.show(r.outcome),
                     r.summary,
                 )
                 for r in page.rows

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Label, Select, Static
 
-from sirenctl.i18n import _, translate
+from sirenctl.i18n import _, ngettext, translate
 from sirenctl.models.findings import OutreachKind
 from sirenctl.tui.base import SirenScreen, deliver
 from sirenctl.tui.drill_form import KIND_LABELS, DrillForm
@@ -48,10 +48,10 @@ class DrillsScreen(SirenScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="drills-filters"):
-            yield Select([], prompt="site", id="drills-site", compact=True)
+            yield Select([], prompt=_("site"), id="drills-site", compact=True)
             yield Select(
                 [(KIND_LABELS[k.value], k.value) for k in OutreachKind],
-                prompt="kind",
+                prompt=_("kind"),
                 id="drills-kind",
                 compact=True,
             )
@@ -121,10 +121,13 @@ class DrillsScreen(SirenScreen):
         people = sum(r.participants for r in rows)
         certs = sum(r.certificates for r in rows)
         self.query_one("#drills-info", Label).update(
-            f"{len(rows)} event{'s' if len(rows) != 1 else ''} · {people:,} participants · "
-            f"{certs:,} certificates"
+            ngettext(
+                "{count} event · {people:,} participants · {certificates:,} certificates",
+                "{count} events · {people:,} participants · {certificates:,} certificates",
+                len(rows),
+            ).format(count=len(rows), people=people, certificates=certs)
             if rows
-            else "no drills or outreach events recorded"
+            else _("no drills or outreach events recorded")
         )
         self.show_drill()
 
@@ -137,16 +140,22 @@ class DrillsScreen(SirenScreen):
             return
         r = self.rows[index]
         lines = [
-            f"#{r.id} {KIND_LABELS.get(r.kind, r.kind)} at {r.site} {r.site_name} on "
-            f"{r.held_on} · recorded by {r.recorded_by}"
+            _("#{id} {kind} at {site} {site_name} on {day} · recorded by {by}").format(
+                id=r.id,
+                kind=KIND_LABELS.get(r.kind, r.kind),
+                site=r.site,
+                site_name=r.site_name,
+                day=r.held_on,
+                by=r.recorded_by,
+            )
         ]
         extra = []
         if r.certificate_type:
-            extra.append(f"certificates: {r.certificate_type}")
+            extra.append(_("certificates: {kind}").format(kind=r.certificate_type))
         if r.materials_note:
-            extra.append(f"materials: {r.materials_note}")
+            extra.append(_("materials: {note}").format(note=r.materials_note))
         if r.evacuation_minutes is not None:
-            extra.append(f"evacuated in {r.evacuation_minutes:g} min")
+            extra.append(_("evacuated in {minutes:g} min").format(minutes=r.evacuation_minutes))
         if extra:
             lines.append(" · ".join(extra))
         if r.notes:

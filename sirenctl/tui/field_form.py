@@ -81,19 +81,20 @@ class FieldForm(SirenModal):
     def compose(self) -> ComposeResult:
         self._fields = self.fields()
         with Vertical(classes="form-box") as box:
-            box.border_title = self.FORM_TITLE
+            box.border_title = _(self.FORM_TITLE)  # subclasses mark theirs N_
             box.border_subtitle = _("ctrl+s or F2 save · esc cancel")
             if self.head():
                 yield Static(self.head(), classes="form-head", id="form-head")
             with VerticalScroll(classes="form-fields"):
                 for spec in self._fields:
                     with Horizontal(classes="field"):
-                        yield Label(f"{spec.label}{'*' if spec.required else ''}", classes="name")
+                        label = _(spec.label)  # marked N_ where the field is declared
+                        yield Label(f"{label}{'*' if spec.required else ''}", classes="name")
                         yield self._editor(spec)
                     yield Static("", id=f"err-{spec.key}", classes="error")
             yield Static("", id="form-message", classes="form-message")
             with Horizontal(classes="form-buttons"):
-                yield Button(self.SAVE_LABEL, id="save", variant="primary", compact=True)
+                yield Button(_(self.SAVE_LABEL), id="save", variant="primary", compact=True)
                 yield Button(_("Cancel"), id="cancel", compact=True)
 
     @staticmethod
@@ -104,7 +105,7 @@ class FieldForm(SirenModal):
                 list(spec.choices),
                 id=f"f-{spec.key}",
                 value=value,
-                prompt=spec.placeholder or spec.label,
+                prompt=spec.placeholder or _(spec.label),
                 compact=True,
             )
         return Input(spec.value, id=f"f-{spec.key}", placeholder=spec.placeholder, compact=True)

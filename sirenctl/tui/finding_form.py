@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sirenctl.i18n import _, localized
+from sirenctl.i18n import N_, _, localized
+from sirenctl.labels import term
 from sirenctl.models.findings import FindingCategory, Severity
 from sirenctl.registry.errors import FieldProblem, NotFound, ValidationFailed
 from sirenctl.tui.field_form import FieldForm, FormField, form_bindings
@@ -16,43 +17,45 @@ class FindingForm(FieldForm):
     """Dismisses with the new finding's id, or None when cancelled."""
 
     BINDINGS = form_bindings("finding_form")
-    FORM_TITLE = "New finding (inspection)"
-    SAVE_LABEL = "Record finding"
+    FORM_TITLE = N_("New finding (inspection)")
+    SAVE_LABEL = N_("Record finding")
 
     def head(self) -> str:
-        return (
-            f"found by {self.services.operator} unless you name someone; "
+        return _(
+            "found by {operator} unless you name someone; "
             "a critical finding on an asset marks it faulty"
-        )
+        ).format(operator=self.services.operator)
 
     def fields(self) -> list[FormField]:
         return [
-            FormField("asset", "asset tag", placeholder=_("e.g. HC-C01 (or choose a site)")),
-            FormField("site", "site", placeholder=_("site (when not on one asset)"), choices=()),
+            FormField("asset", N_("asset tag"), placeholder=_("e.g. HC-C01 (or choose a site)")),
+            FormField(
+                "site", N_("site"), placeholder=_("site (when not on one asset)"), choices=()
+            ),
             FormField(
                 "category",
-                "category",
+                N_("category"),
                 required=True,
-                choices=tuple((c.value, c.value) for c in FindingCategory),
+                choices=tuple((term(c.value), c.value) for c in FindingCategory),
             ),
             FormField(
                 "severity",
-                "severity",
+                N_("severity"),
                 required=True,
-                choices=tuple((s.value, s.value) for s in Severity),
+                choices=tuple((term(s.value), s.value) for s in Severity),
             ),
             FormField(
                 "description",
-                "description",
+                N_("description"),
                 required=True,
                 placeholder=_("what is wrong (问题描述)"),
             ),
             FormField(
-                "found_at", "found at", placeholder=_("YYYY-MM-DD HH:MM site time; empty: now")
+                "found_at", N_("found at"), placeholder=_("YYYY-MM-DD HH:MM site time; empty: now")
             ),
-            FormField("found_by", "found by", placeholder=_("empty: you")),
+            FormField("found_by", N_("found by"), placeholder=_("empty: you")),
             FormField(
-                "attachments", "photos / files", placeholder=_("references, comma separated")
+                "attachments", N_("photos / files"), placeholder=_("references, comma separated")
             ),
         ]
 
@@ -69,4 +72,6 @@ class FindingForm(FieldForm):
                 [FieldProblem("asset" if raw["asset"] else "site", localized(exc))]
             ) from None
         where = raw["asset"] or raw["site"]
-        return finding_id, f"finding #{finding_id} recorded ({raw['severity']}) at {where}"
+        return finding_id, _("finding #{id} recorded ({severity}) at {where}").format(
+            id=finding_id, severity=term(raw["severity"]), where=where
+        )

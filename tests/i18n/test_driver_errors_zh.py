@@ -106,3 +106,30 @@ def test_driver_text_keeps_english_and_its_code() -> None:
     finally:
         set_language(Language.EN)
     assert localized(exc) == str(exc)
+
+
+def test_tui_notification_of_a_driver_error_is_chinese() -> None:
+    """The TUI shows the same translation (sirenctl/tui/errors.py), with what to do."""
+    from sirenctl.drivers.errors import ExceptionResponse, NoResponse
+    from sirenctl.drivers.problems import DriverProblem, DriverText
+    from sirenctl.tui.errors import describe_error
+
+    refused = ExceptionResponse(
+        DriverText(
+            DriverProblem.EXCEPTION_REPLY,
+            unit=1,
+            code=2,
+            name=DriverText(DriverProblem.ILLEGAL_DATA_ADDRESS),
+        ),
+        code=2,
+        target="T01",
+    )
+    down = NoResponse(DriverText(DriverProblem.CANNOT_CONNECT, endpoint="modbus_tcp 127.0.0.1:1"))
+    set_language(Language.ZH)
+    try:
+        assert describe_error(refused).startswith("T01：从站 1 返回异常 2（非法数据地址）")
+        assert describe_error(down).startswith("无法连接 modbus_tcp 127.0.0.1:1")
+        assert "请检查控制终端的电源" in describe_error(down)
+    finally:
+        set_language(Language.EN)
+    assert describe_error(refused).startswith("T01: unit 1 answered exception 2")
