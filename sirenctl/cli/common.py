@@ -129,7 +129,7 @@ class AppContext:
         """The acting person the services are given (sirenctl/services/operator.py)."""
         from sirenctl.services.operator import actor_for_operator
 
-        return actor_for_operator(self.operator)
+        return actor_for_operator(self.operator, self.db)
 
     def open_db(self, url: str | None = None) -> Database:
         if self._db is None:

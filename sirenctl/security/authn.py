@@ -131,6 +131,39 @@ def authenticate(
     return person
 
 
+def authenticate_other(
+    db: Database,
+    login: str,
+    *,
+    purpose: str,
+    role: Role,
+    ask: Prompt | None = None,
+    now: datetime | None = None,
+) -> Authenticated:
+    """A SECOND person, present at this terminal, proven now with their own secret: the
+    account passphrase on SQLite; on PostgreSQL their database password, checked by the
+    server on a fresh connection as ``login`` (sirenctl/security/pg_identity.py
+    ``pg_login_actor``). Failures are audited under ``login``."""
+    now = now or utcnow()
+    ask = ask or prompt.read_passphrase
+    if db.dialect != "postgresql":
+        return authenticate(db, login, purpose=purpose, role=role, ask=ask, now=now)
+    from sirenctl.security.pg_identity import pg_login_actor
+
+    password = ask(f"Database password for {login} ({purpose}): ")
+    try:
+        actor = pg_login_actor(db.url, login, password)
+    except BadPassphrase:
+        _audit_failure(db, login, purpose, "database login refused", now)
+        raise
+    try:
+        require_role(actor, role, purpose)
+    except NotPermitted as exc:
+        _audit_failure(db, actor.login, purpose, str(exc), now)
+        raise
+    return Authenticated(actor)
+
+
 def _authenticate_sqlite(
     db: Database, login: str, purpose: str, ask: Prompt, now: datetime
 ) -> Authenticated:

@@ -164,9 +164,8 @@ class SirenApp(App[None]):
     @work(thread=True, exit_on_error=False, group="stop-all")
     def stop_all_units(self) -> None:
         from sirenctl.services.cancel import cancel
-        from sirenctl.services.interim_actor import interim_actor
 
-        report = cancel(self.services.db, interim_actor(self.services.operator), via="tui")
+        report = cancel(self.services.db, self.services.actor, via="tui")
         failed = [o for o in report.outcomes if not o.stopped]
         if report.all_stopped:
             text = f"STOP ALL: {len(report.outcomes)} unit(s) stopped and silent"
