@@ -334,7 +334,7 @@ class Executor:
 
     async def _sound(self, job: Job, driver: Any, started: datetime) -> None:
         from sirenctl.drivers.programme import play_programme
-        from sirenctl.security.approvals import recheck_before_send
+        from sirenctl.security.approval_check import recheck_before_send
 
         def authority() -> str | None:
             return recheck_before_send(self.db, job.wo_id, job.steps)

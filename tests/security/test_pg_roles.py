@@ -250,13 +250,8 @@ def test_sirenctl_approval_on_postgresql_binds_content(office):
     from sirenctl.models import Asset
     from sirenctl.models.scheduling import WorkOrder
     from sirenctl.scheduling.library import load_library
-    from sirenctl.security.approvals import (
-        Refusal,
-        VerifiedApproval,
-        approve,
-        verify_for_execution,
-        work_order_steps,
-    )
+    from sirenctl.security.approval_check import Refusal, VerifiedApproval, verify_for_execution
+    from sirenctl.security.approvals import approve, work_order_steps
     from sirenctl.security.authn import authenticate
     from sirenctl.security.errors import NotPermitted
 
