@@ -45,6 +45,15 @@ def plan_payload(wo: WorkOrder, digest: str, account_id: int, login: str) -> dic
     }
 
 
+def _site_time(moment: datetime) -> str:
+    from zoneinfo import ZoneInfo
+
+    from sirenctl.config import DEFAULT_TIMEZONE
+    from sirenctl.timeutil import ensure_utc
+
+    return ensure_utc(moment).astimezone(ZoneInfo(DEFAULT_TIMEZONE)).strftime("%Y-%m-%d %H:%M")
+
+
 def approval_payload(
     wo: WorkOrder, digest: str, account_id: int, login: str, at: datetime, reason: str
 ) -> dict[str, Any]:
@@ -171,6 +180,18 @@ def approve(
                     ),
                     wo_id=wo_id,
                     status=wo.status,
+                )
+            )
+        if now > wo.window_end_at:
+            raise ApprovalRefused(
+                L_(
+                    (
+                        "work order {wo_id} was due {due} and its window closed at {end}: an "
+                        "approval now would come too late; plan the sounding again"
+                    ),
+                    wo_id=wo_id,
+                    due=_site_time(wo.due_at),
+                    end=_site_time(wo.window_end_at),
                 )
             )
         if wo.plan_digest is None or (person.key is not None and wo.planned_by_account_id is None):
