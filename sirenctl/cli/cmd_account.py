@@ -94,7 +94,7 @@ def add(app: AppContext, login: str, roles: tuple[str, ...], display_name: str |
 
     _sqlite_only(app)
     wanted = _roles(roles)
-    admin = _admin(app, f"create account {login}")
+    admin = _admin(app, L_("create account {login}", login=login))
     passphrase = _new_passphrase(login)
     with app.db.transaction() as session:
         created = add_account(session, admin, login, wanted, passphrase, display_name=display_name)
@@ -201,7 +201,7 @@ def passwd(app: AppContext, login: str | None, reset: bool) -> None:
     if reset:
         if not login:
             raise CLIError(L_("--reset needs the LOGIN whose passphrase was lost"), ExitCode.USAGE)
-        admin = _admin(app, f"reset the passphrase of {login}")
+        admin = _admin(app, L_("reset the passphrase of {login}", login=login))
         passphrase = _new_passphrase(login)
         with app.db.transaction() as session:
             reset_passphrase(session, admin, login, passphrase)
@@ -211,7 +211,7 @@ def passwd(app: AppContext, login: str | None, reset: bool) -> None:
         raise CLIError(
             L_("change your own passphrase (or use --reset as an administrator)"), ExitCode.USAGE
         )
-    person = app.authenticate("change your passphrase")
+    person = app.authenticate(L_("change your passphrase"))
     passphrase = _new_passphrase(person.actor.login)
     with app.db.transaction() as session:
         acc = get_account(session, person.actor.login)
@@ -234,7 +234,7 @@ def roles_(app: AppContext, login: str, roles: tuple[str, ...]) -> None:
 
     _sqlite_only(app)
     wanted = _roles(roles)
-    admin = _admin(app, f"change the roles of {login}")
+    admin = _admin(app, L_("change the roles of {login}", login=login))
     with app.db.transaction() as session:
         set_roles(session, admin, login, wanted)
     info(f"{login}: roles {', '.join(sorted(r.value for r in wanted))}")
@@ -248,7 +248,12 @@ def _lock_command(name: str, locked: bool, doc: str) -> click.Command:
         from sirenctl.security.accounts import set_locked
 
         _sqlite_only(app)
-        admin = _admin(app, f"{name} account {login}")
+        verb = (
+            L_("lock account {login}", login=login)
+            if locked
+            else L_("unlock account {login}", login=login)
+        )
+        admin = _admin(app, verb)
         with app.db.transaction() as session:
             set_locked(session, admin.login, login, locked)
         info(f"account {login} {name}ed")
@@ -282,7 +287,7 @@ def disable_(app: AppContext, login: str) -> None:
     from sirenctl.security.accounts import disable
 
     _sqlite_only(app)
-    admin = _admin(app, f"disable account {login}")
+    admin = _admin(app, L_("disable account {login}", login=login))
     with app.db.transaction() as session:
         disable(session, admin.login, login)
     info(f"account {login} disabled")

@@ -79,7 +79,10 @@ def acting_person(app: AppContext, admin_fields: list[str], purpose: str) -> Any
     from sirenctl.services.assets import plain_person
 
     if admin_fields:
-        return app.authenticate(f"{purpose}: {', '.join(admin_fields)}", Role.ADMINISTRATOR)
+        fields = ", ".join(admin_fields)
+        return app.authenticate(
+            L_("{purpose}: {fields}", purpose=purpose, fields=fields), Role.ADMINISTRATOR
+        )
     return plain_person(app.operator)
 
 
@@ -105,7 +108,9 @@ def asset_add(app: AppContext, **kwargs: Any) -> None:
     problems = check_asset(dict(values))  # field problems first, the passphrase after
     if problems:
         raise ValidationFailed(problems)
-    person = acting_person(app, admin_fields_to_add(values), f"add asset {values.get('tag')}")
+    person = acting_person(
+        app, admin_fields_to_add(values), L_("add asset {tag}", tag=values.get("tag"))
+    )
     with app.db.transaction() as session:
         added = add_asset(session, person, values)
         info(f"added asset {added.tag} ({added.kind}) at {added.site.code}")
@@ -134,7 +139,7 @@ def asset_edit(app: AppContext, tag: str, **kwargs: Any) -> None:
     if not changes:
         info(_("{ref}: nothing changed").format(ref=tag))
         return
-    person = acting_person(app, fields, f"change asset {tag}")
+    person = acting_person(app, fields, L_("change asset {tag}", tag=tag))
     with app.db.transaction() as session:
         edit_asset(session, person, tag, changes)
     info(_("updated asset {tag}").format(tag=tag))
@@ -295,7 +300,9 @@ def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> No
         )
         return
     # bench flag or controller settings in any row: an administrator, authenticated now
-    person = acting_person(app, admin_fields_of_plan(plan), f"import assets from {file.name}")
+    person = acting_person(
+        app, admin_fields_of_plan(plan), L_("import assets from {name}", name=file.name)
+    )
     from sqlalchemy.exc import IntegrityError
 
     try:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from sirenctl.cli.common import AppContext, info, pass_app
+from sirenctl.i18n import L_
 
 LEDGERS = click.Choice(["assets", "inspections"])
 XLSX = click.Path(dir_okay=False, path_type=Path)
@@ -75,7 +76,9 @@ def ledger_import(app: AppContext, which: str, file: Path) -> None:
         with app.db.session() as session:  # every row checked before a passphrase is asked
             plan = plan_import(session, text, operator=app.operator, source=file.name, apply=False)
         # bench flag or controller settings in any row: an administrator, authenticated now
-        person = acting_person(app, admin_fields_of_plan(plan), f"import assets from {file.name}")
+        person = acting_person(
+            app, admin_fields_of_plan(plan), L_("import assets from {name}", name=file.name)
+        )
         with app.db.transaction() as session:
             count = len(import_asset_ledger(session, person, file))
     else:

@@ -26,7 +26,7 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
-from sirenctl.i18n import _
+from sirenctl.i18n import L_, _
 
 MAX_DIFF_LINES = 60
 
@@ -107,7 +107,8 @@ def _planner_if_needed(
         )
     if not count:
         return None
-    return app.authenticate(f"sign {count} live audible work order(s) as planner", Role.PLANNER)
+    purpose = L_("sign {count} live audible work order(s) as planner", count=count)
+    return app.authenticate(purpose, Role.PLANNER)
 
 
 def sign_live_plans(
@@ -125,9 +126,8 @@ def sign_live_plans(
     if not pending:
         return
     if person is None:
-        person = app.authenticate(
-            f"sign {len(pending)} live audible work order(s) as planner", Role.PLANNER
-        )
+        purpose = L_("sign {count} live audible work order(s) as planner", count=len(pending))
+        person = app.authenticate(purpose, Role.PLANNER)
     with app.db.transaction() as session:
         signed = sign_plans(session, person, pending, library, now)
     info(

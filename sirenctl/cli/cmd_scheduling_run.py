@@ -329,7 +329,7 @@ def approve(
         with app.db.session() as session:
             ids += select_occurrence(session, campaign, on_day, site=site)
     library = load(schedules_dir)
-    person = app.authenticate(f"approve {len(ids)} work order(s)", Role.APPROVER)
+    person = app.authenticate(L_("approve {count} work order(s)", count=len(ids)), Role.APPROVER)
     approved = approve_work_orders(app.db, person, ids, reason=reason, library=library)
     done = [
         {"work_order": a.work_order, "approved_by": a.approved_by, "status": a.status}

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sirenctl.audit import record
-from sirenctl.i18n import L_
+from sirenctl.i18n import L_, localized
 from sirenctl.identity import Actor, AuthMethod, Role
 from sirenctl.models.accounts import OperatorAccount
 from sirenctl.security import keys, prompt
@@ -150,7 +150,9 @@ def authenticate_other(
         return authenticate(db, login, purpose=purpose, role=role, ask=ask, now=now)
     from sirenctl.security.pg_identity import pg_login_actor
 
-    password = ask(f"Database password for {login} ({purpose}): ")
+    password = ask(
+        localized(L_("Database password for {login} ({purpose}): ", login=login, purpose=purpose))
+    )
     try:
         actor = pg_login_actor(db.url, login, password)
     except BadPassphrase:
@@ -200,7 +202,9 @@ def _authenticate_sqlite(
                 )
             )
         account_id = account.id
-    passphrase = ask(f"Passphrase for {account.login} ({purpose}): ")
+    passphrase = ask(
+        localized(L_("Passphrase for {login} ({purpose}): ", login=account.login, purpose=purpose))
+    )
     if not passphrase_matches(account.passphrase_hash, passphrase):
         _count_failure(db, account_id, account.login, purpose, now)
         raise BadPassphrase(

@@ -163,7 +163,11 @@ def authenticate_requester(
     and emergency alike: an emergency is one person, never an unproven one)."""
     from sirenctl.security.authn import authenticate
 
-    purpose = f"live {mode.value} activation"
+    purpose = (
+        L_("live emergency activation")
+        if mode is ActivationMode.EMERGENCY
+        else L_("live exercise activation")
+    )
     return authenticate(db, login, purpose=purpose, role=Role.PLANNER, ask=ask).actor
 
 
@@ -173,7 +177,7 @@ def authenticate_approver(db: Database, login: str, *, ask: Prompt | None = None
     then checks they are an approver and not the requester."""
     from sirenctl.security.authn import authenticate_other
 
-    purpose = "approve a live exercise activation"
+    purpose = L_("approve a live exercise activation")
     return authenticate_other(db, login, purpose=purpose, role=Role.APPROVER, ask=ask).actor
 
 

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
-from sirenctl.i18n import _, translate
+from sirenctl.i18n import L_, _, translate
 from sirenctl.tui.agenda_data import VIEWS, OrderRow
 from sirenctl.tui.approve_dialog import ApprovalAnswer, ApproveDialog
 from sirenctl.tui.base import SearchInput, deliver
@@ -233,7 +233,7 @@ class AgendaScreen(PagedScreen):
             person = authenticate(
                 services.db,
                 services.operator,
-                purpose=f"approve work order {wo_id}",
+                purpose=L_("approve work order {wo_id}", wo_id=wo_id),
                 role=Role.APPROVER,
                 ask=lambda _prompt: answer.passphrase,
                 now=services.now(),
