@@ -165,6 +165,17 @@ def authenticate_approver(db: Database, login: str) -> Actor | None:
     return None
 
 
+def authenticate_person(
+    db: Database, login: str, passphrase: str, *, purpose: str, role: Role
+) -> Actor:
+    """A person for :func:`arm`, proven now from a passphrase already asked (the TUI's dialog);
+    failures are audited and raise the authentication errors of sirenctl.security.errors."""
+    from sirenctl.security.authn import authenticate
+
+    person = authenticate(db, login, purpose=purpose, role=role, ask=lambda _prompt: passphrase)
+    return person.actor
+
+
 def _record(
     db: Database, actor: Actor, action: str, activation: Activation | None, **kw: Any
 ) -> None:
