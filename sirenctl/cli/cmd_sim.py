@@ -29,7 +29,8 @@ def sim() -> None:
     "--faults",
     metavar="SPEC",
     help="Inject faults, e.g. 'T03=silent,T04=slow:2.5,T01=door_open'. Faults: silent, "
-    "slow:SECONDS, crc, garble, drop, wrong_unit, wrong_tid, stale_echo, ignore_write, lose_ack, mains_fail, door_open, "
+    "slow:SECONDS, crc, garble, drop, wrong_unit, wrong_tid (TCP), stale_echo, ignore_write, "
+    "lose_ack, exception, die_on_write, mains_fail, door_open, "
     "rotation_fault, amplifier_fault, battery:VOLTS (join with +).",
 )
 @click.option(
