@@ -50,9 +50,8 @@ def test_signal_while_waiting_for_t_releases_the_claims(sdb, db_url, signum, cod
         proc = helpers.run_due_process(db_url, SIRENCTL_TIMING="1", LANGUAGE="en")
         assert proc.stderr is not None
         try:
-            seen = helpers.read_until(
-                proc, "timing: connected"
-            )  # the loop connected; it waits for T
+            # the execution loop has connected and waits for T
+            seen = helpers.read_until(proc, "timing: connected")
             proc.send_signal(signum)
             line = proc.stderr.readline()
             assert "stopping before anything is sent; releasing the claimed" in line, line
@@ -68,6 +67,45 @@ def test_signal_while_waiting_for_t_releases_the_claims(sdb, db_url, signum, cod
             assert ctrl["commands"] == [] and not ctrl["sounding"], tag
     who = "值班员" if sdb.dialect == "sqlite" else ""
     _assert_planned_again(sdb, ids, [name, "run-due", who])
+
+
+def test_a_signal_mid_run_stops_what_plays_and_releases_what_is_due_later(sdb, db_url) -> None:  # type: ignore[no-untyped-def]
+    with helpers.sim_process(2) as sim:
+        helpers.add_assets(sdb, sim.ports)
+        now_tag, later_tag = sim.ports
+        (playing,) = helpers.add_orders(
+            sdb,
+            [now_tag],
+            due_at=datetime.now(UTC) - timedelta(seconds=1),
+            programme="cn-918-noon",  # 15 minutes: still playing when the signal comes
+            task="trial_sounding",
+        )
+        (later,) = helpers.add_orders(
+            sdb, [later_tag], due_at=datetime.now(UTC) + timedelta(seconds=40)
+        )
+        helpers.approve_live(sdb, [playing, later])
+        proc = helpers.run_due_process(db_url, LANGUAGE="en")
+        assert proc.stderr is not None
+        try:
+            seen = helpers.read_until(proc, "step 1/3")
+            proc.send_signal(signal.SIGTERM)
+            line = proc.stderr.readline()
+            assert "stopping every unit this run started" in line, line
+            _, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert proc.returncode == 143, "".join(seen) + err
+        assert "SIGTERM: 1 claimed work order(s) not yet sent released" in err, err
+        stats = sim.stats()
+        assert [c[1] for c in stats[now_tag]["commands"]] == [1, 0]  # pre-alert, then stop
+        assert stats[later_tag]["commands"] == []
+    with sdb.session() as s:
+        assert s.get(WorkOrder, playing).status == "cancelled"
+        wo = s.get(WorkOrder, later)
+        assert (wo.status, wo.claimed_by, wo.committed_at) == ("planned", None, None)
+        released = s.scalars(select(AuditEvent).where(AuditEvent.action == "workorder.release"))
+        assert [e.object_ref for e in released] == [str(later)]
 
 
 @pytest.fixture
