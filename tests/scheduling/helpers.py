@@ -170,3 +170,22 @@ def read_until(proc: subprocess.Popen[str], words: str) -> list[str]:
         if words in line:
             return seen
     raise AssertionError(f"{words!r} never came: {seen}")
+
+
+def signal_when(
+    proc: subprocess.Popen[str], ready: str, signum: int, answer: str
+) -> tuple[list[str], str]:
+    """Once ``ready`` is on stderr send ``signum``; the next line must contain ``answer``.
+    Returns (the lines before the signal, the rest of stderr) after the process ended."""
+    assert proc.stderr is not None
+    try:
+        seen = read_until(proc, ready)
+        proc.send_signal(signum)
+        line = proc.stderr.readline()
+        assert answer in line, line
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return seen, err

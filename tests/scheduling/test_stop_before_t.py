@@ -48,17 +48,9 @@ def test_signal_while_waiting_for_t_releases_the_claims(sdb, db_url, signum, cod
         )
         helpers.approve_live(sdb, ids)
         proc = helpers.run_due_process(db_url, SIRENCTL_TIMING="1", LANGUAGE="en")
-        assert proc.stderr is not None
-        try:
-            # the execution loop has connected and waits for T
-            seen = helpers.read_until(proc, "timing: connected")
-            proc.send_signal(signum)
-            line = proc.stderr.readline()
-            assert "stopping before anything is sent; releasing the claimed" in line, line
-            _, err = proc.communicate(timeout=60)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
+        seen, err = helpers.signal_when(  # the execution loop has connected and waits for T
+            proc, "timing: connected", signum, "stopping before anything is sent; releasing"
+        )
         name = signal.Signals(signum).name
         assert proc.returncode == code, "".join(seen) + err
         assert "Traceback" not in err, err
@@ -85,16 +77,9 @@ def test_a_signal_mid_run_stops_what_plays_and_releases_what_is_due_later(sdb, d
         )
         helpers.approve_live(sdb, [playing, later])
         proc = helpers.run_due_process(db_url, LANGUAGE="en")
-        assert proc.stderr is not None
-        try:
-            seen = helpers.read_until(proc, "step 1/3")
-            proc.send_signal(signal.SIGTERM)
-            line = proc.stderr.readline()
-            assert "stopping every unit this run started" in line, line
-            _, err = proc.communicate(timeout=60)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
+        seen, err = helpers.signal_when(
+            proc, "step 1/3", signal.SIGTERM, "stopping every unit this run started"
+        )
         assert proc.returncode == 143, "".join(seen) + err
         assert "SIGTERM: 1 claimed work order(s) not yet sent released" in err, err
         stats = sim.stats()
