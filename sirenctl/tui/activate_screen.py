@@ -61,6 +61,7 @@ MODE_LABELS = {ActivationMode.EXERCISE: N_("exercise"), ActivationMode.EMERGENCY
 DISARM_REASONS = {
     "cancelled by the operator": N_("cancelled by the operator"),
     "arming window passed": N_("arming window passed"),
+    "the program was closed": N_("the program was closed"),
 }
 
 
@@ -139,6 +140,8 @@ class ActivateScreen(SirenScreen):
     def on_unmount(self) -> None:
         if self.fire_run is not None:  # quitting while sounding: every siren is told to stop
             self.fire_run.stop()
+        elif self.stage is Stage.ARMED and self.armed is not None:  # quitting while armed
+            disarm_armed(self.services.db, self.armed, "the program was closed")
 
     def action_refresh(self) -> None:
         self.load()

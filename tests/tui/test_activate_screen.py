@@ -201,6 +201,16 @@ async def test_esc_disarms_in_one_step_and_the_window_closes_by_itself(
     assert sorted(notified(hook)) == ["armed", "armed", "disarmed", "disarmed"]
 
 
+async def test_quitting_while_armed_disarms(
+    services: Any, demo_db: Any, fleet: SimFleet, hook: Path
+) -> None:
+    app = make_app(services, mode="activate")
+    async with app.run_test(size=(100, 34)) as pilot:
+        await arm_emergency(pilot, "cn-growl")
+    assert [e.message for e in events(demo_db, "activation.disarmed")] == ["the program was closed"]
+    assert notified(hook) == ["armed", "disarmed"] and nothing_sent(fleet)
+
+
 async def test_exercise_needs_a_second_person_with_a_good_passphrase(
     services: Any, demo_db: Any, fleet: SimFleet
 ) -> None:
