@@ -47,7 +47,7 @@ from sirenctl.tui.activate_messages import (
     ActivationProblem,
     ActivationStep,
 )
-from sirenctl.tui.base import SirenScreen
+from sirenctl.tui.base import SirenScreen, deliver
 from sirenctl.tui.big_word import BigWord
 from sirenctl.tui.confirm_dialog import ConfirmDialog
 from sirenctl.tui.errors import describe_error
@@ -149,7 +149,7 @@ class ActivateScreen(SirenScreen):
     @work(thread=True, exit_on_error=False, exclusive=True, group="activate-load")
     def load(self) -> None:
         units, programmes = live_units(self.services.db), audible_programmes()
-        self.app.call_from_thread(self.show_choices, units, programmes)
+        deliver(self, self.show_choices, units, programmes)
 
     def show_choices(self, units: list[LiveUnit], programmes: list[Any]) -> None:
         self.units, self.programmes = units, programmes
