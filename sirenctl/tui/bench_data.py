@@ -39,6 +39,11 @@ class BenchUnit:
 
 def bench_units(db: Database) -> list[BenchUnit]:
     """Networked, not retired, flagged as bench units: nothing else is offered."""
+    return networked_units(db, bench=True)
+
+
+def networked_units(db: Database, *, bench: bool) -> list[BenchUnit]:
+    """Networked, not retired units: bench units (bench screen) or live sirens (LIVE screen)."""
     from sirenctl.registry.assets import endpoint_summary
 
     with db.session() as session:
@@ -46,7 +51,7 @@ def bench_units(db: Database) -> list[BenchUnit]:
             select(Asset)
             .options(joinedload(Asset.site))
             .where(
-                Asset.is_bench.is_(True),
+                Asset.is_bench.is_(bench),
                 Asset.status != AssetStatus.RETIRED,
                 Asset.controller_transport.is_not(None),
             )
