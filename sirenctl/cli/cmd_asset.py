@@ -17,6 +17,7 @@ from sirenctl.cli.common import (
     info,
     json_option,
     pass_app,
+    wide_option,
     yes_no,
 )
 from sirenctl.cli.field_options import field_options, parsed_fields
@@ -176,6 +177,7 @@ TABLE_ROWS = 500  # on a terminal, up to this many rows as a boxed table
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows.")
 @json_option
+@wide_option
 @pass_app
 def asset_list(
     app: AppContext, limit: int | None, offset: int, as_json: bool, **kwargs: Any
@@ -209,7 +211,7 @@ def asset_list(
         for r in rows
     ]
     if sys.stdout.isatty() and len(rows) <= TABLE_ROWS:
-        echo_table(columns, cells)
+        echo_table(columns, cells, optional=("bench", "site"))
     else:  # a pipe, a file, or many rows: stream aligned plain lines
         echo_columns(columns, cells)
     info(f"{len(rows)} asset(s)")

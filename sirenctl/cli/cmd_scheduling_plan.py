@@ -25,6 +25,7 @@ from sirenctl.cli.common import (
     info,
     json_option,
     pass_app,
+    wide_option,
 )
 from sirenctl.i18n import _
 
@@ -230,6 +231,7 @@ def plan(
 )
 @schedules_option
 @json_option
+@wide_option
 @pass_app
 def agenda(
     app: AppContext,
@@ -288,6 +290,7 @@ def agenda(
                 for r in rows
             ],
             title=_("agenda {now} +{days}d").format(now=local(now), days=days),
+            optional=("site",),
         )
     bad = [r for r in rows if r["status"] in ("missed", "unknown")]
     if bad:
