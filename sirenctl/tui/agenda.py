@@ -159,11 +159,7 @@ class AgendaScreen(PagedScreen):
 
     # ---- the highlighted order -----------------------------------------------------------------
     def selected(self) -> OrderRow | None:
-        table = self.query_one("#agenda", DataTable)
-        page = self.current_page
-        if page is None or not page.rows or not 0 <= table.cursor_row < len(page.rows):
-            return None
-        row: OrderRow = page.rows[table.cursor_row]
+        row: OrderRow | None = self.highlighted("agenda")
         return row
 
     @on(DataTable.RowHighlighted, "#agenda")
