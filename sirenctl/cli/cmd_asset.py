@@ -21,6 +21,7 @@ from sirenctl.cli.common import (
     yes_no,
 )
 from sirenctl.cli.field_options import field_options, parsed_fields
+from sirenctl.cli.work_progress import StagedProgress
 from sirenctl.i18n import L_, _
 from sirenctl.models.enums import AssetKind, AssetStatus
 from sirenctl.registry.fields import ASSET_FIELDS
@@ -283,10 +284,13 @@ def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> No
     else:
         info(f"read {file.name} as {decoded.encoding}")
 
-    with app.db.session() as session:  # validate every row without holding the write lock
+    with (
+        app.db.session() as session,  # validate every row without holding the write lock
+        StagedProgress() as progress,
+    ):
         plan = plan_import(
             session, text, operator=app.operator, source=file.name, delimiter=delimiter,
-            update=update, apply=False,
+            update=update, apply=False, progress=progress,
         )  # fmt: skip
     for line in plan.diff_lines() if update else []:
         click.echo(line)
@@ -301,8 +305,13 @@ def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> No
     from sqlalchemy.exc import IntegrityError
 
     try:
-        with app.db.transaction() as session:  # the only part that holds the write lock
-            apply_import(session, plan, operator=person.actor.login, source=file.name)
+        with (
+            app.db.transaction() as session,  # the only part that holds the write lock
+            StagedProgress() as progress,
+        ):
+            apply_import(
+                session, plan, operator=person.actor.login, source=file.name, progress=progress
+            )
             sign_imported_bench_units(session, person, [*plan.added, *plan.changes])
     except IntegrityError:
         from sirenctl.registry.errors import Conflict

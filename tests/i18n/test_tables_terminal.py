@@ -4,57 +4,19 @@ unwrapped (issue 13)."""
 
 from __future__ import annotations
 
-import os
 import re
-import select
 import shutil
-import struct
-import subprocess
-import termios
-from fcntl import ioctl
 from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
 
 from tests.conftest import CLI
+from tests.terminal import make_demo, run_on_terminal, sirenctl_env
 
-SIRENCTL = shutil.which("sirenctl")
 LONG_NAME = "东风街道幸福里社区居民委员会第三网格"  # 18 CJK characters: 36 cells
 LONG_TEXT = "转轴锈蚀严重，摇动费力，防护罩脱落，需要更换轴承并重新固定底座"
 BARS = "│┃"
-
-
-def run_on_terminal(args: list[str], env: dict[str, str], columns: int = 80) -> tuple[int, str]:
-    """``sirenctl ARGS`` with stdin/stdout/stderr on a pty ``columns`` wide."""
-    assert SIRENCTL
-    master, slave = os.openpty()
-    ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
-    env = {**env, "TERM": "xterm-256color", "COLUMNS": str(columns), "NO_COLOR": "1"}
-    proc = subprocess.Popen([SIRENCTL, *args], stdin=slave, stdout=slave, stderr=slave, env=env)
-    os.close(slave)
-    seen = b""
-    try:
-        while True:
-            ready, _, _ = select.select([master], [], [], 1.0)
-            if ready:
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:  # EIO: the child closed its side
-                    break
-                if not chunk:
-                    break
-                seen += chunk
-            elif proc.poll() is not None:
-                break
-        code = proc.wait(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(master)
-    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.decode("utf-8"))
-    return code, text.replace("\r\n", "\n")
 
 
 def bar_offsets(line: str) -> list[int]:
@@ -76,17 +38,7 @@ def column_text(lines: list[str], column: int) -> str:
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """What ``sirenctl demo`` seeds (with its history: findings, notices, work orders), once."""
-    assert SIRENCTL
-    where = tmp_path_factory.mktemp("demo")
-    env = {**os.environ, "SIRENCTL_DATA_DIR": str(where / "data"), "SIRENCTL_LANG": "en"}
-    made = subprocess.run(
-        [SIRENCTL, "--db", str(where / "demo.db"), "demo"],
-        env=env,
-        capture_output=True,
-        timeout=300,
-    )
-    assert made.returncode == 0, made.stderr
-    return where / "demo.db"
+    return make_demo(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture
@@ -103,9 +55,7 @@ def county(tmp_path: Path, demo_file: Path) -> dict[str, str]:
     found = cli("finding", "add", "--asset", "HC-C15", "--category", "corrosion",
                 "--severity", "major", "--description", LONG_TEXT)  # fmt: skip
     assert found.exit_code == 0, found.output
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    env.update(SIRENCTL_DB=url, SIRENCTL_DATA_DIR=str(tmp_path / "data"), SIRENCTL_LANG="en")
-    return env
+    return sirenctl_env(tmp_path / "county.db", tmp_path / "data")
 
 
 CASES = {
