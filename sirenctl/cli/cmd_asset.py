@@ -17,9 +17,11 @@ from sirenctl.cli.common import (
     info,
     json_option,
     pass_app,
+    wide_option,
     yes_no,
 )
 from sirenctl.cli.field_options import field_options, parsed_fields
+from sirenctl.cli.work_progress import StagedProgress
 from sirenctl.i18n import L_, _
 from sirenctl.models.enums import AssetKind, AssetStatus
 from sirenctl.registry.fields import ASSET_FIELDS
@@ -181,6 +183,7 @@ TABLE_ROWS = 500  # on a terminal, up to this many rows as a boxed table
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows.")
 @json_option
+@wide_option
 @pass_app
 def asset_list(
     app: AppContext, limit: int | None, offset: int, as_json: bool, **kwargs: Any
@@ -214,7 +217,7 @@ def asset_list(
         for r in rows
     ]
     if sys.stdout.isatty() and len(rows) <= TABLE_ROWS:
-        echo_table(columns, cells)
+        echo_table(columns, cells, optional=("bench", "site"))
     else:  # a pipe, a file, or many rows: stream aligned plain lines
         echo_columns(columns, cells)
     info(f"{len(rows)} asset(s)")
@@ -286,10 +289,13 @@ def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> No
     else:
         info(f"read {file.name} as {decoded.encoding}")
 
-    with app.db.session() as session:  # validate every row without holding the write lock
+    with (
+        app.db.session() as session,  # validate every row without holding the write lock
+        StagedProgress() as progress,
+    ):
         plan = plan_import(
             session, text, operator=app.operator, source=file.name, delimiter=delimiter,
-            update=update, apply=False,
+            update=update, apply=False, progress=progress,
         )  # fmt: skip
     for line in plan.diff_lines() if update else []:
         click.echo(line)
@@ -306,8 +312,13 @@ def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> No
     from sqlalchemy.exc import IntegrityError
 
     try:
-        with app.db.transaction() as session:  # the only part that holds the write lock
-            apply_import(session, plan, operator=person.actor.login, source=file.name)
+        with (
+            app.db.transaction() as session,  # the only part that holds the write lock
+            StagedProgress() as progress,
+        ):
+            apply_import(
+                session, plan, operator=person.actor.login, source=file.name, progress=progress
+            )
             sign_imported_bench_units(session, person, [*plan.added, *plan.changes])
     except IntegrityError:
         from sirenctl.registry.errors import Conflict

@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from sirenctl.cli.common import AppContext, echo_json, echo_table, info, json_option, pass_app
+from sirenctl.cli.common import (
+    AppContext,
+    echo_json,
+    echo_table,
+    info,
+    json_option,
+    pass_app,
+    wide_option,
+)
 from sirenctl.i18n import _, localized
 from sirenctl.models.findings import FindingCategory, FindingSource, FindingStatus, Severity
 
@@ -137,6 +145,7 @@ def finding_add(
 @click.option("--year", type=int, help="Found in this year (UTC dates).")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
 @json_option
+@wide_option
 @pass_app
 def finding_list(
     app: AppContext, year: int | None, limit: int | None, as_json: bool, **kwargs: Any
@@ -174,6 +183,7 @@ def finding_list(
             ]
             for r in rows
         ],
+        optional=("category", "notice", "site"),
     )
 
 

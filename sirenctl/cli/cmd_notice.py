@@ -18,6 +18,7 @@ from sirenctl.cli.common import (
     info,
     json_option,
     pass_app,
+    wide_option,
 )
 from sirenctl.i18n import _
 from sirenctl.models.findings import NoticeStatus
@@ -201,6 +202,7 @@ def notice_close(app: AppContext, number: str, note: str | None) -> None:
 @click.option("--open", "open_only", is_flag=True, help="Only notices not closed.")
 @click.option("--overdue", is_flag=True, help="Only overdue notices (past deadline, not closed).")
 @json_option
+@wide_option
 @pass_app
 def notice_list(app: AppContext, overdue: bool, as_json: bool, **kwargs: Any) -> None:
     """List notices, newest first; overdue ones are flagged.
@@ -238,6 +240,7 @@ def notice_list(app: AppContext, overdue: bool, as_json: bool, **kwargs: Any) ->
             ]
             for r in rows
         ],
+        optional=("issued", "findings"),
     )
 
 

@@ -25,7 +25,9 @@ from sirenctl.cli.common import (
     info,
     json_option,
     pass_app,
+    wide_option,
 )
+from sirenctl.cli.work_progress import StagedProgress
 from sirenctl.i18n import L_, _
 
 MAX_DIFF_LINES = 60
@@ -69,9 +71,11 @@ def run_plan(
     planner = None if dry_run else _planner_if_needed(app, library, start, end, now)
     context = app.db.session() if dry_run else app.db.transaction()
     with context as session:
-        diff, calendar, countries = compute_campaign_plan(
-            session, library, start, end, planner=app.operator, now=now, seed_holidays=not dry_run
-        )
+        with StagedProgress(min_total=1) as progress:  # a campaign over many assets is slow
+            diff, calendar, countries = compute_campaign_plan(
+                session, library, start, end, planner=app.operator, now=now,
+                seed_holidays=not dry_run, progress=progress,
+            )  # fmt: skip
         _show_diff(diff, as_json, dry_run)
         for campaign, due, tags in cancelled_by_asset(session, diff):
             verb = "would cancel" if dry_run else "cancelled"
@@ -82,7 +86,8 @@ def run_plan(
             if campaign.enabled and campaign.note:
                 info(f"note on {campaign.key}: {campaign.note}")
         if not dry_run and not diff.empty:
-            apply_plan(session, diff, operator=app.operator, now=now)
+            with StagedProgress() as progress:
+                apply_plan(session, diff, operator=app.operator, now=now, progress=progress)
     if not dry_run:
         sign_live_plans(app, planner, library, start, end, now)
     return diff
@@ -230,6 +235,7 @@ def plan(
 )
 @schedules_option
 @json_option
+@wide_option
 @pass_app
 def agenda(
     app: AppContext,
@@ -288,6 +294,7 @@ def agenda(
                 for r in rows
             ],
             title=_("agenda {now} +{days}d").format(now=local(now), days=days),
+            optional=("site",),
         )
     bad = [r for r in rows if r["status"] in ("missed", "unknown")]
     if bad:
