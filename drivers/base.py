@@ -28,6 +28,8 @@ from .clock import Clock, RealClock
 from .endpoint import Endpoint
 from .errors import DriverError, FailedToSound, RefusedForSafety, VerificationFailed
 from .permit import Permit, require_permit
+from .problems import DriverProblem as P
+from .problems import DriverText
 from .signals import SILENT_TEST, STOP, SignalTable
 from .status import Identity, SoundRequest, SoundResult, Status
 
@@ -141,8 +143,9 @@ class SirenDriver(ABC):
                 )
             if request.signal_code not in self.signals:
                 raise RefusedForSafety(
-                    f"signal code {request.signal_code} is not configured on model "
-                    f"{self.endpoint.model}",
+                    DriverText(
+                        P.SIGNAL_NOT_CONFIGURED, code=request.signal_code, model=self.endpoint.model
+                    ),
                     target=self.tag,
                 )
             intent = await self._intent(what, params, permit)
@@ -194,7 +197,7 @@ class SirenDriver(ABC):
             st = await self._in_link(COMMAND_PRIORITY, txn, f"cancel:{self.tag}")
             if st.sounding or st.current_signal not in (0, STOP):
                 raise VerificationFailed(
-                    f"still sounding signal {st.current_signal} after cancel", target=self.tag
+                    DriverText(P.STILL_SOUNDING, signal=st.current_signal), target=self.tag
                 )
         except DriverError as exc:
             exc.target = exc.target or self.tag
@@ -234,7 +237,7 @@ class SirenDriver(ABC):
                     after = await self._status_now()
                 except DriverError:
                     raise exc from None
-                settled.append(f"acknowledgement lost ({exc.kind}); settled by the echo")
+                settled.append(DriverText(P.SETTLED_BY_ECHO, kind=exc.kind))
                 return before, token, sent_at, after
             if self.echo_delay:
                 await self.clock.sleep(self.echo_delay)
@@ -267,23 +270,22 @@ class SirenDriver(ABC):
         return result
 
     def _check_echo(self, r: SoundResult) -> None:
-        problems = []
+        problems: list[DriverText] = []
         if r.echo_function != r.signal_code:
-            problems.append(f"last function {r.echo_function} != sent {r.signal_code}")
+            problems.append(DriverText(P.ECHO_FUNCTION, echo=r.echo_function, sent=r.signal_code))
         if r.token is not None and r.echo_token != r.token:
-            problems.append(f"echo token {r.echo_token} != sent {r.token}")
+            problems.append(DriverText(P.ECHO_TOKEN, echo=r.echo_token, sent=r.token))
         if r.device_clock_before is not None and (
             r.echo_time is None or r.echo_time < r.device_clock_before - self.echo_tolerance
         ):
-            problems.append(
-                f"echo time {r.echo_time} is older than the command "
-                f"(device clock was {r.device_clock_before})"
-            )
+            problems.append(DriverText(P.ECHO_TIME, echo=r.echo_time, clock=r.device_clock_before))
         if problems:
-            why = f"{r.settled}: " if r.settled else ""
-            exc = FailedToSound(
-                f"failed to sound: {why}" + "; ".join(problems), echo=r.to_dict(), target=self.tag
+            message = (
+                DriverText(P.FAILED_TO_SOUND_SETTLED, settled=r.settled, problems=problems)
+                if r.settled
+                else DriverText(P.FAILED_TO_SOUND, problems=problems)
             )
+            exc = FailedToSound(message, echo=r.to_dict(), target=self.tag)
             exc.sent = True
             raise exc
 
@@ -304,8 +306,7 @@ class SirenDriver(ABC):
             await record_intent(self.audit, rec)
         except Exception as exc:
             raise AuditUnavailable(
-                f"{what} not sent: the command could not be recorded first ({exc})",
-                target=self.tag,
+                DriverText(P.AUDIT_UNAVAILABLE, what=what, error=exc), target=self.tag
             ) from exc
         return rec
 

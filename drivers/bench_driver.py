@@ -13,6 +13,8 @@ from .clock import Clock
 from .endpoint import Endpoint
 from .errors import BadFrame, DriverError, VerificationFailed
 from .link import DIAGNOSTIC
+from .problems import DriverProblem as P
+from .problems import DriverText
 from .signals import SignalTable
 from .status import Identity, Status
 
@@ -77,7 +79,9 @@ class BenchDriver(SirenDriver):
                 read_at=read_at,
             )
         except (KeyError, ValueError) as exc:
-            raise BadFrame(f"status reply missing or bad field {exc}", target=self.tag) from None
+            raise BadFrame(
+                DriverText(P.BAD_STATUS_FIELD, field=str(exc)), target=self.tag
+            ) from None
 
     async def _identify(self) -> Identity:
         r = await self._in_link(
@@ -94,7 +98,7 @@ class BenchDriver(SirenDriver):
         want = {"sig": str(code), "cyc": str(cycles), "tok": str(token or 0)}
         ack = await self.link.exchange("SND", code, cycles, token or 0)
         back = await self.link.exchange("CMD")
-        for name, reply in (("acknowledge", ack), ("read-back", back)):
+        for problem, reply in ((P.BENCH_ACK_MISMATCH, ack), (P.BENCH_READBACK, back)):
             got = {k: reply.fields.get(k) for k in want}
             if got != want:
-                raise VerificationFailed(f"command {name} {got} != sent {want}", target=self.tag)
+                raise VerificationFailed(DriverText(problem, got=got, sent=want), target=self.tag)

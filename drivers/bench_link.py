@@ -14,6 +14,8 @@ from . import bench_protocol as bp
 from .endpoint import Endpoint
 from .errors import BadFrame, ExceptionResponse, NoResponse, RequestTimeout
 from .link import Backoff, Link
+from .problems import DriverProblem as P
+from .problems import DriverText
 
 
 class BenchLink(Link):
@@ -63,7 +65,9 @@ class BenchLink(Link):
                 self._port.close()
         self._port = None
         if self._waiter is not None and not self._waiter.done():
-            self._waiter.set_exception(NoResponse(f"{self.endpoint.device} closed"))
+            self._waiter.set_exception(
+                NoResponse(DriverText(P.PORT_CLOSED, device=self.endpoint.device))
+            )
 
     async def _close_transport(self) -> None:
         self._close_port()
@@ -74,15 +78,20 @@ class BenchLink(Link):
         loop = asyncio.get_running_loop()
         if not self.backoff.ready(loop.time()):
             raise NoResponse(
-                f"{self.endpoint.device} unavailable; retry in "
-                f"{self.backoff.wait_left(loop.time()):.1f} s"
+                DriverText(
+                    P.PORT_BACKOFF,
+                    device=self.endpoint.device,
+                    wait=self.backoff.wait_left(loop.time()),
+                )
             )
         try:
             self._open()
         except Exception as exc:  # noqa: BLE001 - serial open errors
             self.stats.connect_failures += 1
             self.backoff.failed(loop.time())
-            raise NoResponse(f"cannot open {self.endpoint.device}: {exc}") from None
+            raise NoResponse(
+                DriverText(P.CANNOT_OPEN, device=self.endpoint.device, error=exc)
+            ) from None
         self.backoff.succeeded()
 
     async def exchange(self, command: str, *args: object) -> bp.Reply:
@@ -100,9 +109,11 @@ class BenchLink(Link):
             got = self._buf
             self.stats.note_error("timeout" if not got else "bad_frame")
             if got:
-                raise BadFrame(f"incomplete reply to {command}: {got[:40]!r}") from None
+                raise BadFrame(
+                    DriverText(P.INCOMPLETE_REPLY, command=command, got=got[:40])
+                ) from None
             raise RequestTimeout(
-                f"no reply to {command} within {self.endpoint.timeout:g} s"
+                DriverText(P.NO_REPLY_TO, command=command, timeout=self.endpoint.timeout)
             ) from None
         finally:
             self._waiter = None
@@ -110,14 +121,15 @@ class BenchLink(Link):
             reply = bp.parse_reply(bp.decode(line))
         except bp.FrameError as exc:
             self.stats.note_error("bad_frame")
-            raise BadFrame(f"bad reply to {command}: {exc}") from None
+            raise BadFrame(DriverText(P.BAD_REPLY, command=command, error=exc)) from None
         if reply.command != command and reply.command != "ERR":
             self.stats.note_error("bad_frame")
-            raise BadFrame(f"reply to {reply.command} while waiting for {command}")
+            raise BadFrame(DriverText(P.REPLY_TO_OTHER, got=reply.command, command=command))
         if not reply.ok:
             self.stats.note_error("exception_response")
             raise ExceptionResponse(
-                f"{command} refused: {' '.join(reply.args)}", code=reply.error_code
+                DriverText(P.COMMAND_REFUSED, command=command, reason=" ".join(reply.args)),
+                code=reply.error_code,
             )
         self.stats.ok += 1
         return reply

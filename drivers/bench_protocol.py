@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .problems import DriverProblem as P
+from .problems import DriverText
+
 MAX_LINE = 256
 
 
@@ -35,20 +38,24 @@ def decode(line: bytes) -> str:
     line = line.rstrip(b"\r\n")
     payload, star, cs = line.rpartition(b"*")
     if not star or len(cs) != 2:
-        raise FrameError(f"no checksum in {line[:40]!r}")
+        raise FrameError(DriverText(P.NO_CHECKSUM, line=line[:40]))
     try:
         want = int(cs, 16)
     except ValueError:
-        raise FrameError(f"bad checksum digits in {line[:40]!r}") from None
+        raise FrameError(DriverText(P.BAD_CHECKSUM_DIGITS, line=line[:40])) from None
     if checksum(payload) != want:
         raise FrameError(
-            f"checksum mismatch in {line[:40]!r} (got {cs.decode(errors='replace')}, "
-            f"computed {checksum(payload):02X})"
+            DriverText(
+                P.CHECKSUM_MISMATCH,
+                line=line[:40],
+                got=cs.decode(errors="replace"),
+                computed=checksum(payload),
+            )
         )
     try:
         return payload.decode("ascii")
     except UnicodeDecodeError:
-        raise FrameError(f"non-ASCII bytes in {line[:40]!r}") from None
+        raise FrameError(DriverText(P.NON_ASCII, line=line[:40])) from None
 
 
 @dataclass(frozen=True)
@@ -68,10 +75,10 @@ class Reply:
 
 def parse_reply(payload: str) -> Reply:
     if not payload or payload[0] not in "!?":
-        raise FrameError(f"reply must start with '!' or '?': {payload[:40]!r}")
+        raise FrameError(DriverText(P.REPLY_START, payload=payload[:40]))
     words = payload[1:].split()
     if not words:
-        raise FrameError("empty reply")
+        raise FrameError(DriverText(P.EMPTY_REPLY))
     fields, args = {}, []
     for w in words[1:]:
         k, eq, v = w.partition("=")
@@ -84,6 +91,6 @@ def parse_reply(payload: str) -> Reply:
 
 def parse_request(payload: str) -> tuple[str, list[str]]:
     if not payload.startswith("$") or len(payload) < 2:
-        raise FrameError(f"request must start with '$': {payload[:40]!r}")
+        raise FrameError(DriverText(P.REQUEST_START, payload=payload[:40]))
     words = payload[1:].split()
     return words[0].upper(), words[1:]

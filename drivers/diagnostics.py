@@ -18,6 +18,8 @@ from .errors import ConfigError, DriverError, RefusedForSafety, VerificationFail
 from .link import DIAGNOSTIC
 from .permit import Permit, require_permit
 from .pool import LinkPool, open_driver
+from .problems import DriverProblem as P
+from .problems import DriverText, text_of
 from .status import Identity
 
 RegisterKind = Literal["holding", "input"]
@@ -25,9 +27,9 @@ RegisterKind = Literal["holding", "input"]
 
 def _check_range(address: int, count: int) -> None:
     if not 0 <= address <= 65535:
-        raise ConfigError(f"address: {address} must be 0..65535")
+        raise ConfigError(DriverText(P.ADDRESS_RANGE, address=address))
     if not 1 <= count <= 125 or address + count > 65536:
-        raise ConfigError(f"count: {count} must be 1..125 and stay below address 65536")
+        raise ConfigError(DriverText(P.COUNT_RANGE, count=count))
 
 
 async def modbus_read(
@@ -40,9 +42,9 @@ async def modbus_read(
 ) -> list[int]:
     """Read ``count`` registers (FC3 holding or FC4 input) from ``endpoint``'s unit."""
     if endpoint.transport not in ("modbus_tcp", "modbus_rtu"):
-        raise ConfigError(f"{endpoint.describe()} is not a Modbus endpoint")
+        raise ConfigError(DriverText(P.NOT_MODBUS, endpoint=endpoint.describe()))
     if kind not in ("holding", "input"):
-        raise ConfigError(f"kind: {kind!r} must be holding or input")
+        raise ConfigError(DriverText(P.REGISTER_KIND, kind=kind))
     _check_range(address, count)
     own = pool is None
     pool = pool or LinkPool()
@@ -102,10 +104,10 @@ async def modbus_write(
     )
     try:
         if endpoint.transport not in ("modbus_tcp", "modbus_rtu"):
-            raise ConfigError(f"{endpoint.describe()} is not a Modbus endpoint")
+            raise ConfigError(DriverText(P.NOT_MODBUS, endpoint=endpoint.describe()))
         _check_range(address, len(values))
         if any(not isinstance(v, int) or not 0 <= v <= 0xFFFF for v in values):
-            raise ConfigError(f"values: {values} must be integers 0..65535")
+            raise ConfigError(DriverText(P.VALUES_RANGE, values=values))
         audible = is_audible(endpoint, address, len(values))
         if audible:
             require_permit(permit, target, f"write to register {address} (command block)")
@@ -115,7 +117,7 @@ async def modbus_write(
             await record_intent(sink, intent)
         except Exception as exc:
             raise AuditUnavailable(
-                f"modbus_write not sent: the command could not be recorded first ({exc})"
+                DriverText(P.AUDIT_UNAVAILABLE, what="modbus_write", error=exc)
             ) from exc
         back = await _write_and_verify(endpoint, address, values, pool)
     except DriverError as exc:
@@ -141,9 +143,7 @@ async def _prove(
         identity = await open_driver(endpoint, pool, tag=target).identify()
     except DriverError as exc:
         raise RefusedForSafety(
-            f"cannot read the controller's identity block ({exc.kind}: {exc}), so it cannot be "
-            "matched with the registry; nothing was written",
-            target=target,
+            DriverText(P.IDENTITY_UNREADABLE, error=exc), target=target
         ) from None
     finally:
         if own:
@@ -151,7 +151,7 @@ async def _prove(
     try:
         prove(identity, audible)
     except Exception as exc:  # the caller's rule refused: refuse the write, keep its words
-        raise RefusedForSafety(str(exc), target=target) from None
+        raise RefusedForSafety(text_of(exc), target=target) from None
 
 
 async def _write_and_verify(
@@ -176,5 +176,7 @@ async def _write_and_verify(
         if own:
             await pool.close()
     if back != values:
-        raise VerificationFailed(f"register {address} read back {back}, wrote {values}")
+        raise VerificationFailed(
+            DriverText(P.REGISTER_READBACK, address=address, back=back, values=values)
+        )
     return back

@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from .problems import DriverProblem as P
+from .problems import DriverText
+
 if TYPE_CHECKING:
     from .tls import TlsConfig
 
@@ -35,36 +38,38 @@ class Endpoint:
 
     def __post_init__(self) -> None:
         if self.transport not in TRANSPORTS:
-            raise ValueError(f"transport: {self.transport!r} is not one of {', '.join(TRANSPORTS)}")
+            raise ValueError(
+                DriverText(P.TRANSPORT, transport=self.transport, known=", ".join(TRANSPORTS))
+            )
         if not self.model or not isinstance(self.model, str):
-            raise ValueError("model: must be a non-empty register-map/driver name")
+            raise ValueError(DriverText(P.MODEL_REQUIRED))
         if self.transport == "modbus_tcp":
             if not self.host:
-                raise ValueError("host: required for modbus_tcp")
+                raise ValueError(DriverText(P.HOST_REQUIRED))
             if self.port is None or not 1 <= int(self.port) <= 65535:
-                raise ValueError(f"port: {self.port!r} must be 1..65535 for modbus_tcp")
+                raise ValueError(DriverText(P.PORT_RANGE, port=self.port))
             if self.device:
-                raise ValueError("device: a serial device makes no sense for modbus_tcp")
+                raise ValueError(DriverText(P.DEVICE_ON_TCP))
         else:
             if not self.device:
-                raise ValueError(f"device: serial device path required for {self.transport}")
+                raise ValueError(DriverText(P.DEVICE_REQUIRED, transport=self.transport))
             if self.host or self.port:
-                raise ValueError(f"host/port: not used by {self.transport}; give device only")
+                raise ValueError(DriverText(P.HOST_ON_SERIAL, transport=self.transport))
             if self.baudrate not in _BAUDRATES:
-                raise ValueError(f"baudrate: {self.baudrate!r} is not a standard rate")
+                raise ValueError(DriverText(P.BAUDRATE, baudrate=self.baudrate))
             if self.parity.upper() not in ("N", "E", "O", "M", "S"):
-                raise ValueError(f"parity: {self.parity!r} must be N, E, O, M or S")
+                raise ValueError(DriverText(P.PARITY, parity=self.parity))
             if self.bytesize not in (5, 6, 7, 8):
-                raise ValueError(f"bytesize: {self.bytesize!r} must be 5..8")
+                raise ValueError(DriverText(P.BYTESIZE, bytesize=self.bytesize))
             if self.stopbits not in (1, 2):
-                raise ValueError(f"stopbits: {self.stopbits!r} must be 1 or 2")
+                raise ValueError(DriverText(P.STOPBITS, stopbits=self.stopbits))
         if self.tls is not None and self.transport != "modbus_tcp":
-            raise ValueError(f"tls: only for modbus_tcp, not {self.transport}")
+            raise ValueError(DriverText(P.TLS_NOT_TCP, transport=self.transport))
         # unit 0 is broadcast (never answered); 248..255 are reserved
         if not isinstance(self.unit_id, int) or not 1 <= self.unit_id <= 247:
-            raise ValueError(f"unit_id: {self.unit_id!r} must be 1..247")
+            raise ValueError(DriverText(P.UNIT_ID, unit_id=self.unit_id))
         if not isinstance(self.timeout, (int, float)) or not 0.01 <= self.timeout <= 60:
-            raise ValueError(f"timeout: {self.timeout!r} must be 0.01..60 seconds")
+            raise ValueError(DriverText(P.TIMEOUT_RANGE, timeout=self.timeout))
 
     @property
     def is_serial(self) -> bool:
@@ -118,12 +123,10 @@ class Endpoint:
         """Parse ``"9600 8N1"`` (also ``9600,8E1``, ``19200/8n2``) into Endpoint keyword args."""
         m = _SERIAL_RE.match(text or "")
         if not m:
-            raise ValueError(
-                f"serial settings: {text!r} is not like '9600 8N1' (baud, data bits, parity, stop bits)"
-            )
+            raise ValueError(DriverText(P.SERIAL_SETTINGS, text=text))
         baud = int(m.group(1))
         if baud not in _BAUDRATES:
-            raise ValueError(f"serial settings: baud rate {baud} is not a standard rate")
+            raise ValueError(DriverText(P.SERIAL_BAUD, baud=baud))
         return {
             "baudrate": baud,
             "bytesize": int(m.group(2)),

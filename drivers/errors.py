@@ -7,6 +7,8 @@ and from a *safety* refusal (nothing was sent at all).
 
 from __future__ import annotations
 
+from .problems import DriverText
+
 
 class DriverError(Exception):
     """Base of every error raised by the driver layer."""
@@ -20,8 +22,14 @@ class DriverError(Exception):
     sent = False
 
     def __init__(self, message: str, *, target: str | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message)  # a DriverText keeps its code for the core's translation
         self.target = target
+
+    @property
+    def problem(self) -> str | None:
+        """The stable code of the message (:class:`DriverProblem` value), if it has one."""
+        message = self.args[0] if self.args else None
+        return message.problem.value if isinstance(message, DriverText) else None
 
     def __str__(self) -> str:
         base = super().__str__()
@@ -32,6 +40,7 @@ class DriverError(Exception):
             "kind": self.kind,
             "comm_fault": self.comm_fault,
             "sent": self.sent,
+            "problem": self.problem,
             "message": str(self),
         }
 

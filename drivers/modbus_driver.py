@@ -12,6 +12,8 @@ from .endpoint import Endpoint
 from .errors import BadFrame, DriverError, VerificationFailed
 from .link import DIAGNOSTIC
 from .modbus_link import ModbusLink
+from .problems import DriverProblem as P
+from .problems import DriverText
 from .regmap import RegisterMap
 from .status import Identity, Status
 
@@ -54,7 +56,9 @@ class ModbusSirenDriver(SirenDriver):
         resp = await self.link.request(ep.unit_id, ep.timeout, call, b.address, count=b.count)
         regs = resp.registers
         if len(regs) < b.count:
-            raise BadFrame(f"unit {ep.unit_id} returned {len(regs)} registers, expected {b.count}")
+            raise BadFrame(
+                DriverText(P.REGISTER_COUNT, unit=ep.unit_id, got=len(regs), count=b.count)
+            )
         return self.status_from_registers(regs, self.clock.now())
 
     def status_from_registers(self, regs: list[int], read_at: float) -> Status:
@@ -114,5 +118,5 @@ class ModbusSirenDriver(SirenDriver):
         )
         if back != values:
             raise VerificationFailed(
-                f"command registers read back {back}, wrote {values}", target=self.tag
+                DriverText(P.COMMAND_READBACK, back=back, values=values), target=self.tag
             )

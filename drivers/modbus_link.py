@@ -29,17 +29,19 @@ from .errors import (
     WrongTransactionId,
 )
 from .link import Backoff, Link
+from .problems import DriverProblem as P
+from .problems import DriverText, text_of
 
 EXCEPTION_NAMES = {
-    1: "illegal function",
-    2: "illegal data address",
-    3: "illegal data value",
-    4: "device failure",
-    5: "acknowledge",
-    6: "device busy",
-    8: "memory parity error",
-    10: "gateway path unavailable",
-    11: "gateway target failed to respond",
+    1: P.ILLEGAL_FUNCTION,
+    2: P.ILLEGAL_DATA_ADDRESS,
+    3: P.ILLEGAL_DATA_VALUE,
+    4: P.DEVICE_FAILURE,
+    5: P.ACKNOWLEDGE,
+    6: P.DEVICE_BUSY,
+    8: P.MEMORY_PARITY,
+    10: P.GATEWAY_PATH,
+    11: P.GATEWAY_TARGET,
 }
 
 
@@ -159,7 +161,7 @@ class ModbusLink(Link):
             try:
                 self._sslctx = self.endpoint.tls.client_context()
             except TlsSetupError as exc:
-                raise ConfigError(str(exc)) from None
+                raise ConfigError(text_of(exc)) from None
         return self._sslctx
 
     def _trace_packet(self, sending: bool, data: bytes) -> bytes:
@@ -173,9 +175,11 @@ class ModbusLink(Link):
             if fut is not None and not fut.done():
                 fut.set_exception(
                     _WrongTid(
-                        f"reply with transaction id {int.from_bytes(data[:2], 'big')} to "
-                        f"request {int.from_bytes(self._sent_tid, 'big')} (a late or stray "
-                        "reply, not taken as the answer); connection closed"
+                        DriverText(
+                            P.STRAY_TRANSACTION,
+                            got=int.from_bytes(data[:2], "big"),
+                            sent=int.from_bytes(self._sent_tid, "big"),
+                        )
                     )
                 )
             return b""
@@ -189,8 +193,14 @@ class ModbusLink(Link):
                 if fut is not None and not fut.done():
                     fut.set_exception(
                         _Garbled(
-                            f"reply from unit {data[6]} function {data[7]} to a request for unit "
-                            f"{unit} function {fc}: {data[:16].hex(' ')}"
+                            DriverText(
+                                P.UNEXPECTED_FRAME,
+                                got=data[6],
+                                got_function=data[7],
+                                unit=unit,
+                                function=fc,
+                                frame=data[:16].hex(" "),
+                            )
                         )
                     )
                 return b""
@@ -214,8 +224,9 @@ class ModbusLink(Link):
         now = loop.time()
         if not self.backoff.ready(now):
             raise NoResponse(
-                f"{self.channel_key} unreachable; next reconnect attempt in "
-                f"{self.backoff.wait_left(now):.1f} s"
+                DriverText(
+                    P.LINK_BACKOFF, channel=self.channel_key, wait=self.backoff.wait_left(now)
+                )
             )
         if self.endpoint.tls is not None:
             from .tls import probe
@@ -229,7 +240,11 @@ class ModbusLink(Link):
             if problem:
                 self.stats.connect_failures += 1
                 self.backoff.failed(loop.time())
-                raise NoResponse(f"cannot connect to {self.endpoint.describe()}: {problem}")
+                raise NoResponse(
+                    DriverText(
+                        P.CANNOT_CONNECT_BECAUSE, endpoint=self.endpoint.describe(), error=problem
+                    )
+                )
         if self._client is None:
             self._client = self._make_client(timeout)
         self._client.ctx.comm_params.timeout_connect = timeout
@@ -246,7 +261,9 @@ class ModbusLink(Link):
             self.stats.connect_failures += 1
             self.backoff.failed(loop.time())
             raise NoResponse(
-                f"cannot connect to {self.endpoint.describe()}" + (f": {err}" if err else "")
+                DriverText(P.CANNOT_CONNECT_BECAUSE, endpoint=self.endpoint.describe(), error=err)
+                if err
+                else DriverText(P.CANNOT_CONNECT, endpoint=self.endpoint.describe())
             )
         self.backoff.succeeded()
         if self.serial:
@@ -278,13 +295,15 @@ class ModbusLink(Link):
     def _classify_silence(self, unit: int, timeout: float) -> CommError:
         rx = self._rx
         if not rx:
-            return RequestTimeout(f"no reply from unit {unit} within {timeout:g} s")
+            return RequestTimeout(DriverText(P.NO_REPLY, unit=unit, timeout=timeout))
         if self.serial:
             if rx[0] != unit and rtu_crc_ok(rx):
-                return BadFrame(f"reply from unit {rx[0]} instead of unit {unit}: {rx.hex(' ')}")
+                return BadFrame(
+                    DriverText(P.REPLY_FROM_OTHER_UNIT, got=rx[0], unit=unit, frame=rx.hex(" "))
+                )
             if rx[0] == unit and len(rx) >= 5 and not rtu_crc_ok(rx):
-                return BadFrame(f"CRC error in reply from unit {unit}: {rx.hex(' ')}")
-        return BadFrame(f"garbled or incomplete reply from unit {unit}: {rx[:32].hex(' ')}")
+                return BadFrame(DriverText(P.CRC_ERROR, unit=unit, frame=rx.hex(" ")))
+        return BadFrame(DriverText(P.GARBLED_REPLY, unit=unit, frame=rx[:32].hex(" ")))
 
     async def request(self, unit: int, timeout: float, call: str, *args: Any, **kw: Any) -> Any:
         """Run one pymodbus client call (e.g. ``read_input_registers``); map errors to types.
@@ -309,34 +328,34 @@ class ModbusLink(Link):
         except _Dropped:
             self._connected = False
             err: CommError = (
-                BadFrame(f"garbled reply from unit {unit}; connection closed")
+                BadFrame(DriverText(P.GARBLED_CLOSED, unit=unit))
                 if self._rx
-                else NoResponse(f"connection dropped by {self.endpoint.describe()}")
+                else NoResponse(DriverText(P.CONNECTION_DROPPED, endpoint=self.endpoint.describe()))
             )
             raise self._fail(err) from None
         except _Garbled as exc:
             self._drop_connection()
-            raise self._fail(BadFrame(str(exc))) from None
+            raise self._fail(BadFrame(text_of(exc))) from None
         except _WrongTid as exc:
             self._drop_connection()
-            raise self._fail(WrongTransactionId(str(exc))) from None
+            raise self._fail(WrongTransactionId(text_of(exc))) from None
         except ConnectionException as exc:
-            raise self._fail(NoResponse(f"not connected: {exc}")) from None
+            raise self._fail(NoResponse(DriverText(P.NOT_CONNECTED, error=exc))) from None
         except ModbusIOException as exc:
             text = str(exc)
             if "device id" in text:
-                raise self._fail(BadFrame(f"reply from wrong unit: {text}")) from None
+                raise self._fail(BadFrame(DriverText(P.WRONG_UNIT, error=text))) from None
             if "No response" in text:
                 raise self._fail(self._after_timeout(unit, timeout)) from None
-            raise self._fail(BadFrame(f"undecodable reply from unit {unit}: {text}")) from None
+            raise self._fail(BadFrame(DriverText(P.UNDECODABLE, unit=unit, error=text))) from None
         except TimeoutError:
             raise self._fail(self._after_timeout(unit, timeout)) from None
         if resp.isError():
             code = getattr(resp, "exception_code", 0)
             self.stats.note_error("exception_response")
+            name = DriverText(EXCEPTION_NAMES.get(code, P.UNKNOWN_EXCEPTION))
             raise ExceptionResponse(
-                f"unit {unit} answered exception {code} ({EXCEPTION_NAMES.get(code, 'unknown')})",
-                code=code,
+                DriverText(P.EXCEPTION_REPLY, unit=unit, code=code, name=name), code=code
             )
         self.stats.ok += 1
         return resp
@@ -362,7 +381,7 @@ class ModbusLink(Link):
         resp = await self.request(unit, timeout, call, address, count=count)
         regs = list(resp.registers)
         if len(regs) < count:
-            raise BadFrame(f"unit {unit} returned {len(regs)} registers, expected {count}")
+            raise BadFrame(DriverText(P.REGISTER_COUNT, unit=unit, got=len(regs), count=count))
         return regs[:count]
 
     async def write_registers(

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .errors import RefusedForSafety
+from .problems import DriverProblem as P
+from .problems import DriverText
 
 PermitMode = Literal["bench", "authorised", "emergency"]
 _KEY = object()
@@ -24,13 +26,13 @@ MAX_VALIDITY_S = 24 * 3600.0
 def _tags(tags: str | Iterable[str]) -> frozenset[str]:
     out = frozenset([tags]) if isinstance(tags, str) else frozenset(tags)
     if not out or any(not t or not isinstance(t, str) for t in out):
-        raise ValueError("permit: at least one non-empty target tag is required")
+        raise ValueError(DriverText(P.PERMIT_NO_TARGET))
     return out
 
 
 def _validity(valid_for: float) -> float:
     if not 0 < valid_for <= MAX_VALIDITY_S:
-        raise ValueError(f"permit: valid_for={valid_for!r} must be 0..{MAX_VALIDITY_S:.0f} s")
+        raise ValueError(DriverText(P.PERMIT_VALIDITY, valid_for=valid_for, most=MAX_VALIDITY_S))
     return valid_for
 
 
@@ -77,14 +79,11 @@ class Permit:
     ) -> Permit:
         """A permit for live sirens, approved by a second person who is not the planner."""
         if not approved_by or not planner:
-            raise ValueError("permit: approved_by and planner are both required")
+            raise ValueError(DriverText(P.PERMIT_PEOPLE))
         if approved_by.strip().casefold() == planner.strip().casefold():
-            raise ValueError(
-                "permit: approved_by must be a different person from the planner "
-                "(use Permit.emergency for the logged single-person path)"
-            )
+            raise ValueError(DriverText(P.PERMIT_SAME_PERSON))
         if not reason.strip():
-            raise ValueError("permit: a reason is required")
+            raise ValueError(DriverText(P.PERMIT_REASON))
         issued = time.time() if now is None else now
         return cls(
             "authorised",
@@ -109,7 +108,7 @@ class Permit:
     ) -> Permit:
         """Single-person emergency permit; the reason is mandatory and is audited."""
         if not by or not reason.strip():
-            raise ValueError("permit: emergency permits need the person and a reason")
+            raise ValueError(DriverText(P.EMERGENCY_NEEDS))
         issued = time.time() if now is None else now
         return cls(
             "emergency",
@@ -127,15 +126,21 @@ class Permit:
         t = time.time() if now is None else now
         if target not in self.targets:
             raise RefusedForSafety(
-                f"permit ({self.mode}) covers {', '.join(sorted(self.targets))}, not {target}",
+                DriverText(
+                    P.PERMIT_OTHER_TARGET,
+                    mode=self.mode,
+                    targets=", ".join(sorted(self.targets)),
+                    target=target,
+                ),
                 target=target,
             )
         if t >= self.expires_at:
             raise RefusedForSafety(
-                f"permit ({self.mode}) expired {t - self.expires_at:.0f} s ago", target=target
+                DriverText(P.PERMIT_EXPIRED, mode=self.mode, ago=t - self.expires_at),
+                target=target,
             )
         if t < self.issued_at - 300:
-            raise RefusedForSafety("permit issued in the future (clock problem)", target=target)
+            raise RefusedForSafety(DriverText(P.PERMIT_FUTURE), target=target)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -154,8 +159,10 @@ def require_permit(
 ) -> Permit:
     """Check that an audible command ``what`` may go to ``target``; return the permit."""
     if permit is None:
-        raise RefusedForSafety(f"{what} is audible and needs a permit; none given", target=target)
+        raise RefusedForSafety(DriverText(P.NO_PERMIT, what=what), target=target)
     if not isinstance(permit, Permit):
-        raise RefusedForSafety(f"{what}: {type(permit).__name__} is not a Permit", target=target)
+        raise RefusedForSafety(
+            DriverText(P.NOT_A_PERMIT, what=what, type=type(permit).__name__), target=target
+        )
     permit.check(target, now)
     return permit

@@ -20,6 +20,8 @@ from .clock import Clock, RealClock
 from .endpoint import Endpoint
 from .errors import ConfigError, DriverError
 from .link import Link
+from .problems import DriverProblem as P
+from .problems import DriverText, text_of
 from .status import Status
 
 
@@ -39,11 +41,17 @@ class LinkPool:
             return link
         have = link.endpoint
         if have.transport != endpoint.transport:
-            raise ConfigError(f"{key}: used as {have.transport} and as {endpoint.transport}")
+            raise ConfigError(
+                DriverText(P.LINE_TRANSPORTS, key=key, have=have.transport, want=endpoint.transport)
+            )
         if endpoint.is_serial and have.serial_settings != endpoint.serial_settings:
             raise ConfigError(
-                f"{key}: serial settings {endpoint.serial_settings} differ "
-                f"from {have.serial_settings} already used on this line"
+                DriverText(
+                    P.LINE_SETTINGS,
+                    key=key,
+                    want=endpoint.serial_settings,
+                    have=have.serial_settings,
+                )
             )
         return link
 
@@ -87,7 +95,7 @@ def open_driver(
     try:
         regmap = load_map(endpoint.model)
     except MapError as exc:
-        raise ConfigError(str(exc), target=name) from exc
+        raise ConfigError(text_of(exc), target=name) from exc
     from .modbus_driver import ModbusSirenDriver
     from .modbus_link import ModbusLink
 

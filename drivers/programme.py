@@ -17,6 +17,8 @@ from .base import SirenDriver
 from .clock import Clock
 from .errors import DriverError, FailedToSound, RefusedForSafety
 from .permit import Permit
+from .problems import DriverProblem as P
+from .problems import DriverText, text_of
 from .signals import NAMES, SignalTable
 from .started import SoundingRegistry
 from .status import SoundRequest, SoundResult, Status
@@ -35,14 +37,16 @@ class ProgrammeStep:
         if isinstance(sig, str):
             key = sig.strip().lower().replace("_", "-")
             if key not in NAMES:
-                raise ValueError(f"{where}: unknown signal {sig!r}; known: {', '.join(NAMES)}")
+                raise ValueError(
+                    DriverText(P.UNKNOWN_SIGNAL, where=where, signal=sig, known=", ".join(NAMES))
+                )
             sig = NAMES[key]
         if not isinstance(sig, int):
-            raise ValueError(f"{where}: signal must be a name or a code")
+            raise ValueError(DriverText(P.SIGNAL_NAME_OR_CODE, where=where))
         try:
             return cls(sig, int(d.get("cycles", 1)), float(d.get("at", d.get("start_offset", 0))))
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"{where}: {exc}") from exc
+            raise ValueError(DriverText(P.STEP_INVALID, where=where, error=text_of(exc))) from exc
 
 
 @dataclass
@@ -126,18 +130,24 @@ def validate_steps(steps: Iterable[ProgrammeStep], signals: SignalTable) -> list
     """Check codes are known and no step starts before the previous one has finished."""
     out = list(steps)
     if not out:
-        raise ValueError("programme: no steps")
+        raise ValueError(DriverText(P.NO_STEPS))
     prev_end, prev_name = 0.0, ""
     for i, s in enumerate(out, 1):
         if s.signal_code not in signals:
-            raise ValueError(f"programme step {i}: signal code {s.signal_code} is not configured")
+            raise ValueError(DriverText(P.STEP_SIGNAL, step=i, code=s.signal_code))
         SoundRequest(s.signal_code, s.cycles)  # validates cycles
         if s.start_offset < 0:
-            raise ValueError(f"programme step {i}: start offset {s.start_offset} s is negative")
+            raise ValueError(DriverText(P.STEP_NEGATIVE, step=i, offset=s.start_offset))
         if s.start_offset < prev_end:
             raise ValueError(
-                f"programme step {i}: starts at {s.start_offset:g} s but step {i - 1} "
-                f"({prev_name}) lasts until {prev_end:g} s"
+                DriverText(
+                    P.STEP_OVERLAP,
+                    step=i,
+                    offset=s.start_offset,
+                    previous=i - 1,
+                    name=prev_name,
+                    end=prev_end,
+                )
             )
         sig = signals.get(s.signal_code)
         prev_end, prev_name = s.start_offset + sig.duration(s.cycles), f"{sig.name} x{s.cycles}"

@@ -14,6 +14,8 @@ from functools import cached_property
 from importlib import resources
 from typing import Any
 
+from .problems import DriverProblem as P
+from .problems import DriverText
 from .signals import (
     AIR_RAID,
     ALL_CLEAR,
@@ -270,9 +272,7 @@ def load_map(name: str) -> RegisterMap:
         return _CACHE[name]
     res = resources.files("sirenctl.drivers") / "maps" / f"{name}.toml"
     if not res.is_file():
-        raise MapError(
-            f"no register map for model {name!r}; known models: {', '.join(available_maps())}"
-        )
+        raise MapError(DriverText(P.NO_REGISTER_MAP, model=name, known=", ".join(available_maps())))
     m = parse_map(tomllib.loads(res.read_text("utf-8")), f"maps/{name}.toml")
     if m.name != name:
         raise MapError(f"maps/{name}.toml: [model] name = {m.name!r} must match the file name")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
+from .problems import DriverProblem as P
+from .problems import DriverText
 from .signals import MAX_CODE, MAX_CYCLES, STOP
 
 
@@ -45,19 +47,20 @@ class Status(NamedTuple):
         )
 
     def faults(self) -> list[str]:
-        out = []
+        """What a technician must look at, in English (each a DriverText the core translates)."""
+        out: list[str] = []
         if not self.mains_present:
-            out.append("mains failed")
+            out.append(DriverText(P.MAINS_FAILED))
         if self.battery_low:
-            out.append(f"battery low ({self.battery_volts:.2f} V)")
+            out.append(DriverText(P.BATTERY_LOW, volts=self.battery_volts))
         if self.door_open:
-            out.append("door open / intrusion")
+            out.append(DriverText(P.DOOR_OPEN))
         if self.rotation_fault:
-            out.append("rotation fault")
+            out.append(DriverText(P.ROTATION_FAULT))
         if self.amplifier_fault:
-            out.append("amplifier fault")
+            out.append(DriverText(P.AMPLIFIER_FAULT))
         if self.self_test == "fail":
-            out.append("self-test failed")
+            out.append(DriverText(P.SELF_TEST_FAILED))
         return out
 
     def age(self, now: float) -> float:
@@ -91,11 +94,11 @@ class SoundRequest:
 
     def __post_init__(self) -> None:
         if not isinstance(self.signal_code, int) or not 1 <= self.signal_code <= MAX_CODE:
-            raise ValueError(f"signal_code: {self.signal_code!r} must be 1..{MAX_CODE}")
+            raise ValueError(DriverText(P.SIGNAL_CODE_RANGE, code=self.signal_code, most=MAX_CODE))
         if self.signal_code == STOP:
-            raise ValueError("signal_code: 0 is stop; use cancel()")
+            raise ValueError(DriverText(P.SIGNAL_CODE_STOP))
         if not isinstance(self.cycles, int) or not 1 <= self.cycles <= MAX_CYCLES:
-            raise ValueError(f"cycles: {self.cycles!r} must be 1..{MAX_CYCLES}")
+            raise ValueError(DriverText(P.CYCLES_RANGE, cycles=self.cycles, most=MAX_CYCLES))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,9 @@ import ssl
 from dataclasses import dataclass
 from pathlib import Path
 
+from .problems import DriverProblem as P
+from .problems import DriverText
+
 MODBUS_TLS_PORT = 802
 
 
@@ -36,7 +39,7 @@ class TlsConfig:
         files = [("CA", self.ca_file)] if verify_peer or self.ca_file else []
         for label, path in [*files, ("certificate", self.cert_file), ("key", self.key_file)]:
             if not Path(path).is_file():
-                raise TlsSetupError(f"TLS {label} file {path} does not exist")
+                raise TlsSetupError(DriverText(P.TLS_FILE_MISSING, label=label, path=path))
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
         ctx.verify_mode = ssl.CERT_REQUIRED if verify_peer else ssl.CERT_NONE
         try:
@@ -44,13 +47,13 @@ class TlsConfig:
                 ctx.load_verify_locations(cafile=self.ca_file)
         except (ssl.SSLError, OSError) as exc:
             raise TlsSetupError(
-                f"TLS CA file {self.ca_file} is not a PEM certificate: {exc}"
+                DriverText(P.TLS_CA_UNUSABLE, path=self.ca_file, error=exc)
             ) from None
         try:
             ctx.load_cert_chain(self.cert_file, self.key_file)
         except (ssl.SSLError, OSError) as exc:
             raise TlsSetupError(
-                f"TLS certificate {self.cert_file} / key {self.key_file} unusable: {exc}"
+                DriverText(P.TLS_CERT_UNUSABLE, cert=self.cert_file, key=self.key_file, error=exc)
             ) from None
         return ctx
 

@@ -177,7 +177,7 @@ class LazyText(str):
 
     def translated(self) -> str:
         values = {
-            k: localized(v) if isinstance(v, LazyText | BaseException) else v
+            k: localized(v) if isinstance(v, BaseException) or _is_text(v) else v
             for k, v in self.values.items()
         }
         return _(self.template).format(**values) if values else _(self.template)
@@ -189,18 +189,41 @@ def L_(template: str, **values: object) -> LazyText:
     return LazyText(template, values)
 
 
+def _is_text(value: object) -> bool:
+    """A message :func:`localized` can translate (:class:`LazyText`, a driver message)."""
+    from sirenctl.drivers.problems import DriverText
+
+    return isinstance(value, LazyText | DriverText)
+
+
+def as_text(exc: BaseException, *, target: bool = True) -> str:
+    """The message of ``exc`` to keep or pass on (a result, a report): English as ``str``, and
+    still translatable by :func:`localized` when ``exc`` carries a :class:`LazyText` or a
+    driver message (sirenctl/drivers/problems.py); else just ``str(exc)``. ``target=False``
+    leaves out the siren a driver error names (where the row or key names it already)."""
+    if len(exc.args) == 1 and _is_text(exc.args[0]):
+        message: str = exc.args[0]
+        shown = str(exc)
+        if shown == str(message):  # not a class that words its own message
+            return message
+        siren = getattr(exc, "target", None)  # a driver error names its siren
+        if siren and shown == f"{siren}: {message}":
+            return L_("{target}: {error}", target=siren, error=message) if target else message
+    return str(exc)
+
+
 def localized(value: object) -> str:
-    """``value`` (a :class:`LazyText`, or an exception whose message is one) in the current
-    language; anything else as ``str(value)``."""
+    """``value`` in the current language: a :class:`LazyText`, a driver message
+    (:class:`sirenctl.drivers.problems.DriverText`, translated by its code's template), or an
+    exception whose message is one of those (:func:`as_text`); anything else as ``str(value)``."""
+    from sirenctl.drivers.problems import DriverText
+
+    if isinstance(value, BaseException):
+        value = as_text(value)
     if isinstance(value, LazyText):
         return value.translated()
-    if (
-        isinstance(value, BaseException)
-        and len(value.args) == 1
-        and isinstance(value.args[0], LazyText)
-        and str(value) == str(value.args[0])  # not a class that words its own message
-    ):
-        return value.args[0].translated()
+    if isinstance(value, DriverText):
+        return value.render(_, localized)
     return str(value)
 
 
@@ -217,6 +240,7 @@ __all__ = [
     "ContextText",
     "L_",
     "Language",
+    "as_text",
     "LazyText",
     "N_",
     "_",

@@ -10,6 +10,9 @@ import asyncio
 import sys
 from typing import TYPE_CHECKING, TextIO
 
+from sirenctl.i18n import _
+from sirenctl.labels import RESULT_OUTCOME, SIGNAL
+
 if TYPE_CHECKING:
     from sirenctl.drivers.clock import Clock
     from sirenctl.drivers.programme import ProgrammeStep, StepOutcome
@@ -19,7 +22,8 @@ def signal_name(code: int) -> str:
     from sirenctl.drivers.signals import NAMES
 
     names: dict[int, str] = {int(c): str(n) for n, c in NAMES.items()}
-    return names.get(code, f"signal {code}")
+    name = names.get(code)
+    return SIGNAL.show(name) if name else _("signal {code}").format(code=code)
 
 
 def mmss(seconds: float) -> str:
@@ -55,7 +59,12 @@ class ProgrammeProgress:
         return max(0.0, self.t0 + self.total - now)
 
     def _describe(self, oc: StepOutcome) -> str:
-        return f"step {oc.index}/{len(self.steps)} {signal_name(oc.step.signal_code)} x{oc.step.cycles}"  # fmt: skip
+        return _("step {index}/{steps} {signal} x{cycles}").format(
+            index=oc.index,
+            steps=len(self.steps),
+            signal=signal_name(oc.step.signal_code),
+            cycles=oc.step.cycles,
+        )
 
     def line(self, text: str) -> None:
         if self.tty and self._drawn:
@@ -70,21 +79,37 @@ class ProgrammeProgress:
         self.current = oc
         if oc.outcome == "not_run":
             self.line(
-                f"{self.tag}: {self._describe(oc)} playing; programme time left {mmss(self.time_left())}"
+                _("{tag}: {step} playing; programme time left {left}").format(
+                    tag=self.tag, step=self._describe(oc), left=mmss(self.time_left())
+                )
             )
         else:
-            self.line(f"{self.tag}: {self._describe(oc)}: {oc.outcome}")
+            self.line(
+                _("{tag}: {step}: {outcome}").format(
+                    tag=self.tag, step=self._describe(oc), outcome=RESULT_OUTCOME.show(oc.outcome)
+                )
+            )
 
     def stopping(self, signame: str, first: bool) -> None:
         if first:
-            self.line(f"{self.tag}: {signame}: stopping, sending the stop command and verifying it")
+            self.line(
+                _("{tag}: {signal}: stopping, sending the stop command and verifying it").format(
+                    tag=self.tag, signal=signame
+                )
+            )
         else:
-            self.line(f"{self.tag}: {signame} again: still stopping, please wait (not skipped)")
+            self.line(
+                _("{tag}: {signal} again: still stopping, please wait (not skipped)").format(
+                    tag=self.tag, signal=signame
+                )
+            )
 
     def draw(self) -> None:
         if not self.tty or self.current is None:
             return
-        text = f"{self.tag}  {self._describe(self.current)}  time left {mmss(self.time_left())}"
+        text = _("{tag}  {step}  time left {left}").format(
+            tag=self.tag, step=self._describe(self.current), left=mmss(self.time_left())
+        )
         self.stream.write("\r\x1b[2K" + text)
         self.stream.flush()
         self._drawn = True

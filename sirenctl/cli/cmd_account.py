@@ -17,6 +17,7 @@ from sirenctl.cli.common import (
     pass_app,
 )
 from sirenctl.i18n import C_, L_, _, localized
+from sirenctl.labels import roles_text
 
 if TYPE_CHECKING:
     from sirenctl.identity import Role
@@ -102,8 +103,9 @@ def add(app: AppContext, login: str, roles: tuple[str, ...], display_name: str |
     from sirenctl.security.keys import show_fingerprint
 
     info(
-        f"account {login} created with roles {', '.join(sorted(r.value for r in wanted))}; "
-        f"key {show_fingerprint(key_id)}"
+        _("account {login} created with roles {roles}; key {key}").format(
+            login=login, roles=roles_text(wanted), key=show_fingerprint(key_id)
+        )
     )
 
 
@@ -205,7 +207,11 @@ def passwd(app: AppContext, login: str | None, reset: bool) -> None:
         passphrase = _new_passphrase(login)
         with app.db.transaction() as session:
             reset_passphrase(session, admin, login, passphrase)
-        info(f"{login} has a new passphrase and key; approvals it gave before must be given again")
+        info(
+            _(
+                "{login} has a new passphrase and key; approvals it gave before must be given again"
+            ).format(login=login)
+        )
         return
     if login and login != app.operator:
         raise CLIError(
@@ -216,7 +222,7 @@ def passwd(app: AppContext, login: str | None, reset: bool) -> None:
     with app.db.transaction() as session:
         acc = get_account(session, person.actor.login)
         change_passphrase(session, acc, person.key, passphrase, operator=person.actor.login)
-    info(f"passphrase of {person.actor.login} changed")
+    info(_("passphrase of {login} changed").format(login=person.actor.login))
 
 
 @account.command("roles")
@@ -237,7 +243,7 @@ def roles_(app: AppContext, login: str, roles: tuple[str, ...]) -> None:
     admin = _admin(app, L_("change the roles of {login}", login=login))
     with app.db.transaction() as session:
         set_roles(session, admin, login, wanted)
-    info(f"{login}: roles {', '.join(sorted(r.value for r in wanted))}")
+    info(_("{login}: roles {roles}").format(login=login, roles=roles_text(wanted)))
 
 
 def _lock_command(name: str, locked: bool, doc: str) -> click.Command:
@@ -256,7 +262,11 @@ def _lock_command(name: str, locked: bool, doc: str) -> click.Command:
         admin = _admin(app, verb)
         with app.db.transaction() as session:
             set_locked(session, admin.login, login, locked)
-        info(f"account {login} {name}ed")
+        info(
+            (_("account {login} locked") if locked else _("account {login} unlocked")).format(
+                login=login
+            )
+        )
 
     return command
 
@@ -290,7 +300,7 @@ def disable_(app: AppContext, login: str) -> None:
     admin = _admin(app, L_("disable account {login}", login=login))
     with app.db.transaction() as session:
         disable(session, admin.login, login)
-    info(f"account {login} disabled")
+    info(_("account {login} disabled").format(login=login))
 
 
 @account.command("anchor")
@@ -318,4 +328,4 @@ def anchor(app: AppContext) -> None:
             ExitCode.NOT_FOUND,
         )
     click.echo(f"{pinned.login} {show_fingerprint(pinned.key_id)}")
-    info(f"pinned in {anchor_path(app.db.url)}")
+    info(_("pinned in {path}").format(path=anchor_path(app.db.url)))

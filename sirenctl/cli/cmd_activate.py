@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from sirenctl.cli.bench_progress import signal_name
 from sirenctl.cli.common import (
     AppContext,
     CLIError,
@@ -17,7 +18,8 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
-from sirenctl.i18n import L_, localized
+from sirenctl.i18n import L_, _, localized
+from sirenctl.labels import RESULT_OUTCOME, WORK_ORDER_STATUS
 
 FIRE_WORD = "FIRE"
 
@@ -113,12 +115,12 @@ def activate(
         )  # fmt: skip
     except ActivationRefused as exc:
         raise CLIError(localized(exc), ExitCode.REFUSED) from None
-    banner = "!!! " + activation.describe() + " !!!"
-    info(banner)
-    info(f"reason: {reason}")
+    info(f"!!! {activation.describe()} !!!")
+    info(_("reason: {reason}").format(reason=reason))
     info(
-        f"ARMED for {arm_seconds:g} s. Type {FIRE_WORD} and Enter to sound now; anything else "
-        "disarms."
+        _(
+            "ARMED for {seconds:g} s. Type {word} and Enter to sound now; anything else disarms."
+        ).format(seconds=arm_seconds, word=FIRE_WORD)
     )
     try:
         answer = sys.stdin.readline()
@@ -131,11 +133,20 @@ def activate(
     from sirenctl.drivers.stopping import SignalStop, deferred_signals
 
     def on_step(tag: str, oc: Any) -> None:
-        info(f"{tag}: step {oc.index} signal {oc.step.signal_code}: {oc.outcome}")
+        info(
+            _("{tag}: step {index} {signal}: {outcome}").format(
+                tag=tag,
+                index=oc.index,
+                signal=signal_name(oc.step.signal_code),
+                outcome=RESULT_OUTCOME.show(oc.outcome),
+            )
+        )
 
     async def go() -> Any:
         def on_signal(signum: int, first: bool) -> None:
-            info("stopping every siren of this activation..." if first else "still stopping...")
+            info(
+                _("stopping every siren of this activation...") if first else _("still stopping...")
+            )
 
         with SignalStop(on_signal=on_signal) as stopper:
             result = await fire(app.db, actor, activation, programme, on_step=on_step)
@@ -151,7 +162,13 @@ def activate(
         echo_json(data)
     for tag in activation.tags:
         unit = data["units"][tag]
-        info(f"{tag}: {unit['outcome']}" + (f" ({unit['error']})" if unit["error"] else ""))
+        outcome = WORK_ORDER_STATUS.show(unit["outcome"])
+        error = result.errors.get(tag)
+        info(
+            _("{tag}: {outcome} ({error})").format(tag=tag, outcome=outcome, error=localized(error))
+            if error
+            else _("{tag}: {outcome}").format(tag=tag, outcome=outcome)
+        )
     if signal_exit:
         click.get_current_context().exit(signal_exit)
     if any(data["units"][t]["outcome"] != "done" for t in activation.tags):

@@ -22,7 +22,8 @@ from sirenctl.cli.common import (
 )
 from sirenctl.cli.field_options import field_options, parsed_fields
 from sirenctl.cli.work_progress import StagedProgress
-from sirenctl.i18n import L_, _
+from sirenctl.i18n import L_, _, ngettext
+from sirenctl.labels import term
 from sirenctl.models.enums import AssetKind, AssetStatus
 from sirenctl.registry.fields import ASSET_FIELDS
 
@@ -115,7 +116,11 @@ def asset_add(app: AppContext, **kwargs: Any) -> None:
     )
     with app.db.transaction() as session:
         added = add_asset(session, person, values)
-        info(f"added asset {added.tag} ({added.kind}) at {added.site.code}")
+        info(
+            _("added asset {tag} ({kind}) at {site}").format(
+                tag=added.tag, kind=term(added.kind), site=added.site.code
+            )
+        )
 
 
 @asset.command("edit")
@@ -212,7 +217,7 @@ def asset_list(
             r["status"],
             r["name"],
             row_endpoint(r),
-            "bench" if r["is_bench"] else "",
+            _("bench") if r["is_bench"] else "",
         ]
         for r in rows
     ]
@@ -220,7 +225,7 @@ def asset_list(
         echo_table(columns, cells, optional=("bench", "site"))
     else:  # a pipe, a file, or many rows: stream aligned plain lines
         echo_columns(columns, cells)
-    info(f"{len(rows)} asset(s)")
+    info(ngettext("{count} asset", "{count} assets", len(rows)).format(count=len(rows)))
 
 
 @asset.command("show")
@@ -287,7 +292,7 @@ def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> No
                 [FieldProblem("file", _("not a JSON asset export: {error}").format(error=exc))]
             ) from None
     else:
-        info(f"read {file.name} as {decoded.encoding}")
+        info(_("read {file} as {encoding}").format(file=file.name, encoding=decoded.encoding))
 
     with (
         app.db.session() as session,  # validate every row without holding the write lock
@@ -301,8 +306,9 @@ def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> No
         click.echo(line)
     if dry_run:
         info(
-            f"dry run: would add {len(plan.added)} and update {len(plan.changes)} asset(s); "
-            "nothing was written"
+            _(
+                "dry run: would add {added} and update {updated} asset(s); nothing was written"
+            ).format(added=len(plan.added), updated=len(plan.changes))
         )
         return
     # bench flag or controller settings in any row: an administrator, authenticated now
@@ -330,9 +336,15 @@ def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> No
             )
         ) from None
     if update:
-        info(f"added {len(plan.added)}, updated {len(plan.changes)} asset(s) from {file.name}")
+        info(
+            _("added {added}, updated {updated} asset(s) from {file}").format(
+                added=len(plan.added), updated=len(plan.changes), file=file.name
+            )
+        )
     else:
-        info(f"imported {len(plan.added)} asset(s) from {file.name}")
+        info(
+            _("imported {count} asset(s) from {file}").format(count=len(plan.added), file=file.name)
+        )
 
 
 @asset.command("export")

@@ -19,7 +19,7 @@ from sirenctl.cli.common import (
     pass_app,
     wide_option,
 )
-from sirenctl.i18n import L_, localized
+from sirenctl.i18n import L_, _, localized
 
 
 @click.group()
@@ -158,15 +158,24 @@ def audit_verify(app: AppContext, checkpoint_file: Path | None, as_json: bool) -
     if as_json:
         echo_json(report.to_dict())
     else:
-        head = f"head seq {report.head_seq}, hash {report.head_hash}"
         if report.ok:
-            click.echo(f"Audit chain OK: {report.records} records, {head}.")
+            click.echo(
+                _("Audit chain OK: {records} records, head seq {seq}, hash {hash}.").format(
+                    records=report.records, seq=report.head_seq, hash=report.head_hash
+                )
+            )
             if checkpoint is not None:
-                click.echo(f"It agrees with checkpoint {checkpoint_file} ({checkpoint.label}).")
+                click.echo(
+                    _("It agrees with checkpoint {file} ({label}).").format(
+                        file=checkpoint_file, label=checkpoint_text(checkpoint)
+                    )
+                )
         if report.open_intents:
             click.echo(
-                f"{len(report.open_intents)} commands were recorded as about to be sent but have "
-                f"no result (a run stopped while sending): {', '.join(report.open_intents[:10])}"
+                _(
+                    "{count} commands were recorded as about to be sent but have no result "
+                    "(a run stopped while sending): {ids}"
+                ).format(count=len(report.open_intents), ids=", ".join(report.open_intents[:10]))
             )
     if report.fault is not None:
         fault = report.fault
@@ -225,4 +234,15 @@ def audit_checkpoint(app: AppContext, out: Path | None) -> None:
         raise CLIError(
             L_("{out}: cannot write the checkpoint: {strerror}", out=out, strerror=exc.strerror)
         ) from None
-    info(f"Checkpoint written to {out}: {checkpoint.label}.")
+    info(
+        _("Checkpoint written to {file}: {label}.").format(
+            file=out, label=checkpoint_text(checkpoint)
+        )
+    )
+
+
+def checkpoint_text(checkpoint: Any) -> str:
+    """``seq 724, hash ce7a…, taken 2026-12-03 06:14 UTC`` in the interface language."""
+    return _("seq {seq}, hash {hash}…, taken {taken:%Y-%m-%d %H:%M} UTC").format(
+        seq=checkpoint.seq, hash=checkpoint.hash[:16], taken=checkpoint.taken_at
+    )

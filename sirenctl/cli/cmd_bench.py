@@ -18,6 +18,7 @@ from sirenctl.cli.common import (
     pass_app,
 )
 from sirenctl.i18n import L_, _, localized
+from sirenctl.labels import RESULT_OUTCOME
 
 
 @click.group()
@@ -199,12 +200,22 @@ def bench_sound(
             rows,
             title=_("bench test {tag}: {programme}").format(tag=tag, programme=programme.key),
         )
-    info(f"recorded test result {result_id}: {outcome}")
+    info(
+        _("recorded test result {id}: {outcome}").format(
+            id=result_id, outcome=RESULT_OUTCOME.show(outcome)
+        )
+    )
     if played.cancelled:
         if played.stop_verified:
-            info(f"STOPPED: the stop command reached {tag} and it reports silence")
+            info(
+                _("STOPPED: the stop command reached {tag} and it reports silence").format(tag=tag)
+            )
         else:
-            info(f"STOP NOT VERIFIED on {tag}: {played.stop_error}; check the unit NOW")
+            info(
+                _("STOP NOT VERIFIED on {tag}: {error}; check the unit NOW").format(
+                    tag=tag, error=localized(played.stop_error)
+                )
+            )
         click.get_current_context().exit(signal_exit or ExitCode.INTERRUPTED)
     _exit_for(result)
 
@@ -231,7 +242,7 @@ def _step_row(step: dict[str, Any]) -> list[Any]:
         step["signal_code"],
         step["cycles"],
         f"{step['start_offset']:g}",
-        step["outcome"],
+        RESULT_OUTCOME.show(step["outcome"]),
         (step.get("echo") or {}).get("function", ""),
         error.get("message", ""),
     ]
@@ -251,15 +262,23 @@ def _exit_for(result: dict[str, Any]) -> None:
     if all(o == "ok" for o in outcomes):
         final = result.get("final_status") or {}
         if final.get("sounding"):
-            info("every step played, but the unit was STILL SOUNDING after the programme ended")
+            info(_("every step played, but the unit was STILL SOUNDING after the programme ended"))
         else:
-            error = (result.get("final_error") or {}).get("message", "unknown")
-            info(f"every step played, but the final status could not be read: {error}")
+            error = (result.get("final_error") or {}).get("message") or _("unknown")
+            info(
+                _("every step played, but the final status could not be read: {error}").format(
+                    error=error
+                )
+            )
     else:
         failed = [
-            f"step {s['index']}: {s['outcome']}" for s in result["steps"] if s["outcome"] != "ok"
+            _("step {index}: {outcome}").format(
+                index=s["index"], outcome=RESULT_OUTCOME.show(s["outcome"])
+            )
+            for s in result["steps"]
+            if s["outcome"] != "ok"
         ]
-        info("NOT all steps played: " + ", ".join(failed))
+        info(_("NOT all steps played: {steps}").format(steps=", ".join(failed)))
     ctx.exit(ExitCode.DEVICE_FAULT)
 
 
@@ -313,11 +332,15 @@ def cancel(
         echo_json(report.to_dict())
     for outcome in report.outcomes:
         info(
-            f"{outcome.tag}: {'stopped' if outcome.stopped else 'CANCEL FAILED: ' + str(outcome.error)}"
+            _("{tag}: stopped").format(tag=outcome.tag)
+            if outcome.stopped
+            else _("{tag}: CANCEL FAILED: {error}").format(
+                tag=outcome.tag, error=localized(outcome.error)
+            )
         )
     for problem in report.skipped:
-        info(f"NOT STOPPED (no usable endpoint): {problem}")
+        info(_("NOT STOPPED (no usable endpoint): {problem}").format(problem=localized(problem)))
     if all_units and not report.outcomes and not report.skipped:
-        info("no networked assets are registered: nothing to stop")
+        info(_("no networked assets are registered: nothing to stop"))
     if not report.all_stopped:
         click.get_current_context().exit(ExitCode.UNREACHABLE)

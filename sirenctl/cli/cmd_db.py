@@ -38,7 +38,7 @@ def init(app: AppContext, admin_login: str | None) -> None:
         )
     )
     if db.dialect != "sqlite":
-        info("PostgreSQL: people are database logins (sirenctl db setup-roles, db add-login)")
+        info(_("PostgreSQL: people are database logins (sirenctl db setup-roles, db add-login)"))
         return
     from sirenctl.security.accounts import any_account
     from sirenctl.security.bootstrap import init_first_administrator
@@ -47,16 +47,20 @@ def init(app: AppContext, admin_login: str | None) -> None:
 
     with db.session() as session:
         if any_account(session):
-            info("accounts exist already (sirenctl account list)")
+            info(_("accounts exist already (sirenctl account list)"))
             return
     from sirenctl.cli.cmd_account import _new_passphrase
 
     login = resolve_login(admin_login) if admin_login else app.operator
     passphrase = _new_passphrase(login)
     first = init_first_administrator(db, login, passphrase)
-    info(f"first administrator {first.login} created")
-    info(f"trust anchor (write it in the logbook): {show_fingerprint(first.key_id)}")
-    info(f"pinned in {first.anchor_file}")
+    info(_("first administrator {login} created").format(login=first.login))
+    info(
+        _("trust anchor (write it in the logbook): {key}").format(
+            key=show_fingerprint(first.key_id)
+        )
+    )
+    info(_("pinned in {path}").format(path=first.anchor_file))
 
 
 @click.group("db")
@@ -90,7 +94,7 @@ def setup_roles_cmd(app: AppContext) -> None:
             L_("setup-roles is for PostgreSQL; SQLite uses `sirenctl account`"), ExitCode.USAGE
         )
     setup_roles(app.db)
-    info("group roles, grants and guard triggers are in place (docs/security.md)")
+    info(_("group roles, grants and guard triggers are in place (docs/security.md)"))
 
 
 @db_group.command("add-login")
@@ -124,4 +128,8 @@ def add_login_cmd(
         )
     password = _new_passphrase(login) if password_prompt else None
     add_login(app.db, login, _roles(roles), password)
-    info(f"login {login} in {', '.join(sorted(r.pg_group for r in _roles(roles)))}")
+    info(
+        _("login {login} in {groups}").format(
+            login=login, groups=", ".join(sorted(r.pg_group for r in _roles(roles)))
+        )
+    )

@@ -73,10 +73,17 @@ def demo(app: AppContext, reset: bool) -> None:
             )
             if history.overdue_check:
                 info(
-                    f"this year: check {history.overdue_check} overdue, notice "
-                    f"{history.overdue_notice} overdue, notice {history.open_notice} open, "
-                    f"terminal {history.faulty_terminal} faulty, "
-                    f"{len(history.due_this_week)} work order(s) due this week"
+                    _(
+                        "this year: check {check} overdue, notice {overdue} overdue, notice "
+                        "{open} open, terminal {terminal} faulty, {due} work order(s) due this "
+                        "week"
+                    ).format(
+                        check=history.overdue_check,
+                        overdue=history.overdue_notice,
+                        open=history.open_notice,
+                        terminal=history.faulty_terminal,
+                        due=len(history.due_this_week),
+                    )
                 )
     if seeded and db.dialect == "sqlite":
         _demo_accounts(db)
@@ -126,8 +133,9 @@ def _demo_accounts(db: Database) -> None:
         for unit in session.scalars(select(Asset).where(Asset.is_bench.is_(True))):
             sign_bench(unit, admin)
     info(
-        "demo accounts (DEMO ONLY, published passphrases): "
-        + ", ".join(f"{login} / {passphrase}" for login, passphrase in accounts.items())
+        _("demo accounts (DEMO ONLY, published passphrases): {accounts}").format(
+            accounts=", ".join(f"{login} / {passphrase}" for login, passphrase in accounts.items())
+        )
     )
 
 

@@ -10,6 +10,7 @@ import click
 from sirenctl.cli.cmd_findings import DATE
 from sirenctl.cli.common import AppContext, echo_json, echo_table, info, json_option, pass_app
 from sirenctl.i18n import _
+from sirenctl.labels import term
 from sirenctl.models.findings import OutreachKind
 
 KINDS = click.Choice([k.value for k in OutreachKind])
@@ -70,7 +71,11 @@ def drill_add(app: AppContext, as_json: bool, **kwargs: Any) -> None:
     data = record_drill(app.db, app.actor, NewDrill(**kwargs), now=utcnow()).record
     if as_json:
         echo_json(data)
-    info(f"recorded {data['kind']} #{data['id']} at {data['site']} on {data['held_on']}")
+    info(
+        _("recorded {kind} #{id} at {site} on {day}").format(
+            kind=term(data["kind"]), id=data["id"], site=data["site"], day=data["held_on"]
+        )
+    )
 
 
 @drill.command("list")

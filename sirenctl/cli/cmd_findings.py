@@ -17,6 +17,7 @@ from sirenctl.cli.common import (
     wide_option,
 )
 from sirenctl.i18n import _, localized
+from sirenctl.labels import term
 from sirenctl.models.findings import FindingCategory, FindingSource, FindingStatus, Severity
 
 CATEGORIES = click.Choice([c.value for c in FindingCategory])
@@ -127,8 +128,8 @@ def finding_add(
             else _("recorded finding #{id} ({severity}, {category}) at {site}")
         ).format(
             id=data["id"],
-            severity=data["severity"],
-            category=data["category"],
+            severity=term(data["severity"]),
+            category=term(data["category"]),
             asset=data["asset"],
             site=data["site"],
         )
@@ -208,7 +209,7 @@ def finding_show(app: AppContext, finding_id: int, as_json: bool) -> None:
     echo_table(
         ["field", "value"],
         [[k, ", ".join(v) if isinstance(v, list) else v] for k, v in data.items()],
-        title=f"finding #{finding_id}",
+        title=_("finding #{id}").format(id=finding_id),
     )
 
 
@@ -227,4 +228,4 @@ def finding_resolve(app: AppContext, finding_id: int, resolution: str) -> None:
     from sirenctl.timeutil import utcnow
 
     resolve_finding(app.db, app.actor, finding_id, resolution, now=utcnow())
-    info(f"finding #{finding_id} resolved")
+    info(_("finding #{id} resolved").format(id=finding_id))

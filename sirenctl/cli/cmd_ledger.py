@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from sirenctl.cli.common import AppContext, info, pass_app
-from sirenctl.i18n import L_
+from sirenctl.i18n import L_, _
 
 LEDGERS = click.Choice(["assets", "inspections"])
 XLSX = click.Path(dir_okay=False, path_type=Path)
@@ -84,4 +84,4 @@ def ledger_import(app: AppContext, which: str, file: Path) -> None:
     else:
         with app.db.transaction() as session:
             count = import_inspection_ledger(session, file, operator=app.operator, now=utcnow())
-    info(f"imported {count} row(s) from {file.name}")
+    info(_("imported {count} row(s) from {file}").format(count=count, file=file.name))

@@ -82,18 +82,10 @@ def _resolve(app: AppContext, tag: str | None, opts: dict[str, Any]) -> tuple[st
 def _run(coro: Any) -> Any:
     import asyncio
 
-    from sirenctl.drivers.errors import CommError, DriverError, RefusedForSafety
     from sirenctl.drivers.modbus_link import quiet_pymodbus_logs
 
     quiet_pymodbus_logs()  # diagnostics print sirenctl's messages, not pymodbus' log lines
-    try:
-        return asyncio.run(coro)
-    except RefusedForSafety as exc:
-        raise CLIError(localized(exc), ExitCode.REFUSED) from None
-    except CommError as exc:
-        raise CLIError(f"{exc.kind}: {exc}", ExitCode.UNREACHABLE) from None
-    except DriverError as exc:
-        raise CLIError(f"{exc.kind}: {exc}", ExitCode.DEVICE_FAULT) from None
+    return asyncio.run(coro)  # a driver error: the one translation (sirenctl/cli/errors.py)
 
 
 @click.group()
@@ -134,13 +126,14 @@ def modbus_read_cmd(
     """
     from sirenctl.audit import record_read
     from sirenctl.drivers.diagnostics import RegisterKind, modbus_read
+    from sirenctl.drivers.errors import DriverError
 
     name, endpoint, _asset = _resolve(app, tag, opts)
     kind: RegisterKind = "input" if input_registers else "holding"
     read = {"address": address, "count": count, "kind": kind, "endpoint": endpoint.describe()}
     try:
         values = _run(modbus_read(endpoint, address, count, kind))
-    except CLIError:
+    except (CLIError, DriverError):
         with app.db.transaction() as session:
             record_read(
                 session,
@@ -235,7 +228,11 @@ def modbus_write_cmd(
             prove=prove,
         )
     )
-    info(f"{name}: wrote {list(values)} at {address}; read back {back} (verified)")
+    info(
+        _("{name}: wrote {values} at {address}; read back {back} (verified)").format(
+            name=name, values=list(values), address=address, back=back
+        )
+    )
 
 
 def _registered_target(

@@ -21,6 +21,7 @@ from sirenctl.cli.common import (
     wide_option,
 )
 from sirenctl.i18n import _
+from sirenctl.labels import term
 from sirenctl.models.findings import NoticeStatus
 
 PREFIX_ENV = "SIRENCTL_NOTICE_PREFIX"
@@ -134,7 +135,7 @@ def notice_update(
         done = advance_notice(
             app.db, app.actor, number, step, note=note, changes=changes, now=_now()
         )
-        info(f"{number}: {done.status}")
+        info(_("{number}: {status}").format(number=number, status=term(done.status)))
     else:
         with app.db.transaction() as session:
             edit_notice(session, number, changes, operator=app.operator, note=note)
@@ -168,7 +169,7 @@ def notice_recheck(
             _("{number}: re-check passed; status {status}")
             if passed
             else _("{number}: re-check failed; status {status}")
-        ).format(number=number, status=done.status)
+        ).format(number=number, status=term(done.status))
     )
 
 

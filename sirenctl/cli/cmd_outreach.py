@@ -8,6 +8,8 @@ import click
 
 from sirenctl.cli.cmd_findings import DATE
 from sirenctl.cli.common import AppContext, echo_json, info, json_option, pass_app
+from sirenctl.i18n import _
+from sirenctl.labels import term
 from sirenctl.models.findings import OutreachKind
 from sirenctl.models.outreach import OutreachOccasion
 
@@ -80,4 +82,8 @@ def outreach_add(
         }
     if as_json:
         echo_json(data)
-    info(f"recorded outreach #{data['id']} ({data['occasion']}) at {data['site']}")
+    info(
+        _("recorded outreach #{id} ({occasion}) at {site}").format(
+            id=data["id"], occasion=term(data["occasion"]), site=data["site"]
+        )
+    )

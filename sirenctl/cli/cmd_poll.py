@@ -17,7 +17,8 @@ from sirenctl.cli.common import (
     pass_app,
 )
 from sirenctl.cli.work_progress import WorkProgress
-from sirenctl.i18n import _
+from sirenctl.i18n import _, as_text, localized
+from sirenctl.labels import DRIVER_FAULT
 
 
 @click.command()
@@ -77,8 +78,11 @@ def poll(
         info(_("no networked assets to poll"))
         return
     interrupted: int | None = None
+    shown = {tag: localized(message) for tag, message in problems.items()}  # tag -> error text
     if cached:
-        info("nothing was contacted: stored readings with their age (poll without --cached reads)")
+        info(
+            _("nothing was contacted: stored readings with their age (poll without --cached reads)")
+        )
         rows = _cached_rows(app, list(endpoints) + list(problems))
     else:
         from sirenctl.drivers.operations import poll_endpoints
@@ -106,11 +110,23 @@ def poll(
             store_status(app.db, app.actor, answered, source="poll")
         now = time.time()
         rows = [_row(tag, sites.get(tag), answered[tag].to_dict(), now) for tag in answered]
+        shown.update(
+            {
+                tag: localized(as_text(r.error, target=False))
+                for tag, r in answered.items()
+                if r.error
+            }
+        )
         if interrupted:
             missing = sorted(set(endpoints) - set(answered))
             info(
-                f"interrupted: {len(answered)} of {len(endpoints)} answered before the stop; "
-                f"not read: {', '.join(missing) or 'none'}"
+                _(
+                    "interrupted: {answered} of {count} answered before the stop; not read: {missing}"
+                ).format(
+                    answered=len(answered),
+                    count=len(endpoints),
+                    missing=", ".join(missing) or _("none"),
+                )
             )
             problems = {}
     seen = {row["tag"] for row in rows}
@@ -120,6 +136,7 @@ def poll(
         sites,
         as_json,
         exit_code=interrupted,
+        shown=shown,
     )
 
 
@@ -162,7 +179,9 @@ def _report(
     as_json: bool,
     *,
     exit_code: int | None = None,
+    shown: dict[str, str] | None = None,
 ) -> None:
+    """The rows as JSON (English messages) or a table (``shown``: error texts to show)."""
     rows = rows + [
         {
             "tag": tag,
@@ -191,7 +210,7 @@ def _report(
                 "age",
                 "faults / error",
             ],
-            [_cells(r) for r in rows],
+            [_cells(r, (shown or {}).get(r["tag"])) for r in rows],
         )
     unreachable = sum(1 for r in rows if not r["reachable"])
     faulty = sum(1 for r in rows if r["faulty"])
@@ -227,34 +246,35 @@ def _row(tag: str, site: str | None, result: dict[str, Any], now: float) -> dict
     }
 
 
-def _cells(row: dict[str, Any]) -> list[Any]:
-    status, error = row["status"], row["error"]
+def _cells(row: dict[str, Any], shown: str | None = None) -> list[Any]:
+    status, error = row["status"], row["error"] or {}
+    kind = DRIVER_FAULT.show(error.get("kind", "driver_error"))
+    message = shown if shown is not None else error.get("message", "")
     if status is not None and not row["reachable"]:  # --cached: last good reading, latest failed
-        kind = (error or {}).get("kind", "error")
         return [
             row["tag"],
             row["site"],
             _("UNREACHABLE"),
-            "yes" if status["mains_present"] else "NO",
+            _("yes") if status["mains_present"] else _("NO"),
             f"{status['battery_volts']:.1f}",
-            "SOUNDING" if status["sounding"] else "",
+            _("SOUNDING") if status["sounding"] else "",
             status["last_function"],
-            f"{row['age_s']:.0f} s (last good)",
-            f"latest attempt {row.get('latest_failed_age_s', 0):.0f} s ago failed: {kind}: "
-            f"{(error or {}).get('message', '')}",
+            _("{age:.0f} s (last good)").format(age=row["age_s"]),
+            _("latest attempt {age:.0f} s ago failed: {kind}: {error}").format(
+                age=row.get("latest_failed_age_s", 0), kind=kind, error=message
+            ),
         ]
     if status is None:
-        kind = (error or {}).get("kind", "error")
         return [
             row["tag"],
             row["site"],
-            "DEVICE ERROR" if row["reachable"] else "UNREACHABLE",
+            _("DEVICE ERROR") if row["reachable"] else _("UNREACHABLE"),
             "",
             "",
             "",
             "",
             "",
-            f"{kind}: {(error or {}).get('message', '')}",
+            _("{kind}: {error}").format(kind=kind, error=message),
         ]
     return [
         row["tag"],
@@ -265,5 +285,5 @@ def _cells(row: dict[str, Any]) -> list[Any]:
         _("SOUNDING") if status["sounding"] else "",
         status["last_function"],
         f"{row['age_s']:.0f} s",
-        "; ".join(status["faults"]),
+        "; ".join(localized(fault) for fault in status["faults"]),
     ]

@@ -284,4 +284,4 @@ def schedule_list(show_all: bool, schedules_dir: str | None, as_json: bool) -> N
     )
     for r in rows:
         if r["note"]:
-            click.echo(f"note on {r['name']}: {r['note']}")
+            click.echo(_("note on {campaign}: {note}").format(campaign=r["name"], note=r["note"]))

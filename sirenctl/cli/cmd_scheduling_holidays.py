@@ -21,7 +21,8 @@ from sirenctl.cli.common import (
     json_option,
     pass_app,
 )
-from sirenctl.i18n import L_
+from sirenctl.i18n import L_, _
+from sirenctl.labels import DAY_KIND, YEAR_STATUS
 
 
 @click.group()
@@ -80,7 +81,11 @@ def holidays_status(app: AppContext, country: str | None, as_json: bool) -> None
     next_year = datetime.now(UTC).year + 1
     for r in rows:
         if r["year"] == next_year and r["status"] != "official":
-            info(f"warning: {r['country']} {next_year} is still provisional")
+            info(
+                _("warning: {country} {year} is still provisional").format(
+                    country=r["country"], year=next_year
+                )
+            )
 
 
 @holidays.command("list")
@@ -114,7 +119,7 @@ def holidays_list(app: AppContext, year: int, country: str, as_json: bool) -> No
             [d["day"], date.fromisoformat(d["day"]).strftime("%a"), d["kind"], d["name"]]
             for d in days
         ],
-        title=f"{country.upper()} {year} ({status})",
+        title=f"{country.upper()} {year} ({YEAR_STATUS.show(status)})",
     )
 
 
@@ -138,7 +143,14 @@ def holidays_seed(app: AppContext, years: tuple[int, ...], country: str, refresh
     with app.db.transaction() as session:
         for year in years:
             row = seed_year(session, country, year, operator=app.operator, refresh=refresh)
-            info(f"{row.country} {row.year}: {row.status} (from {row.source})")
+            info(
+                _("{country} {year}: {status} (from {source})").format(
+                    country=row.country,
+                    year=row.year,
+                    status=YEAR_STATUS.show(row.status),
+                    source=row.source,
+                )
+            )
 
 
 @holidays.command("set")
@@ -236,7 +248,11 @@ def holidays_set(
     with app.db.transaction() as session:
         set_day(session, country, day, kind, name, operator=app.operator)
     info(
-        f"{country.upper()} {day}: {kind} ({name}); re-plan to apply it: sirenctl plan --year {day.year}"
+        _(
+            "{country} {day}: {kind} ({name}); re-plan to apply it: sirenctl plan --year {year}"
+        ).format(
+            country=country.upper(), day=day, kind=DAY_KIND.show(kind), name=name, year=day.year
+        )
     )
 
 
@@ -297,14 +313,26 @@ def _enter_arrangement(
     with app.db.transaction() as session:
         change = set_arrangement(session, arrangement, operator=app.operator)
     for entry in change.added:
-        info(f"+ {entry.day} {entry.kind}: {entry.name}")
+        info(f"+ {entry.day} {DAY_KIND.show(entry.kind)}: {entry.name}")
     for entry in change.removed:
-        info(f"- {entry.day} {entry.kind}: {entry.name}")
+        info(f"- {entry.day} {DAY_KIND.show(entry.kind)}: {entry.name}")
     for before, after in change.changed:
-        info(f"~ {after.day} {before.kind} -> {after.kind}: {after.name}")
+        info(
+            f"~ {after.day} {DAY_KIND.show(before.kind)} -> {DAY_KIND.show(after.kind)}: "
+            f"{after.name}"
+        )
     info(
-        f"{change.country} {change.year} is now official ({len(arrangement.days)} days; "
-        f"{len(change.added)} added, {len(change.removed)} removed, {len(change.changed)} changed)"
+        _(
+            "{country} {year} is now official ({days} days; {added} added, {removed} removed, "
+            "{changed} changed)"
+        ).format(
+            country=change.country,
+            year=change.year,
+            days=len(arrangement.days),
+            added=len(change.added),
+            removed=len(change.removed),
+            changed=len(change.changed),
+        )
     )
     if replan:
         start, end = _period(change.year, None, None)
@@ -353,12 +381,14 @@ def holidays_show(app: AppContext, year: int, country: str, as_json: bool) -> No
                 [d["day"], date.fromisoformat(d["day"]).strftime("%a"), d["kind"], d["name"]]
                 for d in days
             ],
-            title=f"{country.upper()} {year}: {status} ({source})",
+            title=f"{country.upper()} {year}: {YEAR_STATUS.show(status)} ({source})",
         )
     if status != "official":
         info(
-            f"warning: holidays of {country.upper()} {year} are provisional ({source}); enter the "
-            f"official arrangement when it is published: sirenctl holidays set {year} --file FILE"
+            _(
+                "warning: holidays of {country} {year} are provisional ({source}); enter the "
+                "official arrangement when it is published: sirenctl holidays set {year} --file FILE"
+            ).format(country=country.upper(), year=year, source=source)
         )
 
 
@@ -378,7 +408,7 @@ def holidays_remove(app: AppContext, day: date, country: str) -> None:
 
     with app.db.transaction() as session:
         remove_day(session, country, day, operator=app.operator)
-    info(f"{country.upper()} {day} removed")
+    info(_("{country} {day} removed").format(country=country.upper(), day=day))
 
 
 @holidays.command("mark")
@@ -407,7 +437,11 @@ def holidays_mark(
 
     with app.db.transaction() as session:
         mark_year(session, country, year, status, operator=app.operator)
-    info(f"{country.upper()} {year} is now {status}")
+    info(
+        _("{country} {year} is now {status}").format(
+            country=country.upper(), year=year, status=YEAR_STATUS.show(status)
+        )
+    )
     if replan and status == "official":
         start, end = _period(year, None, None)
         run_plan(app, schedules_dir, start, end, dry_run=False, as_json=False)

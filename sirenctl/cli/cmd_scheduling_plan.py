@@ -28,7 +28,8 @@ from sirenctl.cli.common import (
     wide_option,
 )
 from sirenctl.cli.work_progress import StagedProgress
-from sirenctl.i18n import L_, _
+from sirenctl.i18n import L_, _, localized
+from sirenctl.labels import TASK, WORK_ORDER_STATUS
 
 MAX_DIFF_LINES = 60
 
@@ -78,13 +79,22 @@ def run_plan(
             )  # fmt: skip
         _show_diff(diff, as_json, dry_run)
         for campaign, due, tags in cancelled_by_asset(session, diff):
-            verb = "would cancel" if dry_run else "cancelled"
-            info(f"{verb} {campaign} {due} for {len(tags)} asset(s): {', '.join(tags)}")
+            info(
+                (
+                    _("would cancel {campaign} {due} for {count} asset(s): {tags}")
+                    if dry_run
+                    else _("cancelled {campaign} {due} for {count} asset(s): {tags}")
+                ).format(campaign=campaign, due=due, count=len(tags), tags=", ".join(tags))
+            )
         for warning in plan_warnings(diff, calendar, countries, now):
-            info(f"warning: {warning}")
+            info(_("warning: {warning}").format(warning=localized(warning)))
         for campaign in sorted(library.campaigns.values(), key=lambda c: c.key):
             if campaign.enabled and campaign.note:
-                info(f"note on {campaign.key}: {campaign.note}")
+                info(
+                    _("note on {campaign}: {note}").format(
+                        campaign=campaign.key, note=campaign.note
+                    )
+                )
         if not dry_run and not diff.empty:
             with StagedProgress() as progress:
                 apply_plan(session, diff, operator=app.operator, now=now, progress=progress)
@@ -136,8 +146,10 @@ def sign_live_plans(
     with app.db.transaction() as session:
         signed = sign_plans(session, person, pending, library, now)
     info(
-        f"signed {len(signed)} live audible work order(s) as planner {person.actor.login}; "
-        "each needs an approval by another person (sirenctl approve)"
+        _(
+            "signed {count} live audible work order(s) as planner {login}; "
+            "each needs an approval by another person (sirenctl approve)"
+        ).format(count=len(signed), login=person.actor.login)
     )
 
 
@@ -256,7 +268,7 @@ def agenda(
       sirenctl agenda --days 60 --ics ~/sirens.ics
     """
     import sirenctl.models.scheduling  # noqa: F401
-    from sirenctl.scheduling.agenda_db import TASK_LABEL, agenda_ics, agenda_rows
+    from sirenctl.scheduling.agenda_db import agenda_ics, agenda_rows
 
     now = at or datetime.now(UTC)
     with app.db.session() as session:
@@ -277,10 +289,10 @@ def agenda(
                 [
                     r["id"],
                     local(r["due_at"], r["timezone"]),
-                    TASK_LABEL.get(r["task"], r["task"]),
+                    TASK.show(r["task"]),
                     r["tag"],
                     f"{r['site']} {r['site_name']}",
-                    r["state"],
+                    WORK_ORDER_STATUS.show(r["state"]),
                     "; ".join(
                         x
                         for x in (

@@ -25,6 +25,7 @@ from sirenctl.cli.common import (
     pass_app,
 )
 from sirenctl.i18n import L_, _, localized
+from sirenctl.labels import RESULT_OUTCOME, RUN_ACTION, TASK, WORK_ORDER_STATUS
 
 MAX_ALARM_LINES = 20
 SUMMARY_OVER = 50  # more executed work orders than this: a summary instead of a table
@@ -130,9 +131,11 @@ def run_due(
                 d.work_order_id,
                 d.tag,
                 d.campaign,
-                d.task,
+                TASK.show(d.task),
                 local(d.due_at),
-                d.action if not dry_run else _("would {action}").format(action=d.action),
+                RUN_ACTION.show(d.action)
+                if not dry_run
+                else _("would {action}").format(action=RUN_ACTION.show(d.action)),
                 d.reason,
             ]
             for d in result.report.decisions
@@ -145,8 +148,17 @@ def run_due(
         if result.outcomes:
             echo_table(
                 ["wo", "asset", "outcome", "status", "note"],
-                [[o.wo_id, o.tag, o.outcome.label, o.status, o.note] for o in result.outcomes],
-                title="executed",
+                [
+                    [
+                        o.wo_id,
+                        o.tag,
+                        RESULT_OUTCOME.show(o.outcome.label),
+                        WORK_ORDER_STATUS.show(o.status),
+                        o.note,
+                    ]
+                    for o in result.outcomes
+                ],
+                title=_("executed"),
             )
     missed = result.missed
     for d in missed[:MAX_ALARM_LINES]:
@@ -188,15 +200,27 @@ def _summary(result: Any) -> None:
     from collections import Counter
 
     actions = Counter(d.action.value for d in result.report.decisions)
-    click.echo("run-due: " + ", ".join(f"{n} {a}" for a, n in sorted(actions.items())))
+    counts = ", ".join(f"{n} {RUN_ACTION.show(a)}" for a, n in sorted(actions.items()))
+    click.echo(_("run-due: {counts}").format(counts=counts))
     outcomes = Counter(o.outcome.label for o in result.outcomes)
     if outcomes:
-        click.echo("executed: " + ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items())))
+        counts = ", ".join(f"{n} {RESULT_OUTCOME.show(o)}" for o, n in sorted(outcomes.items()))
+        click.echo(_("executed: {counts}").format(counts=counts))
     bad = [o for o in result.outcomes if o.outcome.value not in ("done",)]
     for o in bad[:MAX_ALARM_LINES]:
-        click.echo(f"  work order {o.wo_id} {o.tag}: {o.outcome.label}: {o.note}")
+        click.echo(
+            "  "
+            + _("work order {id} {tag}: {outcome}: {note}").format(
+                id=o.wo_id, tag=o.tag, outcome=RESULT_OUTCOME.show(o.outcome.label), note=o.note
+            )
+        )
     if len(bad) > MAX_ALARM_LINES:
-        click.echo(f"  ... and {len(bad) - MAX_ALARM_LINES} more (sirenctl run-due --json)")
+        click.echo(
+            "  "
+            + _("... and {count} more (sirenctl run-due --json)").format(
+                count=len(bad) - MAX_ALARM_LINES
+            )
+        )
 
 
 @click.command()
@@ -337,10 +361,12 @@ def approve(
     ]
     if as_json:
         echo_json(done)
-    info(
-        f"{len(done)} work order(s) approved by {person.actor.login}"
-        + (f"; {len(ids) - len(done)} already approved by you" if len(ids) > len(done) else "")
+    line = _("{count} work order(s) approved by {login}").format(
+        count=len(done), login=person.actor.login
     )
+    if len(ids) > len(done):
+        line += _("; {count} already approved by you").format(count=len(ids) - len(done))
+    info(line)
 
 
 def _answers(values: tuple[str, ...]) -> dict[str, str]:
@@ -423,7 +449,12 @@ def checkin(
             _("{tag}: {outcome} (work order {id} {status})")
             if out["work_order"]
             else _("{tag}: {outcome} (no open work order)")
-        ).format(tag=tag, outcome=out["outcome"], id=out["work_order"], status=out["status"])
+        ).format(
+            tag=tag,
+            outcome=RESULT_OUTCOME.show(out["outcome"]),
+            id=out["work_order"],
+            status=WORK_ORDER_STATUS.show(out["status"]),
+        )
     )
     if out["outcome"] != "pass":
         click.get_current_context().exit(ExitCode.DEVICE_FAULT)

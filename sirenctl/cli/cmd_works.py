@@ -9,6 +9,8 @@ import click
 
 from sirenctl.cli.cmd_findings import DATE
 from sirenctl.cli.common import AppContext, echo_json, echo_table, info, json_option, pass_app
+from sirenctl.i18n import _
+from sirenctl.labels import term
 from sirenctl.models.works import ActivityKind, InspectionKind, WorksStatus, WorksType
 
 
@@ -60,7 +62,7 @@ def works_add(app: AppContext, /, as_json: bool, **values: Any) -> None:
         data = works_to_dict(add_works(session, values, operator=app.operator))
     if as_json:
         echo_json(data)
-    info(f"registered work {data['code']} at {data['site']}")
+    info(_("registered work {code} at {site}").format(code=data["code"], site=data["site"]))
 
 
 @works.command("list")
@@ -88,7 +90,7 @@ def works_list(app: AppContext, site: str | None, status: str | None, as_json: b
             [r["code"], r["name"], r["site"], r["works_type"], r["status"], r["responsible_unit"]]
             for r in rows
         ],
-        title=f"{len(rows)} civil air-defence works",
+        title=_("{count} civil air-defence works").format(count=len(rows)),
     )
 
 
@@ -123,7 +125,11 @@ def works_inspect(
         )
     if as_json:
         echo_json(data)
-    info(f"recorded {data['kind']} inspection #{data['id']} of {code}")
+    info(
+        _("recorded {kind} #{id} of {code}").format(
+            kind=term(data["kind"]), id=data["id"], code=code
+        )
+    )
 
 
 @works.command("problem")
@@ -158,7 +164,7 @@ def works_problem(
         )
     if as_json:
         echo_json(data)
-    info(f"recorded finding #{data['id']} at work {code}")
+    info(_("recorded finding #{id} at work {code}").format(id=data["id"], code=code))
 
 
 @works.command("activity")
@@ -185,7 +191,11 @@ def works_activity(app: AppContext, /, held_on: date, as_json: bool, **kwargs: A
         )
     if as_json:
         echo_json(data)
-    info(f"recorded {data['kind']} #{data['id']} on {data['held_on']}")
+    info(
+        _("recorded {kind} #{id} on {day}").format(
+            kind=term(data["kind"]), id=data["id"], day=data["held_on"]
+        )
+    )
 
 
 @works.command("activities")
@@ -212,7 +222,7 @@ def works_activities(app: AppContext, year: int | None, as_json: bool) -> None:
             [r["id"], r["held_on"], r["kind"], r["title"], r["venue"], r["participants"]]
             for r in rows
         ],
-        title=f"{len(rows)} safety activities",
+        title=_("{count} safety activities").format(count=len(rows)),
     )
 
 
@@ -245,5 +255,5 @@ def works_inspections(app: AppContext, code: str | None, as_json: bool) -> None:
             [r["id"], at, r["works"], r["kind"], "pass" if r["passed"] else "FAIL", r["inspector"]]
             for r, at in zip(rows, shown, strict=True)
         ],
-        title=f"{len(rows)} inspections",
+        title=_("{count} inspections").format(count=len(rows)),
     )

@@ -15,6 +15,9 @@ def echo_columns(
 ) -> None:
     from rich.cells import cell_len
 
+    from sirenctl.i18n import translate
+
+    columns = [translate(c) for c in columns]  # English literals, as for echo_table
     out = out or sys.stdout
     text = [["" if c is None else str(c) for c in row] for row in rows]
     widths = [cell_len(c) for c in columns]

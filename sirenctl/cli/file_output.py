@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from sirenctl.cli.common import CLIError, ExitCode, info
-from sirenctl.i18n import L_
+from sirenctl.i18n import L_, _
 
 
 def write_bytes(data: bytes, out: Path) -> None:
@@ -20,4 +20,4 @@ def write_bytes(data: bytes, out: Path) -> None:
         raise CLIError(
             L_("cannot write {out}: {strerror}", out=out, strerror=exc.strerror), ExitCode.FAILURE
         ) from None
-    info(f"wrote {out}")
+    info(_("wrote {path}").format(path=out))

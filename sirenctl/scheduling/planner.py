@@ -22,7 +22,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from sirenctl.audit import record
-from sirenctl.i18n import N_
+from sirenctl.i18n import L_, N_
 from sirenctl.models import Asset, AssetStatus, Site
 from sirenctl.models.scheduling import Approval, WorkOrder, WorkOrderStatus
 from sirenctl.progress import Progress, no_progress
@@ -370,14 +370,19 @@ def plan_warnings(
     for country in set(countries):
         if calendar.status(country, now.year + 1) != OFFICIAL:
             years.setdefault(country, set()).add(now.year + 1)
-    out = []
+    out: list[str] = []
     for country in sorted(years):
         listed = ", ".join(str(y) for y in sorted(years[country]))
         sources = ", ".join(sorted({calendar.year(country, y).source for y in years[country]}))
         out.append(
-            f"holidays of {country} {listed} are provisional ({sources}): work orders that depend "
-            f"on them are flagged; when the official notice is out, enter it with "
-            f"`sirenctl holidays set YEAR --file FILE` (or `holidays import`) to re-plan them"
+            L_(
+                "holidays of {country} {years} are provisional ({sources}): work orders that "
+                "depend on them are flagged; when the official notice is out, enter it with "
+                "`sirenctl holidays set YEAR --file FILE` (or `holidays import`) to re-plan them",
+                country=country,
+                years=listed,
+                sources=sources,
+            )
         )
     return out
 

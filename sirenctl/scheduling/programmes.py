@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sirenctl.i18n import L_
+from sirenctl.i18n import L_, _
 from sirenctl.scheduling.durations import format_duration
 from sirenctl.scheduling.signals import Signal, SignalLibrary
 from sirenctl.scheduling.spec import Fields, SpecFile, load_keyed
@@ -122,8 +122,12 @@ class Programme:
             step = phase.step
             cycles = f" x{step.cycles}" if step.cycles > 1 else ""
             lines.append(
-                f"+{format_duration(phase.start):>7}  {step.signal.key}{cycles} "
-                f"until +{format_duration(phase.stop)}"
+                _("+{start:>7}  {signal}{cycles} until +{stop}").format(
+                    start=format_duration(phase.start),
+                    signal=step.signal.key,
+                    cycles=cycles,
+                    stop=format_duration(phase.stop),
+                )
             )
         return lines
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sirenctl.i18n import L_
+from sirenctl.i18n import L_, as_text
 from sirenctl.identity import Actor, Role
 
 if TYPE_CHECKING:
@@ -69,10 +69,14 @@ class Activation:
     fire_by: float  # epoch seconds; after this the activation must be armed again
 
     def describe(self) -> str:
-        return "LIVE {mode}: {programme} on {n} siren(s): {tags}".format(
-            mode=self.mode.value.upper(),
+        """The banner line, in the interface language (CLI and TUI show the same words)."""
+        from sirenctl.i18n import _
+        from sirenctl.labels import ACTIVATION_MODE
+
+        return _("LIVE {mode}: {programme} on {count} siren(s): {tags}").format(
+            mode=ACTIVATION_MODE.show(self.mode.value),
             programme=self.programme,
-            n=len(self.tags),
+            count=len(self.tags),
             tags=", ".join(self.tags),
         )
 
@@ -354,9 +358,9 @@ async def fire(
                     on_outcome=(lambda oc: on_step(tag, oc)) if on_step else None,
                 )  # fmt: skip
             except DriverError as exc:
-                out.errors[tag] = str(exc)
+                out.errors[tag] = as_text(exc)
             except ValueError as exc:  # a signal this model cannot play: refused before sending
-                out.errors[tag] = str(exc)
+                out.errors[tag] = as_text(exc)
 
         tasks = [asyncio.ensure_future(one(tag)) for tag in activation.tags]
         try:

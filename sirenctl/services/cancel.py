@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from sirenctl.i18n import as_text
 from sirenctl.models import Asset, AssetStatus
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def all_targets(db: Database, *, timeout: float) -> tuple[dict[str, Endpoint], l
             try:
                 endpoints[asset.tag] = endpoint_for(asset, timeout=timeout)
             except EndpointProblem as exc:
-                skipped.append(str(exc))
+                skipped.append(as_text(exc))
     return endpoints, skipped
 
 
@@ -89,7 +90,7 @@ async def stop_units(endpoints: dict[str, Endpoint], audit: Any) -> list[StopOut
                 await fleet.driver(tag).cancel()
                 return StopOutcome(tag, True)
             except DriverError as exc:
-                return StopOutcome(tag, False, str(exc))
+                return StopOutcome(tag, False, as_text(exc, target=False))
 
         return list(await asyncio.gather(*(one(tag) for tag in endpoints)))
 

@@ -33,14 +33,6 @@ class Problem:
     hint: str = ""  # what a technician can do about it (the TUI appends it)
 
 
-_DEVICE_KINDS = {
-    "timeout": ProblemKind.UNREACHABLE,
-    "no_response": ProblemKind.UNREACHABLE,
-    "bad_frame": ProblemKind.UNREACHABLE,
-    "comm_error": ProblemKind.UNREACHABLE,
-    "refused_for_safety": ProblemKind.REFUSED,
-    "failed_to_sound": ProblemKind.DEVICE_FAULT,
-}
 _DEVICE_HINTS = {
     ProblemKind.UNREACHABLE: N_("check the controller's power and cable/network, then retry"),
     ProblemKind.DEVICE_FAULT: N_("the controller did not confirm the command: inspect it on site"),
@@ -109,9 +101,16 @@ def describe(exc: BaseException) -> Problem | None:
             _("database error: {error}").format(error=exc),
             hint=_("retry, or check the database with `sirenctl init`"),
         )
-    device_kind = getattr(exc, "kind", None)  # sirenctl.drivers.errors.DriverError.kind
-    if isinstance(device_kind, str):
-        kind = _DEVICE_KINDS.get(device_kind, ProblemKind.DEVICE_FAULT)
+    from sirenctl.drivers.errors import DriverError, RefusedForSafety
+
+    if isinstance(exc, DriverError):
+        kind = (
+            ProblemKind.REFUSED
+            if isinstance(exc, RefusedForSafety)
+            else ProblemKind.UNREACHABLE
+            if exc.comm_fault
+            else ProblemKind.DEVICE_FAULT
+        )
         message = (
             _("refused for safety: {error}").format(error=localized(exc))
             if kind is ProblemKind.REFUSED

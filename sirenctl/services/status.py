@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sirenctl.db import Database
+from sirenctl.i18n import as_text
 from sirenctl.identity import Actor
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ def poll_targets(
             try:
                 endpoints[asset.tag] = endpoint_for(asset, timeout=timeout)
             except EndpointProblem as exc:
-                problems[asset.tag] = str(exc)
+                problems[asset.tag] = as_text(exc)  # English; localized() translates it
     return PollTargets(endpoints, problems, sites)
 
 

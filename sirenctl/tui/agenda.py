@@ -12,6 +12,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
 from sirenctl.i18n import L_, _, translate
+from sirenctl.labels import TASK, VIEW, WORK_ORDER_STATUS
 from sirenctl.tui.agenda_data import VIEWS, OrderRow
 from sirenctl.tui.approve_dialog import ApprovalAnswer, ApproveDialog
 from sirenctl.tui.base import SearchInput, deliver
@@ -58,7 +59,7 @@ class AgendaScreen(PagedScreen):
                 placeholder=_("/ search asset, site, campaign…"), id="agenda-search", compact=True
             )
             yield Select(
-                [(v, v) for v in VIEWS],
+                [(VIEW.show(v), v) for v in VIEWS],
                 value="upcoming",
                 allow_blank=False,
                 id="agenda-view",
@@ -144,8 +145,8 @@ class AgendaScreen(PagedScreen):
         cells = [
             (
                 local_time(row.due_at, "%m-%d %H:%M"),
-                Text(row.state, style=STATE_STYLES.get(row.state, "")),
-                row.task,
+                Text(WORK_ORDER_STATUS.show(row.state), style=STATE_STYLES.get(row.state, "")),
+                TASK.show(row.task),
                 row.tag,
                 f"{row.site} {row.site_name}",
                 row.campaign,
@@ -170,22 +171,30 @@ class AgendaScreen(PagedScreen):
             panel.update("")
             return
         lines = [
-            f"#{order.id} {order.task} of {order.tag} ({order.site_name}) · due "
-            f"{local_time(order.due_at)} · on time until {local_time(order.window_end_at)}"
+            _("#{id} {task} of {tag} ({site}) · due {due} · on time until {until}").format(
+                id=order.id,
+                task=TASK.show(order.task),
+                tag=order.tag,
+                site=order.site_name,
+                due=local_time(order.due_at),
+                until=local_time(order.window_end_at),
+            )
         ]
         if order.programme:
             lines.append(
-                f"programme {order.programme}"
-                + (
-                    " · k: crank guide"
+                (
+                    _("programme {programme} · k: crank guide")
                     if order.hand_crank
-                    else " · played by the controller (sirenctl run-due), not from here"
-                )
+                    else _(
+                        "programme {programme} · played by the controller (sirenctl run-due), "
+                        "not from here"
+                    )
+                ).format(programme=order.programme)
             )
         if order.checklist:
-            lines.append("checklist: " + "; ".join(order.checklist))
+            lines.append(_("checklist: {items}").format(items="; ".join(order.checklist)))
         if order.can_check_in:
-            lines.append("i: record the check-in")
+            lines.append(_("i: record the check-in"))
         panel.update("\n".join(lines))
 
     def action_check_in(self, started_at: Any = None) -> None:
@@ -195,7 +204,10 @@ class AgendaScreen(PagedScreen):
             return
         if not order.can_check_in:
             self.notify(
-                f"work order #{order.id} is {order.state}: nothing to check in", severity="warning"
+                _("work order #{id} is {state}: nothing to check in").format(
+                    id=order.id, state=WORK_ORDER_STATUS.show(order.state)
+                ),
+                severity="warning",
             )
             return
         self.app.push_screen(CheckInForm(order, started_at), self.after_check_in)
@@ -207,7 +219,7 @@ class AgendaScreen(PagedScreen):
             return
         what = _("work order #{id}: {task} of {tag} ({site}), due {due}").format(
             id=order.id,
-            task=order.task,
+            task=TASK.show(order.task),
             tag=order.tag,
             site=order.site_name,
             due=local_time(order.due_at),
@@ -280,8 +292,10 @@ class AgendaScreen(PagedScreen):
         programme = programmes.get(order.programme)
         if programme is None:
             self.notify(
-                f"programme {order.programme!r} is not in the schedule library; "
-                "check `sirenctl programme list`",
+                _(
+                    "programme {programme!r} is not in the schedule library; "
+                    "check `sirenctl programme list`"
+                ).format(programme=order.programme),
                 severity="error",
             )
             return

@@ -14,7 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from sirenctl.i18n import N_, _
+from sirenctl.i18n import N_, _, localized, ngettext
 from sirenctl.tui.activate_screen import ActivateScreen
 from sirenctl.tui.agenda import AgendaScreen
 from sirenctl.tui.assets import AssetsScreen
@@ -161,7 +161,7 @@ class SirenApp(App[None]):
         """Stop every sounding the office started, from any screen, in one step (F12)."""
         if self.bench_screen is not None and self.bench_screen.bench_run is not None:
             self.bench_screen.action_stop()
-        self.notify("STOP ALL: sending stop to every networked unit...", severity="warning")
+        self.notify(_("STOP ALL: sending stop to every networked unit..."), severity="warning")
         self.stop_all_units()
 
     @work(thread=True, exit_on_error=False, group="stop-all")
@@ -171,11 +171,16 @@ class SirenApp(App[None]):
         report = cancel(self.services.db, self.services.actor, via="tui")
         failed = [o for o in report.outcomes if not o.stopped]
         if report.all_stopped:
-            text = f"STOP ALL: {len(report.outcomes)} unit(s) stopped and silent"
+            count = len(report.outcomes)
+            text = ngettext(
+                "STOP ALL: {count} unit stopped and silent",
+                "STOP ALL: {count} units stopped and silent",
+                count,
+            ).format(count=count)
             self.call_from_thread(self.notify, text, timeout=10)
         else:
-            names = ", ".join([o.tag for o in failed] + list(report.skipped))
-            text = f"STOP ALL: NOT confirmed for {names}: check them now"
+            names = ", ".join([o.tag for o in failed] + [localized(s) for s in report.skipped])
+            text = _("STOP ALL: NOT confirmed for {names}: check them now").format(names=names)
             self.call_from_thread(self.notify, text, severity="error", timeout=30)
 
     def action_help(self) -> None:

@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from sirenctl.i18n import _
+from sirenctl.labels import RESULT_OUTCOME
 from sirenctl.tui.data import ASSET_SPECS, AssetDetail
 from sirenctl.tui.format import local_time
 
@@ -82,11 +83,11 @@ def render_detail(detail: AssetDetail) -> Group:
     for row in detail.history:
         line = _("{action} by {operator}").format(action=row.action, operator=row.operator)
         if row.outcome != "ok":
-            line += f" [{row.outcome}]"
+            line += f" [{RESULT_OUTCOME.show(row.outcome)}]"
         if row.summary:
             line += f": {row.summary}"
         history.add_row(local_time(row.at, "%m-%d %H:%M"), line)
     parts: list[object] = [head, Text(""), fields]
     if detail.history:
-        parts += [Text("\nrecent history", style="bold"), history]
+        parts += [Text("\n" + _("recent history"), style="bold"), history]
     return Group(*parts)  # type: ignore[arg-type]

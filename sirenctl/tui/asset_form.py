@@ -65,7 +65,9 @@ class AssetFormScreen(SirenModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box") as box:
-            box.border_title = f"Edit {self.detail.tag}" if self.detail else "New asset"
+            box.border_title = (
+                _("Edit {tag}").format(tag=self.detail.tag) if self.detail else _("New asset")
+            )
             box.border_subtitle = _("ctrl+s or F2 save · esc cancel")
             keys = list(ASSET_SPECS)
             with VerticalScroll(id="form-fields"):

@@ -71,16 +71,16 @@ class AssetsScreen(SirenScreen):
             yield SearchInput(
                 placeholder=_("/ search tag, name, community…"), id="search", compact=True
             )
-            yield Select([], prompt="site", id="site", compact=True)
+            yield Select([], prompt=_("site"), id="site", compact=True)
             yield Select(
                 [(KIND_LABELS[k], k.value) for k in AssetKind],
-                prompt="kind",
+                prompt=_("kind"),
                 id="kind",
                 compact=True,
             )
             yield Select(
                 [(STATUS_LABELS[s], s.value) for s in AssetStatus],
-                prompt="status",
+                prompt=_("status"),
                 id="status",
                 compact=True,
             )

@@ -44,7 +44,7 @@ class AuditScreen(PagedScreen):
                 id="audit-search",
                 compact=True,
             )
-            yield Select([], prompt="action", id="audit-action", compact=True)
+            yield Select([], prompt=_("action"), id="audit-action", compact=True)
         yield Label(_("loading…"), id="audit-info")
         table: DataTable[str] = DataTable(id="audit", cursor_type="row", zebra_stripes=True)
         yield table

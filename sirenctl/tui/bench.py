@@ -12,7 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
-from sirenctl.i18n import _
+from sirenctl.i18n import _, localized
+from sirenctl.labels import RESULT_OUTCOME, SIGNAL
 from sirenctl.services.bench import BenchPlan
 from sirenctl.tui.base import SirenScreen, deliver
 from sirenctl.tui.bench_data import (
@@ -31,18 +32,22 @@ def echo_line(rec: Any, t0: float | None) -> Text:
     """One command and what the controller echoed back."""
     at = f"+{mmss(rec.at - t0)}" if t0 is not None else ""
     params = rec.params
+    what = SIGNAL.show("stop") if rec.what == "cancel" else rec.what
     text = Text(
-        f"{at:>7} {rec.what} signal {params.get('signal_code', '')} x{params.get('cycles', '')} "
+        f"{at:>7} "
+        + _("{command} signal {signal} x{cycles}").format(
+            command=what, signal=params.get("signal_code", ""), cycles=params.get("cycles", "")
+        )
+        + " "
     )
     if rec.outcome == "ok":
         d = rec.details
-        text.append(
-            f"✓ echo function {d.get('echo_function')} token {d.get('echo_token')}"
-            f"{' sounding' if d.get('sounding') else ''}",
-            style="green",
+        echo = _("echo function {function} token {token}").format(
+            function=d.get("echo_function"), token=d.get("echo_token")
         )
+        text.append(f"✓ {echo}" + (" " + _("sounding") if d.get("sounding") else ""), style="green")
     else:
-        text.append(f"✗ {rec.outcome}: {rec.error}", style="bold red")
+        text.append(f"✗ {RESULT_OUTCOME.show(rec.outcome)}: {rec.error}", style="bold red")
     return text
 
 
@@ -110,8 +115,10 @@ class BenchScreen(SirenScreen):
             unit_list.highlighted = 0
         else:
             self.query_one("#timeline", Static).update(
-                "No bench units. Flag a test-bench asset as a bench unit (Assets, e, is_bench)"
-                " to use this screen; live sirens are never offered here."
+                _(
+                    "No bench units. Flag a test-bench asset as a bench unit (Assets, e, "
+                    "is_bench) to use this screen; live sirens are never offered here."
+                )
             )
         if programmes:
             prog_list.highlighted = 0
@@ -131,9 +138,8 @@ class BenchScreen(SirenScreen):
         _unit, programme = self.selected()
         if programme is not None and self.bench_run is None:
             lines = "\n".join(programme.describe())
-            self.query_one("#timeline", Static).update(
-                f"{programme.title}\n{lines}\ntotal {mmss(programme.total_seconds)}"
-            )
+            total = _("total {duration}").format(duration=mmss(programme.total_seconds))
+            self.query_one("#timeline", Static).update(f"{programme.title}\n{lines}\n{total}")
 
     # ---- start: permit from a fresh registry read, then a confirmation naming everything ------
     def action_start(self) -> None:
@@ -153,20 +159,29 @@ class BenchScreen(SirenScreen):
         try:
             plan = prepare(self.services.db, self.services.operator, tag, programme.key)
         except NotABenchUnit as exc:  # recorded by sirenctl/services/bench.py
-            deliver(self, self.notify, f"refused: {exc}", severity="error", timeout=10)
+            message = _("refused: {error}").format(error=localized(exc))
+            deliver(self, self.notify, message, severity="error", timeout=10)
             return
         deliver(self, self.confirm, plan, programme)
 
     def confirm(self, plan: BenchPlan, programme: Any) -> None:
-        body = (
-            f"Asset:     {plan.tag}  {plan.name}  (BENCH UNIT)\n"
-            f"Programme: {programme.key}: {programme.title}\n"
-            f"Duration:  {mmss(programme.total_seconds)}\n\n"
+        body = _(
+            "Asset:     {tag}  {name}  (BENCH UNIT)\n"
+            "Programme: {programme}: {title}\n"
+            "Duration:  {duration}\n\n"
             "This is a BENCH TEST: only this bench unit is sent commands. "
             "Press c at any time to stop it."
+        ).format(
+            tag=plan.tag,
+            name=plan.name,
+            programme=programme.key,
+            title=programme.title,
+            duration=mmss(programme.total_seconds),
         )
         dialog = ConfirmDialog(
-            f"Sound bench test on {plan.tag}?", body, f"Sound bench test on {plan.tag}"
+            _("Sound bench test on {tag}?").format(tag=plan.tag),
+            body,
+            _("Sound bench test on {tag}").format(tag=plan.tag),
         )
         self.app.push_screen(dialog, lambda ok: self.start(plan, programme) if ok else None)
 
@@ -175,7 +190,9 @@ class BenchScreen(SirenScreen):
         log.clear()
         log.write(
             Text(
-                f"BENCH TEST {plan.tag}: {programme.key} (c here or F9 anywhere stops it)",
+                _("BENCH TEST {tag}: {programme} (c here or F9 anywhere stops it)").format(
+                    tag=plan.tag, programme=programme.key
+                ),
                 style="bold",
             )
         )
@@ -204,7 +221,7 @@ class BenchScreen(SirenScreen):
             result = await run.play()
             outcome = await asyncio.to_thread(run.record_result, result)
         except (NotABenchUnit, DriverError) as exc:  # identity not proven: nothing was sent
-            message = f"refused, nothing was sent: {exc}"
+            message = _("refused, nothing was sent: {error}").format(error=localized(exc))
             self.query_one("#progress", Static).update(Text(message, style="bold red"))
             self.notify(message, severity="error", timeout=10)
             return
@@ -215,18 +232,21 @@ class BenchScreen(SirenScreen):
 
     def finished(self, run: BenchRun, result: Any, outcome: str) -> None:
         good = sum(1 for s in result.steps if s.outcome == "ok")
-        summary = (
-            f"{outcome.upper().replace('_', ' ')}: {good} of {len(result.steps)} steps "
-            "played and echoed; result recorded"
+        summary = _("{outcome}: {good} of {steps} steps played and echoed; result recorded").format(
+            outcome=RESULT_OUTCOME.show(outcome).upper(), good=good, steps=len(result.steps)
         )
         if result.cancelled:
             summary += (
-                "; stop command sent and verified: the unit is silent"
+                _("; stop command sent and verified: the unit is silent")
                 if result.stop_verified
-                else f"; STOP NOT VERIFIED ({result.stop_error}): check the unit now"
+                else _("; STOP NOT VERIFIED ({error}): check the unit now").format(
+                    error=localized(result.stop_error)
+                )
             )
         if result.final_error:
-            summary += f"; final status unreadable ({result.final_error})"
+            summary += _("; final status unreadable ({error})").format(
+                error=localized(result.final_error)
+            )
         style = (
             "bold green"
             if outcome == "pass"
@@ -238,7 +258,7 @@ class BenchScreen(SirenScreen):
         self.query_one("#echo", RichLog).write(Text(summary, style=style))
         self.notify(
             summary,
-            title=f"Bench test {run.plan.tag}",
+            title=_("Bench test {tag}").format(tag=run.plan.tag),
             severity="information"
             if outcome == "pass"
             else "warning"
@@ -252,7 +272,7 @@ class BenchScreen(SirenScreen):
             return
         self.workers.cancel_group(self, "bench-play")  # the player sends and verifies stop
         self.query_one("#progress", Static).update(
-            Text("STOPPING: sending the stop command and verifying it...", style="bold yellow")
+            Text(_("STOPPING: sending the stop command and verifying it..."), style="bold yellow")
         )
 
     def tick(self) -> None:

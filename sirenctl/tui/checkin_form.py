@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
 from sirenctl.i18n import L_, _, localized
+from sirenctl.labels import RESULT_OUTCOME, TASK
 from sirenctl.registry.errors import ValidationFailed
 from sirenctl.services.checkin import CheckIn, CheckInResult
 from sirenctl.tui.agenda_data import OrderRow
@@ -67,11 +68,18 @@ class CheckInForm(SirenModal):
     def compose(self) -> ComposeResult:
         order = self.order
         with Vertical(id="checkin-box") as box:
-            box.border_title = f"Check-in {order.tag} · work order #{order.id}"
+            box.border_title = _("Check-in {tag} · work order #{id}").format(
+                tag=order.tag, id=order.id
+            )
             box.border_subtitle = _("ctrl+s or F2 save · esc cancel")
             yield Static(
-                f"{order.task} ({order.campaign}) due {local_time(order.due_at)} · "
-                f"{order.site} {order.site_name}",
+                _("{task} ({campaign}) due {due} · {site} {site_name}").format(
+                    task=TASK.show(order.task),
+                    campaign=order.campaign,
+                    due=local_time(order.due_at),
+                    site=order.site,
+                    site_name=order.site_name,
+                ),
                 id="checkin-head",
             )
             with VerticalScroll():
@@ -205,11 +213,13 @@ class CheckInForm(SirenModal):
         for problem in exc.problems:
             key = problem.field if problem.field in ("check", "db", "distance") else "check"
             self.set_error(key, localized(problem.message))
-        self.query_one("#checkin-message", Static).update("not saved: fix the marked fields")
+        self.query_one("#checkin-message", Static).update(_("not saved: fix the marked fields"))
 
     def saved(self, outcome: str) -> None:
         self.notify(
-            f"check-in for {self.order.tag} recorded: {outcome}",
+            _("check-in for {tag} recorded: {outcome}").format(
+                tag=self.order.tag, outcome=RESULT_OUTCOME.show(outcome)
+            ),
             title=_("Check-in"),
             severity="information" if outcome == "pass" else "warning",
         )

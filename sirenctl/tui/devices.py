@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sirenctl.i18n import L_, _, as_text
+
 if TYPE_CHECKING:
     from sirenctl.drivers.clock import Clock
     from sirenctl.drivers.endpoint import Endpoint
@@ -75,8 +77,10 @@ def plan_fleet(
         try:
             endpoint = (overrides or {}).get(asset.tag) or endpoint_for(asset, timeout=timeout)
         except ValueError as exc:
-            problems[asset.tag] = f"controller settings: {exc}; fix them in Assets (e)"
-            describe = "invalid controller settings"
+            problems[asset.tag] = L_(
+                "controller settings: {error}; fix them in Assets (e)", error=as_text(exc)
+            )
+            describe = _("invalid controller settings")
         else:
             endpoints[asset.tag] = endpoint
             describe = endpoint.describe()
@@ -146,7 +150,7 @@ class DeviceService:
         if result.error is None:
             state.status, state.error, state.error_kind = result.status, None, None
         else:
-            state.error, state.error_kind = str(result.error), result.error.kind
+            state.error, state.error_kind = as_text(result.error, target=False), result.error.kind
         return state
 
     def seed(self, known: dict[str, Any]) -> None:

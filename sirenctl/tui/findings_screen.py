@@ -14,6 +14,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
 from sirenctl.i18n import _, translate
+from sirenctl.labels import term
 from sirenctl.models.findings import FindingCategory, FindingStatus, Severity
 from sirenctl.tui.base import SearchInput, deliver
 from sirenctl.tui.data import Page
@@ -69,21 +70,21 @@ class FindingsScreen(PagedScreen):
                 compact=True,
             )
             yield Select(
-                [(s.value, s.value) for s in FindingStatus],
+                [(term(s.value), s.value) for s in FindingStatus],
                 value="open",
-                prompt="status",
+                prompt=_("status"),
                 id="findings-status",
                 compact=True,
             )
             yield Select(
-                [(s.value, s.value) for s in Severity],
-                prompt="severity",
+                [(term(s.value), s.value) for s in Severity],
+                prompt=_("severity"),
                 id="findings-severity",
                 compact=True,
             )
             yield Select(
-                [(c.value, c.value) for c in FindingCategory],
-                prompt="category",
+                [(term(c.value), c.value) for c in FindingCategory],
+                prompt=_("category"),
                 id="findings-category",
                 compact=True,
             )
@@ -137,9 +138,9 @@ class FindingsScreen(PagedScreen):
                 table.add_row(
                     self.id_cell(row),
                     local_time(row.found_at, "%m-%d %H:%M"),
-                    row.status,
-                    Text(row.severity, style=SEVERITY_STYLES.get(row.severity, "")),
-                    row.category,
+                    term(row.status),
+                    Text(term(row.severity), style=SEVERITY_STYLES.get(row.severity, "")),
+                    term(row.category),
                     row.asset or row.site,
                     row.description,
                     key=str(row.id),
@@ -157,14 +158,21 @@ class FindingsScreen(PagedScreen):
             return
         row: FindingRow = page.rows[row_index]
         lines = [
-            f"#{row.id} {row.severity} {row.category} at {row.asset or row.site} "
-            f"({row.site}), found {local_time(row.found_at)} by {row.found_by}",
+            _("#{id} {severity} {category} at {where} ({site}), found {found} by {by}").format(
+                id=row.id,
+                severity=term(row.severity),
+                category=term(row.category),
+                where=row.asset or row.site,
+                site=row.site,
+                found=local_time(row.found_at),
+                by=row.found_by,
+            ),
             row.description,
         ]
         if row.notice:
-            lines.append(f"rectification notice {row.notice}")
+            lines.append(_("rectification notice {number}").format(number=row.notice))
         if row.resolution:
-            lines.append(f"resolved: {row.resolution}")
+            lines.append(_("resolved: {resolution}").format(resolution=row.resolution))
         lines.append(self.workflow_hint(row))
         panel.update("\n".join(lines))
         self.refresh_bindings()
@@ -172,13 +180,17 @@ class FindingsScreen(PagedScreen):
     # ---- the workflow --------------------------------------------------------------------------
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         out: list[tuple[str, str, Any]] = [
-            ("New finding", "Record a finding by hand, an inspection (n)", self.action_new_finding)
+            (
+                _("New finding"),
+                _("Record a finding by hand, an inspection (n)"),
+                self.action_new_finding,
+            )
         ]
         if self.check_action("issue_notice", ()):
             out.append(
                 (
-                    "Issue rectification notice",
-                    "For the marked findings, or the highlighted one (i)",
+                    _("Issue rectification notice"),
+                    _("For the marked findings, or the highlighted one (i)"),
                     self.action_issue_notice,
                 )
             )
@@ -200,13 +212,11 @@ class FindingsScreen(PagedScreen):
 
     def workflow_hint(self, row: FindingRow) -> str:
         if self.marked:
-            return (
-                "marked for one notice: "
-                + ", ".join(f"#{i}" for i in sorted(self.marked))
-                + " · i: issue the notice"
+            return _("marked for one notice: {ids} · i: issue the notice").format(
+                ids=", ".join(f"#{i}" for i in sorted(self.marked))
             )
         if self.can_notice(row):
-            return "i: issue a rectification notice · space: mark several of one site"
+            return _("i: issue a rectification notice · space: mark several of one site")
         return ""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -223,9 +233,17 @@ class FindingsScreen(PagedScreen):
             del self.marked[row.id]
         elif not self.can_notice(row):
             self.notify(
-                f"finding #{row.id} is {row.status}"
-                + (f" and covered by {row.notice}" if row.notice else "")
-                + ": only open findings without a notice can be marked",
+                (
+                    _(
+                        "finding #{id} is {status} and covered by {notice}: only open findings "
+                        "without a notice can be marked"
+                    )
+                    if row.notice
+                    else _(
+                        "finding #{id} is {status}: only open findings without a notice can be "
+                        "marked"
+                    )
+                ).format(id=row.id, status=term(row.status), notice=row.notice),
                 severity="warning",
             )
             return
@@ -244,15 +262,20 @@ class FindingsScreen(PagedScreen):
             row = self.selected()
             if row is None or not self.can_notice(row):
                 self.notify(
-                    "highlight an open finding without a notice (or mark several "
-                    "with space), then press i",
+                    _(
+                        "highlight an open finding without a notice (or mark several "
+                        "with space), then press i"
+                    ),
                     severity="warning",
                 )
                 return
             chosen = [row]
         sites = sorted({r.site for r in chosen})
-        summary = f"site {', '.join(sites)} · " + "; ".join(
-            f"{r.asset or r.site} {r.category} ({r.severity})" for r in chosen
+        summary = _("site {sites} · {findings}").format(
+            sites=", ".join(sites),
+            findings="; ".join(
+                f"{r.asset or r.site} {term(r.category)} ({term(r.severity)})" for r in chosen
+            ),
         )
         self.app.push_screen(
             NoticeForm(findings=[r.id for r in chosen], summary=summary), self.after_issue

@@ -6,41 +6,23 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sirenctl.config import DEFAULT_TIMEZONE
-from sirenctl.i18n import N_, _
+from sirenctl.i18n import _
+from sirenctl.labels import ASSET_KIND as KIND_LABELS
+from sirenctl.labels import ASSET_STATUS as STATUS_LABELS
+from sirenctl.labels import Labels
+
+__all__ = [
+    "KIND_LABELS",
+    "LOCAL",
+    "STATUS_LABELS",
+    "Labels",
+    "age_text",
+    "countdown",
+    "local_time",
+    "mmss",
+]
 
 LOCAL = ZoneInfo(DEFAULT_TIMEZONE)
-
-
-class Labels(dict[str, str]):
-    """English labels (marked ``N_``) that read back in the current language."""
-
-    def __getitem__(self, key: str) -> str:
-        return _(super().__getitem__(key))
-
-    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
-        if key not in self:
-            return default
-        return self[key]
-
-
-STATUS_LABELS = Labels(
-    {
-        "in_service": N_("in service"),
-        "faulty": N_("faulty"),
-        "under_repair": N_("under repair"),
-        "retired": N_("retired"),
-    }
-)
-KIND_LABELS = Labels(
-    {
-        "hand_crank": N_("hand-crank"),
-        "motor": N_("motor"),
-        "electronic": N_("electronic"),
-        "multimedia": N_("multimedia"),
-        "controller": N_("controller"),
-        "other": N_("other"),
-    }
-)
 
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:

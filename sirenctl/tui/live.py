@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Label
 
-from sirenctl.i18n import _, translate
+from sirenctl.i18n import _, localized, translate
+from sirenctl.labels import DRIVER_FAULT, TERMINAL_STATE
 from sirenctl.tui.base import SirenScreen
 from sirenctl.tui.devices import TerminalState
 from sirenctl.tui.format import age_text
@@ -41,11 +42,13 @@ def state_cells(state: TerminalState, now: float) -> dict[str, Any]:
     cells: dict[str, Any] = {
         "tag": state.terminal.tag + (" ★" if state.terminal.is_bench else ""),
         "site": state.terminal.site,
-        "state": Text(label, style=STATE_STYLES.get(label, "")),
-        "mains": "" if st is None else ("on" if st.mains_present else Text("OFF", "bold red")),
+        "state": Text(TERMINAL_STATE.show(label), style=STATE_STYLES.get(label, "")),
+        "mains": ""
+        if st is None
+        else (_("on") if st.mains_present else Text(_("OFF"), "bold red")),
         "batt V": "" if st is None else f"{st.battery_volts:.1f}",
-        "door": "" if st is None else (Text("OPEN", "bold red") if st.door_open else "shut"),
-        "sound": "" if st is None else (Text("YES", "bold magenta") if st.sounding else "no"),
+        "door": "" if st is None else (Text(_("OPEN"), "bold red") if st.door_open else _("shut")),
+        "sound": "" if st is None else (Text(_("YES"), "bold magenta") if st.sounding else _("no")),
         "age": age_text(state.age(now)) if st is not None else "",
         "note": note(state),
     }
@@ -54,11 +57,11 @@ def state_cells(state: TerminalState, now: float) -> dict[str, Any]:
 
 def note(state: TerminalState) -> str:
     if state.error is not None:
-        kind = state.error_kind or "error"
-        stale = " (last status shown is old)" if state.status is not None else ""
-        return f"{kind}: {state.error}{stale}"
+        kind = DRIVER_FAULT.show(state.error_kind or "driver_error")
+        stale = _(" (last status shown is old)") if state.status is not None else ""
+        return _("{kind}: {error}").format(kind=kind, error=localized(state.error)) + stale
     if state.status is not None and state.status.faulty:
-        return ", ".join(state.status.faults())
+        return ", ".join(localized(fault) for fault in state.status.faults())
     return state.terminal.endpoint
 
 
@@ -88,15 +91,17 @@ class LiveScreen(SirenScreen):
         self.set_interval(1.0, self.tick_ages)
         devices = self.services.devices
         if devices is None:
-            self.info("status polling is off: press p to start it (reads only, nothing audible)")
+            self.info(_("status polling is off: press p to start it (reads only, nothing audible)"))
         else:
             self.rebuild(devices.rows())
             if self.app.poll or self.app.poller.running:
                 self.app.poller.start()
             else:
                 self.info(
-                    "status polling is off: last known statuses with their age; "
-                    "press p to poll now (reads only, nothing audible)"
+                    _(
+                        "status polling is off: last known statuses with their age; "
+                        "press p to poll now (reads only, nothing audible)"
+                    )
                 )
         table.focus()
 
@@ -108,7 +113,7 @@ class LiveScreen(SirenScreen):
             from sirenctl.tui.devices import DeviceService
 
             self.services.devices = DeviceService()
-        self.info("polling…")
+        self.info(_("polling…"))
         self.app.poller.poll_now()
 
     def action_reload(self) -> None:
@@ -124,13 +129,19 @@ class LiveScreen(SirenScreen):
             self.update_rows(update["states"].values())
         counts = devices.state_counts()
         summary = "  ".join(
-            f"{name} {counts[name]}"
+            f"{TERMINAL_STATE.show(name)} {counts[name]}"
             for name in ("ok", "faulty", "unreachable", "pending", "config")
             if counts.get(name)
         )
         self.info(
-            f"{len(devices.states)} terminals: {summary}  · sweep {devices.sweeps}, "
-            f"next in {self.services.poll_interval:g} s after it ends"
+            _(
+                "{count} terminals: {summary}  · sweep {sweep}, next in {interval:g} s after it ends"
+            ).format(
+                count=len(devices.states),
+                summary=summary,
+                sweep=devices.sweeps,
+                interval=self.services.poll_interval,
+            )
         )
 
     def rebuild(self, rows: list[TerminalState]) -> None:

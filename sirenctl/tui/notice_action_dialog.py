@@ -11,27 +11,33 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
-from sirenctl.i18n import _, localized
+from sirenctl.i18n import N_, _, localized
+from sirenctl.labels import term
 from sirenctl.registry.errors import Conflict, NotFound, ValidationFailed
 from sirenctl.tui.base import SirenModal, deliver
 from sirenctl.tui.notices_data import NoticeRow, WorkflowService
 
-WHAT = {
-    "start": ("Start work on {n}", "status becomes in_progress", "Start work"),
+WHAT = {  # English (N_), translated where shown
+    "start": (N_("Start work on {n}"), N_("status becomes in progress"), N_("Start work")),
     "submit": (
-        "Submit {n} for re-check",
-        "status becomes awaiting_recheck: the work is done "
-        "and an inspector should re-check it on site",
-        "Submit for re-check",
+        N_("Submit {n} for re-check"),
+        N_(
+            "status becomes awaiting re-check: the work is done "
+            "and an inspector should re-check it on site"
+        ),
+        N_("Submit for re-check"),
     ),
     "recheck": (
-        "Record the re-check of {n}",
-        "passed: the notice may be closed (tick to close it now); failed: the notice is reopened",
-        "Record re-check",
+        N_("Record the re-check of {n}"),
+        N_(
+            "passed: the notice may be closed (tick to close it now); "
+            "failed: the notice is reopened"
+        ),
+        N_("Record re-check"),
     ),
-    "close": ("Close {n}", "final: its findings are resolved", "Close notice"),
+    "close": (N_("Close {n}"), N_("final: its findings are resolved"), N_("Close notice")),
 }
-RESULTS = [("passed", "recheck_pass"), ("failed", "recheck_fail")]
+RESULTS = [(N_("passed"), "recheck_pass"), (N_("failed"), "recheck_fail")]
 
 
 class NoticeActionDialog(SirenModal):
@@ -62,20 +68,34 @@ class NoticeActionDialog(SirenModal):
         self.action = action
 
     def compose(self) -> ComposeResult:
-        title, body, label = WHAT[self.action]
+        title, body, label = (_(text) for text in WHAT[self.action])
         n = self.notice
         with Vertical(id="action-box") as box:
             box.border_subtitle = _("ctrl+s or F2 confirm · esc cancel")
             yield Static(title.format(n=n.number), id="action-title")
             yield Static(
-                f"{n.status} · {n.site} {n.site_name} · deadline {n.deadline} · "
-                f"{n.responsible_unit} {n.responsible_person}\n{body}",
+                _("{status} · {site} {site_name} · deadline {deadline} · {unit} {person}").format(
+                    status=term(n.status),
+                    site=n.site,
+                    site_name=n.site_name,
+                    deadline=n.deadline,
+                    unit=n.responsible_unit,
+                    person=n.responsible_person,
+                )
+                + f"\n{body}",
                 id="action-body",
             )
             if self.action == "recheck":
-                yield Select(RESULTS, prompt="re-check result", id="result", compact=True)
+                yield Select(
+                    [(_(text), value) for text, value in RESULTS],
+                    prompt=_("re-check result"),
+                    id="result",
+                    compact=True,
+                )
                 yield Checkbox(
-                    "close the notice now (a passed re-check only)", id="close-now", compact=True
+                    _("close the notice now (a passed re-check only)"),
+                    id="close-now",
+                    compact=True,
                 )
             yield Input(placeholder=_("note for the history (optional)"), id="note", compact=True)
             yield Static("", id="action-message")
@@ -99,7 +119,7 @@ class NoticeActionDialog(SirenModal):
             result = self.query_one("#result", Select).value
             if result is Select.NULL:
                 self.query_one("#action-message", Static).update(
-                    "choose the re-check result (passed or failed)"
+                    _("choose the re-check result (passed or failed)")
                 )
                 self.query_one("#result", Select).focus()
                 return
@@ -107,11 +127,11 @@ class NoticeActionDialog(SirenModal):
             close = self.query_one("#close-now", Checkbox).value
             if close and action != "recheck_pass":
                 self.query_one("#action-message", Static).update(
-                    "only a passed re-check can close the notice"
+                    _("only a passed re-check can close the notice")
                 )
                 return
         note = self.query_one("#note", Input).value.strip() or None
-        self.query_one("#action-message", Static).update("saving…")
+        self.query_one("#action-message", Static).update(_("saving…"))
         self.apply(action, note, close)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="notice-action")
@@ -128,9 +148,11 @@ class NoticeActionDialog(SirenModal):
         self.dismiss(None)
 
     def done(self, row: NoticeRow) -> None:
+        passed = row.recheck_passed and row.status != "closed"
         self.notify(
-            f"{row.number}: {row.status}"
-            + (" (re-check passed)" if row.recheck_passed and row.status != "closed" else ""),
+            (
+                _("{number}: {status} (re-check passed)") if passed else _("{number}: {status}")
+            ).format(number=row.number, status=term(row.status)),
             title=_("Notice updated"),
         )
         self.dismiss(row)

@@ -13,8 +13,9 @@ from datetime import date, datetime, timedelta
 from typing import Any, Self
 
 from sirenctl.db import Database
-from sirenctl.i18n import L_, localized
+from sirenctl.i18n import C_, L_, N_, localized
 from sirenctl.identity import Actor
+from sirenctl.labels import Labels
 from sirenctl.registry.errors import FieldProblem, ValidationFailed
 from sirenctl.services.operator import actor_for_operator
 from sirenctl.timeutil import Clock
@@ -22,13 +23,15 @@ from sirenctl.timeutil import Clock
 PREFIX_ENV = "SIRENCTL_NOTICE_PREFIX"  # the same variable as `sirenctl notice issue --prefix`
 VIEWS = ("open", "overdue", "all", "closed")
 DEFAULT_DAYS = 30  # deadline offered in a new notice: today + 30 days
-ACTION_LABELS = {
-    "start": "start work",
-    "submit": "submit for re-check",
-    "recheck_pass": "re-check passed",
-    "recheck_fail": "re-check failed",
-    "close": "close",
-}
+ACTION_LABELS = Labels(  # English (N_), read back in the interface language
+    {
+        "start": N_("start work"),
+        "submit": N_("submit for re-check"),
+        "recheck_pass": N_("re-check passed"),
+        "recheck_fail": N_("re-check failed"),
+        "close": C_("notice action", "close"),
+    }
+)
 
 
 @dataclass(frozen=True)

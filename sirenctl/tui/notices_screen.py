@@ -16,10 +16,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
-from sirenctl.i18n import _, translate
+from sirenctl.i18n import _, ngettext, translate
+from sirenctl.labels import VIEW, term
 from sirenctl.tui.base import SirenScreen, deliver
 from sirenctl.tui.format import local_time
-from sirenctl.tui.notice_action_dialog import NoticeActionDialog
+from sirenctl.tui.notice_action_dialog import WHAT, NoticeActionDialog
 from sirenctl.tui.notice_form import NoticeForm
 from sirenctl.tui.notices_data import ACTION_LABELS, VIEWS, NoticeRow, WorkflowService
 from sirenctl.tui.paged import PagedScreen
@@ -85,7 +86,7 @@ class NoticesScreen(SirenScreen):
                 compact=True,
             )
             yield Select(
-                [(v, v) for v in VIEWS],
+                [(VIEW.show(v), v) for v in VIEWS],
                 value="open",
                 allow_blank=False,
                 id="notices-view",
@@ -127,15 +128,25 @@ class NoticesScreen(SirenScreen):
                 out.append(
                     (
                         f"{row.number}: {label}",
-                        f"Notice action ({KEYS[actions[0]]})",
+                        _("Notice action ({key})").format(key=KEYS[actions[0]]),
                         self._machine(name),
                     )
                 )
         if row.status != "closed":
             out.append(
-                (f"{row.number}: edit deadline or responsible party", "Edit (e)", self.action_edit)
+                (
+                    _("{number}: edit deadline or responsible party").format(number=row.number),
+                    _("Edit (e)"),
+                    self.action_edit,
+                )
             )
-        out.append((f"{row.number}: print preview", "Printable notice (p)", self.action_print))
+        out.append(
+            (
+                _("{number}: print preview").format(number=row.number),
+                _("Printable notice (p)"),
+                self.action_print,
+            )
+        )
         return out
 
     def _machine(self, name: str) -> Any:
@@ -174,20 +185,22 @@ class NoticesScreen(SirenScreen):
             for row in rows:
                 table.add_row(
                     row.number,
-                    Text(row.status, STATUS_STYLES.get(row.status, "")),
+                    Text(term(row.status), STATUS_STYLES.get(row.status, "")),
                     row.site,
                     row.deadline.isoformat(),
-                    Text(f"{row.days_overdue} d", "bold red") if row.overdue else "",
+                    Text(_("{days} d").format(days=row.days_overdue), "bold red")
+                    if row.overdue
+                    else "",
                     f"{row.responsible_unit} {row.responsible_person}",
                     ", ".join(f"#{i}" for i in row.findings),
                     key=row.number,
                 )
         overdue = sum(r.overdue for r in rows)
         self.query_one("#notices-info", Label).update(
-            f"{len(rows)} notice{'s' if len(rows) != 1 else ''}"
-            + (f" · {overdue} overdue" if overdue else "")
+            ngettext("{count} notice", "{count} notices", len(rows)).format(count=len(rows))
+            + (_(" · {count} overdue").format(count=overdue) if overdue else "")
             if rows
-            else "no notices"
+            else _("no notices")
         )
         numbers = [r.number for r in rows]
         if keep in numbers:
@@ -208,24 +221,39 @@ class NoticesScreen(SirenScreen):
     def describe(row: NoticeRow | None) -> str:
         if row is None:
             return ""
-        late = f" · OVERDUE {row.days_overdue} d" if row.overdue else ""
+        late = _(" · OVERDUE {days} d").format(days=row.days_overdue) if row.overdue else ""
+        phone = f" ({row.responsible_phone})" if row.responsible_phone else ""
         lines = [
-            f"{row.number} · {row.status}{late} · {row.site} {row.site_name} · issued "
-            f"{row.issued_on} by {row.issued_by} · deadline {row.deadline}",
-            f"to {row.responsible_unit} {row.responsible_person}"
-            + (f" ({row.responsible_phone})" if row.responsible_phone else "")
-            + " · findings "
-            + ", ".join(f"#{i}" for i in row.findings),
-            f"required: {row.required_action}",
+            _(
+                "{number} · {status}{late} · {site} {site_name} · issued {issued} by {by} · "
+                "deadline {deadline}"
+            ).format(
+                number=row.number,
+                status=term(row.status),
+                late=late,
+                site=row.site,
+                site_name=row.site_name,
+                issued=row.issued_on,
+                by=row.issued_by,
+                deadline=row.deadline,
+            ),
+            _("to {unit} {person}{phone} · findings {findings}").format(
+                unit=row.responsible_unit,
+                person=row.responsible_person,
+                phone=phone,
+                findings=", ".join(f"#{i}" for i in row.findings),
+            ),
+            _("required: {action}").format(action=row.required_action),
         ]
         possible = [f"{KEYS[a]} {ACTION_LABELS[a]}" for a in row.actions]
         lines.append(
-            "possible now: "
-            + (" · ".join(possible) if possible else "nothing (a closed notice is final)")
+            _("possible now: {actions}").format(actions=" · ".join(possible))
+            if possible
+            else _("possible now: nothing (a closed notice is final)")
         )
-        lines.append("history:")
+        lines.append(_("history:"))
         lines += [
-            f"  {local_time(h.at, '%m-%d %H:%M')} {h.event:<12} → {h.to_status:<16} "
+            f"  {local_time(h.at, '%m-%d %H:%M')} {term(h.event)} → {term(h.to_status)} "
             f"{h.by}" + (f": {h.note}" if h.note else "")
             for h in row.history
         ]
@@ -249,7 +277,12 @@ class NoticesScreen(SirenScreen):
             return
         if not any(a in row.actions for a in MACHINE[name]):
             self.notify(
-                f"{row.number} is {row.status}: {name} is not possible now", severity="warning"
+                _("{number} is {status}: {action} is not possible now").format(
+                    number=row.number,
+                    status=term(row.status),
+                    action=_(WHAT[name][2]),
+                ),
+                severity="warning",
             )
             return
         self.app.push_screen(NoticeActionDialog(row, name), self.after_change)

@@ -53,10 +53,10 @@ class PrintPreview(SirenModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="print-box") as box:
-            box.border_title = f"Print {self.number}"
+            box.border_title = _("Print {number}").format(number=self.number)
             box.border_subtitle = _("l language · ctrl+s save · esc close")
             with VerticalScroll(id="print-doc"):
-                yield Markdown("loading…", id="print-md")
+                yield Markdown(_("loading…"), id="print-md")
             with Horizontal(id="print-save"):
                 yield Input(
                     f"{self.number}.html",
@@ -88,7 +88,7 @@ class PrintPreview(SirenModal):
     def action_save(self) -> None:
         raw = self.query_one("#print-path", Input).value.strip()
         if not raw:
-            self.query_one("#print-message", Static).update("give a file name")
+            self.query_one("#print-message", Static).update(_("give a file name"))
             return
         self.save(Path(raw).expanduser(), self.lang)
 
@@ -97,6 +97,5 @@ class PrintPreview(SirenModal):
         fmt = "md" if path.suffix.lower() in (".md", ".markdown") else "html"
         text = WorkflowService.of(self.services).print_text(self.number, fmt, lang)
         write_atomically(path, text)
-        deliver(
-            self, self.query_one("#print-message", Static).update, f"saved {path.resolve()} ({fmt})"
-        )
+        message = _("saved {path} ({format})").format(path=path.resolve(), format=fmt)
+        deliver(self, self.query_one("#print-message", Static).update, message)

@@ -32,10 +32,17 @@ class RetireDialog(SirenModal):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="retire-box"):
-            yield Label(f"Retire asset {self.tag}? It stays on record as retired.")
+            yield Label(
+                _("Retire asset {tag}? It stays on record as retired.").format(tag=self.tag)
+            )
             yield Input(placeholder=_("reason (recorded in the audit log)"), id="reason")
             with Horizontal(id="retire-buttons"):
-                yield Button(f"Retire {self.tag}", id="retire", variant="error", compact=True)
+                yield Button(
+                    _("Retire {tag}").format(tag=self.tag),
+                    id="retire",
+                    variant="error",
+                    compact=True,
+                )
                 yield Button(_("Cancel"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
@@ -56,5 +63,5 @@ class RetireDialog(SirenModal):
         deliver(self, self.done)
 
     def done(self) -> None:
-        self.notify(f"{self.tag} retired", title=_("Retired"))
+        self.notify(_("{tag} retired").format(tag=self.tag), title=_("Retired"))
         self.dismiss(self.tag)

@@ -271,7 +271,7 @@ def test_sigint_during_an_activation_stops_every_siren(
         proc.stdin.flush()
         done: set[str] = set()
         for line in proc.stderr:
-            if ": step 1 signal 2: ok" in line:
+            if ": step 1 air-raid alert: ok" in line:
                 done.add(line.split(":")[0])
             if done == set(TAGS):
                 break

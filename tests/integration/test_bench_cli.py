@@ -99,8 +99,8 @@ def test_stale_echo_is_reported_as_failed_to_sound(sqlite_cli) -> None:
             "bench", "sound", "BENCH-02", "--programme", "cn-growl", "--time-scale", str(SPEED)
         )
         assert result.exit_code == 8
-        assert "failed_to_sound" in result.stdout
-        assert "recorded test result" in result.stderr and "failed_to_sound" in result.stderr
+        assert "failed to sound" in result.stdout
+        assert "recorded test result" in result.stderr and "failed to sound" in result.stderr
     failed = _audit(sqlite_cli, "command.sound")
     assert failed and failed[0]["outcome"] == "error" and "failed to sound" in failed[0]["message"]
     # a failed bench test is a finding the office must follow up

@@ -221,7 +221,7 @@ async def test_illegal_steps_not_offered_and_stale_ones_refused(services, demo_d
         )
         assert event_count(demo_db) == before
         assert notice_in_db(demo_db, number).status == "in_progress"
-        assert "in_progress" in str(notices.get_row_at(0)[1])  # reloaded after the refusal
+        assert "in progress" in str(notices.get_row_at(0)[1])  # reloaded after the refusal
 
         # a re-check result must be chosen; close only goes with a pass
         await press(pilot, "k")
@@ -339,7 +339,7 @@ async def test_edit_deadline_print_and_help(services, demo_db, tmp_path) -> None
         assert str(notice.deadline) == "2026-09-30"
         assert "overdue" not in str(app.screen.query_one("#notices-info").content)
         pane = text_of(app.screen.query_one("#notice"))
-        assert "edit" in pane and "配件到货延迟" in pane
+        assert "changed" in pane and "配件到货延迟" in pane
 
         await press(pilot, "p")
         assert "整改通知书" in app.screen.query_one("#print-md").source

@@ -1,0 +1,121 @@
+"""Issue 13: a representative set of commands, run under ``--lang zh`` against the demo database
+(`sirenctl demo`), prints no English sentence of the catalogue: no output line contains an
+English fragment of a translated msgid (the words between its placeholders), and no line is a
+plain English msgid. Data stay as entered (programme titles from the shipped files, notes).
+
+The demo's terminals are not simulated here, so `poll`, `cancel` and `modbus read` meet real
+refused connections on loopback: their driver errors must be Chinese too."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import pytest
+from click.testing import CliRunner
+
+from sirenctl.cli.main import cli
+from sirenctl.i18n import Language, set_language
+from sirenctl.i18n_catalog import PLACEHOLDER, read_po
+
+WORD = re.compile(r"[A-Za-z][a-z'-]+")  # an English word (codes like T01, RS-485, hash digits: no)
+
+COMMANDS = [
+    ["asset", "list"],
+    ["asset", "show", "HC-C01"],
+    ["asset", "show", "T01"],
+    ["site", "list"],
+    ["site", "show", "C01"],
+    ["agenda", "--days", "30"],
+    ["finding", "list"],
+    ["finding", "show", "1"],
+    ["notice", "list"],
+    ["programme", "list"],
+    ["schedule", "list"],
+    ["holidays", "status"],
+    ["holidays", "show", "2027"],
+    ["audit", "list", "--limit", "20"],
+    ["audit", "verify"],
+    ["poll", "--cached"],
+    ["poll", "--timeout", "0.2"],
+    ["modbus", "read", "T01", "--address", "0", "--count", "2", "--input", "--timeout", "0.2"],
+    ["cancel", "T01", "T02", "--timeout", "0.2"],
+    ["drill", "list"],
+    ["works", "list"],
+    ["account", "list"],
+    ["plan", "--year", "2027", "--dry-run"],
+    ["run-due", "--dry-run"],
+]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = str(tmp_path_factory.mktemp("zh-output") / "demo.db")
+    assert CliRunner().invoke(cli, ["--db", db, "demo"]).exit_code == 0
+    yield db
+    set_language(Language.EN)
+
+
+def english_fragments() -> tuple[set[str], set[str]]:
+    """(fragments of three or more English words, whole msgids) of every message the Chinese
+    catalogue translates."""
+    fragments: set[str] = set()
+    whole: set[str] = set()
+    for message in read_po("zh"):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        if not message.id or not all(strings) or strings[0] == ids[0]:
+            continue
+        for text in ids:
+            if len(WORD.findall(text)) >= 2 and not PLACEHOLDER.search(text):
+                whole.add(text.strip())
+            for chunk in re.split(PLACEHOLDER.pattern + r"|\n|`[^`]*`", text):
+                chunk = (chunk or "").strip(" .,:;()[]'\"·—-")
+                if len(WORD.findall(chunk)) >= 3:
+                    fragments.add(chunk)
+    return fragments, whole
+
+
+def run_zh(db: str, args: list[str]) -> str:
+    result = CliRunner().invoke(cli, ["--lang", "zh", "--db", db, *args], input="")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    return result.stdout + result.stderr
+
+
+def english_in(lines: list[str], fragments: set[str], whole: set[str]) -> list[str]:
+    found = []
+    for line in lines:
+        bare = line.strip(" │┃|")
+        if bare in whole:
+            found.append(f"{line!r}: is the msgid itself")
+            continue
+        hits = [f for f in fragments if f in line]
+        if hits:
+            found.append(f"{line!r}: {hits[0]!r}")
+    return found
+
+
+def test_commands_print_no_english_sentence_of_the_catalogue(demo_db: str) -> None:
+    fragments, whole = english_fragments()
+    assert len(fragments) > 500 and "nothing was contacted" in " ".join(fragments)
+    notices = json.loads(
+        CliRunner().invoke(cli, ["--db", demo_db, "notice", "list", "--json"]).stdout
+    )
+    commands = [*COMMANDS, ["notice", "show", notices[0]["number"]]]
+    found = []
+    for args in commands:
+        output = run_zh(demo_db, args)
+        found += [
+            f"{' '.join(args)}: {hit}" for hit in english_in(output.splitlines(), fragments, whole)
+        ]
+    assert not found, "\n".join(found)
+
+
+def test_the_check_finds_english(demo_db: str) -> None:
+    """The same check on the English output: it must be able to fail."""
+    fragments, whole = english_fragments()
+    result = CliRunner().invoke(cli, ["--lang", "en", "--db", demo_db, "poll", "--cached"])
+    hits = english_in((result.stdout + result.stderr).splitlines(), fragments, whole)
+    assert any("nothing was contacted" in hit for hit in hits), hits
