@@ -5,11 +5,17 @@ the example shows a documented refusal (issue 13)."""
 
 from __future__ import annotations
 
+import os
 import re
+import select
 import shlex
 import shutil
+import signal
+import subprocess
+import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import IO
 
 import click
 import pytest
@@ -18,7 +24,7 @@ from click.testing import Result
 from sirenctl.cli.main import cli
 from sirenctl.db import Database
 from tests.conftest import CLI
-from tests.terminal import make_demo
+from tests.terminal import SIRENCTL, make_demo, sirenctl_env
 
 
 def _walk(
@@ -107,16 +113,23 @@ def test_the_examples_are_found() -> None:
 #: examples that cannot run here, and why (each is covered elsewhere)
 SKIP = {
     "sirenctl demo && sirenctl sim run": "needs `sim run` serving in another terminal; "
-    "its parts are the `demo` example and tests/simulators",
-    "sirenctl sim run": "serves until stopped; tests/simulators run the same fleet",
-    "sirenctl --db /var/lib/sirenctl/sirenctl.db daemon": "runs until stopped; "
-    "tests/scheduling/test_daemon*.py run it and stop it with signals",
-    "sirenctl --db postgresql://sirenctl@db/sirenctl daemon": "PostgreSQL, and runs until stopped",
+    "its parts are the `demo` and `sim run` examples",
+    "sirenctl --db postgresql://sirenctl@db/sirenctl daemon": "PostgreSQL gateway daemon "
+    "(the SQLite daemon example runs); tests/scheduling cover gateways",
     "sirenctl --db postgresql+psycopg://": "PostgreSQL only (refused on SQLite, exit 2); "
     "tests/security run these against a real cluster",
-    "sirenctl --db county.db tui": "needs a terminal; tests/tui/test_demo_tty.py opens it on a pty",
     "* * * * *  sirenctl --db postgresql://": "PostgreSQL gateway; the SQLite cron line runs",
 }
+
+#: examples that serve until stopped: started, seen ready, stopped with SIGTERM
+LONG_RUNNING = {
+    # example: (what it prints once ready, its exit code on SIGTERM)
+    "sirenctl --db /var/lib/sirenctl/sirenctl.db daemon": ("sweeping every", 143),
+    "sirenctl sim run --faults": ("simulating 6 controllers", 0),
+}
+#: examples that need a terminal: run on a pty, then quit with q
+ON_A_TERMINAL = {"sirenctl --db county.db tui --screen assets": "Assets"}
+
 
 #: examples that show a refusal, and the exit code their --help documents for it
 EXPECTED = {
@@ -328,7 +341,8 @@ def run_example(cli: CLI, line: str, home: Path) -> None:
 RUNNABLE = [
     pytest.param(line, id=line[:60])
     for _name, line in EXAMPLES
-    if not _first(SKIP, line) and not line.startswith(NEEDS_CONTROLLERS)
+    if not _first({**SKIP, **LONG_RUNNING, **ON_A_TERMINAL}, line)
+    and not line.startswith(NEEDS_CONTROLLERS)
 ]
 
 
@@ -364,3 +378,86 @@ def test_examples_that_talk_to_controllers(
 @pytest.mark.parametrize("line", [line for _n, line in EXAMPLES if _first(SKIP, line)])
 def test_skipped_examples_say_why(line: str) -> None:
     pytest.skip(SKIP[_first(SKIP, line) or ""])
+
+
+def _read_until(stream: IO[bytes], needle: str, timeout: float = 60.0) -> str:
+    """What ``stream`` gave until ``needle`` appeared (or the timeout passed)."""
+    seen = b""
+    deadline = time.monotonic() + timeout
+    fd = stream.fileno()
+    while needle.encode() not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            seen += chunk
+    return seen.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("line", [line for _n, line in EXAMPLES if _first(LONG_RUNNING, line)])
+def test_long_running_example_serves_and_stops_on_sigterm(
+    line: str, demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sirenctl.registry.demo import pick_demo_base_port, save_demo_base_port
+
+    prepare(tmp_path, demo_file, monkeypatch)
+    data = tmp_path / "data"
+    data.mkdir(exist_ok=True)
+    save_demo_base_port(data, pick_demo_base_port())  # sim run: a free block of ports
+    ready, code = LONG_RUNNING[_first(LONG_RUNNING, line) or ""]
+    words, _out = argv(line, tmp_path)
+    assert SIRENCTL
+    env = sirenctl_env(tmp_path / "county.db", data)
+    proc = subprocess.Popen(
+        [SIRENCTL, *words], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        assert proc.stdout is not None
+        shown = _read_until(proc.stdout, ready)
+        assert ready in shown, shown
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == code
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.mark.parametrize("line", list(ON_A_TERMINAL))
+def test_terminal_example_opens_and_quits(
+    line: str, demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import struct
+    import termios
+    from fcntl import ioctl
+
+    prepare(tmp_path, demo_file, monkeypatch)
+    words, _out = argv(line, tmp_path)
+    assert SIRENCTL
+    env = {**sirenctl_env(tmp_path / "county.db", tmp_path / "data"), "TERM": "xterm-256color"}
+    env["SIRENCTL_KEYMAP"] = str(tmp_path / "none.toml")
+    master, slave = os.openpty()
+    ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    proc = subprocess.Popen(
+        [SIRENCTL, *words], stdin=slave, stdout=slave, stderr=slave, env=env,
+        start_new_session=True,
+    )  # fmt: skip
+    os.close(slave)
+    reader = os.fdopen(master, "rb", buffering=0)
+    try:
+        shown = _read_until(reader, ON_A_TERMINAL[line])
+        assert ON_A_TERMINAL[line] in shown, shown[-2000:]
+        os.write(master, b"q")
+        deadline = time.monotonic() + 30
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                _read_until(reader, "\0never", timeout=0.2)  # keep the terminal drained
+            except OSError:
+                break
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        reader.close()
