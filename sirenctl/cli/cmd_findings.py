@@ -222,7 +222,7 @@ def finding_resolve(app: AppContext, finding_id: int, resolution: str) -> None:
 
     \b
     Example:
-      sirenctl finding resolve 14 --resolution "重新张贴二维码标识"
+      sirenctl finding resolve 15 --resolution "重新张贴二维码标识"
     """
     from sirenctl.services.findings import resolve_finding
     from sirenctl.timeutil import utcnow

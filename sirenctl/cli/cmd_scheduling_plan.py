@@ -277,8 +277,13 @@ def agenda(
         library = load(schedules_dir)
         seconds = {k: p.total_seconds for k, p in library.programmes.items()}
         guides = {k: p.describe() for k, p in library.programmes.items()}
-        with open(ics_file, "w", encoding="utf-8", newline="") as fh:
-            fh.write(agenda_ics(rows, programme_seconds=seconds, stamp=now, guides=guides))
+        try:
+            with open(ics_file, "w", encoding="utf-8", newline="") as fh:
+                fh.write(agenda_ics(rows, programme_seconds=seconds, stamp=now, guides=guides))
+        except OSError as exc:  # e.g. no such directory: an error line, not a traceback
+            raise CLIError(
+                L_("cannot write {out}: {strerror}", out=ics_file, strerror=exc.strerror)
+            ) from None
         info(_("wrote {count} work orders to {file}").format(count=len(rows), file=ics_file))
     if as_json:
         echo_json(rows)
