@@ -62,7 +62,7 @@ CASES = {
     # command: (header of a column holding long Chinese text, the text it must show whole)
     "asset list": ("name", LONG_NAME + "手摇警报器"),
     "finding list": ("description", LONG_TEXT[:20]),  # the list shortens descriptions itself
-    "agenda --days 60 --site C01": ("task", "巡检manualcheck"),
+    "agenda --days 60 --site C01": ("notes", "checkedinby刘师傅"),
     "notice list": ("responsible", "建设路社区居委会刘洋"),
     "audit list --limit 10": ("operator", "tester"),
 }

@@ -126,7 +126,21 @@ LONG_RUNNING = {
     # example: (what it prints once ready, its exit code on SIGTERM)
     "sirenctl --db /var/lib/sirenctl/sirenctl.db daemon": ("sweeping every", 143),
     "sirenctl sim run --faults": ("simulating 6 controllers", 0),
+    "sirenctl sim run --fleet mixed --tls-cert": ("simulating", 0),
 }
+
+
+def office_pki(home: Path) -> None:
+    """t.pem, t.key and office-ca.pem of the TLS example: a throwaway office CA's."""
+    from tests.drivers.tls_ca import ThrowawayCA
+
+    office = ThrowawayCA(home / "office")
+    cert, key = office.issue("sim", server=True, hosts=("127.0.0.1",))
+    shutil.copyfile(cert, home / "t.pem")
+    shutil.copyfile(key, home / "t.key")
+    shutil.copyfile(office.ca_file, home / "office-ca.pem")
+
+
 #: examples that need a terminal: run on a pty, then quit with q
 ON_A_TERMINAL = {"sirenctl --db county.db tui --screen assets": "Assets"}
 
@@ -406,12 +420,15 @@ def test_long_running_example_serves_and_stops_on_sigterm(
     data.mkdir(exist_ok=True)
     save_demo_base_port(data, pick_demo_base_port())  # sim run: a free block of ports
     ready, code = LONG_RUNNING[_first(LONG_RUNNING, line) or ""]
+    if "--tls-cert" in line:
+        office_pki(tmp_path)
     words, _out = argv(line, tmp_path)
     assert SIRENCTL
     env = sirenctl_env(tmp_path / "county.db", data)
     proc = subprocess.Popen(
-        [SIRENCTL, *words], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
+        [SIRENCTL, *words], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
     try:
         assert proc.stdout is not None
         shown = _read_until(proc.stdout, ready)
