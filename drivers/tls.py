@@ -31,16 +31,20 @@ class TlsConfig:
     ca_file: str
     cert_file: str
     key_file: str
+    #: server side only: refuse clients without a certificate signed by ``ca_file`` (mutual
+    #: authentication, as Modbus/TCP Security asks). Off, ``ca_file`` may be empty.
+    require_client_cert: bool = True
 
-    def _load(self, ctx: ssl.SSLContext) -> ssl.SSLContext:
-        for label, path in (("CA", self.ca_file), ("certificate", self.cert_file),
-                            ("key", self.key_file)):  # fmt: skip
+    def _load(self, ctx: ssl.SSLContext, *, verify_peer: bool = True) -> ssl.SSLContext:
+        files = [("CA", self.ca_file)] if verify_peer or self.ca_file else []
+        for label, path in [*files, ("certificate", self.cert_file), ("key", self.key_file)]:
             if not Path(path).is_file():
                 raise TlsSetupError(DriverText(P.TLS_FILE_MISSING, label=label, path=path))
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.verify_mode = ssl.CERT_REQUIRED if verify_peer else ssl.CERT_NONE
         try:
-            ctx.load_verify_locations(cafile=self.ca_file)
+            if files:
+                ctx.load_verify_locations(cafile=self.ca_file)
         except (ssl.SSLError, OSError) as exc:
             raise TlsSetupError(
                 DriverText(P.TLS_CA_UNUSABLE, path=self.ca_file, error=exc)
@@ -58,7 +62,8 @@ class TlsConfig:
         return self._load(ctx)
 
     def server_context(self) -> ssl.SSLContext:
-        return self._load(ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER))
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        return self._load(ctx, verify_peer=self.require_client_cert)
 
 
 def explain(exc: BaseException) -> str:

@@ -42,17 +42,33 @@ def with_faults(specs: list[SimSpec], faults: str | dict[str, Faults] | None) ->
     return specs
 
 
+def serve_tls(specs: list[SimSpec], tags: list[str] | None = None) -> list[SimSpec]:
+    """Mark the Modbus TCP specs named in ``tags`` (None: every one) to serve TLS."""
+    tcp = {s.name: s for s in specs if s.transport == "modbus_tcp"}
+    unknown = sorted(set(tags or ()) - set(tcp))
+    if unknown:
+        raise ValueError(
+            f"--tls-tags: {', '.join(unknown)} is not a Modbus TCP terminal of this fleet "
+            f"(they are: {', '.join(tcp)})"
+        )
+    for name, spec in tcp.items():
+        if tags is None or name in tags:
+            spec.tls = True
+    return specs
+
+
 def describe_endpoints(fleet: SimFleet, as_json: bool = False) -> str:
     rows = []
     for name, ep in fleet.endpoints.items():
         spec = next(s for s in fleet.specs if s.name == name)
-        rows.append({"tag": name, "faults": str(spec.faults), **ep.to_dict()})
+        # "tls": whether this simulator serves TLS (the endpoint has no client certificate)
+        rows.append({"tag": name, "faults": str(spec.faults), **ep.to_dict(), "tls": spec.tls})
     if as_json:
         return json.dumps(rows, indent=2)
     lines = [f"{'TAG':<8} {'TRANSPORT':<13} {'MODEL':<17} {'ADDRESS':<34} FAULTS"]
     for r in rows:
         addr = (
-            f"{r['host']}:{r['port']} unit {r['unit_id']}"
+            f"{r['host']}:{r['port']} unit {r['unit_id']}" + (" TLS" if r["tls"] else "")
             if r["transport"] == "modbus_tcp"
             else f"{r['device']} unit {r['unit_id']}"
         )

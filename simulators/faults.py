@@ -6,7 +6,10 @@ Text form: ``TAG=FAULT[:ARG][+FAULT[:ARG]...]`` items separated by commas, e.g.
 Communication faults: silent, slow:SECONDS, crc, garble, drop, wrong_unit, stale_echo,
 ignore_write (acknowledges writes without storing them), lose_ack (executes writes but
 their reply is lost: the outcome is unknown to the caller), wrong_tid (TCP: replies carry
-another transaction id, like a late reply to an earlier request).
+another transaction id, like a late reply to an earlier request), exception (command writes
+are answered with Modbus exception 4, device failure, and not executed), die_on_write (a
+command write is executed, then the unit goes dead: TCP drops the connection and refuses new
+ones, an RS-485 unit falls silent; its acknowledgement and any later read are lost).
 Siren-state faults (set at start, also settable at run time on the controller):
 mains_fail, door_open, rotation_fault, amplifier_fault, battery:VOLTS.
 """
@@ -26,6 +29,8 @@ COMM_FAULTS = (
     "ignore_write",
     "lose_ack",
     "wrong_tid",
+    "exception",
+    "die_on_write",
 )
 STATE_FAULTS = ("mains_fail", "door_open", "rotation_fault", "amplifier_fault", "battery")
 _WITH_ARG = {"slow": 1.0, "battery": None}
@@ -43,6 +48,8 @@ class Faults:
     ignore_write: bool = False  # writes acknowledged but not stored (read-back differs)
     lose_ack: bool = False  # writes executed, their replies lost
     wrong_tid: bool = False  # Modbus/TCP replies carry another transaction id
+    exception: bool = False  # command writes answered with exception 4, not executed
+    die_on_write: bool = False  # a command write executes, then the unit is dead
     mains_fail: bool = False
     door_open: bool = False
     rotation_fault: bool = False

@@ -74,6 +74,12 @@ class SimFleet:
         if len(set(names)) != len(names):
             dup = sorted({n for n in names if names.count(n) > 1})
             raise ValueError(f"sim specs: duplicate name(s) {', '.join(dup)}")
+        for spec in specs:
+            if spec.faults.wrong_tid and spec.transport != "modbus_tcp":
+                raise ValueError(
+                    f"sim spec {spec.name}: wrong_tid is for Modbus TCP only (RTU frames have "
+                    "no transaction id; wrong_unit gives a mismatched reply there)"
+                )
         self.specs = list(specs)
         self.clock: Clock = clock or ScaledClock(time_scale)
         self.wire_time = wire_time

@@ -22,13 +22,15 @@ from typing import Any
 from pymodbus.constants import ExcCodes
 from pymodbus.exceptions import NoSuchIdException
 from pymodbus.logging import Log
-from pymodbus.pdu import ExceptionResponse
+from pymodbus.pdu import ExceptionResponse, ModbusPDU
 from pymodbus.server import ModbusSerialServer, ModbusTcpServer, ModbusTlsServer
 from pymodbus.server.requesthandler import ServerRequestHandler
 
 from sirenctl.drivers.modbus_link import rtu_crc
 
 from .controller import SimController
+
+WRITES = (6, 16)  # write single / multiple registers: how commands reach a controller
 
 
 class _SimHandler(ServerRequestHandler):
@@ -41,8 +43,13 @@ class _SimHandler(ServerRequestHandler):
             and pdu.dev_id not in self.server.injector.controllers
         ):
             return  # another unit's frame on the shared line: not ours to answer
+        ctrl = self.server.injector.controllers.get(pdu.dev_id)
+        response: ModbusPDU
         try:
-            response = await pdu.datastore_update(self.server.context, pdu.dev_id)
+            if ctrl is not None and ctrl.faults.exception and pdu.function_code in WRITES:
+                response = ExceptionResponse(pdu.function_code, ExcCodes.DEVICE_FAILURE)
+            else:
+                response = await pdu.datastore_update(self.server.context, pdu.dev_id)
         except NoSuchIdException:
             response = ExceptionResponse(pdu.function_code, ExcCodes.GATEWAY_NO_RESPONSE)
         except Exception as exc:  # noqa: BLE001 - mirror pymodbus: answer device failure
@@ -79,7 +86,15 @@ class FaultInjector:
         f = ctrl.faults
         if f.silent or (f.drop and self.framing == "rtu"):
             return b""
-        if f.lose_ack and data[uid_pos + 1] in (6, 16):
+        if f.lose_ack and data[uid_pos + 1] in WRITES:
+            return b""
+        if f.die_on_write and data[uid_pos + 1] in WRITES:  # executed; the unit dies now
+            if self.framing == "tcp":
+                f.drop = True
+                if handler.transport:
+                    handler.transport.close()
+            else:
+                f.silent = True
             return b""
         self.frames_out += 1
         if f.wrong_tid and self.framing == "tcp":

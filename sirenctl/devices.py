@@ -98,7 +98,8 @@ def office_tls_config(tag: str) -> Any:
                 value2=", ".join(TLS_ENV),
             )
         )
-    return TlsConfig(*files)
+    ca_file, cert_file, key_file = files
+    return TlsConfig(ca_file, cert_file, key_file)
 
 
 def bench_permit(asset: Asset) -> Permit:

@@ -68,8 +68,21 @@ def _test_accounts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
         found = re.search(r"for (\S+?)(?: \(|: )", text)
         return passphrase_for(found.group(1) if found else "unknown")
 
+    provisioned.__wrapped__ = original  # type: ignore[attr-defined]
+    answer.__wrapped__ = prompt.read_passphrase  # type: ignore[attr-defined]
     monkeypatch.setattr(authn, "_authenticate_sqlite", provisioned)
     monkeypatch.setattr(prompt, "read_passphrase", answer)
+
+
+@pytest.fixture
+def real_prompts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on, the real passphrase prompt and checks (after fixtures that needed the
+    test accounts, e.g. registering a fleet as the administrator)."""
+    from sirenctl.security import authn, prompt
+
+    for module, name in ((authn, "_authenticate_sqlite"), (prompt, "read_passphrase")):
+        current = getattr(module, name)
+        monkeypatch.setattr(module, name, getattr(current, "__wrapped__", current))
 
 
 @pytest.fixture(scope="session")

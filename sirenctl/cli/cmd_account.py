@@ -254,12 +254,12 @@ def _lock_command(name: str, locked: bool, doc: str) -> click.Command:
         from sirenctl.security.accounts import set_locked
 
         _sqlite_only(app)
-        admin = _admin(
-            app,
+        verb = (
             L_("lock account {login}", login=login)
             if locked
-            else L_("unlock account {login}", login=login),
+            else L_("unlock account {login}", login=login)
         )
+        admin = _admin(app, verb)
         with app.db.transaction() as session:
             set_locked(session, admin.login, login, locked)
         info(

@@ -19,7 +19,7 @@ from sirenctl.cli.common import (
     pass_app,
 )
 from sirenctl.i18n import L_, _, localized
-from sirenctl.labels import ACTIVATION_MODE, RESULT_OUTCOME, WORK_ORDER_STATUS
+from sirenctl.labels import RESULT_OUTCOME, WORK_ORDER_STATUS
 
 FIRE_WORD = "FIRE"
 
@@ -71,9 +71,14 @@ def activate(
     `sirenctl cancel --all` stops them from any machine. Every command and result is recorded
     with the mode.
 
+    You (--user, or your login) need the planner role and are asked for your passphrase now;
+    an exercise also asks the --approver for theirs (on PostgreSQL: their database password,
+    checked by the server). On a terminal the prompts are hidden; otherwise each is one line
+    of standard input, before the FIRE line.
+
     \b
     Exit code: 0 every siren played; 7 refused or disarmed (nothing sent); 8 a siren failed;
-    130/143 stopped by SIGINT/SIGTERM.
+    12 authentication failed (nothing sent); 130/143 stopped by SIGINT/SIGTERM.
 
     \b
     Examples:
@@ -82,27 +87,27 @@ def activate(
       sirenctl activate T01 --mode exercise --approver li.wei --programme cn-918-single \\
           --reason "district drill"
     """
-    from sirenctl.identity import Role
     from sirenctl.scheduling.library import load_library
+    from sirenctl.security.identity import resolve_login
     from sirenctl.services.activation import (
         ActivationMode,
         ActivationRefused,
         arm,
         authenticate_approver,
+        authenticate_requester,
         disarm,
         fire,
     )
-    from sirenctl.services.interim_actor import interim_actor
 
     try:
         programme = load_library(schedules_dir).programme(programme_key)
     except KeyError as exc:
         raise CLIError(str(exc.args[0]), ExitCode.NOT_FOUND) from None
-    actor = interim_actor(app.operator, Role.PLANNER)
     activation_mode = ActivationMode(mode)
+    actor = authenticate_requester(app.db, app.operator, activation_mode)
     second = None
     if activation_mode is ActivationMode.EXERCISE and approver:
-        second = authenticate_approver(app.db, approver)
+        second = authenticate_approver(app.db, resolve_login(approver))
     try:
         activation = arm(
             app.db, actor, activation_mode, list(tags), programme, reason,
@@ -110,13 +115,7 @@ def activate(
         )  # fmt: skip
     except ActivationRefused as exc:
         raise CLIError(localized(exc), ExitCode.REFUSED) from None
-    banner = _("LIVE {mode}: {programme} on {count} siren(s): {tags}").format(
-        mode=ACTIVATION_MODE.show(activation.mode.value),
-        programme=activation.programme,
-        count=len(activation.tags),
-        tags=", ".join(activation.tags),
-    )
-    info(f"!!! {banner} !!!")
+    info(f"!!! {activation.describe()} !!!")
     info(_("reason: {reason}").format(reason=reason))
     info(
         _(

@@ -17,9 +17,11 @@ from sirenctl.cli.common import (
     info,
     json_option,
     pass_app,
+    wide_option,
     yes_no,
 )
 from sirenctl.cli.field_options import field_options, parsed_fields
+from sirenctl.cli.work_progress import StagedProgress
 from sirenctl.i18n import L_, _, ngettext
 from sirenctl.labels import term
 from sirenctl.models.enums import AssetKind, AssetStatus
@@ -80,8 +82,10 @@ def acting_person(app: AppContext, admin_fields: list[str], purpose: str) -> Any
     from sirenctl.services.assets import plain_person
 
     if admin_fields:
-        what = L_("{purpose}: {fields}", purpose=purpose, fields=", ".join(admin_fields))
-        return app.authenticate(what, Role.ADMINISTRATOR)
+        fields = ", ".join(admin_fields)
+        return app.authenticate(
+            L_("{purpose}: {fields}", purpose=purpose, fields=fields), Role.ADMINISTRATOR
+        )
     return plain_person(app.operator)
 
 
@@ -184,6 +188,7 @@ TABLE_ROWS = 500  # on a terminal, up to this many rows as a boxed table
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many rows.")
 @json_option
+@wide_option
 @pass_app
 def asset_list(
     app: AppContext, limit: int | None, offset: int, as_json: bool, **kwargs: Any
@@ -217,7 +222,7 @@ def asset_list(
         for r in rows
     ]
     if sys.stdout.isatty() and len(rows) <= TABLE_ROWS:
-        echo_table(columns, cells)
+        echo_table(columns, cells, optional=("bench", "site"))
     else:  # a pipe, a file, or many rows: stream aligned plain lines
         echo_columns(columns, cells)
     info(ngettext("{count} asset", "{count} assets", len(rows)).format(count=len(rows)))
@@ -289,10 +294,13 @@ def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> No
     else:
         info(_("read {file} as {encoding}").format(file=file.name, encoding=decoded.encoding))
 
-    with app.db.session() as session:  # validate every row without holding the write lock
+    with (
+        app.db.session() as session,  # validate every row without holding the write lock
+        StagedProgress() as progress,
+    ):
         plan = plan_import(
             session, text, operator=app.operator, source=file.name, delimiter=delimiter,
-            update=update, apply=False,
+            update=update, apply=False, progress=progress,
         )  # fmt: skip
     for line in plan.diff_lines() if update else []:
         click.echo(line)
@@ -305,13 +313,18 @@ def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> No
         return
     # bench flag or controller settings in any row: an administrator, authenticated now
     person = acting_person(
-        app, admin_fields_of_plan(plan), L_("import assets from {file}", file=file.name)
+        app, admin_fields_of_plan(plan), L_("import assets from {name}", name=file.name)
     )
     from sqlalchemy.exc import IntegrityError
 
     try:
-        with app.db.transaction() as session:  # the only part that holds the write lock
-            apply_import(session, plan, operator=person.actor.login, source=file.name)
+        with (
+            app.db.transaction() as session,  # the only part that holds the write lock
+            StagedProgress() as progress,
+        ):
+            apply_import(
+                session, plan, operator=person.actor.login, source=file.name, progress=progress
+            )
             sign_imported_bench_units(session, person, [*plan.added, *plan.changes])
     except IntegrityError:
         from sirenctl.registry.errors import Conflict

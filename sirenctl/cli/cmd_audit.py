@@ -17,6 +17,7 @@ from sirenctl.cli.common import (
     info,
     json_option,
     pass_app,
+    wide_option,
 )
 from sirenctl.i18n import L_, _, localized
 
@@ -39,6 +40,7 @@ def audit() -> None:
 @click.option("--since", type=click.DateTime(), help="Only events at or after this UTC time.")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @json_option
+@wide_option
 @pass_app
 def audit_list(
     app: AppContext,
@@ -110,6 +112,7 @@ def audit_list(
             ]
             for r in rows
         ],
+        optional=("outcome", "object"),
     )
 
 

@@ -96,7 +96,6 @@ def bench_sound(
     from sirenctl.scheduling.library import load_library
     from sirenctl.scheduling.spec import SpecError
     from sirenctl.services.bench import identity_check, plan_bench_sound
-    from sirenctl.services.interim_actor import interim_actor
 
     try:
         programme = load_library(schedules_dir).programme(programme_key)
@@ -108,7 +107,7 @@ def bench_sound(
             ExitCode.INVALID_INPUT,
             [str(p) for p in exc.problems],
         ) from None
-    actor = interim_actor(app.operator)
+    actor = app.actor
     plan = plan_bench_sound(
         app.db, actor, tag, programme=programme_key, via="bench sound", timeout=timeout
     )
@@ -319,13 +318,12 @@ def cancel(
       sirenctl cancel --all --reason "wrong programme started"
     """
     from sirenctl.services.cancel import cancel as cancel_units
-    from sirenctl.services.interim_actor import interim_actor
 
     if bool(tags) == all_units:
         raise click.UsageError(localized(L_("give TAGs, or --all (not both)")))
     report = cancel_units(
         app.db,
-        interim_actor(app.operator),
+        app.actor,
         None if all_units else list(tags),
         timeout=timeout,
         reason=reason,

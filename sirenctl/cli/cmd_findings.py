@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from sirenctl.cli.common import AppContext, echo_json, echo_table, info, json_option, pass_app
+from sirenctl.cli.common import (
+    AppContext,
+    echo_json,
+    echo_table,
+    info,
+    json_option,
+    pass_app,
+    wide_option,
+)
 from sirenctl.i18n import _, localized
 from sirenctl.labels import term
 from sirenctl.models.findings import FindingCategory, FindingSource, FindingStatus, Severity
@@ -138,6 +146,7 @@ def finding_add(
 @click.option("--year", type=int, help="Found in this year (UTC dates).")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
 @json_option
+@wide_option
 @pass_app
 def finding_list(
     app: AppContext, year: int | None, limit: int | None, as_json: bool, **kwargs: Any
@@ -175,6 +184,7 @@ def finding_list(
             ]
             for r in rows
         ],
+        optional=("category", "notice", "site"),
     )
 
 
@@ -212,7 +222,7 @@ def finding_resolve(app: AppContext, finding_id: int, resolution: str) -> None:
 
     \b
     Example:
-      sirenctl finding resolve 14 --resolution "重新张贴二维码标识"
+      sirenctl finding resolve 15 --resolution "重新张贴二维码标识"
     """
     from sirenctl.services.findings import resolve_finding
     from sirenctl.timeutil import utcnow

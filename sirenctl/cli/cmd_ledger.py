@@ -77,7 +77,7 @@ def ledger_import(app: AppContext, which: str, file: Path) -> None:
             plan = plan_import(session, text, operator=app.operator, source=file.name, apply=False)
         # bench flag or controller settings in any row: an administrator, authenticated now
         person = acting_person(
-            app, admin_fields_of_plan(plan), L_("import assets from {file}", file=file.name)
+            app, admin_fields_of_plan(plan), L_("import assets from {name}", name=file.name)
         )
         with app.db.transaction() as session:
             count = len(import_asset_ledger(session, person, file))

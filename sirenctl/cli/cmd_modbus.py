@@ -192,7 +192,7 @@ def modbus_write_cmd(
 
     \b
     Examples:
-      sirenctl modbus write BENCH-01 --address 20 --value 1
+      sirenctl modbus write BENCH-01 --address 100 --value 5 --value 1 --value 8 --allow-audible
       sirenctl modbus write BENCH-01 --address 100 --value 4 --value 1 --value 7 --allow-audible
     """
     from sirenctl.devices import AuditWriter, bench_permit

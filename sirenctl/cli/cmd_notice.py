@@ -18,6 +18,7 @@ from sirenctl.cli.common import (
     info,
     json_option,
     pass_app,
+    wide_option,
 )
 from sirenctl.i18n import _
 from sirenctl.labels import term
@@ -41,7 +42,7 @@ def notice() -> None:
     Status: open -> in_progress -> awaiting_recheck -> (re-check passes) -> closed,
             or reopened when a re-check fails.
     Example:
-      sirenctl notice issue --finding 3 --deadline 2025-04-30 --unit 东风社区居委会 \\
+      sirenctl notice issue --finding 15 --deadline 2026-12-31 --unit 东风社区居委会 \\
           --person 王建国 --action "更换锈蚀转轴，复查鸣响"
     """
 
@@ -77,7 +78,7 @@ def notice_issue(app: AppContext, findings: tuple[int, ...], as_json: bool, **kw
 
     \b
     Example:
-      sirenctl notice issue --finding 12 --deadline 2026-12-31 --unit 东风社区居委会 \\
+      sirenctl notice issue --finding 15 --deadline 2026-12-31 --unit 东风社区居委会 \\
           --person 王建国 --phone 13800000000 --action "更换锈蚀支架"
     """
     from sirenctl.services.notices import NewNotice, issue_notice
@@ -119,8 +120,8 @@ def notice_update(
 
     \b
     Examples:
-      sirenctl notice update ZG-2025-007 --status awaiting_recheck --note "已更换转轴"
-      sirenctl notice update ZG-2025-007 --deadline 2025-05-31 --note "配件到货延迟"
+      sirenctl notice update ZG-2026-002 --status awaiting_recheck --note "已更换转轴"
+      sirenctl notice update ZG-2026-002 --deadline 2026-12-20 --note "配件到货延迟"
     """
     from sirenctl.findings.notices import edit_notice
     from sirenctl.findings.transitions import STATUS_ACTIONS
@@ -155,7 +156,7 @@ def notice_recheck(
 
     \b
     Example:
-      sirenctl notice recheck ZG-2025-007 --pass --close --note "复查鸣响正常"
+      sirenctl notice recheck ZG-2026-002 --pass --close --note "复查鸣响正常"
     """
     from sirenctl.services.notices import NoticeStep, advance_notice
 
@@ -181,7 +182,7 @@ def notice_close(app: AppContext, number: str, note: str | None) -> None:
 
     \b
     Example:
-      sirenctl notice close ZG-2025-007 --note "整改完成"
+      sirenctl notice close ZG-2026-002 --note "整改完成"
     """
     from sirenctl.services.notices import NoticeStep, advance_notice
 
@@ -202,6 +203,7 @@ def notice_close(app: AppContext, number: str, note: str | None) -> None:
 @click.option("--open", "open_only", is_flag=True, help="Only notices not closed.")
 @click.option("--overdue", is_flag=True, help="Only overdue notices (past deadline, not closed).")
 @json_option
+@wide_option
 @pass_app
 def notice_list(app: AppContext, overdue: bool, as_json: bool, **kwargs: Any) -> None:
     """List notices, newest first; overdue ones are flagged.
@@ -239,6 +241,7 @@ def notice_list(app: AppContext, overdue: bool, as_json: bool, **kwargs: Any) ->
             ]
             for r in rows
         ],
+        optional=("issued", "findings"),
     )
 
 
@@ -251,7 +254,7 @@ def notice_show(app: AppContext, number: str, as_json: bool) -> None:
 
     \b
     Example:
-      sirenctl notice show ZG-2025-007
+      sirenctl notice show ZG-2026-002
     """
     from sirenctl.findings.notices import get_notice, notice_to_dict
 

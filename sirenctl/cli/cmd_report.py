@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from sirenctl.cli.common import AppContext, pass_app
+from sirenctl.cli.work_progress import StagedProgress
 from sirenctl.i18n import L_, current_language, localized
 
 
@@ -62,8 +63,11 @@ def report(
         raise click.UsageError(
             localized(L_("--format docx writes a Word file: give --out FILE.docx"))
         )
-    with app.db.session() as session:
-        computed = compute_report(session, year, now=utcnow(), target_dbc=target_dbc)
+    # few steps, but each may read a year of records: a bar from the first step on
+    with app.db.session() as session, StagedProgress(min_total=1) as progress:
+        computed = compute_report(
+            session, year, now=utcnow(), target_dbc=target_dbc, progress=progress
+        )
     if fmt == "docx":
         from sirenctl.cli.file_output import write_bytes
         from sirenctl.reports.docx_render import report_docx

@@ -214,7 +214,7 @@ def holidays_set(
       sirenctl holidays set 2027 --file 2027-arrangement.toml
       sirenctl holidays set 2027 --source "国务院办公厅 2027 通知" \\
           --off 2027-01-01..2027-01-03=元旦 --off 2027-02-05..2027-02-12=春节 \\
-          --workday 2027-01-31=春节 --off 2027-10-01..2027-10-07=国庆节 ...
+          --workday 2027-01-31=春节 --off 2027-10-01..2027-10-07=国庆节
       sirenctl holidays set 2026-10-10 --kind workday --name "国庆节调休上班"
     """
     import sirenctl.models.scheduling  # noqa: F401

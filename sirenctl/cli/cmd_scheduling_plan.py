@@ -25,7 +25,9 @@ from sirenctl.cli.common import (
     info,
     json_option,
     pass_app,
+    wide_option,
 )
+from sirenctl.cli.work_progress import StagedProgress
 from sirenctl.i18n import L_, _, localized
 from sirenctl.labels import TASK, WORK_ORDER_STATUS
 
@@ -70,9 +72,11 @@ def run_plan(
     planner = None if dry_run else _planner_if_needed(app, library, start, end, now)
     context = app.db.session() if dry_run else app.db.transaction()
     with context as session:
-        diff, calendar, countries = compute_campaign_plan(
-            session, library, start, end, planner=app.operator, now=now, seed_holidays=not dry_run
-        )
+        with StagedProgress(min_total=1) as progress:  # a campaign over many assets is slow
+            diff, calendar, countries = compute_campaign_plan(
+                session, library, start, end, planner=app.operator, now=now,
+                seed_holidays=not dry_run, progress=progress,
+            )  # fmt: skip
         _show_diff(diff, as_json, dry_run)
         for campaign, due, tags in cancelled_by_asset(session, diff):
             info(
@@ -92,7 +96,8 @@ def run_plan(
                     )
                 )
         if not dry_run and not diff.empty:
-            apply_plan(session, diff, operator=app.operator, now=now)
+            with StagedProgress() as progress:
+                apply_plan(session, diff, operator=app.operator, now=now, progress=progress)
     if not dry_run:
         sign_live_plans(app, planner, library, start, end, now)
     return diff
@@ -117,9 +122,8 @@ def _planner_if_needed(
         )
     if not count:
         return None
-    return app.authenticate(
-        L_("sign {count} live audible work order(s) as planner", count=count), Role.PLANNER
-    )
+    purpose = L_("sign {count} live audible work order(s) as planner", count=count)
+    return app.authenticate(purpose, Role.PLANNER)
 
 
 def sign_live_plans(
@@ -137,10 +141,8 @@ def sign_live_plans(
     if not pending:
         return
     if person is None:
-        person = app.authenticate(
-            L_("sign {count} live audible work order(s) as planner", count=len(pending)),
-            Role.PLANNER,
-        )
+        purpose = L_("sign {count} live audible work order(s) as planner", count=len(pending))
+        person = app.authenticate(purpose, Role.PLANNER)
     with app.db.transaction() as session:
         signed = sign_plans(session, person, pending, library, now)
     info(
@@ -245,6 +247,7 @@ def plan(
 )
 @schedules_option
 @json_option
+@wide_option
 @pass_app
 def agenda(
     app: AppContext,
@@ -274,8 +277,13 @@ def agenda(
         library = load(schedules_dir)
         seconds = {k: p.total_seconds for k, p in library.programmes.items()}
         guides = {k: p.describe() for k, p in library.programmes.items()}
-        with open(ics_file, "w", encoding="utf-8", newline="") as fh:
-            fh.write(agenda_ics(rows, programme_seconds=seconds, stamp=now, guides=guides))
+        try:
+            with open(ics_file, "w", encoding="utf-8", newline="") as fh:
+                fh.write(agenda_ics(rows, programme_seconds=seconds, stamp=now, guides=guides))
+        except OSError as exc:  # e.g. no such directory: an error line, not a traceback
+            raise CLIError(
+                L_("cannot write {out}: {strerror}", out=ics_file, strerror=exc.strerror)
+            ) from None
         info(_("wrote {count} work orders to {file}").format(count=len(rows), file=ics_file))
     if as_json:
         echo_json(rows)
@@ -303,6 +311,7 @@ def agenda(
                 for r in rows
             ],
             title=_("agenda {now} +{days}d").format(now=local(now), days=days),
+            optional=("site",),
         )
     bad = [r for r in rows if r["status"] in ("missed", "unknown")]
     if bad:

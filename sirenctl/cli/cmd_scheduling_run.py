@@ -334,7 +334,7 @@ def approve(
     12 not authenticated; 4 not found; 5 not approvable.
     \b
     Examples:
-      sirenctl --user lizhuren approve --campaign cn-918-trial-sounding --on 2026-09-18 \\
+      sirenctl --user lizhuren approve --campaign cn-918-trial-sounding --on 2027-09-18 \\
           --reason "县人防办〔2026〕12号"
       sirenctl --user lizhuren approve 1201 1202 --reason "bench retest"
     """

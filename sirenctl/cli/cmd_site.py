@@ -18,7 +18,7 @@ def site() -> None:
 
     \b
     Example:
-      sirenctl site add --code C01 --name 东风社区 --district 安宁县 --population 8200
+      sirenctl site add --code C16 --name 城东社区 --district 安宁县 --population 8200
     """
 
 

@@ -27,6 +27,7 @@ from sirenctl.i18n import _
             "notices",
             "drills",
             "map",
+            "activate",
         ]
     ),
     help="Screen to open first.",

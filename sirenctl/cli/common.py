@@ -129,7 +129,7 @@ class AppContext:
         """The acting person the services are given (sirenctl/services/operator.py)."""
         from sirenctl.services.operator import actor_for_operator
 
-        return actor_for_operator(self.operator)
+        return actor_for_operator(self.operator, self.db)
 
     def open_db(self, url: str | None = None) -> Database:
         if self._db is None:
@@ -207,23 +207,70 @@ def _cell(value: Any, styles: dict[str, str]) -> Any:
     return Text(text, style=style) if style else text
 
 
+WIDE_KEY = "sirenctl.wide"
+
+
+def _remember_wide(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta[WIDE_KEY] = True
+
+
+#: ``--wide`` on a list command: every column, no wrapping, however narrow the terminal
+wide_option = click.option(
+    "--wide",
+    is_flag=True,
+    expose_value=False,
+    callback=_remember_wide,
+    help="Show every column without wrapping, however narrow the terminal.",
+)
+
+
+def _wide_requested() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get(WIDE_KEY))
+
+
 def echo_table(
-    columns: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    title: str | None = None,
+    optional: Sequence[str] = (),
 ) -> None:
-    """A table on stdout; rich measures CJK characters as double width."""
+    """A table on stdout; rich measures CJK characters as double width.
+
+    On a terminal the table fits its width (sirenctl/cli/table_layout.py): words are never
+    broken, text wraps, and the ``optional`` columns are hidden first when even that does not
+    fit (a note on stderr says so). ``--wide`` and piped output keep every column unwrapped."""
     from rich.console import Console
     from rich.table import Table
 
+    from sirenctl.cli.table_layout import TableLayout, plan_layout
+
+    headers = [translate(column) for column in columns]  # C_("context", "word") if ambiguous
+    text_rows = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    wide = _wide_requested()
+    # Piped output is not wrapped at 80 columns: rows stay whole for grep and scripts.
+    console = Console(soft_wrap=False, width=None if sys.stdout.isatty() and not wide else 1000)
+    if wide or console.width >= 1000:
+        layout = TableLayout(tuple(range(len(headers))), frozenset(range(len(headers))))
+    else:
+        wanted = [columns.index(name) for name in optional if name in columns]
+        layout = plan_layout(headers, text_rows, console.width, optional=wanted)
     # Headers are English literals translated here (sirenctl/i18n_catalog.py extracts them).
     table = Table(title=translate(title) if title else None, show_lines=False, header_style="bold")
-    for column in columns:  # C_("context", "word") where one English word has two meanings
-        table.add_column(translate(column), overflow="fold")
+    for i in layout.shown:
+        table.add_column(headers[i], overflow="fold", no_wrap=i in layout.no_wrap)
     styles = {_(word): style for word, style in STATUS_STYLES.items()}
-    for row in rows:
-        table.add_row(*[_cell(cell, styles) for cell in row])
-    # Piped output is not wrapped at 80 columns: rows stay whole for grep and scripts.
-    width = None if sys.stdout.isatty() else 1000
-    Console(soft_wrap=False, width=width).print(table)
+    for row in text_rows:
+        table.add_row(*[_cell(row[i], styles) for i in layout.shown])
+    console.print(table)
+    if layout.hidden:
+        info(
+            _("not shown at {width} columns: {columns} (--wide shows every column)").format(
+                width=console.width, columns=", ".join(headers[i] for i in layout.hidden)
+            )
+        )
 
 
 def yes_no(value: bool | None) -> str:

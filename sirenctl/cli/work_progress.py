@@ -1,5 +1,5 @@
-"""A progress bar for long work (a poll of many units), on a terminal only (issue 13: "long
-work shows progress on a terminal ..., silent when not a terminal").
+"""A progress bar for long work (a poll, an asset import, a plan, a report), on a terminal only
+(issue 13: "long work shows progress on a terminal ..., silent when not a terminal").
 
 Drawn on stderr with rich, transient (it disappears when the work ends, leaving the table or
 JSON on stdout untouched). Cron mail, pipes and log files get nothing: ``tty`` is read from
@@ -64,3 +64,45 @@ class WorkProgress:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+
+
+class StagedProgress:
+    """A :class:`sirenctl.progress.Progress` for the core: one bar per stage of the work (a new
+    stage label replaces the bar), drawn only on a terminal, like :class:`WorkProgress`.
+
+    ``min_total``: steps such as a report's sections are few but slow, so a caller may draw
+    a bar for fewer items than :data:`MIN_TOTAL`."""
+
+    def __init__(
+        self, *, stream: TextIO | None = None, tty: bool | None = None, min_total: int = MIN_TOTAL
+    ) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.min_total = min_total
+        self.stages: list[str] = []  # every stage reported, shown or not
+        self._stage: str | None = None
+        self._bar: WorkProgress | None = None
+
+    def __enter__(self) -> StagedProgress:
+        return self
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self._stage:
+            self._close()
+            from sirenctl.i18n import _
+
+            self._stage = stage
+            self.stages.append(stage)
+            self._bar = WorkProgress(
+                _(stage), total, stream=self.stream, tty=self.tty, min_total=self.min_total
+            ).__enter__()
+        assert self._bar is not None
+        self._bar.update(done)
+
+    def _close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._close()

@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, joinedload
 
-from sirenctl.i18n import L_
+from sirenctl.i18n import L_, N_
 from sirenctl.models import Asset, Site
+from sirenctl.progress import EVERY, Progress, no_progress
 from sirenctl.registry.assets import (
     AssetFilter,
     asset_snapshot,
@@ -111,8 +112,9 @@ def neutralise(cell: str) -> str:
 
 
 def parse_asset_csv(
-    text: str, delimiter: str | None = None, *, require: bool = True
-) -> tuple[list[tuple[int, dict[str, Any]]], list[FieldProblem]]:
+    text: str, delimiter: str | None = None, *, require: bool = True,
+    progress: Progress = no_progress,
+) -> tuple[list[tuple[int, dict[str, Any]]], list[FieldProblem]]:  # fmt: skip
     """Rows as (line number, parsed values) and every problem found, header included.
 
     With ``require=False`` (updates) only the ``tag`` column is required and cells are checked
@@ -147,8 +149,11 @@ def parse_asset_csv(
     if problems:
         return [], problems
     rows: list[tuple[int, dict[str, Any]]] = []
+    lines = max(text.count("\n") - 1, 1)  # about the rows below the header, for a bar
     for cells in reader:
         line = reader.line_num
+        if line % EVERY == 0:
+            progress(N_("checking rows"), min(line - 1, lines), lines)
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(keys):
@@ -170,6 +175,7 @@ def parse_asset_csv(
             row_problems = check_asset(values, line)
         problems.extend(row_problems)
         rows.append((line, values))
+    progress(N_("checking rows"), lines, lines)
     return rows, problems
 
 
@@ -224,6 +230,7 @@ def plan_import(
     delimiter: str | None = None,
     update: bool = False,
     apply: bool = True,
+    progress: Progress = no_progress,
 ) -> ImportPlan:
     """Validate every row, then apply all of them (in the caller's transaction) or none.
 
@@ -233,7 +240,7 @@ def plan_import(
     With ``update``, rows whose tag exists replace that asset's values (the sheet is the
     truth: an empty cell clears the field), recorded as ``asset.edit`` per asset.
     """
-    rows, problems = parse_asset_csv(text, delimiter)
+    rows, problems = parse_asset_csv(text, delimiter, progress=progress)
     seen: dict[str, int] = {}
     for line, values in rows:
         tag = values.get("tag")
@@ -268,16 +275,19 @@ def plan_import(
     site_refs = {code: (site.id, site.code) for code, site in sites.items()}
     plan = ImportPlan([str(v["tag"]) for _line, v in rows], changes, rows, site_refs)
     if apply:
-        apply_import(session, plan, operator=operator, source=source)
+        apply_import(session, plan, operator=operator, source=source, progress=progress)
     return plan
 
 
-def apply_import(session: Session, plan: ImportPlan, *, operator: str, source: str) -> None:
+def apply_import(
+    session: Session, plan: ImportPlan, *, operator: str, source: str,
+    progress: Progress = no_progress,
+) -> None:  # fmt: skip
     """Write a validated plan (in the caller's write transaction: only this part holds it).
 
     A tag added by someone else since the plan was made fails the whole import (unique tag).
     """
-    _bulk_add(session, plan.rows, plan.sites, operator=operator, source=source)
+    _bulk_add(session, plan.rows, plan.sites, operator=operator, source=source, progress=progress)
     _apply_updates(session, plan.changes, operator=operator)
 
 
@@ -299,6 +309,7 @@ def _bulk_add(
     operator: str,
     source: str,
     batch: int = 5000,
+    progress: Progress = no_progress,
 ) -> list[str]:
     """Insert validated rows with Core executemany (no ORM objects: 100,000 rows in seconds,
     in the caller's transaction), each with its ``asset.import`` audit record."""
@@ -343,6 +354,7 @@ def _bulk_add(
             tags.append(data["tag"])
         session.execute(insert(ASSET_TABLE), records)
         record_many(session, events)
+        progress(N_("writing assets"), start + len(chunk), len(rows))
     return tags
 
 

@@ -8,6 +8,7 @@ Rates are fractions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from sirenctl.config import DEFAULT_TIMEZONE
 from sirenctl.findings.findings import faulty_asset_ids
+from sirenctl.i18n import N_
 from sirenctl.models import Asset
+from sirenctl.progress import Progress, no_progress
 from sirenctl.reports.activity_sections import (
     checks_section,
     drills_section,
@@ -61,6 +64,7 @@ def compute_report(
     timezone: str = DEFAULT_TIMEZONE,
     target_dbc: float = DENSE_TARGET_DBC,
     orders: list[OrderFact] | None = None,
+    progress: Progress = no_progress,
 ) -> AnnualReport:
     period = year_period(year, timezone, now)
     if orders is None:
@@ -80,25 +84,35 @@ def compute_report(
         assets = [AssetAsOf(a, status[a.id]) for a in assets]  # type: ignore[misc]
         faulty = faulty_asset_ids(session, at=period.end)
     report = AnnualReport(year, period.now, timezone, target_dbc)
-    communities = communities_section(session, assets, faulty, target_dbc)
-    communities.add(hand_crank_communities(assets))
-    for section in (
-        assets_section(assets, faulty),
+
+    def communities() -> Section:
+        section = communities_section(session, assets, faulty, target_dbc)
+        section.add(hand_crank_communities(assets))
+        return section
+
+    steps: list[Callable[[], Section]] = [
+        lambda: assets_section(assets, faulty),
         communities,
-        trials_section(orders, period, timezone),
-        serviceability_section(session, assets, faulty, period, zone),
-        checks_section(orders, timezone),
-        findings_section(session, period),
-        notices_section(session, year, period),
-        drills_section(session, year),
-        works_section(session, year, period),
-        outreach_section(session, year),
-    ):
+        lambda: trials_section(orders, period, timezone),
+        lambda: serviceability_section(session, assets, faulty, period, zone),
+        lambda: checks_section(orders, timezone),
+        lambda: findings_section(session, period),
+        lambda: notices_section(session, year, period),
+        lambda: drills_section(session, year),
+        lambda: works_section(session, year, period),
+        lambda: outreach_section(session, year),
+    ]
+    total = len(steps) + 1  # and the map
+    for done, step in enumerate(steps):
+        progress(N_("computing the report"), done, total)
+        section = step()
         report.sections[section.key] = section
+    progress(N_("computing the report"), len(steps), total)
     report.audit_head = _audit_head(session, period.until)
     from sirenctl.reports.map_data import collect_map
 
     report.map = collect_map(session, target_dbc=target_dbc, faulty=faulty, statuses=as_of)
+    progress(N_("computing the report"), total, total)
     return report
 
 

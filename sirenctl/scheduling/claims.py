@@ -115,8 +115,8 @@ class SweepReport:
 def valid_approvals(wo: WorkOrder, approvals: list[Approval]) -> list[Approval]:
     """Approvals that may be valid: a signed plan, and an approval of the same content by
     another account. Cheap (no signatures checked): the executor calls
-    sirenctl.security.approvals.verify_for_execution before anything is sent."""
-    from sirenctl.security.approvals import has_candidate_approval
+    sirenctl.security.approval_check.verify_for_execution before anything is sent."""
+    from sirenctl.security.approval_check import has_candidate_approval
 
     return [a for a in approvals if has_candidate_approval(wo, [a])]
 

@@ -140,7 +140,7 @@ def refuse_changed_content(session: Session, jobs: list[Job], now: datetime) -> 
     from sirenctl.models import Asset
     from sirenctl.models.scheduling import ResultOutcome
     from sirenctl.scheduling.outcomes import Outcome, Verdict
-    from sirenctl.security.approvals import Refusal, verify_for_execution
+    from sirenctl.security.approval_check import Refusal, verify_for_execution
 
     _rows = _load_rows(session, [j.wo_id for j in jobs])  # held: get() then finds them
     for job in jobs:

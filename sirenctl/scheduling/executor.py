@@ -13,7 +13,10 @@ pymodbus). The order of events for the work orders due at one instant T:
    loop (``records.write`` retries while SQLite is busy), never one round trip per order.
 
 A stop request (SIGINT/SIGTERM, see ``rundue.run_due``) ends every programme and sends the
-stop command to every unit this run started (``drivers/started.py``).
+stop command to every unit this run started (``drivers/started.py``). Work orders of an
+instant not yet committed to sending when the stop came (nothing was sent for them) are not
+cancelled: their claims are released (planned again, ``workorder.release`` naming the stop),
+and no further unit is connected to or read.
 """
 
 from __future__ import annotations
@@ -96,6 +99,9 @@ class Executor:
         self._tags_on: dict[str, list[str]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._playing: dict[tuple[int, int, str], int] = {}
+        #: work orders handed back because the stop came before anything was sent for them
+        self.released: list[int] = []
+        self._unsent: list[int] = []
 
     # ---- the run ------------------------------------------------------------------------
     async def run(self, jobs: list[Job]) -> list[OrderOutcome]:
@@ -153,6 +159,7 @@ class Executor:
             await asyncio.gather(*background, return_exceptions=True)
             await asyncio.to_thread(self._flush)
             await asyncio.to_thread(self._release_all)
+            await asyncio.to_thread(self._release_unsent)
         return self.outcomes
 
     def _drivers(self, jobs: list[Job], pool: Any) -> list[Fired]:
@@ -174,7 +181,7 @@ class Executor:
 
     async def _warm_up(self, pool: Any) -> None:
         """Open every connection before the instant (connecting sends nothing)."""
-        await _bounded([link.warm_up for link in pool.links.values()])
+        await _bounded([link.warm_up for link in pool.links.values()], self.registry.stopping)
 
     def _gate_writes(self, group: list[Fired], due: float) -> None:
         """Verification reads of an instant wait until its writes are out (at most 1 s).
@@ -203,7 +210,7 @@ class Executor:
     async def _prefetch(self, group: list[Fired]) -> None:
         """Read each unit's status just before T (silent): at T only the command goes out."""
         live = [f.driver for f in group if f.job.audible and f.driver is not None]
-        await _bounded([d.prefetch_status for d in live])
+        await _bounded([d.prefetch_status for d in live], self.registry.stopping)
 
     async def _until(self, moment: float) -> None:
         wait = moment - self.clock.now()
@@ -275,6 +282,9 @@ class Executor:
         job = f.job
         started = _dt(self.clock.now())
         try:
+            if self.registry.stopping.is_set() and not f.committed and job.problem is None:
+                self._unsent.append(job.wo_id)  # stopped before its instant: nothing sent
+                return
             if job.problem is not None:
                 flag = {"refused_authority": True} if job.refused_authority else {}
                 self._done(job, started, job.problem, lost=job.claim_lost, **flag)
@@ -308,8 +318,8 @@ class Executor:
         from sirenctl.drivers.errors import DriverError
 
         await self._until(job.due_at.timestamp())
-        if self.registry.stopping.is_set():
-            self._done(job, started, Verdict(Outcome.CANCELLED, ResultOutcome.ERROR, "stopped"))
+        if self.registry.stopping.is_set():  # before its self-test was sent: hand it back
+            self._unsent.append(job.wo_id)
             return
         try:
             res = await driver.silent_test()
@@ -335,7 +345,7 @@ class Executor:
 
     async def _sound(self, job: Job, driver: Any, started: datetime) -> None:
         from sirenctl.drivers.programme import play_programme
-        from sirenctl.security.approvals import recheck_before_send
+        from sirenctl.security.approval_check import recheck_before_send
 
         def authority() -> str | None:
             return recheck_before_send(self.db, job.wo_id, job.steps)
@@ -472,6 +482,16 @@ class Executor:
 
         self.outcomes += records.write(self.db, write)
 
+    def _release_unsent(self) -> None:
+        """Claims of orders the stop caught before anything was sent: planned again."""
+        if not self._unsent:
+            return
+        from sirenctl.scheduling.claims import release
+
+        ids, self._unsent = sorted(self._unsent), []
+        reason = f"{self.registry.reason} before anything was sent: claim released"
+        self.released += release(self.db, ids, self.worker, reason, _dt(self.clock.now()))
+
     def _release_all(self) -> None:
         if self.held:
             held, self.held = list(self.held), {}
@@ -482,12 +502,15 @@ class Executor:
         self.stop_reports = await self.registry.stop_all(self.registry.reason)
 
 
-async def _bounded(calls: list[Callable[[], Any]]) -> None:
-    """Run the calls with at most WARM_UP_AT_ONCE in flight (errors are left for later)."""
+async def _bounded(calls: list[Callable[[], Any]], stop: asyncio.Event) -> None:
+    """Run the calls with at most WARM_UP_AT_ONCE in flight (errors are left for later); once
+    ``stop`` is set, calls not yet started are skipped (no further unit is connected or read)."""
     gate = asyncio.Semaphore(WARM_UP_AT_ONCE)
 
     async def one(call: Callable[[], Any]) -> None:
         async with gate:
+            if stop.is_set():
+                return
             with contextlib.suppress(Exception):
                 await call()
 

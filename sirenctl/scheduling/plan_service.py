@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from sirenctl.progress import Progress, no_progress
 from sirenctl.scheduling.planner import PlanDiff, apply_plan, compute_plan
 
 
@@ -20,6 +21,7 @@ def compute_campaign_plan(
     planner: str,
     now: datetime,
     seed_holidays: bool = True,
+    progress: Progress = no_progress,
 ) -> tuple[PlanDiff, Any, list[str]]:
     """The plan's diff, the holiday calendar it used and its countries; writes nothing unless
     ``seed_holidays`` (the holiday years the period needs are stored first)."""
@@ -43,6 +45,7 @@ def compute_campaign_plan(
         {k: p.audible for k, p in library.programmes.items()},
         planner=planner,
         now=now,
+        progress=progress,
     )
     return diff, calendar, countries
 

@@ -22,9 +22,10 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from sirenctl.audit import record
-from sirenctl.i18n import L_
+from sirenctl.i18n import L_, N_
 from sirenctl.models import Asset, AssetStatus, Site
 from sirenctl.models.scheduling import Approval, WorkOrder, WorkOrderStatus
+from sirenctl.progress import Progress, no_progress
 from sirenctl.scheduling.campaigns import Campaign
 from sirenctl.scheduling.holiday_calendar import OFFICIAL, HolidayCalendar
 from sirenctl.scheduling.occurrences import Occurrence, occurrences
@@ -154,10 +155,13 @@ def desired_groups(
     planner: str,
     now: datetime,
     diff: PlanDiff,
+    progress: Progress = no_progress,
 ) -> list[Group]:
     """For each occurrence, one group of automatically executed assets and one of manual ones."""
     groups: list[Group] = []
-    for campaign in campaigns:
+    campaigns = list(campaigns)
+    for done, campaign in enumerate(campaigns):
+        progress(N_("planning campaigns"), done, len(campaigns))
         if not campaign.enabled:
             continue
         selected = [a for a in assets if campaign.assets.matches(a.kind, a.site, a.tag)]
@@ -196,6 +200,7 @@ def desired_groups(
                 groups.append(Group({**common, "act_at": occ.due_utc}, auto))
             if manual:
                 groups.append(Group({**common, "act_at": occ.due_utc - ISSUE_AHEAD}, manual))
+    progress(N_("planning campaigns"), len(campaigns), len(campaigns))
     return groups
 
 
@@ -230,6 +235,7 @@ def compute_plan(
     *,
     planner: str,
     now: datetime,
+    progress: Progress = no_progress,
 ) -> PlanDiff:
     """What a plan for ``[start, end)`` would add, change and cancel; writes nothing."""
     diff = PlanDiff(start, end)
@@ -243,6 +249,7 @@ def compute_plan(
         planner=planner,
         now=now,
         diff=diff,
+        progress=progress,
     )
     columns = [
         WorkOrder.id,
@@ -305,10 +312,14 @@ def compute_plan(
     return diff
 
 
-def apply_plan(session: Session, diff: PlanDiff, *, operator: str, now: datetime) -> None:
+def apply_plan(
+    session: Session, diff: PlanDiff, *, operator: str, now: datetime,
+    progress: Progress = no_progress,
+) -> None:  # fmt: skip
     """Write a computed diff: bulk insert, bulk update by id, cancel; one audit event."""
     statement = insert(WorkOrder)
-    for group in diff.added:
+    for done, group in enumerate(diff.added):
+        progress(N_("writing work orders"), done, len(diff.added))
         ids, common = group.asset_ids, group.common
         for i in range(0, len(ids), BATCH):
             session.execute(statement, [{**common, "asset_id": a} for a in ids[i : i + BATCH]])

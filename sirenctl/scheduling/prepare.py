@@ -109,9 +109,9 @@ def permit_for(
 ) -> Any:
     """The permit for an audible work order, or a refusal message (the one approval check:
     the signed plan and a distinct approver's signature over the content that will be sent,
-    sirenctl/security/approvals.py; re-checked when the order is committed to sending)."""
+    sirenctl/security/approval_check.py; re-checked when the order is committed to sending)."""
     from sirenctl.drivers.permit import Permit
-    from sirenctl.security.approvals import Refusal, verify_for_execution
+    from sirenctl.security.approval_check import Refusal, verify_for_execution
 
     verdict = verify_for_execution(session, wo, asset, steps)
     if isinstance(verdict, Refusal):

@@ -5,7 +5,9 @@ driver layer, pymodbus nor Textual is imported unless something was claimed.
 
 Stop means stop: with ``handle_signals`` SIGINT/SIGTERM during execution end every
 programme, send the stop command to every unit this run started (verified by echo) and
-record the orders as cancelled; a second signal does not skip the stop.
+record the orders as cancelled; a second signal does not skip the stop. Orders the signal
+caught before anything was sent for them (claimed early, waiting for T) are released instead:
+planned again within their window, ``workorder.release`` naming the signal.
 """
 
 from __future__ import annotations
@@ -29,6 +31,11 @@ SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
 SLOW_SWEEP_S = 1.0  # a claim sweep taking longer than this says so (a held write lock?)
 
 
+def early_stop_text() -> str:
+    """What a signal before anything was sent says (translated when shown)."""
+    return _("{name}: stopping before anything is sent; releasing the claimed work orders")
+
+
 class EarlyStop:
     """SIGINT/SIGTERM before the execution loop runs (claim sweep, preparing): remember the
     signal instead of raising (no click "Aborted!", no half-done claim); the caller releases
@@ -43,11 +50,7 @@ class EarlyStop:
         name = signal.Signals(signum).name
         if self.signum is None:
             self.signum = signum
-            self.log(
-                _(
-                    "{name}: stopping before anything is sent; releasing the claimed work orders"
-                ).format(name=name)
-            )
+            self.log(early_stop_text().format(name=name))
 
     def install(self) -> None:
         for signum in SIGNAL_EXIT:
@@ -113,6 +116,7 @@ class RunDueResult:
     stopped_by: int | None = None  # the signal that stopped this run
     stop_reports: list[Any] = field(default_factory=list)
     fd_limit: FdLimit | None = None
+    released: list[int] = field(default_factory=list)  # claims given back: nothing was sent
 
     @property
     def missed(self) -> list[Any]:
@@ -154,6 +158,7 @@ class RunDueResult:
             "counts": self.counts(),
             "stopped_by": signal.Signals(self.stopped_by).name if self.stopped_by else None,
             "stops": [r.describe() for r in self.stop_reports],
+            "released": self.released,
         }
 
 
@@ -164,9 +169,14 @@ def _install_stop(
         name = signal.Signals(signum).name
         if result.stopped_by is None:
             result.stopped_by = signum
-            log(
-                _("{signal}: stopping every unit this run started, please wait").format(signal=name)
-            )
+            if registry.sounding:
+                log(
+                    _("{signal}: stopping every unit this run started, please wait").format(
+                        signal=name
+                    )
+                )
+            else:  # waiting for T: what is not yet committed to sending goes back
+                log(early_stop_text().format(name=name))
             registry.request_stop(f"{name} to run-due ({who})")
         else:
             log(
@@ -236,13 +246,8 @@ def _released(
     assert result.stopped_by is not None
     name = signal.Signals(result.stopped_by).name
     reason = f"{name} to run-due ({who}) before anything was sent: claim released"
-    done = release(db, ids, worker, reason, now)
-    log(
-        _(
-            "{name}: stopped before anything was sent; {count} claimed work order(s) released "
-            "(planned again within their window)"
-        ).format(name=name, count=len(done))
-    )
+    result.released = release(db, ids, worker, reason, now)
+    _log_released(result, len(result.released), log)
     return result
 
 
@@ -314,4 +319,23 @@ def _run(
         )
         result.outcomes = sorted(ex.outcomes, key=lambda o: o.wo_id)
         result.stop_reports = ex.stop_reports
+        result.released = ex.released
+        if ex.released and result.stopped_by is not None:
+            _log_released(result, len(ex.released), log)
     return result
+
+
+def _log_released(result: RunDueResult, count: int, log: Callable[[str], None]) -> None:
+    assert result.stopped_by is not None
+    name = signal.Signals(result.stopped_by).name
+    if result.outcomes:
+        text = _(
+            "{name}: {count} claimed work order(s) not yet sent released (planned again within "
+            "their window)"
+        )
+    else:
+        text = _(
+            "{name}: stopped before anything was sent; {count} claimed work order(s) released "
+            "(planned again within their window)"
+        )
+    log(text.format(name=name, count=count))

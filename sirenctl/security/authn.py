@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sirenctl.audit import record
-from sirenctl.i18n import L_, _, localized
+from sirenctl.i18n import L_, localized
 from sirenctl.identity import Actor, AuthMethod, Role
 from sirenctl.models.accounts import OperatorAccount
 from sirenctl.security import keys, prompt
@@ -131,6 +131,41 @@ def authenticate(
     return person
 
 
+def authenticate_other(
+    db: Database,
+    login: str,
+    *,
+    purpose: str,
+    role: Role,
+    ask: Prompt | None = None,
+    now: datetime | None = None,
+) -> Authenticated:
+    """A SECOND person, present at this terminal, proven now with their own secret: the
+    account passphrase on SQLite; on PostgreSQL their database password, checked by the
+    server on a fresh connection as ``login`` (sirenctl/security/pg_identity.py
+    ``pg_login_actor``). Failures are audited under ``login``."""
+    now = now or utcnow()
+    ask = ask or prompt.read_passphrase
+    if db.dialect != "postgresql":
+        return authenticate(db, login, purpose=purpose, role=role, ask=ask, now=now)
+    from sirenctl.security.pg_identity import pg_login_actor
+
+    password = ask(
+        localized(L_("Database password for {login} ({purpose}): ", login=login, purpose=purpose))
+    )
+    try:
+        actor = pg_login_actor(db.url, login, password)
+    except BadPassphrase:
+        _audit_failure(db, login, purpose, "database login refused", now)
+        raise
+    try:
+        require_role(actor, role, purpose)
+    except NotPermitted as exc:
+        _audit_failure(db, actor.login, purpose, str(exc), now)
+        raise
+    return Authenticated(actor)
+
+
 def _authenticate_sqlite(
     db: Database, login: str, purpose: str, ask: Prompt, now: datetime
 ) -> Authenticated:
@@ -168,9 +203,7 @@ def _authenticate_sqlite(
             )
         account_id = account.id
     passphrase = ask(
-        _("Passphrase for {login} ({purpose}): ").format(
-            login=account.login, purpose=localized(purpose)
-        )
+        localized(L_("Passphrase for {login} ({purpose}): ", login=account.login, purpose=purpose))
     )
     if not passphrase_matches(account.passphrase_hash, passphrase):
         _count_failure(db, account_id, account.login, purpose, now)

@@ -24,3 +24,32 @@ def pg_session_actor(session: Session) -> Actor:
     by_group = {r.pg_group: r for r in Role}
     roles = frozenset(by_group[row[1]] for row in rows)
     return Actor(str(login), roles, AuthMethod.POSTGRESQL)
+
+
+def pg_login_actor(url: str, login: str, password: str, *, timeout: float = 10.0) -> Actor:
+    """A second person on PostgreSQL, proven by the server: a fresh connection to the same
+    database as ``login`` with the password they typed just now (the server decides:
+    scram, md5, ldap, ...). Raises BadPassphrase when the server refuses the login."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.pool import NullPool
+
+    from sirenctl.i18n import L_
+    from sirenctl.security.errors import BadPassphrase
+
+    target = make_url(url).set(username=login, password=password or None)
+    engine = create_engine(target, poolclass=NullPool, connect_args={"connect_timeout": timeout})
+    try:
+        with engine.connect() as conn, Session(bind=conn) as session:
+            return pg_session_actor(session)
+    except OperationalError:
+        raise BadPassphrase(
+            L_(
+                "PostgreSQL refused the login {login} (wrong password, or no such login); "
+                "nothing was done",
+                login=login,
+            )
+        ) from None
+    finally:
+        engine.dispose()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
@@ -45,6 +45,21 @@ def add_login(
         if not exists:
             conn.exec_driver_sql(f"CREATE ROLE {quoted} LOGIN")
         if password is not None:
-            conn.execute(text(f"ALTER ROLE {quoted} PASSWORD :p"), {"p": password})
+            verifier = _scram_verifier(conn, login, password)
+            conn.exec_driver_sql(f"ALTER ROLE {quoted} PASSWORD '{verifier}'")
         for role in roles:
             conn.exec_driver_sql(f"GRANT {role.pg_group} TO {quoted}")
+
+
+def _scram_verifier(conn: Any, login: str, password: str) -> str:
+    """The SCRAM-SHA-256 verifier of ``password``, computed by libpq on this side, so the
+    password itself never travels in a statement or reaches the server's log. (ALTER ROLE
+    takes no bind parameters.) The verifier is base64 and ``$``/``:`` only: safe to quote."""
+    if "\x00" in password:
+        raise ValueError(L_("a password cannot contain a NUL character"))
+    pgconn = conn.connection.dbapi_connection.pgconn
+    verifier = pgconn.encrypt_password(password.encode(), login.encode(), b"scram-sha-256")
+    text_form = bytes(verifier).decode("ascii")
+    if "'" in text_form:  # cannot happen with libpq's format; refuse rather than inject
+        raise ValueError("unexpected password verifier")
+    return text_form

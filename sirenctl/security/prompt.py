@@ -9,7 +9,7 @@ from __future__ import annotations
 import getpass
 import sys
 
-from sirenctl.i18n import L_
+from sirenctl.i18n import L_, _
 
 
 class NoPassphrase(EOFError):
@@ -31,9 +31,9 @@ def read_new_passphrase(login: str) -> str:
     """Ask twice; refuse a mismatch or one shorter than MIN_LENGTH."""
     from sirenctl.security.passphrase import check_new_passphrase
 
-    first = read_passphrase(f"New passphrase for {login}: ")
+    first = read_passphrase(_("New passphrase for {login}: ").format(login=login))
     check_new_passphrase(first)
-    second = read_passphrase(f"Repeat the passphrase for {login}: ")
+    second = read_passphrase(_("Repeat the passphrase for {login}: ").format(login=login))
     if first != second:
         raise ValueError(L_("the two passphrases differ; nothing was changed"))
     return first

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from sirenctl.drivers.permit import Permit
     from sirenctl.drivers.programme import ProgrammeResult
     from sirenctl.scheduling.programmes import Programme
+    from sirenctl.security.authn import Prompt
 
 DEFAULT_ARM_SECONDS = 255.0
 NOTIFY_COMMAND_ENV = "SIRENCTL_ACTIVATION_NOTIFY_COMMAND"
@@ -66,6 +67,18 @@ class Activation:
     endpoints: dict[str, Endpoint]
     armed_at: float
     fire_by: float  # epoch seconds; after this the activation must be armed again
+
+    def describe(self) -> str:
+        """The banner line, in the interface language (CLI and TUI show the same words)."""
+        from sirenctl.i18n import _
+        from sirenctl.labels import ACTIVATION_MODE
+
+        return _("LIVE {mode}: {programme} on {count} siren(s): {tags}").format(
+            mode=ACTIVATION_MODE.show(self.mode.value),
+            programme=self.programme,
+            count=len(self.tags),
+            tags=", ".join(self.tags),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -115,7 +128,7 @@ class ActivationResult:
 def authorise_activation(
     mode: ActivationMode, planner: Actor, approver: Actor | None, reason: str
 ) -> None:
-    """Who may activate live sirens. The one place the lead wires to the authority work.
+    """Who may activate live sirens, given people already authenticated (see above).
 
     Exercise: a second person, an approver, who is not the planner (accounts compared, not
     names). Emergency: one person and a reason.
@@ -147,14 +160,29 @@ def authorise_activation(
         )
 
 
-def authenticate_approver(db: Database, login: str) -> Actor | None:
-    """The second person for an exercise, authenticated at this moment.
+def authenticate_requester(
+    db: Database, login: str, mode: ActivationMode, *, ask: Prompt | None = None
+) -> Actor:
+    """The person asking for a live activation, proven now, with the planner role (exercise
+    and emergency alike: an emergency is one person, never an unproven one)."""
+    from sirenctl.security.authn import authenticate
 
-    Until accounts land (issue 9) there is no way to authenticate a second person here, so
-    this returns None and exercises are refused from the CLI; the lead wires it to auth's login.
-    """
-    del db, login
-    return None
+    purpose = (
+        L_("live emergency activation")
+        if mode is ActivationMode.EMERGENCY
+        else L_("live exercise activation")
+    )
+    return authenticate(db, login, purpose=purpose, role=Role.PLANNER, ask=ask).actor
+
+
+def authenticate_approver(db: Database, login: str, *, ask: Prompt | None = None) -> Actor:
+    """The second person of an exercise, present now and proven with their own secret
+    (sirenctl/security/authn.py ``authenticate_other``); :func:`authorise_activation`
+    then checks they are an approver and not the requester."""
+    from sirenctl.security.authn import authenticate_other
+
+    purpose = L_("approve a live exercise activation")
+    return authenticate_other(db, login, purpose=purpose, role=Role.APPROVER, ask=ask).actor
 
 
 def _record(

@@ -50,10 +50,11 @@ def describe(exc: BaseException) -> Problem | None:
     from sirenctl.security.approvals import ApprovalRefused
     from sirenctl.security.errors import AuthError, NotPermitted, TrustProblem
     from sirenctl.security.prompt import NoPassphrase
+    from sirenctl.services.activation import ActivationRefused
 
     if isinstance(exc, AuthError | NoPassphrase):
         return Problem(ProblemKind.NOT_AUTHENTICATED, localized(exc))
-    if isinstance(exc, NotPermitted | ApprovalRefused | TrustProblem):
+    if isinstance(exc, NotPermitted | ApprovalRefused | TrustProblem | ActivationRefused):
         return Problem(ProblemKind.REFUSED, localized(exc))  # who may do what: it says so
     if isinstance(exc, ValidationFailed):
         count = len(exc.problems)

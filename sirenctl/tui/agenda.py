@@ -20,8 +20,10 @@ from sirenctl.tui.checkin_form import CheckInForm
 from sirenctl.tui.data import Page
 from sirenctl.tui.format import local_time
 from sirenctl.tui.paged import PagedScreen, paging_bindings
+from sirenctl.tui.table_fit import FitTable, fill_table
 
-COLUMNS = (("due", 11), ("state", 8), ("task", 14), ("asset", 9), ("site", 14), ("campaign", 30))
+COLUMNS = (("due", 11), ("state", 8), ("task", 14), ("asset", 9), ("site", 14), ("campaign", 16))
+FLEXIBLE = ("campaign", "site")  # give way in this order, down to the widths above
 STATE_STYLES = {
     "overdue": "bold yellow",
     "late": "bold red",
@@ -64,7 +66,7 @@ class AgendaScreen(PagedScreen):
                 compact=True,
             )
         yield Label(_("loading…"), id="agenda-info")
-        table: DataTable[Any] = DataTable(id="agenda", cursor_type="row", zebra_stripes=True)
+        table = FitTable(id="agenda", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="order")
         yield Footer()
@@ -131,31 +133,34 @@ class AgendaScreen(PagedScreen):
             )
         deliver(self, self.show_page, page, empty)
 
+    _empty = ""  # what the info line says when the page is empty
+
+    def on_fit_table_width_changed(self) -> None:
+        if self.current_page is not None:  # fit the columns to the new width
+            self.show_page(self.current_page, self._empty)
+
     def show_page(self, page: Page, empty: str = "") -> None:
-        self.current_page = page
+        self.current_page, self._empty = page, empty
         table = self.query_one("#agenda", DataTable)
+        cells = [
+            (
+                local_time(row.due_at, "%m-%d %H:%M"),
+                Text(WORK_ORDER_STATUS.show(row.state), style=STATE_STYLES.get(row.state, "")),
+                TASK.show(row.task),
+                row.tag,
+                f"{row.site} {row.site_name}",
+                row.campaign,
+            )
+            for row in page.rows
+        ]
         with self.app.batch_update():
-            table.clear()
-            for row in page.rows:
-                table.add_row(
-                    local_time(row.due_at, "%m-%d %H:%M"),
-                    Text(WORK_ORDER_STATUS.show(row.state), style=STATE_STYLES.get(row.state, "")),
-                    TASK.show(row.task),
-                    row.tag,
-                    f"{row.site} {row.site_name}",
-                    row.campaign,
-                    key=str(row.id),
-                )
+            fill_table(table, COLUMNS, FLEXIBLE, cells, keys=[str(row.id) for row in page.rows])
         self.query_one("#agenda-info", Label).update(empty or page.label)
         self.show_order()
 
     # ---- the highlighted order -----------------------------------------------------------------
     def selected(self) -> OrderRow | None:
-        table = self.query_one("#agenda", DataTable)
-        page = self.current_page
-        if page is None or not page.rows or not 0 <= table.cursor_row < len(page.rows):
-            return None
-        row: OrderRow = page.rows[table.cursor_row]
+        row: OrderRow | None = self.highlighted("agenda")
         return row
 
     @on(DataTable.RowHighlighted, "#agenda")
@@ -245,7 +250,7 @@ class AgendaScreen(PagedScreen):
             person = authenticate(
                 services.db,
                 services.operator,
-                purpose=L_("approve work order {id}", id=wo_id),
+                purpose=L_("approve work order {wo_id}", wo_id=wo_id),
                 role=Role.APPROVER,
                 ask=lambda _prompt: answer.passphrase,
                 now=services.now(),

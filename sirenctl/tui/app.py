@@ -15,10 +15,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from sirenctl.i18n import N_, _, localized, ngettext
+from sirenctl.tui.activate_screen import ActivateScreen
 from sirenctl.tui.agenda import AgendaScreen
 from sirenctl.tui.assets import AssetsScreen
 from sirenctl.tui.audit_screen import AuditScreen
-from sirenctl.tui.base import localize_bindings
+from sirenctl.tui.base import human_key, localize_bindings
 from sirenctl.tui.bench import BenchScreen
 from sirenctl.tui.dashboard import DashboardScreen
 from sirenctl.tui.drills_screen import DrillsScreen
@@ -46,6 +47,8 @@ MORE_SCREENS: dict[str, tuple[type[Screen[Any]], str, str]] = {
     "notices": (NoticesScreen, N_("Notices"), "o"),
     "drills": (DrillsScreen, N_("Drills"), "w"),
     "map": (MapScreen, N_("Map"), "m"),
+    # red, and nothing like the test screens (DESIGN §5): sirenctl/tui/activate_screen.py
+    "activate": (ActivateScreen, N_("LIVE activation"), "exclamation_mark"),
 }
 ALL_SCREENS = {**SCREENS, **MORE_SCREENS}
 # help-screen section names of the dialogs and guides (not class names)
@@ -164,9 +167,8 @@ class SirenApp(App[None]):
     @work(thread=True, exit_on_error=False, group="stop-all")
     def stop_all_units(self) -> None:
         from sirenctl.services.cancel import cancel
-        from sirenctl.services.interim_actor import interim_actor
 
-        report = cancel(self.services.db, interim_actor(self.services.operator), via="tui")
+        report = cancel(self.services.db, self.services.actor, via="tui")
         failed = [o for o in report.outcomes if not o.stopped]
         if report.all_stopped:
             count = len(report.outcomes)
@@ -221,7 +223,9 @@ class SirenApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         for mode, (_cls, title, key) in ALL_SCREENS.items():
             yield SystemCommand(
-                f"Go to {title}", f"Open the {title} screen (key {key})", self._switcher(mode)
+                f"Go to {title}",
+                f"Open the {title} screen (key {human_key(key)})",
+                self._switcher(mode),
             )
         palette = getattr(screen, "palette_commands", None)
         if callable(palette):

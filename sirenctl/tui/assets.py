@@ -20,9 +20,11 @@ from sirenctl.tui.base import SearchInput, SirenScreen, deliver
 from sirenctl.tui.data import AssetDetail, AssetRow, Page
 from sirenctl.tui.format import KIND_LABELS, STATUS_LABELS
 from sirenctl.tui.retire_dialog import RetireDialog
+from sirenctl.tui.table_fit import FitTable, fill_table
 
 FILTER_DELAY = 0.25  # seconds of typing pause before the query runs
 COLUMNS = (("tag", 12), ("name", 24), ("kind", 11), ("status", 12), ("site", 14))
+FLEXIBLE = ("name", "site")  # give way in this order, down to the widths above
 
 
 def row_cells(row: AssetRow) -> tuple[str, ...]:
@@ -84,7 +86,7 @@ class AssetsScreen(SirenScreen):
             )
         yield Label(_("loading…"), id="page-info")
         with Horizontal(id="body"):
-            table: DataTable[str] = DataTable(id="assets", cursor_type="row", zebra_stripes=True)
+            table = FitTable(id="assets", cursor_type="row", zebra_stripes=True)
             yield table
             yield AssetDetailPane(id="detail")
         yield Footer()
@@ -175,14 +177,17 @@ class AssetsScreen(SirenScreen):
         if value is not Select.NULL and any(code == value for code, _ in choices):
             select.value = value
 
+    def on_fit_table_width_changed(self) -> None:
+        if self.current_page is not None:  # fit the columns to the new width
+            self.show_page(self.current_page)
+
     def show_page(self, page: Page) -> None:
         self.current_page = page
         self.page_offset = page.offset
         table = self.query_one("#assets", DataTable)
         keep = table.cursor_row if table.row_count else 0
         with self.app.batch_update():
-            table.clear()
-            table.add_rows(row_cells(row) for row in page.rows)
+            fill_table(table, COLUMNS, FLEXIBLE, [row_cells(row) for row in page.rows])
         self._tags = [row.tag for row in page.rows]
         if page.rows:
             table.move_cursor(row=min(keep, len(page.rows) - 1))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
 from sirenctl.i18n import _, translate
 from sirenctl.labels import RESULT_OUTCOME
+from sirenctl.tui.audit_data import AuditFilter, AuditRow
+from sirenctl.tui.audit_detail import AuditDetailPane
 from sirenctl.tui.base import SearchInput, deliver
-from sirenctl.tui.data import AuditFilter, Page
+from sirenctl.tui.data import Page
 from sirenctl.tui.format import local_time
 from sirenctl.tui.paged import PagedScreen, paging_bindings
 
@@ -47,6 +49,7 @@ class AuditScreen(PagedScreen):
         yield Label(_("loading…"), id="audit-info")
         table: DataTable[str] = DataTable(id="audit", cursor_type="row", zebra_stripes=True)
         yield table
+        yield AuditDetailPane(id="audit-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -99,3 +102,12 @@ class AuditScreen(PagedScreen):
                 for r in page.rows
             )
         self.query_one("#audit-info", Label).update(page.label)
+        self.show_record()
+
+    def selected(self) -> AuditRow | None:
+        row: AuditRow | None = self.highlighted("audit")
+        return row
+
+    @on(DataTable.RowHighlighted, "#audit")
+    def show_record(self) -> None:
+        self.query_one(AuditDetailPane).show(self.selected())

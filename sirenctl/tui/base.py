@@ -66,6 +66,7 @@ KEY_NAMES = {
     "escape": "Esc",
     "slash": "/",
     "question_mark": "?",
+    "exclamation_mark": "!",
     "space": "Space",
     "enter": "Enter",
     "delete": "Del",

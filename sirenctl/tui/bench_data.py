@@ -39,6 +39,11 @@ class BenchUnit:
 
 def bench_units(db: Database) -> list[BenchUnit]:
     """Networked, not retired, flagged as bench units: nothing else is offered."""
+    return networked_units(db, bench=True)
+
+
+def networked_units(db: Database, *, bench: bool) -> list[BenchUnit]:
+    """Networked, not retired units: bench units (bench screen) or live sirens (LIVE screen)."""
     from sirenctl.registry.assets import endpoint_summary
 
     with db.session() as session:
@@ -46,7 +51,7 @@ def bench_units(db: Database) -> list[BenchUnit]:
             select(Asset)
             .options(joinedload(Asset.site))
             .where(
-                Asset.is_bench.is_(True),
+                Asset.is_bench.is_(bench),
                 Asset.status != AssetStatus.RETIRED,
                 Asset.controller_transport.is_not(None),
             )
@@ -67,11 +72,11 @@ def prepare(db: Database, operator: str, tag: str, programme: str) -> BenchPlan:
     """Re-read the asset: a bench permit and what its controller must prove (raises
     NotABenchUnit for live assets, after recording the refusal)."""
     from sirenctl.services.bench import plan_bench_sound
-    from sirenctl.services.interim_actor import interim_actor
+    from sirenctl.services.operator import actor_for_operator
 
     return plan_bench_sound(
         db,
-        interim_actor(operator),
+        actor_for_operator(operator, db),
         tag,
         programme=programme,
         via="tui bench",
@@ -137,11 +142,11 @@ class BenchRun:
     async def _prove(self) -> None:
         """Read the identity block; a controller that is not this bench unit gets nothing."""
         from sirenctl.services.bench import identity_check
-        from sirenctl.services.interim_actor import interim_actor
+        from sirenctl.services.operator import actor_for_operator
 
         check = identity_check(
             self.db,
-            interim_actor(self.operator),
+            actor_for_operator(self.operator, self.db),
             self.plan,
             programme=self.programme.key,
             via="tui bench",

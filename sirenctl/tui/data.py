@@ -27,6 +27,7 @@ from sirenctl.registry.errors import FieldProblem, ValidationFailed
 from sirenctl.registry.fields import ASSET_FIELDS, FieldSpec, parse_values
 from sirenctl.services.retire import retire_asset as retire_open_work
 from sirenctl.timeutil import Clock, utcnow
+from sirenctl.tui.audit_data import AuditFilter, AuditRow
 
 PAGE_SIZE = 100
 #: status sweeps of one set of terminals share one read audit record per this many seconds
@@ -88,56 +89,6 @@ class Page:
     @property
     def has_next(self) -> bool:
         return self.offset + self.limit < self.total
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    id: int
-    at: datetime
-    operator: str
-    action: str
-    object: str
-    outcome: str
-    summary: str
-
-    @classmethod
-    def of(cls, event: AuditEvent) -> AuditRow:
-        return cls(
-            event.id,
-            event.at,
-            event.operator,
-            event.action,
-            f"{event.object_type}:{event.object_ref or ''}",
-            event.outcome,
-            audit_summary(event.before, event.after, event.message),
-        )
-
-
-def audit_summary(before: Any, after: Any, message: str | None) -> str:
-    """``field: old → new`` for edits, else the message."""
-    if isinstance(after, dict) and isinstance(before, dict) and before:
-        text = ", ".join(f"{k}: {before.get(k)!s} → {v!s}" for k, v in after.items())
-        return text + (f" ({message})" if message else "")
-    return message or ""
-
-
-@dataclass(frozen=True)
-class AuditFilter:
-    text: str | None = None  # operator, action or object reference substring
-    action: str | None = None  # action prefix, e.g. "asset" or "command"
-
-    def apply(self, query: Any) -> Any:
-        if self.action:
-            query = query.where(AuditEvent.action.startswith(self.action))
-        if self.text:
-            pattern = f"%{self.text}%"
-            query = query.where(
-                AuditEvent.operator.ilike(pattern)
-                | AuditEvent.action.ilike(pattern)
-                | AuditEvent.object_ref.ilike(pattern)
-                | AuditEvent.message.ilike(pattern)
-            )
-        return query
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from sirenctl.tui.base import human_key, localize_bindings
 
 INTRO = N_(
     "Keys work without a mouse; Ctrl+P opens the command palette. Remap any key by its id in "
-    "a keymap file (see docs/tui.md). Live sirens are never sounded from this program: "
-    "the bench test only offers bench units, and F9 stops a playing bench test from any screen."
+    "a keymap file (see docs/tui.md). Live sirens sound only from the red LIVE activation "
+    "screen (!), armed by authenticated people; the bench test only offers bench units, F9 "
+    "stops a playing bench test and F12 stops every unit, from any screen."
 )
 
 

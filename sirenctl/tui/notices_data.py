@@ -134,7 +134,7 @@ class OfficeService:
     @property
     def actor(self) -> Actor:
         """The acting person the services are given (sirenctl/services/operator.py)."""
-        return actor_for_operator(self.operator)
+        return actor_for_operator(self.operator, self.db)
 
     def today(self) -> date:
         """Today in the office's time zone."""

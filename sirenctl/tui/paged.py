@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
-from textual.widgets import Input, Select
+from textual.widgets import DataTable, Input, Select
 
 from sirenctl.i18n import _
 from sirenctl.tui.base import SirenScreen
@@ -68,6 +68,14 @@ class PagedScreen(SirenScreen):
             self.reload()
         else:
             self.notify(_("no more pages in that direction"), timeout=2)
+
+    def highlighted(self, table_id: str) -> Any | None:
+        """The row of the current page under the cursor of table ``#table_id``."""
+        table = self.query_one(f"#{table_id}", DataTable)
+        page = self.current_page
+        if page is None or not page.rows or not 0 <= table.cursor_row < len(page.rows):
+            return None
+        return page.rows[table.cursor_row]
 
     @staticmethod
     def select_value(select: Select[Any]) -> str | None:

@@ -25,16 +25,23 @@ class PassphraseDialog(ModalScreen[str | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="passphrase.cancel")]
 
-    def __init__(self, login: str, what: str) -> None:
+    def __init__(
+        self, login: str, what: str, *, title: str | None = None, body: str | None = None
+    ) -> None:
+        """``title``/``body`` replace the administrator wording (e.g. a live activation's
+        requester and approver)."""
         super().__init__()
         self.login = login
         self.what = what
+        self.title_text = title
+        self.body_text = body
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pass-box"):
-            yield Static(_("Administrator action"), id="pass-title")
+            yield Static(self.title_text or _("Administrator action"), id="pass-title")
             yield Static(
-                _("{what} needs an administrator. Passphrase of {login}:").format(
+                self.body_text
+                or _("{what} needs an administrator. Passphrase of {login}:").format(
                     what=self.what, login=self.login
                 ),
                 id="pass-body",

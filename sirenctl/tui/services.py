@@ -45,7 +45,7 @@ class Services:
     @property
     def actor(self) -> Actor:
         """The acting person the services are given (sirenctl/services/operator.py)."""
-        return actor_for_operator(self.operator)
+        return actor_for_operator(self.operator, self.db)
 
     def timer(self) -> Any:
         """The device/timing clock (real time unless a test or the demo injected one)."""

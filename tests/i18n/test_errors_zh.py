@@ -14,6 +14,16 @@ from sirenctl.cli.main import cli
 from sirenctl.i18n import L_, Language, localized, set_language
 from sirenctl.registry.errors import FieldProblem, NotFound
 
+# live activation proves its requester first (the demo's published planner account)
+AS_PLANNER = ["--user", "demo-planner"]
+PLANNER_PASSPHRASE = "demo-planner-passphrase\n"
+
+
+def _case_id(args: list[str], code: int) -> str:
+    words = [a for a in args if a not in AS_PLANNER]
+    return " ".join(words[:2]) + f"-{code}"
+
+
 CASES = [
     (["asset", "show", "NOPE"], ExitCode.NOT_FOUND, "没有编号为 'NOPE' 的设备"),
     (["site", "show", "NOPE"], ExitCode.NOT_FOUND, "没有代码为 'NOPE' 的社区"),
@@ -27,13 +37,13 @@ CASES = [
         "代码为 'C01' 的社区已存在",
     ),
     (
-        ["activate", "HC-C01", "--mode", "emergency", "--programme", "cn-918-single"]
+        [*AS_PLANNER, "activate", "HC-C01", "--mode", "emergency", "--programme", "cn-918-single"]
         + ["--reason", "演习"],
         ExitCode.INVALID_INPUT,
         "设备 HC-C01 没有警报控制终端",
     ),
     (
-        ["activate", "HC-C01", "--mode", "exercise", "--programme", "cn-918-single"]
+        [*AS_PLANNER, "activate", "HC-C01", "--mode", "exercise", "--programme", "cn-918-single"]
         + ["--reason", "演习"],
         ExitCode.REFUSED,
         "演练启动需要另一名已认证人员（批准人）；什么也没有发送",
@@ -48,10 +58,11 @@ CASES = [
 
 @pytest.mark.real_prompt  # real accounts: the demo makes its own
 @pytest.mark.parametrize(
-    ("args", "code", "chinese"), CASES, ids=[" ".join(a[:2]) + f"-{c}" for a, c, _z in CASES]
+    ("args", "code", "chinese"), CASES, ids=[_case_id(a, c) for a, c, _z in CASES]
 )
 def test_bad_input_in_chinese(demo_db: str, args: list[str], code: int, chinese: str) -> None:
-    result = CliRunner().invoke(cli, ["--lang", "zh", "--db", demo_db, *args], input="")
+    answer = PLANNER_PASSPHRASE if args[:2] == AS_PLANNER else ""
+    result = CliRunner().invoke(cli, ["--lang", "zh", "--db", demo_db, *args], input=answer)
     assert result.exit_code == code, result.output
     assert chinese in result.output, result.output
     assert "Traceback" not in result.output
@@ -67,8 +78,10 @@ def test_same_error_in_english(demo_db: str) -> None:
 @pytest.mark.real_prompt
 def test_audit_log_keeps_the_english_text(demo_db: str) -> None:
     runner = CliRunner()
-    args = ["activate", "HC-C02", "--mode", "exercise", "--programme", "cn-918-single"]
-    refused = runner.invoke(cli, ["--lang", "zh", "--db", demo_db, *args, "--reason", "x"])
+    args = [*AS_PLANNER, "activate", "HC-C02", "--mode", "exercise", "--programme", "cn-918-single"]
+    refused = runner.invoke(
+        cli, ["--lang", "zh", "--db", demo_db, *args, "--reason", "x"], input=PLANNER_PASSPHRASE
+    )
     assert refused.exit_code == ExitCode.REFUSED and "什么也没有发送" in refused.output
     shown = runner.invoke(
         cli, ["--db", demo_db, "audit", "list", "--action", "activation.refused", "--json"]
@@ -113,7 +126,7 @@ def test_passphrase_prompt_names_the_purpose_in_chinese(demo_db: str) -> None:
         cli, [*args, "--name", "某人", "--role", "technician"], input="not the passphrase\n"
     )
     assert result.exit_code == ExitCode.NOT_AUTHENTICATED, result.output
-    assert "demo-admin 的口令（创建账号 x.y）：" in result.stderr
+    assert "demo-admin 的口令（创建账户 x.y）：" in result.stderr
     shown = CliRunner().invoke(cli, ["--db", demo_db, "audit", "list", "--json", "--limit", "5"])
     messages = [str(event["message"]) for event in json.loads(shown.output)]
     assert any("create account x.y: wrong passphrase" in m for m in messages), messages

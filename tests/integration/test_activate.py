@@ -54,9 +54,11 @@ def webhook(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
     server.shutdown()
 
 
-def _activate(cli: Any, *extra: str, answer: str = "FIRE\n", mode: str = "emergency") -> Any:
+def _activate(
+    cli: Any, *extra: str, answer: str = "FIRE\n", mode: str = "emergency", user: str = ""
+) -> Any:
     return cli(
-        "activate", *TAGS, "--mode", mode, "--programme", "cn-growl",
+        *(("--user", user) if user else ()), "activate", *TAGS, "--mode", mode, "--programme", "cn-growl",
         "--reason", "chemical fire at the industrial park", *extra, input=answer,
     )  # fmt: skip
 
@@ -113,11 +115,68 @@ def test_emergency_needs_a_reason(sqlite_cli: Any, fleet: Any) -> None:
 
 
 def test_exercise_from_one_person_is_refused(sqlite_cli: Any, fleet: Any) -> None:
-    result = _activate(sqlite_cli, "--approver", "someone", mode="exercise")
-    assert result.exit_code == 7 and "second authenticated person" in result.stderr
+    alone = _activate(sqlite_cli, mode="exercise", user="wang.duty")
+    assert alone.exit_code == 7 and "second authenticated person" in alone.stderr
+    twice = _activate(sqlite_cli, "--approver", "wang.duty", mode="exercise", user="wang.duty")
+    assert twice.exit_code == 7 and "different person" in twice.stderr
     assert all(fleet.controller(t).stats.write_frames == 0 for t in TAGS)
     refused = sqlite_cli.json("audit", "list", "--action", "activation.refused")
-    assert refused[0]["after"]["mode"] == "exercise"
+    assert [r["after"]["mode"] for r in refused] == ["exercise", "exercise"]
+
+
+def test_exercise_with_two_accounts_from_the_cli_plays(sqlite_cli: Any, fleet: Any) -> None:
+    result = _activate(sqlite_cli, "--approver", "li.approver", mode="exercise", user="wang.duty")
+    assert result.exit_code == 0, result.stderr
+    assert _codes(fleet, "T01") == [4] and _codes(fleet, "T02") == [4]
+    sounds = sqlite_cli.json("audit", "list", "--action", "command.sound")
+    permits = {e["after"]["permit"]["approved_by"] for e in sounds if e["outcome"] != "intent"}
+    assert permits == {"li.approver"}
+    armed = sqlite_cli.json("audit", "list", "--action", "activation.armed")[0]
+    assert armed["operator"] == "wang.duty"
+
+
+def test_activation_needs_the_planner_role(sqlite_cli: Any, fleet: Any) -> None:
+    from sirenctl.db import Database
+    from sirenctl.identity import Role
+    from tests.authority import ensure_accounts
+
+    db = Database(sqlite_cli.url)
+    try:
+        ensure_accounts(db, "zhao.tech", roles={Role.TECHNICIAN})
+    finally:
+        db.dispose()
+    result = _activate(sqlite_cli, user="zhao.tech")
+    assert result.exit_code == 7 and "needs the planner role" in result.stderr
+    assert all(fleet.controller(t).stats.write_frames == 0 for t in TAGS)
+    assert not sqlite_cli.json("audit", "list", "--action", "activation.armed")
+    fails = sqlite_cli.json("audit", "list", "--action", "auth.fail")
+    assert fails and fails[0]["object_ref"] == "zhao.tech"
+
+
+def test_a_wrong_passphrase_arms_nothing_and_is_audited(
+    sqlite_cli: Any, fleet: Any, real_prompts: None
+) -> None:
+    """The real prompt (one stdin line): an emergency is one person, never an unproven one."""
+    from sirenctl.db import Database
+    from tests.authority import ensure_accounts, passphrase_for
+
+    db = Database(sqlite_cli.url)
+    try:
+        ensure_accounts(db, "wang.duty", "li.approver")
+    finally:
+        db.dispose()
+    wrong = _activate(sqlite_cli, answer="guess\nFIRE\n", user="wang.duty")
+    assert wrong.exit_code == 12 and "wrong passphrase for wang.duty" in wrong.stderr
+    approver_wrong = _activate(
+        sqlite_cli, "--approver", "li.approver", mode="exercise", user="wang.duty",
+        answer=passphrase_for("wang.duty") + "\nguess\nFIRE\n",
+    )  # fmt: skip
+    assert approver_wrong.exit_code == 12
+    assert "wrong passphrase for li.approver" in approver_wrong.stderr
+    assert all(fleet.controller(t).stats.write_frames == 0 for t in TAGS)
+    assert not sqlite_cli.json("audit", "list", "--action", "activation.armed")
+    fails = sqlite_cli.json("audit", "list", "--action", "auth.fail")
+    assert sorted(f["object_ref"] for f in fails) == ["li.approver", "wang.duty"]
 
 
 def _services(cli: Any) -> Any:
@@ -188,19 +247,27 @@ signal = "air-raid"
 def test_sigint_during_an_activation_stops_every_siren(
     sqlite_cli: Any, fleet: Any, tmp_path: Path
 ) -> None:
+    from sirenctl.db import Database
+    from tests.authority import ensure_accounts, passphrase_for
+
+    db = Database(sqlite_cli.url)
+    try:
+        ensure_accounts(db, "wang.duty")
+    finally:
+        db.dispose()
     sched = tmp_path / "sched" / "programmes"
     sched.mkdir(parents=True)
     (sched / "long.toml").write_text(LONG)
     proc = subprocess.Popen(
         [sys.executable, "-c", "from sirenctl.cli.main import main; main()", "--db",
-         sqlite_cli.url, "activate", *TAGS, "--mode", "emergency", "--programme", "long",
+         sqlite_cli.url, "--user", "wang.duty", "activate", *TAGS, "--mode", "emergency", "--programme", "long",
          "--schedules", str(tmp_path / "sched"), "--reason", "test of the stop path"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env=dict(os.environ),
     )  # fmt: skip
     try:
         assert proc.stdin is not None and proc.stderr is not None
-        proc.stdin.write("FIRE\n")
+        proc.stdin.write(passphrase_for("wang.duty") + "\nFIRE\n")  # the real prompt: stdin
         proc.stdin.flush()
         done: set[str] = set()
         for line in proc.stderr:

@@ -144,3 +144,48 @@ def sim_process(count: int, prefix: str = "T", faults: str = "") -> Iterator[Sim
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def run_due_process(db_url: str, **env: str) -> subprocess.Popen[str]:
+    """A real ``sirenctl run-due`` as cron starts it, run by 值班员 (extra ``env`` added)."""
+    import shutil
+
+    sirenctl = shutil.which("sirenctl")
+    assert sirenctl, "sirenctl is not installed in this environment"
+    return subprocess.Popen(
+        [sirenctl, "--db", db_url, "--operator", "值班员", "run-due", "--timeout", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **env},
+    )
+
+
+def read_until(proc: subprocess.Popen[str], words: str) -> list[str]:
+    """The stderr lines of ``proc`` up to the first containing ``words`` (asserted seen)."""
+    assert proc.stderr is not None
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if words in line:
+            return seen
+    raise AssertionError(f"{words!r} never came: {seen}")
+
+
+def signal_when(
+    proc: subprocess.Popen[str], ready: str, signum: int, answer: str
+) -> tuple[list[str], str]:
+    """Once ``ready`` is on stderr send ``signum``; the next line must contain ``answer``.
+    Returns (the lines before the signal, the rest of stderr) after the process ended."""
+    assert proc.stderr is not None
+    try:
+        seen = read_until(proc, ready)
+        proc.send_signal(signum)
+        line = proc.stderr.readline()
+        assert answer in line, line
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return seen, err

@@ -101,14 +101,15 @@ def test_approval_after_the_window_does_not_rearm(sounding_county, tmp_path):
     db = sounding_county
     sweep(db, NINE_EIGHTEEN, "w1")
     t01 = order_of(db, "T01")
-    approve_as(
-        db,
-        "李主任",
-        [t01.id],
-        "late",
-        schedules_dir=tmp_path,
-        now=NINE_EIGHTEEN + timedelta(minutes=5),
-    )
+    with pytest.raises(ApprovalRefused, match="its window closed"):
+        approve_as(
+            db,
+            "李主任",
+            [t01.id],
+            "late",
+            schedules_dir=tmp_path,
+            now=NINE_EIGHTEEN + timedelta(minutes=5),
+        )
     assert order_of(db, "T01").status == "refused"
     report = sweep(db, NINE_EIGHTEEN + timedelta(minutes=5), "w1")
     # (the bench order claimed by the first sweep and never run is missed as well)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import signal
-import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,22 +11,17 @@ from sqlalchemy.engine import make_url
 
 from sirenctl.models import AuditEvent
 from sirenctl.models.scheduling import Sounding, WorkOrder
-from tests.scheduling.helpers import add_assets, add_orders, approve_live, sim_process
+from tests.scheduling.helpers import (
+    add_assets,
+    add_orders,
+    approve_live,
+    read_until,
+    run_due_process,
+    sim_process,
+)
 
-SIRENCTL = shutil.which("sirenctl")
 STOP = 0
 PRE_ALERT = 1
-
-
-def _run_due(db_url: str) -> subprocess.Popen[str]:
-    assert SIRENCTL
-    return subprocess.Popen(
-        [SIRENCTL, "--db", db_url, "--operator", "值班员", "run-due", "--timeout", "1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ},
-    )
 
 
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
@@ -46,14 +38,9 @@ def test_signal_mid_programme_stops_the_siren_and_cancels_the_order(
             task="trial_sounding",
         )
         approve_live(sdb, [wo_id])
-        proc = _run_due(db_url)
+        proc = run_due_process(db_url)
         assert proc.stderr is not None
-        seen = []
-        for line in proc.stderr:  # progress: one line per change when not on a terminal
-            seen.append(line)
-            if "step 1/3" in line:
-                break
-        assert any("step 1/3" in s for s in seen), seen
+        seen = read_until(proc, "step 1/3")  # progress: one line per change when not on a tty
         proc.send_signal(signum)
         line = proc.stderr.readline()
         assert "stopping every unit this run started" in line, line

@@ -392,3 +392,40 @@ def test_a_wrong_planner_passphrase_writes_no_plan_at_all(county, cli):
     assert right.exit_code == 0, right.stderr
     live = [(by, signature) for tag, by, signature in orders_2028() if tag != BENCH]
     assert live and all(by == PLANNER and signature for by, signature in live)
+
+
+def test_an_approval_after_the_window_closed_is_refused_audited_and_writes_nothing(county):
+    """An expired approval: the sounding's window (due 12:00, 2 minutes late allowed) has
+    closed, so approving now would authorise a sounding nobody planned for this moment."""
+    from datetime import timedelta
+
+    from sirenctl.scheduling.library import load_library
+    from sirenctl.security.approvals import ApprovalRefused
+    from sirenctl.services.approvals import approve_work_orders
+    from sirenctl.services.errors import ProblemKind, describe
+    from tests.authority import person
+
+    county.plan_signed()
+    wo = county.order("T01")
+    late = wo.window_end_at.replace(tzinfo=wo.due_at.tzinfo) + timedelta(seconds=1)
+    with pytest.raises(ApprovalRefused) as refused:
+        approve_work_orders(
+            county.db, person(county.db, APPROVER), [wo.id], reason="县人防办〔2027〕12号",
+            library=load_library(county.schedules), now=late,
+        )  # fmt: skip
+    message = str(refused.value)
+    assert (
+        "its window closed at 2027-09-18 12:02" in message and "was due 2027-09-18 12:00" in message
+    )
+    problem = describe(refused.value)
+    assert problem is not None and problem.kind is ProblemKind.REFUSED  # exit 7 in the CLI
+    with county.db.session() as s:
+        assert s.scalars(select(Approval)).all() == []
+        trace = s.scalars(
+            select(AuditEvent).where(
+                AuditEvent.action == "workorder.approve", AuditEvent.outcome == "refused"
+            )
+        ).all()
+    assert [(t.operator, t.object_ref) for t in trace] == [(APPROVER, str(wo.id))]
+    county.run_due()
+    assert live_audible(county.fleet) == 0

@@ -250,13 +250,8 @@ def test_sirenctl_approval_on_postgresql_binds_content(office):
     from sirenctl.models import Asset
     from sirenctl.models.scheduling import WorkOrder
     from sirenctl.scheduling.library import load_library
-    from sirenctl.security.approvals import (
-        Refusal,
-        VerifiedApproval,
-        approve,
-        verify_for_execution,
-        work_order_steps,
-    )
+    from sirenctl.security.approval_check import Refusal, VerifiedApproval, verify_for_execution
+    from sirenctl.security.approvals import approve, work_order_steps
     from sirenctl.security.authn import authenticate
     from sirenctl.security.errors import NotPermitted
 
@@ -332,3 +327,62 @@ def test_plain_writes_record_the_database_login_and_a_different_user_is_refused(
     refusals = [r for r in rows if r.action == "auth.fail"]
     assert refusals and refusals[-1].operator == tech and "login mismatch" in refusals[-1].message
     assert notes == "本人"
+
+
+@pytest.fixture
+def approver_password(office: dict[str, Any]) -> Iterator[str]:
+    """The approver's login needs a password (scram-sha-256) on loopback, as in an office;
+    the test cluster trusts everyone else, so one hba line is put first for this login."""
+    from sirenctl.security.pg_setup import add_login
+
+    appr = login(office, "approver")
+    password = "正确 horse battery"
+    superuser = Database(office["url"])
+    try:
+        add_login(superuser, appr, frozenset(), password)
+    finally:
+        superuser.dispose()
+    su = make_url(office["url"]).username or "postgres"
+    with raw(office["url"], su) as conn:
+        hba = Path(str(conn.execute("SHOW hba_file").fetchone()[0]))  # type: ignore[index]
+        try:
+            original = hba.read_text()
+            hba.write_text(f"host all {appr} 127.0.0.1/32 scram-sha-256\n" + original)
+        except OSError as exc:
+            pytest.skip(f"cannot edit {hba}: {exc}")
+        conn.execute("SELECT pg_reload_conf()")
+        try:
+            yield password
+        finally:
+            hba.write_text(original)
+            conn.execute("SELECT pg_reload_conf()")
+
+
+def test_exercise_activation_asks_the_approvers_own_database_password(office, approver_password):
+    """`activate --mode exercise` on PostgreSQL: the requester is the session's login; the
+    second person is proven by the server with their own password on a fresh connection."""
+    from click.testing import CliRunner
+
+    from sirenctl.cli.main import cli
+
+    planner, appr = login(office, "planner"), login(office, "approver")
+    runner = CliRunner()
+
+    def activate(answers: str) -> Any:
+        args = ["--db", url_as(office["url"], planner), "activate", "T01", "--mode", "exercise",
+                "--approver", appr, "--programme", "cn-growl", "--reason", "district drill"]  # fmt: skip
+        return runner.invoke(cli, args, input=answers, catch_exceptions=False)
+
+    wrong = activate("not the password\nFIRE\n")
+    assert wrong.exit_code == 12 and f"PostgreSQL refused the login {appr}" in wrong.stderr
+    right = activate(approver_password + "\nno\n")  # armed, then not confirmed: nothing sent
+    assert right.exit_code == 7 and "disarmed: nothing was sent" in right.stderr
+    with office["dbs"]["admin"].session() as s:
+        rows = s.execute(
+            text("SELECT action, operator, object_ref, after FROM audit_event ORDER BY seq")
+        ).all()
+    fails = [r for r in rows if r.action == "auth.fail"]
+    assert [r.object_ref for r in fails] == [appr]
+    armed = [r for r in rows if r.action == "activation.armed"]
+    assert len(armed) == 1 and armed[0].operator == planner
+    assert armed[0].after["approver"] == appr

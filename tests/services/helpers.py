@@ -1,10 +1,10 @@
-"""The acting person for services tests: ONE place to adapt when authentication lands."""
+"""The acting person for services tests: a plain technician, as the CLI and TUI give the
+services for unprivileged work (sirenctl/services/operator.py)."""
 
 from __future__ import annotations
 
-from sirenctl.identity import Actor
-from sirenctl.services.operator import actor_for_operator
+from sirenctl.identity import Actor, AuthMethod, Role
 
 
 def technician(name: str = "李师傅") -> Actor:
-    return actor_for_operator(name)
+    return Actor(login=name, roles=frozenset({Role.TECHNICIAN}), method=AuthMethod.OS_USER)

@@ -14,7 +14,7 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize(
-    "mode", ["dashboard", "assets", "agenda", "live", "bench", "findings", "audit"]
+    "mode", ["dashboard", "assets", "agenda", "live", "bench", "findings", "audit", "activate"]
 )
 def test_main_screens(snap_compare, services, mode: str, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app(services, mode=mode), terminal_size=size, run_before=settle)
