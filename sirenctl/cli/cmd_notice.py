@@ -213,7 +213,7 @@ def notice_list(app: AppContext, overdue: bool, as_json: bool, **kwargs: Any) ->
       sirenctl notice list --overdue
       sirenctl notice list --site C01 --year 2025
     """
-    from sirenctl.findings.notices import NoticeFilter, list_notices, notice_to_dict
+    from sirenctl.findings.notice_queries import NoticeFilter, list_notices, notice_to_dict
 
     now = _now()
     with app.db.session() as session:
@@ -256,7 +256,7 @@ def notice_show(app: AppContext, number: str, as_json: bool) -> None:
     Example:
       sirenctl notice show ZG-2026-002
     """
-    from sirenctl.findings.notices import get_notice, notice_to_dict
+    from sirenctl.findings.notice_queries import get_notice, notice_to_dict
 
     with app.db.session() as session:
         data = notice_to_dict(get_notice(session, number), _now())
@@ -293,7 +293,7 @@ def notice_print(app: AppContext, number: str, fmt: str, lang: str, out: Path | 
     Example:
       sirenctl notice print ZG-2025-001 --format html --out ZG-2025-001.html
     """
-    from sirenctl.findings.notices import get_notice
+    from sirenctl.findings.notice_queries import get_notice
     from sirenctl.reports.notice_print import print_notice
 
     with app.db.session() as session:

@@ -1,4 +1,5 @@
-"""Rectification notices (整改通知书): issue, move through the status machine, list, flag overdue.
+"""Rectification notices (整改通知书): issue and move through the status machine (reading,
+listing and flagging overdue: sirenctl/findings/notice_queries.py).
 
 Each write loads the notice ``FOR UPDATE`` (PostgreSQL; SQLite writers are serialised by
 ``BEGIN IMMEDIATE``), checks the transition before touching anything, then writes the new status,
@@ -9,110 +10,31 @@ deadline and it is not closed. It was closed on time if closed on or before the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session
 
 from sirenctl.audit import json_safe, record
 from sirenctl.findings.findings import get_finding, resolve
 from sirenctl.findings.localtime import local_date
+from sirenctl.findings.notice_queries import closed_on_time, load_notice
 from sirenctl.findings.numbering import DEFAULT_PREFIX, check_prefix, format_number, next_sequence
 from sirenctl.findings.transitions import ACTIONS, STATUS_ACTIONS, possible_actions
 from sirenctl.i18n import L_
 from sirenctl.models import Site
 from sirenctl.models.findings import (
-    Finding,
     FindingStatus,
     NoticeEvent,
     NoticeStatus,
     RectificationNotice,
 )
-from sirenctl.registry.errors import Conflict, FieldProblem, NotFound, ValidationFailed
+from sirenctl.registry.errors import Conflict, FieldProblem, ValidationFailed
 from sirenctl.timeutil import ensure_utc, utcnow
 
 
 class InvalidTransition(Conflict):
     """The notice's status does not allow the requested action; nothing was changed."""
-
-
-def is_overdue(notice: RectificationNotice, now: datetime) -> bool:
-    if notice.status == NoticeStatus.CLOSED:
-        return False
-    return local_date(now, notice.site.timezone) > notice.deadline
-
-
-def days_overdue(notice: RectificationNotice, now: datetime) -> int:
-    if not is_overdue(notice, now):
-        return 0
-    return (local_date(now, notice.site.timezone) - notice.deadline).days
-
-
-def closed_on_time(notice: RectificationNotice) -> bool | None:
-    """None while open; else whether it was closed on or before its deadline."""
-    if notice.closed_at is None:
-        return None
-    return local_date(notice.closed_at, notice.site.timezone) <= notice.deadline
-
-
-def _load(session: Session, number: str, *, for_update: bool = False) -> RectificationNotice:
-    query = (
-        select(RectificationNotice)
-        .options(
-            joinedload(RectificationNotice.site),
-            selectinload(RectificationNotice.findings).joinedload(Finding.asset),
-            selectinload(RectificationNotice.events),
-        )
-        .where(RectificationNotice.number == number.strip())
-    )
-    if for_update:
-        query = query.with_for_update(of=RectificationNotice)
-    notice = session.scalar(query)
-    if notice is None:
-        raise NotFound(
-            L_("no rectification notice {number!r} (see `sirenctl notice list`)", number=number)
-        )
-    return notice
-
-
-def get_notice(session: Session, number: str) -> RectificationNotice:
-    return _load(session, number)
-
-
-def notice_to_dict(notice: RectificationNotice, now: datetime | None = None) -> dict[str, Any]:
-    now = now or utcnow()
-    return {
-        "number": notice.number,
-        "site": notice.site.code,
-        "site_name": notice.site.name,
-        "issued_on": json_safe(notice.issued_on),
-        "deadline": json_safe(notice.deadline),
-        "issued_by": notice.issued_by,
-        "responsible_unit": notice.responsible_unit,
-        "responsible_person": notice.responsible_person,
-        "responsible_phone": notice.responsible_phone,
-        "required_action": notice.required_action,
-        "status": notice.status,
-        "overdue": is_overdue(notice, now),
-        "days_overdue": days_overdue(notice, now),
-        "recheck_passed_at": json_safe(notice.recheck_passed_at),
-        "closed_at": json_safe(notice.closed_at),
-        "closed_on_time": closed_on_time(notice),
-        "findings": [f.id for f in notice.findings],
-        "history": [
-            {
-                "at": json_safe(e.at),
-                "by": e.by,
-                "event": e.event,
-                "from": e.from_status,
-                "to": e.to_status,
-                "note": e.note,
-            }
-            for e in notice.events
-        ],
-    }
 
 
 def _event(
@@ -321,7 +243,7 @@ def apply_action(
             ]
         )
     now = ensure_utc(now or utcnow())
-    notice = _load(session, number, for_update=True)
+    notice = load_notice(session, number, for_update=True)
     _check(notice, action_name)
     before = notice.status
     notice.status = ACTIONS[action_name].to.value
@@ -438,7 +360,7 @@ def edit_notice(
     if unknown:
         raise ValidationFailed([FieldProblem(k, L_("cannot be edited")) for k in sorted(unknown)])
     now = ensure_utc(now or utcnow())
-    notice = _load(session, number, for_update=True)
+    notice = load_notice(session, number, for_update=True)
     if notice.status == NoticeStatus.CLOSED:
         raise InvalidTransition(
             L_("notice {number} is closed; a closed notice is final", number=number)
@@ -489,51 +411,3 @@ def edit_notice(
     )
     session.flush()
     return notice
-
-
-@dataclass(frozen=True)
-class NoticeFilter:
-    status: str | None = None
-    site: str | None = None
-    year: int | None = None
-    open_only: bool = False
-
-    def apply(self, query: Select[Any]) -> Select[Any]:
-        if self.status:
-            query = query.where(RectificationNotice.status == self.status)
-        if self.site:
-            query = query.where(Site.code == self.site)
-        if self.year:
-            query = query.where(RectificationNotice.year == self.year)
-        if self.open_only:
-            query = query.where(RectificationNotice.status != NoticeStatus.CLOSED)
-        return query
-
-
-def list_notices(
-    session: Session, flt: NoticeFilter = NoticeFilter(), *, overdue_at: datetime | None = None
-) -> list[RectificationNotice]:
-    """Notices, newest first; with ``overdue_at`` only those overdue at that moment."""
-    query = flt.apply(
-        select(RectificationNotice)
-        .join(RectificationNotice.site)
-        .options(
-            joinedload(RectificationNotice.site),
-            selectinload(RectificationNotice.findings),
-            selectinload(RectificationNotice.events),
-        )
-    )
-    if overdue_at is not None:  # coarse filter in SQL, exact per-zone check below
-        query = query.where(
-            RectificationNotice.status != NoticeStatus.CLOSED,
-            RectificationNotice.deadline < ensure_utc(overdue_at).date() + timedelta(days=1),
-        )
-    query = query.order_by(RectificationNotice.issued_on.desc(), RectificationNotice.id.desc())
-    notices = list(session.scalars(query))
-    if overdue_at is not None:
-        notices = [n for n in notices if is_overdue(n, overdue_at)]
-    return notices
-
-
-def overdue_notices(session: Session, now: datetime) -> list[RectificationNotice]:
-    return list_notices(session, overdue_at=now)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from sirenctl.findings.notices import closed_on_time, is_overdue
+from sirenctl.findings.notice_queries import closed_on_time, is_overdue
 from sirenctl.models.findings import (
     Finding,
     FindingCategory,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sirenctl.findings.localtime import fmt_local
-from sirenctl.findings.notices import days_overdue
+from sirenctl.findings.notice_queries import days_overdue
 from sirenctl.models.findings import RectificationNotice
 from sirenctl.reports.document import (
     Document,

@@ -109,7 +109,7 @@ def advance_notice(
 
 
 def _state(notice: RectificationNotice, now: datetime) -> NoticeState:
-    from sirenctl.findings.notices import closed_on_time, notice_to_dict
+    from sirenctl.findings.notice_queries import closed_on_time, notice_to_dict
 
     return NoticeState(
         notice.number, notice.status, closed_on_time(notice), notice_to_dict(notice, now)

@@ -81,7 +81,7 @@ class NoticeRow:
 
 
 def _row(notice: Any, now: datetime) -> NoticeRow:
-    from sirenctl.findings.notices import days_overdue, is_overdue
+    from sirenctl.findings.notice_queries import days_overdue, is_overdue
 
     return NoticeRow(
         notice.number,
@@ -153,7 +153,7 @@ class WorkflowService(OfficeService):
     def notices(self, view: str = "open", text: str | None = None) -> list[NoticeRow]:
         """Notices newest first; ``view`` is one of VIEWS; ``text`` matches number, site or
         responsible party."""
-        from sirenctl.findings.notices import NoticeFilter, list_notices
+        from sirenctl.findings.notice_queries import NoticeFilter, list_notices
         from sirenctl.models.findings import NoticeStatus
 
         now = self.clock()
@@ -178,13 +178,13 @@ class WorkflowService(OfficeService):
         return rows
 
     def notice(self, number: str) -> NoticeRow:
-        from sirenctl.findings.notices import get_notice
+        from sirenctl.findings.notice_queries import get_notice
 
         with self.db.session() as session:
             return _row(get_notice(session, number), self.clock())
 
     def print_text(self, number: str, fmt: str = "md", lang: str = "zh") -> str:
-        from sirenctl.findings.notices import get_notice
+        from sirenctl.findings.notice_queries import get_notice
         from sirenctl.reports.notice_print import print_notice
 
         with self.db.session() as session:
@@ -274,7 +274,7 @@ class WorkflowService(OfficeService):
 
         A passed re-check with ``close`` closes the notice at once. The service checks the
         transition against the stored status and changes nothing if it is not allowed."""
-        from sirenctl.findings.notices import get_notice
+        from sirenctl.findings.notice_queries import get_notice
         from sirenctl.services.notices import NoticeStep, advance_notice
 
         try:

@@ -72,7 +72,7 @@ def test_a_refused_step_leaves_the_requested_edits_unwritten(sdb) -> None:
             changes={"deadline": date(2025, 5, 31)},
             now=NOW,
         )
-    from sirenctl.findings.notices import get_notice
+    from sirenctl.findings.notice_queries import get_notice
 
     with sdb.session() as s:
         assert get_notice(s, number).deadline == date(2025, 4, 30)

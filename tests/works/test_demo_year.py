@@ -97,7 +97,7 @@ def test_2025_markdown_report_in_chinese_shows_the_sections(
 
 
 def test_current_year_is_in_progress(demo: tuple[dict[str, str], Path]) -> None:
-    from sirenctl.findings.notices import is_overdue
+    from sirenctl.findings.notice_queries import is_overdue
     from sirenctl.models import Asset
     from sirenctl.models.findings import RectificationNotice
     from sirenctl.models.scheduling import WorkOrder
