@@ -190,7 +190,7 @@ class FieldForm(SirenModal):
             deliver(self, self.show_problems, exc)
             return
         except Exception:
-            deliver(self, self.set_message, "not saved (see the notification)")
+            deliver(self, self.set_message, _("not saved (see the notification)"))
             raise
         deliver(self, self.saved, result, message)
 

@@ -124,7 +124,7 @@ class FindingsScreen(PagedScreen):
             deliver(
                 self,
                 self.query_one("#findings-info", Label).update,
-                "this database has no findings table yet: run `sirenctl init` to upgrade it",
+                _("this database has no findings table yet: run `sirenctl init` to upgrade it"),
             )
             return
         deliver(self, self.show_page, findings_page(db, query, offset))
