@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sirenctl.i18n import C_, N_, LazyText, current_language, translate
+from sirenctl.i18n import C_, N_, current_language, translate
 
 
 def term(code: object) -> str:
@@ -19,28 +19,8 @@ def term(code: object) -> str:
     return report_term(None if code is None else str(code), current_language().value)
 
 
-class LazyLabel(LazyText):
-    """A label inside a domain error (:func:`sirenctl.i18n.L_`): English as ``str()`` (the audit
-    log), the label in the user's language where the message is shown (context kept)."""
-
-    def translated(self) -> str:
-        return translate(self.template)
-
-
 class Labels(dict[str, str]):
     """English labels (marked ``N_`` or ``C_``) that read back in the current language."""
-
-    def lazy(self, code: object) -> str:
-        """The label of ``code`` for a message translated when shown; unknown codes as is."""
-        text = str(code)
-        raw = dict.get(self, text)
-        return LazyLabel(raw, {}) if raw is not None else text
-
-    def lazy_list(self, codes: Iterable[object]) -> str:
-        """``a, b`` of lazy labels (sorted by code), for the same use."""
-        items = sorted(str(c) for c in codes)
-        template = ", ".join(f"{{v{i}}}" for i in range(len(items)))
-        return LazyText(template, {f"v{i}": self.lazy(c) for i, c in enumerate(items)})
 
     def __getitem__(self, key: str) -> str:
         return translate(super().__getitem__(key))

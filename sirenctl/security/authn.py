@@ -52,15 +52,13 @@ class Authenticated:
 def require_role(actor: Actor, role: Role, action: str) -> None:
     """NotPermitted unless ``actor`` has ``role``; ``action`` says what was attempted."""
     if not actor.has(role):
-        from sirenctl.labels import ROLE
-
-        have = ROLE.lazy_list(r.value for r in actor.roles) if actor.roles else L_("none")
+        have = ", ".join(sorted(r.value for r in actor.roles)) or "none"
         raise NotPermitted(
             L_(
                 ("{login} may not {action}: it needs the {value} role (roles of {login}: {have})"),
                 login=actor.login,
                 action=action,
-                value=ROLE.lazy(role.value),
+                value=role.value,
                 have=have,
             )
         )
