@@ -38,7 +38,9 @@ async def test_rtu_fault_is_typed(make_sim, clock, fault: str, error: type) -> N
             spec("R1", transport="modbus_rtu", unit_id=1),
             spec("R2", transport="modbus_rtu", unit_id=2, faults=fault),
         ],
-        timeout=1.0,  # the healthy unit shares the pty line: room for a loaded machine
+        # the healthy unit shares the pty line: room for a loaded machine (a slow reply must
+        # still be slower than the timeout)
+        timeout=0.3 if fault.startswith("slow") else 1.0,
     )
     async with Fleet(sim.endpoints, clock=clock) as fleet:
         res = await fleet.poll_all()
