@@ -349,6 +349,18 @@ def header_index(fields: tuple[FieldSpec, ...]) -> dict[str, FieldSpec]:
     return index
 
 
+_BY_KEY: dict[int, tuple[tuple[FieldSpec, ...], dict[str, FieldSpec]]] = {}
+
+
+def _by_key(fields: tuple[FieldSpec, ...]) -> dict[str, FieldSpec]:
+    """``{key: spec}``, made once per field table (by identity: hashing 30 specs per row of a
+    100,000-row import would cost more than building the dictionary)."""
+    known = _BY_KEY.get(id(fields))
+    if known is None or known[0] is not fields:
+        known = _BY_KEY[id(fields)] = (fields, {spec.key: spec for spec in fields})
+    return known[1]
+
+
 def parse_values(
     fields: tuple[FieldSpec, ...],
     raw: Mapping[str, str | None],
@@ -359,14 +371,13 @@ def parse_values(
     """Parse text values by field key. Empty text means "not set" (None)."""
     values: dict[str, Any] = {}
     problems: list[FieldProblem] = []
-    by_key = {spec.key: spec for spec in fields}
+    by_key = _by_key(fields)
     for key, text in raw.items():
-        spec = by_key[key]
-        if text is None or str(text).strip() == "":
+        if text is None or not (text := str(text)).strip():
             values[key] = None
             continue
         try:
-            values[key] = spec.parse(str(text))
+            values[key] = by_key[key].parse(text)
         except ValueError as exc:
             problems.append(FieldProblem(key, str(exc), line, str(text)))
     if require:
