@@ -63,7 +63,11 @@ def _normal(value: Any) -> Any:
         # plain str/int/bool/None values (most of an audit record) are kept as they are without a
         # call each: the CSV import of 100,000 assets hashes 100,000 of these documents
         return {
-            k if type(k) is str else str(k): v if type(v) in _PLAIN else _normal(v)
+            k if type(k) is str else str(k): v
+            if type(v) in _PLAIN
+            else (int(v) if v.is_integer() and -_EXACT_FLOAT < v < _EXACT_FLOAT else v)
+            if type(v) is float
+            else _normal(v)
             for k, v in value.items()
         }
     if isinstance(value, list | tuple):

@@ -10,7 +10,8 @@ column's type.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
 from sqlalchemy import Table, Text, bindparam, cast, insert
@@ -45,19 +46,15 @@ def insert_rows(
         f"VALUES ({', '.join('?' for _ in names)})"
     )
     fixed = tuple(_processor(table, k, conn)(v) for k, v in const.items())
-    procs = [
-        (i, p) for i, k in enumerate(keys) if k not in json_text and (p := _bind(table, k, conn))
-    ]
-    if procs:
-        converted = []
-        for row in rows:
-            values = list(row)
-            for i, proc in procs:
-                values[i] = proc(values[i])
-            converted.append((*values, *fixed))
-        params = converted
-    else:
-        params = [(*row, *fixed) for row in rows] if fixed else list(rows)
+    procs = {
+        i: p for i, k in enumerate(keys) if k not in json_text and (p := _bind(table, k, conn))
+    }
+    params: Sequence[tuple[Any, ...]] = rows
+    if procs or fixed:  # column by column: map() and zip() loop in C
+        columns: list[Iterable[Any]] = list(zip(*rows, strict=True))
+        for i, proc in procs.items():
+            columns[i] = map(proc, columns[i])
+        params = list(zip(*columns, *(repeat(v, len(rows)) for v in fixed), strict=False))
     conn.exec_driver_sql(sql, params)
 
 

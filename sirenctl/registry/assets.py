@@ -38,7 +38,7 @@ def check_asset(values: dict[str, Any], line: int | None = None) -> list[FieldPr
     kind = values.get("kind")
     if transport is None:
         for key in CONTROLLER_FIELDS[1:]:
-            if values.get(key) is not None and values.get(key) is not False:
+            if (value := values.get(key)) is not None and value is not False:
                 problems.append(
                     FieldProblem(key, L_("set, but controller_transport is empty"), line)
                 )

@@ -148,6 +148,7 @@ def parse_asset_csv(
     if problems:
         return [], problems
     rows: list[tuple[int, dict[str, Any]]] = []
+    fields = [str(key) for key in keys]  # no unknown columns (problems above)
     for cells in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in cells):
@@ -163,11 +164,9 @@ def parse_asset_csv(
             continue
         if len(cells) < len(keys):
             cells += [""] * (len(keys) - len(cells))
-        raw: dict[str, str | None] = {
-            key: cell if cell[:1] != "'" else _unneutralise(cell)
-            for key, cell in zip(keys, cells, strict=False)
-            if key
-        }
+        if "'" in "".join(cells):  # an exported formula-like cell: undo the apostrophe
+            cells = [_unneutralise(cell) for cell in cells]
+        raw: dict[str, str | None] = dict(zip(fields, cells, strict=False))
         values, row_problems = parse_values(ASSET_FIELDS, raw, line=line, require=require)
         if not row_problems and require:
             row_problems = check_asset(values, line)

@@ -8,10 +8,10 @@ part that holds the write lock: executemany of the assets, then the chained audi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Date, Table
 from sqlalchemy.orm import Session
 
 from sirenctl import audit_bulk
@@ -56,6 +56,7 @@ class PreparedImport:
 
     keys: tuple[str, ...]  # asset columns, in the order of each row's values
     rows: list[tuple[Any, ...]]
+    const: dict[str, Any]  # columns with the same value in every row
     retired: list[int]  # indexes of rows imported as retired (retired_at: the time of writing)
     records: list[PreparedRecord]
     changes: dict[str, list[tuple[str, Any, Any]]]
@@ -76,11 +77,13 @@ def prepare_import(plan: ImportPlan, *, operator: str, source: str) -> PreparedI
         if values.keys() != first:
             columns.update(dict.fromkeys(values))
     sheet = [k for k in columns if k != "site"]
-    added = tuple(k for k in _ASSET_DEFAULTS if k not in columns)
-    keys = (*sheet, *added, "site_id", "retired_at")
-    filled = tuple(_ASSET_DEFAULTS[k] for k in added)
-    with_default = [(k, _ASSET_DEFAULTS.get(k)) for k in sheet]
+    keys = (*sheet, "site_id", "retired_at")
+    # the defaults of columns the sheet does not have: the same for every row
+    const = {k: v for k, v in _ASSET_DEFAULTS.items() if k not in columns}
+    defaults = [(i, _ASSET_DEFAULTS[k]) for i, k in enumerate(sheet) if k in _ASSET_DEFAULTS]
+    dates = [k for k in sheet if isinstance(ASSET_TABLE.c[k].type, Date)]
     status_at = sheet.index("status") if "status" in sheet else None
+    values_of = itemgetter(*sheet) if len(sheet) > 1 else None
     message = f"from {source}"
     rows: list[tuple[Any, ...]] = []
     retired: list[int] = []
@@ -89,15 +92,21 @@ def prepare_import(plan: ImportPlan, *, operator: str, source: str) -> PreparedI
     while pending:  # pop as we go: each parsed row is freed once it is prepared
         values = pending.pop()[1]
         site_id, site_code = plan.sites[values["site"]]
-        own = tuple(v if (v := values.get(k)) is not None else d for k, d in with_default)
+        if values_of is not None and len(values) == len(columns):
+            own = values_of(values)
+        else:
+            own = tuple(values.get(k) for k in sheet)
+        for i, default in defaults:
+            if own[i] is None:
+                own = (*own[:i], default, *own[i + 1 :])
         if status_at is not None and own[status_at] == "retired":
             retired.append(len(rows))
-        rows.append((*own, *filled, site_id, None))
+        rows.append((*own, site_id, None))
         # the record names every value given, the defaults, and the site
-        after = _ASSET_DEFAULTS | {k: v for k, v in values.items() if v is not None}
-        for k, v in after.items():
-            if type(v) is date:
-                after[k] = v.isoformat()
+        after: dict[str, Any] = _ASSET_DEFAULTS | {k: v for k, v in values.items() if v is not None}
+        for k in dates:
+            if k in after:
+                after[k] = after[k].isoformat()
         after["site"] = site_code
         records.append(
             audit_bulk.prepare(
@@ -105,7 +114,7 @@ def prepare_import(plan: ImportPlan, *, operator: str, source: str) -> PreparedI
                 object_ref=values["tag"], after=after, message=message,
             )
         )  # fmt: skip
-    return PreparedImport(keys, rows, retired, records, plan.changes, operator)
+    return PreparedImport(keys, rows, const, retired, records, plan.changes, operator)
 
 
 def write_import(session: Session, prepared: PreparedImport, *, batch: int = 5000) -> None:
@@ -122,7 +131,7 @@ def write_import(session: Session, prepared: PreparedImport, *, batch: int = 500
         rows[i] = (*rows[i][:-1], now)
     conn = session.connection()
     for start in range(0, len(rows), batch):
-        const = {"created_at": now, "updated_at": now}
+        const = {**prepared.const, "created_at": now, "updated_at": now}
         insert_rows(conn, ASSET_TABLE, keys, rows[start : start + batch], const=const)
     audit_bulk.append(session, prepared.records, batch=batch)
     _apply_updates(session, prepared.changes, operator=prepared.operator)

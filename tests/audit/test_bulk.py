@@ -13,8 +13,20 @@ from sirenctl.audit_verify import verify_chain
 from sirenctl.models import AuditEvent
 
 AWKWARD = [
-    {"text": 'quote " backslash \\ tab \t newline \n bell \x07', "zh": "东风社区1号", "emoji": "🚨"},
-    {"whole": 96.0, "half": 2.5, "big": 123456.789, "neg": -0.0, "int": 7, "flag": True, "none": None},
+    {
+        "text": 'quote " backslash \\ tab \t newline \n bell \x07',
+        "zh": "东风社区1号",
+        "emoji": "🚨",
+    },
+    {
+        "whole": 96.0,
+        "half": 2.5,
+        "big": 123456.789,
+        "neg": -0.0,
+        "int": 7,
+        "flag": True,
+        "none": None,
+    },
     {"nested": {"b": [1, 2.0, {"z": "ü"}], "a": []}, 3: "int key", "tuple": (1, "x")},
     {},
 ]
@@ -32,7 +44,7 @@ def test_bulk_records_verify_and_hash_like_record(db) -> None:  # type: ignore[n
             "before": AWKWARD[(i + 1) % len(AWKWARD)] if i % 5 else None,
             "after": AWKWARD[i % len(AWKWARD)],
             "outcome": "error" if i == 3 else "ok",
-            "message": None if i % 2 else f"第 {i} 条 \"引号\"",
+            "message": None if i % 2 else f'第 {i} 条 "引号"',
             "at": datetime(2026, 9, 18, 10, 0, i % 3, 123456, tzinfo=UTC) if i < 6 else None,
         }
         for i in range(12)
