@@ -14,8 +14,12 @@ from .link import DIAGNOSTIC
 from .modbus_link import ModbusLink
 from .regmap import RegisterMap
 from .status import Identity, Status
+from .status_reader import StatusReader, compile_status_reader
 
 T = TypeVar("T")
+
+#: one generated status reader per register map (drivers/status_reader.py)
+_READERS: dict[int, tuple[RegisterMap, StatusReader | None]] = {}
 
 
 class ModbusSirenDriver(SirenDriver):
@@ -58,7 +62,15 @@ class ModbusSirenDriver(SirenDriver):
         return self.status_from_registers(regs, self.clock.now())
 
     def status_from_registers(self, regs: list[int], read_at: float) -> Status:
-        v: dict[str, Any] = self.map.decode_block(self.map.status, regs)
+        reader = _READERS.get(id(self.map))
+        if reader is None or reader[0] is not self.map:
+            reader = _READERS[id(self.map)] = (self.map, compile_status_reader(self.map))
+        if reader[1] is not None and len(regs) >= self.map.status.count:
+            return reader[1](regs, read_at)
+        return self.status_from_fields(self.map.decode_block(self.map.status, regs), read_at)
+
+    def status_from_fields(self, v: dict[str, Any], read_at: float) -> Status:
+        """The Status of a decoded status block (the reference the generated reader matches)."""
         kind = v.get("kind")
         if kind in (None, "unknown"):
             kind = self.map.kind if self.map.kind != "any" else None
