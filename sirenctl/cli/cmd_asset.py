@@ -264,6 +264,13 @@ def asset_import(app: AppContext, file: Path, update: bool, dry_run: bool) -> No
       sirenctl asset import assets.csv --update --dry-run
       sirenctl asset import assets.csv --update
     """
+    from sirenctl.gc_pause import collector_paused
+
+    with collector_paused():  # 100,000 rows of acyclic dicts and tuples
+        _import_file(app, file, update=update, dry_run=dry_run)
+
+
+def _import_file(app: AppContext, file: Path, *, update: bool, dry_run: bool) -> None:
     from sirenctl.registry.csv_io import decode_csv, json_rows_to_csv, plan_import
     from sirenctl.registry.import_write import prepare_import, write_import
     from sirenctl.services.assets import admin_fields_of_plan, sign_imported_bench_units
