@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from .audit import SinkLike
-from .base import SirenDriver
+from .base import POLL_PRIORITY, SirenDriver
 from .clock import Clock
 from .endpoint import Endpoint
 from .errors import BadFrame, DriverError, VerificationFailed
@@ -20,6 +20,13 @@ T = TypeVar("T")
 
 #: one generated status reader per register map (drivers/status_reader.py)
 _READERS: dict[int, tuple[RegisterMap, StatusReader | None]] = {}
+
+
+def _status_reader(regmap: RegisterMap) -> StatusReader | None:
+    known = _READERS.get(id(regmap))
+    if known is None or known[0] is not regmap:
+        known = _READERS[id(regmap)] = (regmap, compile_status_reader(regmap))
+    return known[1]
 
 
 class ModbusSirenDriver(SirenDriver):
@@ -40,6 +47,7 @@ class ModbusSirenDriver(SirenDriver):
         self.map = regmap
         self.echo_tolerance = regmap.echo_tolerance
         self.echo_delay = regmap.echo_delay
+        self._status_reader = _status_reader(regmap)
 
     @property
     def uses_token(self) -> bool:
@@ -48,6 +56,15 @@ class ModbusSirenDriver(SirenDriver):
     async def _in_link(self, priority: int, fn: Callable[[], Awaitable[T]], label: str) -> T:
         try:
             return await self.link.submit(priority, fn, label=label)
+        except DriverError as exc:
+            exc.target = exc.target or self.tag
+            raise
+
+    async def read_status(self) -> Status:
+        """Poll the status (queued behind commands): the base class's, one coroutine less per
+        poll (a sweep of 1,000 controllers makes 1,000)."""
+        try:
+            return await self.link.submit(POLL_PRIORITY, self._status_now, self._poll_label)
         except DriverError as exc:
             exc.target = exc.target or self.tag
             raise
@@ -62,11 +79,8 @@ class ModbusSirenDriver(SirenDriver):
         return self.status_from_registers(regs, self.clock.now())
 
     def status_from_registers(self, regs: list[int], read_at: float) -> Status:
-        reader = _READERS.get(id(self.map))
-        if reader is None or reader[0] is not self.map:
-            reader = _READERS[id(self.map)] = (self.map, compile_status_reader(self.map))
-        if reader[1] is not None and len(regs) >= self.map.status.count:
-            return reader[1](regs, read_at)
+        if self._status_reader is not None and len(regs) >= self.map.status.count:
+            return self._status_reader(regs, read_at)
         return self.status_from_fields(self.map.decode_block(self.map.status, regs), read_at)
 
     def status_from_fields(self, v: dict[str, Any], read_at: float) -> Status:

@@ -294,9 +294,10 @@ class ModbusLink(Link):
         ConnectionException, ModbusIOException = _pymodbus_errors()  # noqa: N806
         if self.serial:
             await self._wait_spacing()
-        if not self.connected:
-            await self._ensure_connected(timeout)
         client = self._client
+        if client is None or not client.connected:
+            await self._ensure_connected(timeout)
+            client = self._client
         client.ctx.comm_params.timeout_connect = timeout
         self._rx = b""
         self._expect = (unit, _FUNCTION_CODES.get(call, 0))

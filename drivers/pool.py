@@ -162,7 +162,7 @@ class Fleet:
 
         async def one(tag: str) -> PollResult:
             try:
-                drv = self.driver(tag)
+                drv = self._drivers.get(tag) or self.driver(tag)
                 if sem is None:
                     st = await drv.read_status()
                 else:
