@@ -76,6 +76,8 @@ class ModbusSirenDriver(SirenDriver):
         regs = resp.registers
         if len(regs) < b.count:
             raise BadFrame(f"unit {ep.unit_id} returned {len(regs)} registers, expected {b.count}")
+        if self._status_reader is not None:
+            return self._status_reader(regs, self.clock.now())
         return self.status_from_registers(regs, self.clock.now())
 
     def status_from_registers(self, regs: list[int], read_at: float) -> Status:
