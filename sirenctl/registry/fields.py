@@ -378,7 +378,9 @@ def parse_values(
     problems: list[FieldProblem] = []
     by_key, required = _by_key(fields)
     for key, text in raw.items():
-        if text is None or not (stripped := (text := str(text)).strip()):
+        if type(text) is not str:
+            text = None if text is None else str(text)
+        if text is None or not (stripped := text.strip()):
             values[key] = None
             continue
         parse = by_key[key].parse
