@@ -72,7 +72,8 @@ class Link:
                 return await fn()
             finally:
                 self._busy = False
-                self._kick()
+                if self._heap:
+                    self._kick()
         fut: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._heap, (priority, next(self._seq), label, fn, fut))
         self._kick()

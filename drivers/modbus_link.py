@@ -117,7 +117,8 @@ class ModbusLink(Link):
         self._last_io = 0.0
         self._quiet_until = 0.0
         self._connected = False
-        self._expect: tuple[int, int] = (0, 0)  # (unit, function code) of the request in flight
+        self._expect_unit = 0  # unit and function code of the request in flight
+        self._expect_fc = 0
         self._sslctx: Any = None
         self._sent_tid = b""
 
@@ -187,7 +188,7 @@ class ModbusLink(Link):
             # MBAP: tid(2) pid(2) len(2) unit(1) fc(1). pymodbus would skip a frame from the
             # wrong unit (then time out) and raises inside data_received on an unknown
             # function code; both are a bad frame: fail the request now, drop the stream.
-            unit, fc = self._expect
+            unit, fc = self._expect_unit, self._expect_fc
             if data[6] != unit or data[7] not in (fc, fc | 0x80):
                 fut = self._client.ctx.response_future if self._client else None
                 if fut is not None and not fut.done():
@@ -310,21 +311,21 @@ class ModbusLink(Link):
 
         Must be called from inside :meth:`Link.submit` (the link is then ours alone).
         """
-        ConnectionException, ModbusIOException = _pymodbus_errors()  # noqa: N806
         if self.serial:
             await self._wait_spacing()
-        if not self.connected:
-            await self._ensure_connected(timeout)
         client = self._client
+        if client is None or not client.connected:
+            await self._ensure_connected(timeout)
+            client = self._client
         client.ctx.comm_params.timeout_connect = timeout
         self._rx = b""
-        self._expect = (unit, _FUNCTION_CODES.get(call, 0))
-        loop = asyncio.get_running_loop()
+        self._expect_unit, self._expect_fc = unit, _FUNCTION_CODES.get(call, 0)
         try:
             try:  # bounded by pymodbus' own wait_for(timeout); retries=0
                 resp = await getattr(client, call)(*args, device_id=unit, **kw)
             finally:
-                self._last_io = loop.time()
+                if self.serial:  # the inter-frame gap counts from here
+                    self._last_io = asyncio.get_running_loop().time()
         except _Dropped:
             self._connected = False
             err: CommError = (
@@ -339,9 +340,9 @@ class ModbusLink(Link):
         except _WrongTid as exc:
             self._drop_connection()
             raise self._fail(WrongTransactionId(text_of(exc))) from None
-        except ConnectionException as exc:
+        except _pymodbus_errors()[0] as exc:  # ConnectionException (looked up only on errors)
             raise self._fail(NoResponse(DriverText(P.NOT_CONNECTED, error=exc))) from None
-        except ModbusIOException as exc:
+        except _pymodbus_errors()[1] as exc:  # ModbusIOException
             text = str(exc)
             if "device id" in text:
                 raise self._fail(BadFrame(DriverText(P.WRONG_UNIT, error=text))) from None

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
-
-if TYPE_CHECKING:
-    from sqlalchemy import Table
 
 from sirenctl.audit_chain import (
     chain_head,
@@ -167,38 +164,9 @@ def record_edit(
 
 
 def record_many(session: Session, events: list[dict[str, Any]], *, batch: int = 5000) -> None:
-    """Bulk :func:`record`: the same columns, one executemany per batch (CSV import of 100,000
-    assets), chained like every other record. Each dict has record()'s keyword arguments;
-    ``at`` defaults to now."""
-    from types import SimpleNamespace
+    """Bulk :func:`record`: chained like every other record, one executemany per batch
+    (sirenctl/audit_bulk.py). Each dict has record()'s keyword arguments; ``at`` defaults to
+    the time of writing."""
+    from sirenctl import audit_bulk
 
-    from sqlalchemy import insert
-
-    now = utcnow()
-    rows = [
-        {
-            "at": e.get("at") or now,
-            "operator": e["operator"],
-            "action": e["action"],
-            "object_type": e["object_type"],
-            "object_ref": e.get("object_ref"),
-            "before": json_document(e.get("before")),
-            "after": json_document(e.get("after")),
-            "outcome": e.get("outcome", "ok"),
-            "message": e.get("message"),
-        }
-        for e in events
-    ]
-    if not rows:
-        return
-    session.flush()  # pending ORM events take their places in the chain first
-    conn = session.connection()
-    head = chain_head(conn, lock=True)
-    db_user = session_db_user(conn)
-    seq, prev = head.seq, head.hash
-    for row in rows:
-        seq += 1
-        row.update(seq=seq, prev_hash=prev, db_user=db_user)
-        row["hash"] = prev = record_hash(record_fields(SimpleNamespace(**row)))
-    for i in range(0, len(rows), batch):
-        session.execute(insert(cast("Table", AuditEvent.__table__)), rows[i : i + batch])
+    audit_bulk.append(session, [audit_bulk.prepare(**e) for e in events], batch=batch)

@@ -31,14 +31,19 @@ CONTROLLER_FIELDS = (
 )
 
 
+_CONTROLLER_REST = frozenset(CONTROLLER_FIELDS[1:])
+
+
 def check_asset(values: dict[str, Any], line: int | None = None) -> list[FieldProblem]:
     """Cross-field rules on a complete set of asset values; fills controller defaults in place."""
     problems: list[FieldProblem] = []
     transport = values.get("controller_transport")
     kind = values.get("kind")
     if transport is None:
+        if values.keys().isdisjoint(_CONTROLLER_REST):  # the common case: a set check in C
+            return problems
         for key in CONTROLLER_FIELDS[1:]:
-            if values.get(key) is not None and values.get(key) is not False:
+            if (value := values.get(key)) is not None and value is not False:
                 problems.append(
                     FieldProblem(key, L_("set, but controller_transport is empty"), line)
                 )

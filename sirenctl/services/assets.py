@@ -18,8 +18,9 @@ from sirenctl.i18n import L_
 from sirenctl.identity import Actor, AuthMethod, Role
 from sirenctl.models import Asset
 from sirenctl.registry import assets as registry
-from sirenctl.registry.csv_io import ImportPlan, parse_asset_csv
 from sirenctl.registry.csv_io import import_assets as registry_import
+from sirenctl.registry.csv_io import parse_asset_csv
+from sirenctl.registry.import_write import ImportPlan
 from sirenctl.security.authn import Authenticated, require_role
 from sirenctl.security.bench import sign_bench
 
@@ -92,7 +93,9 @@ def import_assets(session: Session, person: Authenticated, text: str, *, source:
 
 def admin_fields_of_plan(plan: ImportPlan) -> list[str]:
     """Administrator fields an import plan sets on new assets or changes on existing ones."""
-    fields = {f for _line, values in plan.rows for f in admin_fields_to_add(values)}
+    # every row of a file has the same keys: look only at the administrator fields it has
+    present = [f for f in ADMIN_FIELDS if plan.rows and f in plan.rows[0][1]]
+    fields = {f for f in present if any(v.get(f) not in (None, False, "") for _l, v in plan.rows)}
     fields |= {key for changes in plan.changes.values() for key, _old, _new in changes}
     return sorted(f for f in fields if f in ADMIN_FIELDS)
 

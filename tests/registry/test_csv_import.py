@@ -155,3 +155,36 @@ def test_export_with_chinese_headers_imports_back(sqlite_cli, tmp_path) -> None:
     assert json.dumps(target.json("asset", "list"), sort_keys=True) == json.dumps(
         sqlite_cli.json("asset", "list"), sort_keys=True
     )
+
+
+def test_rows_with_and_without_controller_and_a_retired_row(cli, tmp_path) -> None:
+    """Cross-field defaults (controller port and model) fill some rows only; every value still
+    reaches its column, retired rows get their retirement time, and the chain verifies."""
+    add_site(cli)
+    path = _write(
+        tmp_path,
+        (
+            "tag,site,kind,controller_transport,controller_host,status\n"
+            "HC-1,C01,hand_crank,,,\n"
+            "E-2,C01,electronic,modbus_tcp,10.0.0.5,\n"
+            "HC-3,C01,hand_crank,,,报废\n"
+        ),
+    )
+    result = cli("asset", "import", str(path))
+    assert result.exit_code == 0, result.stderr
+    crank = cli.json("asset", "show", "HC-1")
+    assert (crank["controller_port"], crank["status"], crank["retired_at"]) == (
+        None,
+        "in_service",
+        None,
+    )
+    e2 = cli.json("asset", "show", "E-2")
+    assert (e2["controller_host"], e2["controller_port"], e2["controller_unit_id"]) == (
+        "10.0.0.5",
+        502,
+        1,
+    )
+    assert e2["controller_model"]
+    retired = cli.json("asset", "show", "HC-3")
+    assert retired["status"] == "retired" and retired["retired_at"]
+    assert cli("audit", "verify").exit_code == 0
