@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, ParamSpec
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.binding import Binding
 from textual.message import Message
@@ -16,8 +15,6 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from sirenctl.i18n import _
 from sirenctl.tui.errors import describe_error
 
-P = ParamSpec("P")
-
 if TYPE_CHECKING:
     from sirenctl.tui.services import Services
 
@@ -28,15 +25,6 @@ def report_worker_error(node: Any, event: Worker.StateChanged) -> None:
         node.notify(
             describe_error(event.worker.error), title=_("Error"), severity="error", timeout=10
         )
-
-
-def deliver(node: Any, callback: Callable[P, object], *args: P.args, **kwargs: P.kwargs) -> None:
-    """From a thread worker: run ``callback(*args, **kwargs)`` on the UI thread unless the worker
-    was cancelled (a newer request replaced it) or the app is closing."""
-    worker = get_current_worker()
-    if worker.is_cancelled or not node.is_attached:
-        return
-    node.app.call_from_thread(callback, *args, **kwargs)
 
 
 def post_result(node: MessagePump, message: Message) -> None:

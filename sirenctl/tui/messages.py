@@ -3,8 +3,11 @@ messages live next to it. Workers post with ``post_result`` (sirenctl/tui/base.p
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.message import Message
 
+from sirenctl.registry.errors import ValidationFailed
 from sirenctl.tui.data import Page
 
 
@@ -22,3 +25,27 @@ class SitesLoaded(Message):
     def __init__(self, choices: list[tuple[str, str]]) -> None:
         super().__init__()
         self.choices = choices
+
+
+class FormProblems(Message):
+    """A form's values were refused; nothing was saved."""
+
+    def __init__(self, problems: ValidationFailed) -> None:
+        super().__init__()
+        self.problems = problems
+
+
+class FormMessage(Message):
+    """The line under a form's fields."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class FormSaved(Message):
+    """A form was saved: what the form dismisses with, and the notification's text."""
+
+    def __init__(self, result: Any, text: str) -> None:
+        super().__init__()
+        self.result, self.text = result, text
