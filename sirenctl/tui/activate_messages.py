@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.message import Message
 
 from sirenctl.services.activation import ActivationResult
-from sirenctl.tui.activate_data import Armed
+from sirenctl.tui.activate_data import Armed, LiveUnit
+
+
+class ActivationChoices(Message):
+    """The live units and audible programmes to choose from."""
+
+    def __init__(self, units: list[LiveUnit], programmes: list[Any]) -> None:
+        super().__init__()
+        self.units, self.programmes = units, programmes
 
 
 class ActivationArmed(Message):

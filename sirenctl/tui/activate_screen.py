@@ -43,11 +43,12 @@ from sirenctl.tui.activate_data import (
 )
 from sirenctl.tui.activate_messages import (
     ActivationArmed,
+    ActivationChoices,
     ActivationFinished,
     ActivationProblem,
     ActivationStep,
 )
-from sirenctl.tui.base import SirenScreen, deliver
+from sirenctl.tui.base import SirenScreen, post_result
 from sirenctl.tui.big_word import BigWord
 from sirenctl.tui.confirm_dialog import ConfirmDialog
 from sirenctl.tui.errors import describe_error
@@ -149,10 +150,10 @@ class ActivateScreen(SirenScreen):
     @work(thread=True, exit_on_error=False, exclusive=True, group="activate-load")
     def load(self) -> None:
         units, programmes = live_units(self.services.db), audible_programmes()
-        deliver(self, self.show_choices, units, programmes)
+        post_result(self, ActivationChoices(units, programmes))
 
-    def show_choices(self, units: list[LiveUnit], programmes: list[Any]) -> None:
-        self.units, self.programmes = units, programmes
+    def on_activation_choices(self, message: ActivationChoices) -> None:
+        self.units, self.programmes = units, programmes = message.units, message.programmes
         unit_list: SelectionList[str] = self.query_one("#units", SelectionList)
         unit_list.clear_options()
         unit_list.add_options([(f"{u.tag}  {u.name}", u.tag) for u in units])

@@ -9,13 +9,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
 from sirenctl.i18n import L_, _, translate
 from sirenctl.labels import TASK, VIEW, WORK_ORDER_STATUS
 from sirenctl.tui.agenda_data import VIEWS, OrderRow
 from sirenctl.tui.approve_dialog import ApprovalAnswer, ApproveDialog
-from sirenctl.tui.base import SearchInput, deliver
+from sirenctl.tui.base import Notice, SearchInput, post_result
 from sirenctl.tui.checkin_form import CheckInForm
 from sirenctl.tui.data import Page
 from sirenctl.tui.format import local_time
@@ -33,6 +34,22 @@ STATE_STYLES = {
     "done": "green",
     "refused": "yellow",
 }
+
+
+class AgendaPageLoaded(Message):
+    """One page of work orders; ``empty`` is what the info line says when it is empty."""
+
+    def __init__(self, page: Page, empty: str) -> None:
+        super().__init__()
+        self.page, self.empty = page, empty
+
+
+class WorkOrderApproved(Message):
+    """The approval worker recorded the approval (or found it already given)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 class AgendaScreen(PagedScreen):
@@ -131,7 +148,10 @@ class AgendaScreen(PagedScreen):
                 if following is not None
                 else _("no work orders are planned: plan the year with `sirenctl plan --year YYYY`")
             )
-        deliver(self, self.show_page, page, empty)
+        post_result(self, AgendaPageLoaded(page, empty))
+
+    def on_agenda_page_loaded(self, message: AgendaPageLoaded) -> None:
+        self.show_page(message.page, message.empty)
 
     _empty = ""  # what the info line says when the page is empty
 
@@ -265,7 +285,7 @@ class AgendaScreen(PagedScreen):
             )
         except Exception as exc:  # noqa: BLE001 - every refusal is shown, never a traceback
             message = _("not approved: {error}").format(error=describe_error(exc))
-            deliver(self, self.notify, message, severity="error", timeout=12)
+            post_result(self, Notice(message, severity="error", timeout=12))
             return
         if done:
             message = _("work order #{id} approved by {login}").format(
@@ -273,8 +293,11 @@ class AgendaScreen(PagedScreen):
             )
         else:
             message = _("work order #{id}: already approved by you").format(id=wo_id)
-        deliver(self, self.notify, message, title=_("Approved"))
-        deliver(self, self.reload)
+        post_result(self, WorkOrderApproved(message))
+
+    def on_work_order_approved(self, message: WorkOrderApproved) -> None:
+        self.notify(message.text, title=_("Approved"))
+        self.reload()
 
     def after_check_in(self, outcome: Any) -> None:
         if outcome:

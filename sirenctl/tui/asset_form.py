@@ -8,14 +8,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.lazy import Lazy
+from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
 from sirenctl.i18n import Language, _, current_language, localized, ngettext
 from sirenctl.models import AssetKind, AssetStatus, Transport
 from sirenctl.registry.errors import ValidationFailed
-from sirenctl.tui.base import SirenModal, deliver
+from sirenctl.tui.base import SirenModal, post_result
 from sirenctl.tui.data import ASSET_SPECS, AssetDetail
 from sirenctl.tui.format import KIND_LABELS, STATUS_LABELS
+from sirenctl.tui.messages import FormMessage, FormProblems, FormSaved, SitesLoaded
 
 YES_NO = [("yes", "yes"), ("no", "no")]
 FIRST_PAINT = 8  # fields mounted before the form is first shown
@@ -27,6 +29,14 @@ CHOICES: dict[str, list[tuple[str, str]]] = {
     "battery_backup": YES_NO,
     "is_bench": YES_NO,
 }
+
+
+class PassphraseAsked(Message):
+    """Saving ``raw`` changes protected ``fields``: ask for the passphrase."""
+
+    def __init__(self, raw: dict[str, str], fields: list[str]) -> None:
+        super().__init__()
+        self.raw, self.fields = raw, fields
 
 
 class AssetFormScreen(SirenModal):
@@ -121,12 +131,12 @@ class AssetFormScreen(SirenModal):
 
     @work(thread=True, exit_on_error=False)
     def load_sites(self) -> None:
-        deliver(self, self.show_sites, self.services.registry.site_choices())
+        post_result(self, SitesLoaded(self.services.registry.site_choices()))
 
-    def show_sites(self, choices: list[tuple[str, str]]) -> None:
+    def on_sites_loaded(self, message: SitesLoaded) -> None:
         select = self.query_one("#f-site", Select)
         current = self.original.get("site") or None
-        select.set_options([(label, code) for code, label in choices])
+        select.set_options([(label, code) for code, label in message.choices])
         if current:
             select.value = current
 
@@ -194,24 +204,27 @@ class AssetFormScreen(SirenModal):
                     else _("{tag}: nothing changed").format(tag=tag)
                 )
         except ValidationFailed as exc:
-            deliver(self, self.show_problems, exc)
+            post_result(self, FormProblems(exc))
             return
         except PassphraseNeeded as exc:
-            deliver(self, self.ask_passphrase, raw, exc.fields)
+            post_result(self, PassphraseAsked(raw, exc.fields))
             return
         except (AuthError, NotPermitted, TrustProblem) as exc:
-            deliver(
-                self,
-                self.query_one("#form-message", Static).update,
-                _("not saved: {error}").format(error=localized(exc)),
-            )
+            post_result(self, FormMessage(_("not saved: {error}").format(error=localized(exc))))
             return
         except Exception:
-            deliver(self, self.query_one("#form-message", Static).update, "")
+            post_result(self, FormMessage(""))
             raise
-        deliver(self, self.saved, tag, message)
+        post_result(self, FormSaved(tag, message))
 
-    def ask_passphrase(self, raw: dict[str, str], fields: list[str]) -> None:
+    def on_form_problems(self, message: FormProblems) -> None:
+        self.show_problems(message.problems)
+
+    def on_form_message(self, message: FormMessage) -> None:
+        self.query_one("#form-message", Static).update(message.text)
+
+    def on_passphrase_asked(self, message: PassphraseAsked) -> None:
+        raw, fields = message.raw, message.fields
         from sirenctl.tui.passphrase_dialog import PassphraseDialog
 
         def answered(passphrase: str | None) -> None:
@@ -242,6 +255,6 @@ class AssetFormScreen(SirenModal):
             widget.focus()
             widget.scroll_visible()
 
-    def saved(self, tag: str, message: str) -> None:
-        self.notify(message, title=_("Saved"))
-        self.dismiss(tag)
+    def on_form_saved(self, message: FormSaved) -> None:
+        self.notify(message.text, title=_("Saved"))
+        self.dismiss(message.result)

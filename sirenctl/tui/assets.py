@@ -8,6 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
@@ -16,9 +17,10 @@ from sirenctl.models import AssetKind, AssetStatus
 from sirenctl.registry.assets import AssetFilter
 from sirenctl.tui.asset_detail import AssetDetailPane
 from sirenctl.tui.asset_form import AssetFormScreen
-from sirenctl.tui.base import SearchInput, SirenScreen, deliver
+from sirenctl.tui.base import SearchInput, SirenScreen, post_result
 from sirenctl.tui.data import AssetDetail, AssetRow, Page
 from sirenctl.tui.format import KIND_LABELS, STATUS_LABELS
+from sirenctl.tui.messages import PageLoaded, SitesLoaded
 from sirenctl.tui.retire_dialog import RetireDialog
 from sirenctl.tui.table_fit import FitTable, fill_table
 
@@ -36,6 +38,22 @@ def row_cells(row: AssetRow) -> tuple[str, ...]:
         str(STATUS_LABELS.get(row.status, row.status)),
         f"{row.site} {row.site_name}",
     )
+
+
+class AssetDetailLoaded(Message):
+    """The asset for the detail pane."""
+
+    def __init__(self, detail: AssetDetail) -> None:
+        super().__init__()
+        self.detail = detail
+
+
+class AssetToEdit(Message):
+    """The asset as stored now, for the edit form."""
+
+    def __init__(self, detail: AssetDetail) -> None:
+        super().__init__()
+        self.detail = detail
 
 
 class AssetsScreen(SirenScreen):
@@ -164,13 +182,14 @@ class AssetsScreen(SirenScreen):
     @work(thread=True, exit_on_error=False, exclusive=True, group="asset-page")
     def load_page(self, flt: AssetFilter, offset: int) -> None:
         page = self.services.registry.asset_page(flt, offset)
-        deliver(self, self.show_page, page)
+        post_result(self, PageLoaded(page))
 
     @work(thread=True, exit_on_error=False, group="asset-sites")
     def load_sites(self) -> None:
-        deliver(self, self.show_sites, self.services.registry.site_choices())
+        post_result(self, SitesLoaded(self.services.registry.site_choices()))
 
-    def show_sites(self, choices: list[tuple[str, str]]) -> None:
+    def on_sites_loaded(self, message: SitesLoaded) -> None:
+        choices = message.choices
         select = self.query_one("#site", Select)
         value = select.value
         select.set_options([(label, code) for code, label in choices])
@@ -180,6 +199,9 @@ class AssetsScreen(SirenScreen):
     def on_fit_table_width_changed(self) -> None:
         if self.current_page is not None:  # fit the columns to the new width
             self.show_page(self.current_page)
+
+    def on_page_loaded(self, message: PageLoaded) -> None:
+        self.show_page(message.page)
 
     def show_page(self, page: Page) -> None:
         self.current_page = page
@@ -218,9 +240,10 @@ class AssetsScreen(SirenScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="asset-detail")
     def load_detail(self, tag: str) -> None:
-        deliver(
-            self, self.query_one(AssetDetailPane).show, self.services.registry.asset_detail(tag)
-        )
+        post_result(self, AssetDetailLoaded(self.services.registry.asset_detail(tag)))
+
+    def on_asset_detail_loaded(self, message: AssetDetailLoaded) -> None:
+        self.query_one(AssetDetailPane).show(message.detail)
 
     def action_close_detail(self) -> None:
         pane = self.query_one(AssetDetailPane)
@@ -242,10 +265,10 @@ class AssetsScreen(SirenScreen):
     @work(thread=True, exit_on_error=False, group="asset-open")
     def open_editor(self, tag: str) -> None:
         detail = self.services.registry.asset_detail(tag)
-        deliver(self, self._push_editor, detail)
+        post_result(self, AssetToEdit(detail))
 
-    def _push_editor(self, detail: AssetDetail) -> None:
-        self.app.push_screen(AssetFormScreen(detail), self.after_change)
+    def on_asset_to_edit(self, message: AssetToEdit) -> None:
+        self.app.push_screen(AssetFormScreen(message.detail), self.after_change)
 
     def action_retire_asset(self) -> None:
         tag = self.selected_tag()

@@ -5,16 +5,27 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select
 
 from sirenctl.i18n import _, translate
 from sirenctl.labels import RESULT_OUTCOME
 from sirenctl.tui.audit_data import AuditFilter, AuditRow
 from sirenctl.tui.audit_detail import AuditDetailPane
-from sirenctl.tui.base import SearchInput, deliver
+from sirenctl.tui.base import SearchInput, post_result
 from sirenctl.tui.data import Page
 from sirenctl.tui.format import local_time
+from sirenctl.tui.messages import PageLoaded
 from sirenctl.tui.paged import PagedScreen, paging_bindings
+
+
+class AuditActionsLoaded(Message):
+    """The action names for the action filter."""
+
+    def __init__(self, actions: list[str]) -> None:
+        super().__init__()
+        self.actions = actions
+
 
 COLUMNS = (
     ("time", 11),
@@ -76,14 +87,17 @@ class AuditScreen(PagedScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="audit-page")
     def load_page(self, flt: AuditFilter, offset: int) -> None:
-        deliver(self, self.show_page, self.services.registry.audit_page(flt, offset))
+        post_result(self, PageLoaded(self.services.registry.audit_page(flt, offset)))
 
     @work(thread=True, exit_on_error=False, group="audit-actions")
     def load_actions(self) -> None:
-        deliver(self, self.show_actions, self.services.registry.audit_actions())
+        post_result(self, AuditActionsLoaded(self.services.registry.audit_actions()))
 
-    def show_actions(self, actions: list[str]) -> None:
-        self.query_one("#audit-action", Select).set_options([(a, a) for a in actions])
+    def on_audit_actions_loaded(self, message: AuditActionsLoaded) -> None:
+        self.query_one("#audit-action", Select).set_options([(a, a) for a in message.actions])
+
+    def on_page_loaded(self, message: PageLoaded) -> None:
+        self.show_page(message.page)
 
     def show_page(self, page: Page) -> None:
         self.current_page = page

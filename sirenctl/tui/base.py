@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, ParamSpec
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.binding import Binding
+from textual.message import Message
+from textual.message_pump import MessagePump
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from sirenctl.i18n import _
 from sirenctl.tui.errors import describe_error
-
-P = ParamSpec("P")
 
 if TYPE_CHECKING:
     from sirenctl.tui.services import Services
@@ -27,13 +27,28 @@ def report_worker_error(node: Any, event: Worker.StateChanged) -> None:
         )
 
 
-def deliver(node: Any, callback: Callable[P, object], *args: P.args, **kwargs: P.kwargs) -> None:
-    """From a thread worker: run ``callback(*args, **kwargs)`` on the UI thread unless the worker
-    was cancelled (a newer request replaced it) or the app is closing."""
+def post_result(node: MessagePump, message: Message) -> None:
+    """From a thread worker: post ``message`` to ``node`` (handled on the UI thread) unless the
+    worker was cancelled (a newer request replaced it) or the node is detached (app closing)."""
     worker = get_current_worker()
     if worker.is_cancelled or not node.is_attached:
         return
-    node.app.call_from_thread(callback, *args, **kwargs)
+    node.post_message(message)
+
+
+class Notice(Message):
+    """A worker's result that is only a notification (handled by every sirenctl screen)."""
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        severity: SeverityLevel = "information",
+        title: str = "",
+        timeout: float | None = None,
+    ) -> None:
+        super().__init__()
+        self.text, self.severity, self.title, self.timeout = text, severity, title, timeout
 
 
 class ServicesMixin:
@@ -51,6 +66,11 @@ class ServicesMixin:
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         report_worker_error(self, event)
+
+    def on_notice(self, message: Notice) -> None:
+        self.app.notify(
+            message.text, title=message.title, severity=message.severity, timeout=message.timeout
+        )
 
 
 class SirenScreen(ServicesMixin, Screen[Any]):

@@ -9,13 +9,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Footer, Header, OptionList, RichLog, Static
 from textual.widgets.option_list import Option
 
 from sirenctl.i18n import _, localized
 from sirenctl.labels import RESULT_OUTCOME, SIGNAL
 from sirenctl.services.bench import BenchPlan
-from sirenctl.tui.base import SirenScreen, deliver
+from sirenctl.tui.base import Notice, SirenScreen, post_result
 from sirenctl.tui.bench_data import (
     BenchRun,
     BenchUnit,
@@ -49,6 +50,22 @@ def echo_line(rec: Any, t0: float | None) -> Text:
     else:
         text.append(f"✗ {RESULT_OUTCOME.show(rec.outcome)}: {rec.error}", style="bold red")
     return text
+
+
+class BenchChoices(Message):
+    """The bench units and programmes to choose from."""
+
+    def __init__(self, units: list[BenchUnit], programmes: list[Any]) -> None:
+        super().__init__()
+        self.units, self.programmes = units, programmes
+
+
+class BenchPlanned(Message):
+    """The bench unit was permitted: the plan, to confirm before it plays."""
+
+    def __init__(self, plan: BenchPlan, programme: Any) -> None:
+        super().__init__()
+        self.plan, self.programme = plan, programme
 
 
 class BenchScreen(SirenScreen):
@@ -101,10 +118,10 @@ class BenchScreen(SirenScreen):
     def load(self) -> None:
         units = bench_units(self.services.db)
         programmes = programme_choices()
-        deliver(self, self.show_choices, units, programmes)
+        post_result(self, BenchChoices(units, programmes))
 
-    def show_choices(self, units: list[BenchUnit], programmes: list[Any]) -> None:
-        self.units, self.programmes = units, programmes
+    def on_bench_choices(self, message: BenchChoices) -> None:
+        self.units, self.programmes = units, programmes = message.units, message.programmes
         unit_list = self.query_one("#units", OptionList)
         unit_list.set_options(Option(f"{u.tag}  {u.name}", id=u.tag) for u in units)
         prog_list = self.query_one("#programmes", OptionList)
@@ -160,11 +177,12 @@ class BenchScreen(SirenScreen):
             plan = prepare(self.services.db, self.services.operator, tag, programme.key)
         except NotABenchUnit as exc:  # recorded by sirenctl/services/bench.py
             message = _("refused: {error}").format(error=localized(exc))
-            deliver(self, self.notify, message, severity="error", timeout=10)
+            post_result(self, Notice(message, severity="error", timeout=10))
             return
-        deliver(self, self.confirm, plan, programme)
+        post_result(self, BenchPlanned(plan, programme))
 
-    def confirm(self, plan: BenchPlan, programme: Any) -> None:
+    def on_bench_planned(self, message: BenchPlanned) -> None:
+        plan, programme = message.plan, message.programme
         body = _(
             "Asset:     {tag}  {name}  (BENCH UNIT)\n"
             "Programme: {programme}: {title}\n"

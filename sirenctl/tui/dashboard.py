@@ -10,13 +10,23 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
+from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from sirenctl.i18n import N_, _
 from sirenctl.models import AssetKind, AssetStatus
-from sirenctl.tui.base import SirenScreen, deliver
+from sirenctl.tui.base import SirenScreen, post_result
 from sirenctl.tui.data import FleetSummary
 from sirenctl.tui.format import KIND_LABELS, age_text, countdown, local_time
+
+
+class FleetLoaded(Message):
+    """The fleet summary and, with an office database, the agenda and open findings."""
+
+    def __init__(self, summary: FleetSummary, extra: dict[str, Any]) -> None:
+        super().__init__()
+        self.summary, self.extra = summary, extra
+
 
 REFRESH_SECONDS = 10.0
 SHORT_STATUS = {
@@ -91,7 +101,10 @@ class DashboardScreen(SirenScreen):
         if services.agenda is not None:
             extra["agenda"] = services.agenda.summary(services.now())
             extra["findings"] = services.agenda.open_findings()
-        deliver(self, self.show, summary, extra)
+        post_result(self, FleetLoaded(summary, extra))
+
+    def on_fleet_loaded(self, message: FleetLoaded) -> None:
+        self.show(message.summary, message.extra)
 
     def show(self, summary: FleetSummary, extra: dict[str, Any]) -> None:
         self.summary, self.extra = summary, extra

@@ -8,14 +8,25 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Label, Select, Static
 
 from sirenctl.i18n import _, ngettext, translate
 from sirenctl.models.findings import OutreachKind
-from sirenctl.tui.base import SirenScreen, deliver
+from sirenctl.tui.base import SirenScreen, post_result
 from sirenctl.tui.drill_form import KIND_LABELS, DrillForm
 from sirenctl.tui.drills_data import DrillRow, DrillService
+from sirenctl.tui.messages import SitesLoaded
 from sirenctl.tui.paged import PagedScreen
+
+
+class DrillsLoaded(Message):
+    """The drills for the site and kind filters."""
+
+    def __init__(self, rows: list[DrillRow]) -> None:
+        super().__init__()
+        self.rows = rows
+
 
 COLUMNS = (
     ("date", 10),
@@ -81,11 +92,11 @@ class DrillsScreen(SirenScreen):
 
     @work(thread=True, exit_on_error=False, group="drills-sites")
     def load_sites(self) -> None:
-        deliver(self, self.show_sites, self.services.registry.site_choices())
+        post_result(self, SitesLoaded(self.services.registry.site_choices()))
 
-    def show_sites(self, choices: list[tuple[str, str]]) -> None:
+    def on_sites_loaded(self, message: SitesLoaded) -> None:
         self.query_one("#drills-site", Select).set_options(
-            [(label, code) for code, label in choices]
+            [(label, code) for code, label in message.choices]
         )
 
     @on(Select.Changed)
@@ -100,10 +111,10 @@ class DrillsScreen(SirenScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="drills-page")
     def load(self, site: str | None, kind: str | None) -> None:
-        deliver(self, self.show_rows, DrillService.of(self.services).rows(site, kind))
+        post_result(self, DrillsLoaded(DrillService.of(self.services).rows(site, kind)))
 
-    def show_rows(self, rows: list[DrillRow]) -> None:
-        self.rows = rows
+    def on_drills_loaded(self, message: DrillsLoaded) -> None:
+        self.rows = rows = message.rows
         table = self.query_one("#drills", DataTable)
         with self.app.batch_update():
             table.clear()

@@ -16,11 +16,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
 from sirenctl.i18n import _, localized
 from sirenctl.registry.errors import ValidationFailed
-from sirenctl.tui.base import SirenModal, deliver
+from sirenctl.tui.base import SirenModal, post_result
+from sirenctl.tui.messages import FormMessage, FormProblems, FormSaved
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,14 @@ def form_bindings(prefix: str) -> list[BindingType]:
         Binding("f2", "save", "Save", id=f"{prefix}.save_f2", show=False),
         Binding("escape", "cancel", "Cancel", id=f"{prefix}.cancel"),
     ]
+
+
+class FormChoices(Message):
+    """The options of each choice field, by field key."""
+
+    def __init__(self, loaded: dict[str, list[tuple[str, str]]]) -> None:
+        super().__init__()
+        self.loaded = loaded
 
 
 class FieldForm(SirenModal):
@@ -119,10 +129,10 @@ class FieldForm(SirenModal):
     @work(thread=True, exit_on_error=False, group="form-choices")
     def load_choices(self) -> None:
         loaded = {key: load() for key, load in self.choice_loaders().items()}
-        deliver(self, self.show_choices, loaded)
+        post_result(self, FormChoices(loaded))
 
-    def show_choices(self, loaded: dict[str, list[tuple[str, str]]]) -> None:
-        for key, options in loaded.items():
+    def on_form_choices(self, message: FormChoices) -> None:
+        for key, options in message.loaded.items():
             select = self.query_one(f"#f-{key}", Select)
             current = select.value
             select.set_options(options)
@@ -187,13 +197,19 @@ class FieldForm(SirenModal):
         try:
             result, message = self.submit(raw)
         except ValidationFailed as exc:
-            deliver(self, self.show_problems, exc)
+            post_result(self, FormProblems(exc))
             return
         except Exception:
-            deliver(self, self.set_message, _("not saved (see the notification)"))
+            post_result(self, FormMessage(_("not saved (see the notification)")))
             raise
-        deliver(self, self.saved, result, message)
+        post_result(self, FormSaved(result, message))
 
-    def saved(self, result: Any, message: str) -> None:
-        self.notify(message, title=_("Saved"))
-        self.dismiss(result)
+    def on_form_problems(self, message: FormProblems) -> None:
+        self.show_problems(message.problems)
+
+    def on_form_message(self, message: FormMessage) -> None:
+        self.set_message(message.text)
+
+    def on_form_saved(self, message: FormSaved) -> None:
+        self.notify(message.text, title=_("Saved"))
+        self.dismiss(message.result)

@@ -11,12 +11,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
 from sirenctl.i18n import _, translate
 from sirenctl.labels import term
 from sirenctl.models.findings import FindingCategory, FindingStatus, Severity
-from sirenctl.tui.base import SearchInput, deliver
+from sirenctl.tui.base import SearchInput, post_result
 from sirenctl.tui.data import Page
 from sirenctl.tui.finding_form import FindingForm
 from sirenctl.tui.findings_data import (
@@ -26,6 +27,7 @@ from sirenctl.tui.findings_data import (
     findings_page,
 )
 from sirenctl.tui.format import local_time
+from sirenctl.tui.messages import PageLoaded
 from sirenctl.tui.notice_form import NoticeForm
 from sirenctl.tui.paged import PagedScreen, paging_bindings
 
@@ -39,6 +41,10 @@ COLUMNS = (
     ("description", 50),
 )
 SEVERITY_STYLES = {"critical": "bold red", "major": "yellow", "minor": ""}
+
+
+class FindingsMissing(Message):
+    """The database has no findings table (an older schema)."""
 
 
 class FindingsScreen(PagedScreen):
@@ -121,13 +127,17 @@ class FindingsScreen(PagedScreen):
     def load_page(self, query: FindingQuery, offset: int) -> None:
         db = self.services.db
         if not findings_available(db):
-            deliver(
-                self,
-                self.query_one("#findings-info", Label).update,
-                _("this database has no findings table yet: run `sirenctl init` to upgrade it"),
-            )
+            post_result(self, FindingsMissing())
             return
-        deliver(self, self.show_page, findings_page(db, query, offset))
+        post_result(self, PageLoaded(findings_page(db, query, offset)))
+
+    def on_findings_missing(self, _message: FindingsMissing) -> None:
+        self.query_one("#findings-info", Label).update(
+            _("this database has no findings table yet: run `sirenctl init` to upgrade it")
+        )
+
+    def on_page_loaded(self, message: PageLoaded) -> None:
+        self.show_page(message.page)
 
     def show_page(self, page: Page) -> None:
         self.current_page = page

@@ -9,9 +9,18 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Footer, Header, Label, Static
 
-from sirenctl.tui.base import SirenScreen, deliver
+from sirenctl.tui.base import Notice, SirenScreen, post_result
+
+
+class MapDrawn(Message):
+    """The text map at the screen's size, and the line above it."""
+
+    def __init__(self, text: Any, summary: str) -> None:
+        super().__init__()
+        self.text, self.summary = text, summary
 
 
 class MapScreen(SirenScreen):
@@ -44,11 +53,11 @@ class MapScreen(SirenScreen):
 
         with self.services.db.session() as session:
             data = collect_map(session)
-        deliver(self, self._show, text_map(data, max(20, width), height), map_summary(data))
+        post_result(self, MapDrawn(text_map(data, max(20, width), height), map_summary(data)))
 
-    def _show(self, text: Any, summary: str) -> None:
-        self.query_one("#map", Static).update(text)
-        self.query_one("#map-info", Label).update(summary)
+    def on_map_drawn(self, message: MapDrawn) -> None:
+        self.query_one("#map", Static).update(message.text)
+        self.query_one("#map-info", Label).update(message.summary)
 
     @work(thread=True, exclusive=True, group="map-html", exit_on_error=False)
     def action_open_html(self) -> None:
@@ -64,4 +73,4 @@ class MapScreen(SirenScreen):
         path.write_text(page, encoding="utf-8")
         opened = webbrowser.open(path.as_uri())
         message = f"map opened in the browser: {path}" if opened else f"map written to {path}"
-        deliver(self, self.notify, message)
+        post_result(self, Notice(message))

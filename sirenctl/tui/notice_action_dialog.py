@@ -9,12 +9,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from sirenctl.i18n import N_, _, localized
 from sirenctl.labels import term
 from sirenctl.registry.errors import Conflict, NotFound, ValidationFailed
-from sirenctl.tui.base import SirenModal, deliver
+from sirenctl.tui.base import SirenModal, post_result
 from sirenctl.tui.notices_data import NoticeRow, WorkflowService
 
 WHAT = {  # English (N_), translated where shown
@@ -38,6 +39,22 @@ WHAT = {  # English (N_), translated where shown
     "close": (N_("Close {n}"), N_("final: its findings are resolved"), N_("Close notice")),
 }
 RESULTS = [(N_("passed"), "recheck_pass"), (N_("failed"), "recheck_fail")]
+
+
+class NoticeActionRefused(Message):
+    """The workflow refused the action; ``text`` says why."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class NoticeActionDone(Message):
+    """The action was recorded; the notice as it is now."""
+
+    def __init__(self, row: NoticeRow) -> None:
+        super().__init__()
+        self.row = row
 
 
 class NoticeActionDialog(SirenModal):
@@ -139,15 +156,16 @@ class NoticeActionDialog(SirenModal):
         try:
             row = WorkflowService.of(self.services).act(self.notice.number, action, note, close)
         except (Conflict, NotFound, ValidationFailed) as exc:
-            deliver(self, self.refused, localized(exc))
+            post_result(self, NoticeActionRefused(localized(exc)))
             return
-        deliver(self, self.done, row)
+        post_result(self, NoticeActionDone(row))
 
-    def refused(self, message: str) -> None:
-        self.notify(message, title=_("Refused"), severity="error", timeout=10)
+    def on_notice_action_refused(self, message: NoticeActionRefused) -> None:
+        self.notify(message.text, title=_("Refused"), severity="error", timeout=10)
         self.dismiss(None)
 
-    def done(self, row: NoticeRow) -> None:
+    def on_notice_action_done(self, message: NoticeActionDone) -> None:
+        row = message.row
         passed = row.recheck_passed and row.status != "closed"
         self.notify(
             (

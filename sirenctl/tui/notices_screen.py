@@ -14,16 +14,26 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
 from sirenctl.i18n import _, ngettext, translate
 from sirenctl.labels import VIEW, term
-from sirenctl.tui.base import SirenScreen, deliver
+from sirenctl.tui.base import SirenScreen, post_result
 from sirenctl.tui.format import local_time
 from sirenctl.tui.notice_action_dialog import WHAT, NoticeActionDialog
 from sirenctl.tui.notice_form import NoticeForm
 from sirenctl.tui.notices_data import ACTION_LABELS, VIEWS, NoticeRow, WorkflowService
 from sirenctl.tui.paged import PagedScreen
+
+
+class NoticesLoaded(Message):
+    """The notices in the view that match the search text."""
+
+    def __init__(self, rows: list[NoticeRow]) -> None:
+        super().__init__()
+        self.rows = rows
+
 
 COLUMNS = (
     ("number", 12),
@@ -171,9 +181,10 @@ class NoticesScreen(SirenScreen):
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="notices-page")
     def load(self, view: str, text: str | None) -> None:
-        deliver(self, self.show_rows, WorkflowService.of(self.services).notices(view, text))
+        post_result(self, NoticesLoaded(WorkflowService.of(self.services).notices(view, text)))
 
-    def show_rows(self, rows: list[NoticeRow]) -> None:
+    def on_notices_loaded(self, message: NoticesLoaded) -> None:
+        rows = message.rows
         table = self.query_one("#notices", DataTable)
         current = self.selected()
         keep = self.focus_number or (current.number if current else None)

@@ -10,10 +10,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Button, Input, Markdown, Static
 
 from sirenctl.i18n import _
-from sirenctl.tui.base import SirenModal, deliver
+from sirenctl.tui.base import SirenModal, post_result
 from sirenctl.tui.notices_data import WorkflowService
 
 
@@ -25,6 +26,22 @@ def write_atomically(path: Path, text: str) -> None:
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+class NoticeRendered(Message):
+    """The notice as Markdown, in the language asked for."""
+
+    def __init__(self, markdown: str) -> None:
+        super().__init__()
+        self.markdown = markdown
+
+
+class NoticeSaved(Message):
+    """The save worker wrote the file; ``text`` says where."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 class PrintPreview(SirenModal):
@@ -81,7 +98,10 @@ class PrintPreview(SirenModal):
     @work(thread=True, exit_on_error=False, exclusive=True, group="print-render")
     def render_doc(self, lang: str) -> None:
         text = WorkflowService.of(self.services).print_text(self.number, "md", lang)
-        deliver(self, self.query_one("#print-md", Markdown).update, text)
+        post_result(self, NoticeRendered(text))
+
+    async def on_notice_rendered(self, message: NoticeRendered) -> None:
+        await self.query_one("#print-md", Markdown).update(message.markdown)
 
     @on(Input.Submitted, "#print-path")
     @on(Button.Pressed, "#save")
@@ -98,4 +118,7 @@ class PrintPreview(SirenModal):
         text = WorkflowService.of(self.services).print_text(self.number, fmt, lang)
         write_atomically(path, text)
         message = _("saved {path} ({format})").format(path=path.resolve(), format=fmt)
-        deliver(self, self.query_one("#print-message", Static).update, message)
+        post_result(self, NoticeSaved(message))
+
+    def on_notice_saved(self, message: NoticeSaved) -> None:
+        self.query_one("#print-message", Static).update(message.text)

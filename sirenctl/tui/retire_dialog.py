@@ -6,10 +6,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Button, Input, Label
 
 from sirenctl.i18n import _
-from sirenctl.tui.base import SirenModal, deliver, localize_bindings
+from sirenctl.tui.base import SirenModal, localize_bindings, post_result
+
+
+class AssetRetired(Message):
+    """The retire worker recorded the retirement."""
 
 
 class RetireDialog(SirenModal):
@@ -60,8 +65,8 @@ class RetireDialog(SirenModal):
     @work(thread=True, exit_on_error=False, exclusive=True)
     def retire(self, reason: str) -> None:
         self.services.registry.retire_asset(self.tag, reason)
-        deliver(self, self.done)
+        post_result(self, AssetRetired())
 
-    def done(self) -> None:
+    def on_asset_retired(self, _message: AssetRetired) -> None:
         self.notify(_("{tag} retired").format(tag=self.tag), title=_("Retired"))
         self.dismiss(self.tag)
