@@ -159,6 +159,14 @@ ROLE = Labels(
         "service": C_("role", "service"),
     }
 )
+#: an account's state (sirenctl/security/accounts.py ``account_row``)
+ACCOUNT_STATE = Labels(
+    {
+        "active": C_("account state", "active"),
+        "locked": C_("account state", "locked"),
+        "disabled": C_("account state", "disabled"),
+    }
+)
 
 
 def roles_text(roles: Iterable[object]) -> str:
