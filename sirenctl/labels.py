@@ -102,6 +102,23 @@ TASK = Labels(
         "drill": C_("task", "drill"),
     }
 )
+#: a campaign's ``holiday_policy`` (sirenctl/scheduling/campaigns.py ``HOLIDAY_POLICIES``)
+HOLIDAY_POLICY = Labels(
+    {
+        "ignore": C_("holiday policy", "as usual"),
+        "skip": C_("holiday policy", "skip"),
+        "move": C_("holiday policy", "next workday"),
+        "postpone": C_("holiday policy", "postpone"),
+    }
+)
+#: a line of ``plan``'s diff (sirenctl/scheduling/planner.py ``grouped``)
+PLAN_CHANGE = Labels(
+    {
+        "add": C_("plan change", "add"),
+        "change": C_("plan change", "change"),
+        "cancel": C_("plan change", "cancel"),
+    }
+)
 YEAR_STATUS = Labels(
     {"official": C_("holiday year", "official"), "provisional": C_("holiday year", "provisional")}
 )
@@ -159,6 +176,20 @@ ROLE = Labels(
         "service": C_("role", "service"),
     }
 )
+#: an account's state (sirenctl/security/accounts.py ``account_row``)
+ACCOUNT_STATE = Labels(
+    {
+        "active": C_("account state", "active"),
+        "locked": C_("account state", "locked"),
+        "disabled": C_("account state", "disabled"),
+    }
+)
+
+
+def plan_change_text(change: str) -> str:
+    """``add``, ``cancel`` or ``change due_at,programme`` (the changed fields stay as named)."""
+    what, _, fields = change.partition(" ")
+    return f"{PLAN_CHANGE.show(what)} {fields}".rstrip()
 
 
 def roles_text(roles: Iterable[object]) -> str:

@@ -17,7 +17,7 @@ from sirenctl.cli.common import (
     pass_app,
 )
 from sirenctl.i18n import C_, L_, _, localized
-from sirenctl.labels import roles_text
+from sirenctl.labels import ACCOUNT_STATE, roles_text
 
 if TYPE_CHECKING:
     from sirenctl.identity import Role
@@ -140,8 +140,8 @@ def list_(app: AppContext, as_json: bool) -> None:
             [
                 r["login"],
                 r["display_name"],
-                ",".join(r["roles"]),
-                r["state"],
+                roles_text(r["roles"]),
+                ACCOUNT_STATE.show(r["state"]),
                 r["key_id"],
                 _("demo only") if r["demo"] else "",
             ]

@@ -22,8 +22,8 @@ from sirenctl.cli.common import (
 )
 from sirenctl.cli.field_options import field_options, parsed_fields
 from sirenctl.cli.work_progress import StagedProgress
-from sirenctl.i18n import L_, _, ngettext
-from sirenctl.labels import term
+from sirenctl.i18n import L_, N_, _, ngettext
+from sirenctl.labels import ASSET_KIND, ASSET_STATUS, term
 from sirenctl.models.enums import AssetKind, AssetStatus
 from sirenctl.registry.fields import ASSET_FIELDS
 
@@ -213,8 +213,8 @@ def asset_list(
         [
             r["tag"],
             r["site"],
-            r["kind"],
-            r["status"],
+            ASSET_KIND.show(r["kind"]),
+            ASSET_STATUS.show(r["status"]),
             r["name"],
             row_endpoint(r),
             _("bench") if r["is_bench"] else "",
@@ -226,6 +226,30 @@ def asset_list(
     else:  # a pipe, a file, or many rows: stream aligned plain lines
         echo_columns(columns, cells)
     info(ngettext("{count} asset", "{count} assets", len(rows)).format(count=len(rows)))
+
+
+#: fields of an asset's record that are not in the registry's form (sirenctl/registry/fields.py)
+OTHER_FIELD_LABELS = {"bench_signed_by": N_("Bench signed by"), "retired_at": N_("Retired at")}
+CODED_FIELDS = {"kind": ASSET_KIND, "status": ASSET_STATUS}
+
+
+def asset_field_label(key: str) -> str:
+    """A field of ``asset show`` as a word, as the TUI's forms and detail view name it."""
+    from sirenctl.registry.fields import ASSET_SPECS, field_label
+
+    if key in ASSET_SPECS:
+        return ASSET_SPECS[key].label
+    if key in OTHER_FIELD_LABELS:
+        return _(OTHER_FIELD_LABELS[key])
+    return field_label(key)
+
+
+def shown_value(key: str, value: object) -> object:
+    if isinstance(value, bool):
+        return yes_no(value)
+    if key in CODED_FIELDS:
+        return CODED_FIELDS[key].show(value)
+    return value
 
 
 @asset.command("show")
@@ -246,7 +270,7 @@ def asset_show(app: AppContext, tag: str, as_json: bool) -> None:
     if as_json:
         echo_json(data)
         return
-    shown = [[k, yes_no(v) if isinstance(v, bool) else v] for k, v in data.items()]
+    shown = [[asset_field_label(k), shown_value(k, v)] for k, v in data.items()]
     echo_table(["field", "value"], shown, title=_("asset {tag}").format(tag=tag))
 
 

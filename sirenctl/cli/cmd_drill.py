@@ -113,7 +113,7 @@ def drill_list(
                 r["id"],
                 r["held_on"],
                 f"{r['site']} {r['site_name']}",
-                r["kind"],
+                term(r["kind"]),
                 r["title"],
                 r["participants"],
                 r["certificates"],

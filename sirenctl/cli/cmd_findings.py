@@ -176,9 +176,9 @@ def finding_list(
                 r["found_at"][:10],
                 r["site"],
                 r["asset"],
-                r["category"],
-                r["severity"],
-                r["status"],
+                term(r["category"]),
+                term(r["severity"]),
+                term(r["status"]),
                 r["notice"],
                 short(r["description"]),
             ]

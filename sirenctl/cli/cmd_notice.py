@@ -234,7 +234,7 @@ def notice_list(app: AppContext, overdue: bool, as_json: bool, **kwargs: Any) ->
                 r["site"],
                 r["issued_on"],
                 r["deadline"],
-                r["status"],
+                term(r["status"]),
                 f"{r['days_overdue']} d" if r["overdue"] else "",
                 f"{r['responsible_unit']} {r['responsible_person']}",
                 ", ".join(f"#{i}" for i in r["findings"]),

@@ -13,8 +13,17 @@ from sirenctl.cli.cmd_scheduling_common import (
     schedules_option,
     spec_errors,
 )
-from sirenctl.cli.common import CLIError, ExitCode, echo_json, echo_table, info, json_option
+from sirenctl.cli.common import (
+    CLIError,
+    ExitCode,
+    echo_json,
+    echo_table,
+    info,
+    json_option,
+    yes_no,
+)
 from sirenctl.i18n import L_, _
+from sirenctl.labels import HOLIDAY_POLICY, TASK
 
 
 @click.group()
@@ -272,12 +281,12 @@ def schedule_list(show_all: bool, schedules_dir: str | None, as_json: bool) -> N
         [
             [
                 r["name"],
-                r["task"],
+                TASK.show(r["task"]),
                 f"{r['when']} ({r['timezone']})",
                 r["assets"],
-                r["holiday_policy"],
+                HOLIDAY_POLICY.show(r["holiday_policy"]),
                 (r["next"] or "")[:16].replace("T", " "),
-                "yes" if r["enabled"] else "no",
+                yes_no(r["enabled"]),
             ]
             for r in rows
         ],

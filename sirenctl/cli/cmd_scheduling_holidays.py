@@ -74,7 +74,14 @@ def holidays_status(app: AppContext, country: str | None, as_json: bool) -> None
         echo_table(
             ["country", "year", "status", "source", "days off", "adjusted workdays"],
             [
-                [r["country"], r["year"], r["status"], r["source"], r["holidays"], r["workdays"]]
+                [
+                    r["country"],
+                    r["year"],
+                    YEAR_STATUS.show(r["status"]),
+                    r["source"],
+                    r["holidays"],
+                    r["workdays"],
+                ]
                 for r in rows
             ],
         )
@@ -116,7 +123,12 @@ def holidays_list(app: AppContext, year: int, country: str, as_json: bool) -> No
     echo_table(
         ["day", "weekday", "kind", "name"],
         [
-            [d["day"], date.fromisoformat(d["day"]).strftime("%a"), d["kind"], d["name"]]
+            [
+                d["day"],
+                date.fromisoformat(d["day"]).strftime("%a"),
+                DAY_KIND.show(d["kind"]),
+                d["name"],
+            ]
             for d in days
         ],
         title=f"{country.upper()} {year} ({YEAR_STATUS.show(status)})",
@@ -378,7 +390,12 @@ def holidays_show(app: AppContext, year: int, country: str, as_json: bool) -> No
         echo_table(
             ["day", "weekday", "kind", "name"],
             [
-                [d["day"], date.fromisoformat(d["day"]).strftime("%a"), d["kind"], d["name"]]
+                [
+                    d["day"],
+                    date.fromisoformat(d["day"]).strftime("%a"),
+                    DAY_KIND.show(d["kind"]),
+                    d["name"],
+                ]
                 for d in days
             ],
             title=f"{country.upper()} {year}: {YEAR_STATUS.show(status)} ({source})",

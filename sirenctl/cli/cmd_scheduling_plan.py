@@ -29,7 +29,7 @@ from sirenctl.cli.common import (
 )
 from sirenctl.cli.work_progress import StagedProgress
 from sirenctl.i18n import L_, _, localized
-from sirenctl.labels import TASK, WORK_ORDER_STATUS
+from sirenctl.labels import TASK, WORK_ORDER_STATUS, plan_change_text
 
 MAX_DIFF_LINES = 60
 
@@ -161,7 +161,7 @@ def _show_diff(diff: Any, as_json: bool, dry_run: bool) -> None:
         echo_table(
             ["change", "campaign", "due (local)", "assets"],
             [
-                [r["change"], r["campaign"], r["due_local"], r["assets"]]
+                [plan_change_text(r["change"]), r["campaign"], r["due_local"], r["assets"]]
                 for r in lines[:MAX_DIFF_LINES]
             ],
             title=_("plan (dry run: nothing written)") if dry_run else _("plan"),

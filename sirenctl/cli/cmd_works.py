@@ -87,7 +87,14 @@ def works_list(app: AppContext, site: str | None, status: str | None, as_json: b
     echo_table(
         ["code", "name", "site", "type", "status", "responsible"],
         [
-            [r["code"], r["name"], r["site"], r["works_type"], r["status"], r["responsible_unit"]]
+            [
+                r["code"],
+                r["name"],
+                r["site"],
+                term(r["works_type"]),
+                term(r["status"]),
+                r["responsible_unit"],
+            ]
             for r in rows
         ],
         title=_("{count} civil air-defence works").format(count=len(rows)),

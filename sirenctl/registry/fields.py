@@ -342,6 +342,8 @@ ASSET_FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec("notes", "备注", N_("Free notes")),
 )
+#: an asset's fields by key: the labels of the TUI's forms and detail view and of ``asset show``
+ASSET_SPECS: dict[str, FieldSpec] = {spec.key: spec for spec in ASSET_FIELDS}
 
 
 def header_index(fields: tuple[FieldSpec, ...]) -> dict[str, FieldSpec]:

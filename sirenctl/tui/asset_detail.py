@@ -10,7 +10,8 @@ from textual.widgets import Static
 
 from sirenctl.i18n import _
 from sirenctl.labels import RESULT_OUTCOME
-from sirenctl.tui.data import ASSET_SPECS, AssetDetail
+from sirenctl.registry.fields import ASSET_SPECS
+from sirenctl.tui.data import AssetDetail
 from sirenctl.tui.format import local_time
 
 

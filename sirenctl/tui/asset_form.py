@@ -14,8 +14,9 @@ from textual.widgets import Button, Input, Label, Select, Static
 from sirenctl.i18n import Language, _, current_language, localized, ngettext
 from sirenctl.models import AssetKind, AssetStatus, Transport
 from sirenctl.registry.errors import ValidationFailed
+from sirenctl.registry.fields import ASSET_SPECS
 from sirenctl.tui.base import SirenModal, post_result
-from sirenctl.tui.data import ASSET_SPECS, AssetDetail
+from sirenctl.tui.data import AssetDetail
 from sirenctl.tui.format import KIND_LABELS, STATUS_LABELS
 from sirenctl.tui.messages import FormMessage, FormProblems, FormSaved, SitesLoaded
 

@@ -24,7 +24,7 @@ from sirenctl.registry.assets import (
     list_assets,
 )
 from sirenctl.registry.errors import FieldProblem, ValidationFailed
-from sirenctl.registry.fields import ASSET_FIELDS, FieldSpec, parse_values
+from sirenctl.registry.fields import ASSET_FIELDS, ASSET_SPECS, parse_values
 from sirenctl.services.retire import retire_asset as retire_open_work
 from sirenctl.timeutil import Clock, utcnow
 from sirenctl.tui.audit_data import AuditFilter, AuditRow
@@ -40,9 +40,6 @@ class PassphraseNeeded(PermissionError):
     def __init__(self, fields: list[str]) -> None:
         super().__init__(", ".join(fields))
         self.fields = fields
-
-
-ASSET_SPECS: dict[str, FieldSpec] = {spec.key: spec for spec in ASSET_FIELDS}
 
 
 @dataclass(frozen=True)

@@ -108,3 +108,43 @@ def test_the_check_finds_english(demo_db: str) -> None:
     result = CliRunner().invoke(cli, ["--lang", "en", "--db", demo_db, "poll", "--cached"])
     hits = english_in((result.stdout + result.stderr).splitlines(), fragments, whole)
     assert any("nothing was contacted" in hit for hit in hits), hits
+
+
+SNAKE = re.compile(r"^[│┃ ]*([a-z]+_[a-z_]+)\s")  # a field column that reads ``serial_no``
+
+
+def test_asset_show_names_fields_and_codes_in_words(demo_db: str) -> None:
+    output = run_zh(demo_db, ["asset", "show", "HC-C01"])
+    rows = {
+        line.split("│")[1].strip(): line.split("│")[2].strip()
+        for line in output.splitlines()
+        if line.count("│") == 3
+    }
+    assert rows["类型"] == "手摇警报器" and rows["状态"] == "在用", rows
+    assert {"出厂编号", "通信方式", "报废时间", "测试台签署人"} <= set(rows), rows
+    assert not [line for line in output.splitlines() if SNAKE.match(line)], output
+    assert "hand_crank" not in output and "in_service" not in output
+    english = CliRunner().invoke(cli, ["--lang", "en", "--db", demo_db, "asset", "show", "HC-C01"])
+    assert "Serial no" in english.stdout and "hand-crank" in english.stdout
+    assert "in service" in english.stdout and "serial_no" not in english.stdout
+    data = json.loads(run_zh(demo_db, ["asset", "show", "HC-C01", "--json"]))
+    assert data["kind"] == "hand_crank" and "serial_no" in data  # JSON keeps the stored codes
+
+
+def test_lists_show_stored_codes_as_chinese_words(demo_db: str) -> None:
+    findings = run_zh(demo_db, ["finding", "list"])
+    assert "严重" in findings and "critical" not in findings and "待整改" in findings
+    assets = run_zh(demo_db, ["asset", "list"])
+    assert "手摇警报器" in assets and "hand_crank" not in assets and "in_service" not in assets
+    assert "疏散演练" in run_zh(demo_db, ["drill", "list"])
+    assert "已竣工在用" in run_zh(demo_db, ["works", "list"])
+    accounts = run_zh(demo_db, ["account", "list"])
+    assert "管理员" in accounts and "启用" in accounts and "active" not in accounts
+    years = run_zh(demo_db, ["holidays", "status"])
+    assert "正式" in years and "official" not in years
+    schedules = run_zh(demo_db, ["schedule", "list"])
+    assert "trial_sounding" not in schedules and "试鸣" in schedules and "照常" in schedules
+    plan = run_zh(demo_db, ["plan", "--year", "2027", "--dry-run"])
+    assert "新增" in plan and "│ add " not in plan
+    typed = run_zh(demo_db, ["asset", "list", "--kind", "hand_crank", "--json"])
+    assert {row["kind"] for row in json.loads(typed)} == {"hand_crank"}  # typed back as the code
