@@ -118,6 +118,7 @@ def setup_db(url: str, ports: dict[str, int], due: datetime) -> None:
     from sirenctl.db import Database
     from sirenctl.models import Asset, Site
     from sirenctl.models.scheduling import WorkOrder
+    from sirenctl.simulators.controller import default_serial
 
     db = Database(url)
     with db.transaction() as s:
@@ -133,6 +134,7 @@ def setup_db(url: str, ports: dict[str, int], due: datetime) -> None:
                 controller_transport="modbus_tcp",
                 controller_host="127.0.0.1",
                 controller_port=port,
+                serial_no=default_serial(tag),  # proven on the wire before anything audible
             )
             for tag, port in ports.items()
         ]

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sirenctl.i18n import C_, N_, current_language, translate
+from sirenctl.code_labels import ROLE as ROLE
+from sirenctl.code_labels import Labels as Labels  # the label tables are made and used here
+from sirenctl.i18n import C_, N_, current_language
 
 
 def term(code: object) -> str:
@@ -17,25 +19,6 @@ def term(code: object) -> str:
     from sirenctl.reports.labels import term as report_term
 
     return report_term(None if code is None else str(code), current_language().value)
-
-
-class Labels(dict[str, str]):
-    """English labels (marked ``N_`` or ``C_``) that read back in the current language."""
-
-    def __getitem__(self, key: str) -> str:
-        return translate(super().__getitem__(key))
-
-    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
-        if key not in self:
-            return default
-        return self[key]
-
-    def show(self, code: object) -> str:
-        """The label of ``code``; an unknown code as itself, None as ``""``."""
-        if code is None:
-            return ""
-        text = str(code)
-        return self.get(text, text) or text
 
 
 ASSET_STATUS = Labels(
@@ -166,15 +149,6 @@ RUN_ACTION = Labels(
 )
 ACTIVATION_MODE = Labels(
     {"exercise": C_("activation mode", "EXERCISE"), "emergency": C_("activation mode", "EMERGENCY")}
-)
-ROLE = Labels(
-    {
-        "technician": C_("role", "technician"),
-        "planner": C_("role", "planner"),
-        "approver": C_("role", "approver"),
-        "administrator": C_("role", "administrator"),
-        "service": C_("role", "service"),
-    }
 )
 #: an account's state (sirenctl/security/accounts.py ``account_row``)
 ACCOUNT_STATE = Labels(

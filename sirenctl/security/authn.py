@@ -52,13 +52,15 @@ class Authenticated:
 def require_role(actor: Actor, role: Role, action: str) -> None:
     """NotPermitted unless ``actor`` has ``role``; ``action`` says what was attempted."""
     if not actor.has(role):
-        have = ", ".join(sorted(r.value for r in actor.roles)) or "none"
+        from sirenctl.code_labels import ROLE
+
+        have = ROLE.lazy_list(r.value for r in actor.roles) if actor.roles else L_("none")
         raise NotPermitted(
             L_(
                 ("{login} may not {action}: it needs the {value} role (roles of {login}: {have})"),
                 login=actor.login,
                 action=action,
-                value=role.value,
+                value=ROLE.lazy(role.value),
                 have=have,
             )
         )

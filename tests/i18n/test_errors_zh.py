@@ -130,3 +130,23 @@ def test_passphrase_prompt_names_the_purpose_in_chinese(demo_db: str) -> None:
     shown = CliRunner().invoke(cli, ["--db", demo_db, "audit", "list", "--json", "--limit", "5"])
     messages = [str(event["message"]) for event in json.loads(shown.output)]
     assert any("create account x.y: wrong passphrase" in m for m in messages), messages
+
+
+def test_a_role_refusal_names_roles_in_the_users_language_and_english_in_the_log() -> None:
+    from sirenctl.identity import Actor, AuthMethod, Role
+    from sirenctl.security.authn import require_role
+    from sirenctl.security.errors import NotPermitted
+
+    clerk = Actor("zhang", frozenset({Role.TECHNICIAN, Role.PLANNER}), AuthMethod.OS_USER)
+    with pytest.raises(NotPermitted) as refused:
+        require_role(clerk, Role.APPROVER, L_("approve work order {wo_id}", wo_id=3))
+    assert str(refused.value) == (
+        "zhang may not approve work order 3: it needs the approver role "
+        "(roles of zhang: planner, technician)"
+    )
+    set_language(Language.ZH)
+    try:
+        shown = localized(refused.value)
+    finally:
+        set_language(Language.EN)
+    assert shown == "zhang 不能批准工单 3：需要审批人角色（zhang 的角色：计划员, 技术员）"
