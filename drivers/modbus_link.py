@@ -117,6 +117,8 @@ class ModbusLink(Link):
         self._last_io = 0.0
         self._quiet_until = 0.0
         self._connected = False
+        #: connections made so far: a fact read on one connection holds only while it lasts
+        self.connections = 0
         self._expect_unit = 0  # unit and function code of the request in flight
         self._expect_fc = 0
         self._sslctx: Any = None
@@ -209,6 +211,8 @@ class ModbusLink(Link):
 
     def _trace_connect(self, connected: bool) -> None:
         self._connected = connected
+        if connected:
+            self.connections += 1
         if not connected and self._client is not None:
             fut = self._client.ctx.response_future
             if not fut.done():

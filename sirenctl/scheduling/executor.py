@@ -27,6 +27,7 @@ import os
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -94,6 +95,9 @@ class Executor:
         self.stopped_by_operator: str | None = None
         self._jobs = 0
         self._quiet_until = 0.0
+        # bench units proven before T (wo_id -> (None or why not, the link's connection count)):
+        # at T only the command goes out, if it goes on the connection the proof was read on
+        self._proven: dict[int, tuple[Exception | None, int | None]] = {}
         self.renew_every = RENEW_EVERY_S
         self._gone: set[str] = set()
         self._tags_on: dict[str, list[str]] = {}
@@ -211,6 +215,21 @@ class Executor:
         """Read each unit's status just before T (silent): at T only the command goes out."""
         live = [f.driver for f in group if f.job.audible and f.driver is not None]
         await _bounded([d.prefetch_status for d in live], self.registry.stopping)
+        bench = [f for f in group if f.job.bench is not None and f.driver is not None]
+        await _bounded([partial(self._prove_ahead, f) for f in bench], self.registry.stopping)
+
+    async def _prove_ahead(self, f: Fired) -> None:
+        """A bench unit's identity read on the connection that will carry its command, seconds
+        before T (sirenctl/bench_guard.py); the verdict is used at T (:meth:`_bench_proven`)."""
+        from sirenctl.bench_guard import BenchNotProven, prove_bench_unit
+        from sirenctl.drivers.errors import DriverError
+
+        problem: Exception | None = None
+        try:
+            await prove_bench_unit(f.driver, f.job.bench)
+        except (BenchNotProven, DriverError) as exc:
+            problem = exc
+        self._proven[f.job.wo_id] = (problem, _connection_of(f.driver))
 
     async def _until(self, moment: float) -> None:
         wait = moment - self.clock.now()
@@ -401,7 +420,12 @@ class Executor:
         from sirenctl.drivers.errors import DriverError
 
         try:
-            await prove_bench_unit(driver, job.bench)
+            problem, read_on = self._proven.pop(job.wo_id, (None, None))
+            if read_on is not None and read_on == _connection_of(driver):
+                if problem is not None:  # read before T, on the connection the command takes
+                    raise problem
+            else:  # not read ahead, or the link reconnected since: read it now
+                await prove_bench_unit(driver, job.bench)
         except (BenchNotProven, DriverError) as exc:
             reason = f"bench unit not proven on the wire, nothing sent: {exc}"
             self._done(
@@ -500,6 +524,13 @@ class Executor:
     async def _stop_watch(self) -> None:
         await self.registry.stopping.wait()
         self.stop_reports = await self.registry.stop_all(self.registry.reason)
+
+
+def _connection_of(driver: Any) -> int | None:
+    """Which connection of its link a driver is on (None: the link does not count them)."""
+    link = getattr(driver, "link", None)
+    count = getattr(link, "connections", None)
+    return count if isinstance(count, int) and getattr(link, "connected", True) else None
 
 
 async def _bounded(calls: list[Callable[[], Any]], stop: asyncio.Event) -> None:
