@@ -206,9 +206,11 @@ def finding_show(app: AppContext, finding_id: int, as_json: bool) -> None:
     if as_json:
         echo_json(data)
         return
+    from sirenctl.cli.detail_view import FINDING_FIELDS, detail_rows
+
     echo_table(
         ["field", "value"],
-        [[k, ", ".join(v) if isinstance(v, list) else v] for k, v in data.items()],
+        detail_rows(data, FINDING_FIELDS),
         title=_("finding #{id}").format(id=finding_id),
     )
 

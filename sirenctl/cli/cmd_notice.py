@@ -263,16 +263,18 @@ def notice_show(app: AppContext, number: str, as_json: bool) -> None:
     if as_json:
         echo_json(data)
         return
+    from sirenctl.cli.detail_view import NOTICE_FIELDS, detail_rows, history_rows
+
     history = data.pop("history")
     echo_table(
         ["field", "value"],
-        [[k, v] for k, v in data.items()],
+        detail_rows(data, NOTICE_FIELDS),
         title=_("notice {number}").format(number=number),
     )
     echo_table(
         ["at", "event", "from", "to", "by", "note"],
-        [[h["at"], h["event"], h["from"], h["to"], h["by"], h["note"]] for h in history],
-        title="history",
+        history_rows(history),
+        title=_("history"),
     )
 
 

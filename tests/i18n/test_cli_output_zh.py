@@ -148,3 +148,30 @@ def test_lists_show_stored_codes_as_chinese_words(demo_db: str) -> None:
     assert "新增" in plan and "│ add " not in plan
     typed = run_zh(demo_db, ["asset", "list", "--kind", "hand_crank", "--json"])
     assert {row["kind"] for row in json.loads(typed)} == {"hand_crank"}  # typed back as the code
+
+
+def _detail(output: str) -> dict[str, str]:
+    return {
+        line.split("│")[1].strip(): line.split("│")[2].strip()
+        for line in output.splitlines()
+        if line.count("│") == 3
+    }
+
+
+def test_finding_and_notice_show_use_words_labels_and_site_time(demo_db: str) -> None:
+    finding = json.loads(run_zh(demo_db, ["finding", "show", "14", "--json"]))
+    rows = _detail(run_zh(demo_db, ["finding", "show", "14"]))
+    assert rows["严重程度"] == "严重" and rows["状态"] == "待整改", rows
+    assert "found_at" not in rows and "severity" not in rows
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    found = datetime.fromisoformat(finding["found_at"]).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert rows["发现时间"] == found.strftime("%Y-%m-%d %H:%M")  # site time, not UTC ISO
+    assert finding["severity"] == "critical"  # JSON keeps codes and UTC ISO
+    notice = run_zh(demo_db, ["notice", "show", finding["notice"]])
+    shown = _detail(notice)
+    assert shown["整改期限"] and shown["状态"] == "整改中" and "deadline" not in shown, shown
+    assert "签发" in notice and "+00:00" not in notice
+    english = CliRunner().invoke(cli, ["--lang", "en", "--db", demo_db, "finding", "show", "14"])
+    assert "Severity" in english.stdout and "critical" in english.stdout.lower()

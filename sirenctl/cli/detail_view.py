@@ -1,0 +1,90 @@
+"""``finding show`` and ``notice show`` as a person reads them: fields as words, stored codes
+as their labels, times in the site's time zone (``--json`` keeps keys, codes and UTC ISO)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sirenctl.i18n import N_, _
+from sirenctl.labels import term
+
+FINDING_FIELDS = {
+    "id": N_("Number"),
+    "site": N_("Community"),
+    "asset": N_("Asset"),
+    "source": N_("Source"),
+    "source_ref": N_("Source reference"),
+    "found_at": N_("Found at"),
+    "found_by": N_("Found by"),
+    "category": N_("Category"),
+    "severity": N_("Severity"),
+    "description": N_("Description"),
+    "attachments": N_("Attachments"),
+    "status": N_("Status"),
+    "resolved_at": N_("Resolved at"),
+    "resolution": N_("Resolution"),
+    "notice": N_("Rectification notice"),
+}
+NOTICE_FIELDS = {
+    "number": N_("Number"),
+    "site": N_("Community"),
+    "site_name": N_("Community name"),
+    "issued_on": N_("Issued on"),
+    "deadline": N_("Deadline"),
+    "issued_by": N_("Issued by"),
+    "responsible_unit": N_("Responsible unit"),
+    "responsible_person": N_("Responsible person"),
+    "responsible_phone": N_("Responsible phone"),
+    "required_action": N_("Required action"),
+    "status": N_("Status"),
+    "overdue": N_("Overdue"),
+    "days_overdue": N_("Days overdue"),
+    "recheck_passed_at": N_("Re-check passed at"),
+    "closed_at": N_("Closed at"),
+    "closed_on_time": N_("Closed on time"),
+    "findings": N_("Findings"),
+}
+CODED = frozenset({"source", "category", "severity", "status"})
+
+
+def local_text(value: Any, zone: str | None = None) -> str:
+    """An ISO time with offset (as the services give it) in the site's time zone; other values
+    as they are."""
+    from sirenctl.findings.localtime import fmt_local
+
+    if isinstance(value, str) and "T" in value:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return fmt_local(moment, zone) if zone else fmt_local(moment)
+    return "" if value is None else str(value)
+
+
+def shown(key: str, value: Any) -> str:
+    from sirenctl.cli.common import yes_no
+
+    if isinstance(value, bool):
+        return yes_no(value)
+    if value is None:
+        return ""
+    if key in CODED:
+        return term(value)
+    if isinstance(value, list):
+        return ", ".join(f"#{v}" if key == "findings" else str(v) for v in value)
+    return local_text(value)
+
+
+def detail_rows(data: Mapping[str, Any], labels: Mapping[str, str]) -> list[list[str]]:
+    """``[label, value]`` rows of a detail view, in the order of ``data``."""
+    return [[_(labels[k]) if k in labels else k, shown(k, v)] for k, v in data.items()]
+
+
+def history_rows(history: list[Mapping[str, Any]]) -> list[list[str]]:
+    return [
+        [local_text(h["at"]), term(h["event"]), term(h["from"]) if h["from"] else "",
+         term(h["to"]) if h["to"] else "", h["by"] or "", h["note"] or ""]
+        for h in history
+    ]  # fmt: skip
