@@ -14,6 +14,9 @@ import pytest
 
 from sirenctl.registry.demo import DEMO_SIM_BASE_PORT
 
+# serves simulators on the demo's loopback ports: one xdist worker for all such tests
+pytestmark = pytest.mark.xdist_group("demo-ports")
+
 SIRENCTL = shutil.which("sirenctl")
 
 

@@ -21,6 +21,9 @@ from sirenctl.drivers.operations import poll_endpoints
 from sirenctl.drivers.tls import TlsConfig
 from tests.drivers.tls_ca import ThrowawayCA
 
+# serves simulators on the demo's loopback ports: one xdist worker for all such tests
+pytestmark = pytest.mark.xdist_group("demo-ports")
+
 
 @pytest.fixture
 def pki(tmp_path: Path) -> dict[str, Any]:

@@ -6,12 +6,16 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from sirenctl.db import Database
 from sirenctl.models import AuditEvent
 from sirenctl.models.scheduling import WorkOrder
 from tests.scheduling.conftest import PLANNER, SOUNDING, seed_county, write_campaign
+
+# serves simulators on the demo's loopback ports: one xdist worker for all such tests
+pytestmark = pytest.mark.xdist_group("demo-ports")
 
 
 def _audit_count(db: Database) -> int:

@@ -26,6 +26,9 @@ from sirenctl.db import Database
 from tests.conftest import CLI
 from tests.terminal import SIRENCTL, make_demo, sirenctl_env
 
+# serves simulators on the demo's loopback ports: one xdist worker for all such tests
+pytestmark = pytest.mark.xdist_group("demo-ports")
+
 
 def _walk(
     group: click.Group, ctx: click.Context, path: tuple[str, ...] = ()

@@ -13,6 +13,11 @@ import time
 from fcntl import ioctl
 from pathlib import Path
 
+import pytest
+
+# serves simulators on the demo's loopback ports: one xdist worker for all such tests
+pytestmark = pytest.mark.xdist_group("demo-ports")
+
 SIRENCTL = shutil.which("sirenctl")
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+import pytest
+
 from sirenctl.demo_fleet import demo_sim_specs
 from sirenctl.registry.demo import (
     DEMO_SIM_BASE_PORT,
@@ -13,6 +15,9 @@ from sirenctl.registry.demo import (
     pick_demo_base_port,
     save_demo_base_port,
 )
+
+# serves simulators on the demo's loopback ports: one xdist worker for all such tests
+pytestmark = pytest.mark.xdist_group("demo-ports")
 
 
 def test_two_users_get_different_blocks() -> None:

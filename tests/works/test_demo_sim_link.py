@@ -10,6 +10,9 @@ import pytest
 
 from sirenctl.simulators.fleet import SimFleet, SimSpec
 
+# serves simulators on the demo's loopback ports: one xdist worker for all such tests
+pytestmark = pytest.mark.xdist_group("demo-ports")
+
 
 def _specs() -> list[SimSpec]:
     return [
