@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from sirenctl.findings.localtime import fmt_local
 from sirenctl.i18n import N_, _
 from sirenctl.labels import term
 
@@ -47,20 +48,12 @@ NOTICE_FIELDS = {
     "findings": N_("Findings"),
 }
 CODED = frozenset({"source", "category", "severity", "status"})
+TIMES = frozenset({"found_at", "resolved_at", "recheck_passed_at", "closed_at"})
 
 
-def local_text(value: Any, zone: str | None = None) -> str:
-    """An ISO time with offset (as the services give it) in the site's time zone; other values
-    as they are."""
-    from sirenctl.findings.localtime import fmt_local
-
-    if isinstance(value, str) and "T" in value:
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        return fmt_local(moment, zone) if zone else fmt_local(moment)
-    return "" if value is None else str(value)
+def local_text(value: str | None) -> str:
+    """An ISO time with offset (as ``*_to_dict`` gives it) in the site's time zone."""
+    return fmt_local(datetime.fromisoformat(value)) if value else ""
 
 
 def shown(key: str, value: Any) -> str:
@@ -72,9 +65,11 @@ def shown(key: str, value: Any) -> str:
         return ""
     if key in CODED:
         return term(value)
+    if key in TIMES:
+        return local_text(value)
     if isinstance(value, list):
         return ", ".join(f"#{v}" if key == "findings" else str(v) for v in value)
-    return local_text(value)
+    return str(value)
 
 
 def detail_rows(data: Mapping[str, Any], labels: Mapping[str, str]) -> list[list[str]]:
@@ -84,7 +79,7 @@ def detail_rows(data: Mapping[str, Any], labels: Mapping[str, str]) -> list[list
 
 def history_rows(history: list[Mapping[str, Any]]) -> list[list[str]]:
     return [
-        [local_text(h["at"]), term(h["event"]), term(h["from"]) if h["from"] else "",
-         term(h["to"]) if h["to"] else "", h["by"] or "", h["note"] or ""]
+        [local_text(h["at"]), term(h["event"]), term(h["from"]), term(h["to"]),
+         h["by"] or "", h["note"] or ""]
         for h in history
     ]  # fmt: skip
