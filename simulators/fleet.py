@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +91,7 @@ class SimFleet:
         # RTU line name -> stable path made a symlink to the line's client end (e.g. for the demo)
         self.line_links = dict(line_links or {})
         self._linked: dict[str, str] = {}  # links this fleet made -> the pty each points at
+        self._link_locks: list[int] = []  # flocked "<link>.lock" fds: held while we serve the line
         self.controllers: dict[str, SimController] = {}
         self.endpoints: dict[str, Endpoint] = {}
         self.servers: list[Any] = []
@@ -197,15 +199,27 @@ class SimFleet:
                 )
 
     def _link_line(self, line_name: str, pty_path: str) -> str:
-        """Point the line's stable path (if any) at its pty; returns the path clients use."""
+        """Point the line's stable path (if any) at its pty; returns the path clients use.
+
+        Ownership is an flock on ``<link>.lock`` held while this fleet serves the line: the
+        kernel drops it when the owner exits, even by SIGKILL, so a killed simulator's link is
+        replaced even when its pty number was reused meanwhile (the target exists again), and a
+        live one's link is never touched.
+        """
         link = self.line_links.get(line_name)
         if not link:
             return pty_path
         path = Path(link)
         path.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_symlink() and Path(os.readlink(path)).exists():
+        lock_fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(lock_fd)
+            target = os.readlink(path) if path.is_symlink() else "?"
             # another simulator (e.g. a running `sirenctl sim run`) serves this line: leave it
-            raise OSError(f"{path} is already linked to the live line {os.readlink(path)}")
+            raise OSError(f"{path} is already linked to the live line {target}") from None
+        self._link_locks.append(lock_fd)
         if path.is_symlink() or path.exists():
             path.unlink()  # a stale link left by a simulator that was killed
         path.symlink_to(pty_path)
@@ -226,6 +240,9 @@ class SimFleet:
             if path.is_symlink() and os.readlink(path) == pty_path:
                 path.unlink()
         self._linked = {}
+        for fd in self._link_locks:
+            os.close(fd)  # closing releases the flock (the lock file stays: see _link_line)
+        self._link_locks = []
         self.benches, self.lines = [], {}
         await asyncio.sleep(0)
 
