@@ -233,11 +233,18 @@ def N_(message: str) -> str:
     return message
 
 
+def in_language(english: str, chinese: str) -> str:
+    """Text written in both languages by hand (shipped schedule data's ``title`` and
+    ``title_zh``): the Chinese one in Chinese when there is one, else the English one."""
+    return chinese if chinese and current_language() is Language.ZH else english
+
+
 __all__ = [
     "C_",
     "DOMAIN",
     "LOCALE_DIR",
     "ContextText",
+    "in_language",
     "L_",
     "Language",
     "as_text",

@@ -147,7 +147,7 @@ def list_(app: AppContext, as_json: bool) -> None:
             ]
             for r in rows
         ],
-        title="Accounts",
+        title=_("Accounts"),
     )
 
 
@@ -176,8 +176,11 @@ def show(app: AppContext, login: str, as_json: bool) -> None:
     if as_json:
         echo_json(row)
         return
-    for key, value in row.items():
-        click.echo(f"{key}: {value if value is not None else ''}")
+    from sirenctl.cli.detail_view import account_rows
+
+    echo_table(
+        ["field", "value"], account_rows(row), title=_("account {login}").format(login=login)
+    )
 
 
 @account.command("passwd")

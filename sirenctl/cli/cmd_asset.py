@@ -25,7 +25,7 @@ from sirenctl.cli.work_progress import StagedProgress
 from sirenctl.i18n import L_, N_, _, ngettext
 from sirenctl.labels import ASSET_KIND, ASSET_STATUS, term
 from sirenctl.models.enums import AssetKind, AssetStatus
-from sirenctl.registry.fields import ASSET_FIELDS
+from sirenctl.registry.fields import ASSET_FIELDS, as_entered
 
 KINDS = click.Choice([k.value for k in AssetKind])
 STATUSES = click.Choice([s.value for s in AssetStatus])
@@ -249,7 +249,7 @@ def shown_value(key: str, value: object) -> object:
         return yes_no(value)
     if key in CODED_FIELDS:
         return CODED_FIELDS[key].show(value)
-    return value
+    return as_entered(value) if isinstance(value, float) else value
 
 
 @asset.command("show")

@@ -124,7 +124,7 @@ def bench_sound(
         _("BENCH TEST: {tag} will play {programme} ({title}), {seconds} s").format(
             tag=tag,
             programme=programme.key,
-            title=programme.title,
+            title=programme.shown_title,
             seconds=programme.total_seconds,
         )
     )

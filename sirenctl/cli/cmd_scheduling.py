@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
@@ -22,8 +23,11 @@ from sirenctl.cli.common import (
     json_option,
     yes_no,
 )
-from sirenctl.i18n import L_, _
+from sirenctl.i18n import L_, N_, _
 from sirenctl.labels import HOLIDAY_POLICY, TASK
+
+if TYPE_CHECKING:
+    from sirenctl.scheduling.signals import Signal
 
 
 @click.group()
@@ -48,6 +52,8 @@ def programme_list(schedules_dir: str | None, as_json: bool) -> None:
         {
             "name": p.key,
             "title": p.title,
+            "title_zh": p.title_zh,
+            "shown_title": p.shown_title,
             "audible": p.audible,
             "total_s": p.total_seconds,
             "steps": [f"{s.signal.key} x{s.cycles}" for s in p.steps],
@@ -60,9 +66,33 @@ def programme_list(schedules_dir: str | None, as_json: bool) -> None:
     echo_table(
         ["name", "length", "steps", "title"],
         [
-            [r["name"], format_duration(r["total_s"]), ", ".join(r["steps"]), r["title"]]
+            [r["name"], format_duration(r["total_s"]), ", ".join(r["steps"]), r["shown_title"]]
             for r in rows
         ],
+    )
+
+
+TONE_WORDS = {
+    "intermittent": N_("intermittent"),
+    "steady": N_("steady"),
+    "wail": N_("rising/falling"),
+    "silent": N_("silent"),
+}
+
+
+def _pattern_words(sig: Signal) -> str:
+    """``intermittent: 36 s on, 24 s off x3 = 180 s per cycle`` in the interface language
+    (``--json`` keeps the English ``pattern``)."""
+    parts = _(", ").join(
+        _("{on} s on").format(on=on) + (_(", {off} s off").format(off=off) if off else "")
+        for on, off in sig.segments
+    )
+    times = _(" x{repeat}").format(repeat=sig.repeat) if sig.repeat > 1 else ""
+    return _("{tone}: {parts}{times} = {seconds} s per cycle").format(
+        tone=_(TONE_WORDS.get(sig.tone, sig.tone)),
+        parts=parts,
+        times=times,
+        seconds=sig.cycle_seconds,
     )
 
 
@@ -142,6 +172,8 @@ def programme_show(
             "stop_s": phase.stop,
             "pattern": sig.pattern_text(),
             "title": sig.title,
+            "shown_title": sig.shown_title,
+            "pattern_words": _pattern_words(sig),
         }
         if start is not None:
             row["start"] = local(start + timedelta(seconds=phase.start), timezone, "%H:%M:%S")
@@ -152,6 +184,7 @@ def programme_show(
             {
                 "name": prog.key,
                 "title": prog.title,
+                "title_zh": prog.title_zh,
                 "total_s": prog.total_seconds,
                 "steps": rows,
                 "sound_spans": prog.sound_spans(),
@@ -161,20 +194,23 @@ def programme_show(
             }
         )
         return
-    columns = ["#", "signal", "code", "cycles", "from", "to", "pattern"]
     table = [
         [
             r["step"],
-            r["title"],
+            r["shown_title"],
             r["code"],
             r["cycles"],
             r.get("start", f"+{format_duration(r['start_s'])}"),
             r.get("stop", f"+{format_duration(r['stop_s'])}"),
-            r["pattern"],
+            r["pattern_words"],
         ]
         for r in rows
     ]
-    echo_table(columns, table, title=f"{prog.key}: {prog.title}")
+    echo_table(
+        ["#", "signal", "code", "cycles", "from", "to", "pattern"],
+        table,
+        title=f"{prog.key}: {prog.shown_title}",
+    )
     end = (
         _(" (ends {time})").format(
             time=local(start + timedelta(seconds=prog.total_seconds), timezone, "%H:%M:%S")
@@ -259,6 +295,7 @@ def schedule_list(show_all: bool, schedules_dir: str | None, as_json: bool) -> N
             {
                 "name": c.key,
                 "title": c.title,
+                "title_zh": c.title_zh,
                 "task": c.task,
                 "when": c.when.describe(),
                 "timezone": c.timezone,

@@ -9,6 +9,7 @@ import click
 from sirenctl.cli.common import AppContext, echo_json, echo_table, info, json_option, pass_app
 from sirenctl.cli.field_options import field_options, parsed_fields
 from sirenctl.i18n import _
+from sirenctl.labels import ASSET_KIND, ASSET_STATUS
 from sirenctl.registry.fields import SITE_FIELDS
 
 
@@ -121,13 +122,17 @@ def site_show(app: AppContext, code: str, as_json: bool) -> None:
         data = site_to_dict(get_site(session, code))
         assets = list_assets(session, AssetFilter(site=code))
         data["asset_tags"] = [a.tag for a in assets]
-        asset_rows = [[a.tag, a.kind, a.status, a.name] for a in assets]
+        asset_rows = [
+            [a.tag, ASSET_KIND.show(a.kind), ASSET_STATUS.show(a.status), a.name] for a in assets
+        ]
     if as_json:
         echo_json(data)
         return
+    from sirenctl.cli.detail_view import site_rows
+
     echo_table(
         ["field", "value"],
-        [[k, v] for k, v in data.items() if k != "asset_tags"],
+        site_rows({k: v for k, v in data.items() if k != "asset_tags"}),
         title=_("site {code}").format(code=code),
     )
-    echo_table(["tag", "kind", "status", "name"], asset_rows, title="assets")
+    echo_table(["tag", "kind", "status", "name"], asset_rows, title=_("assets"))

@@ -1,5 +1,6 @@
-"""``finding show`` and ``notice show`` as a person reads them: fields as words, stored codes
-as their labels, times in the site's time zone (``--json`` keeps keys, codes and UTC ISO)."""
+"""``finding show``, ``notice show``, ``site show`` and ``account show`` as a person reads them:
+fields as words, stored codes as their labels, numbers as entered, times in the site's time zone
+(``--json`` keeps keys, codes and UTC ISO)."""
 
 from __future__ import annotations
 
@@ -47,8 +48,20 @@ NOTICE_FIELDS = {
     "closed_on_time": N_("Closed on time"),
     "findings": N_("Findings"),
 }
+ACCOUNT_FIELDS = {
+    "login": N_("Login"),
+    "display_name": N_("Full name"),
+    "roles": N_("Roles"),
+    "state": N_("State"),
+    "key_id": N_("Key fingerprint"),
+    "failed_attempts": N_("Failed attempts"),
+    "demo": N_("Demo account"),
+    "created_at": N_("Created at"),
+    "trusted": N_("Certificate trusted"),
+    "trust_problem": N_("Trust problem"),
+}
 CODED = frozenset({"source", "category", "severity", "status"})
-TIMES = frozenset({"found_at", "resolved_at", "recheck_passed_at", "closed_at"})
+TIMES = frozenset({"found_at", "resolved_at", "recheck_passed_at", "closed_at", "created_at"})
 
 
 def local_text(value: str | None) -> str:
@@ -58,6 +71,7 @@ def local_text(value: str | None) -> str:
 
 def shown(key: str, value: Any) -> str:
     from sirenctl.cli.common import yes_no
+    from sirenctl.registry.fields import as_entered
 
     if isinstance(value, bool):
         return yes_no(value)
@@ -69,12 +83,28 @@ def shown(key: str, value: Any) -> str:
         return local_text(value)
     if isinstance(value, list):
         return ", ".join(f"#{v}" if key == "findings" else str(v) for v in value)
-    return str(value)
+    return as_entered(value)
 
 
 def detail_rows(data: Mapping[str, Any], labels: Mapping[str, str]) -> list[list[str]]:
     """``[label, value]`` rows of a detail view, in the order of ``data``."""
     return [[_(labels[k]) if k in labels else k, shown(k, v)] for k, v in data.items()]
+
+
+def site_rows(data: Mapping[str, Any]) -> list[list[str]]:
+    """``site show``: each field by the word its forms and CSV header use."""
+    from sirenctl.registry.fields import SITE_FIELDS
+
+    labels = {spec.key: spec.label for spec in SITE_FIELDS}
+    return [[labels.get(k) or k, shown(k, v)] for k, v in data.items()]
+
+
+def account_rows(data: Mapping[str, Any]) -> list[list[str]]:
+    """``account show``: roles and state by their labels."""
+    from sirenctl.labels import ACCOUNT_STATE, roles_text
+
+    words = dict(data, roles=roles_text(data["roles"]), state=ACCOUNT_STATE.show(data["state"]))
+    return detail_rows(words, ACCOUNT_FIELDS)
 
 
 def history_rows(history: list[Mapping[str, Any]]) -> list[list[str]]:

@@ -182,6 +182,14 @@ parse_status = _enum_parser(AssetStatus, STATUS_ALIASES)
 parse_transport = _enum_parser(Transport)
 
 
+def as_entered(value: object) -> str:
+    """A number as a person typed it: ``117.02``, not the float ``117.02000000000001``
+    (seven decimals of a degree are about a centimetre)."""
+    if isinstance(value, float):
+        return f"{value:.7f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
 def field_label(key: str, zh: str = "") -> str:
     """A field's name as a word for forms and detail views: the Chinese header in Chinese,
     the key in words (``controller_transport`` -> ``Controller transport``) in English."""

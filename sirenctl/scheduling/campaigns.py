@@ -12,7 +12,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sirenctl.i18n import L_
+from sirenctl.i18n import L_, in_language
 from sirenctl.models.enums import AssetKind
 from sirenctl.scheduling.durations import parse_duration
 from sirenctl.scheduling.programmes import Programme
@@ -91,6 +91,11 @@ class Campaign:
     note: str = ""  # shown with the campaign (e.g. a planned phase-out)
     postpone: tuple[int, ...] = ()  # "postpone" policy: day offsets tried in order
     skip_days: tuple[DaySpec, ...] = ()  # days on which it never runs, whatever the holidays
+    title_zh: str = ""  # the title in Chinese (``title_zh`` in the file), shown in Chinese
+
+    @property
+    def shown_title(self) -> str:
+        return in_language(self.title, self.title_zh)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -115,6 +120,7 @@ def load_campaign(
 def _parse(spec: SpecFile, key: str, programmes: dict[str, Programme]) -> Campaign | None:
     top = Fields(spec, spec.data)
     title = top.text("title", required=True)
+    title_zh = top.text("title_zh", default="") or ""
     task = top.choice("task", TASKS, required=True)
     description = top.text("description", default="") or ""
     enabled = top.get("enabled", bool, default=True)
@@ -188,6 +194,7 @@ def _parse(spec: SpecFile, key: str, programmes: dict[str, Programme]) -> Campai
         note,
         postpone,
         skip_days,
+        title_zh or "",
     )
 
 

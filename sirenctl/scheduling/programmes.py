@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sirenctl.i18n import L_, _
+from sirenctl.i18n import L_, _, in_language
 from sirenctl.scheduling.durations import format_duration
 from sirenctl.scheduling.signals import Signal, SignalLibrary
 from sirenctl.scheduling.spec import Fields, SpecFile, load_keyed
@@ -76,6 +76,11 @@ class Programme:
     citation: str = ""  # the ``source`` field: issuing body, year, title of the notice
     verified: bool = True  # false: the citation does not confirm every detail (see ``note``)
     note: str = ""
+    title_zh: str = ""  # the title in Chinese (``title_zh`` in the file), shown in Chinese
+
+    @property
+    def shown_title(self) -> str:
+        return in_language(self.title, self.title_zh)
 
     @property
     def audible(self) -> bool:
@@ -124,7 +129,7 @@ class Programme:
             lines.append(
                 _("+{start:>7}  {signal}{cycles} until +{stop}").format(
                     start=format_duration(phase.start),
-                    signal=step.signal.key,
+                    signal=in_language(step.signal.key, step.signal.title_zh),
                     cycles=cycles,
                     stop=format_duration(phase.stop),
                 )
@@ -137,11 +142,12 @@ def load_programme(path: Path | str, signals: SignalLibrary, text: str | None = 
     spec = SpecFile(path, text)
     steps: list[Step] = []
     title = description = None
-    citation = note = ""
+    citation = note = title_zh = ""
     verified = True
     if spec.ok:
         top = Fields(spec, spec.data)
         title = top.text("title", required=True)
+        title_zh = top.text("title_zh", default="") or ""
         description = top.text("description", default="")
         citation = top.text("source", default="") or ""
         note = top.text("note", default="") or ""
@@ -167,6 +173,7 @@ def load_programme(path: Path | str, signals: SignalLibrary, text: str | None = 
         citation,
         verified,
         note,
+        title_zh,
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sirenctl.i18n import L_
+from sirenctl.i18n import L_, in_language
 from sirenctl.scheduling.spec import Fields, SpecError, SpecFile, SpecProblem
 
 PRE_ALERT, AIR_RAID, ALL_CLEAR, GROWL, SILENT_TEST = 1, 2, 3, 4, 5
@@ -33,6 +33,11 @@ class Signal:
     repeat: int = 1
     max_cycles: int = 10
     builtin: bool = field(default=False, compare=False)
+    title_zh: str = ""  # the title in Chinese (``title_zh`` in the file), shown in Chinese
+
+    @property
+    def shown_title(self) -> str:
+        return in_language(self.title, self.title_zh)
 
     @property
     def audible(self) -> bool:
@@ -69,10 +74,35 @@ class Signal:
 
 NATIONAL: tuple[Signal, ...] = (
     Signal(
-        "pre-alert", PRE_ALERT, "预先警报 pre-alert", "intermittent", ((36, 24),), 3, builtin=True
+        "pre-alert",
+        PRE_ALERT,
+        "预先警报 pre-alert",
+        "intermittent",
+        ((36, 24),),
+        3,
+        builtin=True,
+        title_zh="预先警报",
     ),
-    Signal("air-raid", AIR_RAID, "空袭警报 air raid", "intermittent", ((6, 6),), 15, builtin=True),
-    Signal("all-clear", ALL_CLEAR, "解除警报 all clear", "steady", ((180, 0),), 1, builtin=True),
+    Signal(
+        "air-raid",
+        AIR_RAID,
+        "空袭警报 air raid",
+        "intermittent",
+        ((6, 6),),
+        15,
+        builtin=True,
+        title_zh="空袭警报",
+    ),
+    Signal(
+        "all-clear",
+        ALL_CLEAR,
+        "解除警报 all clear",
+        "steady",
+        ((180, 0),),
+        1,
+        builtin=True,
+        title_zh="解除警报",
+    ),
     Signal(
         "growl",
         GROWL,
@@ -82,6 +112,7 @@ NATIONAL: tuple[Signal, ...] = (
         1,
         max_cycles=5,
         builtin=True,
+        title_zh="短鸣测试（每遍 5 秒，1–5 遍）",
     ),
     Signal(
         "silent-test",
@@ -92,6 +123,7 @@ NATIONAL: tuple[Signal, ...] = (
         1,
         max_cycles=1,
         builtin=True,
+        title_zh="静默自检（不发声）",
     ),
 )
 
@@ -172,6 +204,7 @@ def load_signal_file(
             key = entry.text("key", required=True)
             code = entry.integer("code", required=True, low=FIRST_CONFIGURABLE_CODE, high=MAX_CODE)
             title = entry.text("title", required=True)
+            title_zh = entry.text("title_zh", default="") or ""
             tone = entry.choice("tone", TONES, required=True)
             segments = _parse_segments(entry)
             repeat = entry.integer("repeat", default=1, low=1, high=100)
@@ -192,7 +225,18 @@ def load_signal_file(
             assert key is not None and code is not None and title and tone and segments
             seen_keys.add(key)
             seen_codes.add(code)
-            signals.append(Signal(key, code, title, tone, segments, repeat or 1, max_cycles or 10))
+            signals.append(
+                Signal(
+                    key,
+                    code,
+                    title,
+                    tone,
+                    segments,
+                    repeat or 1,
+                    max_cycles or 10,
+                    title_zh=title_zh,
+                )
+            )
         top.reject_unknown()
     spec.raise_if_problems()
     return signals

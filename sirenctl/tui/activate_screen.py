@@ -294,7 +294,7 @@ class ActivateScreen(SirenScreen):
                 _("Mode:      LIVE {mode}").format(mode=_(MODE_LABELS[act.mode]).upper()),
                 _("Sirens:    {tags}").format(tags=", ".join(act.tags)),
                 _("Programme: {key}: {title}").format(
-                    key=act.programme, title=armed.programme.title
+                    key=act.programme, title=armed.programme.shown_title
                 ),
                 _("Reason:    {reason}").format(reason=act.reason),
                 _("Approver:  {approver}").format(approver=act.approver or _("none (emergency)")),

@@ -234,8 +234,8 @@ class SirenApp(App[None]):
         for programme in self.services.extras.get("programmes", []):
             if programme.audible:
                 yield SystemCommand(
-                    f"Crank guide: {programme.key}",
-                    f"Hand-crank timing guide for {programme.title}",
+                    _("Crank guide: {key}").format(key=programme.key),
+                    _("Hand-crank timing guide for {title}").format(title=programme.shown_title),
                     self._crank(programme),
                 )
         if self.bench_screen is not None and self.bench_screen.bench_run is not None:

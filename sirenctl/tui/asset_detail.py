@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from sirenctl.i18n import _
 from sirenctl.labels import RESULT_OUTCOME
-from sirenctl.registry.fields import ASSET_SPECS
+from sirenctl.registry.fields import ASSET_SPECS, as_entered
 from sirenctl.tui.data import AssetDetail
 from sirenctl.tui.format import local_time
 
@@ -43,13 +43,6 @@ class AssetDetailPane(VerticalScroll):
         self.border_title = detail.tag
         self.query_one("#detail-body", Static).update(render_detail(detail))
         self.add_class("-open")
-
-
-def as_entered(value: object) -> str:
-    """A number as a person typed it: ``117.02``, not the float ``117.02000000000001``."""
-    if isinstance(value, float):
-        return f"{value:.7f}".rstrip("0").rstrip(".")
-    return str(value)
 
 
 def render_detail(detail: AssetDetail) -> Group:

@@ -156,7 +156,7 @@ class BenchScreen(SirenScreen):
         if programme is not None and self.bench_run is None:
             lines = "\n".join(programme.describe())
             total = _("total {duration}").format(duration=mmss(programme.total_seconds))
-            self.query_one("#timeline", Static).update(f"{programme.title}\n{lines}\n{total}")
+            self.query_one("#timeline", Static).update(f"{programme.shown_title}\n{lines}\n{total}")
 
     # ---- start: permit from a fresh registry read, then a confirmation naming everything ------
     def action_start(self) -> None:
@@ -193,7 +193,7 @@ class BenchScreen(SirenScreen):
             tag=plan.tag,
             name=plan.name,
             programme=programme.key,
-            title=programme.title,
+            title=programme.shown_title,
             duration=mmss(programme.total_seconds),
         )
         dialog = ConfirmDialog(

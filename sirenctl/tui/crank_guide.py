@@ -66,9 +66,11 @@ class CrankGuideScreen(SirenScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="cue-box"):
             title = (
-                _("{programme} at {asset}").format(programme=self.programme.title, asset=self.asset)
+                _("{programme} at {asset}").format(
+                    programme=self.programme.shown_title, asset=self.asset
+                )
                 if self.asset
-                else self.programme.title
+                else self.programme.shown_title
             )
             yield Static(title, id="title")
             yield BigWord(_(CUE_WORDS["ready"]), id="cue")

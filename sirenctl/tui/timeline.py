@@ -69,7 +69,7 @@ def position(programme: Programme, elapsed: float) -> Position:
             total,
             upcoming.index + 1,
             len(phases),
-            upcoming.signal.title,
+            upcoming.signal.shown_title,
             0,
             upcoming.step.cycles,
         )
@@ -87,7 +87,7 @@ def position(programme: Programme, elapsed: float) -> Position:
         total,
         current.index + 1,
         len(phases),
-        signal.title,
+        signal.shown_title,
         cycle,
         step.cycles,
         blast,

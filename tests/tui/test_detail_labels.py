@@ -7,7 +7,8 @@ import io
 from rich.console import Console
 
 from sirenctl.i18n import Language, set_language
-from sirenctl.tui.asset_detail import as_entered, render_detail
+from sirenctl.registry.fields import as_entered
+from sirenctl.tui.asset_detail import render_detail
 from sirenctl.tui.data import ASSET_SPECS, AssetDetail
 
 
