@@ -29,66 +29,18 @@ from .errors import (
     WrongTransactionId,
 )
 from .link import Backoff, Link
+from .modbus_frames import (
+    EXCEPTION_NAMES,
+    FUNCTION_CODES,
+    Dropped,
+    Garbled,
+    WrongTid,
+    pymodbus_errors,
+    rtu_crc_ok,
+    screen_tcp_reply,
+)
 from .problems import DriverProblem as P
 from .problems import DriverText, text_of
-
-EXCEPTION_NAMES = {
-    1: P.ILLEGAL_FUNCTION,
-    2: P.ILLEGAL_DATA_ADDRESS,
-    3: P.ILLEGAL_DATA_VALUE,
-    4: P.DEVICE_FAILURE,
-    5: P.ACKNOWLEDGE,
-    6: P.DEVICE_BUSY,
-    8: P.MEMORY_PARITY,
-    10: P.GATEWAY_PATH,
-    11: P.GATEWAY_TARGET,
-}
-
-
-class _Dropped(Exception):
-    """Set on the pending pymodbus future when the connection is lost mid-request."""
-
-
-class _WrongTid(Exception):
-    """Set on the pending pymodbus future when a TCP reply has another transaction id."""
-
-
-class _Garbled(Exception):
-    """Set on the pending pymodbus future when a TCP reply cannot be ours (fail fast)."""
-
-
-def rtu_crc(data: bytes) -> int:
-    """Modbus RTU CRC-16 (returned as the on-wire little-endian integer value)."""
-    crc = 0xFFFF
-    for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-    return crc
-
-
-def rtu_crc_ok(frame: bytes) -> bool:
-    return len(frame) >= 4 and rtu_crc(frame[:-2]) == int.from_bytes(frame[-2:], "little")
-
-
-_ERRORS: tuple[type[Exception], type[Exception]] | None = None
-
-
-def _pymodbus_errors() -> tuple[type[Exception], type[Exception]]:
-    global _ERRORS
-    if _ERRORS is None:
-        from pymodbus.exceptions import ConnectionException, ModbusIOException
-
-        _ERRORS = (ConnectionException, ModbusIOException)
-    return _ERRORS
-
-
-_FUNCTION_CODES = {
-    "read_holding_registers": 3,
-    "read_input_registers": 4,
-    "write_register": 6,
-    "write_registers": 16,
-}
 
 
 class ModbusLink(Link):
@@ -173,41 +125,15 @@ class ModbusLink(Link):
                 self._sent_tid = data[:2]
             return data
         self._rx = data  # pymodbus passes the whole receive buffer
-        if not self.serial and len(data) >= 8 and self._sent_tid and data[:2] != self._sent_tid:
-            fut = self._client.ctx.response_future if self._client else None
-            if fut is not None and not fut.done():
-                fut.set_exception(
-                    _WrongTid(
-                        DriverText(
-                            P.STRAY_TRANSACTION,
-                            got=int.from_bytes(data[:2], "big"),
-                            sent=int.from_bytes(self._sent_tid, "big"),
-                        )
-                    )
-                )
-            return b""
-        if not self.serial and len(data) >= 8:
-            # MBAP: tid(2) pid(2) len(2) unit(1) fc(1). pymodbus would skip a frame from the
-            # wrong unit (then time out) and raises inside data_received on an unknown
-            # function code; both are a bad frame: fail the request now, drop the stream.
-            unit, fc = self._expect_unit, self._expect_fc
-            if data[6] != unit or data[7] not in (fc, fc | 0x80):
-                fut = self._client.ctx.response_future if self._client else None
-                if fut is not None and not fut.done():
-                    fut.set_exception(
-                        _Garbled(
-                            DriverText(
-                                P.UNEXPECTED_FRAME,
-                                got=data[6],
-                                got_function=data[7],
-                                unit=unit,
-                                function=fc,
-                                frame=data[:16].hex(" "),
-                            )
-                        )
-                    )
-                return b""
-        return data
+        if self.serial:
+            return data
+        problem = screen_tcp_reply(data, self._sent_tid, self._expect_unit, self._expect_fc)
+        if problem is None:
+            return data
+        fut = self._client.ctx.response_future if self._client else None
+        if fut is not None and not fut.done():
+            fut.set_exception(problem)
+        return b""
 
     def _trace_connect(self, connected: bool) -> None:
         self._connected = connected
@@ -216,7 +142,7 @@ class ModbusLink(Link):
         if not connected and self._client is not None:
             fut = self._client.ctx.response_future
             if not fut.done():
-                fut.set_exception(_Dropped())
+                fut.set_exception(Dropped())
 
     @property
     def connected(self) -> bool:
@@ -323,14 +249,14 @@ class ModbusLink(Link):
             client = self._client
         client.ctx.comm_params.timeout_connect = timeout
         self._rx = b""
-        self._expect_unit, self._expect_fc = unit, _FUNCTION_CODES.get(call, 0)
+        self._expect_unit, self._expect_fc = unit, FUNCTION_CODES.get(call, 0)
         try:
             try:  # bounded by pymodbus' own wait_for(timeout); retries=0
                 resp = await getattr(client, call)(*args, device_id=unit, **kw)
             finally:
                 if self.serial:  # the inter-frame gap counts from here
                     self._last_io = asyncio.get_running_loop().time()
-        except _Dropped:
+        except Dropped:
             self._connected = False
             err: CommError = (
                 BadFrame(DriverText(P.GARBLED_CLOSED, unit=unit))
@@ -338,15 +264,15 @@ class ModbusLink(Link):
                 else NoResponse(DriverText(P.CONNECTION_DROPPED, endpoint=self.endpoint.describe()))
             )
             raise self._fail(err) from None
-        except _Garbled as exc:
+        except Garbled as exc:
             self._drop_connection()
             raise self._fail(BadFrame(text_of(exc))) from None
-        except _WrongTid as exc:
+        except WrongTid as exc:
             self._drop_connection()
             raise self._fail(WrongTransactionId(text_of(exc))) from None
-        except _pymodbus_errors()[0] as exc:  # ConnectionException (looked up only on errors)
+        except pymodbus_errors()[0] as exc:  # ConnectionException (looked up only on errors)
             raise self._fail(NoResponse(DriverText(P.NOT_CONNECTED, error=exc))) from None
-        except _pymodbus_errors()[1] as exc:  # ModbusIOException
+        except pymodbus_errors()[1] as exc:  # ModbusIOException
             text = str(exc)
             if "device id" in text:
                 raise self._fail(BadFrame(DriverText(P.WRONG_UNIT, error=text))) from None

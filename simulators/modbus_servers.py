@@ -26,7 +26,7 @@ from pymodbus.pdu import ExceptionResponse, ModbusPDU
 from pymodbus.server import ModbusSerialServer, ModbusTcpServer, ModbusTlsServer
 from pymodbus.server.requesthandler import ServerRequestHandler
 
-from sirenctl.drivers.modbus_link import rtu_crc
+from sirenctl.drivers.modbus_frames import rtu_crc
 
 from .controller import SimController
 

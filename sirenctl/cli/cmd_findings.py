@@ -157,7 +157,8 @@ def finding_list(
     Example:
       sirenctl finding list --status open --severity critical
     """
-    from sirenctl.findings.findings import FindingFilter, finding_to_dict, list_findings
+    from sirenctl.findings.finding_queries import FindingFilter, list_findings
+    from sirenctl.findings.findings import finding_to_dict
 
     if year is not None:
         kwargs.update(since=date(year, 1, 1), until=date(year, 12, 31))

@@ -123,7 +123,7 @@ def notice_update(
       sirenctl notice update ZG-2026-002 --status awaiting_recheck --note "已更换转轴"
       sirenctl notice update ZG-2026-002 --deadline 2026-12-20 --note "配件到货延迟"
     """
-    from sirenctl.findings.notices import edit_notice
+    from sirenctl.findings.notice_edit import edit_notice
     from sirenctl.findings.transitions import STATUS_ACTIONS
     from sirenctl.services.notices import NoticeStep, advance_notice
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from sirenctl.config import DEFAULT_TIMEZONE
-from sirenctl.findings.findings import faulty_asset_ids
+from sirenctl.findings.finding_queries import faulty_asset_ids
 from sirenctl.i18n import N_
 from sirenctl.models import Asset
 from sirenctl.progress import Progress, no_progress

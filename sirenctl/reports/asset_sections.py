@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sirenctl.findings.findings import effective_status
+from sirenctl.findings.finding_queries import effective_status
 from sirenctl.models import Asset, AssetKind, AssetStatus, Site
 from sirenctl.models.findings import Finding, Severity
 from sirenctl.reports.coverage import Place, Source, covering, radius_m, rated_l100

@@ -60,7 +60,7 @@ def collect_map(
     """Sites, field assets (not bench, not retired) and works with a position. ``statuses``
     overrides asset statuses (the annual report of a finished year: as at its end)."""
     if faulty is None:
-        from sirenctl.findings.findings import faulty_asset_ids
+        from sirenctl.findings.finding_queries import faulty_asset_ids
 
         faulty = faulty_asset_ids(session)
     data = MapData(target_dbc)

@@ -84,12 +84,14 @@ def advance_notice(
     against the stored status under a row lock: a stale or illegal step changes nothing
     (InvalidTransition, a Conflict). ``changes`` (a new deadline or responsible party) are
     applied in the same transaction, so a refused step leaves them unwritten too."""
-    from sirenctl.findings import notices
+    from sirenctl.findings import notice_edit, notices
 
     who = actor.label
     with db.transaction() as session:
         if changes:
-            notices.edit_notice(session, number, dict(changes), operator=who, note=note, now=now)
+            notice_edit.edit_notice(
+                session, number, dict(changes), operator=who, note=note, now=now
+            )
         if step in (NoticeStep.RECHECK_PASS, NoticeStep.RECHECK_FAIL):
             passed = step is NoticeStep.RECHECK_PASS
             notice = notices.recheck(

@@ -203,7 +203,7 @@ class AgendaService:
         """Open findings, or None when this database has no findings table yet."""
         if not inspect(self.db.engine).has_table("finding"):
             return None
-        from sirenctl.findings.findings import open_finding_count
+        from sirenctl.findings.finding_queries import open_finding_count
 
         with self.db.session() as session:
             return open_finding_count(session)

@@ -44,7 +44,7 @@ def findings_available(db: Database) -> bool:
 
 
 def findings_page(db: Database, query: FindingQuery, offset: int = 0, limit: int = 100) -> Page:
-    from sirenctl.findings.findings import FindingFilter
+    from sirenctl.findings.finding_queries import FindingFilter
     from sirenctl.models import Asset, Site
     from sirenctl.models.findings import Finding
 

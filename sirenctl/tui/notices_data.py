@@ -241,7 +241,7 @@ class WorkflowService(OfficeService):
 
     def edit(self, number: str, original: dict[str, str], raw: dict[str, str]) -> list[str]:
         """Apply the fields whose text changed (an extension, a new responsible party)."""
-        from sirenctl.findings.notices import edit_notice
+        from sirenctl.findings.notice_edit import edit_notice
 
         changed = {
             k: v.strip() for k, v in raw.items() if k in original and v.strip() != original[k]

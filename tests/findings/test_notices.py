@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from sirenctl.findings.findings import add_finding, get_finding
+from sirenctl.findings.notice_edit import edit_notice
 from sirenctl.findings.notice_queries import get_notice, is_overdue, notice_to_dict, overdue_notices
 from sirenctl.findings.notices import (
     InvalidTransition,
     apply_action,
     close_notice,
-    edit_notice,
     issue_notice,
     recheck,
     set_status,

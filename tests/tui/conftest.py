@@ -38,8 +38,14 @@ def seed_demo_db(url: str, monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> N
 
 
 @pytest.fixture
-def demo_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
+def demo_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _sqlite_template: Path) -> str:
+    """The demo seeded into a copy of the session's migrated template (tests/conftest.py): the
+    seed is per test (it stores this test's data directory), the migrations are not."""
+    from tests.conftest import _copy_template
+
+    path = tmp_path / "demo.db"
+    _copy_template(_sqlite_template, path)
+    url = f"sqlite:///{path}"
     seed_demo_db(url, monkeypatch, tmp_path / "data")
     return url
 
