@@ -63,8 +63,8 @@ def plan_demo(session: Session, *, operator: str, now: datetime) -> int:
 
 
 def _scheduled_result(session: Session, order: WorkOrder, asset: Asset, passed: bool) -> None:
-    """Record a sounding or self-test result as the scheduler's executor does
-    (sirenctl/scheduling/executor.py Executor._write), at the order's due time."""
+    """Record a sounding or self-test result as the scheduler's executor settles one
+    (sirenctl/scheduling/settle.py), at the order's due time."""
     started = order.due_at
     finished = started + (
         timedelta(minutes=15) if order.task == "trial_sounding" else timedelta(seconds=20)
